@@ -1,0 +1,3 @@
+from zonefix.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""Findings: what is wrong, where, and under which stable code."""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Code(NamedTuple):
+    """A finding's public identity. Codes are never renumbered or reused."""
+
+    code: str
+    #: Kebab-case, names the mistake ("allow syntax-error").
+    name: str
+    severity: Severity
+    summary: str
+
+
+# ZF0: the file itself (syntax and input). SPEC §3.
+SYNTAX_ERROR = Code(
+    "ZF001",
+    "syntax-error",
+    Severity.ERROR,
+    'the file does not parse (unterminated ( or ", bad directive, bad TTL)',
+)
+INVALID_RDATA = Code(
+    "ZF002",
+    "invalid-rdata",
+    Severity.ERROR,
+    "rdata that dnspython rejects for its type",
+)
+UNKNOWN_ORIGIN = Code(
+    "ZF003",
+    "unknown-origin",
+    Severity.ERROR,
+    "relative names but no origin can be determined",
+)
+INCLUDE_REFUSED = Code(
+    "ZF004",
+    "include-refused",
+    Severity.ERROR,
+    "$INCLUDE that is missing, cyclic, or outside the allowed root",
+)
+GENERATE_LIMIT = Code(
+    "ZF005",
+    "generate-limit",
+    Severity.ERROR,
+    "$GENERATE that expands past the configured limit",
+)
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in (
+        SYNTAX_ERROR,
+        INVALID_RDATA,
+        UNKNOWN_ORIGIN,
+        INCLUDE_REFUSED,
+        GENERATE_LIMIT,
+    )
+}
+
+
+class Diagnostic(NamedTuple):
+    """One finding at a place in one file."""
+
+    code: Code
+    #: Lower-case, no final period; quotes the offending value.
+    message: str
+    #: The file the finding is in (an $INCLUDE'd file names itself).
+    file: str
+    #: 1-based line and column where the finding starts, and where it ends.
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.code.code)

@@ -1,0 +1,67 @@
+"""Render findings for people (text) and for programs (json)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from zonefix.diagnostics import Diagnostic, Severity
+from zonefix.source import printable
+
+FORMATS = ("text", "json")
+
+_SEVERITY_COLOUR = {
+    Severity.ERROR: "red",
+    Severity.WARNING: "yellow",
+    Severity.INFO: "blue",
+}
+
+
+def render_text(
+    diagnostics: Sequence[Diagnostic], files: int, *, colour: bool, quiet: bool
+) -> str:
+    """One ``file:line:col: CODE message`` line per finding, then a summary."""
+    lines = []
+    for d in diagnostics:
+        where = f"{printable(d.file)}:{d.line}:{d.column}:"
+        code = d.code.code
+        if colour:
+            where = click.style(where, bold=True)
+            code = click.style(code, fg=_SEVERITY_COLOUR[d.code.severity], bold=True)
+        lines.append(f"{where} {code} {d.message}")
+    if not quiet:
+        checked = f"{files} file{'s' if files != 1 else ''} checked"
+        if diagnostics:
+            count = len(diagnostics)
+            lines.append(
+                f"Found {count} finding{'s' if count != 1 else ''} ({checked})."
+            )
+        else:
+            lines.append(f"All clean ({checked}).")
+    return "".join(line + "\n" for line in lines)
+
+
+def as_json(d: Diagnostic) -> dict[str, object]:
+    """The SPEC §1 JSON object for one finding."""
+    return {
+        "file": printable(d.file),
+        "line": d.line,
+        "column": d.column,
+        "end_line": d.end_line,
+        "end_column": d.end_column,
+        "code": d.code.code,
+        "name": d.code.name,
+        "severity": d.code.severity.value,
+        "message": d.message,
+        "fix": None,
+    }
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    import json
+
+    return (
+        json.dumps([as_json(d) for d in diagnostics], indent=2, ensure_ascii=False)
+        + "\n"
+    )

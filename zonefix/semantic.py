@@ -1,0 +1,882 @@
+"""Give a parsed zone its meaning: owners, TTLs, classes, types and rdata.
+
+The rules follow dnspython's ``Reader`` (``dns/zonefile.py``), which follows
+BIND: a blank owner repeats the previous owner; TTL and class may come in
+either order; a record without a TTL takes ``$TTL``, else the last TTL
+written, else the SOA's minimum; ``$INCLUDE`` reads a file with the origin it
+names and restores the including file's state afterwards. Every rdata is
+checked with ``dns.rdata.from_text``.
+
+What is kept per record is what cannot be derived again cheaply: where the
+record is, its owner's reference, TTL, class and type, all in typed arrays.
+Names and rdata objects are rebuilt when someone asks for them
+(:class:`zonefix.zone.Record`), so a million-record zone costs a few dozen
+bytes per record beyond its text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+
+import dns.exception
+import dns.name
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+import dns.ttl
+
+from zonefix.diagnostics import (
+    GENERATE_LIMIT,
+    INCLUDE_REFUSED,
+    INVALID_RDATA,
+    SYNTAX_ERROR,
+    UNKNOWN_ORIGIN,
+    Code,
+    Diagnostic,
+)
+from zonefix.generate import GenerateError, substitute
+from zonefix.source import NotTextError, SourceFile, decode, printable
+from zonefix.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
+from zonefix.syntax.parser import parse_syntax
+
+IN = dns.rdataclass.IN
+SOA = dns.rdatatype.SOA
+
+
+class Limits(NamedTuple):
+    """Bounds on what one zone may make zonefix do. All are configurable."""
+
+    #: Records one $GENERATE may expand to.
+    generate: int = 65536
+    #: How deep $INCLUDE may nest.
+    include_depth: int = 16
+    #: Characters in one physical line (a 10 MB line is refused, not read).
+    line_length: int = 1 << 20
+
+
+class Document:
+    """One file of a zone: the top file, or one it includes."""
+
+    __slots__ = ("path", "source", "tree")
+
+    def __init__(self, source: SourceFile, tree: SyntaxTree, path: Path | None) -> None:
+        self.source = source
+        self.tree = tree
+        #: Where it was read from (None for text given directly).
+        self.path = path
+
+
+class RecordTable:
+    """Resolved records as parallel typed arrays, in file order."""
+
+    __slots__ = (
+        "anchors",
+        "document",
+        "entry",
+        "generated",
+        "origin",
+        "owner_ref",
+        "rdata_field",
+        "rdclass",
+        "rdtype",
+        "ttl",
+    )
+
+    def __init__(self) -> None:
+        #: Which Document, and which entry of it, holds the record.
+        self.document = array("H")
+        self.entry = array("I")
+        #: Whose owner field names this record's owner: a record index (itself
+        #: when written; an earlier one for a blank owner); -1: the origin;
+        #: -3 - k: anchors[k].
+        self.owner_ref = array("q")
+        self.ttl = array("I")
+        self.rdclass = array("H")
+        self.rdtype = array("H")
+        #: Index into ResolvedZone.origins: the origin relative names use.
+        self.origin = array("H")
+        #: Index of the first rdata field among the entry's fields.
+        self.rdata_field = array("B")
+        #: $GENERATE records: record index -> the iterator's value.
+        self.generated: dict[int, int] = {}
+        #: (document, entry, origin) of broken records whose owner later
+        #: blank-owner records inherit.
+        self.anchors: list[tuple[int, int, int]] = []
+
+    def __len__(self) -> int:
+        return len(self.rdtype)
+
+
+class ResolvedZone:
+    """What reading a zone gave: its files, origin, records and findings."""
+
+    __slots__ = ("diagnostics", "documents", "origin", "origins", "table")
+
+    def __init__(
+        self,
+        documents: list[Document],
+        origin: dns.name.Name | None,
+        table: RecordTable,
+        origins: list[dns.name.Name | None],
+        diagnostics: list[Diagnostic],
+    ) -> None:
+        self.documents = documents
+        self.origin = origin
+        self.table = table
+        #: The origins in force across the file; records index into it.
+        self.origins = origins
+        self.diagnostics = diagnostics
+
+
+class _NeedOrigin(Exception):
+    """A relative name was met and no origin is known (ZF003)."""
+
+
+# Bounded, so a file of a million distinct words cannot grow them without end.
+_CACHE_LIMIT = 4096
+# Pattern strings: re compiles (and caches) them on first use, not at import.
+_NON_ASCII = r"[^\x00-\x7f]+"
+_COMMENT = r";[^\r\n]*"
+
+
+def to_dns_text(text: str) -> str:
+    """*text* with every non-ASCII character written as \\DDD byte escapes.
+
+    BIND reads a zone file as bytes: a raw byte in a TXT string or a UTF-8
+    label is that byte on the wire. dnspython would run names through IDNA and
+    refuse undecodable bytes, so zonefix hands it the bytes spelled out.
+    """
+    if text.isascii():
+        return text
+    return re.sub(
+        _NON_ASCII,
+        lambda m: "".join(
+            f"\\{b:03d}" for b in m.group().encode("utf-8", "surrogateescape")
+        ),
+        text,
+    )
+
+
+def split_fields(text: str, start: int, end: int) -> list[str]:
+    """The fields of one entry as strings (the fast path of fields_between)."""
+    segment = text[start:end]
+    if '"' in segment or "\\" in segment:
+        return [f.text for f in fields_between(text, start, end)]
+    if ";" in segment:
+        segment = re.sub(_COMMENT, "", segment)
+    if "(" in segment or ")" in segment:
+        segment = segment.replace("(", " ").replace(")", " ")
+    return segment.split()
+
+
+def unquote(word: str) -> str:
+    return word[1:-1] if len(word) >= 2 and word[0] == '"' else word
+
+
+class Resolver:
+    """Walks a zone's entries in order, keeping BIND's reading state."""
+
+    def __init__(
+        self,
+        top: Document,
+        origin: dns.name.Name | None,
+        include_root: Path | None,
+        limits: Limits,
+    ) -> None:
+        self.documents = [top]
+        self.limits = limits
+        self.include_root = include_root
+        self.table = RecordTable()
+        self.diagnostics: list[Diagnostic] = []
+        self.zone_origin = origin
+        self.origins: list[dns.name.Name | None] = [origin]
+        self.origin_id = 0
+        self.current_origin = origin
+        # The record whose owner blank-owner lines repeat (-1: the origin).
+        self.last_owner = -1
+        self.last_ttl: int | None = None
+        self.default_ttl: int | None = None
+        self.default_ttl_from_soa = False
+        self._ttl_cache: dict[str, int | None] = {}
+        self._class_cache: dict[str, dns.rdataclass.RdataClass | None] = {}
+        self._type_cache: dict[str, dns.rdatatype.RdataType | None] = {}
+        self._owner_cache: tuple[str, int, int] | None = None
+
+    # ------------------------------------------------------------ driving
+
+    def run(self) -> ResolvedZone:
+        top = self.documents[0]
+        ancestors = (os.path.realpath(top.path),) if top.path else ()
+        try:
+            self._read(0, ancestors)
+        except _NeedOrigin:
+            self.diagnostics = [d for d in self.diagnostics if d.code is SYNTAX_ERROR]
+            self.diagnostics.append(
+                Diagnostic(
+                    UNKNOWN_ORIGIN,
+                    "relative names but no origin: give --origin, add $ORIGIN, "
+                    "or name the file after the zone (db.example.net)",
+                    top.source.name,
+                    1,
+                    1,
+                    1,
+                    1,
+                )
+            )
+        return ResolvedZone(
+            documents=self.documents,
+            origin=self.zone_origin,
+            table=self.table,
+            origins=self.origins,
+            diagnostics=self.diagnostics,
+        )
+
+    def _read(self, doc: int, ancestors: tuple[str, ...]) -> None:
+        tree = self.documents[doc].tree
+        kinds = tree.entry_kinds
+        starts = tree.entry_starts
+        count = len(kinds)
+        text = tree.text
+        for index in range(count):
+            kind = kinds[index]
+            if kind == EntryKind.RECORD:
+                end = starts[index + 1] if index + 1 < count else len(text)
+                self._record(doc, tree, index, starts[index], end)
+            elif kind == EntryKind.DIRECTIVE:
+                self._directive(doc, tree, index, ancestors)
+
+    def _report(
+        self, code: Code, message: str, doc: int, start: int, end: int | None = None
+    ) -> None:
+        tree = self.documents[doc].tree
+        line, column = tree.position(start)
+        end_line, end_column = tree.position(start if end is None else end)
+        self.diagnostics.append(
+            Diagnostic(
+                code,
+                printable(message),
+                self.documents[doc].source.name,
+                line,
+                column,
+                end_line,
+                end_column,
+            )
+        )
+
+    def _set_origin(self, origin: dns.name.Name) -> None:
+        if origin != self.current_origin:
+            self.current_origin = origin
+            self.origins.append(origin)
+            self.origin_id = len(self.origins) - 1
+
+    # ------------------------------------------------------------ records
+
+    def _record(
+        self, doc: int, tree: SyntaxTree, index: int, start: int, end: int
+    ) -> None:
+        text = tree.text
+        words = split_fields(text, start, end)
+        if text[start] not in " \t\r":
+            owner_ref = self._owner(doc, start, words[0])
+            if owner_ref is None:
+                return
+            first = 1
+        else:
+            if self.last_owner == -1 and self.current_origin is None:
+                raise _NeedOrigin
+            owner_ref = self.last_owner
+            first = 0
+        resolved = self._resolve_fields(doc, tree, start, end, words, first)
+        if resolved is not None:
+            ttl, rdclass, rdtype, rdata_field = resolved
+            self._add(
+                doc, index, owner_ref, ttl, rdclass, rdtype, rdata_field, words[0]
+            )
+        elif owner_ref == -2:
+            # The record is broken, but lines after it still inherit its
+            # owner, as in BIND and dnspython.
+            anchors = self.table.anchors
+            anchors.append((doc, index, self.origin_id))
+            self.last_owner = -3 - (len(anchors) - 1)
+            self._owner_cache = (words[0], self.origin_id, self.last_owner)
+
+    def _resolve_fields(
+        self, doc: int, tree: SyntaxTree, start: int, end: int, words: list[str], i: int
+    ) -> tuple[int, int, int, int] | None:
+        """TTL, class, type and where rdata starts; None after reporting why not."""
+        # TTL and class, in either order (dnspython's Reader._rr_line).
+        count = len(words)
+        ttl = self._ttl(words[i]) if i < count else None
+        if ttl is not None:
+            self.last_ttl = ttl
+            i += 1
+        rdclass = self._class(words[i]) if i < count else None
+        if rdclass is not None:
+            i += 1
+            if rdclass != IN:
+                self._field_problem(
+                    SYNTAX_ERROR,
+                    doc,
+                    tree,
+                    start,
+                    end,
+                    i - 1,
+                    f"class {dns.rdataclass.to_text(rdclass)} is not the zone's "
+                    "class IN",
+                )
+                return None
+        else:
+            rdclass = IN
+        if ttl is None and i < count:
+            ttl = self._ttl(words[i])
+            if ttl is not None:
+                self.last_ttl = ttl
+                i += 1
+        if i >= count:
+            self._field_problem(
+                SYNTAX_ERROR, doc, tree, start, end, None, "record has no type"
+            )
+            return None
+        rdtype = self._type(words[i])
+        if rdtype is None:
+            word = words[i]
+            message = (
+                f"bad TTL {word!r}"
+                if word[:1].isdigit()
+                else f"unknown record type {word!r}"
+            )
+            self._field_problem(SYNTAX_ERROR, doc, tree, start, end, i, message)
+            return None
+        i += 1
+
+        rdata_text = " ".join(words[i:])
+        rdata = self._rdata(rdclass, rdtype, rdata_text)
+        if isinstance(rdata, str):
+            self._field_problem(
+                INVALID_RDATA,
+                doc,
+                tree,
+                start,
+                end,
+                i,
+                f"invalid {dns.rdatatype.to_text(rdtype)} rdata "
+                f"{_shorten(rdata_text)!r}: {rdata}",
+                last=True,
+            )
+            return None
+
+        if rdtype == SOA and self.default_ttl is None:
+            # Before RFC 2308, the SOA minimum was the zone's default TTL.
+            self.default_ttl = rdata.minimum  # type: ignore[attr-defined]
+            self.default_ttl_from_soa = True
+        if ttl is None:
+            ttl = self._implicit_ttl()
+            if ttl is None:
+                self._field_problem(
+                    SYNTAX_ERROR,
+                    doc,
+                    tree,
+                    start,
+                    end,
+                    None,
+                    "record has no TTL, and no $TTL or earlier TTL applies",
+                )
+                return None
+        return ttl, rdclass, rdtype, i
+
+    def _add(
+        self,
+        doc: int,
+        index: int,
+        owner_ref: int,
+        ttl: int,
+        rdclass: int,
+        rdtype: int,
+        rdata_field: int,
+        owner_word: str | None,
+    ) -> int:
+        """Append a record; owner_ref -2 means its owner is its own."""
+        table = self.table
+        record = len(table.rdtype)
+        table.document.append(doc)
+        table.entry.append(index)
+        table.owner_ref.append(record if owner_ref == -2 else owner_ref)
+        table.ttl.append(ttl)
+        table.rdclass.append(rdclass)
+        table.rdtype.append(rdtype)
+        table.origin.append(self.origin_id)
+        table.rdata_field.append(min(rdata_field, 255))
+        if owner_ref == -2:
+            self.last_owner = record
+            self._owner_cache = (
+                None if owner_word is None else (owner_word, self.origin_id, record)
+            )
+        elif owner_ref != -1:
+            self.last_owner = owner_ref
+        return record
+
+    def _owner(self, doc: int, start: int, word: str) -> int | None:
+        """Check a written owner: -2 for "the record about to be added"."""
+        cached = self._owner_cache
+        if cached is not None and cached[0] == word and cached[1] == self.origin_id:
+            # The same owner written again on the next line: same name.
+            return cached[2]
+        if self.current_origin is None and (word == "@" or not word.endswith(".")):
+            raise _NeedOrigin
+        try:
+            dns.name.from_text(to_dns_text(word), self.current_origin)
+        except dns.exception.DNSException as error:
+            self._report(
+                SYNTAX_ERROR,
+                f"bad owner name {word!r}: {_reason(error)}",
+                doc,
+                start,
+                start + len(word),
+            )
+            return None
+        return -2
+
+    # Words repeat (IN, A, 1h) on every line: remember what each one is.
+
+    def _ttl(self, word: str) -> int | None:
+        return _cached(self._ttl_cache, word, ttl_or_none)
+
+    def _class(self, word: str) -> dns.rdataclass.RdataClass | None:
+        return _cached(self._class_cache, word, class_or_none)
+
+    def _type(self, word: str) -> dns.rdatatype.RdataType | None:
+        return _cached(self._type_cache, word, type_or_none)
+
+    def _implicit_ttl(self) -> int | None:
+        # $TTL wins; without it the last TTL written; then the SOA minimum
+        # (dnspython's rfc2308_ttl mode, which is BIND's behaviour).
+        if self.last_ttl is not None and (
+            self.default_ttl is None or self.default_ttl_from_soa
+        ):
+            return self.last_ttl
+        return self.default_ttl
+
+    def _rdata(
+        self,
+        rdclass: dns.rdataclass.RdataClass,
+        rdtype: dns.rdatatype.RdataType,
+        rdata_text: str,
+    ) -> dns.rdata.Rdata | str:
+        """The rdata, or why dnspython refuses it."""
+        origin = self.current_origin
+        try:
+            rdata = dns.rdata.from_text(
+                rdclass, rdtype, to_dns_text(rdata_text), origin, relativize=False
+            )
+        except dns.exception.DNSException as error:
+            return _reason(error)
+        except Exception as error:  # dnspython raises plain ValueErrors too
+            return _reason(error)
+        if origin is None:
+            try:
+                rdata.to_digestable()
+            except dns.name.NeedAbsoluteNameOrOrigin:
+                raise _NeedOrigin from None
+        return rdata
+
+    def _field_problem(
+        self,
+        code: Code,
+        doc: int,
+        tree: SyntaxTree,
+        start: int,
+        end: int,
+        field_index: int | None,
+        message: str,
+        last: bool = False,
+    ) -> None:
+        """Report at a field of the entry (its start when there is none)."""
+        fields: list[Field] = fields_between(tree.text, start, end)
+        if field_index is None or field_index >= len(fields):
+            where, until = start, (fields[-1].end if fields else start)
+        else:
+            where = fields[field_index].start
+            until = fields[-1 if last else field_index].end
+        self._report(code, message, doc, where, until)
+
+    # ------------------------------------------------------------ directives
+
+    def _directive(
+        self, doc: int, tree: SyntaxTree, index: int, ancestors: tuple[str, ...]
+    ) -> None:
+        start, end = tree.span(index)
+        fields = fields_between(tree.text, start, end)
+        name = fields[0].text.upper()
+        args = fields[1:]
+        if name == "$ORIGIN":
+            self._origin_directive(doc, fields)
+        elif name == "$TTL":
+            if len(args) != 1:
+                self._arity(doc, fields, "$TTL takes one TTL")
+                return
+            ttl = self._ttl(args[0].text)
+            if ttl is None:
+                self._report(
+                    SYNTAX_ERROR,
+                    f"bad TTL {args[0].text!r} in $TTL",
+                    doc,
+                    args[0].start,
+                    args[0].end,
+                )
+                return
+            self.default_ttl = ttl
+            self.default_ttl_from_soa = False
+        elif name == "$INCLUDE":
+            self._include(doc, fields, ancestors)
+        elif name == "$GENERATE":
+            self._generate(doc, index, fields)
+        else:
+            self._report(
+                SYNTAX_ERROR,
+                f"unknown directive {fields[0].text!r}",
+                doc,
+                fields[0].start,
+                fields[0].end,
+            )
+
+    def _arity(self, doc: int, fields: list[Field], message: str) -> None:
+        self._report(SYNTAX_ERROR, message, doc, fields[0].start, fields[-1].end)
+
+    def _name_arg(self, doc: int, arg: Field, what: str) -> dns.name.Name | None:
+        word = unquote(arg.text)
+        if self.current_origin is None and not word.endswith("."):
+            raise _NeedOrigin
+        try:
+            return dns.name.from_text(to_dns_text(word), self.current_origin)
+        except dns.exception.DNSException as error:
+            self._report(
+                SYNTAX_ERROR,
+                f"bad {what} {arg.text!r}: {_reason(error)}",
+                doc,
+                arg.start,
+                arg.end,
+            )
+            return None
+
+    def _origin_directive(self, doc: int, fields: list[Field]) -> None:
+        if len(fields) != 2:
+            self._arity(doc, fields, "$ORIGIN takes one domain name")
+            return
+        origin = self._name_arg(doc, fields[1], "origin")
+        if origin is None:
+            return
+        if self.zone_origin is None:
+            self.zone_origin = origin
+            self.origins[0] = origin
+        self._set_origin(origin)
+
+    def _include(
+        self, doc: int, fields: list[Field], ancestors: tuple[str, ...]
+    ) -> None:
+        if len(fields) not in (2, 3):
+            self._arity(
+                doc, fields, "$INCLUDE takes a file name and an optional origin"
+            )
+            return
+        target = fields[1]
+        new_origin = self.current_origin
+        if len(fields) == 3:
+            new_origin = self._name_arg(doc, fields[2], "origin")
+            if new_origin is None:
+                return
+        including = self.documents[doc].path
+        base = including.parent if including else Path.cwd()
+        path = base / unquote(target.text)
+        real = os.path.realpath(path)
+        root = os.path.realpath(self.include_root or base)
+
+        def refuse(reason: str) -> None:
+            self._report(
+                INCLUDE_REFUSED,
+                f"$INCLUDE {unquote(target.text)!r} refused: {reason}",
+                doc,
+                target.start,
+                target.end,
+            )
+
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            refuse(f"outside the include root {root}")
+            return
+        if real in ancestors:
+            chain = " -> ".join(os.path.basename(a) for a in (*ancestors, real))
+            refuse(f"include cycle ({chain})")
+            return
+        if len(ancestors) > self.limits.include_depth:
+            refuse(f"includes nest deeper than {self.limits.include_depth}")
+            return
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            refuse(error.strerror or "cannot be read")
+            return
+        try:
+            source = decode(str(path), data)
+        except NotTextError as error:
+            refuse(error.reason)
+            return
+        included = load_document(source, path, self.limits, self.diagnostics)
+        self.documents.append(included)
+        saved = (
+            self.current_origin,
+            self.origin_id,
+            self.last_owner,
+            self._owner_cache,
+            self.last_ttl,
+            self.default_ttl,
+            self.default_ttl_from_soa,
+        )
+        if new_origin is not None:
+            self._set_origin(new_origin)
+        self._read(len(self.documents) - 1, (*ancestors, real))
+        (
+            self.current_origin,
+            self.origin_id,
+            self.last_owner,
+            self._owner_cache,
+            self.last_ttl,
+            self.default_ttl,
+            self.default_ttl_from_soa,
+        ) = saved
+
+    def _generate(self, doc: int, index: int, fields: list[Field]) -> None:
+        import dns.grange
+
+        spec = generate_spec(fields, self._ttl, self._class, self._type)
+        if isinstance(spec, FieldProblem):
+            where = fields[min(spec.field, len(fields) - 1)]
+            self._report(SYNTAX_ERROR, spec.message, doc, where.start, where.end)
+            return
+        try:
+            first, last, step = dns.grange.from_text(spec.range)
+        except (dns.exception.DNSException, ValueError) as error:
+            self._report(
+                SYNTAX_ERROR,
+                f"bad $GENERATE range {spec.range!r}: {_reason(error)}",
+                doc,
+                fields[1].start,
+                fields[1].end,
+            )
+            return
+        count = max(0, (last - first) // step + 1)
+        if count > self.limits.generate:
+            self._report(
+                GENERATE_LIMIT,
+                f"$GENERATE {spec.range} would make {count} records, over the "
+                f"limit of {self.limits.generate}",
+                doc,
+                fields[1].start,
+                fields[1].end,
+            )
+            return
+        if spec.rdclass != IN:
+            self._report(
+                SYNTAX_ERROR,
+                "$GENERATE class is not the zone's class IN",
+                doc,
+                fields[0].start,
+                fields[-1].end,
+            )
+            return
+        ttl = spec.ttl
+        if ttl is not None:
+            self.last_ttl = ttl
+        else:
+            ttl = self._implicit_ttl()
+            if ttl is None:
+                self._report(
+                    SYNTAX_ERROR,
+                    "$GENERATE has no TTL, and no $TTL or earlier TTL applies",
+                    doc,
+                    fields[0].start,
+                    fields[-1].end,
+                )
+                return
+        lhs, rhs = fields[2], fields[-1]
+        for counter in range(first, last + 1, step):
+            try:
+                owner_text = substitute(unquote(lhs.text), counter)
+                rdata_text = substitute(unquote(rhs.text), counter)
+                if self.current_origin is None and not owner_text.endswith("."):
+                    raise _NeedOrigin
+                dns.name.from_text(to_dns_text(owner_text), self.current_origin)
+            except (GenerateError, dns.exception.DNSException) as error:
+                self._report(
+                    SYNTAX_ERROR,
+                    f"$GENERATE at {counter}: {_reason(error)}",
+                    doc,
+                    lhs.start,
+                    rhs.end,
+                )
+                return
+            rdata = self._rdata(spec.rdclass, spec.rdtype, rdata_text)
+            if isinstance(rdata, str):
+                self._report(
+                    INVALID_RDATA,
+                    f"invalid {dns.rdatatype.to_text(spec.rdtype)} rdata from "
+                    f"$GENERATE at {counter} ({rdata_text!r}): {rdata}",
+                    doc,
+                    rhs.start,
+                    rhs.end,
+                )
+                return
+            record = self._add(doc, index, -2, ttl, spec.rdclass, spec.rdtype, 0, None)
+            self.table.generated[record] = counter
+
+
+class FieldProblem(NamedTuple):
+    """Which field of a line is wrong, and why."""
+
+    field: int
+    message: str
+
+
+class GenerateSpec(NamedTuple):
+    """A $GENERATE line's parts: range lhs [ttl] [class] type rhs."""
+
+    range: str
+    ttl: int | None
+    rdclass: dns.rdataclass.RdataClass
+    rdtype: dns.rdatatype.RdataType
+
+
+def ttl_or_none(word: str) -> int | None:
+    try:
+        return dns.ttl.from_text(word)
+    except dns.exception.DNSException:
+        return None
+
+
+def class_or_none(word: str) -> dns.rdataclass.RdataClass | None:
+    try:
+        return dns.rdataclass.from_text(word)
+    except (dns.exception.DNSException, ValueError):
+        return None
+
+
+def type_or_none(word: str) -> dns.rdatatype.RdataType | None:
+    try:
+        return dns.rdatatype.from_text(word)
+    except (dns.exception.DNSException, ValueError):
+        return None
+
+
+_T = TypeVar("_T")
+
+
+def _cached(
+    cache: dict[str, _T | None], word: str, read: Callable[[str], _T | None]
+) -> _T | None:
+    if word in cache:
+        return cache[word]
+    value = read(word)
+    if len(cache) < _CACHE_LIMIT:
+        cache[word] = value
+    return value
+
+
+def generate_spec(
+    fields: list[Field],
+    ttl_of: Callable[[str], int | None] = ttl_or_none,
+    class_of: Callable[[str], dns.rdataclass.RdataClass | None] = class_or_none,
+    type_of: Callable[[str], dns.rdatatype.RdataType | None] = type_or_none,
+) -> GenerateSpec | FieldProblem:
+    """Read a $GENERATE line, or say which field is wrong and why."""
+    if len(fields) < 5:
+        return FieldProblem(
+            len(fields) - 1, "$GENERATE takes: range lhs [ttl] [class] type rhs"
+        )
+    i = 3
+    ttl = ttl_of(fields[i].text)
+    if ttl is not None:
+        i += 1
+    rdclass = class_of(fields[i].text) if i < len(fields) else None
+    if rdclass is not None:
+        i += 1
+    if i >= len(fields) - 1:
+        return FieldProblem(
+            len(fields) - 1, "$GENERATE takes: range lhs [ttl] [class] type rhs"
+        )
+    rdtype = type_of(fields[i].text)
+    if rdtype is None:
+        return FieldProblem(i, f"unknown record type {fields[i].text!r} in $GENERATE")
+    if i + 2 != len(fields):
+        return FieldProblem(
+            i + 2, "$GENERATE takes one rhs (quote it if it holds spaces)"
+        )
+    return GenerateSpec(fields[1].text, ttl, rdclass or IN, rdtype)
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip().rstrip(".")
+    if not text or text == error.__class__.__name__:
+        doc = (error.__class__.__doc__ or "").strip().splitlines()
+        text = doc[0].rstrip(".") if doc else error.__class__.__name__
+    return text[:1].lower() + text[1:]
+
+
+def load_document(
+    source: SourceFile, path: Path | None, limits: Limits, diagnostics: list[Diagnostic]
+) -> Document:
+    """Parse one file's text, reporting syntax problems as ZF001."""
+    long_line = _long_line(source.text, limits.line_length)
+    if long_line is not None:
+        # Not parsed at all: kept whole, as one error entry.
+        tree = SyntaxTree(source.text, array("q", [0]), bytearray([EntryKind.ERROR]))
+        line, column = tree.position(long_line)
+        diagnostics.append(
+            Diagnostic(
+                SYNTAX_ERROR,
+                f"line {line} is longer than {limits.line_length} characters; "
+                "the file is not read",
+                source.name,
+                line,
+                1,
+                line,
+                1,
+            )
+        )
+        return Document(source, tree, path)
+    tree, problems = parse_syntax(source.text)
+    for problem in problems:
+        line, column = tree.position(problem.offset)
+        diagnostics.append(
+            Diagnostic(
+                SYNTAX_ERROR,
+                problem.message,
+                source.name,
+                line,
+                column,
+                line,
+                column + 1,
+            )
+        )
+    return Document(source, tree, path)
+
+
+def _long_line(text: str, limit: int) -> int | None:
+    """Offset of the first line longer than *limit*, if any."""
+    if len(text) <= limit:
+        return None
+    start = 0
+    while True:
+        newline = text.find("\n", start)
+        end = len(text) if newline < 0 else newline
+        if end - start > limit:
+            return start
+        if newline < 0:
+            return None
+        start = newline + 1

@@ -1,0 +1,191 @@
+"""The concrete syntax of a zone file, kept as offsets into its text.
+
+A zone file is a sequence of *entries*: records, directives, blank or
+comment-only lines, and (where the grammar was broken) error entries. Entries
+partition the text: each runs from its first character to the end of its
+line break (or of its last line, inside parentheses), so joining them gives
+the input back. Only each entry's start and kind are stored; its tokens and
+fields are lexed again from the text on request, since they can always be
+derived from it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator
+from functools import cache
+from typing import NamedTuple
+
+
+class EntryKind(enum.IntEnum):
+    BLANK = 0
+    RECORD = 1
+    DIRECTIVE = 2
+    ERROR = 3
+
+
+class TokenKind(enum.Enum):
+    """The grammar's terminals (grammars/zone.lark)."""
+
+    FIELDS = "FIELDS"
+    DIRECTIVE = "DIRECTIVE"
+    QUOTED = "QUOTED"
+    WS = "WS"
+    COMMENT = "COMMENT"
+    NEWLINE = "NEWLINE"
+    LPAREN = "LPAREN"
+    RPAREN = "RPAREN"
+    #: The whole of an entry that breaks the grammar, kept as it is.
+    ERROR = "ERROR"
+
+
+# PERF: compiled on first use; start-up time counts in a pre-commit hook.
+# Inside an entry that the parser accepted, every token is one of these, and
+# each is told apart by its first character; a directive's name is the first
+# word-like token of a directive entry. These mirror the grammar's terminals.
+_TOKEN_PATTERN = (
+    r'(?P<QUOTED>"(?:[^"\\\r\n]|\\[\s\S]|\r(?!\n))*")'
+    r"|(?P<WS>(?:[ \t]|\r(?!\n))+)"
+    r"|(?P<COMMENT>;[^\r\n]*)"
+    r"|(?P<NEWLINE>\r?\n)"
+    r"|(?P<LPAREN>\()"
+    r"|(?P<RPAREN>\))"
+    r'|(?P<FIELDS>(?:[^ \t\r\n;()"\\]|\\[^\r\n])+'
+    r'(?:[ \t]+(?:[^ \t\r\n;()"\\]|\\[^\r\n])+)*)'
+)
+# One field: a word (escapes included) or a quoted string. Comments and
+# parentheses match too, so the caller can skip them.
+_FIELD_PATTERN = (
+    r'(?:[^ \t\r\n;()"\\]|\\[^\r\n])+'
+    r'|"(?:[^"\\\r\n]|\\[\s\S]|\r(?!\n))*"'
+    r"|;[^\r\n]*|[()]"
+)
+
+
+@cache
+def _token_re() -> re.Pattern[str]:
+    return re.compile(_TOKEN_PATTERN)
+
+
+@cache
+def _field_re() -> re.Pattern[str]:
+    return re.compile(_FIELD_PATTERN)
+
+
+class Token(NamedTuple):
+    """One terminal of an entry: its kind and where its text lies."""
+
+    kind: TokenKind
+    #: Character offsets of the token in the file's text (end exclusive).
+    start: int
+    end: int
+
+
+class Field(NamedTuple):
+    """One field of a record or directive: a word, or a quoted string."""
+
+    #: The field as written, quotes and escapes included.
+    text: str
+    #: Character offset of the field in the file's text.
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def quoted(self) -> bool:
+        return self.text.startswith('"')
+
+
+class SyntaxTree:
+    """A zone file's text and its entries."""
+
+    __slots__ = ("_line_starts", "entry_kinds", "entry_starts", "text")
+
+    def __init__(
+        self, text: str, entry_starts: array[int], entry_kinds: bytearray
+    ) -> None:
+        #: The decoded text (without a BOM).
+        self.text = text
+        #: Offset of each entry's first character.
+        self.entry_starts = entry_starts
+        #: Each entry's EntryKind.
+        self.entry_kinds = entry_kinds
+        self._line_starts: array[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.entry_starts)
+
+    def to_text(self) -> str:
+        """The text the entries cover: the input, byte for byte."""
+        starts = self.entry_starts
+        if not starts:
+            return self.text
+        # Entries partition the text: each ends where the next begins.
+        ends = [*starts[1:], len(self.text)]
+        return "".join(self.text[a:b] for a, b in zip(starts, ends, strict=True))
+
+    def span(self, index: int) -> tuple[int, int]:
+        """Start and end offsets of entry *index*."""
+        start = self.entry_starts[index]
+        end = (
+            self.entry_starts[index + 1]
+            if index + 1 < len(self.entry_starts)
+            else len(self.text)
+        )
+        return start, end
+
+    def kind(self, index: int) -> EntryKind:
+        return EntryKind(self.entry_kinds[index])
+
+    def tokens(self, index: int) -> list[Token]:
+        """The tokens of entry *index*, lexed again from the text."""
+        start, end = self.span(index)
+        if self.entry_kinds[index] == EntryKind.ERROR:
+            return [Token(TokenKind.ERROR, start, end)]
+        tokens = []
+        if self.entry_kinds[index] == EntryKind.DIRECTIVE:
+            name = _field_re().match(self.text, start, end)
+            assert name is not None
+            tokens.append(Token(TokenKind.DIRECTIVE, start, name.end()))
+            start = name.end()
+        for match in _token_re().finditer(self.text, start, end):
+            kind = match.lastgroup
+            assert kind is not None
+            tokens.append(Token(TokenKind(kind), match.start(), match.end()))
+        return tokens
+
+    def fields(self, index: int) -> list[Field]:
+        """The fields of entry *index*: words and quoted strings, in order."""
+        start, end = self.span(index)
+        return fields_between(self.text, start, end)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
+        line_starts = self._line_starts
+        if line_starts is None:
+            line_starts = array("q", [0])
+            line_starts.extend(m.end() for m in re.finditer("\n", self.text))
+            self._line_starts = line_starts
+        line = bisect_right(line_starts, offset)
+        return line, offset - line_starts[line - 1] + 1
+
+
+def fields_between(text: str, start: int, end: int) -> list[Field]:
+    """The fields in text[start:end], skipping comments and parentheses."""
+    return [
+        Field(m.group(), m.start())
+        for m in _field_re().finditer(text, start, end)
+        if m.group()[0] not in ";()"
+    ]
+
+
+def iter_tokens(tree: SyntaxTree) -> Iterator[tuple[int, Token]]:
+    """Every token of the file with the index of its entry (a debugging aid)."""
+    for index in range(len(tree)):
+        for token in tree.tokens(index):
+            yield index, token

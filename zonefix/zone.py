@@ -1,0 +1,346 @@
+"""The public objects: a parsed Zone and its Records (SPEC §9)."""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple, overload
+
+import dns.exception
+import dns.name
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+
+from zonefix.diagnostics import SYNTAX_ERROR, Diagnostic
+from zonefix.semantic import (
+    Document,
+    GenerateSpec,
+    Limits,
+    RecordTable,
+    ResolvedZone,
+    Resolver,
+    generate_spec,
+    load_document,
+    split_fields,
+    to_dns_text,
+    unquote,
+)
+from zonefix.source import BOM, NotTextError, SourceFile, decode
+from zonefix.syntax.nodes import EntryKind, SyntaxTree, fields_between
+
+
+class Record(NamedTuple):
+    """One resource record, with its meaning and where it is written."""
+
+    #: Absolute owner name.
+    owner: dns.name.Name
+    ttl: int
+    rdclass: dns.rdataclass.RdataClass
+    rdtype: dns.rdatatype.RdataType
+    rdata: dns.rdata.Rdata
+    #: 1-based line and column where the record starts.
+    line: int
+    column: int
+    #: The file that holds it (an $INCLUDE'd file names itself).
+    file: str
+    #: The record comes from a $GENERATE line (line and column are the line's).
+    generated: bool = False
+
+
+class RecordList(Sequence[Record]):
+    """A zone's records in file order, built one at a time when asked for.
+
+    A Record holds dnspython objects worth a few hundred bytes; a list of a
+    million of them is what makes loading a big zone slow and heavy. The
+    resolver keeps compact arrays instead, and this view rebuilds each Record
+    from the text on access.
+    """
+
+    def __init__(self, resolved: ResolvedZone) -> None:
+        self._resolved = resolved
+
+    def __len__(self) -> int:
+        return len(self._resolved.table)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        if isinstance(index, slice):
+            return [self._build(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("record index out of range")
+        return self._build(index)
+
+    def __iter__(self) -> Iterator[Record]:
+        for index in range(len(self)):
+            yield self._build(index)
+
+    def _build(self, index: int) -> Record:
+        resolved = self._resolved
+        table = resolved.table
+        document = resolved.documents[table.document[index]]
+        tree = document.tree
+        start, end = tree.span(table.entry[index])
+        origin = resolved.origins[table.origin[index]]
+        rdclass = dns.rdataclass.RdataClass(table.rdclass[index])
+        rdtype = dns.rdatatype.RdataType(table.rdtype[index])
+        counter = table.generated.get(index)
+        if counter is None:
+            rdata_text = " ".join(
+                split_fields(tree.text, start, end)[table.rdata_field[index] :]
+            )
+        else:
+            rdata_text = _generated_texts(tree, start, end, counter)[1]
+        rdata = dns.rdata.from_text(
+            rdclass, rdtype, to_dns_text(rdata_text), origin, relativize=False
+        )
+        line, column = tree.position(start)
+        return Record(
+            owner=self.owner(index),
+            ttl=table.ttl[index],
+            rdclass=rdclass,
+            rdtype=rdtype,
+            rdata=rdata,
+            line=line,
+            column=column,
+            file=document.source.name,
+            generated=counter is not None,
+        )
+
+    def owner(self, index: int) -> dns.name.Name:
+        """The absolute owner name of record *index*."""
+        resolved = self._resolved
+        table = resolved.table
+        ref = table.owner_ref[index]
+        if ref == -1:
+            origin = resolved.origins[table.origin[index]]
+            assert origin is not None
+            return origin
+        if ref <= -3:
+            doc, entry, origin_id = table.anchors[-3 - ref]
+            tree = resolved.documents[doc].tree
+            word = split_fields(tree.text, *tree.span(entry))[0]
+            return dns.name.from_text(to_dns_text(word), resolved.origins[origin_id])
+        tree = resolved.documents[table.document[ref]].tree
+        start, end = tree.span(table.entry[ref])
+        counter = table.generated.get(ref)
+        if counter is None:
+            word = split_fields(tree.text, start, end)[0]
+        else:
+            word = _generated_texts(tree, start, end, counter)[0]
+        return dns.name.from_text(
+            to_dns_text(word), resolved.origins[table.origin[ref]]
+        )
+
+
+def _generated_texts(
+    tree: SyntaxTree, start: int, end: int, counter: int
+) -> tuple[str, str]:
+    from zonefix.generate import substitute
+
+    fields = fields_between(tree.text, start, end)
+    assert isinstance(generate_spec(fields), GenerateSpec)
+    return (
+        substitute(unquote(fields[2].text), counter),
+        substitute(unquote(fields[-1].text), counter),
+    )
+
+
+class Zone:
+    """A parsed zone file: its syntax tree, its records and its findings."""
+
+    def __init__(self, resolved: ResolvedZone) -> None:
+        self._resolved = resolved
+        self.records = RecordList(resolved)
+
+    @property
+    def document(self) -> Document:
+        """The top file."""
+        return self._resolved.documents[0]
+
+    @property
+    def includes(self) -> list[Document]:
+        """Files read through $INCLUDE, in the order they were read."""
+        return self._resolved.documents[1:]
+
+    @property
+    def source(self) -> SourceFile:
+        return self.document.source
+
+    @property
+    def tree(self) -> SyntaxTree:
+        return self.document.tree
+
+    @property
+    def filename(self) -> str:
+        return self.document.source.name
+
+    @property
+    def origin(self) -> dns.name.Name | None:
+        """The zone's apex, as SPEC §2 determines it (None: unknown)."""
+        return self._resolved.origin
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Findings raised while reading (ZF001-ZF005), in file order."""
+        return sorted(self._resolved.diagnostics, key=lambda d: d.sort_key)
+
+    @property
+    def parsed(self) -> bool:
+        """True when the top file follows the grammar (no ZF001 in it)."""
+        return not any(
+            kind == EntryKind.ERROR for kind in self.document.tree.entry_kinds
+        )
+
+    def to_text(self) -> str:
+        """The file's text as read (BOM included): the tree printed back."""
+        source = self.document.source
+        if source.raw is not None:
+            return source.raw.decode("utf-8", "surrogateescape")
+        text = self.document.tree.to_text()
+        return BOM + text if source.bom else text
+
+    def to_bytes(self) -> bytes:
+        """The file's bytes as read."""
+        return self.document.source.encode(self.document.tree.to_text())
+
+
+class ZoneFileError(OSError):
+    """The file cannot be read at all (missing, unreadable, a directory)."""
+
+
+def parse_text(
+    text: str | bytes,
+    origin: str | dns.name.Name | None = None,
+    filename: str | None = None,
+    *,
+    include_root: str | Path | None = None,
+    limits: Limits | None = None,
+) -> Zone:
+    """Parse a zone from its text (or bytes).
+
+    *filename* names the zone in findings, may tell its origin (SPEC §2), and
+    locates relative $INCLUDEs (when it is a real path).
+    """
+    name = filename or "<text>"
+    data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
+    path = Path(filename) if filename else None
+    return _parse(name, data, path, origin, include_root, limits or Limits())
+
+
+def parse_file(
+    path: str | Path,
+    origin: str | dns.name.Name | None = None,
+    *,
+    include_root: str | Path | None = None,
+    limits: Limits | None = None,
+) -> Zone:
+    """Read and parse a zone file; ZoneFileError when it cannot be read."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ZoneFileError(error.errno, error.strerror, str(path)) from None
+    return _parse(str(path), data, path, origin, include_root, limits or Limits())
+
+
+def _parse(
+    name: str,
+    data: bytes,
+    path: Path | None,
+    origin: str | dns.name.Name | None,
+    include_root: str | Path | None,
+    limits: Limits,
+) -> Zone:
+    diagnostics: list[Diagnostic] = []
+    try:
+        source = decode(name, data)
+    except NotTextError as error:
+        # Not parsed at all; the bytes are kept so the zone prints them back.
+        source = SourceFile(name=name, text="", raw=data)
+        document = Document(source, SyntaxTree("", array("q"), bytearray()), path)
+        diagnostics.append(Diagnostic(SYNTAX_ERROR, error.reason, name, 1, 1, 1, 1))
+        return Zone(ResolvedZone([document], None, RecordTable(), [None], diagnostics))
+    document = load_document(source, path, limits, diagnostics)
+    if isinstance(origin, str):
+        origin = dns.name.from_text(origin)
+    if origin is None:
+        origin = find_origin(document.tree, path)
+    root = Path(include_root) if include_root else (path.parent if path else None)
+    resolver = Resolver(document, origin, root, limits)
+    resolver.diagnostics = diagnostics
+    return Zone(resolver.run())
+
+
+# ------------------------------------------------------------------ origin
+
+_ZONE_FILE_NAME = r"(?i)^(?:db\.(?P<a>.+)|(?P<b>.+)\.(?:zone|db)|(?P<c>.+))$"
+
+
+def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
+    """The origin a file states (SPEC §2): $ORIGIN before the first record,
+    else an absolute SOA owner, else the file's name when it ends in a real
+    top-level domain."""
+    kinds = tree.entry_kinds
+    text = tree.text
+    for index, kind in enumerate(kinds):
+        if kind == EntryKind.RECORD:
+            break
+        if kind == EntryKind.DIRECTIVE:
+            fields = tree.fields(index)
+            if fields[0].text.upper() == "$ORIGIN" and len(fields) == 2:
+                name = _absolute(unquote(fields[1].text))
+                if name is not None:
+                    return name
+    for index, kind in enumerate(kinds):
+        if kind != EntryKind.RECORD:
+            continue
+        start, end = tree.span(index)
+        if "SOA" not in text[start:end].upper() or text[start] in " \t\r":
+            continue
+        words = split_fields(text, start, end)
+        # owner [ttl] [class] SOA: the type is among the next three words.
+        if any(w.upper() == "SOA" for w in words[1:4]):
+            name = _absolute(words[0])
+            if name is not None:
+                return name
+    return origin_from_filename(path.name) if path else None
+
+
+def _absolute(word: str) -> dns.name.Name | None:
+    if not word.endswith(".") or word.endswith("\\."):
+        return None
+    try:
+        return dns.name.from_text(to_dns_text(word))
+    except dns.exception.DNSException:
+        return None
+
+
+def origin_from_filename(filename: str) -> dns.name.Name | None:
+    """``db.example.net``, ``example.net.zone``, ``example.net.db`` or
+    ``example.net`` name the zone example.net, when it ends in a real TLD."""
+    match = re.match(_ZONE_FILE_NAME, filename)
+    if match is None:
+        return None
+    candidate = (match.group("a") or match.group("b") or match.group("c")).rstrip(".")
+    if "." not in candidate or not is_real_tld(candidate.rsplit(".", 1)[1]):
+        return None
+    try:
+        return dns.name.from_text(candidate + ".")
+    except dns.exception.DNSException:
+        return None
+
+
+def is_real_tld(label: str) -> bool:
+    """True for a delegated top-level domain (the Public Suffix List's ICANN
+    section, kept current by the publicsuffixlist package)."""
+    from zonefix.tlds import is_tld
+
+    return is_tld(label)
