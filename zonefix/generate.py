@@ -12,6 +12,7 @@ import re
 # BIND formats a substitution into a 128-byte buffer, so a wider field is an
 # error there rather than a way to make a huge string from a short line.
 MAX_WIDTH = 127
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 # A pattern string, not a compiled one: re compiles it on first use.
 _MODIFIER = r"\{([+-]?\d+)(?:,(\d+)(?:,([doxXnN]))?)?\}"
 
@@ -54,15 +55,20 @@ def substitute(template: str, counter: int) -> str:
                         raise GenerateError(f"width {width} is over {MAX_WIDTH}")
                 base = match.group(3) or "d"
                 i = match.end()
-            out.append(_format(counter + offset, width, base))
+            value = counter + offset
+            if not _INT_MIN <= value <= _INT_MAX:
+                # BIND computes in a C int and refuses what overflows it.
+                raise GenerateError(f"value {value} is out of range")
+            out.append(_format(value, width, base))
     return "".join(out)
 
 
 def _format(value: int, width: int, base: str) -> str:
+    if base != "d" and value < 0:
+        # BIND prints a C int through an unsigned format: two's complement.
+        value &= 0xFFFFFFFF
     if base not in "nN":
         return format(value, base).zfill(width)
-    if value < 0:
-        raise GenerateError("negative value in nibble mode")
     # Nibbles, least significant first, dot-separated, padded to *width*
     # characters (for reverse IPv6 names).
     digits = "0123456789ABCDEF" if base == "N" else "0123456789abcdef"

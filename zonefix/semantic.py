@@ -92,8 +92,8 @@ class RecordTable:
         self.document = array("H")
         self.entry = array("I")
         #: Whose owner field names this record's owner: a record index (itself
-        #: when written; an earlier one for a blank owner); -1: the origin;
-        #: -3 - k: anchors[k].
+        #: when written; an earlier one for a blank owner), or -3 - k for
+        #: anchors[k].
         self.owner_ref = array("q")
         self.ttl = array("I")
         self.rdclass = array("H")
@@ -197,7 +197,7 @@ class Resolver:
         self.origins: list[dns.name.Name | None] = [origin]
         self.origin_id = 0
         self.current_origin = origin
-        # The record whose owner blank-owner lines repeat (-1: the origin).
+        # The record whose owner blank-owner lines repeat (-1: none yet).
         self.last_owner = -1
         self.last_ttl: int | None = None
         self.default_ttl: int | None = None
@@ -287,8 +287,17 @@ class Resolver:
                 return
             first = 1
         else:
-            if self.last_owner == -1 and self.current_origin is None:
-                raise _NeedOrigin
+            if self.last_owner == -1:
+                # dnspython would use the origin; BIND refuses ("no owner").
+                self._report(
+                    SYNTAX_ERROR,
+                    "the first record has no owner: a blank owner repeats the "
+                    "previous record's, and there is none",
+                    doc,
+                    start,
+                    start + 1,
+                )
+                return
             owner_ref = self.last_owner
             first = 0
         resolved = self._resolve_fields(doc, tree, start, end, words, first)
@@ -353,6 +362,19 @@ class Resolver:
             self._field_problem(SYNTAX_ERROR, doc, tree, start, end, i, message)
             return None
         i += 1
+        if dns.rdatatype.is_metatype(rdtype):
+            # dnspython parses OPT, ANY or TYPE200 text; no zone may hold them.
+            self._field_problem(
+                INVALID_RDATA,
+                doc,
+                tree,
+                start,
+                end,
+                i - 1,
+                f"{dns.rdatatype.to_text(rdtype)} is a meta type (RFC 6895), "
+                "not data a zone can hold",
+            )
+            return None
 
         rdata_text = " ".join(words[i:])
         rdata = self._rdata(rdclass, rdtype, rdata_text)
@@ -626,27 +648,21 @@ class Resolver:
             return
         included = load_document(source, path, self.limits, self.diagnostics)
         self.documents.append(included)
+        # After the included file, the origin and the owner are the including
+        # file's again; TTLs ($TTL, the last TTL written) carry on, as in
+        # BIND (dnspython restores those too; BIND is the reference).
         saved = (
             self.current_origin,
             self.origin_id,
             self.last_owner,
             self._owner_cache,
-            self.last_ttl,
-            self.default_ttl,
-            self.default_ttl_from_soa,
         )
         if new_origin is not None:
             self._set_origin(new_origin)
         self._read(len(self.documents) - 1, (*ancestors, real))
-        (
-            self.current_origin,
-            self.origin_id,
-            self.last_owner,
-            self._owner_cache,
-            self.last_ttl,
-            self.default_ttl,
-            self.default_ttl_from_soa,
-        ) = saved
+        (self.current_origin, self.origin_id, self.last_owner, self._owner_cache) = (
+            saved
+        )
 
     def _generate(self, doc: int, index: int, fields: list[Field]) -> None:
         import dns.grange
@@ -657,8 +673,11 @@ class Resolver:
             self._report(SYNTAX_ERROR, spec.message, doc, where.start, where.end)
             return
         try:
+            if "/0" in spec.range.split("-", 1)[-1].lstrip("0123456789"):
+                # dns.grange checks the step with an assert, which -O drops.
+                raise ValueError("the step must be at least 1")
             first, last, step = dns.grange.from_text(spec.range)
-        except (dns.exception.DNSException, ValueError) as error:
+        except (dns.exception.DNSException, ValueError, AssertionError) as error:
             self._report(
                 SYNTAX_ERROR,
                 f"bad $GENERATE range {spec.range!r}: {_reason(error)}",

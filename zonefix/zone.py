@@ -119,11 +119,7 @@ class RecordList(Sequence[Record]):
         resolved = self._resolved
         table = resolved.table
         ref = table.owner_ref[index]
-        if ref == -1:
-            origin = resolved.origins[table.origin[index]]
-            assert origin is not None
-            return origin
-        if ref <= -3:
+        if ref < 0:
             doc, entry, origin_id = table.anchors[-3 - ref]
             tree = resolved.documents[doc].tree
             word = split_fields(tree.text, *tree.span(entry))[0]
@@ -209,7 +205,10 @@ class Zone:
 
     def to_bytes(self) -> bytes:
         """The file's bytes as read."""
-        return self.document.source.encode(self.document.tree.to_text())
+        source = self.document.source
+        if source.raw is not None:
+            return source.raw
+        return source.encode(self.document.tree.to_text())
 
 
 class ZoneFileError(OSError):

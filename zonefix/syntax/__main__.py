@@ -1,7 +1,7 @@
 """Debugging aids for the grammar.
 
-    python -m zonefix.syntax tables        rebuild _tables.py from the grammar
-    python -m zonefix.syntax dump FILE     print each entry and its tokens
+python -m zonefix.syntax tables        rebuild _tables.py from the grammar
+python -m zonefix.syntax dump FILE     print each entry and its tokens
 """
 
 from __future__ import annotations
