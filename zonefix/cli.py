@@ -149,7 +149,7 @@ def _check_origin(origin: str) -> None:
     try:
         dns.name.from_text(origin)
     except dns.exception.DNSException as error:
-        raise UsageError(f"--origin {origin!r} is not a domain name: {error}") from None
+        raise UsageError(f"--origin '{origin}' is not a domain name: {error}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -47,7 +47,7 @@ def substitute(template: str, counter: int) -> str:
             if template.startswith("{", i):
                 match = re.compile(_MODIFIER).match(template, i)
                 if match is None:
-                    raise GenerateError(f"bad modifier in {template!r}")
+                    raise GenerateError(f"bad modifier in '{template}'")
                 offset = int(match.group(1))
                 if match.group(2) is not None:
                     width = int(match.group(2))

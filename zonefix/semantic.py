@@ -162,10 +162,19 @@ def to_dns_text(text: str) -> str:
     )
 
 
+# str.split() also splits on these; the grammar (like dnspython) does not.
+_OTHER_WHITESPACE = "\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
 def split_fields(text: str, start: int, end: int) -> list[str]:
     """The fields of one entry as strings (the fast path of fields_between)."""
     segment = text[start:end]
-    if '"' in segment or "\\" in segment:
+    if (
+        '"' in segment
+        or "\\" in segment
+        or not segment.isascii()
+        or any(c in segment for c in _OTHER_WHITESPACE)
+    ):
         return [f.text for f in fields_between(text, start, end)]
     if ";" in segment:
         segment = re.sub(_COMMENT, "", segment)
@@ -355,9 +364,9 @@ class Resolver:
         if rdtype is None:
             word = words[i]
             message = (
-                f"bad TTL {word!r}"
+                f"bad TTL '{word}'"
                 if word[:1].isdigit()
-                else f"unknown record type {word!r}"
+                else f"unknown record type '{word}'"
             )
             self._field_problem(SYNTAX_ERROR, doc, tree, start, end, i, message)
             return None
@@ -387,7 +396,7 @@ class Resolver:
                 end,
                 i,
                 f"invalid {dns.rdatatype.to_text(rdtype)} rdata "
-                f"{_shorten(rdata_text)!r}: {rdata}",
+                f"'{_shorten(rdata_text)}': {rdata}",
                 last=True,
             )
             return None
@@ -455,7 +464,7 @@ class Resolver:
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
-                f"bad owner name {word!r}: {_reason(error)}",
+                f"bad owner name '{word}': {_reason(error)}",
                 doc,
                 start,
                 start + len(word),
@@ -545,7 +554,7 @@ class Resolver:
             if ttl is None:
                 self._report(
                     SYNTAX_ERROR,
-                    f"bad TTL {args[0].text!r} in $TTL",
+                    f"bad TTL '{args[0].text}' in $TTL",
                     doc,
                     args[0].start,
                     args[0].end,
@@ -560,7 +569,7 @@ class Resolver:
         else:
             self._report(
                 SYNTAX_ERROR,
-                f"unknown directive {fields[0].text!r}",
+                f"unknown directive '{fields[0].text}'",
                 doc,
                 fields[0].start,
                 fields[0].end,
@@ -578,7 +587,7 @@ class Resolver:
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
-                f"bad {what} {arg.text!r}: {_reason(error)}",
+                f"bad {what} '{arg.text}': {_reason(error)}",
                 doc,
                 arg.start,
                 arg.end,
@@ -615,19 +624,21 @@ class Resolver:
         base = including.parent if including else Path.cwd()
         path = base / unquote(target.text)
         real = os.path.realpath(path)
-        root = os.path.realpath(self.include_root or base)
+        shown_root = self.include_root or base
+        root = os.path.realpath(shown_root)
 
         def refuse(reason: str) -> None:
             self._report(
                 INCLUDE_REFUSED,
-                f"$INCLUDE {unquote(target.text)!r} refused: {reason}",
+                f"$INCLUDE '{unquote(target.text)}' refused: {reason}",
                 doc,
                 target.start,
                 target.end,
             )
 
         if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
-            refuse(f"outside the include root {root}")
+            # Not read, so nothing of it is ever printed.
+            refuse(f"outside the include root '{shown_root}'")
             return
         if real in ancestors:
             chain = " -> ".join(os.path.basename(a) for a in (*ancestors, real))
@@ -639,7 +650,7 @@ class Resolver:
         try:
             data = path.read_bytes()
         except OSError as error:
-            refuse(error.strerror or "cannot be read")
+            refuse((error.strerror or "cannot be read").lower())
             return
         try:
             source = decode(str(path), data)
@@ -680,7 +691,7 @@ class Resolver:
         except (dns.exception.DNSException, ValueError, AssertionError) as error:
             self._report(
                 SYNTAX_ERROR,
-                f"bad $GENERATE range {spec.range!r}: {_reason(error)}",
+                f"bad $GENERATE range '{spec.range}': {_reason(error)}",
                 doc,
                 fields[1].start,
                 fields[1].end,
@@ -721,7 +732,25 @@ class Resolver:
                 )
                 return
         lhs, rhs = fields[2], fields[-1]
-        for counter in range(first, last + 1, step):
+        # A blank owner after $GENERATE repeats the owner before it, as in
+        # BIND (dnspython would take the last generated name).
+        saved_owner = (self.last_owner, self._owner_cache)
+        try:
+            self._expand(doc, index, spec, lhs, rhs, range(first, last + 1, step), ttl)
+        finally:
+            self.last_owner, self._owner_cache = saved_owner
+
+    def _expand(
+        self,
+        doc: int,
+        index: int,
+        spec: GenerateSpec,
+        lhs: Field,
+        rhs: Field,
+        counters: range,
+        ttl: int,
+    ) -> None:
+        for counter in counters:
             try:
                 owner_text = substitute(unquote(lhs.text), counter)
                 rdata_text = substitute(unquote(rhs.text), counter)
@@ -742,7 +771,7 @@ class Resolver:
                 self._report(
                     INVALID_RDATA,
                     f"invalid {dns.rdatatype.to_text(spec.rdtype)} rdata from "
-                    f"$GENERATE at {counter} ({rdata_text!r}): {rdata}",
+                    f"$GENERATE at {counter} ('{rdata_text}'): {rdata}",
                     doc,
                     rhs.start,
                     rhs.end,
@@ -827,7 +856,7 @@ def generate_spec(
         )
     rdtype = type_of(fields[i].text)
     if rdtype is None:
-        return FieldProblem(i, f"unknown record type {fields[i].text!r} in $GENERATE")
+        return FieldProblem(i, f"unknown record type '{fields[i].text}' in $GENERATE")
     if i + 2 != len(fields):
         return FieldProblem(
             i + 2, "$GENERATE takes one rhs (quote it if it holds spaces)"

@@ -81,14 +81,40 @@ def build_tables(grammar: str) -> Tables:
         states.append(actions)
     (start_state,) = parse_table.start_states.values()
     (end_state,) = parse_table.end_states.values()
+    # lark numbers states in an order that depends on string hashing, which
+    # changes from run to run; number them by a walk from the start state so
+    # the same grammar always gives the same file.
+    order = _walk(states, start_state, end_state)
+    renumber = {old: new for new, old in enumerate(order)}
+    canonical = tuple(
+        {sym: (renumber[a] if a >= 0 else a) for sym, a in states[old].items()}
+        for old in order
+    )
     return Tables(
         grammar=grammar,
         terminals=tuple((t.name, t.pattern.to_regexp()) for t in terminals),
         rules=tuple(rules),
-        states=tuple(states),
-        start_state=start_state,
-        end_state=end_state,
+        states=canonical,
+        start_state=renumber[start_state],
+        end_state=renumber[end_state],
     )
+
+
+def _walk(states: list[dict[str, int]], start: int, end: int) -> list[int]:
+    """States in breadth-first order of shifts from *start* (symbols sorted)."""
+    order = [start]
+    seen = {start}
+    for state in order:
+        for symbol in sorted(states[state]):
+            target = states[state][symbol]
+            if target >= 0 and target not in seen:
+                seen.add(target)
+                order.append(target)
+    for state in (end, *range(len(states))):  # any state no shift reaches
+        if state not in seen:
+            seen.add(state)
+            order.append(state)
+    return order
 
 
 def render_tables(tables: Tables) -> str:

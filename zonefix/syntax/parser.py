@@ -111,6 +111,25 @@ def parse_syntax(text: str) -> tuple[SyntaxTree, list[SyntaxProblem]]:
     open_parens: list[int] = []
     pos = 0
     entry_start = 0
+
+    def reduce(lookahead: str) -> int | None:
+        """Apply the reductions *lookahead* calls for; its action after them."""
+        nonlocal entry_start
+        action = states[stack[-1]].get(lookahead)
+        while action is not None and action < 0:
+            rule_length, origin, entry_kind = rules[~action]
+            if rule_length:
+                del stack[-rule_length:]
+            if entry_kind >= 0:
+                entry_starts.append(entry_start)
+                entry_kinds.append(entry_kind)
+                entry_start = pos
+            stack.append(states[stack[-1]][origin])
+            if lookahead == "$END" and stack[-1] == end_state:
+                return None
+            action = states[stack[-1]].get(lookahead)
+        return action
+
     while True:
         state = stack[-1]
         if pos < length:
@@ -138,23 +157,10 @@ def parse_syntax(text: str) -> tuple[SyntaxTree, list[SyntaxProblem]]:
             kind = "$END"
             token_end = pos
 
-        action = states[state].get(kind)
-        while action is not None and action < 0:
-            rule_length, origin, entry_kind = rules[~action]
-            if rule_length:
-                del stack[-rule_length:]
-            if entry_kind >= 0:
-                entry_starts.append(entry_start)
-                entry_kinds.append(entry_kind)
-                entry_start = pos
-            stack.append(states[stack[-1]][origin])
-            if entry_kind >= 0:
-                boundary[:] = stack
+        action = reduce(kind)
+        if action is None:
             if kind == "$END" and stack[-1] == end_state:
                 return SyntaxTree(text, entry_starts, entry_kinds), problems
-            action = states[stack[-1]].get(kind)
-
-        if action is None:
             if kind == "$END":
                 # Only an unclosed parenthesis can leave an entry open at
                 # the end of the file.
@@ -171,12 +177,18 @@ def parse_syntax(text: str) -> tuple[SyntaxTree, list[SyntaxProblem]]:
             needs_final_newline = needs_final_newline and pos < length
             continue
 
-        if kind == "LPAREN":
-            open_parens.append(pos)
-        elif kind == "RPAREN":
-            open_parens.pop()
         stack.append(action)
         pos = token_end
+        if kind == "LPAREN":
+            open_parens.append(pos - 1)
+        elif kind == "RPAREN":
+            open_parens.pop()
+        elif kind == "NEWLINE" and not open_parens:
+            # A line break outside parentheses ends the entry. Reduce it now,
+            # as any token that may follow would, so that an error on the
+            # next line never takes this entry down with it.
+            reduce("NEWLINE")
+            boundary[:] = stack
 
 
 def _recover(
@@ -200,14 +212,16 @@ def _recover(
 def _lexical_problem(
     machine: _Machine, text: str, pos: int, state: int
 ) -> SyntaxProblem:
+    match = machine.scanner.match(text, pos)
+    if match is not None and match.lastgroup is not None:
+        # A token, but not one this place accepts.
+        return _parse_problem(text, pos, match.lastgroup, [])
     char = text[pos]
     if char == '"':
         return SyntaxProblem(pos, "quoted string is never closed on this line")
     if char == "\\":
         return SyntaxProblem(pos, "backslash at the end of a line escapes nothing")
-    match = machine.scanner.match(text, pos)
-    kind = match.lastgroup if match else None
-    return _parse_problem(text, pos, kind or "", [])
+    return _parse_problem(text, pos, "", [])
 
 
 def _parse_problem(
@@ -225,4 +239,4 @@ def _parse_problem(
     if kind == "DIRECTIVE" or (at_line_start and text.startswith("$", pos)):
         return SyntaxProblem(pos, "a directive must start at the beginning of a line")
     shown = text[pos : pos + 20].split("\n", 1)[0]
-    return SyntaxProblem(pos, f"unexpected {shown!r}")
+    return SyntaxProblem(pos, f"unexpected '{shown}'")
