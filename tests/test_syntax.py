@@ -53,7 +53,7 @@ _lark = Lark(
     grammar_path().read_text(encoding="utf-8"),
     parser="lalr",
     lexer="contextual",
-    postlex=_postlex,  # type: ignore[arg-type]
+    postlex=_postlex,
 )
 
 
@@ -68,9 +68,9 @@ def _lark_entries(text: str) -> list[tuple[str, int, int]] | None:
     for child in tree.children:
         assert isinstance(child, Tree)
         leaves = list(child.scan_values(lambda v: isinstance(v, Token)))
-        entries.append(
-            (str(child.data).upper(), leaves[0].start_pos, leaves[-1].end_pos)
-        )
+        start, end = leaves[0].start_pos, leaves[-1].end_pos
+        assert start is not None and end is not None
+        entries.append((str(child.data).upper(), start, end))
     return entries
 
 
