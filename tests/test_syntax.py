@@ -69,7 +69,8 @@ def _lark_entries(text: str) -> list[tuple[str, int, int]] | None:
         assert isinstance(child, Tree)
         leaves = list(child.scan_values(lambda v: isinstance(v, Token)))
         start, end = leaves[0].start_pos, leaves[-1].end_pos
-        assert start is not None and end is not None
+        assert start is not None
+        assert end is not None
         entries.append((str(child.data).upper(), start, end))
     return entries
 

@@ -371,8 +371,9 @@ class Resolver:
             self._field_problem(SYNTAX_ERROR, doc, tree, start, end, i, message)
             return None
         i += 1
-        if dns.rdatatype.is_metatype(rdtype):
-            # dnspython parses OPT, ANY or TYPE200 text; no zone may hold them.
+        if dns.rdatatype.is_metatype(rdtype) or rdtype == dns.rdatatype.NONE:
+            # dnspython parses OPT, ANY, TYPE200 or TYPE0 (reserved) text; BIND
+            # refuses them in a zone, and so does RFC 6895.
             self._field_problem(
                 INVALID_RDATA,
                 doc,
@@ -380,8 +381,8 @@ class Resolver:
                 start,
                 end,
                 i - 1,
-                f"{dns.rdatatype.to_text(rdtype)} is a meta type (RFC 6895), "
-                "not data a zone can hold",
+                f"{dns.rdatatype.to_text(rdtype)} is a meta or reserved type "
+                "(RFC 6895), not data a zone can hold",
             )
             return None
 

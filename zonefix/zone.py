@@ -190,9 +190,10 @@ class Zone:
 
     @property
     def parsed(self) -> bool:
-        """True when the top file follows the grammar (no ZF001 in it)."""
+        """True when the top file has no ZF001: only such a file may be written."""
+        name = self.document.source.name
         return not any(
-            kind == EntryKind.ERROR for kind in self.document.tree.entry_kinds
+            d.code is SYNTAX_ERROR and d.file == name for d in self._resolved.diagnostics
         )
 
     def to_text(self) -> str:

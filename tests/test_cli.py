@@ -1,0 +1,212 @@
+"""The command line contract (SPEC §1): formats, exit codes, paths, stdin."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import zonefix
+from tests.conftest import ROOT
+from zonefix.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, main
+
+CLEAN = "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n  NS ns\nns A 192.0.2.1\n"
+BROKEN = CLEAN + "bad A 192.0.2.300\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small DNS repository: zones, a non-zone file, a hidden folder."""
+    (tmp_path / "db.example.net").write_text(CLEAN)
+    (tmp_path / "zones").mkdir()
+    (tmp_path / "zones" / "example.org.zone").write_text(
+        CLEAN.replace("example.net", "example.org")
+    )
+    (tmp_path / "zones" / "broken.db").write_text(BROKEN)
+    (tmp_path / "zones" / "README.md").write_text("not a zone")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "db.ignored").write_text("garbage (")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_clean_file_exits_0(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "db.example.net") == (
+        EXIT_CLEAN,
+        "All clean (1 file checked).\n",
+        "",
+    )
+
+
+def test_findings_exit_1_with_file_line_col(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "zones/broken.db")
+    assert status == EXIT_FINDINGS
+    assert out == (
+        "zones/broken.db:6:7: ZF002 invalid A rdata '192.0.2.300': text input is malformed\n"
+        "Found 1 finding (1 file checked).\n"
+    )
+    assert err == ""
+
+
+def test_quiet_prints_findings_only(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "--quiet", "zones/broken.db", "db.example.net")
+    assert status == EXIT_FINDINGS
+    assert out.count("\n") == 1
+    assert run(capsys, "-q", "db.example.net") == (EXIT_CLEAN, "", "")
+
+
+def test_directories_and_order(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Files in the order given; a directory's zone files sorted; README.md
+    # and hidden folders skipped.
+    status, out, _ = run(capsys, "--format", "json", "zones", "db.example.net")
+    assert status == EXIT_FINDINGS
+    assert [f["file"] for f in json.loads(out)] == ["zones/broken.db"]
+    status, out, _ = run(capsys, ".")
+    assert out.endswith("(3 files checked).\n")
+
+
+def test_json_fields(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--format", "json", "zones/broken.db")
+    assert status == EXIT_FINDINGS
+    assert json.loads(out) == [
+        {
+            "file": "zones/broken.db",
+            "line": 6,
+            "column": 7,
+            "end_line": 6,
+            "end_column": 18,
+            "code": "ZF002",
+            "name": "invalid-rdata",
+            "severity": "error",
+            "message": "invalid A rdata '192.0.2.300': text input is malformed",
+            "fix": None,
+        }
+    ]
+    assert run(capsys, "--format", "json", "db.example.net") == (EXIT_CLEAN, "[]\n", "")
+
+
+def test_missing_file_is_exit_2_and_others_still_checked(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "nope.zone", "zones/broken.db")
+    assert status == EXIT_ERROR
+    assert err == "zonefix: error: nope.zone: no such file or directory\n"
+    assert "ZF002" in out
+
+
+def test_stdin(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Stdin:
+        buffer = __import__("io").BytesIO(
+            BROKEN.replace("$ORIGIN example.net.\n", "").encode()
+        )
+
+    monkeypatch.setattr(sys, "stdin", Stdin)
+    # The name gives findings their file and the zone its origin.
+    status, out, _ = run(capsys, "-", "--stdin-filename", "db.example.net")
+    assert status == EXIT_FINDINGS
+    assert out.startswith("db.example.net:5:7: ZF002")
+
+
+def test_stdin_filename_needs_dash(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = run(capsys, "db.example.net", "--stdin-filename", "x")
+    assert status == EXIT_ERROR
+    assert "--stdin-filename goes with the path '-'" in err
+
+
+def test_origin_option(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("zone.txt").write_text(
+        "$TTL 1h\n@ SOA ns h 1 2 3 4 5\n  NS ns\nns A 192.0.2.1\n"
+    )
+    status, out, _ = run(capsys, "zone.txt")
+    assert status == EXIT_FINDINGS
+    assert "ZF003" in out
+    assert run(capsys, "--origin", "example.com", "zone.txt")[0] == EXIT_CLEAN
+    status, _, err = run(capsys, "--origin", "bad..name", "zone.txt")
+    assert status == EXIT_ERROR
+    assert "--origin 'bad..name' is not a domain name" in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--bogus", "x")[0] == EXIT_ERROR
+    assert run(capsys)[0] == EXIT_ERROR
+    assert run(capsys, "--format", "yaml", "x")[0] == EXIT_ERROR
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--version") == (
+        0,
+        f"zonefix, version {zonefix.__version__}\n",
+        "",
+    )
+    status, out, _ = run(capsys, "--help")
+    assert status == 0
+    assert "--stdin-filename" in out
+
+
+def test_colour_only_when_asked_or_on_a_terminal(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, plain, _ = run(capsys, "zones/broken.db")
+    assert "\x1b[" not in plain
+    _, coloured, _ = run(capsys, "--color", "zones/broken.db")
+    assert "\x1b[" in coloured
+
+
+def test_an_internal_error_is_a_message_not_a_traceback(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("zonefix.cli.parse_file", explode)
+    status, _, err = run(capsys, "db.example.net")
+    assert status == EXIT_ERROR
+    assert err.startswith("zonefix: internal error: RuntimeError: boom\n")
+    assert "Traceback" not in err
+
+
+def test_console_script_end_to_end(repo: Path) -> None:
+    # The installed entry point, in a real process, non-UTF-8 bytes included.
+    Path("db.latin1.net").write_bytes(
+        b"$TTL 1h\n@ SOA ns h 1 2 3 4 5\n  NS ns\nns A 192.0.2.1\n; caf\xe9\nx A 1.2.3\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "zonefix", "db.latin1.net"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == EXIT_FINDINGS
+    assert result.stdout.startswith("db.latin1.net:6:5: ZF002 invalid A rdata '1.2.3'")
+    assert result.stderr == ""
+
+
+def test_examples_directory_gives_the_demo_findings(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    status, out, _ = run(capsys, "examples/db.example.net")
+    assert status == EXIT_FINDINGS
+    assert [line.split()[1] for line in out.splitlines()[:-1]] == [
+        "ZF002",
+        "ZF001",
+        "ZF004",
+        "ZF001",
+    ]
