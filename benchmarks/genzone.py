@@ -50,7 +50,7 @@ def records(count: int) -> Iterator[str]:
             (f"{host}\t1h30m\tIN\tA\t10.{a // 250 % 250}.{a % 250}.{b + 1}\n", 1)
         )
         if i % 3 == 0:
-            block.append((f"\t\tIN\tAAAA\t2001:db8::{i:x}\n", 1))
+            block.append((f"\t\tIN\tAAAA\t2001:db8::{i >> 16:x}:{i & 0xFFFF:x}\n", 1))
         if i % 5 == 0:
             block.append((f"www{i}\tIN\tCNAME\t{host}\n", 1))
         if i % 7 == 0:
@@ -71,7 +71,7 @@ def records(count: int) -> Iterator[str]:
                     f"sub{i}\t86400\tIN\tNS\tns1.sub{i}\n"
                     f"\t86400\tIN\tNS\tns2.sub{i}.example.net.\n"
                     f"ns1.sub{i}\tIN\tA\t192.0.2.{i % 250 + 1}\n"
-                    f"ns2.sub{i}\tIN\tAAAA\t2001:db8:1::{i:x} ; glue\n",
+                    f"ns2.sub{i}\tIN\tAAAA\t2001:db8:1::{i >> 16:x}:{i & 0xFFFF:x} ; glue\n",
                     4,
                 )
             )

@@ -196,12 +196,14 @@ class Resolver:
         origin: dns.name.Name | None,
         include_root: Path | None,
         limits: Limits,
+        diagnostics: list[Diagnostic],
     ) -> None:
         self.documents = [top]
         self.limits = limits
         self.include_root = include_root
         self.table = RecordTable()
-        self.diagnostics: list[Diagnostic] = []
+        #: Findings so far (the top file's syntax problems come in here).
+        self.diagnostics = diagnostics
         self.zone_origin = origin
         self.origins: list[dns.name.Name | None] = [origin]
         self.origin_id = 0

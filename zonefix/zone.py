@@ -274,9 +274,7 @@ def _parse(
     if origin is None:
         origin = find_origin(document.tree, path)
     root = Path(include_root) if include_root else (path.parent if path else None)
-    resolver = Resolver(document, origin, root, limits)
-    resolver.diagnostics = diagnostics
-    return Zone(resolver.run())
+    return Zone(Resolver(document, origin, root, limits, diagnostics).run())
 
 
 # ------------------------------------------------------------------ origin
