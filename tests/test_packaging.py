@@ -31,11 +31,21 @@ def test_wheel_ships_grammar_and_tables(tmp_path: Path) -> None:
     _clean_checkout(source)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(source)],
+        [
+            *pip,
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(dist),
+            str(source),
+        ],
         check=True,
     )
     (wheel,) = dist.glob("zonefix-*.whl")
-    subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True)
+    subprocess.run(
+        [*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True
+    )
     assert (site / "zonefix" / "grammars" / "zone.lark").is_file()
 
     probe = (

@@ -193,7 +193,8 @@ class Zone:
         """True when the top file has no ZF001: only such a file may be written."""
         name = self.document.source.name
         return not any(
-            d.code is SYNTAX_ERROR and d.file == name for d in self._resolved.diagnostics
+            d.code is SYNTAX_ERROR and d.file == name
+            for d in self._resolved.diagnostics
         )
 
     def to_text(self) -> str:

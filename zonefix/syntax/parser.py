@@ -132,23 +132,16 @@ def parse_syntax(text: str) -> tuple[SyntaxTree, list[SyntaxProblem]]:
 
     while True:
         state = stack[-1]
+        problem = None
         if pos < length:
             match = scan(text, pos)
             if match is not None and match.lastgroup not in states[state]:
                 match = machine.state_scanner(state).match(text, pos)
             if match is None:
-                problem = _lexical_problem(machine, text, pos, state)
-                pos = _recover(
-                    text, pos, problem, entry_start, entry_starts, entry_kinds, problems
-                )
-                stack[:] = boundary
-                open_parens.clear()
-                entry_start = pos
-                needs_final_newline = needs_final_newline and pos < length
-                continue
-            kind = match.lastgroup
-            assert kind is not None
-            token_end = match.end()
+                problem = _lexical_problem(machine, text, pos)
+            else:
+                kind = match.lastgroup or ""
+                token_end = match.end()
         elif needs_final_newline:
             kind = "NEWLINE"
             token_end = pos
@@ -157,26 +150,33 @@ def parse_syntax(text: str) -> tuple[SyntaxTree, list[SyntaxProblem]]:
             kind = "$END"
             token_end = pos
 
-        action = reduce(kind)
-        if action is None:
-            if kind == "$END" and stack[-1] == end_state:
-                return SyntaxTree(text, entry_starts, entry_kinds), problems
-            if kind == "$END":
-                # Only an unclosed parenthesis can leave an entry open at
-                # the end of the file.
-                offset = open_parens[-1] if open_parens else pos
-                problem = SyntaxProblem(offset, "'(' is never closed")
-            else:
-                problem = _parse_problem(text, pos, kind, open_parens)
-            pos = _recover(
-                text, pos, problem, entry_start, entry_starts, entry_kinds, problems
-            )
+        if problem is None:
+            action = reduce(kind)
+            if action is None:
+                if kind == "$END" and stack[-1] == end_state:
+                    return SyntaxTree(text, entry_starts, entry_kinds), problems
+                if kind == "$END":
+                    # Only an unclosed parenthesis leaves an entry open at
+                    # the end of the file.
+                    offset = open_parens[-1] if open_parens else pos
+                    problem = SyntaxProblem(offset, "'(' is never closed")
+                else:
+                    problem = _parse_problem(text, pos, kind)
+
+        if problem is not None:
+            # Keep the broken entry, up to the end of the physical line, as
+            # ERROR, and start again on the next line.
+            problems.append(problem)
+            entry_starts.append(entry_start)
+            entry_kinds.append(EntryKind.ERROR)
+            newline = text.find("\n", pos)
+            pos = entry_start = length if newline < 0 else newline + 1
             stack[:] = boundary
             open_parens.clear()
-            entry_start = pos
             needs_final_newline = needs_final_newline and pos < length
             continue
 
+        assert action is not None
         stack.append(action)
         pos = token_end
         if kind == "LPAREN":
@@ -191,42 +191,22 @@ def parse_syntax(text: str) -> tuple[SyntaxTree, list[SyntaxProblem]]:
             boundary[:] = stack
 
 
-def _recover(
-    text: str,
-    pos: int,
-    problem: SyntaxProblem,
-    entry_start: int,
-    entry_starts: array[int],
-    entry_kinds: bytearray,
-    problems: list[SyntaxProblem],
-) -> int:
-    """Keep the broken entry as ERROR up to the end of its physical line."""
-    problems.append(problem)
-    newline = text.find("\n", pos)
-    resume = len(text) if newline < 0 else newline + 1
-    entry_starts.append(entry_start)
-    entry_kinds.append(EntryKind.ERROR)
-    return resume
-
-
-def _lexical_problem(
-    machine: _Machine, text: str, pos: int, state: int
-) -> SyntaxProblem:
+def _lexical_problem(machine: _Machine, text: str, pos: int) -> SyntaxProblem:
+    """Why no terminal the parser accepts here starts at *pos*."""
     match = machine.scanner.match(text, pos)
     if match is not None and match.lastgroup is not None:
         # A token, but not one this place accepts.
-        return _parse_problem(text, pos, match.lastgroup, [])
+        return _parse_problem(text, pos, match.lastgroup)
     char = text[pos]
     if char == '"':
         return SyntaxProblem(pos, "quoted string is never closed on this line")
     if char == "\\":
         return SyntaxProblem(pos, "backslash at the end of a line escapes nothing")
-    return _parse_problem(text, pos, "", [])
+    return _parse_problem(text, pos, "")
 
 
-def _parse_problem(
-    text: str, pos: int, kind: str, open_parens: list[int]
-) -> SyntaxProblem:
+def _parse_problem(text: str, pos: int, kind: str) -> SyntaxProblem:
+    """Why a token of *kind* cannot stand at *pos*."""
     line_start = text.rfind("\n", 0, pos) + 1
     at_line_start = text[line_start:pos].strip(" \t") == ""
     if kind == "RPAREN":
