@@ -311,13 +311,15 @@ class Resolver:
                 return
             owner_ref = self.last_owner
             first = 0
-        resolved = self._resolve_fields(doc, tree, start, end, words, first)
-        if resolved is not None:
+        resolved = self._resolve_fields(words, first)
+        if not isinstance(resolved, FieldProblem):
             ttl, rdclass, rdtype, rdata_field = resolved
             self._add(
                 doc, index, owner_ref, ttl, rdclass, rdtype, rdata_field, words[0]
             )
-        elif owner_ref == -2:
+            return
+        self._field_problem(doc, tree, start, end, resolved)
+        if owner_ref == -2:
             # The record is broken, but lines after it still inherit its
             # owner, as in BIND and dnspython.
             anchors = self.table.anchors
@@ -326,9 +328,10 @@ class Resolver:
             self._owner_cache = (words[0], self.origin_id, self.last_owner)
 
     def _resolve_fields(
-        self, doc: int, tree: SyntaxTree, start: int, end: int, words: list[str], i: int
-    ) -> tuple[int, int, int, int] | None:
-        """TTL, class, type and where rdata starts; None after reporting why not."""
+        self, words: list[str], i: int
+    ) -> tuple[int, int, int, int] | FieldProblem:
+        """TTL, class, type and the index of the first rdata field, from the
+        fields after the owner (at *i*); or which field is wrong and why."""
         # TTL and class, in either order (dnspython's Reader._rr_line).
         count = len(words)
         ttl = self._ttl(words[i]) if i < count else None
@@ -337,19 +340,10 @@ class Resolver:
             i += 1
         rdclass = self._class(words[i]) if i < count else None
         if rdclass is not None:
-            i += 1
             if rdclass != IN:
-                self._field_problem(
-                    SYNTAX_ERROR,
-                    doc,
-                    tree,
-                    start,
-                    end,
-                    i - 1,
-                    f"class {dns.rdataclass.to_text(rdclass)} is not the zone's "
-                    "class IN",
-                )
-                return None
+                text = dns.rdataclass.to_text(rdclass)
+                return FieldProblem(i, f"class {text} is not the zone's class IN")
+            i += 1
         else:
             rdclass = IN
         if ttl is None and i < count:
@@ -358,51 +352,34 @@ class Resolver:
                 self.last_ttl = ttl
                 i += 1
         if i >= count:
-            self._field_problem(
-                SYNTAX_ERROR, doc, tree, start, end, None, "record has no type"
-            )
-            return None
+            return FieldProblem(None, "record has no type")
         rdtype = self._type(words[i])
         if rdtype is None:
             word = words[i]
-            message = (
-                f"bad TTL '{word}'"
-                if word[:1].isdigit()
-                else f"unknown record type '{word}'"
-            )
-            self._field_problem(SYNTAX_ERROR, doc, tree, start, end, i, message)
-            return None
-        i += 1
+            if word[:1].isdigit():
+                return FieldProblem(i, f"bad TTL '{word}'")
+            return FieldProblem(i, f"unknown record type '{word}'")
         if dns.rdatatype.is_metatype(rdtype) or rdtype == dns.rdatatype.NONE:
             # dnspython parses OPT, ANY, TYPE200 or TYPE0 (reserved) text; BIND
             # refuses them in a zone, and so does RFC 6895.
-            self._field_problem(
-                INVALID_RDATA,
-                doc,
-                tree,
-                start,
-                end,
-                i - 1,
+            return FieldProblem(
+                i,
                 f"{dns.rdatatype.to_text(rdtype)} is a meta or reserved type "
                 "(RFC 6895), not data a zone can hold",
+                INVALID_RDATA,
             )
-            return None
+        i += 1
 
         rdata_text = " ".join(words[i:])
         rdata = self._rdata(rdclass, rdtype, rdata_text)
         if isinstance(rdata, str):
-            self._field_problem(
-                INVALID_RDATA,
-                doc,
-                tree,
-                start,
-                end,
+            return FieldProblem(
                 i,
                 f"invalid {dns.rdatatype.to_text(rdtype)} rdata "
                 f"'{_shorten(rdata_text)}': {rdata}",
-                last=True,
+                INVALID_RDATA,
+                through_last=True,
             )
-            return None
 
         if rdtype == SOA and self.default_ttl is None:
             # Before RFC 2308, the SOA minimum was the zone's default TTL.
@@ -411,16 +388,9 @@ class Resolver:
         if ttl is None:
             ttl = self._implicit_ttl()
             if ttl is None:
-                self._field_problem(
-                    SYNTAX_ERROR,
-                    doc,
-                    tree,
-                    start,
-                    end,
-                    None,
-                    "record has no TTL, and no $TTL or earlier TTL applies",
+                return FieldProblem(
+                    None, "record has no TTL, and no $TTL or earlier TTL applies"
                 )
-                return None
         return ttl, rdclass, rdtype, i
 
     def _add(
@@ -519,24 +489,18 @@ class Resolver:
         return rdata
 
     def _field_problem(
-        self,
-        code: Code,
-        doc: int,
-        tree: SyntaxTree,
-        start: int,
-        end: int,
-        field_index: int | None,
-        message: str,
-        last: bool = False,
+        self, doc: int, tree: SyntaxTree, start: int, end: int, problem: FieldProblem
     ) -> None:
-        """Report at a field of the entry (its start when there is none)."""
-        fields: list[Field] = fields_between(tree.text, start, end)
-        if field_index is None or field_index >= len(fields):
+        """Report *problem* at its field of the entry (the entry's start when
+        it names none)."""
+        fields = fields_between(tree.text, start, end)
+        index = problem.field
+        if index is None or index >= len(fields):
             where, until = start, (fields[-1].end if fields else start)
         else:
-            where = fields[field_index].start
-            until = fields[-1 if last else field_index].end
-        self._report(code, message, doc, where, until)
+            where = fields[index].start
+            until = fields[-1 if problem.through_last else index].end
+        self._report(problem.code, problem.message, doc, where, until)
 
     # ------------------------------------------------------------ directives
 
@@ -683,7 +647,7 @@ class Resolver:
 
         spec = generate_spec(fields, self._ttl, self._class, self._type)
         if isinstance(spec, FieldProblem):
-            where = fields[min(spec.field, len(fields) - 1)]
+            where = fields[min(spec.field or 0, len(fields) - 1)]
             self._report(SYNTAX_ERROR, spec.message, doc, where.start, where.end)
             return
         try:
@@ -787,8 +751,12 @@ class Resolver:
 class FieldProblem(NamedTuple):
     """Which field of a line is wrong, and why."""
 
-    field: int
+    #: Index among the line's fields (None: the line as a whole).
+    field: int | None
     message: str
+    code: Code = SYNTAX_ERROR
+    #: The finding spans from the field to the end of the line (rdata).
+    through_last: bool = False
 
 
 class GenerateSpec(NamedTuple):
