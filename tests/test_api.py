@@ -58,10 +58,15 @@ def test_check_returns_findings_in_file_order() -> None:
     )
     found = zonefix.check(zone)
     assert [(d.code.code, d.line, d.column, d.code.name) for d in found] == [
+        ("ZF111", 1, 1, "soa-problem"),  # no apex record at all: line 1
+        ("ZF113", 1, 1, "apex-ns-missing"),
         ("ZF002", 2, 5, "invalid-rdata"),
         ("ZF002", 3, 5, "invalid-rdata"),
     ]
     assert found[0].code.severity is zonefix.Severity.ERROR
+    only_zf0 = zonefix.check(zone, select=["ZF0"])
+    assert [d.code.code for d in only_zf0] == ["ZF002", "ZF002"]
+    assert zonefix.check(zone, ignore=["ZF1"]) == only_zf0
 
 
 def test_missing_file_raises_zone_file_error(tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ The library API (SPEC §9)::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from zonefix.diagnostics import Diagnostic, Severity
 from zonefix.semantic import Limits
 from zonefix.zone import Record, Zone, ZoneFileError, parse_file, parse_text
@@ -32,10 +34,20 @@ __all__ = [
 ]
 
 
-def check(zone: Zone, config: object | None = None) -> list[Diagnostic]:
-    """The findings for *zone*, in file order.
+def check(
+    zone: Zone,
+    config: object | None = None,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+) -> list[Diagnostic]:
+    """The findings for *zone*, in file order: those of reading it (ZF0) and
+    of every selected rule, less what suppression comments silence.
 
-    These are the ZF0 findings of reading the zone (syntax, rdata, origin,
-    $INCLUDE, $GENERATE); rule families add theirs here as they arrive.
+    *select*, *ignore* and *extend_select* take codes or prefixes (``ZF1``);
+    by default every rule runs.
     """
-    return zone.diagnostics
+    from zonefix.rules import run_rules, select_rules
+
+    return run_rules(zone, select_rules(select, ignore, extend_select))

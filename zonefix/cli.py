@@ -13,7 +13,14 @@ import click
 
 import zonefix
 from zonefix.diagnostics import Diagnostic
-from zonefix.report import FORMATS, render_json, render_text
+from zonefix.report import (
+    FORMATS,
+    render_json,
+    render_rule_doc,
+    render_rule_list,
+    render_text,
+)
+from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
 from zonefix.zone import Zone, ZoneFileError, parse_file, parse_text
 
 EXIT_CLEAN = 0
@@ -77,7 +84,7 @@ def check_target(target: Target, origin: str | None) -> tuple[Zone | None, str |
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--format",
     "output_format",
@@ -93,6 +100,23 @@ def check_target(target: Target, origin: str | None) -> tuple[Zone | None, str |
     metavar="NAME",
     help="With PATH '-': the name of the zone read from standard input.",
 )
+@click.option(
+    "--select",
+    metavar="CODES",
+    multiple=True,
+    help="Run only these rules: codes or prefixes (ZF1, ZF107), comma-separated.",
+)
+@click.option(
+    "--ignore", metavar="CODES", multiple=True, help="Do not run these rules."
+)
+@click.option(
+    "--extend-select",
+    metavar="CODES",
+    multiple=True,
+    help="Run these rules on top of the selection.",
+)
+@click.option("--list-rules", is_flag=True, help="Print the rule catalogue.")
+@click.option("--explain", metavar="CODE", help="Print one rule's documentation.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option(
     "--color/--no-color", default=None, help="Colour (default: on a terminal)."
@@ -103,14 +127,30 @@ def command(
     output_format: str,
     origin: str | None,
     stdin_filename: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    list_rules: bool,
+    explain: str | None,
     quiet: bool,
     color: bool | None,
 ) -> int:
     """Lint DNS zone files: BIND master files, by path or directory."""
+    if list_rules:
+        click.echo(render_rule_list(all_rules()), nl=False)
+        return EXIT_CLEAN
+    if explain is not None:
+        return _explain(explain)
+    if not paths:
+        raise UsageError("give one or more zone files or directories (or '-')")
     if stdin_filename and "-" not in paths:
         raise UsageError("--stdin-filename goes with the path '-'")
     if origin is not None:
         _check_origin(origin)
+    try:
+        rules = select_rules(_codes(select), _codes(ignore), _codes(extend_select))
+    except UnknownCode as unknown:
+        raise UsageError(str(unknown)) from None
     diagnostics: list[Diagnostic] = []
     errors: list[str] = []
     files = 0
@@ -118,16 +158,16 @@ def command(
         if isinstance(target, str):
             errors.append(target)
             continue
-        zone, error = check_target(target, origin)
-        if error is not None:
-            errors.append(error)
+        zone, problem = check_target(target, origin)
+        if problem is not None:
+            errors.append(problem)
             continue
         assert zone is not None
         files += 1
-        diagnostics.extend(zonefix.check(zone))
+        diagnostics.extend(run_rules(zone, rules))
 
-    for error in errors:
-        click.echo(f"zonefix: error: {error}", err=True)
+    for message in errors:
+        click.echo(f"zonefix: error: {message}", err=True)
     if output_format == "json":
         click.echo(render_json(diagnostics), nl=False)
     else:
@@ -140,6 +180,20 @@ def command(
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    """Codes from repeated and comma-separated option values."""
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+def _explain(code: str) -> int:
+    rules = {r.code.code: r for r in all_rules()}
+    found = rules.get(code.strip().upper())
+    if found is None:
+        raise UsageError(f"'{code}' is not a rule code; see --list-rules")
+    click.echo(render_rule_doc(found), nl=False)
+    return EXIT_CLEAN
 
 
 def _check_origin(origin: str) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from zonefix.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from zonefix.rules import Rule
 from zonefix.source import printable
 
 FORMATS = ("text", "json")
@@ -65,3 +69,21 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
         json.dumps([as_json(d) for d in diagnostics], indent=2, ensure_ascii=False)
         + "\n"
     )
+
+
+def render_rule_list(rules: Sequence[Rule]) -> str:
+    """The catalogue: code, name, severity, fix, summary; one rule a line."""
+    lines = [f"{'code':<6} {'name':<24} {'severity':<8} {'fix':<6} summary"]
+    for r in rules:
+        c = r.code
+        lines.append(
+            f"{c.code:<6} {c.name:<24} {c.severity.value:<8} {r.fix.value:<6} {c.summary}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_rule_doc(rule: Rule) -> str:
+    """One rule's documentation, as --explain prints it."""
+    c = rule.code
+    head = f"{c.code} {c.name} ({c.severity.value}; fix: {rule.fix.value})"
+    return f"{head}\n\n{c.summary}\n\n{rule.doc}"

@@ -47,6 +47,11 @@ from zonefix.syntax.parser import parse_syntax
 IN = dns.rdataclass.IN
 SOA = dns.rdatatype.SOA
 
+#: RecordTable.flags bits: the owner is the zone's apex; it is not at or
+#: below the apex.
+OWNER_APEX = 1
+OWNER_OUTSIDE = 2
+
 
 class Limits(NamedTuple):
     """Bounds on what one zone may make zonefix do. All are configurable."""
@@ -78,6 +83,7 @@ class RecordTable:
         "anchors",
         "document",
         "entry",
+        "flags",
         "generated",
         "origin",
         "owner_ref",
@@ -102,6 +108,8 @@ class RecordTable:
         self.origin = array("H")
         #: Index of the first rdata field among the entry's fields.
         self.rdata_field = array("B")
+        #: OWNER_APEX / OWNER_OUTSIDE bits about each record's owner.
+        self.flags = bytearray()
         #: $GENERATE records: record index -> the iterator's value.
         self.generated: dict[int, int] = {}
         #: (document, entry, origin) of broken records whose owner later
@@ -210,13 +218,18 @@ class Resolver:
         self.current_origin = origin
         # The record whose owner blank-owner lines repeat (-1: none yet).
         self.last_owner = -1
+        # Facts about that owner (OWNER_APEX, OWNER_OUTSIDE), and about the
+        # owner of the line being read.
+        self.last_owner_flags = 0
+        self._line_flags = 0
         self.last_ttl: int | None = None
         self.default_ttl: int | None = None
         self.default_ttl_from_soa = False
         self._ttl_cache: dict[str, int | None] = {}
         self._class_cache: dict[str, dns.rdataclass.RdataClass | None] = {}
         self._type_cache: dict[str, dns.rdatatype.RdataType | None] = {}
-        self._owner_cache: tuple[str, int, int] | None = None
+        # (word, origin id, owner reference, flags) of the last written owner.
+        self._owner_cache: tuple[str, int, int, int] | None = None
 
     # ------------------------------------------------------------ driving
 
@@ -310,6 +323,7 @@ class Resolver:
                 )
                 return
             owner_ref = self.last_owner
+            self._line_flags = self.last_owner_flags
             first = 0
         resolved = self._resolve_fields(words, first)
         if not isinstance(resolved, FieldProblem):
@@ -325,7 +339,13 @@ class Resolver:
             anchors = self.table.anchors
             anchors.append((doc, index, self.origin_id))
             self.last_owner = -3 - (len(anchors) - 1)
-            self._owner_cache = (words[0], self.origin_id, self.last_owner)
+            self.last_owner_flags = self._line_flags
+            self._owner_cache = (
+                words[0],
+                self.origin_id,
+                self.last_owner,
+                self._line_flags,
+            )
 
     def _resolve_fields(
         self, words: list[str], i: int
@@ -415,12 +435,16 @@ class Resolver:
         table.rdtype.append(rdtype)
         table.origin.append(self.origin_id)
         table.rdata_field.append(min(rdata_field, 255))
+        table.flags.append(self._line_flags)
+        self.last_owner_flags = self._line_flags
         if owner_ref == -2:
             self.last_owner = record
             self._owner_cache = (
-                None if owner_word is None else (owner_word, self.origin_id, record)
+                None
+                if owner_word is None
+                else (owner_word, self.origin_id, record, self._line_flags)
             )
-        elif owner_ref != -1:
+        else:
             self.last_owner = owner_ref
         return record
 
@@ -429,11 +453,14 @@ class Resolver:
         cached = self._owner_cache
         if cached is not None and cached[0] == word and cached[1] == self.origin_id:
             # The same owner written again on the next line: same name.
+            self._line_flags = cached[3]
             return cached[2]
         if self.current_origin is None and (word == "@" or not word.endswith(".")):
             raise _NeedOrigin
         try:
-            dns.name.from_text(to_dns_text(word), self.current_origin)
+            self._line_flags = self._owner_flags(
+                dns.name.from_text(to_dns_text(word), self.current_origin)
+            )
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
@@ -444,6 +471,16 @@ class Resolver:
             )
             return None
         return -2
+
+    def _owner_flags(self, name: dns.name.Name) -> int:
+        """What rules need to know of an owner, worked out while its name is
+        at hand rather than rebuilt for every record later."""
+        origin = self.zone_origin
+        if origin is None:
+            return 0
+        if name == origin:
+            return OWNER_APEX
+        return 0 if name.is_subdomain(origin) else OWNER_OUTSIDE
 
     # Words repeat (IN, A, 1h) on every line: remember what each one is.
 
@@ -633,14 +670,19 @@ class Resolver:
             self.current_origin,
             self.origin_id,
             self.last_owner,
+            self.last_owner_flags,
             self._owner_cache,
         )
         if new_origin is not None:
             self._set_origin(new_origin)
         self._read(len(self.documents) - 1, (*ancestors, real))
-        (self.current_origin, self.origin_id, self.last_owner, self._owner_cache) = (
-            saved
-        )
+        (
+            self.current_origin,
+            self.origin_id,
+            self.last_owner,
+            self.last_owner_flags,
+            self._owner_cache,
+        ) = saved
 
     def _generate(self, doc: int, index: int, fields: list[Field]) -> None:
         import dns.grange
@@ -701,11 +743,11 @@ class Resolver:
         lhs, rhs = fields[2], fields[-1]
         # A blank owner after $GENERATE repeats the owner before it, as in
         # BIND (dnspython would take the last generated name).
-        saved_owner = (self.last_owner, self._owner_cache)
+        saved_owner = (self.last_owner, self.last_owner_flags, self._owner_cache)
         try:
             self._expand(doc, index, spec, lhs, rhs, range(first, last + 1, step), ttl)
         finally:
-            self.last_owner, self._owner_cache = saved_owner
+            self.last_owner, self.last_owner_flags, self._owner_cache = saved_owner
 
     def _expand(
         self,
@@ -723,7 +765,9 @@ class Resolver:
                 rdata_text = substitute(unquote(rhs.text), counter)
                 if self.current_origin is None and not owner_text.endswith("."):
                     raise _NeedOrigin
-                dns.name.from_text(to_dns_text(owner_text), self.current_origin)
+                self._line_flags = self._owner_flags(
+                    dns.name.from_text(to_dns_text(owner_text), self.current_origin)
+                )
             except (GenerateError, dns.exception.DNSException) as error:
                 self._report(
                     SYNTAX_ERROR,

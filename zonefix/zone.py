@@ -14,7 +14,7 @@ import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 
-from zonefix.diagnostics import SYNTAX_ERROR, Diagnostic
+from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic
 from zonefix.semantic import (
     Document,
     GenerateSpec,
@@ -187,6 +187,30 @@ class Zone:
     def diagnostics(self) -> list[Diagnostic]:
         """Findings raised while reading (ZF001-ZF005), in file order."""
         return sorted(self._resolved.diagnostics, key=lambda d: d.sort_key)
+
+    @property
+    def table(self) -> RecordTable:
+        """The records as compact arrays (types, TTLs, owner facts), for rules
+        that look at every record without building each one."""
+        return self._resolved.table
+
+    def finding_at_record(
+        self, code: Code, message: str, index: int | None
+    ) -> Diagnostic:
+        """A finding at record *index* (at line 1 of the zone for None): from
+        the start of its line to the end of its last field."""
+        if index is None:
+            return Diagnostic(code, message, self.filename, 1, 1, 1, 1)
+        table = self._resolved.table
+        document = self._resolved.documents[table.document[index]]
+        tree = document.tree
+        start, end = tree.span(table.entry[index])
+        fields = fields_between(tree.text, start, end)
+        line, column = tree.position(start)
+        end_line, end_column = tree.position(fields[-1].end if fields else start)
+        return Diagnostic(
+            code, message, document.source.name, line, column, end_line, end_column
+        )
 
     @property
     def parsed(self) -> bool:

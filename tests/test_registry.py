@@ -1,0 +1,69 @@
+"""The rule catalogue: stable codes, names, documentation, fixtures."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import zonefix
+from tests.conftest import FIXTURES
+from zonefix.rules import REGISTRY, Rule, all_rules
+
+RULES = all_rules()
+HEADINGS = ("## What it does", "## Why it matters", "## Example", "## Fix")
+
+
+def test_codes_are_unique_and_well_formed() -> None:
+    codes = [r.code.code for r in RULES]
+    assert len(codes) == len(set(codes))
+    assert all(re.fullmatch(r"ZF\d{3}", c) for c in codes)
+    names = [r.code.name for r in RULES]
+    assert len(names) == len(set(names))
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", n) for n in names)
+    assert set(REGISTRY) == set(codes)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code.code)
+def test_rule_has_documentation(rule: Rule) -> None:
+    doc = rule.doc
+    positions = [doc.find(h) for h in HEADINGS]
+    assert all(p >= 0 for p in positions), f"{rule.code.code} lacks a heading"
+    assert positions == sorted(positions)
+    summary = rule.code.summary  # lower-case, no final period (SPEC's table)
+    assert not summary[:1].isupper()
+    assert not summary.endswith(".")
+
+
+def _example(rule: Rule) -> str:
+    match = re.search(r"## Example\n```\n(.*?)```", rule.doc, re.DOTALL)
+    assert match, f"{rule.code.code}: no example block"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code.code)
+def test_documented_example_raises_the_rule(rule: Rule, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The example in the docs is a real zone fragment that the rule flags.
+    if rule.code.code == "ZF003":
+        zone = zonefix.parse_text(_example(rule), filename=str(tmp_path / "zone.txt"))
+    else:
+        zone = zonefix.parse_text(
+            _example(rule),
+            origin="example.net.",
+            filename=str(tmp_path / "db.example.net"),
+        )
+    assert rule.code.code in {d.code.code for d in zonefix.check(zone)}
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [r for r in RULES if not r.code.code.startswith("ZF0")],
+    ids=lambda r: r.code.code,
+)
+def test_rule_has_fixtures(rule: Rule) -> None:
+    # ZF0 cases live in fixtures/bad; every other rule has failing and
+    # passing cases of its own.
+    folder = FIXTURES / "rules" / rule.code.code
+    cases = [p.name for p in folder.glob("*.zone")]
+    assert any(not c.startswith("pass_") for c in cases)
+    assert any(c.startswith("pass_") for c in cases)

@@ -1,0 +1,67 @@
+"""Each rule against its fixtures (fixtures/rules/ZFnnn/).
+
+``<case>.zone`` must raise the rule; ``pass_<case>.zone`` must not. The
+findings of every case are snapshots (tests/snapshots/rules/) a reviewer
+reads like code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import zonefix
+from tests.conftest import FIXTURES, ROOT
+
+RULE_FIXTURES = sorted((FIXTURES / "rules").glob("ZF*/*.zone"))
+
+
+def findings_text(path: Path) -> str:
+    zone = zonefix.parse_file(path)
+    return "".join(
+        f"{Path(d.file).relative_to(ROOT) if Path(d.file).is_absolute() else d.file}"
+        f":{d.line}:{d.column}: {d.code.code} {d.message}\n"
+        for d in zonefix.check(zone)
+    )
+
+
+@pytest.mark.parametrize(
+    "path", RULE_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_rule_fixture(path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    code = path.parent.name
+    zone = zonefix.parse_file(path)
+    codes = [d.code.code for d in zonefix.check(zone)]
+    if path.name.startswith("pass_"):
+        assert code not in codes
+    else:
+        assert code in codes
+    snapshot.snapshot_dir = Path(__file__).parent / "snapshots" / "rules" / code
+    snapshot.assert_match(findings_text(path), path.name + ".txt")
+
+
+def test_suppression_on_a_record_line_and_inside_parentheses() -> None:
+    text = (
+        "$ORIGIN example.net.\n$TTL 1h\n"
+        "@ SOA ns hostmaster 1 2 3 4 5\n  NS ns\nns A 192.0.2.1\n"
+        "www.example.org. A 192.0.2.2 ; zonefix: ignore[ZF109]\n"
+        'x.example.org. TXT ( "a"   ; zonefix: ignore[ZF1]\n  "b" )\n'
+        "y.example.org. A 192.0.2.3 ; zonefix: ignore[ZF111] (another code)\n"
+    )
+    zone = zonefix.parse_text(text)
+    assert [(d.code.code, d.line) for d in zonefix.check(zone)] == [("ZF109", 9)]
+
+
+def test_ignore_file_anywhere() -> None:
+    text = (
+        "$ORIGIN example.net.\n$TTL 1h\nns A 192.0.2.1\n"
+        "; zonefix: ignore-file[ZF111, ZF113]\n"
+    )
+    zone = zonefix.parse_text(text)
+    assert zonefix.check(zone) == []
+
+
+def test_zf003_stops_every_other_rule() -> None:
+    zone = zonefix.parse_text("$TTL 1h\nwww A 192.0.2.1\n", filename="zone.txt")
+    assert [d.code.code for d in zonefix.check(zone)] == ["ZF003"]

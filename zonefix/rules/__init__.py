@@ -1,0 +1,112 @@
+"""The rule registry: every rule zonefix has, in one place (SPEC §3).
+
+A rule is a check function in its family's module (``syntax.py`` for ZF0,
+``structure.py`` for ZF1, ...), registered with ``@rule`` under its public
+Code. Its docstring is its documentation, under the headings What it does,
+Why it matters, Example and Fix: ``--explain`` prints it, and a test checks
+every rule has them. Codes are public API: never renumber or reuse one.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from zonefix.diagnostics import UNKNOWN_ORIGIN, Code, Diagnostic
+
+if TYPE_CHECKING:
+    from zonefix.zone import Zone
+
+
+class FixAvailability(enum.Enum):
+    NONE = "none"
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class Rule(NamedTuple):
+    code: Code
+    fix: FixAvailability
+    check: Callable[[Zone], Iterable[Diagnostic]]
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation: its check function's docstring."""
+        return _dedent(self.check.__doc__ or "")
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: Code, fix: FixAvailability = FixAvailability.NONE
+) -> Callable[
+    [Callable[[Zone], Iterable[Diagnostic]]], Callable[[Zone], Iterable[Diagnostic]]
+]:
+    """Register a check function as the rule for *code*."""
+
+    def register(
+        check: Callable[[Zone], Iterable[Diagnostic]],
+    ) -> Callable[[Zone], Iterable[Diagnostic]]:
+        if code.code in REGISTRY:
+            raise ValueError(f"{code.code} is registered twice")
+        REGISTRY[code.code] = Rule(code, fix, check)
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, by code."""
+    # Importing a family module registers its rules.
+    from zonefix.rules import structure, syntax  # noqa: F401
+
+    return [REGISTRY[code] for code in sorted(REGISTRY)]
+
+
+class UnknownCode(ValueError):
+    """A code or prefix that names no rule."""
+
+
+def select_rules(
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+) -> list[Rule]:
+    """The rules a selection names: *select* (default: all) plus
+    *extend_select*, minus *ignore*; each a code or a prefix (``ZF1``)."""
+    rules = all_rules()
+    for prefix in (*(select or ()), *ignore, *extend_select):
+        if not any(r.code.code.startswith(prefix.upper()) for r in rules):
+            raise UnknownCode(f"'{prefix}' names no rule")
+
+    def named(rule: Rule, prefixes: Iterable[str]) -> bool:
+        return any(rule.code.code.startswith(p.upper()) for p in prefixes)
+
+    chosen = select if select else ("ZF",)
+    return [
+        r
+        for r in rules
+        if (named(r, chosen) or named(r, extend_select)) and not named(r, ignore)
+    ]
+
+
+def run_rules(zone: Zone, rules: Sequence[Rule]) -> list[Diagnostic]:
+    """The findings of *rules* on *zone*, suppressions applied, in file order."""
+    from zonefix.suppress import apply_suppressions
+
+    found: list[Diagnostic] = []
+    if any(d.code is UNKNOWN_ORIGIN for d in zone.diagnostics):
+        # Without an origin no name means anything: ZF003 stands alone.
+        rules = [r for r in rules if r.code.code.startswith("ZF0")]
+    for r in rules:
+        found.extend(r.check(zone))
+    return sorted(apply_suppressions(zone, found), key=lambda d: d.sort_key)
+
+
+def _dedent(doc: str) -> str:
+    lines = doc.strip("\n").splitlines()
+    indents = [len(x) - len(x.lstrip()) for x in lines[1:] if x.strip()]
+    cut = min(indents, default=0)
+    return "\n".join([lines[0].strip(), *(x[cut:] for x in lines[1:])]).strip() + "\n"

@@ -1,0 +1,158 @@
+"""ZF1: the structure of the zone (SPEC §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import dns.rdatatype
+
+from zonefix.diagnostics import Code, Diagnostic, Severity
+from zonefix.rules import rule
+from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
+
+if TYPE_CHECKING:
+    from zonefix.zone import Zone
+
+OUT_OF_ZONE = Code(
+    "ZF109", "out-of-zone", Severity.ERROR, "owner not at or below the origin"
+)
+SOA_PROBLEM = Code(
+    "ZF111",
+    "soa-problem",
+    Severity.ERROR,
+    "no SOA at the apex, or more than one (BIND files only)",
+)
+APEX_NS_MISSING = Code(
+    "ZF113", "apex-ns-missing", Severity.ERROR, "no NS at the apex (BIND files only)"
+)
+
+
+@rule(OUT_OF_ZONE)
+def out_of_zone(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a record whose owner is not the zone's apex or a name below it,
+    once per name, at its first record: `www.example.org.` written with its
+    final dot in the zone `example.net`.
+
+    ## Why it matters
+    BIND ignores out-of-zone data: the record is never served. It is usually
+    a name meant to be relative that was written absolute, or a record
+    pasted from another zone's file.
+
+    ## Example
+    ```
+    $ORIGIN example.net.
+    www.example.org.  3600  A  192.0.2.1
+    ```
+
+    ## Fix
+    None: the name may be meant for another zone. Move the record there, or
+    write it relative to this zone.
+    """
+    table = zone.table
+    seen = set()
+    for index, flags in enumerate(table.flags):
+        if flags & OWNER_OUTSIDE:
+            owner = zone.records.owner(index)
+            if owner not in seen:
+                seen.add(owner)
+                yield zone.finding_at_record(
+                    OUT_OF_ZONE,
+                    f"owner {owner} is outside the zone {zone.origin}",
+                    index,
+                )
+
+
+def _apex_records(zone: Zone) -> list[int]:
+    return [i for i, flags in enumerate(zone.table.flags) if flags & OWNER_APEX]
+
+
+def _whole(zone: Zone) -> bool:
+    """A missing record can only be judged in a zone that was read whole."""
+    return zone.origin is not None and not any(
+        d.code.code == "ZF001" for d in zone.diagnostics
+    )
+
+
+@rule(SOA_PROBLEM)
+def soa_problem(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a zone with no SOA record at its apex, with more than one, or
+    with an SOA at a name other than the apex. A missing SOA is reported at
+    the apex's first record (line 1 when the apex has none); several SOAs at
+    the first of them. Not checked in a file that does not parse (ZF001).
+
+    ## Why it matters
+    BIND will not load a zone without exactly one SOA at its apex: the zone
+    stops being served.
+
+    ## Example
+    ```
+    $ORIGIN example.net.
+    @  3600  NS  ns1.example.net.
+    ```
+
+    ## Fix
+    None: the SOA's values (primary server, contact, serial, timers) are the
+    owner's to choose.
+    """
+    if not _whole(zone):
+        return
+    table = zone.table
+    soa = dns.rdatatype.SOA
+    apex = _apex_records(zone)
+    apex_soas = [i for i in apex if table.rdtype[i] == soa]
+    for index, rdtype in enumerate(table.rdtype):
+        if rdtype == soa and not table.flags[index] & (OWNER_APEX | OWNER_OUTSIDE):
+            yield zone.finding_at_record(
+                SOA_PROBLEM,
+                f"SOA at {zone.records.owner(index)}, not at the apex {zone.origin}",
+                index,
+            )
+    if not apex_soas:
+        message = f"no SOA record at the apex {zone.origin}"
+        yield zone.finding_at_record(SOA_PROBLEM, message, apex[0] if apex else None)
+    elif len(apex_soas) > 1:
+        yield zone.finding_at_record(
+            SOA_PROBLEM,
+            f"{len(apex_soas)} SOA records at the apex {zone.origin}; "
+            "a zone has exactly one",
+            apex_soas[0],
+        )
+
+
+@rule(APEX_NS_MISSING)
+def apex_ns_missing(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a zone with no NS record at its apex, at the apex's first record
+    (line 1 when the apex has none). Not checked in a file that does not
+    parse (ZF001).
+
+    ## Why it matters
+    BIND refuses a zone without apex NS records, and the zone's delegation
+    from its parent has nothing to match.
+
+    ## Example
+    ```
+    $ORIGIN example.net.
+    @  SOA  ns1 hostmaster 2024010101 2h 1h 2w 5m
+    ns1  A  192.0.2.53
+    ```
+
+    ## Fix
+    None: only the owner knows the zone's name servers.
+    """
+    if not _whole(zone):
+        return
+    table = zone.table
+    apex = _apex_records(zone)
+    if not any(table.rdtype[i] == dns.rdatatype.NS for i in apex):
+        yield zone.finding_at_record(
+            APEX_NS_MISSING,
+            f"no NS records at the apex {zone.origin}",
+            apex[0] if apex else None,
+        )
