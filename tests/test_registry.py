@@ -8,7 +8,7 @@ import pytest
 
 import zonefix
 from tests.conftest import FIXTURES
-from zonefix.rules import REGISTRY, Rule, all_rules
+from zonefix.rules import REGISTRY, FixAvailability, Rule, all_rules
 
 RULES = all_rules()
 HEADINGS = ("## What it does", "## Why it matters", "## Example", "## Fix")
@@ -30,8 +30,10 @@ def test_rule_has_documentation(rule: Rule) -> None:
     positions = [doc.find(h) for h in HEADINGS]
     assert all(p >= 0 for p in positions), f"{rule.code.code} lacks a heading"
     assert positions == sorted(positions)
-    summary = rule.code.summary  # lower-case, no final period (SPEC's table)
-    assert not summary[:1].isupper()
+    # Lower-case (an acronym such as CNAME aside), no final period.
+    summary = rule.code.summary
+    first = summary.split()[0]
+    assert not (first[0].isupper() and first[1:].islower())
     assert not summary.endswith(".")
 
 
@@ -64,6 +66,11 @@ def test_rule_has_fixtures(rule: Rule) -> None:
     # ZF0 cases live in fixtures/bad; every other rule has failing and
     # passing cases of its own.
     folder = FIXTURES / "rules" / rule.code.code
-    cases = [p.name for p in folder.glob("*.zone")]
+    cases = [
+        p.name for p in folder.glob("*.zone") if not p.name.endswith(".fixed.zone")
+    ]
     assert any(not c.startswith("pass_") for c in cases)
     assert any(c.startswith("pass_") for c in cases)
+    if rule.fix is not FixAvailability.NONE:
+        # A rule with a fix shows it: some case has its fixed text beside it.
+        assert any((folder / c).with_suffix(".fixed.zone").exists() for c in cases)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ from zonefix.report import (
     render_text,
 )
 from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
+from zonefix.writeback import write_atomic
 from zonefix.zone import Zone, ZoneFileError, parse_file, parse_text
 
 EXIT_CLEAN = 0
@@ -115,6 +117,16 @@ def check_target(target: Target, origin: str | None) -> tuple[Zone | None, str |
     multiple=True,
     help="Run these rules on top of the selection.",
 )
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print the patch --write would apply; write nothing.",
+)
+@click.option(
+    "--write", "--fix", "write", is_flag=True, help="Apply fixes in place, atomically."
+)
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
 @click.option("--list-rules", is_flag=True, help="Print the rule catalogue.")
 @click.option("--explain", metavar="CODE", help="Print one rule's documentation.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
@@ -130,6 +142,9 @@ def command(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
+    show_diff: bool,
+    write: bool,
+    unsafe_fixes: bool,
     list_rules: bool,
     explain: str | None,
     quiet: bool,
@@ -147,13 +162,20 @@ def command(
         raise UsageError("--stdin-filename goes with the path '-'")
     if origin is not None:
         _check_origin(origin)
+    if show_diff and write:
+        raise UsageError("--diff shows what --write would do; give one of them")
     try:
         rules = select_rules(_codes(select), _codes(ignore), _codes(extend_select))
     except UnknownCode as unknown:
         raise UsageError(str(unknown)) from None
+    fixing = show_diff or write
+    if fixing:
+        from zonefix.diff import unified_diff
+        from zonefix.fixer import fix
     diagnostics: list[Diagnostic] = []
     errors: list[str] = []
-    files = 0
+    patches: list[str] = []
+    files = changed = 0
     for target in iter_targets(paths, stdin_filename):
         if isinstance(target, str):
             errors.append(target)
@@ -164,22 +186,67 @@ def command(
             continue
         assert zone is not None
         files += 1
-        diagnostics.extend(run_rules(zone, rules))
+        if not fixing:
+            diagnostics.extend(run_rules(zone, rules))
+            continue
+        result = fix(zone, rules=rules, unsafe=unsafe_fixes)
+        diagnostics.extend(result.remaining)
+        if result.problem:
+            errors.append(f"{target.name}: {result.problem}")
+        if show_diff:
+            patches.append(
+                unified_diff(
+                    _patch_path(target.name),
+                    zone.tree.text,
+                    result.text,
+                    result.applied,
+                )
+            )
+        elif target.path is None:
+            # --write with standard input: the fixed zone goes to standard out.
+            sys.stdout.buffer.write(zone.source.encode(result.text))
+            sys.stdout.flush()
+        elif result.changed:
+            try:
+                write_atomic(target.path, zone.source.encode(result.text))
+            except OSError as error:
+                errors.append(f"{target.name}: not written: {error}")
+                continue
+            changed += 1
 
     for message in errors:
         click.echo(f"zonefix: error: {message}", err=True)
+    # The patch, or a zone written to standard out, owns standard out; the
+    # findings left then go to standard error.
+    to_stderr = show_diff or (write and any(t == "-" for t in paths))
+    if show_diff:
+        click.echo("".join(patches), nl=False)
     if output_format == "json":
-        click.echo(render_json(diagnostics), nl=False)
+        click.echo(render_json(diagnostics), nl=False, err=to_stderr)
     else:
-        colour = sys.stdout.isatty() if color is None else color
-        click.echo(
-            render_text(diagnostics, files, colour=colour, quiet=quiet),
-            nl=False,
-            color=colour,
+        colour = (
+            (sys.stderr if to_stderr else sys.stdout).isatty()
+            if color is None
+            else color
         )
+        summary = render_text(diagnostics, files, colour=colour, quiet=quiet)
+        if write and changed:
+            summary += f"Fixed and wrote {changed} file{'s' if changed != 1 else ''}.\n"
+        click.echo(summary, nl=False, color=colour, err=to_stderr)
     if errors:
         return EXIT_ERROR
+    if show_diff and any(patches):
+        return EXIT_FINDINGS
     return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
+
+
+def _patch_path(name: str) -> str:
+    """The file's path as a patch names it: relative, with / separators."""
+    path = Path(name)
+    if path.is_absolute():
+        with contextlib.suppress(ValueError):
+            path = path.relative_to(Path.cwd())
+    return path.as_posix().lstrip("/")
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:

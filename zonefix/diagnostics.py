@@ -66,6 +66,30 @@ CODES: dict[str, Code] = {
 }
 
 
+class Applicability(enum.Enum):
+    """Whether a fix may be applied without asking (SPEC §4)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class Edit(NamedTuple):
+    """Replace text[start:end] of the finding's file with *text*."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Fix(NamedTuple):
+    """What to do about a finding, as edits to its file's text."""
+
+    #: Imperative: "delete the CNAME at the apex".
+    message: str
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+
+
 class Diagnostic(NamedTuple):
     """One finding at a place in one file."""
 
@@ -79,6 +103,7 @@ class Diagnostic(NamedTuple):
     column: int
     end_line: int
     end_column: int
+    fix: Fix | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from zonefix.diagnostics import Diagnostic, Severity
+from zonefix.diagnostics import Applicability, Diagnostic, Severity
 
 if TYPE_CHECKING:
     from zonefix.rules import Rule
@@ -33,7 +33,9 @@ def render_text(
         if colour:
             where = click.style(where, bold=True)
             code = click.style(code, fg=_SEVERITY_COLOUR[d.code.severity], bold=True)
-        lines.append(f"{where} {code} {d.message}")
+        # [*]: --write fixes this one without asking (SPEC §1).
+        safe = d.fix is not None and d.fix.applicability is Applicability.SAFE
+        lines.append(f"{where} {code} {'[*] ' if safe else ''}{d.message}")
     if not quiet:
         checked = f"{files} file{'s' if files != 1 else ''} checked"
         if diagnostics:
@@ -58,7 +60,9 @@ def as_json(d: Diagnostic) -> dict[str, object]:
         "name": d.code.name,
         "severity": d.code.severity.value,
         "message": d.message,
-        "fix": None,
+        "fix": None
+        if d.fix is None
+        else {"applicability": d.fix.applicability.value, "message": d.fix.message},
     }
 
 

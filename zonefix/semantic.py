@@ -51,6 +51,9 @@ SOA = dns.rdatatype.SOA
 #: below the apex.
 OWNER_APEX = 1
 OWNER_OUTSIDE = 2
+#: The record writes its TTL; it has none and takes the last TTL written.
+TTL_WRITTEN = 4
+TTL_FROM_LAST = 8
 
 
 class Limits(NamedTuple):
@@ -222,6 +225,8 @@ class Resolver:
         # owner of the line being read.
         self.last_owner_flags = 0
         self._line_flags = 0
+        # TTL_WRITTEN / TTL_FROM_LAST for the record being read.
+        self._ttl_flags = 0
         self.last_ttl: int | None = None
         self.default_ttl: int | None = None
         self.default_ttl_from_soa = False
@@ -411,6 +416,9 @@ class Resolver:
                 return FieldProblem(
                     None, "record has no TTL, and no $TTL or earlier TTL applies"
                 )
+            self._ttl_flags = TTL_FROM_LAST if self._ttl_is_last() else 0
+        else:
+            self._ttl_flags = TTL_WRITTEN
         return ttl, rdclass, rdtype, i
 
     def _add(
@@ -435,7 +443,7 @@ class Resolver:
         table.rdtype.append(rdtype)
         table.origin.append(self.origin_id)
         table.rdata_field.append(min(rdata_field, 255))
-        table.flags.append(self._line_flags)
+        table.flags.append(self._line_flags | self._ttl_flags)
         self.last_owner_flags = self._line_flags
         if owner_ref == -2:
             self.last_owner = record
@@ -492,6 +500,12 @@ class Resolver:
 
     def _type(self, word: str) -> dns.rdatatype.RdataType | None:
         return _cached(self._type_cache, word, type_or_none)
+
+    def _ttl_is_last(self) -> bool:
+        """Whether the implicit TTL is the last one written (see below)."""
+        return self.last_ttl is not None and (
+            self.default_ttl is None or self.default_ttl_from_soa
+        )
 
     def _implicit_ttl(self) -> int | None:
         # $TTL wins; without it the last TTL written; then the SOA minimum
@@ -729,7 +743,9 @@ class Resolver:
         ttl = spec.ttl
         if ttl is not None:
             self.last_ttl = ttl
+            self._ttl_flags = TTL_WRITTEN
         else:
+            self._ttl_flags = TTL_FROM_LAST if self._ttl_is_last() else 0
             ttl = self._implicit_ttl()
             if ttl is None:
                 self._report(

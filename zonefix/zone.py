@@ -14,7 +14,7 @@ import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 
-from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic
+from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
 from zonefix.semantic import (
     Document,
     GenerateSpec,
@@ -195,7 +195,7 @@ class Zone:
         return self._resolved.table
 
     def finding_at_record(
-        self, code: Code, message: str, index: int | None
+        self, code: Code, message: str, index: int | None, fix: Fix | None = None
     ) -> Diagnostic:
         """A finding at record *index* (at line 1 of the zone for None): from
         the start of its line to the end of its last field."""
@@ -209,7 +209,7 @@ class Zone:
         line, column = tree.position(start)
         end_line, end_column = tree.position(fields[-1].end if fields else start)
         return Diagnostic(
-            code, message, document.source.name, line, column, end_line, end_column
+            code, message, document.source.name, line, column, end_line, end_column, fix
         )
 
     @property

@@ -13,7 +13,7 @@ import enum
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from zonefix.diagnostics import UNKNOWN_ORIGIN, Code, Diagnostic
+from zonefix.diagnostics import UNKNOWN_ORIGIN, Applicability, Code, Diagnostic, Fix
 
 if TYPE_CHECKING:
     from zonefix.zone import Zone
@@ -103,6 +103,22 @@ def run_rules(zone: Zone, rules: Sequence[Rule]) -> list[Diagnostic]:
     for r in rules:
         found.extend(r.check(zone))
     return sorted(apply_suppressions(zone, found), key=lambda d: d.sort_key)
+
+
+def delete_fix(
+    zone: Zone,
+    index: int,
+    message: str,
+    applicability: Applicability = Applicability.SAFE,
+) -> Fix | None:
+    """A fix that deletes record *index*; None where no plain edit can (a
+    record from $GENERATE or in an included file)."""
+    from zonefix.edits import CannotEdit, delete_record
+
+    try:
+        return Fix(message, applicability, delete_record(zone, index))
+    except CannotEdit:
+        return None
 
 
 def _dedent(doc: str) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import dns.rdatatype
 
 from zonefix.diagnostics import Code, Diagnostic, Severity
-from zonefix.rules import rule
+from zonefix.rules import FixAvailability, delete_fix, rule
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
 if TYPE_CHECKING:
@@ -156,3 +156,52 @@ def apex_ns_missing(zone: Zone) -> Iterator[Diagnostic]:
             f"no NS records at the apex {zone.origin}",
             apex[0] if apex else None,
         )
+
+
+CNAME_AT_APEX = Code(
+    "ZF101",
+    "cname-at-apex",
+    Severity.ERROR,
+    "CNAME at the apex, where SOA, NS and MX must live",
+)
+
+
+@rule(CNAME_AT_APEX, FixAvailability.SAFE)
+def cname_at_apex(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a CNAME whose owner is the zone's apex, one finding per CNAME.
+
+    ## Why it matters
+    A CNAME says "this name is an alias, and has no other data"
+    (RFC 1034 §3.6.2), but the apex must hold the SOA and NS records, and
+    usually MX. Resolvers then answer inconsistently; mail to the domain
+    goes astray. BIND refuses the zone.
+
+    ## Example
+    ```
+    $ORIGIN example.net.
+    @  3600  SOA    ns1 hostmaster 2024010101 2h 1h 2w 5m
+    @  3600  NS     ns1.example.org.
+    @  3600  CNAME  www.example.org.
+    ```
+
+    ## Fix
+    Safe: delete the CNAME. To point the apex at a host, give it that
+    host's A/AAAA records, or use your DNS provider's CNAME flattening
+    (ALIAS/ANAME).
+    """
+    table = zone.table
+    for index, flags in enumerate(table.flags):
+        if flags & OWNER_APEX and table.rdtype[index] == dns.rdatatype.CNAME:
+            target = zone.records[index].rdata.to_text()
+            message = (
+                f"CNAME at the apex {zone.origin} (to {target}); use A/AAAA records "
+                "or the provider's flattening"
+            )
+            yield zone.finding_at_record(
+                CNAME_AT_APEX,
+                message,
+                index,
+                fix=delete_fix(zone, index, "delete the CNAME at the apex"),
+            )

@@ -1,0 +1,135 @@
+"""Fixing: each rule fixture's fixed text, the oracles, the patch, --write.
+
+For ``fixtures/rules/ZFnnn/<case>.zone`` with a ``<case>.fixed.zone`` beside
+it, fixing gives exactly that file; without one, fixing changes nothing.
+Every fixed zone loads in named-checkzone, and its records (read by
+dnspython through zonefix) differ from the original's only where the applied
+fixes say, plus the SOA serial.
+"""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import zonefix
+from tests.conftest import FIXTURES, ROOT, needs_named_checkzone
+from zonefix.diff import unified_diff
+from zonefix.fixer import fix, next_serial
+
+TODAY = datetime.date(2026, 11, 22)
+CASES = sorted(
+    p
+    for p in (FIXTURES / "rules").glob("ZF*/*.zone")
+    if not p.name.startswith("pass_") and not p.name.endswith(".fixed.zone")
+)
+FIXABLE = [p for p in CASES if p.with_suffix(".fixed.zone").exists()]
+
+
+def _fixed_path(path: Path) -> Path:
+    return path.with_suffix(".fixed.zone")
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixed_text(path: Path) -> None:
+    zone = zonefix.parse_file(path)
+    result = fix(zone, today=TODAY)
+    fixed = _fixed_path(path)
+    if fixed.exists():
+        assert result.text == fixed.read_text(encoding="utf-8")
+        assert path.parent.name not in {d.code.code for d in result.remaining}
+    else:
+        assert result.text == zone.tree.text
+        assert result.applied == []
+
+
+@pytest.mark.parametrize("path", FIXABLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixing_twice_changes_nothing(path: Path) -> None:
+    once = zonefix.parse_file(_fixed_path(path))
+    again = fix(once, today=TODAY)
+    assert again.applied == []
+    assert again.text == once.tree.text
+
+
+@pytest.mark.parametrize("path", FIXABLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_patch(path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    snapshot.snapshot_dir = (
+        Path(__file__).parent / "snapshots" / "fixes" / path.parent.name
+    )
+    zone = zonefix.parse_file(path)
+    result = fix(zone, today=TODAY)
+    name = path.relative_to(ROOT).as_posix()
+    patch = unified_diff(name, zone.tree.text, result.text, result.applied)
+    snapshot.assert_match(patch, path.name + ".diff")
+
+
+def _records(zone: zonefix.Zone) -> Counter[tuple[object, ...]]:
+    return Counter((r.owner, r.ttl, r.rdclass, r.rdtype, r.rdata) for r in zone.records)
+
+
+@pytest.mark.parametrize("path", FIXABLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_records_change_only_where_the_fixes_say(path: Path) -> None:
+    zone = zonefix.parse_file(path)
+    result = fix(zone, today=TODAY)
+    after = zonefix.parse_text(result.text, origin=zone.origin, filename=str(path))
+    removed = _records(zone) - _records(after)
+    added = _records(after) - _records(zone)
+    fixed_lines = {
+        line for a in result.applied for line in range(a.first_line, a.last_line + 1)
+    }
+    import dns.rdatatype
+
+    for record in zone.records:
+        key = (record.owner, record.ttl, record.rdclass, record.rdtype, record.rdata)
+        if key in removed and record.rdtype != dns.rdatatype.SOA:
+            assert record.line in fixed_lines, f"{record} changed, and no fix says so"
+    # Deleting fixes add nothing but the new serial.
+    assert all(key[3] == dns.rdatatype.SOA for key in added)
+
+
+@needs_named_checkzone
+@pytest.mark.parametrize("path", FIXABLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixed_zone_loads_in_bind(path: Path) -> None:
+    zone = zonefix.parse_file(_fixed_path(path))
+    assert zone.origin is not None
+    result = subprocess.run(
+        [
+            "named-checkzone",
+            "-i",
+            "local",
+            zone.origin.to_text(),
+            str(_fixed_path(path)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("serial", "expected"),
+    [
+        (2024010101, 2026112200),  # a date serial goes to today, 00
+        (2026112200, 2026112201),  # already today: +1
+        (2026112299, 2026112300),  # +1 may roll into tomorrow
+        (2030010100, 2030010101),  # a serial from the future: +1
+        (41, 42),
+        (4294967295, 0),  # RFC 1982: wraps
+        (1234567890, 1234567891),  # ten digits, but no date
+    ],
+)
+def test_next_serial(serial: int, expected: int) -> None:
+    assert next_serial(serial, TODAY) == expected
+
+
+def test_a_file_that_does_not_parse_is_not_fixed() -> None:
+    text = "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n NS ns\n@ CNAME x.\nbad (\n"
+    zone = zonefix.parse_text(text)
+    result = fix(zone)
+    assert result.text == zone.tree.text
+    assert "ZF001" in {d.code.code for d in result.remaining}

@@ -1,0 +1,77 @@
+"""The patch --diff prints: unified, with the codes behind each hunk.
+
+The hunks come from the standard library's difflib (the same grouping
+``difflib.unified_diff`` makes); the header of each names, after the ranges,
+the codes of the fixes that changed its lines (``@@ -12,3 +12,2 @@ ZF201``),
+and a last line without a line break gets ``\\ No newline at end of file``,
+so that ``git apply`` takes the patch.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+from zonefix.fixer import AppliedFix
+
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def unified_diff(
+    path: str, before: str, after: str, applied: Sequence[AppliedFix], context: int = 3
+) -> str:
+    """The patch from *before* to *after* for *path* ('' when they are equal)."""
+    if before == after:
+        return ""
+    old = before.splitlines(keepends=True)
+    new = after.splitlines(keepends=True)
+    out = [f"--- a/{path}\n", f"+++ b/{path}\n"]
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        first, last = group[0], group[-1]
+        old_range = _range(first[1], last[2])
+        new_range = _range(first[3], last[4])
+        codes = _codes(group, applied)
+        out.append(f"@@ -{old_range} +{new_range} @@{' ' + codes if codes else ''}\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(_lines(" ", old[i1:i2]))
+                continue
+            if tag in ("replace", "delete"):
+                out.extend(_lines("-", old[i1:i2]))
+            if tag in ("replace", "insert"):
+                out.extend(_lines("+", new[j1:j2]))
+    return "".join(out)
+
+
+def _range(start: int, stop: int) -> str:
+    # As difflib writes ranges: 1-based start, and ",length" unless 1.
+    length = stop - start
+    first = start + 1 if length else start
+    return f"{first}" if length == 1 else f"{first},{length}"
+
+
+def _lines(sign: str, lines: Sequence[str]) -> list[str]:
+    out = []
+    for line in lines:
+        if line.endswith("\n"):
+            out.append(sign + line)
+        else:
+            out.append(sign + line + "\n" + NO_NEWLINE)
+    return out
+
+
+def _codes(
+    group: Sequence[tuple[str, int, int, int, int]], applied: Sequence[AppliedFix]
+) -> str:
+    """Codes of the fixes whose original lines this hunk changes."""
+    changed = [
+        (i1 + 1, max(i1 + 1, i2)) for tag, i1, i2, _, _ in group if tag != "equal"
+    ]
+    codes = set()
+    for fix in applied:
+        for low, high in changed:
+            # An insertion (i1 == i2) sits between lines i1 and i1 + 1.
+            if fix.first_line <= high and low - 1 <= fix.last_line:
+                codes.update(fix.code.split())
+    return " ".join(sorted(codes))
