@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 import dns.exception
 import dns.name
@@ -30,6 +31,9 @@ from zonefix.semantic import (
 )
 from zonefix.source import BOM, NotTextError, SourceFile, decode
 from zonefix.syntax.nodes import EntryKind, SyntaxTree, fields_between
+
+if TYPE_CHECKING:
+    from zonefix.rules.index import ZoneIndex
 
 
 class Record(NamedTuple):
@@ -187,6 +191,13 @@ class Zone:
     def diagnostics(self) -> list[Diagnostic]:
         """Findings raised while reading (ZF001-ZF005), in file order."""
         return sorted(self._resolved.diagnostics, key=lambda d: d.sort_key)
+
+    @cached_property
+    def index(self) -> ZoneIndex:
+        """Owner names and rdata for rules that compare records."""
+        from zonefix.rules.index import ZoneIndex
+
+        return ZoneIndex(self)
 
     @property
     def table(self) -> RecordTable:

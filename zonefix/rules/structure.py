@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import dns.name
+import dns.rdata
 import dns.rdatatype
 
 from zonefix.diagnostics import Code, Diagnostic, Severity
@@ -204,4 +206,157 @@ def cname_at_apex(zone: Zone) -> Iterator[Diagnostic]:
                 message,
                 index,
                 fix=delete_fix(zone, index, "delete the CNAME at the apex"),
+            )
+
+
+CNAME_AND_OTHER_DATA = Code(
+    "ZF102",
+    "cname-and-other-data",
+    Severity.ERROR,
+    "a CNAME beside other data at one name (RFC 1034 §3.6.2, RFC 2181 §10.1)",
+)
+MULTIPLE_CNAMES = Code(
+    "ZF103", "multiple-cnames", Severity.ERROR, "two or more CNAMEs at one name"
+)
+DUPLICATE_RECORD = Code(
+    "ZF107", "duplicate-record", Severity.WARNING, "the same record twice"
+)
+
+# DNSSEC records that RFC 4035 allows beside a CNAME.
+_BESIDE_CNAME = {dns.rdatatype.CNAME, dns.rdatatype.RRSIG, dns.rdatatype.NSEC}
+
+
+def _cname_groups(zone: Zone) -> Iterator[tuple[dns.name.Name, list[int], list[int]]]:
+    """(owner, its CNAME records, all its records) for owners with a CNAME."""
+    table = zone.table
+    if dns.rdatatype.CNAME not in table.rdtype:
+        return
+    for owner, records in zone.index.by_owner.items():
+        cnames = [i for i in records if table.rdtype[i] == dns.rdatatype.CNAME]
+        if cnames:
+            yield owner, cnames, records
+
+
+@rule(CNAME_AND_OTHER_DATA)
+def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a name that holds a CNAME and any other record (RRSIG and NSEC
+    aside, which RFC 4035 allows), once, at the name's first record. At the
+    apex this is ZF101's finding instead.
+
+    ## Why it matters
+    A CNAME makes its name an alias for another; the name can hold nothing
+    else (RFC 1034 §3.6.2, RFC 2181 §10.1). Resolvers follow the alias and
+    never see the other records, or see them inconsistently. BIND refuses
+    the zone.
+
+    ## Example
+    ```
+    www  3600  CNAME  web.example.org.
+    www  3600  TXT    "site verification"
+    ```
+
+    ## Fix
+    None: either the alias or the other records must go, and only the owner
+    knows which. Often the TXT belongs at the target's name.
+    """
+    table = zone.table
+    for owner, cnames, records in _cname_groups(zone):
+        if table.flags[cnames[0]] & OWNER_APEX:
+            continue  # ZF101
+        others = sorted(
+            {
+                dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
+                for i in records
+                if table.rdtype[i] not in _BESIDE_CNAME
+            }
+        )
+        if others:
+            yield zone.finding_at_record(
+                CNAME_AND_OTHER_DATA,
+                f"CNAME at {owner} beside other data ({', '.join(others)})",
+                records[0],
+            )
+
+
+@rule(MULTIPLE_CNAMES)
+def multiple_cnames(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a name with two or more different CNAME records, once, at the
+    first of them. Two identical ones are a duplicate (ZF107) instead.
+
+    ## Why it matters
+    A name is an alias for exactly one other name. With two, resolvers pick
+    either, and BIND refuses the zone.
+
+    ## Example
+    ```
+    www  3600  CNAME  web1.example.org.
+    www  3600  CNAME  web2.example.org.
+    ```
+
+    ## Fix
+    None: only the owner knows which target is meant. For several servers,
+    give the name A/AAAA records instead.
+    """
+    index = zone.index
+    for owner, cnames, _ in _cname_groups(zone):
+        targets = []
+        for i in cnames:
+            target = index.rdata(i).to_text()
+            if target not in targets:
+                targets.append(target)
+        if len(targets) > 1:
+            yield zone.finding_at_record(
+                MULTIPLE_CNAMES,
+                f"{len(targets)} CNAME records at {owner} (to {', '.join(targets)}); "
+                "a name is an alias for one",
+                cnames[0],
+            )
+
+
+@rule(DUPLICATE_RECORD, FixAvailability.SAFE)
+def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports each later copy of a record: same owner, class, type, TTL and
+    data as one written before it. (Copies that differ in TTL are an RRset
+    TTL mismatch first.)
+
+    ## Why it matters
+    A DNS server keeps one copy of a record; the second line does nothing
+    but mislead whoever edits the zone next, who changes one copy and not
+    the other.
+
+    ## Example
+    ```
+    www  3600  A  192.0.2.80
+    www  3600  A  192.0.2.80
+    ```
+
+    ## Fix
+    Safe: delete the later copies. A blank-owner line after a deleted copy
+    gets the owner written onto it, so no other record moves.
+    """
+    table = zone.table
+    index = zone.index
+    for records in index.by_owner.values():
+        if len(records) < 2:
+            continue
+        seen: dict[tuple[int, int, int, dns.rdata.Rdata], int] = {}
+        for i in records:
+            key = (table.rdclass[i], table.rdtype[i], table.ttl[i], index.rdata(i))
+            first = seen.setdefault(key, i)
+            if first == i:
+                continue
+            line = zone.records[first].line
+            rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
+            yield zone.finding_at_record(
+                DUPLICATE_RECORD,
+                f"duplicate of the {rtype} record at line {line}: "
+                f"{index.owner(i)} {rtype} {index.rdata(i)}",
+                i,
+                fix=delete_fix(zone, i, "delete the later copy"),
             )
