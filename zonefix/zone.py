@@ -90,11 +90,26 @@ class RecordList(Sequence[Record]):
         resolved = self._resolved
         table = resolved.table
         document = resolved.documents[table.document[index]]
-        tree = document.tree
+        line, column = document.tree.position(document.tree.span(table.entry[index])[0])
+        rdata = self.rdata(index)
+        return Record(
+            owner=self.owner(index),
+            ttl=table.ttl[index],
+            rdclass=rdata.rdclass,
+            rdtype=rdata.rdtype,
+            rdata=rdata,
+            line=line,
+            column=column,
+            file=document.source.name,
+            generated=index in table.generated,
+        )
+
+    def rdata(self, index: int) -> dns.rdata.Rdata:
+        """The rdata of record *index*, read again from its text."""
+        resolved = self._resolved
+        table = resolved.table
+        tree = resolved.documents[table.document[index]].tree
         start, end = tree.span(table.entry[index])
-        origin = resolved.origins[table.origin[index]]
-        rdclass = dns.rdataclass.RdataClass(table.rdclass[index])
-        rdtype = dns.rdatatype.RdataType(table.rdtype[index])
         counter = table.generated.get(index)
         if counter is None:
             rdata_text = " ".join(
@@ -102,20 +117,12 @@ class RecordList(Sequence[Record]):
             )
         else:
             rdata_text = _generated_texts(tree, start, end, counter)[1]
-        rdata = dns.rdata.from_text(
-            rdclass, rdtype, to_dns_text(rdata_text), origin, relativize=False
-        )
-        line, column = tree.position(start)
-        return Record(
-            owner=self.owner(index),
-            ttl=table.ttl[index],
-            rdclass=rdclass,
-            rdtype=rdtype,
-            rdata=rdata,
-            line=line,
-            column=column,
-            file=document.source.name,
-            generated=counter is not None,
+        return dns.rdata.from_text(
+            dns.rdataclass.RdataClass(table.rdclass[index]),
+            dns.rdatatype.RdataType(table.rdtype[index]),
+            to_dns_text(rdata_text),
+            resolved.origins[table.origin[index]],
+            relativize=False,
         )
 
     def owner(self, index: int) -> dns.name.Name:

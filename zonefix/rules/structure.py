@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -226,15 +227,9 @@ DUPLICATE_RECORD = Code(
 _BESIDE_CNAME = {dns.rdatatype.CNAME, dns.rdatatype.RRSIG, dns.rdatatype.NSEC}
 
 
-def _cname_groups(zone: Zone) -> Iterator[tuple[dns.name.Name, list[int], list[int]]]:
-    """(owner, its CNAME records, all its records) for owners with a CNAME."""
-    table = zone.table
-    if dns.rdatatype.CNAME not in table.rdtype:
-        return
-    for owner, records in zone.index.by_owner.items():
-        cnames = [i for i in records if table.rdtype[i] == dns.rdatatype.CNAME]
-        if cnames:
-            yield owner, cnames, records
+def _cname_groups(zone: Zone) -> list[tuple[list[int], list[int]]]:
+    """(its CNAME records, all its records) for each owner with a CNAME."""
+    return zone.index.with_type(dns.rdatatype.CNAME)
 
 
 @rule(CNAME_AND_OTHER_DATA)
@@ -262,7 +257,7 @@ def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
     knows which. Often the TXT belongs at the target's name.
     """
     table = zone.table
-    for owner, cnames, records in _cname_groups(zone):
+    for cnames, records in _cname_groups(zone):
         if table.flags[cnames[0]] & OWNER_APEX:
             continue  # ZF101
         others = sorted(
@@ -275,7 +270,8 @@ def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
         if others:
             yield zone.finding_at_record(
                 CNAME_AND_OTHER_DATA,
-                f"CNAME at {owner} beside other data ({', '.join(others)})",
+                f"CNAME at {zone.index.owner(records[0])} beside other data "
+                f"({', '.join(others)})",
                 records[0],
             )
 
@@ -302,7 +298,9 @@ def multiple_cnames(zone: Zone) -> Iterator[Diagnostic]:
     give the name A/AAAA records instead.
     """
     index = zone.index
-    for owner, cnames, _ in _cname_groups(zone):
+    for cnames, _ in _cname_groups(zone):
+        if len(cnames) < 2:
+            continue
         targets = []
         for i in cnames:
             target = index.rdata(i).to_text()
@@ -311,7 +309,8 @@ def multiple_cnames(zone: Zone) -> Iterator[Diagnostic]:
         if len(targets) > 1:
             yield zone.finding_at_record(
                 MULTIPLE_CNAMES,
-                f"{len(targets)} CNAME records at {owner} (to {', '.join(targets)}); "
+                f"{len(targets)} CNAME records at {index.owner(cnames[0])} "
+                f"(to {', '.join(targets)}); "
                 "a name is an alias for one",
                 cnames[0],
             )
@@ -342,21 +341,39 @@ def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
     """
     table = zone.table
     index = zone.index
-    for records in index.by_owner.values():
-        if len(records) < 2:
-            continue
+    hashes = index.owner_hashes
+    # Records that could be copies share owner, class, type and TTL: sort by
+    # a hash of those, and look closer only where hashes repeat.
+    keys = array(
+        "q",
+        (
+            hash((hashes[i], table.rdclass[i], table.rdtype[i], table.ttl[i]))
+            for i in range(len(table))
+        ),
+    )
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    candidates = [
+        i
+        for n, i in enumerate(order)
+        if (n > 0 and keys[order[n - 1]] == keys[i])
+        or (n + 1 < len(order) and keys[order[n + 1]] == keys[i])
+    ]
+    del keys, order
+    for records in index.groups(candidates).values():
         seen: dict[tuple[int, int, int, dns.rdata.Rdata], int] = {}
         for i in records:
-            key = (table.rdclass[i], table.rdtype[i], table.ttl[i], index.rdata(i))
-            first = seen.setdefault(key, i)
+            rdata = index.rdata(i)
+            first = seen.setdefault(
+                (table.rdclass[i], table.rdtype[i], table.ttl[i], rdata), i
+            )
             if first == i:
                 continue
             line = zone.records[first].line
-            rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
+            rtype = dns.rdatatype.to_text(rdata.rdtype)
             yield zone.finding_at_record(
                 DUPLICATE_RECORD,
                 f"duplicate of the {rtype} record at line {line}: "
-                f"{index.owner(i)} {rtype} {index.rdata(i)}",
+                f"{index.owner(i)} {rtype} {rdata}",
                 i,
                 fix=delete_fix(zone, i, "delete the later copy"),
             )
