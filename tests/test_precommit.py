@@ -1,0 +1,61 @@
+"""The hooks, run by the real pre-commit against a throwaway repository."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+
+PRE_COMMIT = shutil.which("pre-commit") or str(
+    Path(sys.executable).parent / "pre-commit"
+)
+
+
+def _try_repo(repo: Path, hook: str, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PRE_COMMIT, "try-repo", str(ROOT), hook, "--all-files", "--color", "never"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "HOME": str(home),
+            "PRE_COMMIT_HOME": str(home / "pre-commit"),
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.net",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.net",
+        },
+    )
+
+
+@pytest.mark.skipif(not Path(PRE_COMMIT).exists(), reason="pre-commit is not installed")
+def test_lint_hook_then_fix_hook(tmp_path: Path) -> None:
+    repo = tmp_path / "dns"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    zone = repo / "db.example.net"
+    shutil.copy(FIXTURES / "rules" / "ZF101" / "apex-alias.zone", zone)
+    (repo / "README.md").write_text("not a zone\n")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+
+    lint = _try_repo(repo, "zonefix", tmp_path)
+    assert lint.returncode == 1, lint.stdout + lint.stderr
+    assert "db.example.net:6:1: ZF101 [*] CNAME at the apex" in lint.stdout
+
+    fix = _try_repo(repo, "zonefix-fix", tmp_path)
+    assert fix.returncode == 1, fix.stdout + fix.stderr  # it changed the file
+    assert "files were modified by this hook" in fix.stdout
+    assert (
+        zone.read_text()
+        == (FIXTURES / "rules" / "ZF101" / "apex-alias.fixed.zone").read_text()
+    )
+
+    again = _try_repo(repo, "zonefix", tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
