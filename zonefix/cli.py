@@ -22,7 +22,6 @@ from zonefix.report import (
     render_text,
 )
 from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
-from zonefix.writeback import write_atomic
 from zonefix.zone import Zone, ZoneFileError, parse_file, parse_text
 
 EXIT_CLEAN = 0
@@ -170,8 +169,10 @@ def command(
         raise UsageError(str(unknown)) from None
     fixing = show_diff or write
     if fixing:
+        # Only fixing needs these (tempfile and difflib among them).
         from zonefix.diff import unified_diff
         from zonefix.fixer import fix
+        from zonefix.writeback import write_atomic
     diagnostics: list[Diagnostic] = []
     errors: list[str] = []
     patches: list[str] = []
