@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import dns.name
 import dns.rdata
 
-from zonefix.semantic import split_fields
+from zonefix.semantic import split_fields, to_dns_text
 
 if TYPE_CHECKING:
     from zonefix.zone import Zone
@@ -30,25 +30,41 @@ class ZoneIndex:
         self._origin_texts: dict[int, str] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
 
+    def fields(self, index: int) -> list[str]:
+        """Record *index*'s fields as written (not for $GENERATE records)."""
+        table = self.zone.table
+        tree = self.zone._resolved.documents[table.document[index]].tree
+        return split_fields(tree.text, *tree.span(table.entry[index]))
+
+    def rdata_words(self, index: int) -> list[str]:
+        """The rdata fields of record *index*, as written (or generated)."""
+        table = self.zone.table
+        if index in table.generated:
+            return self.rdata(index).to_text().split()
+        return self.fields(index)[table.rdata_field[index] :]
+
+    def name_key(self, word: str, index: int) -> str:
+        """The canonical text (lower-case, absolute) of a name written as
+        *word* in record *index*, like owner_key."""
+        if "\\" in word or not word.isascii():
+            origin = self.zone._resolved.origins[self.zone.table.origin[index]]
+            return dns.name.from_text(to_dns_text(word), origin).to_text().lower()
+        word = word.lower()
+        if word.endswith("."):
+            return word
+        origin_text = self._origin_text(self.zone.table.origin[index])
+        if word == "@":
+            return origin_text
+        return f"{word}." if origin_text == "." else f"{word}.{origin_text}"
+
     def owner_key(self, index: int) -> str:
         """Record *index*'s owner as canonical text: lower-case, absolute.
         Equal keys are equal names."""
         zone = self.zone
-        table = zone.table
-        ref = table.owner_ref[index]
-        if ref < 0 or ref in table.generated:
+        ref = zone.table.owner_ref[index]
+        if ref < 0 or ref in zone.table.generated:
             return zone.records.owner(index).to_text().lower()
-        tree = zone._resolved.documents[table.document[ref]].tree
-        word = split_fields(tree.text, *tree.span(table.entry[ref]))[0]
-        if "\\" in word or not word.isascii():
-            return zone.records.owner(index).to_text().lower()
-        word = word.lower()
-        if word.endswith("."):
-            return word
-        origin = self._origin_text(table.origin[ref])
-        if word == "@":
-            return origin
-        return f"{word}." if origin == "." else f"{word}.{origin}"
+        return self.name_key(self.fields(ref)[0], ref)
 
     def _origin_text(self, origin_id: int) -> str:
         text = self._origin_texts.get(origin_id)

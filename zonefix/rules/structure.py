@@ -377,3 +377,182 @@ def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
                 i,
                 fix=delete_fix(zone, i, "delete the later copy"),
             )
+
+
+TARGET_IS_ADDRESS = Code(
+    "ZF106",
+    "target-is-address",
+    Severity.ERROR,
+    "MX, NS or CNAME target is an IP literal",
+)
+MISSING_GLUE = Code(
+    "ZF110",
+    "missing-glue",
+    Severity.ERROR,
+    "in-zone delegation NS target without A/AAAA",
+)
+CNAME_LOOP = Code(
+    "ZF114", "cname-loop", Severity.ERROR, "a CNAME chain that loops inside the zone"
+)
+
+# Where the target host name stands among each type's rdata fields.
+_TARGET_FIELD = {dns.rdatatype.MX: 1, dns.rdatatype.NS: 0, dns.rdatatype.CNAME: 0}
+
+
+@rule(TARGET_IS_ADDRESS)
+def target_is_address(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an MX, NS or CNAME record whose target is written as an IP
+    address (`MX 10 192.0.2.25`) instead of a host name.
+
+    ## Why it matters
+    These records take a domain name. `192.0.2.25` is read as a name: with
+    no final dot, `192.0.2.25.example.net.`, which does not exist; mail and
+    delegations fail.
+
+    ## Example
+    ```
+    @  3600  MX  10 192.0.2.25
+    ```
+
+    ## Fix
+    None: give the address a name (`mail  A  192.0.2.25`) and point the
+    record at the name.
+    """
+    import ipaddress
+
+    table = zone.table
+    index = zone.index
+    for i, rdtype in enumerate(table.rdtype):
+        position = _TARGET_FIELD.get(rdtype)  # type: ignore[call-overload]
+        if position is None:
+            continue
+        words = index.rdata_words(i)
+        if len(words) <= position:
+            continue
+        target = words[position].rstrip(".")
+        try:
+            ipaddress.ip_address(target)
+        except ValueError:
+            continue
+        rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+        yield zone.finding_at_record(
+            TARGET_IS_ADDRESS,
+            f"{rtype} target {target} is an IP address; {rtype} takes a host name",
+            i,
+        )
+
+
+@rule(MISSING_GLUE)
+def missing_glue(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an NS record whose target is a name inside the zone (`ns1` or
+    `ns1.sub.example.net.` in `example.net`) when the zone has no A or AAAA
+    record for that name: the glue a delegation needs, or the address of the
+    zone's own server.
+
+    ## Why it matters
+    A resolver sent to `ns1.sub.example.net.` for `sub.example.net` must
+    learn its address from the parent zone; without the glue records it
+    cannot, and the delegation fails.
+
+    ## Example
+    ```
+    sub      3600  NS  ns1.sub
+    ns1.sub  3600  TXT "no address here"
+    ```
+
+    ## Fix
+    None: only the owner knows the server's address. Add `ns1.sub  A  ...`.
+    """
+    if zone.origin is None:
+        return
+    table = zone.table
+    index = zone.index
+    origin = zone.origin.to_text().lower()
+    suffix = "" if origin == "." else "." + origin
+    wanted: dict[str, list[int]] = {}
+    for i, rdtype in enumerate(table.rdtype):
+        if rdtype != dns.rdatatype.NS or table.flags[i] & OWNER_OUTSIDE:
+            continue
+        words = index.rdata_words(i)
+        if not words:
+            continue
+        target = index.name_key(words[0], i)
+        if target == origin or target.endswith(suffix) or origin == ".":
+            wanted.setdefault(target, []).append(i)
+    if not wanted:
+        return
+    hashes = {hash(key) for key in wanted}
+    addressed = set()
+    owner_hashes = index.owner_hashes
+    for i, rdtype in enumerate(table.rdtype):
+        if (
+            rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA)
+            and owner_hashes[i] in hashes
+        ):
+            addressed.add(index.owner_key(i))
+    for target, records in wanted.items():
+        if target in addressed:
+            continue
+        for i in records:
+            where = (
+                "the zone's own server"
+                if table.flags[i] & OWNER_APEX
+                else f"glue for {index.owner(i)}"
+            )
+            yield zone.finding_at_record(
+                MISSING_GLUE,
+                f"NS target {target} has no A or AAAA record in the zone ({where})",
+                i,
+            )
+
+
+@rule(CNAME_LOOP)
+def cname_loop(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a chain of CNAMEs inside the zone that comes back to where it
+    started (`a` -> `b` -> `a`), once, at the loop's first record in the
+    file.
+
+    ## Why it matters
+    A resolver following the chain never reaches an address; every lookup
+    of those names fails after a round of useless queries.
+
+    ## Example
+    ```
+    a  3600  CNAME  b
+    b  3600  CNAME  a
+    ```
+
+    ## Fix
+    None: one of the aliases must point somewhere real, and only the owner
+    knows where.
+    """
+    table = zone.table
+    if dns.rdatatype.CNAME not in table.rdtype:
+        return
+    index = zone.index
+    alias: dict[str, tuple[str, int]] = {}
+    for i, rdtype in enumerate(table.rdtype):
+        if rdtype == dns.rdatatype.CNAME:
+            words = index.rdata_words(i)
+            if words:
+                alias.setdefault(index.owner_key(i), (index.name_key(words[0], i), i))
+    reported: set[str] = set()
+    for start in alias:
+        chain = [start]
+        name = alias[start][0]
+        while name in alias and name not in chain:
+            chain.append(name)
+            name = alias[name][0]
+        if name not in chain or name in reported:
+            continue
+        loop = chain[chain.index(name) :]
+        reported.update(loop)
+        first = min(alias[n][1] for n in loop)
+        path = " -> ".join([*loop, loop[0]])
+        yield zone.finding_at_record(CNAME_LOOP, f"CNAME loop: {path}", first)
