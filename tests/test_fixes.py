@@ -14,10 +14,14 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import dns.rdatatype
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import zonefix
 from tests.conftest import FIXTURES, ROOT, needs_named_checkzone
+from tests.test_roundtrip import _MUTATIONS, _mutate
 from zonefix.diff import unified_diff
 from zonefix.fixer import fix, next_serial
 
@@ -81,7 +85,6 @@ def test_records_change_only_where_the_fixes_say(path: Path) -> None:
     fixed_lines = {
         line for a in result.applied for line in range(a.first_line, a.last_line + 1)
     }
-    import dns.rdatatype
 
     # Each record gone must be one a fix names (a copy of it at a fixed line).
     at_fixed_lines: Counter[tuple[object, ...]] = Counter(
@@ -138,3 +141,37 @@ def test_a_file_that_does_not_parse_is_not_fixed() -> None:
     result = fix(zone)
     assert result.text == zone.tree.text
     assert "ZF001" in {d.code.code for d in result.remaining}
+
+
+# ------------------------------------------------------------ properties
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(FIXABLE), _MUTATIONS)
+def test_fix_is_idempotent_and_touches_only_what_it_names(
+    path: Path, mutations: list[tuple[str, int]]
+) -> None:
+    # Fixtures with whitespace, comments, blank lines and CRLF sprinkled in:
+    # fixing twice gives what fixing once gave, and every record that is not
+    # at a line a fix names (or the SOA) keeps its meaning.
+    text = _mutate(path.read_text(encoding="utf-8"), mutations)
+    zone = zonefix.parse_text(text, filename=str(path))
+    once = fix(zone, today=TODAY)
+    again = fix(
+        zonefix.parse_text(once.text, origin=zone.origin, filename=str(path)),
+        today=TODAY,
+    )
+    assert again.text == once.text
+    assert again.applied == []
+
+    after = zonefix.parse_text(once.text, origin=zone.origin, filename=str(path))
+    fixed_lines = {
+        line for a in once.applied for line in range(a.first_line, a.last_line + 1)
+    }
+    untouched: Counter[tuple[object, ...]] = Counter(
+        (r.owner, r.ttl, r.rdclass, r.rdtype, r.rdata)
+        for r in zone.records
+        if r.line not in fixed_lines and r.rdtype != dns.rdatatype.SOA
+    )
+    kept = _records(after)
+    assert not untouched - kept, "a record no fix names changed"
