@@ -88,6 +88,9 @@ class Fix(NamedTuple):
     message: str
     applicability: Applicability
     edits: tuple[Edit, ...]
+    #: The text whose records the fix changes, where wider than the edits
+    #: (an owner rewritten for the blank-owner lines that repeat it).
+    scope: tuple[int, int] | None = None
 
 
 class Diagnostic(NamedTuple):

@@ -116,8 +116,11 @@ def fix(
             break
         for d in taken:
             assert d.fix is not None
-            first = min(e.start for e in d.fix.edits)
-            last = max(e.end for e in d.fix.edits)
+            spans = [(e.start, e.end) for e in d.fix.edits]
+            if d.fix.scope is not None:
+                spans.append(d.fix.scope)
+            first = min(start for start, _ in spans)
+            last = max(end for _, end in spans)
             applied.append(
                 AppliedFix(
                     d.code.code,

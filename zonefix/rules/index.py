@@ -21,6 +21,7 @@ import dns.rdata
 from zonefix.semantic import split_fields, to_dns_text
 
 if TYPE_CHECKING:
+    from zonefix.rules.dotless import DotlessName
     from zonefix.zone import Zone
 
 
@@ -29,6 +30,7 @@ class ZoneIndex:
         self.zone = zone
         self._origin_texts: dict[int, str] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
+        self._dotless: list[DotlessName] | None = None
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -116,6 +118,32 @@ class ZoneIndex:
             ]
             self._with_type[rdtype] = found
         return found
+
+    def target_key(self, index: int, position: int = 0) -> str | None:
+        """The canonical name the target at rdata field *position* of
+        record *index* means: as ZF104's fix would write it, when ZF104
+        reports it (SPEC §3: other rules read that name)."""
+        words = self.rdata_words(index)
+        if len(words) <= position:
+            return None
+        fixed = self._dotless_targets.get((index, position))
+        return fixed if fixed is not None else self.name_key(words[position], index)
+
+    @cached_property
+    def _dotless_targets(self) -> dict[tuple[int, int], str]:
+        return {
+            (f.record, f.position): f.meant
+            for f in self.dotless_names()
+            if f.position >= 0
+        }
+
+    def dotless_names(self) -> list[DotlessName]:
+        """Names ZF104 reports, worked out once per zone."""
+        if self._dotless is None:
+            from zonefix.rules.dotless import find_dotless_names
+
+            self._dotless = find_dotless_names(self.zone)
+        return self._dotless
 
     def rdata(self, index: int) -> dns.rdata.Rdata:
         """The rdata of record *index* (built anew: few records need it, and

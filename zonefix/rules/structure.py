@@ -477,10 +477,9 @@ def missing_glue(zone: Zone) -> Iterator[Diagnostic]:
     for i, rdtype in enumerate(table.rdtype):
         if rdtype != dns.rdatatype.NS or table.flags[i] & OWNER_OUTSIDE:
             continue
-        words = index.rdata_words(i)
-        if not words:
+        target = index.target_key(i)
+        if target is None:
             continue
-        target = index.name_key(words[0], i)
         if target == origin or target.endswith(suffix) or origin == ".":
             wanted.setdefault(target, []).append(i)
     if not wanted:
@@ -539,9 +538,9 @@ def cname_loop(zone: Zone) -> Iterator[Diagnostic]:
     alias: dict[str, tuple[str, int]] = {}
     for i, rdtype in enumerate(table.rdtype):
         if rdtype == dns.rdatatype.CNAME:
-            words = index.rdata_words(i)
-            if words:
-                alias.setdefault(index.owner_key(i), (index.name_key(words[0], i), i))
+            target = index.target_key(i)
+            if target is not None:
+                alias.setdefault(index.owner_key(i), (target, i))
     reported: set[str] = set()
     for start in alias:
         chain = [start]
@@ -556,3 +555,47 @@ def cname_loop(zone: Zone) -> Iterator[Diagnostic]:
         first = min(alias[n][1] for n in loop)
         path = " -> ".join([*loop, loop[0]])
         yield zone.finding_at_record(CNAME_LOOP, f"CNAME loop: {path}", first)
+
+
+MISSING_TRAILING_DOT = Code(
+    "ZF104",
+    "missing-trailing-dot",
+    Severity.ERROR,
+    "a name written relative that was meant absolute",
+)
+
+
+@rule(MISSING_TRAILING_DOT, FixAvailability.SAFE)
+def missing_trailing_dot(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a name written without its final dot that was meant to end
+    there:
+
+    - a target (of MX, NS, CNAME, SRV, PTR, DNAME) with two or more labels
+      that ends in a real top-level domain, when the name it expands to has
+      no record in the zone: `mx1.qiye.aliyun.com` in the zone `example.net`
+      means `mx1.qiye.aliyun.com.example.net.`;
+    - an owner or target that repeats the origin: `www.example.net` in the
+      zone `example.net` means `www.example.net.example.net.`.
+
+    Other relative names (`ns2.lab`, `*.dev`, `mail`) are what relative
+    names are for, and are never reported. Other rules read a reported name
+    as the name the fix writes.
+
+    ## Why it matters
+    A name without its final dot gets the origin appended. Mail for the
+    domain goes to a host that does not exist; the mistake is invisible in
+    the file, since the name reads right.
+
+    ## Example
+    ```
+    @  3600  MX  5 mx1.qiye.aliyun.com
+    ```
+
+    ## Fix
+    Safe: add the final dot to a target; drop the repeated origin from an
+    owner (`www.example.net` becomes `www`).
+    """
+    for finding in zone.index.dotless_names():
+        yield finding.diagnostic

@@ -1,0 +1,121 @@
+"""Names written without the final dot they were meant to have (ZF104).
+
+Kept apart from the rule so that other rules can read the names its fix
+writes (SPEC §3) without running it twice: ZoneIndex.dotless_names caches
+the result.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import dns.rdatatype
+
+from zonefix.diagnostics import Applicability, Diagnostic, Edit, Fix
+from zonefix.syntax.nodes import fields_between
+
+if TYPE_CHECKING:
+    from zonefix.zone import Zone
+
+# Where the target name stands among each type's rdata fields.
+TARGET_FIELDS = {
+    dns.rdatatype.MX: 1,
+    dns.rdatatype.NS: 0,
+    dns.rdatatype.CNAME: 0,
+    dns.rdatatype.SRV: 3,
+    dns.rdatatype.PTR: 0,
+    dns.rdatatype.DNAME: 0,
+}
+
+
+class DotlessName(NamedTuple):
+    """One name ZF104 reports."""
+
+    #: The record it is written in.
+    record: int
+    #: Its rdata field, or -1 for the owner.
+    position: int
+    #: The canonical name meant (what the fix writes, made absolute).
+    meant: str
+    diagnostic: Diagnostic
+
+
+def find_dotless_names(zone: Zone) -> list[DotlessName]:
+    """Every name ZF104 reports in the top file, in record order."""
+    if zone.origin is None:
+        return []
+    table = zone.table
+    index = zone.index
+    candidates: list[tuple[int, int, str, str]] = []  # index, position, word, kind
+    for i, rdtype in enumerate(table.rdtype):
+        if table.document[i] != 0 or i in table.generated:
+            continue
+        if table.owner_ref[i] == i:
+            candidates.append((i, -1, index.fields(i)[0], "owner"))
+        position = TARGET_FIELDS.get(rdtype)  # type: ignore[call-overload]
+        if position is not None:
+            words = index.rdata_words(i)
+            if len(words) > position:
+                candidates.append((i, position, words[position], "target"))
+
+    found: list[DotlessName] = []
+    # Targets that may end in a TLD: their expansion must have no record.
+    maybe: list[tuple[int, int, str, str]] = []
+    for i, position, word, kind in candidates:
+        if word.endswith(".") or word == "@" or "\\" in word or not word.isascii():
+            continue
+        origin = index.name_key("@", i).rstrip(".").lower()
+        lowered = word.lower()
+        if origin and (lowered == origin or lowered.endswith("." + origin)):
+            shorter = word[: len(word) - len(origin)].rstrip(".") or "@"
+            found.append(_finding(zone, i, position, word, kind, shorter, "repeats"))
+        elif kind == "target" and "." in word.strip("."):
+            maybe.append((i, position, word, kind))
+    if maybe:
+        expansions = {hash(index.name_key(word, i)) for i, _, word, _ in maybe}
+        existing = {h for h in index.owner_hashes if h in expansions}
+        from zonefix.tlds import is_tld
+
+        for i, position, word, kind in maybe:
+            if hash(index.name_key(word, i)) in existing:
+                continue
+            if is_tld(word.rsplit(".", 1)[1]):
+                found.append(_finding(zone, i, position, word, kind, word + ".", "tld"))
+    return sorted(found, key=lambda f: (f.record, f.position))
+
+
+def _finding(
+    zone: Zone, i: int, position: int, word: str, kind: str, fixed: str, why: str
+) -> DotlessName:
+    from zonefix.rules.structure import MISSING_TRAILING_DOT
+
+    index = zone.index
+    meant_key = index.name_key(fixed, i)
+    as_read = index.name_key(word, i)
+    table = zone.table
+    tree = zone.tree
+    start, end = tree.span(table.entry[i])
+    fields = fields_between(tree.text, start, end)
+    field = fields[0 if position < 0 else table.rdata_field[i] + position]
+    rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
+    what = "owner" if position < 0 else f"{rtype} target"
+    if why == "repeats":
+        message = f"{what} {word} repeats the origin: it means {as_read}"
+        action = f"write {fixed}"
+    else:
+        message = f"{what} {word} has no final dot: it means {as_read}"
+        action = f"add the final dot: {fixed}"
+    scope = None
+    if position < 0:
+        # Blank-owner lines after it repeat this owner: they change too.
+        last = max(
+            (j for j in range(i, len(table)) if table.owner_ref[j] == i), default=i
+        )
+        scope = (start, tree.span(table.entry[last])[1])
+    fix = Fix(action, Applicability.SAFE, (Edit(field.start, field.end, fixed),), scope)
+    return DotlessName(
+        i,
+        position,
+        meant_key,
+        zone.finding_at_record(MISSING_TRAILING_DOT, message, i, fix=fix),
+    )
