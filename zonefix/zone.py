@@ -273,7 +273,7 @@ def parse_text(
     locates relative $INCLUDEs (when it is a real path).
     """
     name = filename or "<text>"
-    data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
+    data = [text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text]
     path = Path(filename) if filename else None
     return _parse(name, data, path, origin, include_root, limits or Limits())
 
@@ -288,7 +288,7 @@ def parse_file(
     """Read and parse a zone file; ZoneFileError when it cannot be read."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = [path.read_bytes()]
     except OSError as error:
         raise ZoneFileError(error.errno, error.strerror, str(path)) from None
     return _parse(str(path), data, path, origin, include_root, limits or Limits())
@@ -296,13 +296,16 @@ def parse_file(
 
 def _parse(
     name: str,
-    data: bytes,
+    holder: list[bytes],
     path: Path | None,
     origin: str | dns.name.Name | None,
     include_root: str | Path | None,
     limits: Limits,
 ) -> Zone:
+    """*holder* holds the file's bytes and gives them up once decoded, so a
+    big zone is not kept twice (as bytes and as text) while it is read."""
     diagnostics: list[Diagnostic] = []
+    data = holder.pop()
     try:
         source = decode(name, data)
     except NotTextError as error:
@@ -311,6 +314,7 @@ def _parse(
         document = Document(source, SyntaxTree("", array("q"), bytearray()), path)
         diagnostics.append(Diagnostic(SYNTAX_ERROR, error.reason, name, 1, 1, 1, 1))
         return Zone(ResolvedZone([document], None, RecordTable(), [None], diagnostics))
+    del data
     document = load_document(source, path, limits, diagnostics)
     if isinstance(origin, str):
         origin = dns.name.from_text(origin)

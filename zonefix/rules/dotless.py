@@ -46,41 +46,50 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
         return []
     table = zone.table
     index = zone.index
-    candidates: list[tuple[int, int, str, str]] = []  # index, position, word, kind
-    for i, rdtype in enumerate(table.rdtype):
-        if table.document[i] != 0 or i in table.generated:
-            continue
-        if table.owner_ref[i] == i:
-            candidates.append((i, -1, index.fields(i)[0], "owner"))
-        position = TARGET_FIELDS.get(rdtype)  # type: ignore[call-overload]
-        if position is not None:
-            words = index.rdata_words(i)
-            if len(words) > position:
-                candidates.append((i, position, words[position], "target"))
-
     found: list[DotlessName] = []
-    # Targets that may end in a TLD: their expansion must have no record.
-    maybe: list[tuple[int, int, str, str]] = []
-    for i, position, word, kind in candidates:
+    # Targets that may end in a TLD: their expansion must have no record,
+    # which is checked for all of them at once below.
+    maybe: list[tuple[int, int, str]] = []
+
+    def look(i: int, position: int, word: str) -> None:
         if word.endswith(".") or word == "@" or "\\" in word or not word.isascii():
-            continue
-        origin = index.name_key("@", i).rstrip(".").lower()
+            return
+        origin = index.name_key("@", i).rstrip(".")
         lowered = word.lower()
+        kind = "owner" if position < 0 else "target"
         if origin and (lowered == origin or lowered.endswith("." + origin)):
             shorter = word[: len(word) - len(origin)].rstrip(".") or "@"
             found.append(_finding(zone, i, position, word, kind, shorter, "repeats"))
         elif kind == "target" and "." in word.strip("."):
-            maybe.append((i, position, word, kind))
+            maybe.append((i, position, word))
+
+    # PERF: one pass, nothing kept per record: a zone can hold a million.
+    for i, rdtype in enumerate(table.rdtype):
+        if table.document[i] != 0 or i in table.generated:
+            continue
+        position = TARGET_FIELDS.get(rdtype)  # type: ignore[call-overload]
+        if table.owner_ref[i] != i and position is None:
+            continue
+        fields = index.fields(i)
+        if table.owner_ref[i] == i:
+            look(i, -1, fields[0])
+        if position is not None:
+            at = table.rdata_field[i] + position
+            if at < len(fields):
+                look(i, position, fields[at])
+
     if maybe:
-        expansions = {hash(index.name_key(word, i)) for i, _, word, _ in maybe}
+        expansions = {hash(index.name_key(word, i)) for i, _, word in maybe}
         existing = {h for h in index.owner_hashes if h in expansions}
         from zonefix.tlds import is_tld
 
-        for i, position, word, kind in maybe:
+        for i, position, word in maybe:
             if hash(index.name_key(word, i)) in existing:
                 continue
             if is_tld(word.rsplit(".", 1)[1]):
-                found.append(_finding(zone, i, position, word, kind, word + ".", "tld"))
+                found.append(
+                    _finding(zone, i, position, word, "target", word + ".", "tld")
+                )
     return sorted(found, key=lambda f: (f.record, f.position))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import dns.name
@@ -351,14 +352,12 @@ def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
             for i in range(len(table))
         ),
     )
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    candidates = [
-        i
-        for n, i in enumerate(order)
-        if (n > 0 and keys[order[n - 1]] == keys[i])
-        or (n + 1 < len(order) and keys[order[n + 1]] == keys[i])
-    ]
-    del keys, order
+    # PERF: sort the key values, not indices: half the memory on a big zone.
+    ordered = sorted(keys)
+    repeated = {k for k, nxt in pairwise(ordered) if k == nxt}
+    del ordered
+    candidates = [i for i, k in enumerate(keys) if k in repeated]
+    del keys
     for records in index.groups(candidates).values():
         seen: dict[tuple[int, int, int, dns.rdata.Rdata], int] = {}
         for i in records:
