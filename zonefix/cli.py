@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import NamedTuple
@@ -13,6 +13,13 @@ from typing import NamedTuple
 import click
 
 import zonefix
+from zonefix.config import (
+    DEFAULT_INCLUDE,
+    Config,
+    ConfigError,
+    find_config,
+    load_config,
+)
 from zonefix.diagnostics import Diagnostic
 from zonefix.report import (
     FORMATS,
@@ -28,9 +35,6 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
-#: Files a directory argument contributes (SPEC §1).
-DEFAULT_INCLUDE = ("db.*", "*.zone", "*.db")
-
 
 class UsageError(click.UsageError):
     exit_code = EXIT_ERROR
@@ -44,41 +48,58 @@ class Target(NamedTuple):
 
 
 def iter_targets(
-    paths: Sequence[str], stdin_filename: str | None
+    paths: Sequence[str],
+    stdin_filename: str | None,
+    include_for: Callable[[Path], Sequence[str]] = lambda _: DEFAULT_INCLUDE,
 ) -> Iterator[Target | str]:
     """Files to check in the order given; a directory gives its zone files
-    in sorted order. A path that does not exist yields an error message."""
+    (names matching *include_for* it) in sorted order. A path that does not
+    exist yields an error message."""
     for raw in paths:
         if raw == "-":
             yield Target(stdin_filename or "-", None)
             continue
         path = Path(raw)
         if path.is_dir():
-            yield from _zone_files(path)
+            yield from _zone_files(path, include_for(path))
         elif path.exists() or path.is_symlink():
             yield Target(raw, path)
         else:
             yield f"{raw}: no such file or directory"
 
 
-def _zone_files(directory: Path) -> Iterator[Target]:
+def _zone_files(directory: Path, include: Sequence[str]) -> Iterator[Target]:
     for root, dirs, files in os.walk(directory):
         # Hidden folders (.git, .venv) hold no zones to check.
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if any(fnmatch(name, pattern) for pattern in DEFAULT_INCLUDE):
+            if any(fnmatch(name, pattern) for pattern in include):
                 path = Path(root) / name
                 yield Target(str(path), path)
 
 
-def check_target(target: Target, origin: str | None) -> tuple[Zone | None, str | None]:
-    """Parse and check one file: the zone, or an error message (exit 2)."""
+def check_target(
+    target: Target, origin: str | None, config: Config | None = None
+) -> tuple[Zone | None, str | None]:
+    """Parse one file: the zone, or an error message (exit 2)."""
+    config = config or Config()
     try:
         if target.path is None:
             data = sys.stdin.buffer.read()
-            zone = parse_text(data, origin, target.name if target.name != "-" else None)
+            zone = parse_text(
+                data,
+                origin,
+                target.name if target.name != "-" else None,
+                include_root=config.include_root,
+                limits=config.limits,
+            )
         else:
-            zone = parse_file(target.path, origin)
+            zone = parse_file(
+                target.path,
+                origin or config.origin_for(target.path),
+                include_root=config.include_root,
+                limits=config.limits,
+            )
     except ZoneFileError as error:
         return None, f"{target.name}: cannot read: {error.strerror}"
     return zone, None
@@ -126,6 +147,14 @@ def check_target(target: Target, origin: str | None) -> tuple[Zone | None, str |
     "--write", "--fix", "write", is_flag=True, help="Apply fixes in place, atomically."
 )
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe.")
+@click.option(
+    "--config",
+    "config_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Use this configuration file (else the nearest one above each file).",
+)
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--list-rules", is_flag=True, help="Print the rule catalogue.")
 @click.option("--explain", metavar="CODE", help="Print one rule's documentation.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
@@ -144,6 +173,8 @@ def command(
     show_diff: bool,
     write: bool,
     unsafe_fixes: bool,
+    config_file: str | None,
+    no_config: bool,
     list_rules: bool,
     explain: str | None,
     quiet: bool,
@@ -163,8 +194,12 @@ def command(
         _check_origin(origin)
     if show_diff and write:
         raise UsageError("--diff shows what --write would do; give one of them")
+    if config_file and no_config:
+        raise UsageError("--config and --no-config contradict each other")
+    configs = _Configs(config_file, no_config)
     try:
-        rules = select_rules(_codes(select), _codes(ignore), _codes(extend_select))
+        # Codes on the command line are checked before any file is read.
+        select_rules(_codes(select), _codes(ignore), _codes(extend_select))
     except UnknownCode as unknown:
         raise UsageError(str(unknown)) from None
     fixing = show_diff or write
@@ -177,11 +212,26 @@ def command(
     errors: list[str] = []
     patches: list[str] = []
     files = changed = 0
-    for target in iter_targets(paths, stdin_filename):
+    for target in iter_targets(paths, stdin_filename, configs.include_for):
         if isinstance(target, str):
             errors.append(target)
             continue
-        zone, problem = check_target(target, origin)
+        try:
+            config = configs.for_file(target.path or Path.cwd() / "-")
+            rules = select_rules(
+                _codes(select) or config.select,
+                (
+                    *config.ignore,
+                    *_codes(ignore),
+                    *config.ignored_for(target.path or Path("-")),
+                ),
+                (*config.extend_select, *_codes(extend_select)),
+            )
+        except (ConfigError, UnknownCode) as error:
+            where = f"{config.path}: " if isinstance(error, UnknownCode) else ""
+            errors.append(f"{where}{error}")
+            continue
+        zone, problem = check_target(target, origin, config)
         if problem is not None:
             errors.append(problem)
             continue
@@ -190,7 +240,13 @@ def command(
         if not fixing:
             diagnostics.extend(run_rules(zone, rules))
             continue
-        result = fix(zone, rules=rules, unsafe=unsafe_fixes)
+        result = fix(
+            zone,
+            rules=rules,
+            unsafe=unsafe_fixes,
+            bump_serial=config.bump_serial,
+            limits=config.limits,
+        )
         diagnostics.extend(result.remaining)
         if result.problem:
             errors.append(f"{target.name}: {result.problem}")
@@ -248,6 +304,28 @@ def _patch_path(name: str) -> str:
         with contextlib.suppress(ValueError):
             path = path.relative_to(Path.cwd())
     return path.as_posix().lstrip("/")
+
+
+class _Configs:
+    """The configuration for each file: --config's, none, or the nearest."""
+
+    def __init__(self, explicit: str | None, disabled: bool) -> None:
+        self.explicit = load_config(Path(explicit)) if explicit else None
+        self.disabled = disabled
+        self._loaded: dict[Path | None, Config] = {}
+
+    def for_file(self, path: Path) -> Config:
+        if self.explicit is not None:
+            return self.explicit
+        if self.disabled:
+            return Config()
+        found = find_config(path)
+        if found not in self._loaded:
+            self._loaded[found] = load_config(found) if found else Config()
+        return self._loaded[found]
+
+    def include_for(self, directory: Path) -> Sequence[str]:
+        return self.for_file(directory / "-").include
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:

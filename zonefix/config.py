@@ -1,0 +1,184 @@
+"""Configuration (SPEC §7): ``[tool.zonefix]`` in pyproject.toml, or
+zonefix.toml / .zonefix.toml, found upward from each zone file.
+
+An unknown key or a value of the wrong kind is an error that names the key
+and the file: a typo must not silently turn a rule off.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
+
+from zonefix.semantic import Limits
+
+FILE_NAMES = ("zonefix.toml", ".zonefix.toml", "pyproject.toml")
+DEFAULT_INCLUDE = ("db.*", "*.zone", "*.db")
+
+_LIMIT_KEYS = {
+    "generate": "generate",
+    "include-depth": "include_depth",
+    "line-length": "line_length",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration file zonefix cannot use."""
+
+
+class Config(NamedTuple):
+    #: The file it came from (None: defaults).
+    path: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    #: glob (relative to the configuration's folder) -> codes to ignore there.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: File names a directory argument contributes.
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    #: glob -> origin; a plain string in the file applies to every zone.
+    origins: tuple[tuple[str, str], ...] = ()
+    bump_serial: bool = True
+    include_root: Path | None = None
+    limits: Limits = Limits()
+
+    def ignored_for(self, file: Path) -> tuple[str, ...]:
+        """Codes per-file-ignores silence in *file*."""
+        relative = self._relative(file)
+        return tuple(
+            code
+            for pattern, codes in self.per_file_ignores
+            if fnmatch(relative, pattern)
+            for code in codes
+        )
+
+    def origin_for(self, file: Path) -> str | None:
+        relative = self._relative(file)
+        for pattern, origin in self.origins:
+            if fnmatch(relative, pattern) or fnmatch(file.name, pattern):
+                return origin
+        return None
+
+    def _relative(self, file: Path) -> str:
+        base = self.path.parent if self.path else Path.cwd()
+        try:
+            return PurePosixPath(file.resolve().relative_to(base.resolve())).as_posix()
+        except ValueError:
+            return file.as_posix()
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file at or above *start*'s folder."""
+    folder = (start if start.is_dir() else start.parent).resolve()
+    for directory in (folder, *folder.parents):
+        for name in FILE_NAMES:
+            candidate = directory / name
+            if candidate.is_file() and (
+                name != "pyproject.toml" or _has_zonefix_table(candidate)
+            ):
+                return candidate
+    return None
+
+
+def _has_zonefix_table(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool"), dict) and "zonefix" in data["tool"]
+
+
+def load_config(path: Path) -> Config:
+    """Read and check one configuration file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("zonefix", {})
+    return _parse(path, data)
+
+
+def _parse(path: Path, data: dict[str, Any]) -> Config:
+    def fail(key: str, expected: str) -> ConfigError:
+        return ConfigError(f"{path}: '{key}' must be {expected}")
+
+    def codes(key: str) -> tuple[str, ...]:
+        value = data[key]
+        if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+            raise fail(key, "a list of rule codes or prefixes")
+        return tuple(c.strip().upper() for c in value)
+
+    fields: dict[str, Any] = {"path": path}
+    limits: dict[str, int] = {}
+    for key, value in data.items():
+        if key in ("select", "ignore", "extend-select"):
+            fields[key.replace("-", "_")] = codes(key)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict) or not all(
+                isinstance(v, list) and all(isinstance(c, str) for c in v)
+                for v in value.values()
+            ):
+                raise fail(key, "a table of glob = [codes]")
+            fields["per_file_ignores"] = tuple(
+                (glob, tuple(c.upper() for c in v)) for glob, v in value.items()
+            )
+        elif key == "include":
+            if not isinstance(value, list) or not all(
+                isinstance(g, str) for g in value
+            ):
+                raise fail(key, "a list of file name globs")
+            fields["include"] = tuple(value)
+        elif key == "origin":
+            if isinstance(value, str):
+                fields["origins"] = (("*", value),)
+            elif isinstance(value, dict) and all(
+                isinstance(v, str) for v in value.values()
+            ):
+                fields["origins"] = tuple(value.items())
+            else:
+                raise fail(key, "a domain name, or a table of glob = domain name")
+            _check_names(path, key, [o for _, o in fields["origins"]])
+        elif key == "bump-serial":
+            if not isinstance(value, bool):
+                raise fail(key, "true or false")
+            fields["bump_serial"] = value
+        elif key == "include-root":
+            if not isinstance(value, str):
+                raise fail(key, "a folder (relative to this file)")
+            fields["include_root"] = (path.parent / value).resolve()
+        elif key == "limits":
+            if not isinstance(value, dict):
+                raise fail(key, "a table")
+            for name, number in value.items():
+                if name not in _LIMIT_KEYS:
+                    raise ConfigError(f"{path}: unknown key 'limits.{name}'")
+                if (
+                    not isinstance(number, int)
+                    or isinstance(number, bool)
+                    or number < 1
+                ):
+                    raise fail(f"limits.{name}", "a positive whole number")
+                limits[_LIMIT_KEYS[name]] = number
+        else:
+            raise ConfigError(f"{path}: unknown key '{key}'")
+    if limits:
+        fields["limits"] = Limits()._replace(**limits)
+    return Config(**fields)
+
+
+def _check_names(path: Path, key: str, names: list[str]) -> None:
+    import dns.exception
+    import dns.name
+
+    for name in names:
+        try:
+            dns.name.from_text(name)
+        except dns.exception.DNSException as error:
+            raise ConfigError(
+                f"{path}: '{key}' = '{name}' is not a domain name: {error}"
+            ) from None
