@@ -11,7 +11,7 @@ import dns.name
 import dns.rdata
 import dns.rdatatype
 
-from zonefix.diagnostics import Code, Diagnostic, Severity
+from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
 from zonefix.rules import FixAvailability, delete_fix, rule
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
@@ -598,3 +598,119 @@ def missing_trailing_dot(zone: Zone) -> Iterator[Diagnostic]:
     """
     for finding in zone.index.dotless_names():
         yield finding.diagnostic
+
+
+RRSET_TTL_MISMATCH = Code(
+    "ZF108",
+    "rrset-ttl-mismatch",
+    Severity.WARNING,
+    "TTLs differ inside one RRset (RFC 2181 §5.2; RRSIGs group by the type they cover)",
+)
+
+
+@rule(RRSET_TTL_MISMATCH, FixAvailability.SAFE)
+def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an RRset (the records of one owner, class and type; RRSIGs
+    grouped by the type they cover) whose records have different TTLs, once,
+    at its first record.
+
+    ## Why it matters
+    An RRset has one TTL (RFC 2181 §5.2). Servers pick one of the TTLs, not
+    always the same one: caches keep the records for a time nobody chose.
+
+    ## Example
+    ```
+    www  3600  A  192.0.2.80
+    www   300  A  192.0.2.81
+    ```
+
+    ## Fix
+    Safe: give every record of the RRset the lowest of its TTLs, the one
+    caches may already be using. Offered when the new TTLs change no other
+    record (with no `$TTL`, a record without a TTL takes the last one
+    written).
+    """
+    table = zone.table
+    index = zone.index
+    hashes = index.owner_hashes
+    rrsig = dns.rdatatype.RRSIG
+    # Records of one RRset share the hash of (owner, class, type); an RRset
+    # whose TTLs differ shows two (key, TTL) pairs with one key.
+    ttls_seen: dict[int, int] = {}
+    mixed: set[int] = set()
+    for i in range(len(table)):
+        key = hash((hashes[i], table.rdclass[i], table.rdtype[i]))
+        ttl = ttls_seen.setdefault(key, table.ttl[i])
+        if ttl != table.ttl[i] or table.rdtype[i] == rrsig:
+            mixed.add(key)
+    candidates = [
+        i
+        for i in range(len(table))
+        if hash((hashes[i], table.rdclass[i], table.rdtype[i])) in mixed
+    ]
+    del ttls_seen, mixed
+    for records in index.groups(candidates).values():
+        rrsets: dict[tuple[int, int, int], list[int]] = {}
+        for i in records:
+            covers = index.rdata(i).covers() if table.rdtype[i] == rrsig else 0
+            rrsets.setdefault((table.rdclass[i], table.rdtype[i], covers), []).append(i)
+        for rrset in rrsets.values():
+            ttls = sorted({table.ttl[i] for i in rrset})
+            if len(ttls) < 2:
+                continue
+            lowest = ttls[0]
+            rtype = dns.rdatatype.to_text(
+                dns.rdatatype.RdataType(table.rdtype[rrset[0]])
+            )
+            yield zone.finding_at_record(
+                RRSET_TTL_MISMATCH,
+                f"{index.owner(rrset[0])} {rtype} records have TTLs "
+                f"{', '.join(str(t) for t in ttls)}; an RRset has one",
+                rrset[0],
+                fix=_lowest_ttl_fix(zone, rrset, lowest),
+            )
+
+
+def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
+    """Edits giving every record of *rrset* the TTL *lowest*, or None when
+    that would change another record's TTL too."""
+    from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, ttl_or_none
+    from zonefix.syntax.nodes import fields_between
+
+    table = zone.table
+    tree = zone.tree
+    edits = []
+    for i in rrset:
+        if table.ttl[i] == lowest:
+            continue
+        if table.document[i] != 0 or i in table.generated:
+            return None
+        following = i + 1
+        if (
+            following < len(table)
+            and table.flags[following] & TTL_FROM_LAST
+            and table.ttl[following] != lowest
+        ):
+            return None  # it would inherit the new TTL
+        start, end = tree.span(table.entry[i])
+        fields = fields_between(tree.text, start, end)
+        first = 0 if tree.text[start] in " \t\r" else 1
+        if table.flags[i] & TTL_WRITTEN:
+            ttl_field = next(
+                f
+                for f in fields[first : table.rdata_field[i] - 1]
+                if ttl_or_none(f.text) is not None
+            )
+            edits.append(Edit(ttl_field.start, ttl_field.end, str(lowest)))
+        else:
+            # In the line's own spacing: what separates its first two fields.
+            at = fields[first].start
+            gap = fields[first - 1] if first else fields[0]
+            after = fields[first] if first else fields[1] if len(fields) > 1 else None
+            sep = tree.text[gap.end : after.start] if after else " "
+            if not sep or sep.strip(" \t"):
+                sep = " "
+            edits.append(Edit(at, at, f"{lowest}{sep}"))
+    return Fix(f"give the RRset the TTL {lowest}", Applicability.SAFE, tuple(edits))
