@@ -23,7 +23,10 @@ import zonefix
 from tests.conftest import FIXTURES, ROOT, needs_named_checkzone
 from tests.test_roundtrip import _MUTATIONS, _mutate
 from zonefix.diff import unified_diff
-from zonefix.fixer import fix, next_serial
+from zonefix.fixer import FixResult, fix, next_serial
+from zonefix.rules import REGISTRY, FixAvailability, all_rules
+
+all_rules()  # registers every rule
 
 TODAY = datetime.date(2026, 11, 22)
 CASES = sorted(
@@ -38,10 +41,17 @@ def _fixed_path(path: Path) -> Path:
     return path.with_suffix(".fixed.zone")
 
 
+def _fix(zone: zonefix.Zone, path: Path) -> FixResult:
+    """Fix as --write would, with --unsafe-fixes for a rule whose fix is
+    unsafe (its fixed fixture shows that fix)."""
+    unsafe = REGISTRY[path.parent.name].fix is FixAvailability.UNSAFE
+    return fix(zone, today=TODAY, unsafe=unsafe)
+
+
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixed_text(path: Path) -> None:
     zone = zonefix.parse_file(path)
-    result = fix(zone, today=TODAY)
+    result = _fix(zone, path)
     fixed = _fixed_path(path)
     if fixed.exists():
         assert result.text == fixed.read_text(encoding="utf-8")
@@ -54,7 +64,7 @@ def test_fixed_text(path: Path) -> None:
 @pytest.mark.parametrize("path", FIXABLE, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixing_twice_changes_nothing(path: Path) -> None:
     once = zonefix.parse_file(_fixed_path(path))
-    again = fix(once, today=TODAY)
+    again = _fix(once, path)
     assert again.applied == []
     assert again.text == once.tree.text
 
@@ -65,7 +75,7 @@ def test_patch(path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
         Path(__file__).parent / "snapshots" / "fixes" / path.parent.name
     )
     zone = zonefix.parse_file(path)
-    result = fix(zone, today=TODAY)
+    result = _fix(zone, path)
     name = path.relative_to(ROOT).as_posix()
     patch = unified_diff(name, zone.tree.text, result.text, result.applied)
     snapshot.assert_match(patch, path.name + ".diff")
@@ -78,7 +88,7 @@ def _records(zone: zonefix.Zone) -> Counter[tuple[object, ...]]:
 @pytest.mark.parametrize("path", FIXABLE, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_records_change_only_where_the_fixes_say(path: Path) -> None:
     zone = zonefix.parse_file(path)
-    result = fix(zone, today=TODAY)
+    result = _fix(zone, path)
     after = zonefix.parse_text(result.text, origin=zone.origin, filename=str(path))
     removed = _records(zone) - _records(after)
     added = _records(after) - _records(zone)
@@ -163,10 +173,9 @@ def test_fix_is_idempotent_and_touches_only_what_it_names(
     # at a line a fix names (or the SOA) keeps its meaning.
     text = _mutate(path.read_text(encoding="utf-8"), mutations)
     zone = zonefix.parse_text(text, filename=str(path))
-    once = fix(zone, today=TODAY)
-    again = fix(
-        zonefix.parse_text(once.text, origin=zone.origin, filename=str(path)),
-        today=TODAY,
+    once = _fix(zone, path)
+    again = _fix(
+        zonefix.parse_text(once.text, origin=zone.origin, filename=str(path)), path
     )
     assert again.text == once.text
     assert again.applied == []

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import dns.name
 import dns.rdata
+import dns.rdatatype
 
 from zonefix.semantic import split_fields, to_dns_text
 
@@ -144,6 +145,21 @@ class ZoneIndex:
 
             self._dotless = find_dotless_names(self.zone)
         return self._dotless
+
+    @cached_property
+    def aliases(self) -> dict[str, tuple[str, int]]:
+        """Each CNAME owner's key -> (the key of its target, the record), the
+        first CNAME of a name in file order."""
+        table = self.zone.table
+        aliases: dict[str, tuple[str, int]] = {}
+        if dns.rdatatype.CNAME not in table.rdtype:
+            return aliases
+        for i, rdtype in enumerate(table.rdtype):
+            if rdtype == dns.rdatatype.CNAME:
+                target = self.target_key(i)
+                if target is not None:
+                    aliases.setdefault(self.owner_key(i), (target, i))
+        return aliases
 
     def rdata(self, index: int) -> dns.rdata.Rdata:
         """The rdata of record *index* (built anew: few records need it, and

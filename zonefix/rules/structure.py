@@ -530,16 +530,7 @@ def cname_loop(zone: Zone) -> Iterator[Diagnostic]:
     None: one of the aliases must point somewhere real, and only the owner
     knows where.
     """
-    table = zone.table
-    if dns.rdatatype.CNAME not in table.rdtype:
-        return
-    index = zone.index
-    alias: dict[str, tuple[str, int]] = {}
-    for i, rdtype in enumerate(table.rdtype):
-        if rdtype == dns.rdatatype.CNAME:
-            target = index.target_key(i)
-            if target is not None:
-                alias.setdefault(index.owner_key(i), (target, i))
+    alias = zone.index.aliases
     reported: set[str] = set()
     for start in alias:
         chain = [start]
@@ -714,3 +705,84 @@ def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
                 sep = " "
             edits.append(Edit(at, at, f"{lowest}{sep}"))
     return Fix(f"give the RRset the TTL {lowest}", Applicability.SAFE, tuple(edits))
+
+
+TARGET_IS_CNAME = Code(
+    "ZF105",
+    "target-is-cname",
+    Severity.ERROR,
+    "MX, NS or SRV target is an in-zone CNAME (RFC 2181 §10.3)",
+)
+# Where the target host name stands among the rdata fields of the types
+# whose target must not be an alias.
+_NO_ALIAS_TARGET = {dns.rdatatype.MX: 1, dns.rdatatype.NS: 0, dns.rdatatype.SRV: 3}
+
+
+@rule(TARGET_IS_CNAME, FixAvailability.UNSAFE)
+def target_is_cname(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an MX, NS or SRV record whose target is a name in the zone that
+    holds a CNAME.
+
+    ## Why it matters
+    These targets must be the host's real name (RFC 2181 §10.3, RFC 2782):
+    mail servers and resolvers may refuse to follow the alias, or make an
+    extra lookup every time. Mail is the usual casualty.
+
+    ## Example
+    ```
+    @     3600  MX     10 mail
+    mail  3600  CNAME  mx.example.org.
+    ```
+
+    ## Fix
+    Unsafe: point the record at the end of the alias chain (`10
+    mx.example.org.`). Unsafe because the alias may be there on purpose, to
+    move the service later by changing one record.
+    """
+    table = zone.table
+    index = zone.index
+    aliases = index.aliases
+    if not aliases:
+        return
+    for i, rdtype in enumerate(table.rdtype):
+        position = _NO_ALIAS_TARGET.get(rdtype)  # type: ignore[call-overload]
+        if position is None:
+            continue
+        target = index.target_key(i, position)
+        if target is None or target not in aliases:
+            continue
+        # Follow the chain to its end, unless it loops (ZF114 reports that).
+        chain = [target]
+        while chain[-1] in aliases and len(chain) <= len(aliases):
+            chain.append(aliases[chain[-1]][0])
+        rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+        fix = None
+        if chain[-1] not in aliases:
+            last = aliases[chain[-2]][1]
+            final = index.rdata(last).target.to_text()  # type: ignore[attr-defined]
+            fix = _replace_rdata_field(
+                zone, i, position, final, f"point the {rtype} at {final}"
+            )
+        yield zone.finding_at_record(
+            TARGET_IS_CNAME,
+            f"{rtype} target {target} is an alias (CNAME to {chain[-1]})",
+            i,
+            fix=fix,
+        )
+
+
+def _replace_rdata_field(
+    zone: Zone, index: int, position: int, text: str, message: str
+) -> Fix | None:
+    """An unsafe fix writing *text* over rdata field *position*."""
+    from zonefix.syntax.nodes import fields_between
+
+    table = zone.table
+    if table.document[index] != 0 or index in table.generated:
+        return None
+    tree = zone.tree
+    fields = fields_between(tree.text, *tree.span(table.entry[index]))
+    field = fields[table.rdata_field[index] + position]
+    return Fix(message, Applicability.UNSAFE, (Edit(field.start, field.end, text),))
