@@ -54,6 +54,10 @@ OWNER_OUTSIDE = 2
 #: The record writes its TTL; it has none and takes the last TTL written.
 TTL_WRITTEN = 4
 TTL_FROM_LAST = 8
+#: A TXT-like record with a character-string over 255 bytes (ZF112): kept,
+#: and read as if the string were split.
+LONG_STRING = 16
+_TXT_LIKE = {dns.rdatatype.TXT, dns.rdatatype.SPF}
 
 
 class Limits(NamedTuple):
@@ -225,8 +229,9 @@ class Resolver:
         # owner of the line being read.
         self.last_owner_flags = 0
         self._line_flags = 0
-        # TTL_WRITTEN / TTL_FROM_LAST for the record being read.
+        # TTL_WRITTEN / TTL_FROM_LAST / LONG_STRING for the record being read.
         self._ttl_flags = 0
+        self._long_string = 0
         self.last_ttl: int | None = None
         self.default_ttl: int | None = None
         self.default_ttl_from_soa = False
@@ -397,6 +402,11 @@ class Resolver:
 
         rdata_text = " ".join(words[i:])
         rdata = self._rdata(rdclass, rdtype, rdata_text)
+        self._long_string = 0
+        if rdata == "string too long" and rdtype in _TXT_LIKE:
+            # ZF112 reports it and splits the string; the record stays.
+            rdata = txt_with_long_strings(rdclass, rdtype, rdata_text)
+            self._long_string = LONG_STRING
         if isinstance(rdata, str):
             return FieldProblem(
                 i,
@@ -443,7 +453,7 @@ class Resolver:
         table.rdtype.append(rdtype)
         table.origin.append(self.origin_id)
         table.rdata_field.append(min(rdata_field, 255))
-        table.flags.append(self._line_flags | self._ttl_flags)
+        table.flags.append(self._line_flags | self._ttl_flags | self._long_string)
         self.last_owner_flags = self._line_flags
         if owner_ref == -2:
             self.last_owner = record
@@ -826,6 +836,33 @@ class GenerateSpec(NamedTuple):
     ttl: int | None
     rdclass: dns.rdataclass.RdataClass
     rdtype: dns.rdatatype.RdataType
+
+
+def txt_with_long_strings(
+    rdclass: dns.rdataclass.RdataClass, rdtype: dns.rdatatype.RdataType, text: str
+) -> dns.rdata.Rdata | str:
+    """A TXT-like rdata whose strings over 255 bytes are cut into 255-byte
+    pieces, as ZF112's fix writes them; or why dnspython refuses it anyway."""
+    import dns.tokenizer
+    from dns.rdtypes.ANY.SPF import SPF
+    from dns.rdtypes.ANY.TXT import TXT
+
+    try:
+        tokenizer = dns.tokenizer.Tokenizer(to_dns_text(text))
+        strings: list[bytes] = []
+        while True:
+            token = tokenizer.get().unescape_to_bytes()
+            if token.is_eol_or_eof():
+                break
+            value = token.value
+            assert isinstance(value, bytes)
+            strings.extend(
+                value[at : at + 255] for at in range(0, len(value) or 1, 255)
+            )
+        cls = TXT if rdtype == dns.rdatatype.TXT else SPF
+        return cls(rdclass, rdtype, strings)
+    except (dns.exception.DNSException, ValueError) as error:
+        return _reason(error)
 
 
 def ttl_or_none(word: str) -> int | None:

@@ -17,6 +17,7 @@ import dns.rdatatype
 
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
 from zonefix.semantic import (
+    LONG_STRING,
     Document,
     GenerateSpec,
     Limits,
@@ -27,6 +28,7 @@ from zonefix.semantic import (
     load_document,
     split_fields,
     to_dns_text,
+    txt_with_long_strings,
     unquote,
 )
 from zonefix.source import BOM, NotTextError, SourceFile, decode
@@ -117,9 +119,15 @@ class RecordList(Sequence[Record]):
             )
         else:
             rdata_text = _generated_texts(tree, start, end, counter)[1]
+        rdclass = dns.rdataclass.RdataClass(table.rdclass[index])
+        rdtype = dns.rdatatype.RdataType(table.rdtype[index])
+        if table.flags[index] & LONG_STRING:
+            rdata = txt_with_long_strings(rdclass, rdtype, rdata_text)
+            assert not isinstance(rdata, str)
+            return rdata
         return dns.rdata.from_text(
-            dns.rdataclass.RdataClass(table.rdclass[index]),
-            dns.rdatatype.RdataType(table.rdtype[index]),
+            rdclass,
+            rdtype,
             to_dns_text(rdata_text),
             resolved.origins[table.origin[index]],
             relativize=False,

@@ -786,3 +786,103 @@ def _replace_rdata_field(
     fields = fields_between(tree.text, *tree.span(table.entry[index]))
     field = fields[table.rdata_field[index] + position]
     return Fix(message, Applicability.UNSAFE, (Edit(field.start, field.end, text),))
+
+
+TXT_STRING_TOO_LONG = Code(
+    "ZF112",
+    "txt-string-too-long",
+    Severity.ERROR,
+    "a TXT character-string over 255 bytes",
+)
+
+
+@rule(TXT_STRING_TOO_LONG, FixAvailability.SAFE)
+def txt_string_too_long(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a TXT (or SPF) record with a character-string over 255 bytes,
+    the most one string can hold (RFC 1035 §3.3). zonefix keeps the record
+    and reads it as split, so other rules still see its text.
+
+    ## Why it matters
+    BIND refuses the zone; some provider tools cut the string silently. A
+    long DKIM key pasted as one string is the usual case.
+
+    ## Example
+    ```
+    sel._domainkey  3600  TXT  "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAs8Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7Qx7"
+    ```
+
+    ## Fix
+    Safe: split it into strings of at most 255 bytes, in the same record
+    (never inside an escape such as `\\059`). A TXT record's strings are
+    joined by whoever reads them (SPF, DKIM), so the meaning is the same.
+    """
+    from zonefix.semantic import LONG_STRING
+
+    table = zone.table
+    for i, flags in enumerate(table.flags):
+        if not flags & LONG_STRING:
+            continue
+        fix = _split_strings_fix(zone, i)
+        rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
+        yield zone.finding_at_record(
+            TXT_STRING_TOO_LONG,
+            f"{rtype} record at {zone.index.owner(i)} has a string over 255 bytes",
+            i,
+            fix=fix,
+        )
+
+
+def _split_strings_fix(zone: Zone, index: int) -> Fix | None:
+    from zonefix.syntax.nodes import fields_between
+
+    table = zone.table
+    if table.document[index] != 0 or index in table.generated:
+        return None
+    tree = zone.tree
+    fields = fields_between(tree.text, *tree.span(table.entry[index]))
+    edits = []
+    for field in fields[table.rdata_field[index] :]:
+        pieces = split_character_string(field.text)
+        if len(pieces) > 1:
+            edits.append(
+                Edit(field.start, field.end, " ".join(f'"{p}"' for p in pieces))
+            )
+    if not edits:
+        return None
+    return Fix(
+        "split the string into pieces of 255 bytes", Applicability.SAFE, tuple(edits)
+    )
+
+
+def split_character_string(text: str, limit: int = 255) -> list[str]:
+    """The written string *text* (quoted or not) cut into pieces of at most
+    *limit* bytes each, never inside an escape; the pieces as written
+    between quotes."""
+    inner = text[1:-1] if text.startswith('"') and text.endswith('"') else text
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    k = 0
+    while k < len(inner):
+        if (
+            inner[k] == "\\"
+            and inner[k + 1 : k + 4].isdigit()
+            and len(inner[k + 1 : k + 4]) == 3
+        ):
+            unit, width = inner[k : k + 4], 1
+        elif inner[k] == "\\":
+            unit = inner[k : k + 2]
+            width = len(unit[1:].encode("utf-8", "surrogateescape"))
+        else:
+            unit = inner[k]
+            width = len(unit.encode("utf-8", "surrogateescape"))
+        if size + width > limit:
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(unit)
+        size += width
+        k += len(unit)
+    pieces.append("".join(current))
+    return pieces
