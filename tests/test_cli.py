@@ -255,3 +255,18 @@ def test_paths_are_required_unless_listing(capsys: pytest.CaptureFixture[str]) -
     status, _, err = run(capsys)
     assert status == EXIT_ERROR
     assert "give one or more zone files" in err
+
+
+def test_github_annotations(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, out, _ = run(capsys, "--format", "github", "zones/broken.db")
+    assert status == EXIT_FINDINGS
+    assert out == (
+        "::error file=zones/broken.db,line=6,col=7,endLine=6,endColumn=18,"
+        "title=ZF002 invalid-rdata::ZF002 invalid A rdata '192.0.2.300': "
+        "text input is malformed\n"
+    )
+    # Chosen by default inside GitHub Actions.
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert run(capsys, "zones/broken.db")[1] == out

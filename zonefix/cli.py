@@ -23,6 +23,7 @@ from zonefix.config import (
 from zonefix.diagnostics import Diagnostic
 from zonefix.report import (
     FORMATS,
+    render_github,
     render_json,
     render_rule_doc,
     render_rule_list,
@@ -111,8 +112,8 @@ def check_target(
     "--format",
     "output_format",
     type=click.Choice(FORMATS),
-    default="text",
-    help="How to print findings.",
+    default=None,
+    help="How to print findings (github is the default under GitHub Actions).",
 )
 @click.option(
     "--origin", metavar="NAME", help="Zone origin when the file does not say it."
@@ -164,7 +165,7 @@ def check_target(
 @click.version_option(zonefix.__version__, "--version", prog_name="zonefix")
 def command(
     paths: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
     origin: str | None,
     stdin_filename: str | None,
     select: tuple[str, ...],
@@ -192,6 +193,10 @@ def command(
         raise UsageError("--stdin-filename goes with the path '-'")
     if origin is not None:
         _check_origin(origin)
+    if output_format is None:
+        output_format = (
+            "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        )
     if show_diff and write:
         raise UsageError("--diff shows what --write would do; give one of them")
     if config_file and no_config:
@@ -280,6 +285,8 @@ def command(
         click.echo("".join(patches), nl=False)
     if output_format == "json":
         click.echo(render_json(diagnostics), nl=False, err=to_stderr)
+    elif output_format == "github":
+        click.echo(render_github(diagnostics), nl=False, err=to_stderr)
     else:
         colour = (
             (sys.stderr if to_stderr else sys.stdout).isatty()

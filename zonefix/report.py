@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from zonefix.rules import Rule
 from zonefix.source import printable
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github")
 
 _SEVERITY_COLOUR = {
     Severity.ERROR: "red",
@@ -91,3 +91,38 @@ def render_rule_doc(rule: Rule) -> str:
     c = rule.code
     head = f"{c.code} {c.name} ({c.severity.value}; fix: {rule.fix.value})"
     return f"{head}\n\n{c.summary}\n\n{rule.doc}"
+
+
+_GITHUB_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "notice",
+}
+
+
+def render_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    lines = []
+    for d in diagnostics:
+        properties = ",".join(
+            (
+                f"file={_escape_property(printable(d.file))}",
+                f"line={d.line}",
+                f"col={d.column}",
+                f"endLine={d.end_line}",
+                f"endColumn={d.end_column}",
+                f"title={_escape_property(f'{d.code.code} {d.code.name}')}",
+            )
+        )
+        message = _escape_data(f"{d.code.code} {d.message}")
+        lines.append(f"::{_GITHUB_LEVEL[d.code.severity]} {properties}::{message}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _escape_data(text: str) -> str:
+    # As GitHub's toolkit escapes command data.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
