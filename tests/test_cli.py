@@ -270,3 +270,28 @@ def test_github_annotations(
     # Chosen by default inside GitHub Actions.
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert run(capsys, "zones/broken.db")[1] == out
+
+
+def test_many_files_are_spread_over_the_cores_and_reported_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    names = [f"db.zone{n:02d}.example" for n in range(40)]
+    for n, name in enumerate(names):
+        text = CLEAN.replace("example.net", f"zone{n:02d}.example")
+        if n % 7 == 3:
+            text += "bad A 192.0.2.300\n"
+        Path(name).write_text(text)
+    status, out, _ = run(capsys, "-q", *reversed(names))
+    assert status == EXIT_FINDINGS
+    files = [line.split(":")[0] for line in out.splitlines()]
+    assert files == [name for name in reversed(names) if int(name[7:9]) % 7 == 3]
+    # --write in the workers too: the apex CNAME goes from every file.
+    for name in names:
+        Path(name).write_text(
+            CLEAN.replace("example.net", "x.example") + "@ CNAME www.example.org.\n"
+        )
+    status, out, _ = run(capsys, "--write", *names)
+    assert status == EXIT_CLEAN
+    assert out.endswith("Fixed and wrote 40 files.\n")
+    assert not any("CNAME" in Path(name).read_text() for name in names)

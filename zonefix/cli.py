@@ -201,80 +201,35 @@ def command(
         raise UsageError("--diff shows what --write would do; give one of them")
     if config_file and no_config:
         raise UsageError("--config and --no-config contradict each other")
-    configs = _Configs(config_file, no_config)
+    _CONFIGS.clear()  # read configuration files afresh on every run
+    configs = _configs(config_file, no_config)
     try:
         # Codes on the command line are checked before any file is read.
         select_rules(_codes(select), _codes(ignore), _codes(extend_select))
     except UnknownCode as unknown:
         raise UsageError(str(unknown)) from None
-    fixing = show_diff or write
-    if fixing:
-        # Only fixing needs these (tempfile and difflib among them).
-        from zonefix.diff import unified_diff
-        from zonefix.fixer import fix
-        from zonefix.writeback import write_atomic
+    job = Job(
+        origin,
+        tuple(_codes(select)),
+        tuple(_codes(ignore)),
+        tuple(_codes(extend_select)),
+        show_diff,
+        write,
+        unsafe_fixes,
+        config_file,
+        no_config,
+    )
     diagnostics: list[Diagnostic] = []
     errors: list[str] = []
     patches: list[str] = []
     files = changed = 0
-    for target in iter_targets(paths, stdin_filename, configs.include_for):
-        if isinstance(target, str):
-            errors.append(target)
-            continue
-        try:
-            config = configs.for_file(target.path or Path.cwd() / "-")
-            rules = select_rules(
-                _codes(select) or config.select,
-                (
-                    *config.ignore,
-                    *_codes(ignore),
-                    *config.ignored_for(target.path or Path("-")),
-                ),
-                (*config.extend_select, *_codes(extend_select)),
-            )
-        except (ConfigError, UnknownCode) as error:
-            where = f"{config.path}: " if isinstance(error, UnknownCode) else ""
-            errors.append(f"{where}{error}")
-            continue
-        zone, problem = check_target(target, origin, config)
-        if problem is not None:
-            errors.append(problem)
-            continue
-        assert zone is not None
-        files += 1
-        if not fixing:
-            diagnostics.extend(run_rules(zone, rules))
-            continue
-        result = fix(
-            zone,
-            rules=rules,
-            unsafe=unsafe_fixes,
-            bump_serial=config.bump_serial,
-            limits=config.limits,
-        )
-        diagnostics.extend(result.remaining)
-        if result.problem:
-            errors.append(f"{target.name}: {result.problem}")
-        if show_diff:
-            patches.append(
-                unified_diff(
-                    _patch_path(target.name),
-                    zone.tree.text,
-                    result.text,
-                    result.applied,
-                )
-            )
-        elif target.path is None:
-            # --write with standard input: the fixed zone goes to standard out.
-            sys.stdout.buffer.write(zone.source.encode(result.text))
-            sys.stdout.flush()
-        elif result.changed:
-            try:
-                write_atomic(target.path, zone.source.encode(result.text))
-            except OSError as error:
-                errors.append(f"{target.name}: not written: {error}")
-                continue
-            changed += 1
+    targets = list(iter_targets(paths, stdin_filename, configs.include_for))
+    for outcome in _run_all(targets, job):
+        diagnostics.extend(outcome.diagnostics)
+        errors.extend(outcome.errors)
+        patches.append(outcome.patch)
+        files += outcome.checked
+        changed += outcome.changed
 
     for message in errors:
         click.echo(f"zonefix: error: {message}", err=True)
@@ -311,6 +266,130 @@ def _patch_path(name: str) -> str:
         with contextlib.suppress(ValueError):
             path = path.relative_to(Path.cwd())
     return path.as_posix().lstrip("/")
+
+
+class Job(NamedTuple):
+    """What to do with each file: the command line, minus the paths."""
+
+    origin: str | None
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    show_diff: bool
+    write: bool
+    unsafe_fixes: bool
+    config_file: str | None
+    no_config: bool
+
+
+class Outcome(NamedTuple):
+    """What checking (and fixing) one file gave."""
+
+    diagnostics: list[Diagnostic]
+    errors: list[str]
+    patch: str = ""
+    checked: bool = False
+    changed: bool = False
+
+
+#: Files enough to be worth spreading over the cores.
+PARALLEL_FROM = 16
+
+
+def _run_all(targets: list[Target | str], job: Job) -> list[Outcome]:
+    """Each target's outcome, in the order given. Many files are spread over
+    the cores (forked workers start with everything already imported)."""
+    files = [t for t in targets if isinstance(t, Target) and t.path is not None]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_FROM or workers < 2:
+        return [_check_one(t, job) for t in targets]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        done = dict(
+            zip(
+                files,
+                pool.map(_check_one, files, [job] * len(files), chunksize=8),
+                strict=True,
+            )
+        )
+    # Standard input, and paths that do not exist, stay in this process.
+    return [
+        done[t] if isinstance(t, Target) and t in done else _check_one(t, job)
+        for t in targets
+    ]
+
+
+def _check_one(target: Target | str, job: Job) -> Outcome:
+    """Check one file, and fix it as the job asks."""
+    if isinstance(target, str):
+        return Outcome([], [target])
+    configs = _configs(job.config_file, job.no_config)
+    try:
+        config = configs.for_file(target.path or Path.cwd() / "-")
+        rules = select_rules(
+            job.select or config.select,
+            (
+                *config.ignore,
+                *job.ignore,
+                *config.ignored_for(target.path or Path("-")),
+            ),
+            (*config.extend_select, *job.extend_select),
+        )
+    except ConfigError as error:
+        return Outcome([], [str(error)])
+    except UnknownCode as error:
+        return Outcome([], [f"{config.path}: {error}"])
+    zone, problem = check_target(target, job.origin, config)
+    if problem is not None:
+        return Outcome([], [problem])
+    assert zone is not None
+    if not (job.show_diff or job.write):
+        return Outcome(run_rules(zone, rules), [], checked=True)
+
+    # Only fixing needs these (tempfile and difflib among them).
+    from zonefix.diff import unified_diff
+    from zonefix.fixer import fix
+    from zonefix.writeback import write_atomic
+
+    result = fix(
+        zone,
+        rules=rules,
+        unsafe=job.unsafe_fixes,
+        bump_serial=config.bump_serial,
+        limits=config.limits,
+    )
+    errors = [f"{target.name}: {result.problem}"] if result.problem else []
+    if job.show_diff:
+        patch = unified_diff(
+            _patch_path(target.name), zone.tree.text, result.text, result.applied
+        )
+        return Outcome(result.remaining, errors, patch, checked=True)
+    if target.path is None:
+        # --write with standard input: the fixed zone goes to standard out.
+        sys.stdout.buffer.write(zone.source.encode(result.text))
+        sys.stdout.flush()
+    elif result.changed:
+        try:
+            write_atomic(target.path, zone.source.encode(result.text))
+        except OSError as error:
+            errors.append(f"{target.name}: not written: {error}")
+            return Outcome(result.remaining, errors, checked=True)
+        return Outcome(result.remaining, errors, checked=True, changed=True)
+    return Outcome(result.remaining, errors, checked=True)
+
+
+_CONFIGS: dict[tuple[str | None, bool], _Configs] = {}
+
+
+def _configs(config_file: str | None, no_config: bool) -> _Configs:
+    """The configurations of this process (loaded once per file)."""
+    key = (config_file, no_config)
+    if key not in _CONFIGS:
+        _CONFIGS[key] = _Configs(config_file, no_config)
+    return _CONFIGS[key]
 
 
 class _Configs:
