@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import dns.name
@@ -13,6 +12,7 @@ import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
 from zonefix.rules import FixAvailability, delete_fix, rule
+from zonefix.rules.index import repeated_values
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
 if TYPE_CHECKING:
@@ -352,10 +352,7 @@ def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
             for i in range(len(table))
         ),
     )
-    # PERF: sort the key values, not indices: half the memory on a big zone.
-    ordered = sorted(keys)
-    repeated = {k for k, nxt in pairwise(ordered) if k == nxt}
-    del ordered
+    repeated = repeated_values(keys)
     candidates = [i for i, k in enumerate(keys) if k in repeated]
     del keys
     for records in index.groups(candidates).values():
@@ -637,9 +634,7 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
             for i in range(len(table))
         ),
     )
-    ordered = sorted(keys)
-    repeated = {k for k, nxt in pairwise(ordered) if k == nxt}
-    del ordered
+    repeated = repeated_values(keys)
     candidates = [
         i for i, k in enumerate(keys) if k in repeated or table.rdtype[i] == rrsig
     ]
