@@ -54,17 +54,6 @@ GENERATE_LIMIT = Code(
     "$GENERATE that expands past the configured limit",
 )
 
-CODES: dict[str, Code] = {
-    c.code: c
-    for c in (
-        SYNTAX_ERROR,
-        INVALID_RDATA,
-        UNKNOWN_ORIGIN,
-        INCLUDE_REFUSED,
-        GENERATE_LIMIT,
-    )
-}
-
 
 class Applicability(enum.Enum):
     """Whether a fix may be applied without asking (SPEC §4)."""

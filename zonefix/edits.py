@@ -75,12 +75,17 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
 
 def _with_spacing(text: str, fields: list[Field], at: int) -> str:
     """Field *at* and the blanks that follow it on its line."""
+    return fields[at].text + spacing_after(text, fields, at)
+
+
+def spacing_after(text: str, fields: list[Field], at: int) -> str:
+    """The blanks between field *at* and the next, in the line's own style
+    (a tab where the file aligns with tabs); one space where the next field
+    is past a parenthesis or a line break, or there is none."""
     field = fields[at]
     stop = fields[at + 1].start if at + 1 < len(fields) else field.end + 1
     spacing = text[field.end : stop]
-    if not spacing or spacing.strip(" \t"):
-        spacing = " "  # the next field was past a parenthesis or a line break
-    return field.text + spacing
+    return " " if not spacing or spacing.strip(" \t") else spacing
 
 
 def _next_record(zone: Zone, index: int) -> int | None:

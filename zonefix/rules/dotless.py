@@ -12,20 +12,11 @@ from typing import TYPE_CHECKING, NamedTuple
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Diagnostic, Edit, Fix
+from zonefix.rules.index import TARGET_FIELDS
 from zonefix.syntax.nodes import fields_between
 
 if TYPE_CHECKING:
     from zonefix.zone import Zone
-
-# Where the target name stands among each type's rdata fields.
-TARGET_FIELDS = {
-    dns.rdatatype.MX: 1,
-    dns.rdatatype.NS: 0,
-    dns.rdatatype.CNAME: 0,
-    dns.rdatatype.SRV: 3,
-    dns.rdatatype.PTR: 0,
-    dns.rdatatype.DNAME: 0,
-}
 
 
 class DotlessName(NamedTuple):

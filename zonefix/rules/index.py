@@ -22,6 +22,18 @@ import dns.rdatatype
 
 from zonefix.semantic import split_fields, to_dns_text
 
+# Where the target host name stands among each type's rdata fields
+# (ZF104 checks them all; ZF105 and ZF106 the types their RFCs name).
+TARGET_FIELDS = {
+    dns.rdatatype.MX: 1,
+    dns.rdatatype.NS: 0,
+    dns.rdatatype.CNAME: 0,
+    dns.rdatatype.SRV: 3,
+    dns.rdatatype.PTR: 0,
+    dns.rdatatype.DNAME: 0,
+}
+
+
 if TYPE_CHECKING:
     from zonefix.rules.dotless import DotlessName
     from zonefix.zone import Zone

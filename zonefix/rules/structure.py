@@ -12,7 +12,7 @@ import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
 from zonefix.rules import FixAvailability, delete_fix, rule
-from zonefix.rules.index import repeated_values
+from zonefix.rules.index import TARGET_FIELDS, repeated_values
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
 if TYPE_CHECKING:
@@ -391,8 +391,8 @@ CNAME_LOOP = Code(
     "ZF114", "cname-loop", Severity.ERROR, "a CNAME chain that loops inside the zone"
 )
 
-# Where the target host name stands among each type's rdata fields.
-_TARGET_FIELD = {dns.rdatatype.MX: 1, dns.rdatatype.NS: 0, dns.rdatatype.CNAME: 0}
+# The types whose target must be a host name, not an address.
+_HOST_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.CNAME}
 
 
 @rule(TARGET_IS_ADDRESS)
@@ -421,9 +421,9 @@ def target_is_address(zone: Zone) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     for i, rdtype in enumerate(table.rdtype):
-        position = _TARGET_FIELD.get(rdtype)  # type: ignore[call-overload]
-        if position is None:
+        if rdtype not in _HOST_TARGETS:
             continue
+        position = TARGET_FIELDS[rdtype]  # type: ignore[index]
         words = index.rdata_words(i)
         if len(words) <= position:
             continue
@@ -664,6 +664,7 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
 def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
     """Edits giving every record of *rrset* the TTL *lowest*, or None when
     that would change another record's TTL too."""
+    from zonefix.edits import spacing_after
     from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, ttl_or_none
     from zonefix.syntax.nodes import fields_between
 
@@ -693,14 +694,9 @@ def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
             )
             edits.append(Edit(ttl_field.start, ttl_field.end, str(lowest)))
         else:
-            # In the line's own spacing: what separates its first two fields.
+            # In the line's own spacing: what follows its first field.
             at = fields[first].start
-            gap = fields[first - 1] if first else fields[0]
-            after = fields[first] if first else fields[1] if len(fields) > 1 else None
-            sep = tree.text[gap.end : after.start] if after else " "
-            if not sep or sep.strip(" \t"):
-                sep = " "
-            edits.append(Edit(at, at, f"{lowest}{sep}"))
+            edits.append(Edit(at, at, f"{lowest}{spacing_after(tree.text, fields, 0)}"))
     return Fix(f"give the RRset the TTL {lowest}", Applicability.SAFE, tuple(edits))
 
 
@@ -710,9 +706,8 @@ TARGET_IS_CNAME = Code(
     Severity.ERROR,
     "MX, NS or SRV target is an in-zone CNAME (RFC 2181 §10.3)",
 )
-# Where the target host name stands among the rdata fields of the types
-# whose target must not be an alias.
-_NO_ALIAS_TARGET = {dns.rdatatype.MX: 1, dns.rdatatype.NS: 0, dns.rdatatype.SRV: 3}
+# The types whose target must not be an alias (RFC 2181 §10.3, RFC 2782).
+_NO_ALIAS_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.SRV}
 
 
 @rule(TARGET_IS_CNAME, FixAvailability.UNSAFE)
@@ -744,9 +739,9 @@ def target_is_cname(zone: Zone) -> Iterator[Diagnostic]:
     if not aliases:
         return
     for i, rdtype in enumerate(table.rdtype):
-        position = _NO_ALIAS_TARGET.get(rdtype)  # type: ignore[call-overload]
-        if position is None:
+        if rdtype not in _NO_ALIAS_TARGETS:
             continue
+        position = TARGET_FIELDS[rdtype]  # type: ignore[index]
         target = index.target_key(i, position)
         if target is None or target not in aliases:
             continue

@@ -15,7 +15,6 @@ import enum
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
@@ -95,10 +94,6 @@ class Field(NamedTuple):
     @property
     def end(self) -> int:
         return self.start + len(self.text)
-
-    @property
-    def quoted(self) -> bool:
-        return self.text.startswith('"')
 
 
 class SyntaxTree:
@@ -182,10 +177,3 @@ def fields_between(text: str, start: int, end: int) -> list[Field]:
         for m in _field_re().finditer(text, start, end)
         if m.group()[0] not in ";()"
     ]
-
-
-def iter_tokens(tree: SyntaxTree) -> Iterator[tuple[int, Token]]:
-    """Every token of the file with the index of its entry (a debugging aid)."""
-    for index in range(len(tree)):
-        for token in tree.tokens(index):
-            yield index, token
