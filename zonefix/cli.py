@@ -27,6 +27,7 @@ from zonefix.report import (
     render_json,
     render_rule_doc,
     render_rule_list,
+    render_sarif,
     render_text,
 )
 from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
@@ -240,6 +241,9 @@ def command(
         click.echo("".join(patches), nl=False)
     if output_format == "json":
         click.echo(render_json(diagnostics), nl=False, err=to_stderr)
+    elif output_format == "sarif":
+        sarif = render_sarif(diagnostics, all_rules(), errors)
+        click.echo(sarif, nl=False, err=to_stderr)
     elif output_format == "github":
         click.echo(render_github(diagnostics), nl=False, err=to_stderr)
     else:

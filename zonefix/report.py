@@ -1,4 +1,4 @@
-"""Render findings for people (text) and for programs (json)."""
+"""Render findings for people (text) and for programs (json, sarif, github)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from zonefix.rules import Rule
 from zonefix.source import printable
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "sarif", "github")
 
 _SEVERITY_COLOUR = {
     Severity.ERROR: "red",
@@ -126,3 +126,134 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_SARIF_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "note",
+}
+#: Where code-scanning tools look the format up (SARIF 2.1.0 §3.13.3).
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render_sarif(
+    diagnostics: Sequence[Diagnostic], rules: Sequence[Rule], errors: Sequence[str]
+) -> str:
+    """One SARIF 2.1.0 log: a run whose driver lists every rule with its
+    documentation, a result per finding with its fix, and the errors that
+    stopped a file as tool notifications."""
+    import json
+
+    from zonefix import __version__
+
+    index = {r.code.code: i for i, r in enumerate(rules)}
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "zonefix",
+                        "version": __version__,
+                        "rules": [_sarif_rule(r) for r in rules],
+                    }
+                },
+                # Columns count characters, as zonefix's text output does.
+                "columnKind": "unicodeCodePoints",
+                "invocations": [
+                    {
+                        "executionSuccessful": not errors,
+                        "toolExecutionNotifications": [
+                            {"level": "error", "message": {"text": e}} for e in errors
+                        ],
+                    }
+                ],
+                "results": [_sarif_result(d, index) for d in diagnostics],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_rule(rule: Rule) -> dict[str, object]:
+    c = rule.code
+    return {
+        "id": c.code,
+        "name": c.name,
+        "shortDescription": {"text": c.summary},
+        "fullDescription": {"text": _doc_section(rule.doc, "What it does")},
+        "help": {"text": rule.doc, "markdown": rule.doc},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[c.severity]},
+        "properties": {"fix": rule.fix.value},
+    }
+
+
+def _doc_section(doc: str, heading: str) -> str:
+    """The text under one ``## heading`` of a rule's documentation."""
+    _, _, rest = doc.partition(f"## {heading}\n")
+    return " ".join(rest.split("\n## ")[0].split())
+
+
+def _sarif_result(d: Diagnostic, index: dict[str, int]) -> dict[str, object]:
+    artifact = {"uri": artifact_uri(d.file)}
+    result: dict[str, object] = {
+        "ruleId": d.code.code,
+        "level": _SARIF_LEVEL[d.code.severity],
+        "message": {"text": d.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact,
+                    "region": {
+                        "startLine": d.line,
+                        "startColumn": d.column,
+                        "endLine": d.end_line,
+                        "endColumn": d.end_column,
+                    },
+                }
+            }
+        ],
+    }
+    if d.code.code in index:
+        result["ruleIndex"] = index[d.code.code]
+    if d.fix is not None:
+        result["fixes"] = [
+            {
+                "description": {"text": d.fix.message},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": artifact,
+                        "replacements": [
+                            {
+                                "deletedRegion": {
+                                    "charOffset": e.start,
+                                    "charLength": e.end - e.start,
+                                },
+                                "insertedContent": {"text": e.text},
+                            }
+                            for e in d.fix.edits
+                        ],
+                    }
+                ],
+                "properties": {"applicability": d.fix.applicability.value},
+            }
+        ]
+    return result
+
+
+def artifact_uri(name: str) -> str:
+    """A file's name as a URI reference: relative to the working directory
+    where it lies under it (what code-scanning uploads expect), else a
+    file: URI."""
+    from pathlib import Path
+    from urllib.parse import quote
+
+    path = Path(printable(name))
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            return path.as_uri()
+    return quote(path.as_posix())
