@@ -7,10 +7,14 @@ deleting a record never changes another record's meaning.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+import dns.name
+import dns.rdatatype
 
 from zonefix.diagnostics import Edit
-from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, ttl_or_none
+from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, to_dns_text, ttl_or_none
 from zonefix.syntax.nodes import EntryKind, Field, fields_between
 
 if TYPE_CHECKING:
@@ -100,3 +104,241 @@ def _next_record(zone: Zone, index: int) -> int | None:
         if tree.entry_kinds[entry] == EntryKind.DIRECTIVE:
             return None  # $ORIGIN, $TTL or $INCLUDE: reset what is inherited
     return following
+
+
+# ------------------------------------------------------------------ insert
+
+
+class NewRecord(NamedTuple):
+    """A record a fix adds: rdata words as dnspython would write them, with
+    names absolute."""
+
+    owner: dns.name.Name
+    rdtype: str
+    rdata: tuple[str, ...]
+
+
+def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]:
+    """Add *records* (one owner and type, in the order given) in the file's
+    own style (SPEC §4).
+
+    They go after the last record of the same owner and type, else of the
+    same owner, else at the end of the file, and copy the line they follow:
+    its columns (tabs or aligned spaces), a blank owner where it continues
+    one, relative or absolute owners, whether TTL and class are written.
+    They join their RRset's TTL, or take the TTL the line inherits there;
+    where the $TTL in force would give another, the TTL is written.
+    """
+    if not records:
+        return ()
+    first = records[0]
+    if any(r.owner != first.owner or r.rdtype != first.rdtype for r in records):
+        raise ValueError("records inserted at one point share owner and type")
+    table = zone.table
+    tree = zone.tree
+    text = tree.text
+    same_owner = _records_at(zone, first.owner)
+    rdtype = dns.rdatatype.from_text(first.rdtype)
+    same_type = [i for i in same_owner if table.rdtype[i] == rdtype]
+    editable = [
+        i for i in same_owner if table.document[i] == 0 and i not in table.generated
+    ]
+    anchor = next(
+        (i for i in reversed(editable) if table.rdtype[i] == rdtype),
+        editable[-1] if editable else None,
+    )
+    style: int | None
+    if anchor is not None:
+        at = tree.span(table.entry[anchor])[1]
+        style = anchor
+    else:
+        at = len(text)
+        style = _last_editable_record(zone)
+    origin, inherited = _in_force(zone, at)
+    needed = table.ttl[same_type[0]] if same_type else inherited
+    if needed is None:
+        # Nothing to inherit here: the TTL of the line followed, written.
+        needed = table.ttl[style] if style is not None else 3600
+    layout = _Layout(zone, style)
+    blank_owner = (
+        anchor is not None and layout.blank_owner and style == anchor
+    )  # the anchor has this owner and continues the one before it
+    write_ttl = layout.writes_ttl or needed != inherited
+    following = _next_record(zone, anchor) if anchor is not None else None
+    if (
+        write_ttl
+        and following is not None
+        and table.flags[following] & TTL_FROM_LAST
+        and table.ttl[following] != needed
+    ):
+        raise CannotEdit("the next record takes its TTL from the line before it")
+
+    newline = zone.source.newline
+    lines = []
+    for record in records:
+        items: list[tuple[str, str]] = []
+        if not blank_owner:
+            items.append(("owner", _owner_text(record.owner, origin, layout)))
+        if write_ttl:
+            items.append(("ttl", str(needed)))
+        if layout.class_text:
+            items.append(("class", layout.class_text))
+        type_text = record.rdtype.lower() if layout.lower_type else record.rdtype
+        items.append(("type", type_text))
+        items.extend((f"rdata{n}", word) for n, word in enumerate(record.rdata))
+        lines.append(layout.line(items, blank_owner) + newline)
+    inserted = "".join(lines)
+    if at == len(text) and text and not text.endswith("\n"):
+        inserted = newline + inserted
+    return (Edit(at, at, inserted),)
+
+
+def _records_at(zone: Zone, owner: dns.name.Name) -> list[int]:
+    """The records at *owner*, in file order."""
+    index = zone.index
+    key = owner.to_text().lower()
+    wanted = hash(key)
+    hashes = index.owner_hashes
+    return [
+        i
+        for i in range(len(hashes))
+        if hashes[i] == wanted and index.owner_key(i) == key
+    ]
+
+
+def _last_editable_record(zone: Zone) -> int | None:
+    table = zone.table
+    for i in range(len(table) - 1, -1, -1):
+        if table.document[i] == 0 and i not in table.generated:
+            return i
+    return None
+
+
+def _in_force(zone: Zone, at: int) -> tuple[dns.name.Name | None, int | None]:
+    """The $ORIGIN and the TTL a record without one would take at offset
+    *at* of the top file (None for the TTL where it cannot be known: an
+    $INCLUDE since, or no TTL at all)."""
+    tree = zone.tree
+    origin = zone.origin
+    default: int | None = None
+    last: int | None = None
+    known = True
+    table = zone.table
+    record = 0
+    for entry in range(len(tree)):
+        start = tree.entry_starts[entry]
+        if start >= at:
+            break
+        kind = tree.entry_kinds[entry]
+        if kind == EntryKind.DIRECTIVE:
+            fields = tree.fields(entry)
+            name = fields[0].text.upper()
+            if name == "$ORIGIN" and len(fields) > 1:
+                origin = dns.name.from_text(to_dns_text(fields[1].text), origin)
+            elif name == "$TTL" and len(fields) > 1:
+                default, known = ttl_or_none(fields[1].text), True
+            elif name == "$INCLUDE":
+                known = False  # what the included file sets carries on (BIND)
+        # The records this entry made (a $GENERATE makes many).
+        while record < len(table) and (
+            table.document[record] != 0 or table.entry[record] <= entry
+        ):
+            if table.document[record] == 0:
+                last = table.ttl[record]
+                if default is None:
+                    known = True
+            record += 1
+    if not known:
+        return origin, None
+    return origin, default if default is not None else last
+
+
+def _owner_text(
+    owner: dns.name.Name, origin: dns.name.Name | None, layout: _Layout
+) -> str:
+    if layout.absolute_owners or origin is None or not owner.is_subdomain(origin):
+        return owner.to_text()
+    if owner == origin:
+        return "@"
+    return owner.relativize(origin).to_text()
+
+
+class _Layout:
+    """How the line a new record follows is written: which fields, at
+    which columns, separated by tabs or spaces."""
+
+    def __init__(self, zone: Zone, index: int | None) -> None:
+        self.blank_owner = False
+        self.absolute_owners = False
+        self.writes_ttl = False
+        self.class_text = ""
+        self.lower_type = False
+        self.leading = ""
+        #: role -> (column, the blanks before it)
+        self.columns: dict[str, tuple[int, str]] = {}
+        #: Fields padded to columns (some gap wider than one space), not
+        #: separated by one blank or by tabs copied as written.
+        self.aligned = False
+        if index is None:
+            self.tabs = True
+            return
+        table = zone.table
+        tree = zone.tree
+        text = tree.text
+        start, end = tree.span(table.entry[index])
+        fields = fields_between(text, start, end)
+        line_end = text.find("\n", start, end)
+        line_end = end if line_end < 0 else line_end
+        self.blank_owner = text[start] in " \t"
+        roles: list[str] = []
+        type_at = table.rdata_field[index] - 1
+        for i, field in enumerate(fields):
+            if i == 0 and not self.blank_owner:
+                roles.append("owner")
+                word = field.text
+                self.absolute_owners = word.endswith(".") and word != "."
+            elif i < type_at:
+                if ttl_or_none(field.text) is not None:
+                    roles.append("ttl")
+                    self.writes_ttl = True
+                else:
+                    roles.append("class")
+                    self.class_text = field.text
+            elif i == type_at:
+                roles.append("type")
+                self.lower_type = field.text.islower()
+            else:
+                roles.append(f"rdata{i - type_at - 1}")
+        if self.blank_owner:
+            self.leading = text[start : fields[0].start] if fields else "\t"
+        previous_end = start
+        for n, (role, field) in enumerate(zip(roles, fields, strict=True)):
+            if field.start > line_end:
+                break  # past a line break inside parentheses: no column
+            gap = text[previous_end : field.start]
+            if n and "\t" not in gap and len(gap) > 1:
+                self.aligned = True
+            self.columns[role] = (_column(text[start : field.start]), gap)
+            previous_end = field.end
+        self.tabs = any("\t" in gap for _, gap in self.columns.values())
+
+    def line(self, items: list[tuple[str, str]], blank_owner: bool) -> str:
+        out = self.leading if blank_owner else ""
+        for n, (role, word) in enumerate(items):
+            if n:
+                out += self._blanks_before(role, out)
+            out += word
+        return out
+
+    def _blanks_before(self, role: str, line: str) -> str:
+        column, gap = self.columns.get(role, (0, ""))
+        if "\t" in gap:
+            return gap  # tabs as the line writes them
+        if self.aligned:
+            return " " * max(1, column - _column(line))
+        return "\t" if self.tabs and not gap else " "
+
+
+def _column(text: str) -> int:
+    """The display column after *text*, tabs at every eighth column."""
+    return len(text.expandtabs(8))
