@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	@echo '$$ zonefix examples/db.example.net'
-	@$(BIN)/zonefix examples/db.example.net || true
+	@echo '$$ zonefix --diff examples/db.example.net'
+	@$(BIN)/zonefix --diff examples/db.example.net || true
 
 test: $(STAMP) lint typecheck sarif-schema
 	$(BIN)/pytest

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import zonefix
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 PARSE_FIXTURES = sorted(
@@ -134,3 +136,17 @@ def rrsets_of_dnspython(path: Path, origin: str | None) -> RRsets:
 def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     # zonefix picks GitHub annotations by itself there; tests expect text.
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+def load_fixture(path: Path) -> zonefix.Zone:
+    """A fixture zone, with the mail providers a zonefix.toml beside it
+    configures (as the command line would find it)."""
+    from zonefix.config import load_config
+    from zonefix.mail.domains import MailSettings
+
+    zone = zonefix.parse_file(path)
+    config_file = path.parent / "zonefix.toml"
+    if config_file.is_file():
+        config = load_config(config_file)
+        zone.mail_settings = MailSettings(config.mail_providers, config.profiles)
+    return zone

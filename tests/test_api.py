@@ -37,7 +37,7 @@ def test_parse_file_records_and_text() -> None:
 def test_records_is_a_sequence() -> None:
     zone = zonefix.parse_file(FIXTURES / "parse" / "basic.zone")
     records = list(zone.records)
-    assert len(zone.records) == len(records) == 13
+    assert len(zone.records) == len(records) == 14
     assert zone.records[-1] == records[-1]
     assert zone.records[1:3] == records[1:3]
     with pytest.raises(IndexError):

@@ -201,14 +201,23 @@ def test_examples_directory_gives_the_demo_findings(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ROOT)
+    # The migrated-to-Alibaba example, with its zonefix.toml naming the
+    # provider: every mail family finds something, and --diff fixes it.
     status, out, _ = run(capsys, "examples/db.example.net")
     assert status == EXIT_FINDINGS
     assert [line.split()[1] for line in out.splitlines()[:-1]] == [
-        "ZF002",
-        "ZF001",
-        "ZF004",
-        "ZF001",
+        "ZF201",
+        "ZF207",
+        "ZF207",
+        "ZF104",
+        "ZF302",
+        "ZF207",
+        "ZF402",
     ]
+    status, patch, _ = run(capsys, "--diff", "examples/db.example.net")
+    assert status == EXIT_FINDINGS
+    assert '+        IN  TXT  "v=spf1 include:spf.sg.aliyun.com' in patch
+    assert "-        IN  MX   1 aspmx.l.google.com." in patch
 
 
 def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:

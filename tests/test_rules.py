@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 import zonefix
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, load_fixture
+
+
+def family(path: Path) -> list[str]:
+    """The rules a fixture runs under: a ZF1 case is a zone-structure case,
+    kept apart from the mail rules (which would add their own findings to
+    any zone with an MX); a mail case runs every rule, since the mail
+    families read one another's records."""
+    code = path.parent.name
+    return ["ZF0", "ZF1"] if code.startswith("ZF1") else ["ZF"]
+
 
 RULE_FIXTURES = sorted(
     p
@@ -22,11 +32,11 @@ RULE_FIXTURES = sorted(
 
 
 def findings_text(path: Path) -> str:
-    zone = zonefix.parse_file(path)
+    zone = load_fixture(path)
     return "".join(
         f"{Path(d.file).relative_to(ROOT) if Path(d.file).is_absolute() else d.file}"
         f":{d.line}:{d.column}: {d.code.code} {d.message}\n"
-        for d in zonefix.check(zone)
+        for d in zonefix.check(zone, select=family(path))
     )
 
 
@@ -35,8 +45,8 @@ def findings_text(path: Path) -> str:
 )
 def test_rule_fixture(path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
     code = path.parent.name
-    zone = zonefix.parse_file(path)
-    codes = [d.code.code for d in zonefix.check(zone)]
+    zone = load_fixture(path)
+    codes = [d.code.code for d in zonefix.check(zone, select=family(path))]
     if path.name.startswith("pass_"):
         assert code not in codes
     else:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import click
 
@@ -21,6 +21,7 @@ from zonefix.config import (
     load_config,
 )
 from zonefix.diagnostics import Diagnostic
+from zonefix.mail.domains import MailSettings
 from zonefix.report import (
     FORMATS,
     render_github,
@@ -158,6 +159,14 @@ def check_target(
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--list-rules", is_flag=True, help="Print the rule catalogue.")
+@click.option(
+    "--mail-provider",
+    metavar="ID",
+    help="The mail provider of the zone's apex (see --list-providers).",
+)
+@click.option(
+    "--list-providers", is_flag=True, help="Print the mail provider profiles."
+)
 @click.option("--explain", metavar="CODE", help="Print one rule's documentation.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option(
@@ -178,6 +187,8 @@ def command(
     config_file: str | None,
     no_config: bool,
     list_rules: bool,
+    mail_provider: str | None,
+    list_providers: bool,
     explain: str | None,
     quiet: bool,
     color: bool | None,
@@ -186,6 +197,8 @@ def command(
     if list_rules:
         click.echo(render_rule_list(all_rules()), nl=False)
         return EXIT_CLEAN
+    if list_providers:
+        return _list_providers(config_file, no_config)
     if explain is not None:
         return _explain(explain)
     if not paths:
@@ -209,6 +222,14 @@ def command(
         select_rules(_codes(select), _codes(ignore), _codes(extend_select))
     except UnknownCode as unknown:
         raise UsageError(str(unknown)) from None
+    if mail_provider is not None:
+        from zonefix.providers import all_profiles
+
+        if mail_provider not in all_profiles(_cwd_profiles(configs)):
+            raise UsageError(
+                f"--mail-provider '{mail_provider}' names no profile; "
+                "see --list-providers"
+            )
     job = Job(
         origin,
         tuple(_codes(select)),
@@ -219,6 +240,7 @@ def command(
         unsafe_fixes,
         config_file,
         no_config,
+        mail_provider,
     )
     diagnostics: list[Diagnostic] = []
     errors: list[str] = []
@@ -263,6 +285,23 @@ def command(
     return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
 
 
+def _list_providers(config_file: str | None, no_config: bool) -> int:
+    """Each profile: id, name, MX hosts and SPF include (SPEC §1)."""
+    from zonefix.providers import all_profiles
+
+    configs = _configs(config_file, no_config)
+    profiles = all_profiles(_cwd_profiles(configs))
+    lines = [f"{'id':<24} {'kind':<8} {'MX (priority host)':<58} SPF include"]
+    for p in profiles.values():
+        mx = "; ".join(
+            ", ".join(f"{priority} {host}" for priority, host in s) for s in p.mx_sets
+        )
+        lines.append(f"{p.id:<24} {p.kind:<8} {mx:<58} {p.spf_include or '-'}")
+        lines.append(f"{'':<24} {p.name} (checked {p.checked})")
+    click.echo("\n".join(lines))
+    return EXIT_CLEAN
+
+
 def _patch_path(name: str) -> str:
     """The file's path as a patch names it: relative, with / separators."""
     path = Path(name)
@@ -284,6 +323,7 @@ class Job(NamedTuple):
     unsafe_fixes: bool
     config_file: str | None
     no_config: bool
+    mail_provider: str | None = None
 
 
 class Outcome(NamedTuple):
@@ -350,6 +390,13 @@ def _check_one(target: Target | str, job: Job) -> Outcome:
     if problem is not None:
         return Outcome([], [problem])
     assert zone is not None
+    zone.mail_settings = MailSettings(
+        (
+            *config.mail_providers,
+            *((("@", job.mail_provider),) if job.mail_provider else ()),
+        ),
+        config.profiles,
+    )
     if not (job.show_diff or job.write):
         return Outcome(run_rules(zone, rules), [], checked=True)
 
@@ -475,3 +522,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _cwd_profiles(configs: _Configs) -> tuple[Any, ...]:
+    """The profiles the configuration of the working directory adds."""
+    try:
+        return configs.for_file(Path.cwd() / "-").profiles
+    except ConfigError as error:
+        raise UsageError(str(error)) from None

@@ -43,6 +43,11 @@ class Config(NamedTuple):
     bump_serial: bool = True
     include_root: Path | None = None
     limits: Limits = Limits()
+    #: (name, provider id): "@" is the apex; other names are relative to
+    #: the zone's origin unless absolute.
+    mail_providers: tuple[tuple[str, str], ...] = ()
+    #: Profiles the configuration adds (or replaces, by id).
+    profiles: tuple[Any, ...] = ()
 
     def ignored_for(self, file: Path) -> tuple[str, ...]:
         """Codes per-file-ignores silence in *file*."""
@@ -164,11 +169,55 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
                 ):
                     raise fail(f"limits.{name}", "a positive whole number")
                 limits[_LIMIT_KEYS[name]] = number
+        elif key == "mail-provider":
+            if isinstance(value, str):
+                fields["mail_providers"] = (("@", value),)
+            elif isinstance(value, dict) and all(
+                isinstance(v, str) for v in value.values()
+            ):
+                fields["mail_providers"] = tuple(value.items())
+            else:
+                raise fail(key, "a provider id, or a table of name = provider id")
+        elif key == "providers":
+            fields["profiles"] = _profiles(path, value)
         else:
             raise ConfigError(f"{path}: unknown key '{key}'")
+    if "mail_providers" in fields:
+        _check_provider_ids(path, fields["mail_providers"], fields.get("profiles", ()))
     if limits:
         fields["limits"] = Limits()._replace(**limits)
     return Config(**fields)
+
+
+def _profiles(path: Path, value: object) -> tuple[Any, ...]:
+    """``[providers.<id>]`` tables: profiles added or replaced."""
+    from zonefix.providers import ProfileError, profile_from_mapping
+
+    if not isinstance(value, dict) or not all(
+        isinstance(v, dict) for v in value.values()
+    ):
+        raise ConfigError(f"{path}: 'providers' must be a table of profile tables")
+    try:
+        return tuple(
+            profile_from_mapping({"id": ident, **table}, f"{path}: providers")
+            for ident, table in value.items()
+        )
+    except ProfileError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _check_provider_ids(
+    path: Path, pairs: tuple[tuple[str, str], ...], profiles: tuple[Any, ...]
+) -> None:
+    from zonefix.providers import all_profiles
+
+    known = all_profiles(profiles)
+    for name, ident in pairs:
+        if ident not in known:
+            raise ConfigError(
+                f"{path}: 'mail-provider' names '{ident}' (for {name}), which is no "
+                "profile; see --list-providers"
+            )
 
 
 def _check_names(path: Path, key: str, names: list[str]) -> None:

@@ -43,7 +43,7 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     owner_written = text[start] not in " \t\r"
     edits = [Edit(start, end, "")]
 
-    following = _next_record(zone, index)
+    following = next_record(zone, index)
     if following is None:
         return tuple(edits)
     next_start, next_end = tree.span(table.entry[following])
@@ -92,7 +92,7 @@ def spacing_after(text: str, fields: list[Field], at: int) -> str:
     return " " if not spacing or spacing.strip(" \t") else spacing
 
 
-def _next_record(zone: Zone, index: int) -> int | None:
+def next_record(zone: Zone, index: int) -> int | None:
     """The record written after *index* in the same file, if it follows in
     that file without a directive between them."""
     table = zone.table
@@ -137,7 +137,7 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
     table = zone.table
     tree = zone.tree
     text = tree.text
-    same_owner = _records_at(zone, first.owner)
+    same_owner = zone.index.records_named(first.owner.to_text().lower())
     rdtype = dns.rdatatype.from_text(first.rdtype)
     same_type = [i for i in same_owner if table.rdtype[i] == rdtype]
     editable = [
@@ -164,7 +164,7 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
         anchor is not None and layout.blank_owner and style == anchor
     )  # the anchor has this owner and continues the one before it
     write_ttl = layout.writes_ttl or needed != inherited
-    following = _next_record(zone, anchor) if anchor is not None else None
+    following = next_record(zone, anchor) if anchor is not None else None
     if (
         write_ttl
         and following is not None
@@ -191,19 +191,6 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
     if at == len(text) and text and not text.endswith("\n"):
         inserted = newline + inserted
     return (Edit(at, at, inserted),)
-
-
-def _records_at(zone: Zone, owner: dns.name.Name) -> list[int]:
-    """The records at *owner*, in file order."""
-    index = zone.index
-    key = owner.to_text().lower()
-    wanted = hash(key)
-    hashes = index.owner_hashes
-    return [
-        i
-        for i in range(len(hashes))
-        if hashes[i] == wanted and index.owner_key(i) == key
-    ]
 
 
 def _last_editable_record(zone: Zone) -> int | None:
@@ -342,3 +329,64 @@ class _Layout:
 def _column(text: str) -> int:
     """The display column after *text*, tabs at every eighth column."""
     return len(text.expandtabs(8))
+
+
+# ------------------------------------------------------------------ TXT text
+
+
+def txt_value_edits(
+    zone: Zone, index: int, start: int, end: int, replacement: str
+) -> tuple[Edit, ...]:
+    """Replace value[start:end] of TXT record *index*, where value is its
+    strings joined (as SPF and DMARC read them).
+
+    Where the span lies inside one string written without escapes, only
+    those characters change. Otherwise the record's strings are written
+    again, cut at 255 bytes.
+    """
+    table = zone.table
+    if table.document[index] != 0 or index in table.generated:
+        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    text = zone.tree.text
+    fields = fields_between(text, *zone.tree.span(table.entry[index]))[
+        table.rdata_field[index] :
+    ]
+    at = 0
+    for field in fields:
+        quoted = field.text.startswith('"')
+        inner = field.text[1:-1] if quoted else field.text
+        if "\\" in inner:
+            break
+        if at <= start and end <= at + len(inner):
+            offset = field.start + (1 if quoted else 0) - at
+            return (Edit(offset + start, offset + end, replacement),)
+        at += len(inner)
+    value = "".join(_unescaped(f.text) for f in fields)
+    return (rewrite_txt(zone, index, value[:start] + replacement + value[end:]),)
+
+
+def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
+    """An edit writing *value* as record *index*'s strings, cut at 255
+    bytes, in place of the strings it has."""
+    from zonefix.rules.structure import split_character_string
+
+    table = zone.table
+    text = zone.tree.text
+    fields = fields_between(text, *zone.tree.span(table.entry[index]))[
+        table.rdata_field[index] :
+    ]
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    pieces = split_character_string(f'"{escaped}"')
+    return Edit(fields[0].start, fields[-1].end, " ".join(f'"{p}"' for p in pieces))
+
+
+def _unescaped(word: str) -> str:
+    from zonefix.semantic import to_dns_text
+
+    inner = word[1:-1] if word.startswith('"') else word
+    if "\\" not in inner:
+        return inner
+    import dns.rdata
+
+    rdata = dns.rdata.from_text("IN", "TXT", '"' + to_dns_text(inner) + '"')
+    return b"".join(rdata.strings).decode("utf-8", "replace")  # type: ignore[attr-defined]

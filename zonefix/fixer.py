@@ -189,7 +189,9 @@ def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
     source = zone.source
     data = source.encode(text)
     origin = zone.origin
-    return parse_text(data, origin=origin, filename=zone.filename, limits=limits)
+    fixed = parse_text(data, origin=origin, filename=zone.filename, limits=limits)
+    fixed.mail_settings = zone.mail_settings
+    return fixed
 
 
 def _line_of(text: str, offset: int) -> int:

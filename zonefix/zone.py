@@ -16,6 +16,7 @@ import dns.rdataclass
 import dns.rdatatype
 
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
+from zonefix.mail.domains import MailSettings
 from zonefix.semantic import (
     LONG_STRING,
     Document,
@@ -174,6 +175,9 @@ class Zone:
     def __init__(self, resolved: ResolvedZone) -> None:
         self._resolved = resolved
         self.records = RecordList(resolved)
+        #: What configuration says about mail (providers by name): set by
+        #: the command line, or by a caller of the API.
+        self.mail_settings: MailSettings = MailSettings()
 
     @property
     def document(self) -> Document:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from zonefix.diagnostics import UNKNOWN_ORIGIN, Applicability, Code, Diagnostic, Fix
 
 if TYPE_CHECKING:
+    from zonefix.edits import NewRecord
     from zonefix.zone import Zone
 
 
@@ -60,7 +61,7 @@ def rule(
 def all_rules() -> list[Rule]:
     """Every rule, by code."""
     # Importing a family module registers its rules.
-    from zonefix.rules import structure, syntax  # noqa: F401
+    from zonefix.rules import dmarc, mail, spf, structure, syntax  # noqa: F401
 
     return [REGISTRY[code] for code in sorted(REGISTRY)]
 
@@ -117,6 +118,40 @@ def delete_fix(
 
     try:
         return Fix(message, applicability, delete_record(zone, index))
+    except CannotEdit:
+        return None
+
+
+def replace_field_fix(
+    zone: Zone,
+    index: int,
+    position: int,
+    text: str,
+    message: str,
+    applicability: Applicability = Applicability.UNSAFE,
+) -> Fix | None:
+    """A fix writing *text* over rdata field *position* of record *index*;
+    None where no plain edit can."""
+    from zonefix.diagnostics import Edit
+    from zonefix.syntax.nodes import fields_between
+
+    table = zone.table
+    if table.document[index] != 0 or index in table.generated:
+        return None
+    tree = zone.tree
+    fields = fields_between(tree.text, *tree.span(table.entry[index]))
+    field = fields[table.rdata_field[index] + position]
+    return Fix(message, applicability, (Edit(field.start, field.end, text),))
+
+
+def insert_fix(
+    zone: Zone, records: Sequence[NewRecord], message: str, applicability: Applicability
+) -> Fix | None:
+    """A fix adding *records* (one owner and type) in the file's style."""
+    from zonefix.edits import CannotEdit, insert_records
+
+    try:
+        return Fix(message, applicability, insert_records(zone, records))
     except CannotEdit:
         return None
 

@@ -104,6 +104,16 @@ class ZoneIndex:
             hashes.append(last_hash)
         return hashes
 
+    def records_named(self, key: str) -> list[int]:
+        """The records whose owner key is *key*, in file order."""
+        wanted = hash(key)
+        hashes = self.owner_hashes
+        return [
+            i
+            for i in range(len(hashes))
+            if hashes[i] == wanted and self.owner_key(i) == key
+        ]
+
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""
         groups: dict[str, list[int]] = defaultdict(list)

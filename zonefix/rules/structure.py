@@ -11,7 +11,7 @@ import dns.rdata
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
-from zonefix.rules import FixAvailability, delete_fix, rule
+from zonefix.rules import FixAvailability, delete_fix, replace_field_fix, rule
 from zonefix.rules.index import TARGET_FIELDS, repeated_values
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
@@ -754,7 +754,7 @@ def target_is_cname(zone: Zone) -> Iterator[Diagnostic]:
         if chain[-1] not in aliases:
             last = aliases[chain[-2]][1]
             final = index.rdata(last).target.to_text()  # type: ignore[attr-defined]
-            fix = _replace_rdata_field(
+            fix = replace_field_fix(
                 zone, i, position, final, f"point the {rtype} at {final}"
             )
         yield zone.finding_at_record(
@@ -763,21 +763,6 @@ def target_is_cname(zone: Zone) -> Iterator[Diagnostic]:
             i,
             fix=fix,
         )
-
-
-def _replace_rdata_field(
-    zone: Zone, index: int, position: int, text: str, message: str
-) -> Fix | None:
-    """An unsafe fix writing *text* over rdata field *position*."""
-    from zonefix.syntax.nodes import fields_between
-
-    table = zone.table
-    if table.document[index] != 0 or index in table.generated:
-        return None
-    tree = zone.tree
-    fields = fields_between(tree.text, *tree.span(table.entry[index]))
-    field = fields[table.rdata_field[index] + position]
-    return Fix(message, Applicability.UNSAFE, (Edit(field.start, field.end, text),))
 
 
 TXT_STRING_TOO_LONG = Code(

@@ -1,0 +1,214 @@
+"""Mail domains and their providers (SPEC §3 ZF2).
+
+A mail domain is a name holding an MX other than the null MX (``0 .``), or
+a name configured with a provider. Each has its own provider: the one
+configured, or the single profile whose MX hosts appear there. A sending
+subdomain is its own mail domain, so a DirectMail MX there is never foreign
+to the apex's mailbox provider.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
+
+import dns.name
+import dns.rdatatype
+
+from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
+from zonefix.providers import Profile, all_profiles
+
+if TYPE_CHECKING:
+    from zonefix.zone import Zone
+
+MX = dns.rdatatype.MX
+TXT = dns.rdatatype.TXT
+
+
+class MailSettings(NamedTuple):
+    """What configuration says about mail: provider ids by name (canonical
+    absolute text, or "@" for the apex), and profiles it adds."""
+
+    providers: tuple[tuple[str, str], ...] = ()
+    profiles: tuple[Profile, ...] = ()
+
+
+class MxRecord(NamedTuple):
+    record: int
+    preference: int
+    #: The host as ZF104's fix writes it: lower-case, no final dot.
+    host: str
+
+
+class MailDomain(NamedTuple):
+    #: Canonical absolute name (lower-case, with the dot).
+    name: str
+    mx: tuple[MxRecord, ...]
+    null_mx: tuple[int, ...]
+    #: Every record at the name, in file order.
+    records: tuple[int, ...]
+    provider: Profile | None
+    configured: bool
+    #: Configured, or inferred and confirmed by the SPF (or there is none).
+    determined: bool
+    #: Profiles whose MX hosts appear here (several: nothing is inferred).
+    candidates: tuple[Profile, ...]
+    #: SPF TXT records at the name, in file order.
+    spf: tuple[int, ...]
+
+    @property
+    def anchor(self) -> int | None:
+        """Where a finding about something missing goes: the first MX, else
+        the name's first record (SPEC §3)."""
+        if self.mx or self.null_mx:
+            return min([m.record for m in self.mx] + list(self.null_mx))
+        return self.records[0] if self.records else None
+
+
+class MailView:
+    """The zone's mail domains, worked out once per zone."""
+
+    def __init__(self, zone: Zone) -> None:
+        self.zone = zone
+        settings = zone.mail_settings
+        self.profiles = all_profiles(settings.profiles)
+        origin = zone.origin
+        self.configured: dict[str, Profile] = {}
+        for name, ident in settings.providers:
+            key = _absolute_key(name, origin)
+            if key is not None and ident in self.profiles:
+                self.configured[key] = self.profiles[ident]
+
+    def txt_value(self, index: int) -> str:
+        """A TXT record's strings joined, as SPF, DMARC and DKIM read them."""
+        rdata = self.zone.index.rdata(index)
+        strings = getattr(rdata, "strings", ())
+        return b"".join(strings).decode("utf-8", "replace")
+
+    def spf(self, index: int) -> SpfRecord:
+        return parse_spf(self.txt_value(index))
+
+    @cached_property
+    def txt_records(self) -> list[int]:
+        types = self.zone.table.rdtype
+        return [i for i, t in enumerate(types) if t == TXT]
+
+    @cached_property
+    def spf_by_owner(self) -> dict[str, list[int]]:
+        """SPF TXT records by owner key, in file order."""
+        index = self.zone.index
+        found: dict[str, list[int]] = defaultdict(list)
+        for i in self.txt_records:
+            if is_spf(self.txt_value(i)):
+                found[index.owner_key(i)].append(i)
+        return dict(found)
+
+    @cached_property
+    def domains(self) -> list[MailDomain]:
+        """Every mail domain of the zone, in the order its first record is
+        written."""
+        zone = self.zone
+        index = zone.index
+        table = zone.table
+        mx_records = [i for i, t in enumerate(table.rdtype) if t == MX]
+        by_owner = index.at_owners_of(mx_records)
+        for key in self.configured:
+            if key not in by_owner:
+                by_owner[key] = index.records_named(key)
+        domains = []
+        for key, records in by_owner.items():
+            mx: list[MxRecord] = []
+            null: list[int] = []
+            for i in records:
+                if table.rdtype[i] != MX:
+                    continue
+                host = index.target_key(i, 1)
+                words = index.rdata_words(i)
+                if host is None or not words[0].isdigit():
+                    continue
+                if host == "." and int(words[0]) == 0:
+                    null.append(i)
+                else:
+                    mx.append(MxRecord(i, int(words[0]), host.rstrip(".")))
+            if not mx and key not in self.configured:
+                continue
+            domains.append(self._domain(key, tuple(records), mx, null))
+        domains.sort(key=lambda d: d.records[0] if d.records else -1)
+        return domains
+
+    def _domain(
+        self, key: str, records: tuple[int, ...], mx: list[MxRecord], null: list[int]
+    ) -> MailDomain:
+        spf = tuple(self.spf_by_owner.get(key, ()))
+        candidates = self.matching_profiles(key, [m.host for m in mx])
+        configured = self.configured.get(key)
+        provider = configured or (candidates[0] if len(candidates) == 1 else None)
+        determined = configured is not None
+        if provider is not None and not determined:
+            includes = set(provider.includes)
+            determined = not spf or any(
+                includes & set(self.spf(i).includes()) for i in spf
+            )
+        return MailDomain(
+            key,
+            tuple(mx),
+            tuple(null),
+            records,
+            provider,
+            configured is not None,
+            determined,
+            tuple(candidates),
+            spf,
+        )
+
+    def matching_profiles(self, domain: str, hosts: list[str]) -> list[Profile]:
+        """Profiles whose MX hosts appear among *hosts*: mailbox providers
+        first; sending services only where no mailbox provider's do."""
+        found: dict[str, list[Profile]] = {"mailbox": [], "sending": []}
+        for profile in self.profiles.values():
+            if any(profile.set_of(h, domain) is not None for h in hosts):
+                found[profile.kind].append(profile)
+        return found["mailbox"] or found["sending"]
+
+    def profile_of_host(self, host: str, domain: str) -> Profile | None:
+        """The profile whose MX sets hold *host*, else whose family does."""
+        for profile in self.profiles.values():
+            if profile.set_of(host, domain) is not None:
+                return profile
+        for profile in self.profiles.values():
+            if profile.in_family(host):
+                return profile
+        return None
+
+    def domain_of(self, key: str) -> MailDomain | None:
+        return next((d for d in self.domains if d.name == key), None)
+
+    def provider_for_owner(self, key: str) -> MailDomain | None:
+        """The mail domain at *key* or nearest above it in the zone."""
+        by_name = {d.name: d for d in self.domains}
+        name = dns.name.from_text(key)
+        while True:
+            found = by_name.get(name.to_text().lower())
+            if found is not None:
+                return found
+            if len(name) <= 1:
+                return None
+            name = name.parent()
+
+
+def mail_view(zone: Zone) -> MailView:
+    view = zone.__dict__.get("_mail_view")
+    if view is None:
+        view = zone.__dict__["_mail_view"] = MailView(zone)
+    assert isinstance(view, MailView)
+    return view
+
+
+def _absolute_key(name: str, origin: dns.name.Name | None) -> str | None:
+    if name == "@":
+        return origin.to_text().lower() if origin is not None else None
+    try:
+        return dns.name.from_text(name, origin).to_text().lower()
+    except dns.exception.DNSException:
+        return None
