@@ -142,7 +142,7 @@ def load_fixture(path: Path) -> zonefix.Zone:
     """A fixture zone, with the mail providers a zonefix.toml beside it
     configures (as the command line would find it)."""
     from zonefix.config import load_config
-    from zonefix.mail.domains import MailSettings
+    from zonefix.mail import MailSettings
 
     zone = zonefix.parse_file(path)
     config_file = path.parent / "zonefix.toml"

@@ -21,7 +21,7 @@ from zonefix.config import (
     load_config,
 )
 from zonefix.diagnostics import Diagnostic
-from zonefix.mail.domains import MailSettings
+from zonefix.mail import MailSettings
 from zonefix.report import (
     FORMATS,
     render_github,

@@ -16,7 +16,7 @@ import dns.rdataclass
 import dns.rdatatype
 
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
-from zonefix.mail.domains import MailSettings
+from zonefix.mail import MailSettings
 from zonefix.semantic import (
     LONG_STRING,
     Document,
@@ -36,6 +36,7 @@ from zonefix.source import BOM, NotTextError, SourceFile, decode
 from zonefix.syntax.nodes import EntryKind, SyntaxTree, fields_between
 
 if TYPE_CHECKING:
+    from zonefix.mail.domains import MailView
     from zonefix.rules.index import ZoneIndex
 
 
@@ -217,6 +218,13 @@ class Zone:
         from zonefix.rules.index import ZoneIndex
 
         return ZoneIndex(self)
+
+    @cached_property
+    def mail(self) -> MailView:
+        """Mail domains, their providers and mail records, for the mail rules."""
+        from zonefix.mail.domains import MailView
+
+        return MailView(self)
 
     @property
     def table(self) -> RecordTable:

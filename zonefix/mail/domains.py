@@ -26,14 +26,6 @@ MX = dns.rdatatype.MX
 TXT = dns.rdatatype.TXT
 
 
-class MailSettings(NamedTuple):
-    """What configuration says about mail: provider ids by name (canonical
-    absolute text, or "@" for the apex), and profiles it adds."""
-
-    providers: tuple[tuple[str, str], ...] = ()
-    profiles: tuple[Profile, ...] = ()
-
-
 class MxRecord(NamedTuple):
     record: int
     preference: int
@@ -71,14 +63,42 @@ class MailView:
 
     def __init__(self, zone: Zone) -> None:
         self.zone = zone
-        settings = zone.mail_settings
-        self.profiles = all_profiles(settings.profiles)
-        origin = zone.origin
-        self.configured: dict[str, Profile] = {}
-        for name, ident in settings.providers:
-            key = _absolute_key(name, origin)
+
+    @cached_property
+    def profiles(self) -> dict[str, Profile]:
+        """Shipped and configured profiles: read on first use, so that a
+        zone with no mail never reads them."""
+        return all_profiles(self.zone.mail_settings.profiles)
+
+    @cached_property
+    def configured(self) -> dict[str, Profile]:
+        """Configured providers by name key."""
+        configured: dict[str, Profile] = {}
+        for name, ident in self.zone.mail_settings.providers:
+            key = _absolute_key(name, self.zone.origin)
             if key is not None and ident in self.profiles:
-                self.configured[key] = self.profiles[ident]
+                configured[key] = self.profiles[ident]
+        return configured
+
+    @cached_property
+    def nested_lookups(self) -> dict[str, int]:
+        """SPF include -> the DNS lookups below it, where a profile knows."""
+        return {
+            include: p.spf_nested_lookups
+            for p in self.profiles.values()
+            for include in p.includes
+            if p.spf_nested_lookups is not None
+        }
+
+    @cached_property
+    def mailbox_includes(self) -> dict[str, Profile]:
+        """SPF include -> the mailbox provider it names."""
+        return {
+            include: p
+            for p in self.profiles.values()
+            if p.kind == "mailbox"
+            for include in p.includes
+        }
 
     def txt_value(self, index: int) -> str:
         """A TXT record's strings joined, as SPF, DMARC and DKIM read them."""
@@ -112,6 +132,8 @@ class MailView:
         index = zone.index
         table = zone.table
         mx_records = [i for i, t in enumerate(table.rdtype) if t == MX]
+        if not mx_records and not self.zone.mail_settings.providers:
+            return []
         by_owner = index.at_owners_of(mx_records)
         for key in self.configured:
             if key not in by_owner:
@@ -181,28 +203,18 @@ class MailView:
                 return profile
         return None
 
-    def domain_of(self, key: str) -> MailDomain | None:
-        return next((d for d in self.domains if d.name == key), None)
+    @cached_property
+    def _by_name(self) -> dict[str, MailDomain]:
+        return {d.name: d for d in self.domains}
 
-    def provider_for_owner(self, key: str) -> MailDomain | None:
-        """The mail domain at *key* or nearest above it in the zone."""
-        by_name = {d.name: d for d in self.domains}
-        name = dns.name.from_text(key)
-        while True:
-            found = by_name.get(name.to_text().lower())
-            if found is not None:
-                return found
-            if len(name) <= 1:
-                return None
-            name = name.parent()
+    def domain_of(self, key: str) -> MailDomain | None:
+        """The mail domain named by *key*, if it is one."""
+        return self._by_name.get(key)
 
 
 def mail_view(zone: Zone) -> MailView:
-    view = zone.__dict__.get("_mail_view")
-    if view is None:
-        view = zone.__dict__["_mail_view"] = MailView(zone)
-    assert isinstance(view, MailView)
-    return view
+    """The zone's MailView, worked out once (Zone.mail)."""
+    return zone.mail
 
 
 def _absolute_key(name: str, origin: dns.name.Name | None) -> str | None:

@@ -349,8 +349,3 @@ def _is_prose_word(word: str, *, leading: bool) -> bool:
 
 def _looks_like_host(word: str) -> bool:
     return _domain_spec_problem(word) is None and "%" not in word
-
-
-def lookup_terms(record: SpfRecord) -> list[Term]:
-    """The terms that cost a DNS lookup, in order."""
-    return [t for t in record.effective() if t.name in LOOKUP_TERMS]

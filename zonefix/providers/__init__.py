@@ -88,9 +88,6 @@ class Profile(NamedTuple):
     def in_family(self, host: str) -> bool:
         return any(fnmatchcase(host, pattern) for pattern in self.family_hosts)
 
-    def describe(self) -> str:
-        return f"{self.name} [{self.id}]"
-
 
 def shipped_profiles() -> dict[str, Profile]:
     """Every profile shipped in the package, by id."""

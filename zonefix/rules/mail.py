@@ -11,7 +11,7 @@ import dns.name
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Severity
-from zonefix.mail.domains import MailDomain, mail_view
+from zonefix.mail.domains import MailDomain, MailView, mail_view
 from zonefix.rules import (
     FixAvailability,
     delete_fix,
@@ -482,12 +482,9 @@ def provider_client_record(zone: Zone) -> Iterator[Diagnostic]:
                 )
 
 
-def _elsewhere(view: object, target: str, provider: Profile) -> bool:
+def _elsewhere(view: MailView, target: str, provider: Profile) -> bool:
     """*target* is another profile's client host, or a host of the
     provider's family that is not its own."""
-    from zonefix.mail.domains import MailView
-
-    assert isinstance(view, MailView)
     for profile in view.profiles.values():
         if profile.id == provider.id:
             continue
@@ -524,6 +521,8 @@ def sending_on_mailbox_domain(zone: Zone) -> Iterator[Diagnostic]:
     its records there.
     """
     view = mail_view(zone)
+    if not view.domains:
+        return  # before reading the profiles: most zones have no mail
     services = [p for p in view.profiles.values() if p.needs_subdomain]
     if not services:
         return

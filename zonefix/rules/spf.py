@@ -335,16 +335,6 @@ def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
             )
 
 
-def _domain_spf(view: MailView) -> Iterator[tuple[MailDomain, list[int], SpfRecord]]:
-    for domain in view.domains:
-        if domain.spf:
-            records = list(domain.spf)
-            if len(records) == 1:
-                yield domain, records, view.spf(records[0])
-            else:
-                yield domain, records, parse_spf(merged_spf(view, records)[0])
-
-
 @rule(SPF_INCLUDE_MISSING, FixAvailability.SAFE)
 def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
     """
@@ -371,9 +361,10 @@ def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
     confirm it.
     """
     view = mail_view(zone)
-    for domain, records, record in _domain_spf(view):
-        provider = domain.provider
-        if provider is None or not provider.spf_include:
+    for name, records, record in _spf_names(view):
+        domain = view.domain_of(name)
+        provider = domain.provider if domain is not None else None
+        if domain is None or provider is None or not provider.spf_include:
             continue
         if set(provider.includes) & set(_includes(view, record)):
             continue
@@ -516,12 +507,6 @@ def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
     and `ip6:` ranges.
     """
     view = mail_view(zone)
-    nested = {
-        include: p.spf_nested_lookups
-        for p in view.profiles.values()
-        for include in p.includes
-        if p.spf_nested_lookups is not None
-    }
     for name, records, record in _spf_names(view):
         count = 0
         unknown = 0
@@ -530,7 +515,7 @@ def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
                 continue
             count += 1
             if term.name in ("include", "redirect") and term.value:
-                below = nested.get(term.value.lower().rstrip("."))
+                below = view.nested_lookups.get(term.value.lower().rstrip("."))
                 if below is None:
                     unknown += 1
                 else:
@@ -656,12 +641,6 @@ def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
     a system zonefix cannot see).
     """
     view = mail_view(zone)
-    mailbox = {
-        include: p
-        for p in view.profiles.values()
-        if p.kind == "mailbox"
-        for include in p.includes
-    }
     for name, records, record in _spf_names(view):
         domain = view.domain_of(name)
         if domain is None or not domain.mx:
@@ -674,7 +653,7 @@ def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
         for term in record.effective():
             if term.name != "include" or not term.value:
                 continue
-            profile = mailbox.get(term.value.lower().rstrip("."))
+            profile = view.mailbox_includes.get(term.value.lower().rstrip("."))
             if profile is None or profile.id in users:
                 continue
             if profile.family in families and set(profile.includes) & {
