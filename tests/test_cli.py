@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -211,6 +212,7 @@ def test_examples_directory_gives_the_demo_findings(
         "ZF207",
         "ZF104",
         "ZF302",
+        "ZF304",
         "ZF207",
         "ZF402",
     ]
@@ -218,6 +220,20 @@ def test_examples_directory_gives_the_demo_findings(
     assert status == EXIT_FINDINGS
     assert '+        IN  TXT  "v=spf1 include:spf.sg.aliyun.com' in patch
     assert "-        IN  MX   1 aspmx.l.google.com." in patch
+
+
+def test_readme_shows_what_make_demo_prints(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quick start's transcript is the demo's output (on the date the
+    # README was written: the new serial carries it).
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr("zonefix.fixer.utc_today", lambda: datetime.date(2026, 11, 22))
+    _, out, err = run(capsys, "--diff", "examples/db.example.net")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ zonefix --diff examples/db.example.net\n"
+    start = readme.index("```\n" + command) + 4
+    assert readme[start : readme.index("```", start)] == command + out + err
 
 
 def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:

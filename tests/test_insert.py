@@ -174,3 +174,33 @@ def test_a_next_line_taking_the_last_ttl_refuses_a_different_one(
     zone = parse_file(zone_file)
     with pytest.raises(CannotEdit):
         insert_records(zone, [NewRecord(APEX, "TXT", ('"v=spf1 -all"',))])
+
+
+def test_a_new_name_joins_the_records_of_its_type() -> None:
+    before = (
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n"
+        "imap CNAME imap.sg.aliyun.com.\nsmtp CNAME smtp.sg.aliyun.com.\n"
+        "www A 192.0.2.80\n"
+    )
+    mail = NewRecord(
+        dns.name.from_text("mail.example.net."), "CNAME", ("mail.sg.aliyun.com.",)
+    )
+    assert insert(before, mail) == before.replace(
+        "smtp.sg.aliyun.com.\n",
+        "smtp.sg.aliyun.com.\nmail CNAME mail.sg.aliyun.com.\n",
+    )
+
+
+def test_a_new_name_never_splits_a_blank_owner_run() -> None:
+    # The lines after the last TXT repeat its owner with a blank one: the
+    # new name goes after them, or they would take it.
+    before = (
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n  NS ns\n"
+        '  TXT "v=spf1 -all"\n  MX 0 .\nwww A 192.0.2.80\n'
+    )
+    dmarc = NewRecord(
+        dns.name.from_text("_dmarc.example.net."), "TXT", ('"v=DMARC1; p=none"',)
+    )
+    assert insert(before, dmarc) == before.replace(
+        "  MX 0 .\n", '  MX 0 .\n_dmarc TXT "v=DMARC1; p=none"\n'
+    )

@@ -92,6 +92,21 @@ def spacing_after(text: str, fields: list[Field], at: int) -> str:
     return " " if not spacing or spacing.strip(" \t") else spacing
 
 
+def replace_field(text: str, field: Field, new: str) -> Edit:
+    """Write *new* over *field*, keeping what follows in its column: where
+    the field is padded with spaces to align the next column (or comment),
+    the padding takes up the change in length, down to one space."""
+    gap_end = field.end
+    while gap_end < len(text) and text[gap_end] == " ":
+        gap_end += 1
+    gap = gap_end - field.end
+    aligned = gap >= 2 and gap_end < len(text) and text[gap_end] not in "\t\r\n"
+    if not aligned:
+        return Edit(field.start, field.end, new)
+    padding = max(1, gap - (len(new) - len(field.text)))
+    return Edit(field.start, gap_end, new + " " * padding)
+
+
 def next_record(zone: Zone, index: int) -> int | None:
     """The record written after *index* in the same file, if it follows in
     that file without a directive between them."""
@@ -147,6 +162,11 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
         (i for i in reversed(editable) if table.rdtype[i] == rdtype),
         editable[-1] if editable else None,
     )
+    new_owner = anchor is None
+    if new_owner:
+        # A new name joins the records of its type (client CNAMEs beside
+        # the others), after the lines that continue that record's owner.
+        anchor = _last_of_type(zone, rdtype)
     style: int | None
     if anchor is not None:
         at = tree.span(table.entry[anchor])[1]
@@ -161,7 +181,7 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
         needed = table.ttl[style] if style is not None else 3600
     layout = _Layout(zone, style)
     blank_owner = (
-        anchor is not None and layout.blank_owner and style == anchor
+        not new_owner and anchor is not None and layout.blank_owner
     )  # the anchor has this owner and continues the one before it
     write_ttl = layout.writes_ttl or needed != inherited
     following = next_record(zone, anchor) if anchor is not None else None
@@ -191,6 +211,31 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
     if at == len(text) and text and not text.endswith("\n"):
         inserted = newline + inserted
     return (Edit(at, at, inserted),)
+
+
+def _last_of_type(zone: Zone, rdtype: int) -> int | None:
+    """The last record of *rdtype* in the top file, moved past the records
+    after it that repeat its owner with a blank one (they would take the
+    new owner)."""
+    table = zone.table
+    for i in range(len(table) - 1, -1, -1):
+        if table.rdtype[i] == rdtype and table.document[i] == 0:
+            if i in table.generated:
+                return None
+            last = i
+            for j in range(i + 1, len(table)):
+                if table.document[j] == 0 and not _blank_owner(zone, j):
+                    break
+                last = j
+            if table.document[last] != 0 or last in table.generated:
+                return None
+            return last
+    return None
+
+
+def _blank_owner(zone: Zone, index: int) -> bool:
+    start = zone.tree.span(zone.table.entry[index])[0]
+    return zone.tree.text[start] in " \t"
 
 
 def _last_editable_record(zone: Zone) -> int | None:

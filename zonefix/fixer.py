@@ -135,9 +135,7 @@ def fix(
         problem = f"fixes did not settle after {MAX_PASSES} passes"
 
     if applied and bump_serial:
-        bumped = _bump_serial(
-            current, today or datetime.datetime.now(datetime.UTC).date()
-        )
+        bumped = _bump_serial(current, today or utc_today())
         if bumped is not None:
             edit, old, new = bumped
             line = _line_of(original_text, mapper.to_original(edit.start))
@@ -196,6 +194,11 @@ def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
 
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
+
+
+def utc_today() -> datetime.date:
+    """The date a new serial carries (UTC, as most signers and CI use)."""
+    return datetime.datetime.now(datetime.UTC).date()
 
 
 def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, int, int] | None:

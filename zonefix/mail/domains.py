@@ -74,9 +74,14 @@ class MailView:
     def configured(self) -> dict[str, Profile]:
         """Configured providers by name key."""
         configured: dict[str, Profile] = {}
+        origin = self.zone.origin
         for name, ident in self.zone.mail_settings.providers:
-            key = _absolute_key(name, self.zone.origin)
-            if key is not None and ident in self.profiles:
+            key = _absolute_key(name, origin)
+            # One configuration serves a repository of zones: a name outside
+            # this zone is another zone's.
+            if key is None or origin is None or ident not in self.profiles:
+                continue
+            if dns.name.from_text(key).is_subdomain(origin):
                 configured[key] = self.profiles[ident]
         return configured
 

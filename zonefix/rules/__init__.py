@@ -132,7 +132,7 @@ def replace_field_fix(
 ) -> Fix | None:
     """A fix writing *text* over rdata field *position* of record *index*;
     None where no plain edit can."""
-    from zonefix.diagnostics import Edit
+    from zonefix.edits import replace_field
     from zonefix.syntax.nodes import fields_between
 
     table = zone.table
@@ -141,7 +141,7 @@ def replace_field_fix(
     tree = zone.tree
     fields = fields_between(tree.text, *tree.span(table.entry[index]))
     field = fields[table.rdata_field[index] + position]
-    return Fix(message, applicability, (Edit(field.start, field.end, text),))
+    return Fix(message, applicability, (replace_field(tree.text, field, text),))
 
 
 def insert_fix(

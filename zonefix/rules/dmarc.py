@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import dns.name
 
-from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
+from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail.dkim import dkim_problems
 from zonefix.mail.dmarc import dmarc_problems, is_dmarc
 from zonefix.mail.domains import mail_view
@@ -122,7 +122,8 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
 def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Checks each DMARC record (TXT at a `_dmarc` name) against RFC 7489:
+    Checks each DMARC record (TXT at a `_dmarc` name, or a `v=DMARC1`
+    record misplaced elsewhere, which ZF404 moves) against RFC 7489:
     `v=DMARC1` first, `p=` present and right after it, known values for
     `p`, `sp`, `adkim`, `aspf`, `pct`, `fo`, and `rua`/`ruf` as `mailto:`
     URIs. One finding per problem.
@@ -144,8 +145,6 @@ def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
     from zonefix.edits import CannotEdit, txt_value_edits
 
     for i, owner, value in _dmarc_records(zone):
-        if not owner.startswith("_dmarc."):
-            continue
         for problem in dmarc_problems(value):
             fix = None
             if problem.fixed is not None and problem.replacement is not None:
@@ -233,7 +232,7 @@ def dmarc_misplaced(zone: Zone) -> Iterator[Diagnostic]:
 
 
 def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
-    from zonefix.edits import next_record
+    from zonefix.edits import next_record, replace_field
     from zonefix.syntax.nodes import fields_between
 
     table = zone.table
@@ -254,7 +253,7 @@ def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
     return Fix(
         f"move it to {moved}",
         Applicability.UNSAFE,
-        (Edit(owner.start, owner.end, moved),),
+        (replace_field(text, owner, moved),),
     )
 
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
 
-from zonefix.diagnostics import Applicability, Diagnostic, Edit, Fix
+from zonefix.diagnostics import Applicability, Diagnostic, Fix
+from zonefix.edits import replace_field
 from zonefix.rules.index import TARGET_FIELDS
 from zonefix.syntax.nodes import fields_between
 
@@ -112,7 +113,8 @@ def _finding(
             (j for j in range(i, len(table)) if table.owner_ref[j] == i), default=i
         )
         scope = (start, tree.span(table.entry[last])[1])
-    fix = Fix(action, Applicability.SAFE, (Edit(field.start, field.end, fixed),), scope)
+    edit = replace_field(tree.text, field, fixed)
+    fix = Fix(action, Applicability.SAFE, (edit,), scope)
     return DotlessName(
         i,
         position,

@@ -21,6 +21,7 @@ from zonefix.rules import (
 )
 
 if TYPE_CHECKING:
+    from zonefix.providers import Profile
     from zonefix.zone import Zone
 
 SPF_MISSING = Code("ZF301", "spf-missing", Severity.ERROR, "a mail domain with no SPF")
@@ -216,10 +217,12 @@ def _overlap(edits: list[Edit]) -> bool:
     return any(a.end > b.start for a, b in pairwise(ordered))
 
 
-def _single_spf(view: MailView) -> Iterator[tuple[str, int, SpfRecord]]:
-    for name, records, record in _spf_names(view):
-        if len(records) == 1:
-            yield name, records[0], record
+def _each_spf(view: MailView) -> Iterator[tuple[int, SpfRecord]]:
+    """Every SPF record on its own: a mistake written in one of two records
+    is still that record's mistake (ZF302 then merges what was meant)."""
+    for records in view.spf_by_owner.values():
+        for i in records:
+            yield i, view.spf(i)
 
 
 def _term_fix(
@@ -265,7 +268,7 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
     `include:host`, a full-width colon a plain one. Otherwise none.
     """
     view = mail_view(zone)
-    for _, i, record in _single_spf(view):
+    for i, record in _each_spf(view):
         for problem in record.problems:
             yield zone.finding_at_record(SPF_SYNTAX, f"SPF: {problem}", i)
         for term in record.terms:
@@ -317,7 +320,7 @@ def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     Safe: write the term meant (`include:spf.sg.aliyun.com`).
     """
-    for _, i, record in _single_spf(mail_view(zone)):
+    for i, record in _each_spf(mail_view(zone)):
         for prose in record.prose:
             fix = None
             if prose.meant is not None:
@@ -356,7 +359,10 @@ def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Insert the include before `all`. Safe when the provider is determined
+    Insert the include before `all`; where the record has the include of
+    another site or edition of the same provider (`include:spf.hk.aliyun.com`
+    on a domain of `alibaba-mail-sg`), rewrite that include instead, so the
+    record names only the site in use. Safe when the provider is determined
     (configured); unsafe when it is only inferred, since the SPF does not
     confirm it.
     """
@@ -370,20 +376,42 @@ def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
             continue
         fix = None
         term = f"include:{provider.spf_include}"
-        if len(records) == 1:
-            fix = _insert_term_fix(
-                zone,
-                records[0],
-                record,
-                term,
-                Applicability.SAFE if domain.determined else Applicability.UNSAFE,
-            )
-        yield zone.finding_at_record(
-            SPF_INCLUDE_MISSING,
-            f"SPF at {domain.name} lacks '{term}' ({provider.id})",
-            records[0],
-            fix,
+        applicability = (
+            Applicability.SAFE if domain.determined else Applicability.UNSAFE
         )
+        message = f"SPF at {domain.name} lacks '{term}' ({provider.id})"
+        sibling = _sibling_include(view, record, provider)
+        if sibling is not None:
+            # Another site's or edition's include of the same provider: the
+            # one term to rewrite, not a second include to add.
+            owner = view.mailbox_includes[(sibling.value or "").lower().rstrip(".")]
+            message += f"; it has '{sibling.text}' ({owner.id})"
+            if len(records) == 1 and sibling in record.terms:
+                fix = _term_fix(
+                    zone,
+                    records[0],
+                    sibling.start,
+                    sibling.end,
+                    sibling.text[: sibling.text.index(":") + 1] + provider.spf_include,
+                    f"write '{term}' for '{sibling.text}'",
+                    applicability,
+                )
+        elif len(records) == 1:
+            fix = _insert_term_fix(zone, records[0], record, term, applicability)
+        yield zone.finding_at_record(SPF_INCLUDE_MISSING, message, records[0], fix)
+
+
+def _sibling_include(
+    view: MailView, record: SpfRecord, provider: Profile
+) -> Term | None:
+    """The record's include of another profile of the provider's family."""
+    for term in record.effective():
+        if term.name != "include" or not term.value or term.modifier:
+            continue
+        owner = view.mailbox_includes.get(term.value.lower().rstrip("."))
+        if owner is not None and owner.family == provider.family:
+            return term
+    return None
 
 
 def _includes(view: MailView, record: SpfRecord) -> list[str]:

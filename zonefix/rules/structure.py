@@ -664,7 +664,7 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
 def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
     """Edits giving every record of *rrset* the TTL *lowest*, or None when
     that would change another record's TTL too."""
-    from zonefix.edits import spacing_after
+    from zonefix.edits import replace_field, spacing_after
     from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, ttl_or_none
     from zonefix.syntax.nodes import fields_between
 
@@ -692,7 +692,7 @@ def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
                 for f in fields[first : table.rdata_field[i] - 1]
                 if ttl_or_none(f.text) is not None
             )
-            edits.append(Edit(ttl_field.start, ttl_field.end, str(lowest)))
+            edits.append(replace_field(tree.text, ttl_field, str(lowest)))
         else:
             # In the line's own spacing: what follows its first field.
             at = fields[first].start

@@ -1,0 +1,183 @@
+"""The SPF reader (zonefix.mail.spf) on its own: terms with their places in
+the text (what fixes replace), the RFC 7208 problems it names, and the prose
+pasted from documentation it reads as the term meant."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from zonefix.mail.spf import is_spf, parse_spf
+
+
+def terms(text: str) -> list[tuple[str, str, str, str | None]]:
+    return [(t.text, t.qualifier, t.name, t.value) for t in parse_spf(text).terms]
+
+
+def problems(text: str) -> list[str]:
+    record = parse_spf(text)
+    return [*record.problems, *(t.problem for t in record.terms if t.problem)]
+
+
+def test_terms_with_qualifiers_values_cidr_and_modifiers() -> None:
+    text = (
+        "v=spf1 +a mx/24 -ip4:192.0.2.0/24 ~ip6:2001:db8::/32 ?exists:%{i}.x.example"
+        " a:mail.example.com/24//64 include:_spf.google.com redirect=_spf.example.net"
+    )
+    assert terms(text) == [
+        ("+a", "+", "a", None),
+        ("mx/24", "", "mx", None),
+        ("-ip4:192.0.2.0/24", "-", "ip4", "192.0.2.0"),
+        ("~ip6:2001:db8::/32", "~", "ip6", "2001:db8::"),
+        ("?exists:%{i}.x.example", "?", "exists", "%{i}.x.example"),
+        ("a:mail.example.com/24//64", "", "a", "mail.example.com"),
+        ("include:_spf.google.com", "", "include", "_spf.google.com"),
+        ("redirect=_spf.example.net", "", "redirect", "_spf.example.net"),
+    ]
+    assert problems(text) == []
+
+
+def test_each_term_knows_where_it_stands() -> None:
+    text = "v=spf1  ip4:192.0.2.1   include:spf.sg.aliyun.com -all"
+    for term in parse_spf(text).terms:
+        assert text[term.start : term.end] == term.text
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("v=spf1 include -all", "'include' needs a domain ('include:example.com')"),
+        ("v=spf1 ip4:192.0.2.300 -all", "'192.0.2.300' is not an IPv4 address"),
+        ("v=spf1 ip4:2001:db8::1 -all", "'2001:db8::1' is not an IPv4 address"),
+        ("v=spf1 ip4:192.0.2.0/33 -all", "bad CIDR length '/33' in 'ip4:192.0.2.0/33'"),
+        (
+            "v=spf1 ip6:2001:db8::/129 -all",
+            "bad CIDR length '/129' in 'ip6:2001:db8::/129'",
+        ),
+        ("v=spf1 a/33 -all", "bad CIDR length '/33'"),
+        ("v=spf1 include:spf.example.com/24 -all", "'include' takes no CIDR length"),
+        ("v=spf1 ptr/24 -all", "'ptr' takes no CIDR length"),
+        ("v=spf1 all:x", "'all' takes no value"),
+        ("v=spf1 *all", "unknown mechanism '*all'"),
+        ("v=spf1 include:localhost -all", "'localhost' is not a domain name"),
+        (
+            "v=spf1 exists:%{z}.example.com -all",
+            "malformed macro in '%{z}.example.com'",
+        ),
+        ("v=spf1 exp=%{q} -all", "malformed macro in '%{q}'"),
+        (
+            "v=spf1 redirect=a.example redirect=b.example",
+            "'redirect=' appears more than once",
+        ),
+        ("spf1 -all", "'v=spf1' is not the record's first word"),
+    ],
+)
+def test_problems(text: str, problem: str) -> None:
+    assert problem in problems(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "v=spf1 -all",
+        "v=spf1 a mx ptr -all",  # ptr is valid SPF (ZF309 discourages it)
+        "v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d} -all",
+        "v=spf1 exp=explain._spf.%{d} -all",
+        "v=spf1 unknown-modifier=foo -all",
+        "V=SPF1 INCLUDE:SPF.SG.ALIYUN.COM -ALL",
+        "v=spf1 a//64 mx:mail.example.com//128 -all",
+    ],
+)
+def test_valid_records_have_no_problem(text: str) -> None:
+    assert problems(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "prose", "meant"),
+    [
+        (
+            "v=spf1 include the following:spf.sg.aliyun.com -all",
+            "include the following:spf.sg.aliyun.com",
+            "include:spf.sg.aliyun.com",
+        ),
+        (
+            "v=spf1 include the following: spf.sg.aliyun.com -all",
+            "include the following: spf.sg.aliyun.com",
+            "include:spf.sg.aliyun.com",
+        ),
+        (
+            "v=spf1 include the following\uff1aspf.qiye.aliyun.com -all",
+            "include the following\uff1aspf.qiye.aliyun.com",
+            "include:spf.qiye.aliyun.com",
+        ),
+        (
+            "v=spf1 Add the following: spf.hk.aliyun.com ~all",
+            "Add the following: spf.hk.aliyun.com",
+            "include:spf.hk.aliyun.com",
+        ),
+    ],
+)
+def test_prose_is_read_as_the_term_meant(text: str, prose: str, meant: str) -> None:
+    record = parse_spf(text)
+    (found,) = record.prose
+    assert (found.text, found.meant) == (prose, meant)
+    assert text[found.start : found.end] == prose
+    assert record.includes() == [meant.split(":")[1]]
+    assert [t.text for t in record.effective()][-1].endswith("all")
+
+
+def test_a_blank_after_the_colon_is_one_mistake_with_its_meaning() -> None:
+    record = parse_spf("v=spf1 include: spf.qiye.aliyun.com -all")
+    term = record.terms[0]
+    assert term.text == "include: spf.qiye.aliyun.com"
+    assert term.meant == "include:spf.qiye.aliyun.com"
+    assert term.problem == "a blank after 'include:' splits the term"
+    assert record.includes() == ["spf.qiye.aliyun.com"]
+    assert record.prose == ()
+
+
+def test_a_full_width_colon_in_a_term_is_read_as_a_colon() -> None:
+    record = parse_spf("v=spf1 include\uff1aspf.sg.aliyun.com -all")
+    assert record.terms[0].meant == "include:spf.sg.aliyun.com"
+    assert record.includes() == ["spf.sg.aliyun.com"]
+
+
+def test_all_term_and_modifier() -> None:
+    found = parse_spf("v=spf1 include:a.example ?all").all_term()
+    assert found is not None
+    assert found.qualifier == "?"
+    redirect = parse_spf("v=spf1 redirect=_spf.example.net").modifier("redirect")
+    assert redirect is not None
+    assert redirect.value == "_spf.example.net"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("v=spf1 -all", True),
+        ("v=spf1", True),
+        ("V=SPF1 mx -all", True),
+        ("v=spf10 -all", False),
+        ("v=spf1-all", False),
+        (" v=spf1 -all", False),
+        ("v=DMARC1; p=none", False),
+    ],
+)
+def test_is_spf(text: str, expected: bool) -> None:
+    assert is_spf(text) is expected
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("v=spf1 :/.-+~?%{}aimnclude0123456789\uff1a")),
+        max_size=60,
+    )
+)
+def test_any_text_reads_without_error_and_terms_stay_in_place(text: str) -> None:
+    record = parse_spf(text)
+    for term in record.terms:
+        assert text[term.start : term.end] == term.text
+    for prose in record.prose:
+        assert text[prose.start : prose.end] == prose.text
+    record.effective()
