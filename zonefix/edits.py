@@ -392,22 +392,37 @@ def txt_value_edits(
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         raise CannotEdit("the record is in an included file or made by $GENERATE")
-    text = zone.tree.text
-    fields = fields_between(text, *zone.tree.span(table.entry[index]))[
-        table.rdata_field[index] :
-    ]
+    span = txt_value_span(zone, index, start, end)
+    if span is not None:
+        return (Edit(*span, replacement),)
+    fields = _txt_fields(zone, index)
+    value = "".join(_unescaped(f.text) for f in fields)
+    return (rewrite_txt(zone, index, value[:start] + replacement + value[end:]),)
+
+
+def txt_value_span(
+    zone: Zone, index: int, start: int, end: int
+) -> tuple[int, int] | None:
+    """Where value[start:end] of TXT record *index* is written in its file,
+    when it lies inside one string written without escapes."""
     at = 0
-    for field in fields:
+    for field in _txt_fields(zone, index):
         quoted = field.text.startswith('"')
         inner = field.text[1:-1] if quoted else field.text
         if "\\" in inner:
-            break
+            return None
         if at <= start and end <= at + len(inner):
             offset = field.start + (1 if quoted else 0) - at
-            return (Edit(offset + start, offset + end, replacement),)
+            return offset + start, offset + end
         at += len(inner)
-    value = "".join(_unescaped(f.text) for f in fields)
-    return (rewrite_txt(zone, index, value[:start] + replacement + value[end:]),)
+    return None
+
+
+def _txt_fields(zone: Zone, index: int) -> list[Field]:
+    table = zone.table
+    tree = zone.document_of(index).tree
+    fields = fields_between(tree.text, *tree.span(table.entry[index]))
+    return fields[table.rdata_field[index] :]
 
 
 def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:

@@ -185,6 +185,10 @@ class Zone:
         """The top file."""
         return self._resolved.documents[0]
 
+    def document_of(self, index: int) -> Document:
+        """The file record *index* is written in."""
+        return self._resolved.documents[self._resolved.table.document[index]]
+
     @property
     def includes(self) -> list[Document]:
         """Files read through $INCLUDE, in the order they were read."""
@@ -246,6 +250,25 @@ class Zone:
         fields = fields_between(tree.text, start, end)
         line, column = tree.position(start)
         end_line, end_column = tree.position(fields[-1].end if fields else start)
+        return Diagnostic(
+            code, message, document.source.name, line, column, end_line, end_column, fix
+        )
+
+    def finding_at_span(
+        self,
+        code: Code,
+        message: str,
+        index: int,
+        span: tuple[int, int] | None,
+        fix: Fix | None = None,
+    ) -> Diagnostic:
+        """A finding at *span* (offsets in record *index*'s file), or at the
+        whole record where the span is not known."""
+        if span is None:
+            return self.finding_at_record(code, message, index, fix)
+        document = self.document_of(index)
+        line, column = document.tree.position(span[0])
+        end_line, end_column = document.tree.position(span[1])
         return Diagnostic(
             code, message, document.source.name, line, column, end_line, end_column, fix
         )

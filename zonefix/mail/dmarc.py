@@ -22,6 +22,8 @@ class Problem(NamedTuple):
     #: The tag's fixed text, where the intent is unambiguous.
     fixed: Tag | None = None
     replacement: str | None = None
+    #: The tag the problem is in (None: the record as a whole).
+    tag: Tag | None = None
 
 
 def is_dmarc(text: str) -> bool:
@@ -61,12 +63,14 @@ def dmarc_problems(text: str) -> list[Problem]:
     for tag in tags[1:]:
         name = tag.name.lower()
         if name in seen:
-            problems.append(Problem(f"tag '{name}' appears more than once"))
+            problems.append(Problem(f"tag '{name}' appears more than once", tag=tag))
         seen.add(name)
         if not _TAG.match(tag.name):
-            problems.append(Problem(f"'{tag.text.strip()}' is not a tag=value pair"))
+            problems.append(
+                Problem(f"'{tag.text.strip()}' is not a tag=value pair", tag=tag)
+            )
             continue
-        problems.extend(_tag_problems(tag))
+        problems.extend(p._replace(tag=tag) for p in _tag_problems(tag))
     return problems
 
 

@@ -13,8 +13,10 @@ from collections import defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
+import dns.exception
 import dns.name
 import dns.rdatatype
+import dns.tokenizer
 
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
 from zonefix.providers import Profile, all_profiles
@@ -107,6 +109,36 @@ class MailView:
 
     def txt_value(self, index: int) -> str:
         """A TXT record's strings joined, as SPF, DMARC and DKIM read them."""
+        value = self._txt_values.get(index)
+        if value is None:
+            value = self._txt_values[index] = self._read_txt(index)
+        return value
+
+    @cached_property
+    def _txt_values(self) -> dict[int, str]:
+        return {}
+
+    def _read_txt(self, index: int) -> str:
+        # PERF: building each TXT record's rdata again cost more than all
+        # the mail rules together on a big zone. A string's text is its
+        # value where it has no escape; dnspython's tokenizer reads those
+        # that have (every rdata was checked by dnspython while reading).
+        words = self.zone.index.rdata_words(index)
+        if index in self.zone.table.generated:
+            words = []
+        parts = []
+        for word in words:
+            if "\\" not in word:
+                parts.append(word[1:-1] if word.startswith('"') else word)
+                continue
+            try:
+                token = dns.tokenizer.Tokenizer(word).get().unescape_to_bytes()
+            except (dns.exception.DNSException, UnicodeError):
+                break
+            parts.append(token.value.decode("utf-8", "replace"))
+        else:
+            if words:
+                return "".join(parts)
         rdata = self.zone.index.rdata(index)
         strings = getattr(rdata, "strings", ())
         return b"".join(strings).decode("utf-8", "replace")

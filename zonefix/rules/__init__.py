@@ -17,6 +17,7 @@ from zonefix.diagnostics import UNKNOWN_ORIGIN, Applicability, Code, Diagnostic,
 
 if TYPE_CHECKING:
     from zonefix.edits import NewRecord
+    from zonefix.syntax.nodes import Field
     from zonefix.zone import Zone
 
 
@@ -133,15 +134,40 @@ def replace_field_fix(
     """A fix writing *text* over rdata field *position* of record *index*;
     None where no plain edit can."""
     from zonefix.edits import replace_field
+
+    if zone.table.document[index] != 0:
+        return None
+    field = _rdata_field(zone, index, position)
+    if field is None:
+        return None
+    return Fix(message, applicability, (replace_field(zone.tree.text, field, text),))
+
+
+def finding_at_field(
+    zone: Zone,
+    code: Code,
+    message: str,
+    index: int,
+    position: int,
+    fix: Fix | None = None,
+) -> Diagnostic:
+    """A finding at rdata field *position* of record *index* (the MX host,
+    the CNAME target), else at the whole record."""
+    field = _rdata_field(zone, index, position)
+    span = (field.start, field.end) if field is not None else None
+    return zone.finding_at_span(code, message, index, span, fix)
+
+
+def _rdata_field(zone: Zone, index: int, position: int) -> Field | None:
     from zonefix.syntax.nodes import fields_between
 
     table = zone.table
-    if table.document[index] != 0 or index in table.generated:
+    if index in table.generated:
         return None
-    tree = zone.tree
+    tree = zone.document_of(index).tree
     fields = fields_between(tree.text, *tree.span(table.entry[index]))
-    field = fields[table.rdata_field[index] + position]
-    return Fix(message, applicability, (replace_field(tree.text, field, text),))
+    at = table.rdata_field[index] + position
+    return fields[at] if at < len(fields) else None
 
 
 def insert_fix(

@@ -142,7 +142,7 @@ def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
     Safe where unambiguous: add the missing `mailto:` to a bare address.
     None for a missing `p=`: the owner must choose the policy.
     """
-    from zonefix.edits import CannotEdit, txt_value_edits
+    from zonefix.edits import CannotEdit, txt_value_edits, txt_value_span
 
     for i, owner, value in _dmarc_records(zone):
         for problem in dmarc_problems(value):
@@ -160,8 +160,13 @@ def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
                     fix = Fix("add 'mailto:'", Applicability.SAFE, edits)
                 except CannotEdit:
                     pass
-            yield zone.finding_at_record(
-                DMARC_SYNTAX, f"DMARC at {owner}: {problem.message}", i, fix
+            span = None
+            if problem.tag is not None:
+                text = problem.tag.text
+                start = problem.tag.start + len(text) - len(text.lstrip())
+                span = txt_value_span(zone, i, start, start + len(text.strip()))
+            yield zone.finding_at_span(
+                DMARC_SYNTAX, f"DMARC at {owner}: {problem.message}", i, span, fix
             )
 
 

@@ -119,5 +119,11 @@ def _finding(
         i,
         position,
         meant_key,
-        zone.finding_at_record(MISSING_TRAILING_DOT, message, i, fix=fix),
+        zone.finding_at_span(
+            MISSING_TRAILING_DOT,
+            message,
+            i,
+            (field.start, field.end),  # only top-file records are looked at
+            fix,
+        ),
     )

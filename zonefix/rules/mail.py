@@ -15,6 +15,7 @@ from zonefix.mail.domains import MailDomain, MailView, mail_view
 from zonefix.rules import (
     FixAvailability,
     delete_fix,
+    finding_at_field,
     insert_fix,
     replace_field_fix,
     rule,
@@ -137,7 +138,7 @@ def foreign_mx(zone: Zone) -> Iterator[Diagnostic]:
             fix = delete_fix(
                 zone, mx.record, f"delete the MX {mx.host}.", _applicability(domain)
             )
-            yield zone.finding_at_record(FOREIGN_MX, what, mx.record, fix)
+            yield finding_at_field(zone, FOREIGN_MX, what, mx.record, 1, fix)
 
 
 def _chosen_set(domain: MailDomain, provider: Profile) -> int:
@@ -244,11 +245,13 @@ def provider_mx_priority(zone: Zone) -> Iterator[Diagnostic]:
                 f"set the priority to {wanted}",
                 Applicability.SAFE,
             )
-            yield zone.finding_at_record(
+            yield finding_at_field(
+                zone,
                 PROVIDER_MX_PRIORITY,
                 f"MX {mx.host}. has priority {mx.preference}; {provider.id} "
                 f"documents {wanted}",
                 mx.record,
+                0,
                 fix,
             )
 
@@ -342,10 +345,12 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
             zone, name
         ):
             continue
-        yield zone.finding_at_record(
+        yield finding_at_field(
+            zone,
             MX_TARGET_NO_ADDRESS,
             f"MX host {host} has no A or AAAA record in the zone",
             i,
+            1,
         )
 
 
@@ -473,11 +478,13 @@ def provider_client_record(zone: Zone) -> Iterator[Diagnostic]:
                     f"point {client.name} at {client.target}.",
                     Applicability.SAFE,
                 )
-                yield zone.finding_at_record(
+                yield finding_at_field(
+                    zone,
                     PROVIDER_CLIENT_RECORD,
                     f"{owner} points at {target}., not {provider.id}'s "
                     f"{client.target}.",
                     i,
+                    0,
                     fix,
                 )
 

@@ -12,7 +12,7 @@ import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
 from zonefix.mail.domains import MailDomain, MailView, mail_view
-from zonefix.mail.spf import LOOKUP_TERMS, SpfRecord, Term, parse_spf
+from zonefix.mail.spf import LOOKUP_TERMS, Prose, SpfRecord, Term, parse_spf
 from zonefix.rules import (
     FixAvailability,
     delete_fix,
@@ -244,6 +244,26 @@ def _term_fix(
         return None
 
 
+def _at_term(
+    zone: Zone,
+    code: Code,
+    message: str,
+    records: list[int],
+    term: Term | Prose | None,
+    fix: Fix | None = None,
+) -> Diagnostic:
+    """A finding at *term* where the file writes it (one record, a term as
+    written, in a string without escapes), else at the record."""
+    from zonefix.edits import txt_value_span
+
+    span = None
+    if term is not None and len(records) == 1:
+        written = mail_view(zone).spf(records[0])
+        if term in written.terms or term in written.prose:
+            span = txt_value_span(zone, records[0], term.start, term.end)
+    return zone.finding_at_span(code, message, records[0], span, fix)
+
+
 @rule(SPF_SYNTAX, FixAvailability.SAFE)
 def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
     """
@@ -284,8 +304,13 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
                     term.meant,
                     f"write '{term.meant}'",
                 )
-            yield zone.finding_at_record(
-                SPF_SYNTAX, f"SPF term '{term.text}': {term.problem}", i, fix
+            yield _at_term(
+                zone,
+                SPF_SYNTAX,
+                f"SPF term '{term.text}': {term.problem}",
+                [i],
+                term,
+                fix,
             )
     # "v=spf1" written, but not first: no SPF record to receivers.
     for i in view.txt_records:
@@ -333,8 +358,13 @@ def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
                     f"write '{prose.meant}'",
                 )
             meant = f"; meant '{prose.meant}'" if prose.meant else ""
-            yield zone.finding_at_record(
-                SPF_PROSE, f"SPF holds prose '{prose.text}'{meant}", i, fix
+            yield _at_term(
+                zone,
+                SPF_PROSE,
+                f"SPF holds prose '{prose.text}'{meant}",
+                [i],
+                prose,
+                fix,
             )
 
 
@@ -398,7 +428,7 @@ def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
                 )
         elif len(records) == 1:
             fix = _insert_term_fix(zone, records[0], record, term, applicability)
-        yield zone.finding_at_record(SPF_INCLUDE_MISSING, message, records[0], fix)
+        yield _at_term(zone, SPF_INCLUDE_MISSING, message, records, sibling, fix)
 
 
 def _sibling_include(
@@ -504,7 +534,7 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
                     f"write '{advised}'",
                     Applicability.UNSAFE,
                 )
-        yield zone.finding_at_record(code, message, records[0], fix)
+        yield _at_term(zone, code, message, records, last, fix)
 
 
 @rule(SPF_LOOKUP_LIMIT)
@@ -640,8 +670,8 @@ def spf_ptr(zone: Zone) -> Iterator[Diagnostic]:
     for name, records, record in _spf_names(mail_view(zone)):
         for term in record.effective():
             if term.name == "ptr" and not term.modifier:
-                yield zone.finding_at_record(
-                    SPF_PTR, f"SPF at {name} uses '{term.text}'", records[0]
+                yield _at_term(
+                    zone, SPF_PTR, f"SPF at {name} uses '{term.text}'", records, term
                 )
 
 
@@ -702,10 +732,12 @@ def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
                     f"remove '{term.text}'",
                     Applicability.UNSAFE,
                 )
-            yield zone.finding_at_record(
+            yield _at_term(
+                zone,
                 SPF_STALE_INCLUDE,
                 f"SPF at {name} includes {profile.id} ('{term.text}'), which no "
                 f"MX there uses",
-                records[0],
+                records,
+                term,
                 fix,
             )
