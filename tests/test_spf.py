@@ -181,3 +181,28 @@ def test_any_text_reads_without_error_and_terms_stay_in_place(text: str) -> None
     for prose in record.prose:
         assert text[prose.start : prose.end] == prose.text
     record.effective()
+
+
+@pytest.mark.parametrize(
+    "rdata",
+    [
+        '"v=spf1 include:spf.qiye.aliyun.com -all"',
+        '"v=spf1 include:spf.qiye" ".aliyun.com -all"',
+        '"v=spf1 include\\058spf.sg.aliyun.com -all"',
+        '"say \\"hi\\"" plain "\\255\\000"',
+        "unquoted words",
+        '""',
+    ],
+)
+def test_txt_values_read_as_dnspython_reads_them(rdata: str) -> None:
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+
+    import zonefix
+
+    zone = zonefix.parse_text(f"$ORIGIN example.net.\n@ 300 TXT {rdata}\n")
+    (index,) = zone.mail.txt_records
+    expected = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.TXT, rdata)
+    joined = b"".join(expected.strings).decode("utf-8", "replace")  # type: ignore[attr-defined]
+    assert zone.mail.txt_value(index) == joined

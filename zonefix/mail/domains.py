@@ -65,6 +65,7 @@ class MailView:
 
     def __init__(self, zone: Zone) -> None:
         self.zone = zone
+        self._txt_values: dict[int, str] = {}
 
     @cached_property
     def profiles(self) -> dict[str, Profile]:
@@ -114,31 +115,11 @@ class MailView:
             value = self._txt_values[index] = self._read_txt(index)
         return value
 
-    @cached_property
-    def _txt_values(self) -> dict[int, str]:
-        return {}
-
     def _read_txt(self, index: int) -> str:
-        # PERF: building each TXT record's rdata again cost more than all
-        # the mail rules together on a big zone. A string's text is its
-        # value where it has no escape; dnspython's tokenizer reads those
-        # that have (every rdata was checked by dnspython while reading).
-        words = self.zone.index.rdata_words(index)
-        if index in self.zone.table.generated:
-            words = []
-        parts = []
-        for word in words:
-            if "\\" not in word:
-                parts.append(word[1:-1] if word.startswith('"') else word)
-                continue
-            try:
-                token = dns.tokenizer.Tokenizer(word).get().unescape_to_bytes()
-            except (dns.exception.DNSException, UnicodeError):
-                break
-            parts.append(token.value.decode("utf-8", "replace"))
-        else:
-            if words:
-                return "".join(parts)
+        if index not in self.zone.table.generated:
+            value = _strings_joined(self.zone.index.rdata_words(index))
+            if value is not None:
+                return value
         rdata = self.zone.index.rdata(index)
         strings = getattr(rdata, "strings", ())
         return b"".join(strings).decode("utf-8", "replace")
@@ -247,6 +228,28 @@ class MailView:
     def domain_of(self, key: str) -> MailDomain | None:
         """The mail domain named by *key*, if it is one."""
         return self._by_name.get(key)
+
+
+def _strings_joined(words: list[str]) -> str | None:
+    """TXT character-strings as written, joined; None where dnspython's
+    tokenizer cannot read one.
+
+    PERF: building each TXT record's rdata again cost more than all the
+    mail rules together on a big zone. A string without an escape is its own
+    value, and the tokenizer reads those with one (every rdata was checked
+    by dnspython while the zone was read).
+    """
+    parts = []
+    for word in words:
+        if "\\" not in word:
+            parts.append(word[1:-1] if word.startswith('"') else word)
+            continue
+        try:
+            token = dns.tokenizer.Tokenizer(word).get().unescape_to_bytes()
+        except (dns.exception.DNSException, UnicodeError):
+            return None
+        parts.append(token.value.decode("utf-8", "replace"))
+    return "".join(parts)
 
 
 def mail_view(zone: Zone) -> MailView:
