@@ -320,3 +320,19 @@ def test_many_files_are_spread_over_the_cores_and_reported_in_order(
     assert status == EXIT_CLEAN
     assert out.endswith("Fixed and wrote 40 files.\n")
     assert not any("CNAME" in Path(name).read_text() for name in names)
+
+
+def test_diff_places_what_remains_in_the_file_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The duplicate on line 5 goes; the out-of-zone name (no fix) is on
+    # line 7 of the file the reader has open, line 6 once written.
+    (tmp_path / "db.example.net").write_text(
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n"
+        "@ NS ns\nns A 192.0.2.1\nwww.example.org. A 192.0.2.2\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    _, out, err = run(capsys, "--diff", "db.example.net")
+    assert "db.example.net:7:1: ZF109" in out + err
+    _, out, err = run(capsys, "--write", "db.example.net")
+    assert "db.example.net:6:1: ZF109" in out + err

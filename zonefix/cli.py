@@ -417,7 +417,8 @@ def _check_one(target: Target | str, job: Job) -> Outcome:
         patch = unified_diff(
             _patch_path(target.name), zone.tree.text, result.text, result.applied
         )
-        return Outcome(result.remaining, errors, patch, checked=True)
+        # The reader has the file as it is: findings placed in it.
+        return Outcome(list(result.remaining_in_original), errors, patch, checked=True)
     if target.path is None:
         # --write with standard input: the fixed zone goes to standard out.
         sys.stdout.buffer.write(zone.source.encode(result.text))

@@ -42,6 +42,8 @@ class FixResult(NamedTuple):
     #: Why fixing stopped early, if it did (a fix that broke the parse, or
     #: passes that never settled).
     problem: str | None = None
+    #: The same findings placed in the original text (what --diff reports).
+    remaining_in_original: tuple[Diagnostic, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -94,7 +96,8 @@ def fix(
     chosen_rules = [r for r in (rules or select_rules()) if isinstance(r, Rule)]
     if not zone.parsed:
         # A file with ZF001 is never rewritten.
-        return FixResult(zone, zone.tree.text, [], run_rules(zone, chosen_rules))
+        found = run_rules(zone, chosen_rules)
+        return FixResult(zone, zone.tree.text, [], found, None, tuple(found))
     original_text = zone.tree.text
     text = original_text
     current = zone
@@ -145,7 +148,37 @@ def fix(
             )
             text = apply_edits(text, [edit])
             current = _reparse(current, text, limits)
-    return FixResult(zone, text, applied, run_rules(current, chosen_rules), problem)
+            mapper.add_pass([edit])
+    remaining = run_rules(current, chosen_rules)
+    return FixResult(
+        zone,
+        text,
+        applied,
+        remaining,
+        problem,
+        tuple(_at_original(d, current, zone, mapper) for d in remaining),
+    )
+
+
+def _at_original(
+    d: Diagnostic, fixed: Zone, original: Zone, mapper: _Mapper
+) -> Diagnostic:
+    """*d*, found in the fixed text, placed in the original (where --diff's
+    reader has the file open); inside text a fix wrote, at that fix."""
+    if d.file != original.filename or not mapper.passes:
+        return d
+    tree = fixed.tree
+    start = original.tree.position(mapper.to_original(tree.offset(d.line, d.column)))
+    end = original.tree.position(
+        mapper.to_original(tree.offset(d.end_line, d.end_column))
+    )
+    return d._replace(
+        line=start[0],
+        column=start[1],
+        end_line=max(start, end)[0],
+        end_column=max(start, end)[1],
+        fix=None,
+    )
 
 
 def _choose(

@@ -161,13 +161,21 @@ class SyntaxTree:
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
-        line_starts = self._line_starts
-        if line_starts is None:
+        line_starts = self._lines()
+        line = bisect_right(line_starts, offset)
+        return line, offset - line_starts[line - 1] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        """The character offset of a 1-based line and column."""
+        line_starts = self._lines()
+        return line_starts[min(line, len(line_starts)) - 1] + column - 1
+
+    def _lines(self) -> array[int]:
+        if self._line_starts is None:
             line_starts = array("q", [0])
             line_starts.extend(m.end() for m in re.finditer("\n", self.text))
             self._line_starts = line_starts
-        line = bisect_right(line_starts, offset)
-        return line, offset - line_starts[line - 1] + 1
+        return self._line_starts
 
 
 def fields_between(text: str, start: int, end: int) -> list[Field]:
