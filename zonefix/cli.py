@@ -297,7 +297,8 @@ def _list_providers(config_file: str | None, no_config: bool) -> int:
             ", ".join(f"{priority} {host}" for priority, host in s) for s in p.mx_sets
         )
         lines.append(f"{p.id:<24} {p.kind:<8} {mx:<58} {p.spf_include or '-'}")
-        lines.append(f"{'':<24} {p.name} (checked {p.checked})")
+        when = f"checked {p.checked}" if p.checked else "from configuration"
+        lines.append(f"{'':<24} {p.name} ({when})")
     click.echo("\n".join(lines))
     return EXIT_CLEAN
 

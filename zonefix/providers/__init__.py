@@ -191,7 +191,9 @@ def profile_from_mapping(raw: Mapping[str, Any], where: str) -> Profile:
             Client(c["name"].lower(), _host(c["target"]), c.get("recommended", False))
         )
     lookups = raw.get("spf-nested-lookups")
-    if lookups is not None and (not isinstance(lookups, int) or lookups < 0):
+    if lookups is not None and (
+        not isinstance(lookups, int) or isinstance(lookups, bool) or lookups < 0
+    ):
         raise ProfileError(f"{where}: 'spf-nested-lookups' must be a whole number")
     spf_all = text("spf-all", "~all")
     if spf_all not in ("-all", "~all", "?all"):
