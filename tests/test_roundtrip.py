@@ -29,6 +29,9 @@ ALL_FIXTURES = [
     *BAD_FIXTURES,
     *(FIXTURES / "bad").glob("*.inc"),
     *(ROOT / "examples").iterdir(),
+    *(FIXTURES / "rules").glob("ZF*/*.zone"),
+    *(FIXTURES / "scenarios").glob("*/db.*"),
+    *(FIXTURES / "scenarios").glob("*/fixed/db.*"),
 ]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import shutil
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,6 +30,8 @@ import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import zonefix
 from tests.conftest import (
@@ -37,7 +40,11 @@ from tests.conftest import (
     needs_named_checkzone,
     rrsets_of_zone,
 )
+from tests.test_roundtrip import _MUTATIONS, _mutate
 from zonefix.cli import main
+from zonefix.config import load_config
+from zonefix.fixer import fix
+from zonefix.mail import MailSettings
 
 SCENARIOS = sorted(p for p in (FIXTURES / "scenarios").iterdir() if p.is_dir())
 TODAY = datetime.date(2026, 11, 22)
@@ -194,3 +201,46 @@ def test_records_change_exactly_as_expected(scenario: Path) -> None:
                 assert before.get(key) == after.get(key), f"{name} {key} changed"
         for key in expected:
             assert key in before or key in after, f"{name} has no {key}"
+
+
+SCENARIO_ZONES = sorted(p for s in SCENARIOS for p in s.glob("db.*"))
+
+
+def _settings(scenario: Path) -> MailSettings:
+    config_file = scenario / "zonefix.toml"
+    if not config_file.is_file():
+        return MailSettings()
+    config = load_config(config_file)
+    return MailSettings(config.mail_providers, config.profiles)
+
+
+def _record_set(zone: zonefix.Zone) -> Counter[tuple[object, ...]]:
+    return Counter(
+        (r.owner, r.ttl, r.rdclass, r.rdtype, r.rdata)
+        for r in zone.records
+        if r.rdtype != dns.rdatatype.SOA
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SCENARIO_ZONES), _MUTATIONS)
+def test_formatting_never_changes_what_fixing_leaves(
+    path: Path, mutations: list[tuple[str, int]]
+) -> None:
+    # The same zone with blanks, comments, tabs and CRLF sprinkled in: fixing
+    # it leaves the records the scenario's fixed file has, and fixing that
+    # again applies nothing.
+    scenario = path.parent
+    unsafe = "--unsafe-fixes" in expectations(scenario).get("fix", [])
+    zone = zonefix.parse_text(
+        _mutate(path.read_text(encoding="utf-8"), mutations), filename=str(path)
+    )
+    zone.mail_settings = _settings(scenario)
+    result = fix(zone, unsafe=unsafe, today=TODAY)
+    after = zonefix.parse_text(result.text, origin=zone.origin, filename=str(path))
+    fixed = scenario / "fixed" / path.name
+    assert _record_set(after) == _record_set(
+        zonefix.parse_file(fixed if fixed.exists() else path)
+    )
+    after.mail_settings = _settings(scenario)
+    assert fix(after, unsafe=unsafe, today=TODAY).applied == []
