@@ -11,7 +11,13 @@ import dns.rdata
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
-from zonefix.rules import FixAvailability, delete_fix, replace_field_fix, rule
+from zonefix.rules import (
+    FixAvailability,
+    delete_fix,
+    finding_at_field,
+    replace_field_fix,
+    rule,
+)
 from zonefix.rules.index import TARGET_FIELDS, repeated_values
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
@@ -433,10 +439,12 @@ def target_is_address(zone: Zone) -> Iterator[Diagnostic]:
         except ValueError:
             continue
         rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
-        yield zone.finding_at_record(
+        yield finding_at_field(
+            zone,
             TARGET_IS_ADDRESS,
             f"{rtype} target {target} is an IP address; {rtype} takes a host name",
             i,
+            position,
         )
 
 
@@ -498,10 +506,12 @@ def missing_glue(zone: Zone) -> Iterator[Diagnostic]:
                 if table.flags[i] & OWNER_APEX
                 else f"glue for {index.owner(i)}"
             )
-            yield zone.finding_at_record(
+            yield finding_at_field(
+                zone,
                 MISSING_GLUE,
                 f"NS target {target} has no A or AAAA record in the zone ({where})",
                 i,
+                0,
             )
 
 
@@ -757,11 +767,13 @@ def target_is_cname(zone: Zone) -> Iterator[Diagnostic]:
             fix = replace_field_fix(
                 zone, i, position, final, f"point the {rtype} at {final}"
             )
-        yield zone.finding_at_record(
+        yield finding_at_field(
+            zone,
             TARGET_IS_CNAME,
             f"{rtype} target {target} is an alias (CNAME to {chain[-1]})",
             i,
-            fix=fix,
+            position,
+            fix,
         )
 
 
