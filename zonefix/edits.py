@@ -419,10 +419,7 @@ def txt_value_span(
 
 
 def _txt_fields(zone: Zone, index: int) -> list[Field]:
-    table = zone.table
-    tree = zone.document_of(index).tree
-    fields = fields_between(tree.text, *tree.span(table.entry[index]))
-    return fields[table.rdata_field[index] :]
+    return zone.fields_of(index)[zone.table.rdata_field[index] :]
 
 
 def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
@@ -430,11 +427,7 @@ def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
     bytes, in place of the strings it has."""
     from zonefix.rules.structure import split_character_string
 
-    table = zone.table
-    text = zone.tree.text
-    fields = fields_between(text, *zone.tree.span(table.entry[index]))[
-        table.rdata_field[index] :
-    ]
+    fields = _txt_fields(zone, index)
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     pieces = split_character_string(f'"{escaped}"')
     return Edit(fields[0].start, fields[-1].end, " ".join(f'"{p}"' for p in pieces))

@@ -33,7 +33,7 @@ from zonefix.semantic import (
     unquote,
 )
 from zonefix.source import BOM, NotTextError, SourceFile, decode
-from zonefix.syntax.nodes import EntryKind, SyntaxTree, fields_between
+from zonefix.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
 
 if TYPE_CHECKING:
     from zonefix.mail.domains import MailView
@@ -189,6 +189,12 @@ class Zone:
         """The file record *index* is written in."""
         return self._resolved.documents[self._resolved.table.document[index]]
 
+    def fields_of(self, index: int) -> list[Field]:
+        """Record *index*'s fields as written in its file, with their
+        offsets there (a $GENERATE record: the directive's)."""
+        tree = self.document_of(index).tree
+        return fields_between(tree.text, *tree.span(self._resolved.table.entry[index]))
+
     @property
     def includes(self) -> list[Document]:
         """Files read through $INCLUDE, in the order they were read."""
@@ -243,16 +249,10 @@ class Zone:
         the start of its line to the end of its last field."""
         if index is None:
             return Diagnostic(code, message, self.filename, 1, 1, 1, 1)
-        table = self._resolved.table
-        document = self._resolved.documents[table.document[index]]
-        tree = document.tree
-        start, end = tree.span(table.entry[index])
-        fields = fields_between(tree.text, start, end)
-        line, column = tree.position(start)
-        end_line, end_column = tree.position(fields[-1].end if fields else start)
-        return Diagnostic(
-            code, message, document.source.name, line, column, end_line, end_column, fix
-        )
+        start = self.document_of(index).tree.span(self.table.entry[index])[0]
+        fields = self.fields_of(index)
+        end = fields[-1].end if fields else start
+        return self.finding_at_span(code, message, index, (start, end), fix)
 
     def finding_at_span(
         self,

@@ -137,7 +137,7 @@ def replace_field_fix(
 
     if zone.table.document[index] != 0:
         return None
-    field = _rdata_field(zone, index, position)
+    field = rdata_field(zone, index, position)
     if field is None:
         return None
     return Fix(message, applicability, (replace_field(zone.tree.text, field, text),))
@@ -153,20 +153,18 @@ def finding_at_field(
 ) -> Diagnostic:
     """A finding at rdata field *position* of record *index* (the MX host,
     the CNAME target), else at the whole record."""
-    field = _rdata_field(zone, index, position)
+    field = rdata_field(zone, index, position)
     span = (field.start, field.end) if field is not None else None
     return zone.finding_at_span(code, message, index, span, fix)
 
 
-def _rdata_field(zone: Zone, index: int, position: int) -> Field | None:
-    from zonefix.syntax.nodes import fields_between
-
-    table = zone.table
-    if index in table.generated:
+def rdata_field(zone: Zone, index: int, position: int) -> Field | None:
+    """Rdata field *position* of record *index* as written (-1: its type);
+    None for a $GENERATE record."""
+    if index in zone.table.generated:
         return None
-    tree = zone.document_of(index).tree
-    fields = fields_between(tree.text, *tree.span(table.entry[index]))
-    at = table.rdata_field[index] + position
+    fields = zone.fields_of(index)
+    at = zone.table.rdata_field[index] + position
     return fields[at] if at < len(fields) else None
 
 

@@ -14,7 +14,6 @@ import dns.rdatatype
 from zonefix.diagnostics import Applicability, Diagnostic, Fix
 from zonefix.edits import replace_field
 from zonefix.rules.index import TARGET_FIELDS
-from zonefix.syntax.nodes import fields_between
 
 if TYPE_CHECKING:
     from zonefix.zone import Zone
@@ -95,8 +94,8 @@ def _finding(
     as_read = index.name_key(word, i)
     table = zone.table
     tree = zone.tree
-    start, end = tree.span(table.entry[i])
-    fields = fields_between(tree.text, start, end)
+    start = tree.span(table.entry[i])[0]
+    fields = zone.fields_of(i)
     field = fields[0 if position < 0 else table.rdata_field[i] + position]
     rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
     what = "owner" if position < 0 else f"{rtype} target"

@@ -17,6 +17,7 @@ from zonefix.rules import (
     FixAvailability,
     delete_fix,
     insert_fix,
+    rdata_field,
     rule,
 )
 
@@ -633,13 +634,9 @@ def spf_rr_type(zone: Zone) -> Iterator[Diagnostic]:
 
 
 def _type_fix(zone: Zone, index: int, value: str) -> Fix | None:
-    from zonefix.syntax.nodes import fields_between
-
-    table = zone.table
-    if table.document[index] != 0 or index in table.generated:
+    field = rdata_field(zone, index, -1)  # the type, whose case it keeps
+    if zone.table.document[index] != 0 or field is None:
         return None
-    fields = fields_between(zone.tree.text, *zone.tree.span(table.entry[index]))
-    field = fields[table.rdata_field[index] - 1]
     text = "txt" if field.text.islower() else "TXT"
     return Fix(
         f'turn it into TXT "{value}"',

@@ -824,15 +824,11 @@ def txt_string_too_long(zone: Zone) -> Iterator[Diagnostic]:
 
 
 def _split_strings_fix(zone: Zone, index: int) -> Fix | None:
-    from zonefix.syntax.nodes import fields_between
-
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         return None
-    tree = zone.tree
-    fields = fields_between(tree.text, *tree.span(table.entry[index]))
     edits = []
-    for field in fields[table.rdata_field[index] :]:
+    for field in zone.fields_of(index)[table.rdata_field[index] :]:
         pieces = split_character_string(field.text)
         if len(pieces) > 1:
             edits.append(
