@@ -139,15 +139,11 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
                 raise fail(key, "a list of file name globs")
             fields["include"] = tuple(value)
         elif key == "origin":
-            if isinstance(value, str):
-                fields["origins"] = (("*", value),)
-            elif isinstance(value, dict) and all(
-                isinstance(v, str) for v in value.values()
-            ):
-                fields["origins"] = tuple(value.items())
-            else:
+            origins = _one_or_table(value, "*")
+            if origins is None:
                 raise fail(key, "a domain name, or a table of glob = domain name")
-            _check_names(path, key, [o for _, o in fields["origins"]])
+            fields["origins"] = origins
+            _check_names(path, key, [o for _, o in origins])
         elif key == "bump-serial":
             if not isinstance(value, bool):
                 raise fail(key, "true or false")
@@ -170,14 +166,10 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
                     raise fail(f"limits.{name}", "a positive whole number")
                 limits[_LIMIT_KEYS[name]] = number
         elif key == "mail-provider":
-            if isinstance(value, str):
-                fields["mail_providers"] = (("@", value),)
-            elif isinstance(value, dict) and all(
-                isinstance(v, str) for v in value.values()
-            ):
-                fields["mail_providers"] = tuple(value.items())
-            else:
+            providers = _one_or_table(value, "@")
+            if providers is None:
                 raise fail(key, "a provider id, or a table of name = provider id")
+            fields["mail_providers"] = providers
         elif key == "providers":
             fields["profiles"] = _profiles(path, value)
         else:
@@ -187,6 +179,16 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
     if limits:
         fields["limits"] = Limits()._replace(**limits)
     return Config(**fields)
+
+
+def _one_or_table(value: object, key: str) -> tuple[tuple[str, str], ...] | None:
+    """A string (which stands for *key*) or a table of strings, as (key,
+    string) pairs; None when it is neither."""
+    if isinstance(value, str):
+        return ((key, value),)
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return tuple(value.items())
+    return None
 
 
 def _profiles(path: Path, value: object) -> tuple[Any, ...]:

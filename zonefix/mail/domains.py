@@ -66,6 +66,7 @@ class MailView:
     def __init__(self, zone: Zone) -> None:
         self.zone = zone
         self._txt_values: dict[int, str] = {}
+        self._spf: dict[int, SpfRecord] = {}
 
     @cached_property
     def profiles(self) -> dict[str, Profile]:
@@ -125,7 +126,11 @@ class MailView:
         return b"".join(strings).decode("utf-8", "replace")
 
     def spf(self, index: int) -> SpfRecord:
-        return parse_spf(self.txt_value(index))
+        """A TXT record read as SPF, once: every SPF rule reads it."""
+        record = self._spf.get(index)
+        if record is None:
+            record = self._spf[index] = parse_spf(self.txt_value(index))
+        return record
 
     @cached_property
     def txt_records(self) -> list[int]:

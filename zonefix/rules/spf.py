@@ -245,6 +245,20 @@ def _term_fix(
         return None
 
 
+def _meant_fix(zone: Zone, index: int, written: Term | Prose) -> Fix | None:
+    """Writing the term *written* meant, where that is known."""
+    if written.meant is None:
+        return None
+    return _term_fix(
+        zone,
+        index,
+        written.start,
+        written.end,
+        written.meant,
+        f"write '{written.meant}'",
+    )
+
+
 def _at_term(
     zone: Zone,
     code: Code,
@@ -295,16 +309,7 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
         for term in record.terms:
             if term.problem is None:
                 continue
-            fix = None
-            if term.meant is not None:
-                fix = _term_fix(
-                    zone,
-                    i,
-                    term.start,
-                    term.end,
-                    term.meant,
-                    f"write '{term.meant}'",
-                )
+            fix = _meant_fix(zone, i, term)
             yield _at_term(
                 zone,
                 SPF_SYNTAX,
@@ -348,16 +353,7 @@ def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
     """
     for i, record in _each_spf(mail_view(zone)):
         for prose in record.prose:
-            fix = None
-            if prose.meant is not None:
-                fix = _term_fix(
-                    zone,
-                    i,
-                    prose.start,
-                    prose.end,
-                    prose.meant,
-                    f"write '{prose.meant}'",
-                )
+            fix = _meant_fix(zone, i, prose)
             meant = f"; meant '{prose.meant}'" if prose.meant else ""
             yield _at_term(
                 zone,
