@@ -168,16 +168,12 @@ def _at_original(
     if d.file != original.filename or not mapper.passes:
         return d
     tree = fixed.tree
-    start = original.tree.position(mapper.to_original(tree.offset(d.line, d.column)))
-    end = original.tree.position(
-        mapper.to_original(tree.offset(d.end_line, d.end_column))
-    )
+    start = mapper.to_original(tree.offset(d.line, d.column))
+    end = max(start, mapper.to_original(tree.offset(d.end_line, d.end_column)))
+    line, column = original.tree.position(start)
+    end_line, end_column = original.tree.position(end)
     return d._replace(
-        line=start[0],
-        column=start[1],
-        end_line=max(start, end)[0],
-        end_column=max(start, end)[1],
-        fix=None,
+        line=line, column=column, end_line=end_line, end_column=end_column, fix=None
     )
 
 
