@@ -113,3 +113,36 @@ def test_profile_fixes_are_safe_only_for_a_determined_provider(
     (finding,) = zonefix.check(parsed, select=["ZF201"])
     assert finding.fix is not None
     assert finding.fix.applicability is applicability
+
+
+def test_lookups_count_the_nested_ones_a_profile_knows() -> None:
+    # RFC 7208 §4.6.4: include, a, mx, ptr, exists and redirect cost one
+    # lookup each (mx's address lookups have their own limit); an include
+    # costs what lies below it too, where a profile says. No provider
+    # documents that figure (spec/mail-providers.md §14), so no shipped
+    # profile claims one; a configured profile may.
+    from zonefix.providers import profile_from_mapping
+
+    acme = profile_from_mapping(
+        {
+            "id": "acme-mail",
+            "name": "Acme",
+            "mx": [[10, "in.acme.example"]],
+            "spf-include": "_spf.acme.example",
+            "spf-nested-lookups": 7,
+        },
+        "test",
+    )
+    body = (
+        "@ MX 10 in.acme.example.\n"
+        '@ TXT "v=spf1 a mx include:_spf.acme.example include:one.example.org -all"\n'
+    )
+    parsed = zone(body)
+    assert zonefix.check(parsed, select=["ZF307"]) == []  # 4 lookups
+    # Settings changed after a check take effect on the next.
+    parsed.mail_settings = MailSettings((), (acme,))
+    (finding,) = zonefix.check(parsed, select=["ZF307"])
+    assert finding.message == (
+        "SPF at example.net. makes 11 DNS lookups, over the limit of 10; "
+        "1 include zonefix does not know counted as one lookup each"
+    )

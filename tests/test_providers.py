@@ -278,3 +278,23 @@ def test_list_providers_shows_shipped_and_configured_profiles(
     )
     assert "Alibaba Mail (Singapore site) (checked 2026-11-22)" in out
     assert "Acme Mail (from configuration)" in out
+
+
+def test_profiles_are_read_only_for_a_zone_with_mail() -> None:
+    # A subprocess: this one has read them already.
+    import subprocess
+    import sys
+
+    code = (
+        "import zonefix\n"
+        "from zonefix.providers import _shipped\n"
+        "head = '$ORIGIN example.net.\\n$TTL 1h\\n@ SOA ns h 1 2 3 4 5\\n@ NS ns\\n'\n"
+        "zonefix.check(zonefix.parse_text(head + 'ns A 192.0.2.1\\n'))\n"
+        "print(_shipped.cache_info().currsize)\n"
+        "zonefix.check(zonefix.parse_text(head + '@ MX 10 mx1.sg.aliyun.com.\\n'))\n"
+        "print(_shipped.cache_info().currsize)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["0", "1"]

@@ -179,6 +179,7 @@ class Zone:
         #: What configuration says about mail (providers by name): set by
         #: the command line, or by a caller of the API.
         self.mail_settings: MailSettings = MailSettings()
+        self._mail: MailView | None = None
 
     @property
     def document(self) -> Document:
@@ -229,12 +230,16 @@ class Zone:
 
         return ZoneIndex(self)
 
-    @cached_property
+    @property
     def mail(self) -> MailView:
-        """Mail domains, their providers and mail records, for the mail rules."""
-        from zonefix.mail.domains import MailView
+        """Mail domains, their providers and mail records, for the mail
+        rules: worked out once for the mail_settings in force."""
+        view = self._mail
+        if view is None or view.settings is not self.mail_settings:
+            from zonefix.mail.domains import MailView
 
-        return MailView(self)
+            view = self._mail = MailView(self, self.mail_settings)
+        return view
 
     @property
     def table(self) -> RecordTable:

@@ -22,6 +22,7 @@ from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
 from zonefix.providers import Profile, all_profiles
 
 if TYPE_CHECKING:
+    from zonefix.mail import MailSettings
     from zonefix.zone import Zone
 
 MX = dns.rdatatype.MX
@@ -63,8 +64,11 @@ class MailDomain(NamedTuple):
 class MailView:
     """The zone's mail domains, worked out once per zone."""
 
-    def __init__(self, zone: Zone) -> None:
+    def __init__(self, zone: Zone, settings: MailSettings) -> None:
         self.zone = zone
+        #: The configuration it was worked out for (Zone.mail rebuilds the
+        #: view when the zone's settings change).
+        self.settings = settings
         self._txt_values: dict[int, str] = {}
         self._spf: dict[int, SpfRecord] = {}
 
@@ -72,14 +76,14 @@ class MailView:
     def profiles(self) -> dict[str, Profile]:
         """Shipped and configured profiles: read on first use, so that a
         zone with no mail never reads them."""
-        return all_profiles(self.zone.mail_settings.profiles)
+        return all_profiles(self.settings.profiles)
 
     @cached_property
     def configured(self) -> dict[str, Profile]:
         """Configured providers by name key."""
         configured: dict[str, Profile] = {}
         origin = self.zone.origin
-        for name, ident in self.zone.mail_settings.providers:
+        for name, ident in self.settings.providers:
             key = _absolute_key(name, origin)
             # One configuration serves a repository of zones: a name outside
             # this zone is another zone's.
@@ -155,7 +159,7 @@ class MailView:
         index = zone.index
         table = zone.table
         mx_records = [i for i, t in enumerate(table.rdtype) if t == MX]
-        if not mx_records and not self.zone.mail_settings.providers:
+        if not mx_records and not self.settings.providers:
             return []
         by_owner = index.at_owners_of(mx_records)
         for key in self.configured:
