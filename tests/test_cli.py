@@ -212,6 +212,7 @@ def test_examples_directory_gives_the_demo_findings(
         "ZF201",
         "ZF104",
         "ZF302",
+        "ZF310",
         "ZF304",
         "ZF207",
         "ZF402",

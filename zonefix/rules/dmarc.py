@@ -10,7 +10,7 @@ import dns.name
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail.dkim import dkim_problems
 from zonefix.mail.dmarc import dmarc_problems, is_dmarc
-from zonefix.mail.domains import mail_view
+from zonefix.mail.domains import MailDomain, mail_view
 from zonefix.rules import FixAvailability, insert_fix, rule
 
 if TYPE_CHECKING:
@@ -58,9 +58,15 @@ def _dmarc_records(zone: Zone) -> Iterator[tuple[int, str, str]]:
 def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Reports a mail domain with no DMARC record at `_dmarc.<domain>`, nor
-    at the `_dmarc` of a domain above it in this zone (receivers fall back
-    to the organisational domain's record, RFC 7489 §6.6.3). A DMARC
+    Reports an organisational domain (RFC 7489 §3.2: the zone's apex, as a
+    rule) whose mail domains have no DMARC record: none at `_dmarc` of the
+    organisational domain, nor of each mail domain or a name between them.
+    Once, at the organisational domain's first MX (else at its highest mail
+    domain), not again at each subdomain with MX: receivers fall back to
+    the organisational domain's record (RFC 7489 §6.6.3), so one record
+    there is the one fix. A zone below its organisational domain
+    (`lists.example.net` as a zone of its own) is left alone: the record
+    belongs to the parent's zone, which zonefix does not see. A DMARC
     record written at the domain itself is ZF404's.
 
     ## Why it matters
@@ -77,45 +83,68 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Unsafe: add `_dmarc TXT "v=DMARC1; p=none"`, a policy that only
-    reports. The owner chooses when to tighten it.
+    Unsafe: add `_dmarc TXT "v=DMARC1; p=none"` at the organisational
+    domain, a policy that only reports. The owner chooses when to tighten
+    it.
     """
     from zonefix.edits import NewRecord
+    from zonefix.tlds import organisational_domain
 
     view = mail_view(zone)
+    origin = zone.origin
+    if origin is None or not view.domains:
+        return
     have: set[str] = set()
-    misplaced: set[str] = set()
     for _, owner, value in _dmarc_records(zone):
         if owner.startswith("_dmarc."):
             have.add(owner[len("_dmarc.") :])
         elif is_dmarc(value):
-            misplaced.add(owner)
-    origin = zone.origin
+            have.add(owner)  # ZF404 moves it to _dmarc there
+    # Uncovered mail domains, by their organisational domain in this zone.
+    groups: dict[str, list[MailDomain]] = {}
     for domain in view.domains:
-        if domain.name in misplaced or not domain.mx:
+        if not domain.mx:
             continue
-        name = dns.name.from_text(domain.name)
-        covered = False
-        while True:
-            if name.to_text().lower() in have:
-                covered = True
-                break
-            if origin is None or name == origin or len(name) <= len(origin):
-                break
-            name = name.parent()
-        if covered:
-            continue
-        dmarc = dns.name.from_text("_dmarc." + domain.name)
+        org = organisational_domain(domain.name) or domain.name
+        org_name = dns.name.from_text(org)
+        if not org_name.is_subdomain(origin):
+            continue  # its DMARC lives in a parent zone
+        if not _covered(domain.name, org_name, have):
+            groups.setdefault(org, []).append(domain)
+    for org, domains in groups.items():
+        at = next((d for d in domains if d.name == org), None)
+        if at is None:
+            at = min(domains, key=lambda d: (d.name.count("."), d.anchor or 0))
+        others = ", ".join(d.name for d in domains if d is not at)
+        dmarc = dns.name.from_text("_dmarc." + org)
         new = NewRecord(dmarc, "TXT", ('"v=DMARC1; p=none"',))
         fix = insert_fix(
-            zone, [new], 'add _dmarc TXT "v=DMARC1; p=none"', Applicability.UNSAFE
+            zone,
+            [new],
+            f'add _dmarc.{org} TXT "v=DMARC1; p=none"',
+            Applicability.UNSAFE,
         )
-        yield zone.finding_at_record(
-            DMARC_MISSING,
-            f"mail domain {domain.name} has no DMARC record",
-            domain.anchor,
-            fix,
-        )
+        if at.name == org:
+            message = f"mail domain {org} has no DMARC record at _dmarc.{org}"
+            if others:
+                message += f", nor have its mail domains {others} one of their own"
+        else:
+            message = f"no DMARC record at _dmarc.{org} for mail domain {at.name}"
+            if others:
+                message += f", nor for {others}"
+        yield zone.finding_at_record(DMARC_MISSING, message, at.anchor, fix)
+
+
+def _covered(name: str, org: dns.name.Name, have: set[str]) -> bool:
+    """A DMARC record applies to mail domain *name*: at its own ``_dmarc``,
+    or at one of a name above it up to its organisational domain."""
+    current = dns.name.from_text(name)
+    while True:
+        if current.to_text().lower() in have:
+            return True
+        if current == org or len(current) <= len(org):
+            return False
+        current = current.parent()
 
 
 @rule(DMARC_SYNTAX, FixAvailability.SAFE)

@@ -45,6 +45,7 @@ class ZoneIndex:
         self._origin_texts: dict[int, str] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
         self._dotless: list[DotlessName] | None = None
+        self._named: dict[str, list[int]] = {}
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -105,14 +106,33 @@ class ZoneIndex:
         return hashes
 
     def records_named(self, key: str) -> list[int]:
-        """The records whose owner key is *key*, in file order."""
-        wanted = hash(key)
-        hashes = self.owner_hashes
-        return [
-            i
-            for i in range(len(hashes))
-            if hashes[i] == wanted and self.owner_key(i) == key
-        ]
+        """The records whose owner key is *key*, in file order. A name not
+        looked up before costs a pass over the zone: rules that ask for many
+        names give them to records_at first."""
+        found = self._named.get(key)
+        if found is None:
+            found = self.records_at([key])[key]
+        return found
+
+    def records_at(self, keys: Iterable[str]) -> dict[str, list[int]]:
+        """The records at each of *keys* (owner keys), in file order, found
+        in one pass over the zone and kept for records_named."""
+        wanted = [k for k in set(keys) if k not in self._named]
+        if wanted:
+            by_hash: dict[int, list[str]] = defaultdict(list)
+            for key in wanted:
+                by_hash[hash(key)].append(key)
+            found: dict[str, list[int]] = {key: [] for key in wanted}
+            hashes = self.owner_hashes
+            for i in range(len(hashes)):
+                candidates = by_hash.get(hashes[i])
+                if candidates is None:
+                    continue
+                key = self.owner_key(i)
+                if key in found:
+                    found[key].append(i)
+            self._named.update(found)
+        return {key: self._named[key] for key in keys}
 
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""

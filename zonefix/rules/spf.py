@@ -20,6 +20,8 @@ from zonefix.rules import (
     rdata_field,
     rule,
 )
+from zonefix.rules.mail import applicability as mail_applicability
+from zonefix.rules.mail import provenance
 
 if TYPE_CHECKING:
     from zonefix.providers import Profile
@@ -113,8 +115,12 @@ def merged_spf(view: MailView, records: list[int]) -> tuple[str, bool]:
 def spf_missing(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Reports a mail domain (a name with an MX, or configured with a mail
-    provider) that has no SPF record, at its first MX.
+    Reports a mail domain that sends mail and has no SPF record, at its
+    first MX: the apex, a name configured with a mail provider, or a name
+    whose provider sends from it (a mailbox provider, or a sending
+    service's MAIL FROM domain). A name whose MX only receive - a per-host
+    MX to your own server, a wildcard MX, a provider's inbound routes, a
+    spam trap - is not told to publish SPF.
 
     ## Why it matters
     Without SPF, receivers cannot tell your provider's servers from a
@@ -129,28 +135,26 @@ def spf_missing(zone: Zone) -> Iterator[Diagnostic]:
 
     ## Fix
     Add the provider's SPF record (`v=spf1 include:spf.qiye.aliyun.com
-    -all`). Safe when the provider is determined; unsafe otherwise; none
-    when no provider is known.
+    -all`): safe when the provider is configured, unsafe when it is
+    inferred, none when no provider (or only a third-party description of
+    one) is known.
     """
     from zonefix.edits import NewRecord
 
     view = mail_view(zone)
     for domain in view.domains:
-        if domain.spf or _has_type99(zone, domain):
+        if domain.spf or not domain.sends or _has_type99(zone, domain):
             continue
         provider = domain.provider
         fix = None
         message = f"mail domain {domain.name} has no SPF record"
-        if provider is not None and provider.spf_include:
+        if provider is not None and provider.spf_include and provider.writes_records:
             value = f"v=spf1 include:{provider.spf_include} {provider.spf_all}"
             new = NewRecord(dns.name.from_text(domain.name), "TXT", (f'"{value}"',))
             fix = insert_fix(
-                zone,
-                [new],
-                f'add TXT "{value}"',
-                Applicability.SAFE if domain.determined else Applicability.UNSAFE,
+                zone, [new], f'add TXT "{value}"', mail_applicability(domain)
             )
-            message += f' (provider {provider.id} gives "{value}")'
+            message += f'; {provider.id} gives "{value}" ({provenance(domain)})'
         yield zone.finding_at_record(SPF_MISSING, message, domain.anchor, fix)
 
 
@@ -179,9 +183,14 @@ def spf_multiple(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Safe: merge into the first record in file order (terms in file order,
+    Merge into the first record in file order (terms in file order,
     duplicates dropped, the strictest `all` kept) and delete the others.
-    Unsafe where two different `redirect=` meet: the first is kept.
+    Safe only when the records agree on their `all` and their modifiers
+    and the merged record passes the SPF checks (syntax, prose, the 10
+    lookups); unsafe otherwise, since the merge then changes what one of
+    the records said. No fix where one record cannot say what they say:
+    two different `redirect=` or `exp=`, or a `redirect=` beside an `all`
+    (receivers would ignore the redirect).
     """
     from zonefix.edits import CannotEdit, rewrite_txt
 
@@ -189,10 +198,12 @@ def spf_multiple(zone: Zone) -> Iterator[Diagnostic]:
     for name, records, _ in _spf_names(view):
         if len(records) < 2:
             continue
-        value, guessed = merged_spf(view, records)
-        applicability = Applicability.UNSAFE if guessed else Applicability.SAFE
+        value, _ = merged_spf(view, records)
+        applicability, why = _merge_applicability(view, records, value)
         fix = None
         try:
+            if applicability is None:
+                raise CannotEdit(why)
             edits = [rewrite_txt(zone, records[0], value)]
             for i in records[1:]:
                 deleted = delete_fix(zone, i, "")
@@ -205,12 +216,52 @@ def spf_multiple(zone: Zone) -> Iterator[Diagnostic]:
                 )
         except CannotEdit:
             pass
-        yield zone.finding_at_record(
-            SPF_MULTIPLE,
-            f"{len(records)} SPF records at {name} (receivers see none)",
-            records[0],
-            fix,
-        )
+        message = f"{len(records)} SPF records at {name} (receivers see none)"
+        if why:
+            message += f"; {why}"
+        yield zone.finding_at_record(SPF_MULTIPLE, message, records[0], fix)
+
+
+def _merge_applicability(
+    view: MailView, records: list[int], merged: str
+) -> tuple[Applicability | None, str]:
+    """Whether merging *records* into *merged* may apply unseen, and why
+    not: only when the records agree on their ``all`` and their modifiers,
+    and the merged record passes the SPF checks. None (no fix) where one
+    record cannot say what they say: two different ``redirect=`` or
+    ``exp=``, or a ``redirect=`` that an ``all`` would make receivers
+    ignore."""
+    parsed = [view.spf(i) for i in records]
+    alls: dict[str | None, None] = {}
+    modifiers: dict[str, list[str]] = {}
+    for record in parsed:
+        last = record.all_term()
+        alls[None if last is None else last.text.lower().lstrip("+")] = None
+        for term in record.effective():
+            if term.modifier:
+                modifiers.setdefault(term.name, []).append((term.value or "").lower())
+    for name in ("redirect", "exp"):
+        if len(set(modifiers.get(name, ()))) > 1:
+            return None, f"they name different '{name}=': no fix can merge them"
+    if "redirect" in modifiers and set(alls) - {None}:
+        return None, "one redirects, another ends in 'all': no fix can merge them"
+    result = parse_spf(merged)
+    lookups = sum(1 for t in result.effective() if t.name in LOOKUP_TERMS)
+    lookups += sum(
+        view.nested_lookups.get((t.value or "").lower().rstrip("."), 0)
+        for t in result.effective()
+        if t.name in ("include", "redirect")
+    )
+    if len(alls) > 1:
+        shown = ", ".join(a or "no all" for a in alls)
+        return Applicability.UNSAFE, f"they disagree on 'all' ({shown})"
+    if any(len(values) != len(records) for values in modifiers.values()):
+        return Applicability.UNSAFE, "they disagree on their modifiers"
+    if result.problems or result.prose or any(t.problem for t in result.terms):
+        return Applicability.UNSAFE, "the merged record would not be valid SPF"
+    if lookups > LOOKUP_LIMIT:
+        return Applicability.UNSAFE, f"the merged record would make {lookups} lookups"
+    return Applicability.SAFE, ""
 
 
 def _overlap(edits: list[Edit]) -> bool:
@@ -389,24 +440,26 @@ def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
     Insert the include before `all`; where the record has the include of
     another site or edition of the same provider (`include:spf.hk.aliyun.com`
     on a domain of `alibaba-mail-sg`), rewrite that include instead, so the
-    record names only the site in use. Safe when the provider is determined
-    (configured); unsafe when it is only inferred, since the SPF does not
-    confirm it.
+    record names only the site in use. Safe when the provider is
+    configured; unsafe when it is only inferred.
     """
     view = mail_view(zone)
     for name, records, record in _spf_names(view):
         domain = view.domain_of(name)
         provider = domain.provider if domain is not None else None
-        if domain is None or provider is None or not provider.spf_include:
+        if (
+            domain is None
+            or provider is None
+            or not provider.spf_include
+            or not provider.writes_records
+        ):
             continue
         if set(provider.includes) & set(_includes(view, record)):
             continue
         fix = None
         term = f"include:{provider.spf_include}"
-        applicability = (
-            Applicability.SAFE if domain.determined else Applicability.UNSAFE
-        )
-        message = f"SPF at {domain.name} lacks '{term}' ({provider.id})"
+        applicability = mail_applicability(domain)
+        message = f"SPF at {domain.name} lacks '{term}' ({provenance(domain)})"
         sibling = _sibling_include(view, record, provider)
         if sibling is not None:
             # Another site's or edition's include of the same provider: the
@@ -442,14 +495,26 @@ def _sibling_include(
 
 
 def _includes(view: MailView, record: SpfRecord) -> list[str]:
-    """The record's includes, and those of the in-zone record its
-    ``redirect=`` names."""
-    found = record.includes()
-    redirect = record.modifier("redirect")
-    if redirect is not None and redirect.value:
-        target = redirect.value.lower().rstrip(".") + "."
-        for i in view.spf_by_owner.get(target, ())[:1]:
-            found += view.spf(i).includes()
+    """The domains the record includes, and those the SPF records it names
+    in this zone include in turn (through ``include:`` or ``redirect=``):
+    ``include:_spf.example.net`` reaches Google's include when the zone's
+    ``_spf`` record has it."""
+    found: list[str] = []
+    seen: set[str] = set()
+    pending = [record]
+    while pending:
+        current = pending.pop()
+        for term in current.effective():
+            if term.name not in ("include", "redirect") or not term.value:
+                continue
+            target = term.value.lower().rstrip(".")
+            if term.name == "include":
+                found.append(target)
+            if target in seen:
+                continue  # a loop, or a name already read
+            seen.add(target)
+            for i in view.spf_by_owner.get(target + ".", ())[:1]:
+                pending.append(view.spf(i))
     return found
 
 
@@ -672,9 +737,12 @@ def spf_ptr(zone: Zone) -> Iterator[Diagnostic]:
 def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Reports an SPF include of a mailbox provider that no MX at that name
-    uses: the old provider's include left behind after a migration.
-    Sending services' includes are not judged by the MX.
+    Reports an SPF include of a mailbox provider at a name whose MX are
+    all another mailbox provider's: the old provider's include left behind
+    after a migration. A name whose MX include your own server or a
+    forwarder (ImprovMX and the like) is left alone: its users may send
+    through any provider. Sending services' includes are not judged by the
+    MX.
 
     ## Why it matters
     It keeps authorising the old provider's servers to send as you, and
@@ -696,21 +764,22 @@ def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
         domain = view.domain_of(name)
         if domain is None or not domain.mx:
             continue  # a redirect target or a sending-only name: no MX to ask
-        hosts = [m.host for m in domain.mx]
-        users = {p.id for p in view.matching_profiles(name, hosts)}
-        if domain.provider is not None:
-            users.add(domain.provider.id)
-        families = {view.profiles[u].family for u in users if u in view.profiles}
+        provider = domain.provider
+        if provider is None or provider.kind != "mailbox":
+            continue  # MX of unknown hosts, or of several providers
+        has_own = set(provider.includes) & set(_includes(view, record))
         for term in record.effective():
             if term.name != "include" or not term.value:
                 continue
             profile = view.mailbox_includes.get(term.value.lower().rstrip("."))
-            if profile is None or profile.id in users:
+            if profile is None or profile.id == provider.id:
                 continue
-            if profile.family in families and set(profile.includes) & {
-                i for u in users for i in view.profiles[u].includes
-            }:
-                continue  # the same include serves the provider in use
+            if profile.family == provider.family and (
+                set(profile.includes) & set(provider.includes) or not has_own
+            ):
+                # The same include serves the provider in use; or it is
+                # another site's, which ZF305 rewrites to the provider's.
+                continue
             fix = None
             if len(records) == 1 and term in record.terms:
                 start, end = term.start, term.end
