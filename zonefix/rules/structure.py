@@ -176,7 +176,7 @@ CNAME_AT_APEX = Code(
 )
 
 
-@rule(CNAME_AT_APEX, FixAvailability.SAFE)
+@rule(CNAME_AT_APEX, FixAvailability.UNSAFE)
 def cname_at_apex(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
@@ -197,24 +197,28 @@ def cname_at_apex(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Safe: delete the CNAME. To point the apex at a host, give it that
-    host's A/AAAA records, or use your DNS provider's CNAME flattening
-    (ALIAS/ANAME).
+    Unsafe: delete the CNAME. Deleting it takes down whatever the apex
+    served through it (the website, usually), so it is never applied
+    unseen. The way out: give the apex the target's A/AAAA records, or use
+    your DNS provider's CNAME flattening (ALIAS/ANAME), then delete the
+    CNAME.
     """
     table = zone.table
     for index, flags in enumerate(table.flags):
         if flags & OWNER_APEX and table.rdtype[index] == dns.rdatatype.CNAME:
             target = zone.records[index].rdata.to_text()
             message = (
-                f"CNAME at the apex {zone.origin} (to {target}); use A/AAAA records "
-                "or the provider's flattening"
+                f"CNAME at the apex {zone.origin} (to {target}): give the apex "
+                f"the A/AAAA records of {target}, or use the DNS provider's "
+                "flattening (ALIAS/ANAME)"
             )
-            yield zone.finding_at_record(
-                CNAME_AT_APEX,
-                message,
+            fix = delete_fix(
+                zone,
                 index,
-                fix=delete_fix(zone, index, "delete the CNAME at the apex"),
+                "delete the CNAME at the apex (what it served goes down)",
+                Applicability.UNSAFE,
             )
+            yield zone.finding_at_record(CNAME_AT_APEX, message, index, fix=fix)
 
 
 CNAME_AND_OTHER_DATA = Code(
