@@ -312,12 +312,12 @@ def test_many_files_are_spread_over_the_cores_and_reported_in_order(
     assert status == EXIT_FINDINGS
     files = [line.split(":")[0] for line in out.splitlines()]
     assert files == [name for name in reversed(names) if int(name[7:9]) % 7 == 3]
-    # --write in the workers too: the apex CNAME goes from every file.
+    # --write in the workers too: the apex CNAME goes from every file (an unsafe fix).
     for name in names:
         Path(name).write_text(
             CLEAN.replace("example.net", "x.example") + "@ CNAME www.example.org.\n"
         )
-    status, out, _ = run(capsys, "--write", *names)
+    status, out, _ = run(capsys, "--write", "--unsafe-fixes", *names)
     assert status == EXIT_CLEAN
     assert out.endswith("Fixed and wrote 40 files.\n")
     assert not any("CNAME" in Path(name).read_text() for name in names)
