@@ -115,7 +115,7 @@ def test_limits_and_bump_serial(repo: Path, capsys: pytest.CaptureFixture[str]) 
         "@ CNAME www.example.org.\n$GENERATE 1-5 h$ A 10.0.0.$\n"
     )
     (repo / "zonefix.toml").write_text("bump-serial = false\n[limits]\ngenerate = 3\n")
-    status, out, _ = run(capsys, "--write", "zones/db.example.net")
+    status, out, _ = run(capsys, "--write", "--unsafe-fixes", "zones/db.example.net")
     assert status == EXIT_FINDINGS
     assert codes(out) == ["ZF005"]
     text = (repo / "zones" / "db.example.net").read_text()

@@ -41,20 +41,23 @@ def test_lint_hook_then_fix_hook(tmp_path: Path) -> None:
     repo.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     zone = repo / "db.example.net"
-    shutil.copy(FIXTURES / "rules" / "ZF101" / "apex-alias.zone", zone)
+    shutil.copy(FIXTURES / "rules" / "ZF107" / "pasted-twice.zone", zone)
     (repo / "README.md").write_text("not a zone\n")
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
 
     lint = _try_repo(repo, "zonefix", tmp_path)
     assert lint.returncode == 1, lint.stdout + lint.stderr
-    assert "db.example.net:6:1: ZF101 [*] CNAME at the apex" in lint.stdout
+    assert (
+        "db.example.net:6:1: ZF107 [*] duplicate of the MX record at line 5"
+        in lint.stdout
+    )
 
     fix = _try_repo(repo, "zonefix-fix", tmp_path)
     assert fix.returncode == 1, fix.stdout + fix.stderr  # it changed the file
     assert "files were modified by this hook" in fix.stdout
     assert (
         zone.read_text()
-        == (FIXTURES / "rules" / "ZF101" / "apex-alias.fixed.zone").read_text()
+        == (FIXTURES / "rules" / "ZF107" / "pasted-twice.fixed.zone").read_text()
     )
 
     again = _try_repo(repo, "zonefix", tmp_path)

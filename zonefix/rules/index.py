@@ -204,6 +204,33 @@ class ZoneIndex:
                     aliases.setdefault(self.owner_key(i), (target, i))
         return aliases
 
+    @cached_property
+    def cuts(self) -> frozenset[str]:
+        """The owner keys of the zone's delegation points (NS below the
+        apex): what is at or below them is the child zone's."""
+        from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
+
+        table = self.zone.table
+        return frozenset(
+            self.owner_key(i)
+            for i, rdtype in enumerate(table.rdtype)
+            if rdtype == dns.rdatatype.NS
+            and not table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE)
+        )
+
+    def below_cut(self, key: str) -> bool:
+        """Name *key* (canonical) is at or below a delegation point."""
+        cuts = self.cuts
+        if not cuts:
+            return False
+        origin = self.zone.origin
+        apex = origin.to_text().lower() if origin is not None else "."
+        while key and key != apex and key != ".":
+            if key in cuts:
+                return True
+            _, _, key = key.partition(".")
+        return False
+
     def rdata(self, index: int) -> dns.rdata.Rdata:
         """The rdata of record *index* (built anew: few records need it, and
         keeping them would cost memory on a big zone)."""

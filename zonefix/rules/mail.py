@@ -29,7 +29,6 @@ from zonefix.rules import (
     replace_field_fix,
     rule,
 )
-from zonefix.semantic import OWNER_APEX
 
 if TYPE_CHECKING:
     from zonefix.providers import MxHost, Profile
@@ -98,7 +97,8 @@ def provenance(domain: MailDomain) -> str:
     ident = domain.provider.id
     if domain.configured:
         return f"provider {ident}, configured"
-    return f"provider {ident}, inferred from its MX; {domain.setting(ident)} makes the fix safe"
+    table = f'mail-provider = {{ "{domain.name}" = "{ident}" }}'
+    return f"provider {ident}, inferred from its MX; {table} makes the fix safe"
 
 
 @rule(FOREIGN_MX, FixAvailability.SAFE)
@@ -476,7 +476,6 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
     table = zone.table
     dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
     aliases = zone_index.aliases
-    cuts = delegations(zone)
     wanted: dict[str, list[int]] = defaultdict(list)
     for i, rdtype in enumerate(table.rdtype):
         if rdtype != dns.rdatatype.MX or (i, 1) in dotless:
@@ -488,7 +487,7 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
         if host is None or host == "." or host in aliases:
             continue
         name = dns.name.from_text(host)
-        if not name.is_subdomain(origin) or below_cut(name, origin, cuts):
+        if not name.is_subdomain(origin) or zone_index.below_cut(host):
             continue
         wanted[host].append(i)
     if not wanted:
@@ -509,26 +508,6 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
                 i,
                 1,
             )
-
-
-def delegations(zone: Zone) -> set[str]:
-    """The owner keys of the zone's delegation points (NS below the apex)."""
-    zone_index = zone.index
-    table = zone.table
-    return {
-        zone_index.owner_key(i)
-        for i, rdtype in enumerate(table.rdtype)
-        if rdtype == dns.rdatatype.NS and not table.flags[i] & OWNER_APEX
-    }
-
-
-def below_cut(name: dns.name.Name, origin: dns.name.Name, cuts: set[str]) -> bool:
-    """*name* is at or below a delegation: the child zone's data."""
-    while cuts and name != origin and len(name) > len(origin):
-        if name.to_text().lower() in cuts:
-            return True
-        name = name.parent()
-    return False
 
 
 def has_address(zone: Zone, records: list[int]) -> bool:
