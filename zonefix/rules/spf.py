@@ -11,8 +11,15 @@ import dns.name
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
+from zonefix.mail import printable
 from zonefix.mail.domains import MailDomain, MailView, mail_view
-from zonefix.mail.spf import LOOKUP_TERMS, Prose, SpfRecord, Term, parse_spf
+from zonefix.mail.spf import (
+    LOOKUP_TERMS,
+    Prose,
+    SpfRecord,
+    Term,
+    parse_spf,
+)
 from zonefix.rules import (
     FixAvailability,
     delete_fix,
@@ -22,6 +29,7 @@ from zonefix.rules import (
 )
 
 if TYPE_CHECKING:
+    from zonefix.edits import TxtLayout
     from zonefix.providers import Profile
     from zonefix.zone import Zone
 
@@ -234,18 +242,24 @@ def _term_fix(
     text: str,
     message: str,
     applicability: Applicability = Applicability.SAFE,
+    spots: _Spots | None = None,
 ) -> Fix | None:
     from zonefix.edits import CannotEdit, txt_value_edits
 
     try:
+        layout = spots.layout if spots is not None else None
         return Fix(
-            message, applicability, txt_value_edits(zone, index, start, end, text)
+            message,
+            applicability,
+            txt_value_edits(zone, index, start, end, text, layout),
         )
     except CannotEdit:
         return None
 
 
-def _meant_fix(zone: Zone, index: int, written: Term | Prose) -> Fix | None:
+def _meant_fix(
+    zone: Zone, index: int, written: Term | Prose, spots: _Spots | None = None
+) -> Fix | None:
     """Writing the term *written* meant, where that is known."""
     if written.meant is None:
         return None
@@ -256,7 +270,41 @@ def _meant_fix(zone: Zone, index: int, written: Term | Prose) -> Fix | None:
         written.end,
         written.meant,
         f"write '{written.meant}'",
+        spots=spots,
     )
+
+
+class _Spots:
+    """Where the terms of one SPF record are written in its file: its
+    strings are read once for all the findings at its terms (PERF: a long
+    record with many bad terms was read again per term)."""
+
+    def __init__(self, zone: Zone, index: int) -> None:
+        self.zone = zone
+        self.index = index
+        self._layout: TxtLayout | None = None
+        self._whole: tuple[int, int] | None = None
+
+    @property
+    def layout(self) -> TxtLayout:
+        from zonefix.edits import TxtLayout
+
+        if self._layout is None:
+            self._layout = TxtLayout(self.zone, self.index)
+        return self._layout
+
+    def whole(self) -> tuple[int, int]:
+        """The record, from its line's start to its last field's end (as
+        finding_at_record places a finding)."""
+        if self._whole is None:
+            zone, index = self.zone, self.index
+            start = zone.document_of(index).tree.span(zone.table.entry[index])[0]
+            fields = zone.fields_of(index)
+            self._whole = (start, fields[-1].end if fields else start)
+        return self._whole
+
+    def of(self, term: Term | Prose) -> tuple[int, int]:
+        return self.layout.span(term.start, term.end) or self.whole()
 
 
 def _at_term(
@@ -266,17 +314,21 @@ def _at_term(
     records: list[int],
     term: Term | Prose | None,
     fix: Fix | None = None,
+    spots: _Spots | None = None,
 ) -> Diagnostic:
     """A finding at *term* where the file writes it (one record, a term as
     written, in a string without escapes), else at the record."""
-    from zonefix.edits import txt_value_span
-
-    span = None
-    if term is not None and len(records) == 1:
-        written = mail_view(zone).spf(records[0])
-        if term in written.terms or term in written.prose:
-            span = txt_value_span(zone, records[0], term.start, term.end)
-    return zone.finding_at_span(code, message, records[0], span, fix)
+    index = records[0]
+    if (
+        term is not None
+        and len(records) == 1
+        and mail_view(zone).spf(index).is_written(term)
+    ):
+        spots = spots or _Spots(zone, index)
+        return zone.finding_at_span(code, message, index, spots.of(term), fix)
+    if spots is not None:
+        return zone.finding_at_span(code, message, index, spots.whole(), fix)
+    return zone.finding_at_record(code, message, index, fix)
 
 
 @rule(SPF_SYNTAX, FixAvailability.SAFE)
@@ -284,9 +336,17 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports SPF text that RFC 7208 does not allow: an unknown mechanism, a
-    bad qualifier or CIDR length, a malformed macro, a mechanism missing
-    its domain, `v=spf1` not first, a repeated `redirect=` or `exp=`. One
-    finding per bad term. Prose pasted from documentation is ZF304's.
+    bad qualifier or CIDR length, a CIDR length on `include`, `exists` or
+    `ptr`, a domain that is no domain name, a malformed macro or a
+    character outside printable ASCII, the macros `%{c}`, `%{r}` and
+    `%{t}` anywhere in the record (RFC 7208 §7.2 keeps them for the
+    explanation text an `exp=` names), a mechanism missing its domain,
+    `v=spf1` not first, a repeated `redirect=` or `exp=`. One finding per
+    bad term. Prose pasted from documentation is ZF304's.
+
+    A domain-spec is a macro-string, whose literal characters include `:`
+    and `/` (§7.1): `a:foo:bar/baz.example.com` is valid, and only a
+    trailing `/N` or `//N` of `a` and `mx` is a CIDR length (§5.6).
 
     ## Why it matters
     One bad term makes the whole record a permanent error: receivers
@@ -300,23 +360,29 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
 
     ## Fix
     Safe where the intent is unambiguous: `include: host` becomes
-    `include:host`, a full-width colon a plain one. Otherwise none.
+    `include:host`, a full-width colon a plain one, `ip:` with an address
+    `ip4:` or `ip6:` by its kind, a dash pasted from a document (an en
+    dash before `all`) the `-` qualifier. Otherwise none.
     """
     view = mail_view(zone)
     for i, record in _each_spf(view):
+        spots = _Spots(zone, i)
         for problem in record.problems:
-            yield zone.finding_at_record(SPF_SYNTAX, f"SPF: {problem}", i)
+            yield _at_term(
+                zone, SPF_SYNTAX, printable(f"SPF: {problem}"), [i], None, spots=spots
+            )
         for term in record.terms:
             if term.problem is None:
                 continue
-            fix = _meant_fix(zone, i, term)
+            meant = f"; meant '{term.meant}'" if term.meant else ""
             yield _at_term(
                 zone,
                 SPF_SYNTAX,
-                f"SPF term '{term.text}': {term.problem}",
+                printable(f"SPF term '{term.text}': {term.problem}{meant}"),
                 [i],
                 term,
-                fix,
+                _meant_fix(zone, i, term, spots),
+                spots,
             )
     # "v=spf1" written, but not first: no SPF record to receivers.
     for i in view.txt_records:
@@ -352,16 +418,17 @@ def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
     Safe: write the term meant (`include:spf.sg.aliyun.com`).
     """
     for i, record in _each_spf(mail_view(zone)):
+        spots = _Spots(zone, i)
         for prose in record.prose:
-            fix = _meant_fix(zone, i, prose)
             meant = f"; meant '{prose.meant}'" if prose.meant else ""
             yield _at_term(
                 zone,
                 SPF_PROSE,
-                f"SPF holds prose '{prose.text}'{meant}",
+                printable(f"SPF holds prose '{prose.text}'{meant}"),
                 [i],
                 prose,
-                fix,
+                _meant_fix(zone, i, prose, spots),
+                spots,
             )
 
 
