@@ -15,6 +15,7 @@ from zonefix.mail import printable
 from zonefix.mail.domains import MailDomain, MailView, mail_view
 from zonefix.mail.spf import (
     LOOKUP_TERMS,
+    QUALIFIERS,
     Prose,
     SpfRecord,
     Term,
@@ -542,7 +543,9 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
     Reports an SPF record that ends in `+all` (error: it authorises every
     server on the internet), `?all` (no opinion), or has neither `all` nor
     `redirect=` (warning). `?all` is left alone where the domain's
-    provider advises it.
+    provider advises it. A missing `all` is not reported where ZF303
+    reports the term that was meant as it (`-allArray`, `-all.`): one root
+    cause, one finding.
 
     ## Why it matters
     SPF that lets anyone send does not protect the domain; receivers
@@ -569,6 +572,8 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
             continue
         if last is None and record.modifier("redirect") is not None:
             continue
+        if last is None and any(_bad_all(view.spf(i)) for i in records):
+            continue  # ZF303 reports the term meant as 'all' ('-allArray')
         code = SPF_PERMISSIVE_ALL
         fix = None
         if last is None:
@@ -599,6 +604,18 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
                     Applicability.UNSAFE,
                 )
         yield _at_term(zone, code, message, records, last, fix)
+
+
+def _bad_all(record: SpfRecord) -> bool:
+    """True when a term ZF303 reports was meant as the ``all``: ``-allArray``,
+    ``-all.``, ``-all:x``, ``\x96all``. The record then has no ``all`` for
+    one root cause, which ZF303 names."""
+    for term in record.terms:
+        if term.problem is not None and not term.modifier:
+            bare = term.text.lstrip(QUALIFIERS).lower()
+            if bare.startswith("all") or bare.endswith("all"):
+                return True
+    return False
 
 
 @rule(SPF_LOOKUP_LIMIT)
