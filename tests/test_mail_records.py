@@ -1,6 +1,6 @@
 """The DMARC and DKIM readers (zonefix.mail.dmarc, zonefix.mail.dkim) on
-their own, and what users see of them: findings, severities and fixes that
-settle."""
+their own, SPF lookup totals across a zone (zonefix.mail.spf_lookups), and
+what users see of them: findings, severities and fixes that settle."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from zonefix.diagnostics import Severity
 from zonefix.fixer import fix
 from zonefix.mail.dkim import dkim_problems
 from zonefix.mail.dmarc import dmarc_problems
+from zonefix.mail.spf import parse_spf
+from zonefix.mail.spf_lookups import Lookups, count_lookups
 from zonefix.rules.dmarc import is_key_name
 
 HEAD = (
@@ -204,3 +206,110 @@ def test_domainkeys_and_adsp_policies_are_not_reported() -> None:
         + '_adsp._domainkey TXT "dkim=all"\n'
     )
     assert "ZF405" not in {d.code.code for d in zonefix.check(zonefix.parse_text(text))}
+
+
+# --------------------------------------------------------- SPF lookup totals
+
+
+def _counts(
+    records: dict[str, str], nested: dict[str, int] | None = None
+) -> dict[str, Lookups]:
+    known = nested or {}
+    return count_lookups(
+        {name: parse_spf(text) for name, text in records.items()}, known.get
+    )
+
+
+def test_in_zone_includes_count_what_their_records_cost() -> None:
+    counts = _counts(
+        {
+            "a.test.": "v=spf1 a include:b.test. mx -all",
+            "b.test.": "v=spf1 a a include:c.test. include:out.example -all",
+            "c.test.": "v=spf1 exists:%{i}.x.example -all",
+        },
+        {"out.example": 3},
+    )
+    assert counts["c.test."].total == 1
+    assert counts["b.test."].total == 2 + (1 + 1) + (1 + 3)
+    assert counts["a.test."].total == 1 + (1 + counts["b.test."].total) + 1
+
+
+def test_redirect_beside_all_is_ignored() -> None:
+    counts = _counts({"a.test.": "v=spf1 redirect=a.test. -all"})
+    assert counts["a.test."].total == 0
+    assert counts["a.test."].loop == ()
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        {"a.test.": "v=spf1 redirect=a.test."},
+        {
+            "a.test.": "v=spf1 include:b.test. -all",
+            "b.test.": "v=spf1 include:a.test. -all",
+        },
+        {
+            "a.test.": "v=spf1 include:b.test. -all",
+            "b.test.": "v=spf1 redirect=c.test.",
+            "c.test.": "v=spf1 ip4:192.0.2.1 include:a.test. -all",
+        },
+    ],
+)
+def test_loops_are_found(records: dict[str, str]) -> None:
+    counts = _counts(records)
+    assert all(set(c.loop) == set(records) for c in counts.values())
+    assert not any(c.over for c in counts.values())
+
+
+def test_a_name_leading_into_a_loop_knows_the_loop() -> None:
+    counts = _counts(
+        {
+            "x.test.": "v=spf1 include:a.test. -all",
+            "a.test.": "v=spf1 include:b.test. -all",
+            "b.test.": "v=spf1 include:a.test. -all",
+        }
+    )
+    assert set(counts["x.test."].loop) == {"a.test.", "b.test."}
+
+
+def test_only_the_record_over_the_limit_by_itself_is_over() -> None:
+    eleven = "v=spf1 " + " ".join(f"a:h{i}.example" for i in range(11)) + " -all"
+    counts = _counts(
+        {"top.test.": "v=spf1 include:spf.test. -all", "spf.test.": eleven}
+    )
+    assert counts["spf.test."].over
+    assert counts["top.test."].total == 12
+    assert not counts["top.test."].over
+
+
+def test_a_long_chain_and_a_diamond_count_without_recursion_or_blowup() -> None:
+    # 3000 names, each including the next: no recursion limit.
+    chain = {f"n{i}.test.": f"v=spf1 include:n{i + 1}.test. -all" for i in range(3000)}
+    chain["n3000.test."] = "v=spf1 -all"
+    assert _counts(chain)["n0.test."].total == 999  # capped
+    # Each level includes the next twice: 2**200 lookups, capped.
+    diamond = {
+        f"d{i}.test.": f"v=spf1 include:d{i + 1}.test. include:d{i + 1}.test. -all"
+        for i in range(200)
+    }
+    diamond["d200.test."] = "v=spf1 a -all"
+    assert _counts(diamond)["d0.test."].total == 999
+
+
+def test_zf307_reports_a_loop_once_and_the_mx_record_limit() -> None:
+    mx = "".join(f"relay MX {i} mx{i}.example.org.\n" for i in range(11))
+    text = (
+        HEAD
+        + '@ TXT "v=spf1 include:_spf.example.net -all"\n'
+        + '_spf TXT "v=spf1 include:example.net -all"\n'
+        + mx
+        + 'relay TXT "v=spf1 mx -all"\n'
+    )
+    found = [
+        (d.line, d.message)
+        for d in zonefix.check(zonefix.parse_text(text))
+        if d.code.code == "ZF307"
+    ]
+    assert len(found) == 2
+    assert "comes back to itself" in found[0][1]
+    assert "finds 11 MX records" in found[1][1]

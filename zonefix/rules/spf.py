@@ -14,12 +14,19 @@ from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Seve
 from zonefix.mail import printable
 from zonefix.mail.domains import MailDomain, MailView, mail_view
 from zonefix.mail.spf import (
-    LOOKUP_TERMS,
     QUALIFIERS,
     Prose,
     SpfRecord,
     Term,
     parse_spf,
+)
+from zonefix.mail.spf_lookups import (
+    LOOKUP_LIMIT,
+    Edge,
+    Lookups,
+    count_lookups,
+    followed_terms,
+    target_key,
 )
 from zonefix.rules import (
     FixAvailability,
@@ -75,7 +82,6 @@ SPF_STALE_INCLUDE = Code(
 )
 
 _STRICTNESS = {"-": 0, "~": 1, "?": 2, "+": 3, "": 3}
-LOOKUP_LIMIT = 10
 
 
 def _spf_names(view: MailView) -> Iterator[tuple[str, list[int], SpfRecord]]:
@@ -623,56 +629,140 @@ def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
     Counts the terms of an SPF record that make DNS lookups (`include`,
-    `a`, `mx`, `ptr`, `exists`, `redirect`; RFC 7208 §4.6.4) and reports
-    more than 10. Lookups inside an include count where a profile knows
-    them; an include zonefix does not know counts as one, and the message
-    says so. The address lookups behind `mx` do not count.
+    `a`, `mx`, `ptr`, `exists`, and `redirect=` where there is no `all`;
+    RFC 7208 §4.6.4), with those of the records they reach, and reports
+    more than 10. An `include` or `redirect=` whose target has its SPF
+    record in this zone counts that record's lookups, recursively; one a
+    provider profile knows counts what the profile says; any other counts
+    as one, and the message says so. Where the excess lies in an in-zone
+    target that is itself reported, only the target is (one root cause,
+    one finding).
+
+    It also reports, as permanent errors in reach of the zone alone:
+
+    - an `include`/`redirect=` chain through records of this zone that
+      comes back to a name it passed (a loop: evaluation runs into the
+      limit), once per loop, at its first name in the file;
+    - an `mx` whose domain has more than 10 MX records in this zone: each
+      `mx` counts one lookup toward the 10, and its address lookups have a
+      limit of their own, 10 per `mx` (§4.6.4).
 
     ## Why it matters
     Past 10 lookups the check is a permanent error: the record protects
-    nothing.
+    nothing, and receivers treat the domain as having no usable SPF.
 
     ## Example
     ```
     $TTL 3600
-    @  TXT  ( "v=spf1 a mx include:a.example.com include:b.example.com"
-              " include:c.example.com include:d.example.com include:e.example.com"
-              " include:f.example.com include:g.example.com include:h.example.com"
-              " include:i.example.com -all" )
+    @     TXT  "v=spf1 a include:_spf.example.net a -all"
+    _spf  TXT  ( "v=spf1 a:m1.example.net a:m2.example.net a:m3.example.net"
+                 " a:m4.example.net a:m5.example.net a:m6.example.net"
+                 " a:m7.example.net a:m8.example.net" )
     ```
 
     ## Fix
-    None: drop senders you no longer use, or replace includes with `ip4:`
-    and `ip6:` ranges.
+    None: drop senders you no longer use, replace includes with `ip4:`
+    and `ip6:` ranges, and break a loop where it comes back.
     """
     view = mail_view(zone)
-    for name, records, record in _spf_names(view):
-        count = 0
-        unknown = 0
-        for term in record.effective():
-            if term.name not in LOOKUP_TERMS:
+    names = {name: (records, record) for name, records, record in _spf_names(view)}
+    counts = count_lookups(
+        {name: record for name, (_, record) in names.items()},
+        lambda include: view.nested_lookups.get(include),
+    )
+    reported_loops: set[frozenset[str]] = set()
+    mx_records: dict[str, int] | None = None
+    for name, (records, record) in names.items():
+        found = counts[name]
+        if found.loop:
+            members = frozenset(found.loop)
+            if name in members and members not in reported_loops:
+                reported_loops.add(members)
+                yield _loop_finding(zone, name, records, found.loop, found.edges)
+        elif found.over:
+            yield _over_limit_finding(zone, name, records, found)
+        for term in followed_terms(record):
+            if term.name != "mx" or "%" in (term.value or ""):
                 continue
-            count += 1
-            if term.name in ("include", "redirect") and term.value:
-                below = view.nested_lookups.get(term.value.lower().rstrip("."))
-                if below is None:
-                    unknown += 1
-                else:
-                    count += below
-        if count <= LOOKUP_LIMIT:
-            continue
-        note = (
-            f"; {unknown} include{'s' if unknown != 1 else ''} zonefix does not "
-            f"know counted as one lookup each"
-            if unknown
-            else ""
+            key = target_key(term) if term.value else name
+            if mx_records is None:
+                mx_records = _mx_record_counts(zone)
+            count = mx_records.get(key or "", 0)
+            if count > LOOKUP_LIMIT:
+                yield _at_term(
+                    zone,
+                    SPF_LOOKUP_LIMIT,
+                    f"SPF at {name}: '{term.text}' finds {count} MX records at "
+                    f"{key}; receivers look up the addresses of at most "
+                    f"{LOOKUP_LIMIT} (a permanent error)",
+                    records,
+                    term,
+                )
+
+
+def _loop_finding(
+    zone: Zone,
+    name: str,
+    records: list[int],
+    loop: tuple[str, ...],
+    edges: tuple[Edge, ...],
+) -> Diagnostic:
+    """The loop through *name*, told from *name* round to it again, at the
+    term of *name*'s record that goes on round the loop."""
+    at = loop.index(name)
+    path = [*loop[at:], *loop[:at], name]
+    following = path[1]
+    term = next((e.term for e in edges if e.target == following), None)
+    return _at_term(
+        zone,
+        SPF_LOOKUP_LIMIT,
+        f"SPF at {name} comes back to itself: {' -> '.join(path)} "
+        f"(a loop: receivers run out of lookups, a permanent error)",
+        records,
+        term,
+    )
+
+
+def _over_limit_finding(
+    zone: Zone, name: str, records: list[int], found: Lookups
+) -> Diagnostic:
+    count = "999 or more" if found.total >= 999 else str(found.total)
+    notes = []
+    if found.edges:
+        followed = ", ".join(f"'{e.term.text}'" for e in found.edges)
+        their = "its record" if len(found.edges) == 1 else "their records"
+        notes.append(f"{followed} counted through {their} in this zone")
+    if found.unknown:
+        plural = "s" if found.unknown != 1 else ""
+        notes.append(
+            f"{found.unknown} include{plural} zonefix does not know counted as "
+            f"one lookup each"
         )
-        yield zone.finding_at_record(
-            SPF_LOOKUP_LIMIT,
-            f"SPF at {name} makes {count} DNS lookups, over the limit of "
-            f"{LOOKUP_LIMIT}{note}",
-            records[0],
-        )
+    note = f"; {'; '.join(notes)}" if notes else ""
+    return zone.finding_at_record(
+        SPF_LOOKUP_LIMIT,
+        f"SPF at {name} makes {count} DNS lookups, over the limit of "
+        f"{LOOKUP_LIMIT}{note}",
+        records[0],
+    )
+
+
+def _mx_record_counts(zone: Zone) -> dict[str, int]:
+    """Owner key -> how many MX records it has (the same record written
+    twice is one; the null MX is none): what an ``mx`` term finds there."""
+    index = zone.index
+    types = zone.table.rdtype
+    mx = [i for i, t in enumerate(types) if t == dns.rdatatype.MX]
+    counts = {}
+    for owner, records in index.groups(mx).items():
+        found = set()
+        for i in records:
+            words = index.rdata_words(i)
+            host = index.target_key(i, 1)
+            if host is not None and host != ".":
+                found.add((words[0], host))
+        counts[owner] = len(found)
+    return counts
 
 
 @rule(SPF_RR_TYPE, FixAvailability.SAFE)
