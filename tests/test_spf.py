@@ -78,6 +78,10 @@ def test_each_term_knows_where_it_stands() -> None:
         ("v=spf1 a/24/64 -all", "bad CIDR length '/24/64'"),
         ("v=spf1 a:mail.example...com -all", "'mail.example...com' has an empty label"),
         ("v=spf1 a:museum. -all", "'museum.' is not a domain name"),
+        (
+            "v=spf1 a:" + "a" * 64 + ".example.com -all",
+            "has a label longer than 63 characters",
+        ),
         ("v=spf1 a:foo.%{d}x -all", "'foo.%{d}x' is not a domain name"),
         (
             "v=spf1 a:\ufeffmail.example.com -all",

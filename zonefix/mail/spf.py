@@ -335,6 +335,8 @@ def _domain_spec_problem(value: str) -> str | None:
     labels = body.split(".")
     if "" in labels[:-1]:
         return f"'{value}' has an empty label"
+    if any(len(label) > 63 and "%" not in label for label in labels):
+        return f"'{value}' has a label longer than 63 characters"
     if len(labels) < 2 or not _TOPLABEL.match(labels[-1]):
         return f"'{value}' is not a domain name"
     return None

@@ -346,8 +346,10 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
     bad qualifier or CIDR length, a CIDR length on `include`, `exists` or
     `ptr`, a domain that is no domain name, a malformed macro or a
     character outside printable ASCII, the macros `%{c}`, `%{r}` and
-    `%{t}` anywhere in the record (RFC 7208 §7.2 keeps them for the
-    explanation text an `exp=` names), a mechanism missing its domain,
+    `%{t}` in a mechanism's domain or in `redirect=` or `exp=` (RFC 7208
+    §7.2 keeps them for the explanation text an `exp=` names; an unknown
+    modifier is never expanded, so only its syntax counts), a mechanism
+    missing its domain,
     `v=spf1` not first, a repeated `redirect=` or `exp=`. One finding per
     bad term. Prose pasted from documentation is ZF304's.
 
