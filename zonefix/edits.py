@@ -7,6 +7,8 @@ deleting a record never changes another record's meaning.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -380,21 +382,27 @@ def _column(text: str) -> int:
 
 
 def txt_value_edits(
-    zone: Zone, index: int, start: int, end: int, replacement: str
+    zone: Zone,
+    index: int,
+    start: int,
+    end: int,
+    replacement: str,
+    layout: TxtLayout | None = None,
 ) -> tuple[Edit, ...]:
     """Replace value[start:end] of TXT record *index*, where value is its
     strings joined (as SPF and DMARC read them).
 
     Where the span lies inside one string written without escapes, only
     those characters change. Otherwise the record's strings are written
-    again, cut at 255 bytes.
+    again, cut at 255 bytes. *layout* is the record's, when the caller
+    edits or points into it many times.
     """
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         raise CannotEdit("the record is in an included file or made by $GENERATE")
-    span = txt_value_span(zone, index, start, end)
-    if span is not None:
-        return (Edit(*span, replacement),)
+    edits = (layout or TxtLayout(zone, index)).edits(start, end, replacement)
+    if edits is not None:
+        return edits
     fields = _txt_fields(zone, index)
     value = "".join(_unescaped(f.text) for f in fields)
     return (rewrite_txt(zone, index, value[:start] + replacement + value[end:]),)
@@ -405,21 +413,99 @@ def txt_value_span(
 ) -> tuple[int, int] | None:
     """Where value[start:end] of TXT record *index* is written in its file,
     when it lies inside one string written without escapes."""
-    at = 0
-    for field in _txt_fields(zone, index):
-        quoted = field.text.startswith('"')
-        inner = field.text[1:-1] if quoted else field.text
-        if "\\" in inner:
+    return TxtLayout(zone, index).span(start, end)
+
+
+class TxtLayout:
+    """Where each string of a TXT record's joined value is written, read
+    once: a rule that points at or edits many terms of one long record asks
+    it for each (PERF: reading the record's fields per term was quadratic)."""
+
+    def __init__(self, zone: Zone, index: int) -> None:
+        #: Per string: its text as written (between the quotes), where it
+        #: ends in the value, and where it starts in the file.
+        self._inner: list[str] = []
+        self._value_ends: list[int] = []
+        self._file_starts: list[int] = []
+        #: The first string written with escapes: value offsets from there
+        #: on do not map to the file.
+        self._first_escaped: int | None = None
+        at = 0
+        for n, field in enumerate(_txt_fields(zone, index)):
+            quoted = field.text.startswith('"')
+            inner = field.text[1:-1] if quoted else field.text
+            if "\\" in inner and self._first_escaped is None:
+                self._first_escaped = n
+            at += len(inner)
+            self._inner.append(inner)
+            self._value_ends.append(at)
+            self._file_starts.append(field.start + (1 if quoted else 0))
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where value[start:end] is written, when it lies inside one
+        string (the first that holds it) written without escapes."""
+        n = bisect_left(self._value_ends, end)
+        if not self._mapped(n):
             return None
-        if at <= start and end <= at + len(inner):
-            offset = field.start + (1 if quoted else 0) - at
-            return offset + start, offset + end
-        at += len(inner)
-    return None
+        at = self._value_ends[n - 1] if n else 0
+        if start < at:
+            return None
+        offset = self._file_starts[n] - at
+        return offset + start, offset + end
+
+    def edits(self, start: int, end: int, replacement: str) -> tuple[Edit, ...] | None:
+        """Edits writing *replacement* for value[start:end] inside the
+        strings that hold it, each string keeping its place and staying
+        within 255 bytes: the replacement fills the span's part of each
+        string in turn, the last taking what is left. None where that
+        cannot be done (escapes, a string that would grow too long), and
+        the record must be written again."""
+        if _UNWRITABLE.search(replacement):
+            return None
+        first = bisect_right(self._value_ends, start) if end > start else None
+        last = bisect_left(self._value_ends, end)
+        if first is None or first > last:
+            first = last  # an insertion, or an empty span: one string
+        if not self._mapped(last):
+            return None
+        edits = []
+        rest = replacement
+        for n in range(first, last + 1):
+            begin = self._value_ends[n - 1] if n else 0
+            part_start = max(start, begin) - begin
+            part_end = min(end, self._value_ends[n]) - begin
+            written = self._inner[n][part_start:part_end]
+            if n == last:
+                taken, rest = rest, ""
+            else:
+                taken, rest = rest[: len(written)], rest[len(written) :]
+            size = _bytes(self._inner[n]) - _bytes(written) + _bytes(taken)
+            if size > 255:
+                return None
+            at = self._file_starts[n]
+            edits.append(Edit(at + part_start, at + part_end, taken))
+        return tuple(e for e in edits if e.start != e.end or e.text)
+
+    def _mapped(self, n: int) -> bool:
+        """True when value offsets up to string *n* map to the file."""
+        return n < len(self._value_ends) and (
+            self._first_escaped is None or self._first_escaped > n
+        )
+
+
+#: Text that cannot be written between quotes as it is.
+_UNWRITABLE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8", "surrogateescape"))
 
 
 def _txt_fields(zone: Zone, index: int) -> list[Field]:
     return zone.fields_of(index)[zone.table.rdata_field[index] :]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
@@ -429,6 +515,8 @@ def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
 
     fields = _txt_fields(zone, index)
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    # A control character (a NUL, a line break) is no text of a zone file.
+    escaped = _CONTROL.sub(lambda m: f"\\{ord(m.group()):03d}", escaped)
     pieces = split_character_string(f'"{escaped}"')
     return Edit(fields[0].start, fields[-1].end, " ".join(f'"{p}"' for p in pieces))
 

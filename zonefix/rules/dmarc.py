@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import dns.name
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
+from zonefix.mail import printable
 from zonefix.mail.dkim import dkim_problems
 from zonefix.mail.dmarc import dmarc_problems, is_dmarc
 from zonefix.mail.domains import MailDomain, mail_view
@@ -152,10 +153,28 @@ def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
     Checks each DMARC record (TXT at a `_dmarc` name, or a `v=DMARC1`
-    record misplaced elsewhere, which ZF404 moves) against RFC 7489:
-    `v=DMARC1` first, `p=` present and right after it, known values for
-    `p`, `sp`, `adkim`, `aspf`, `pct`, `fo`, and `rua`/`ruf` as `mailto:`
-    URIs. One finding per problem.
+    record misplaced elsewhere, which ZF404 moves) against RFC 7489 §6.3
+    and §6.4, one finding per problem, at the tag:
+
+    - the record starts with `v=DMARC1` (the version in capitals, a `;`
+      after it, no blank before it: receivers discard, §6.6.3, a record
+      that does not start so, and a record that is not DMARC at all is that
+      one finding). A TXT at a `_dmarc` name beside a DMARC record is not
+      judged: receivers discard it;
+    - `p=` present, right after `v=DMARC1`; every part a `tag=value` pair
+      (`v=DMARC1; p=none; reject` is not); no tag twice;
+    - known values for `p`, `sp`, `adkim`, `aspf`, `pct` (0-100), `ri`,
+      `fo`, and `rf` (report formats separated by `:`, and only `afrf` is
+      registered: a receiver may ignore a record with another; `iodef`
+      never was);
+    - `rua`/`ruf` as URIs, each with an optional `!size`. A bare address is
+      an error. Any URI scheme is allowed (§6.3), but receivers need
+      support only `mailto:`: another scheme (`https:`), or a `mailto:`
+      with no address (`mailto://host`), is a warning, since no reports
+      come;
+    - tag names in lower case: a warning, since the grammar allows any
+      case but receivers that read tags as DKIM does (case-sensitive) do
+      not know `P=` or `V=`.
 
     ## Why it matters
     Receivers ignore a DMARC record they cannot read: no policy applies
@@ -168,35 +187,48 @@ def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Safe where unambiguous: add the missing `mailto:` to a bare address.
-    None for a missing `p=`: the owner must choose the policy.
+    Safe where the intent is unambiguous: add the missing `mailto:` to a
+    bare address, delete a blank before `v=DMARC1`, write `DMARC1` in
+    capitals or a tag name in lower case, keep only `afrf` in an `rf=`
+    that has it. None for a missing `p=` or a bare word: the owner must
+    choose the policy.
     """
-    from zonefix.edits import CannotEdit, txt_value_edits, txt_value_span
+    from zonefix.edits import CannotEdit, TxtLayout, txt_value_edits
 
-    for i, owner, value in _dmarc_records(zone):
+    for i, owner, value in _judged_dmarc_records(zone):
+        layout: TxtLayout | None = None
         for problem in dmarc_problems(value):
+            layout = layout or TxtLayout(zone, i)
             fix = None
-            if problem.fixed is not None and problem.replacement is not None:
-                tag = problem.fixed
+            if problem.edit is not None:
+                start, end, text = problem.edit
                 try:
-                    edits = txt_value_edits(
-                        zone,
-                        i,
-                        tag.start,
-                        tag.start + len(tag.text),
-                        problem.replacement,
-                    )
-                    fix = Fix("add 'mailto:'", Applicability.SAFE, edits)
+                    edits = txt_value_edits(zone, i, start, end, text, layout)
+                    fix = Fix(problem.fix_message, Applicability.SAFE, edits)
                 except CannotEdit:
                     pass
             span = None
             if problem.tag is not None:
                 text = problem.tag.text
                 start = problem.tag.start + len(text) - len(text.lstrip())
-                span = txt_value_span(zone, i, start, start + len(text.strip()))
+                span = layout.span(start, start + len(text.strip()))
+            code = DMARC_SYNTAX
+            if problem.warning:
+                code = DMARC_SYNTAX._replace(severity=Severity.WARNING)
             yield zone.finding_at_span(
-                DMARC_SYNTAX, f"DMARC at {owner}: {problem.message}", i, span, fix
+                code, printable(f"DMARC at {owner}: {problem.message}"), i, span, fix
             )
+
+
+def _judged_dmarc_records(zone: Zone) -> Iterator[tuple[int, str, str]]:
+    """The DMARC records ZF402 reads: every ``v=DMARC1`` record, and a
+    ``_dmarc`` TXT that is not one only where no DMARC record stands beside
+    it (receivers discard it, RFC 7489 §6.6.3: the one beside is in force)."""
+    records = list(_dmarc_records(zone))
+    with_dmarc = {owner for _, owner, value in records if is_dmarc(value)}
+    for i, owner, value in records:
+        if is_dmarc(value) or owner not in with_dmarc:
+            yield i, owner, value
 
 
 @rule(DMARC_MULTIPLE)
@@ -295,11 +327,22 @@ def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
 def dkim_syntax(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Checks TXT key records at `<selector>._domainkey` names (RFC 6376
-    §3.6.1): known tags, `v=DKIM1` first if present, a known `k=` (rsa,
-    ed25519), `p=` in base64, and an RSA key of at least 1024 bits, the
-    size read from the key itself. An empty `p=` is a valid revoked key.
-    One finding per record.
+    Checks DKIM key records (RFC 6376 §3.6.1): `v=DKIM1` first if present,
+    every part a `tag=value` pair, no tag twice, a known `k=` (rsa,
+    ed25519), an `h=` that allows SHA-256, `p=` in base64, and an RSA key
+    of at least 1024 bits, the size read from the key itself. An empty
+    `p=` is a valid revoked key; unknown tags are ignored, as verifiers
+    ignore them. One finding per record.
+
+    A key record is a TXT at `<selector>._domainkey.<domain>`: the name a
+    verifier asks for the key of a signature's `s=` selector (§3.6.2.1),
+    so whatever TXT stands there is read as the key. The selector is one
+    label or more, none starting with `_` (selectors are host-name labels,
+    §3.1; a wildcard `*` is read as a key too). Not key records, and not
+    judged: TXT at `_domainkey.<domain>` itself (the policy record of the
+    old DomainKeys, RFC 4870: `t=y; o=~`), and at names whose selector
+    part starts with `_` (`_adsp._domainkey`, the ADSP policy of RFC 5617;
+    `_report._domainkey`, RFC 6651's reporting address).
 
     ## Why it matters
     Receivers cannot verify signatures with a broken key, and RFC 8301
@@ -319,13 +362,21 @@ def dkim_syntax(zone: Zone) -> Iterator[Diagnostic]:
     index = zone.index
     for i in view.txt_records:
         owner = index.owner_key(i)
-        if "._domainkey." not in owner or owner.startswith("_domainkey."):
+        if not is_key_name(owner):
             continue
-        value = view.txt_value(i)
-        if "=" not in value:
-            continue
-        problems = dkim_problems(value)
+        problems = dkim_problems(view.txt_value(i))
         if problems:
             yield zone.finding_at_record(
-                DKIM_SYNTAX, f"DKIM key at {owner}: {'; '.join(problems)}", i
+                DKIM_SYNTAX,
+                printable(f"DKIM key at {owner}: {'; '.join(problems)}"),
+                i,
             )
+
+
+def is_key_name(owner: str) -> bool:
+    """True for ``<selector>._domainkey.<domain>``, the selector's labels
+    not starting with ``_`` (RFC 6376 §3.1, §3.6.2.1)."""
+    selector, found, _ = owner.partition("._domainkey.")
+    if not found or not selector:
+        return False
+    return not any(label.startswith("_") for label in selector.split("."))

@@ -11,8 +11,23 @@ import dns.name
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
+from zonefix.mail import printable
 from zonefix.mail.domains import MailDomain, MailView, mail_view
-from zonefix.mail.spf import LOOKUP_TERMS, Prose, SpfRecord, Term, parse_spf
+from zonefix.mail.spf import (
+    QUALIFIERS,
+    Prose,
+    SpfRecord,
+    Term,
+    parse_spf,
+)
+from zonefix.mail.spf_lookups import (
+    LOOKUP_LIMIT,
+    Edge,
+    Lookups,
+    count_lookups,
+    followed_terms,
+    target_key,
+)
 from zonefix.rules import (
     FixAvailability,
     delete_fix,
@@ -24,6 +39,7 @@ from zonefix.rules.mail import applicability as mail_applicability
 from zonefix.rules.mail import provenance
 
 if TYPE_CHECKING:
+    from zonefix.edits import TxtLayout
     from zonefix.providers import Profile
     from zonefix.zone import Zone
 
@@ -68,7 +84,6 @@ SPF_STALE_INCLUDE = Code(
 )
 
 _STRICTNESS = {"-": 0, "~": 1, "?": 2, "+": 3, "": 3}
-LOOKUP_LIMIT = 10
 
 
 def _spf_names(view: MailView) -> Iterator[tuple[str, list[int], SpfRecord]]:
@@ -285,18 +300,24 @@ def _term_fix(
     text: str,
     message: str,
     applicability: Applicability = Applicability.SAFE,
+    spots: _Spots | None = None,
 ) -> Fix | None:
     from zonefix.edits import CannotEdit, txt_value_edits
 
     try:
+        layout = spots.layout if spots is not None else None
         return Fix(
-            message, applicability, txt_value_edits(zone, index, start, end, text)
+            message,
+            applicability,
+            txt_value_edits(zone, index, start, end, text, layout),
         )
     except CannotEdit:
         return None
 
 
-def _meant_fix(zone: Zone, index: int, written: Term | Prose) -> Fix | None:
+def _meant_fix(
+    zone: Zone, index: int, written: Term | Prose, spots: _Spots | None = None
+) -> Fix | None:
     """Writing the term *written* meant, where that is known."""
     if written.meant is None:
         return None
@@ -307,7 +328,41 @@ def _meant_fix(zone: Zone, index: int, written: Term | Prose) -> Fix | None:
         written.end,
         written.meant,
         f"write '{written.meant}'",
+        spots=spots,
     )
+
+
+class _Spots:
+    """Where the terms of one SPF record are written in its file: its
+    strings are read once for all the findings at its terms (PERF: a long
+    record with many bad terms was read again per term)."""
+
+    def __init__(self, zone: Zone, index: int) -> None:
+        self.zone = zone
+        self.index = index
+        self._layout: TxtLayout | None = None
+        self._whole: tuple[int, int] | None = None
+
+    @property
+    def layout(self) -> TxtLayout:
+        from zonefix.edits import TxtLayout
+
+        if self._layout is None:
+            self._layout = TxtLayout(self.zone, self.index)
+        return self._layout
+
+    def whole(self) -> tuple[int, int]:
+        """The record, from its line's start to its last field's end (as
+        finding_at_record places a finding)."""
+        if self._whole is None:
+            zone, index = self.zone, self.index
+            start = zone.document_of(index).tree.span(zone.table.entry[index])[0]
+            fields = zone.fields_of(index)
+            self._whole = (start, fields[-1].end if fields else start)
+        return self._whole
+
+    def of(self, term: Term | Prose) -> tuple[int, int]:
+        return self.layout.span(term.start, term.end) or self.whole()
 
 
 def _at_term(
@@ -317,17 +372,21 @@ def _at_term(
     records: list[int],
     term: Term | Prose | None,
     fix: Fix | None = None,
+    spots: _Spots | None = None,
 ) -> Diagnostic:
     """A finding at *term* where the file writes it (one record, a term as
     written, in a string without escapes), else at the record."""
-    from zonefix.edits import txt_value_span
-
-    span = None
-    if term is not None and len(records) == 1:
-        written = mail_view(zone).spf(records[0])
-        if term in written.terms or term in written.prose:
-            span = txt_value_span(zone, records[0], term.start, term.end)
-    return zone.finding_at_span(code, message, records[0], span, fix)
+    index = records[0]
+    if (
+        term is not None
+        and len(records) == 1
+        and mail_view(zone).spf(index).is_written(term)
+    ):
+        spots = spots or _Spots(zone, index)
+        return zone.finding_at_span(code, message, index, spots.of(term), fix)
+    if spots is not None:
+        return zone.finding_at_span(code, message, index, spots.whole(), fix)
+    return zone.finding_at_record(code, message, index, fix)
 
 
 @rule(SPF_SYNTAX, FixAvailability.SAFE)
@@ -335,9 +394,19 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports SPF text that RFC 7208 does not allow: an unknown mechanism, a
-    bad qualifier or CIDR length, a malformed macro, a mechanism missing
-    its domain, `v=spf1` not first, a repeated `redirect=` or `exp=`. One
-    finding per bad term. Prose pasted from documentation is ZF304's.
+    bad qualifier or CIDR length, a CIDR length on `include`, `exists` or
+    `ptr`, a domain that is no domain name, a malformed macro or a
+    character outside printable ASCII, the macros `%{c}`, `%{r}` and
+    `%{t}` in a mechanism's domain or in `redirect=` or `exp=` (RFC 7208
+    §7.2 keeps them for the explanation text an `exp=` names; an unknown
+    modifier is never expanded, so only its syntax counts), a mechanism
+    missing its domain,
+    `v=spf1` not first, a repeated `redirect=` or `exp=`. One finding per
+    bad term. Prose pasted from documentation is ZF304's.
+
+    A domain-spec is a macro-string, whose literal characters include `:`
+    and `/` (§7.1): `a:foo:bar/baz.example.com` is valid, and only a
+    trailing `/N` or `//N` of `a` and `mx` is a CIDR length (§5.6).
 
     ## Why it matters
     One bad term makes the whole record a permanent error: receivers
@@ -351,23 +420,29 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
 
     ## Fix
     Safe where the intent is unambiguous: `include: host` becomes
-    `include:host`, a full-width colon a plain one. Otherwise none.
+    `include:host`, a full-width colon a plain one, `ip:` with an address
+    `ip4:` or `ip6:` by its kind, a dash pasted from a document (an en
+    dash before `all`) the `-` qualifier. Otherwise none.
     """
     view = mail_view(zone)
     for i, record in _each_spf(view):
+        spots = _Spots(zone, i)
         for problem in record.problems:
-            yield zone.finding_at_record(SPF_SYNTAX, f"SPF: {problem}", i)
+            yield _at_term(
+                zone, SPF_SYNTAX, printable(f"SPF: {problem}"), [i], None, spots=spots
+            )
         for term in record.terms:
             if term.problem is None:
                 continue
-            fix = _meant_fix(zone, i, term)
+            meant = f"; meant '{term.meant}'" if term.meant else ""
             yield _at_term(
                 zone,
                 SPF_SYNTAX,
-                f"SPF term '{term.text}': {term.problem}",
+                printable(f"SPF term '{term.text}': {term.problem}{meant}"),
                 [i],
                 term,
-                fix,
+                _meant_fix(zone, i, term, spots),
+                spots,
             )
     # "v=spf1" written, but not first: no SPF record to receivers.
     for i in view.txt_records:
@@ -403,16 +478,17 @@ def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
     Safe: write the term meant (`include:spf.sg.aliyun.com`).
     """
     for i, record in _each_spf(mail_view(zone)):
+        spots = _Spots(zone, i)
         for prose in record.prose:
-            fix = _meant_fix(zone, i, prose)
             meant = f"; meant '{prose.meant}'" if prose.meant else ""
             yield _at_term(
                 zone,
                 SPF_PROSE,
-                f"SPF holds prose '{prose.text}'{meant}",
+                printable(f"SPF holds prose '{prose.text}'{meant}"),
                 [i],
                 prose,
-                fix,
+                _meant_fix(zone, i, prose, spots),
+                spots,
             )
 
 
@@ -540,7 +616,9 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
     Reports an SPF record that ends in `+all` (error: it authorises every
     server on the internet), `?all` (no opinion), or has neither `all` nor
     `redirect=` (warning). `?all` is left alone where the domain's
-    provider advises it.
+    provider advises it. A missing `all` is not reported where ZF303
+    reports the term that was meant as it (`-allArray`, `-all.`): one root
+    cause, one finding.
 
     ## Why it matters
     SPF that lets anyone send does not protect the domain; receivers
@@ -567,6 +645,8 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
             continue
         if last is None and record.modifier("redirect") is not None:
             continue
+        if last is None and any(_bad_all(view.spf(i)) for i in records):
+            continue  # ZF303 reports the term meant as 'all' ('-allArray')
         code = SPF_PERMISSIVE_ALL
         fix = None
         if last is None:
@@ -599,61 +679,157 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
         yield _at_term(zone, code, message, records, last, fix)
 
 
+def _bad_all(record: SpfRecord) -> bool:
+    """True when a term ZF303 reports was meant as the ``all``: ``-allArray``,
+    ``-all.``, ``-all:x``, ``\x96all``. The record then has no ``all`` for
+    one root cause, which ZF303 names."""
+    for term in record.terms:
+        if term.problem is not None and not term.modifier:
+            bare = term.text.lstrip(QUALIFIERS).lower()
+            if bare.startswith("all") or bare.endswith("all"):
+                return True
+    return False
+
+
 @rule(SPF_LOOKUP_LIMIT)
 def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
     Counts the terms of an SPF record that make DNS lookups (`include`,
-    `a`, `mx`, `ptr`, `exists`, `redirect`; RFC 7208 §4.6.4) and reports
-    more than 10. Lookups inside an include count where a profile knows
-    them; an include zonefix does not know counts as one, and the message
-    says so. The address lookups behind `mx` do not count.
+    `a`, `mx`, `ptr`, `exists`, and `redirect=` where there is no `all`;
+    RFC 7208 §4.6.4), with those of the records they reach, and reports
+    more than 10. An `include` or `redirect=` whose target has its SPF
+    record in this zone counts that record's lookups, recursively; one a
+    provider profile knows counts what the profile says; any other counts
+    as one, and the message says so. Where the excess lies in an in-zone
+    target that is itself reported, only the target is (one root cause,
+    one finding).
+
+    It also reports, as permanent errors in reach of the zone alone:
+
+    - an `include`/`redirect=` chain through records of this zone that
+      comes back to a name it passed (a loop: evaluation runs into the
+      limit), once per loop, at its first name in the file;
+    - an `mx` whose domain has more than 10 MX records in this zone: each
+      `mx` counts one lookup toward the 10, and its address lookups have a
+      limit of their own, 10 per `mx` (§4.6.4).
 
     ## Why it matters
     Past 10 lookups the check is a permanent error: the record protects
-    nothing.
+    nothing, and receivers treat the domain as having no usable SPF.
 
     ## Example
     ```
     $TTL 3600
-    @  TXT  ( "v=spf1 a mx include:a.example.com include:b.example.com"
-              " include:c.example.com include:d.example.com include:e.example.com"
-              " include:f.example.com include:g.example.com include:h.example.com"
-              " include:i.example.com -all" )
+    @     TXT  "v=spf1 a include:_spf.example.net a -all"
+    _spf  TXT  ( "v=spf1 a:m1.example.net a:m2.example.net a:m3.example.net"
+                 " a:m4.example.net a:m5.example.net a:m6.example.net"
+                 " a:m7.example.net a:m8.example.net" )
     ```
 
     ## Fix
-    None: drop senders you no longer use, or replace includes with `ip4:`
-    and `ip6:` ranges.
+    None: drop senders you no longer use, replace includes with `ip4:`
+    and `ip6:` ranges, and break a loop where it comes back.
     """
     view = mail_view(zone)
-    for name, records, record in _spf_names(view):
-        count = 0
-        unknown = 0
-        for term in record.effective():
-            if term.name not in LOOKUP_TERMS:
+    names = {name: (records, record) for name, records, record in _spf_names(view)}
+    counts = count_lookups(
+        {name: record for name, (_, record) in names.items()},
+        lambda include: view.nested_lookups.get(include),
+    )
+    reported_loops: set[frozenset[str]] = set()
+    mx_records: dict[str, int] | None = None
+    for name, (records, record) in names.items():
+        found = counts[name]
+        if found.loop:
+            members = frozenset(found.loop)
+            if name in members and members not in reported_loops:
+                reported_loops.add(members)
+                yield _loop_finding(zone, name, records, found.loop, found.edges)
+        elif found.over:
+            yield _over_limit_finding(zone, name, records, found)
+        for term in followed_terms(record):
+            if term.name != "mx" or "%" in (term.value or ""):
                 continue
-            count += 1
-            if term.name in ("include", "redirect") and term.value:
-                below = view.nested_lookups.get(term.value.lower().rstrip("."))
-                if below is None:
-                    unknown += 1
-                else:
-                    count += below
-        if count <= LOOKUP_LIMIT:
-            continue
-        note = (
-            f"; {unknown} include{'s' if unknown != 1 else ''} zonefix does not "
-            f"know counted as one lookup each"
-            if unknown
-            else ""
+            key = target_key(term) if term.value else name
+            if mx_records is None:
+                mx_records = _mx_record_counts(zone)
+            count = mx_records.get(key or "", 0)
+            if count > LOOKUP_LIMIT:
+                yield _at_term(
+                    zone,
+                    SPF_LOOKUP_LIMIT,
+                    f"SPF at {name}: '{term.text}' finds {count} MX records at "
+                    f"{key}; receivers look up the addresses of at most "
+                    f"{LOOKUP_LIMIT} (a permanent error)",
+                    records,
+                    term,
+                )
+
+
+def _loop_finding(
+    zone: Zone,
+    name: str,
+    records: list[int],
+    loop: tuple[str, ...],
+    edges: tuple[Edge, ...],
+) -> Diagnostic:
+    """The loop through *name*, told from *name* round to it again, at the
+    term of *name*'s record that goes on round the loop."""
+    at = loop.index(name)
+    path = [*loop[at:], *loop[:at], name]
+    following = path[1]
+    term = next((e.term for e in edges if e.target == following), None)
+    return _at_term(
+        zone,
+        SPF_LOOKUP_LIMIT,
+        f"SPF at {name} comes back to itself: {' -> '.join(path)} "
+        f"(a loop: receivers run out of lookups, a permanent error)",
+        records,
+        term,
+    )
+
+
+def _over_limit_finding(
+    zone: Zone, name: str, records: list[int], found: Lookups
+) -> Diagnostic:
+    count = "999 or more" if found.total >= 999 else str(found.total)
+    notes = []
+    if found.edges:
+        followed = ", ".join(f"'{e.term.text}'" for e in found.edges)
+        their = "its record" if len(found.edges) == 1 else "their records"
+        notes.append(f"{followed} counted through {their} in this zone")
+    if found.unknown:
+        plural = "s" if found.unknown != 1 else ""
+        notes.append(
+            f"{found.unknown} include{plural} zonefix does not know counted as "
+            f"one lookup each"
         )
-        yield zone.finding_at_record(
-            SPF_LOOKUP_LIMIT,
-            f"SPF at {name} makes {count} DNS lookups, over the limit of "
-            f"{LOOKUP_LIMIT}{note}",
-            records[0],
-        )
+    note = f"; {'; '.join(notes)}" if notes else ""
+    return zone.finding_at_record(
+        SPF_LOOKUP_LIMIT,
+        f"SPF at {name} makes {count} DNS lookups, over the limit of "
+        f"{LOOKUP_LIMIT}{note}",
+        records[0],
+    )
+
+
+def _mx_record_counts(zone: Zone) -> dict[str, int]:
+    """Owner key -> how many MX records it has (the same record written
+    twice is one; the null MX is none): what an ``mx`` term finds there."""
+    index = zone.index
+    types = zone.table.rdtype
+    mx = [i for i, t in enumerate(types) if t == dns.rdatatype.MX]
+    counts = {}
+    for owner, records in index.groups(mx).items():
+        found = set()
+        for i in records:
+            words = index.rdata_words(i)
+            host = index.target_key(i, 1)
+            if host is not None and host != ".":
+                found.add((words[0], host))
+        counts[owner] = len(found)
+    return counts
 
 
 @rule(SPF_RR_TYPE, FixAvailability.SAFE)
