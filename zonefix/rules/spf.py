@@ -261,10 +261,10 @@ def _merge_applicability(
     if "redirect" in modifiers and set(alls) - {None}:
         return None, "one redirects, another ends in 'all': no fix can merge them"
     result = parse_spf(merged)
-    lookups = sum(1 for t in result.effective() if t.name in LOOKUP_TERMS)
-    lookups += sum(
+    followed = followed_terms(result)
+    lookups = len(followed) + sum(
         view.nested_lookups.get((t.value or "").lower().rstrip("."), 0)
-        for t in result.effective()
+        for t in followed
         if t.name in ("include", "redirect")
     )
     if len(alls) > 1:
