@@ -213,6 +213,13 @@ class Zone:
     def filename(self) -> str:
         return self.document.source.name
 
+    @cached_property
+    def dialect(self) -> str:
+        """How the file is written: "bind", or "cloudflare" for Cloudflare's
+        BIND export (a provider's record list: its SOA and NS are the
+        provider's, not the file's)."""
+        return "cloudflare" if cloudflare_domain(self.source.text) else "bind"
+
     @property
     def origin(self) -> dns.name.Name | None:
         """The zone's apex, as SPEC §2 determines it (None: unknown)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -230,6 +230,52 @@ class ZoneIndex:
                 return True
             _, _, key = key.partition(".")
         return False
+
+    def has_address(self, key: str) -> bool:
+        """Name *key* has an A or AAAA record, or a wildcard gives it one.
+        For many names, give records_at their wildcard_keys first."""
+        types = self.zone.table.rdtype
+        addresses = (dns.rdatatype.A, dns.rdatatype.AAAA)
+        records = self.records_named(key)
+        if records:
+            return any(types[i] in addresses for i in records)
+        cover = self.wildcard_for(key)
+        return cover is not None and any(
+            types[i] in addresses for i in self.records_named(cover)
+        )
+
+    def wildcard_for(self, key: str) -> str | None:
+        """The wildcard that answers for name *key*, which has no records
+        itself: ``*.`` and its nearest ancestor that has one, up to the
+        apex, stopping at an ancestor that holds records (the closest
+        encloser; one that is only an empty non-terminal is not seen, which
+        errs toward a wildcard answering)."""
+        for ancestor in self._ancestors(key):
+            wildcard = f"*.{ancestor}"
+            if self.records_named(wildcard):
+                return wildcard
+            if self.records_named(ancestor):
+                return None
+        return None
+
+    def wildcard_keys(self, keys: Iterable[str]) -> list[str]:
+        """The names wildcard_for looks at for *keys*: their ancestors up
+        to the apex, and the wildcards below those (to give records_at)."""
+        found: list[str] = []
+        for key in keys:
+            for ancestor in self._ancestors(key):
+                found += (ancestor, f"*.{ancestor}")
+        return found
+
+    def _ancestors(self, key: str) -> Iterator[str]:
+        origin = self.zone.origin
+        apex = origin.to_text().lower() if origin is not None else "."
+        current = key
+        while current not in (apex, ".", ""):
+            _, _, current = current.partition(".")
+            if not current:
+                break
+            yield current
 
     def rdata(self, index: int) -> dns.rdata.Rdata:
         """The rdata of record *index* (built anew: few records need it, and

@@ -492,13 +492,9 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
         wanted[host].append(i)
     if not wanted:
         return
-    keys = list(wanted) + [k for k in map(wildcard_of, wanted) if k is not None]
-    at = zone_index.records_at(keys)
+    zone_index.records_at([*wanted, *zone_index.wildcard_keys(wanted)])
     for host, records in wanted.items():
-        if has_address(zone, at[host]):
-            continue
-        cover = wildcard_of(host)
-        if cover is not None and at[cover]:
+        if zone_index.has_address(host):
             continue
         for i in records:
             yield finding_at_field(
@@ -510,23 +506,12 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
             )
 
 
-def has_address(zone: Zone, records: list[int]) -> bool:
-    types = zone.table.rdtype
-    return any(types[j] in (dns.rdatatype.A, dns.rdatatype.AAAA) for j in records)
-
-
 def is_address(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
     except ValueError:
         return False
     return True
-
-
-def wildcard_of(key: str) -> str | None:
-    """The wildcard name that would cover *key* (``*.`` + its parent)."""
-    _, dot, parent = key.partition(".")
-    return f"*.{parent}" if dot and parent else None
 
 
 @rule(NULL_MX_MIXED)

@@ -80,9 +80,13 @@ def _apex_records(zone: Zone) -> list[int]:
 
 
 def _whole(zone: Zone) -> bool:
-    """A missing record can only be judged in a zone that was read whole."""
-    return zone.origin is not None and not any(
-        d.code.code == "ZF001" for d in zone.diagnostics
+    """A missing SOA or NS can only be judged in a BIND zone that was read
+    whole: a provider's export (Cloudflare's) lists the records it holds,
+    while the provider serves the SOA and NS itself."""
+    return (
+        zone.origin is not None
+        and zone.dialect == "bind"
+        and not any(d.code.code == "ZF001" for d in zone.diagnostics)
     )
 
 
@@ -875,3 +879,252 @@ def split_character_string(text: str, limit: int = 255) -> list[str]:
         k += len(unit)
     pieces.append("".join(current))
     return pieces
+
+
+TARGET_NOT_HOSTNAME = Code(
+    "ZF115",
+    "target-not-hostname",
+    Severity.ERROR,
+    "an MX, NS or SRV target that is not a valid host name (BIND's check-names)",
+)
+#: What Cloudflare's export writes where the zone's name servers go.
+CLOUDFLARE_PLACEHOLDER_NS = "replace&me$with^your@nameserver."
+# The types whose target is a host (RFC 1123 §2.1 names: letters, digits
+# and hyphens, no hyphen at a label's ends), as BIND's check-names has it.
+_HOSTNAME_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.SRV}
+
+
+@rule(TARGET_NOT_HOSTNAME)
+def target_not_hostname(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an MX, NS or SRV record whose target is not a valid host name:
+    a label with a character other than letters, digits and hyphens (an
+    underscore, a space, `&`), or a hyphen at a label's start or end
+    (RFC 1123 §2.1), as BIND's check-names does. The placeholder NS of
+    Cloudflare's export (`REPLACE&ME$WITH^YOUR@NAMESERVER.`) is what
+    Cloudflare writes where the zone's name servers go: reported once, as
+    information, naming it. Targets that are addresses are ZF106's;
+    the null MX and SRV target `.` are not hosts and are left alone.
+
+    ## Why it matters
+    Mail servers and resolvers look these names up as hosts; a name no
+    host can have is never found. BIND refuses to load a primary zone with
+    such a target (check-names fails by default there).
+
+    ## Example
+    ```
+    $TTL 3600
+    @  NS  ns_1.example.net.
+    @  MX  10 mail_relay.example.net.
+    ```
+
+    ## Fix
+    None: only the owner knows the host meant. For Cloudflare's export,
+    write the zone's name servers in place of the placeholder before the
+    file is served by anything else.
+    """
+    import ipaddress
+
+    table = zone.table
+    index = zone.index
+    placeholder: int | None = None
+    for i, rdtype in enumerate(table.rdtype):
+        if rdtype not in _HOSTNAME_TARGETS:
+            continue
+        position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+        target = index.target_key(i, position)
+        if target is None or target == ".":
+            continue
+        if target == CLOUDFLARE_PLACEHOLDER_NS:
+            if placeholder is None:
+                placeholder = i
+            continue
+        with_dot = target.rstrip(".")
+        try:
+            ipaddress.ip_address(with_dot)
+            continue  # ZF106's
+        except ValueError:
+            pass
+        bad = _bad_host_label(target)
+        if bad is None:
+            continue
+        rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+        yield finding_at_field(
+            zone,
+            TARGET_NOT_HOSTNAME,
+            f"{rtype} target {target} is not a host name: label '{bad}' "
+            "(letters, digits and inner hyphens only)",
+            i,
+            position,
+        )
+    if placeholder is not None:
+        yield finding_at_field(
+            zone,
+            TARGET_NOT_HOSTNAME._replace(severity=Severity.INFO),
+            "NS REPLACE&ME$WITH^YOUR@NAMESERVER. is the placeholder Cloudflare's "
+            "export writes for the zone's name servers: put yours there before "
+            "another server loads this file",
+            placeholder,
+            0,
+        )
+
+
+def _bad_host_label(key: str) -> str | None:
+    """The first label of name *key* (canonical text) that no host name may
+    have, if any."""
+    for label in key.rstrip(".").split("."):
+        if not label or "\\" in label:
+            return label or "(empty)"
+        if not all(c.isascii() and (c.isalnum() or c == "-") for c in label):
+            return label
+        if label.startswith("-") or label.endswith("-"):
+            return label
+    return None
+
+
+SRV_TARGET_NO_ADDRESS = Code(
+    "ZF116",
+    "srv-target-no-address",
+    Severity.ERROR,
+    "an in-zone SRV target with no A/AAAA",
+)
+
+
+@rule(SRV_TARGET_NO_ADDRESS)
+def srv_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an SRV record whose target is a name in this zone with no A or
+    AAAA record (nor a wildcard giving it one). A target that is an alias
+    (ZF105), written without its final dot (ZF104), below a delegation (the
+    child zone's), or `.` (the service is not offered, RFC 2782) is left
+    alone.
+
+    ## Why it matters
+    Clients that find the service through SRV (SIP, XMPP, LDAP, Kerberos,
+    mail submission) look the target up for its address; with none, the
+    service cannot be reached.
+
+    ## Example
+    ```
+    $TTL 3600
+    _sip._tcp  SRV  10 60 5060 sipserver
+    ; no "sipserver A ..."
+    ```
+
+    ## Fix
+    None: add the target's address records, or point the SRV at a host
+    that has them.
+    """
+    yield from _targets_without_address(zone, dns.rdatatype.SRV, SRV_TARGET_NO_ADDRESS)
+
+
+def _targets_without_address(
+    zone: Zone, rdtype: int, code: Code
+) -> Iterator[Diagnostic]:
+    """Records of *rdtype* whose in-zone target has no address."""
+
+    origin = zone.origin
+    if origin is None:
+        return
+    table = zone.table
+    index = zone.index
+    position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+    dotless = {(d.record, d.position) for d in index.dotless_names()}
+    aliases = index.aliases
+    suffix = origin.to_text().lower()
+    wanted: dict[str, list[int]] = {}
+    for i, t in enumerate(table.rdtype):
+        if t != rdtype or (i, position) in dotless:
+            continue
+        target = index.target_key(i, position)
+        if target is None or target == "." or target in aliases:
+            continue
+        if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
+            continue
+        if index.below_cut(target):
+            continue
+        wanted.setdefault(target, []).append(i)
+    index.records_at([*wanted, *index.wildcard_keys(wanted)])
+    rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+    for target, records in wanted.items():
+        if index.has_address(target):
+            continue
+        for i in records:
+            yield finding_at_field(
+                zone,
+                code,
+                f"{rtype} target {target} has no A or AAAA record in the zone",
+                i,
+                position,
+            )
+
+
+CNAME_TARGET_MISSING = Code(
+    "ZF117",
+    "cname-target-missing",
+    Severity.ERROR,
+    "a CNAME whose target in the zone has no records",
+)
+
+
+@rule(CNAME_TARGET_MISSING)
+def cname_target_missing(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a CNAME whose target is a name in this zone that holds no
+    record at all (nor a wildcard answering for it): the alias leads
+    nowhere. A target written without its final dot (ZF104), below a
+    delegation (the child zone's), or outside the zone is left alone.
+
+    ## Why it matters
+    Every lookup of the alias ends in "no such name" (or "no data"): the
+    site, service or verification the alias stands for does not work. It
+    usually follows a rename or a deleted host.
+
+    ## Example
+    ```
+    $TTL 3600
+    www   CNAME  web
+    ; no record at "web"
+    ```
+
+    ## Fix
+    None: point the alias at the host meant, or give the target its
+    records.
+    """
+
+    origin = zone.origin
+    if origin is None:
+        return
+    table = zone.table
+    index = zone.index
+    dotless = {(d.record, d.position) for d in index.dotless_names()}
+    suffix = origin.to_text().lower()
+    wanted: dict[str, list[int]] = {}
+    for i, rdtype in enumerate(table.rdtype):
+        if rdtype != dns.rdatatype.CNAME or (i, 0) in dotless:
+            continue
+        if table.flags[i] & OWNER_OUTSIDE:
+            continue
+        target = index.target_key(i)
+        if target is None:
+            continue
+        if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
+            continue
+        if index.below_cut(target):
+            continue
+        wanted.setdefault(target, []).append(i)
+    found = index.records_at([*wanted, *index.wildcard_keys(wanted)])
+    for target, records in wanted.items():
+        if found[target] or index.wildcard_for(target) is not None:
+            continue
+        for i in records:
+            yield finding_at_field(
+                zone,
+                CNAME_TARGET_MISSING,
+                f"CNAME target {target} has no records in the zone",
+                i,
+                0,
+            )
