@@ -117,20 +117,26 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
         if at is None:
             at = min(domains, key=lambda d: (d.name.count("."), d.anchor or 0))
         others = ", ".join(d.name for d in domains if d is not at)
-        dmarc = dns.name.from_text("_dmarc." + org)
-        new = NewRecord(dmarc, "TXT", ('"v=DMARC1; p=none"',))
-        fix = insert_fix(
-            zone,
-            [new],
-            f'add _dmarc.{org} TXT "v=DMARC1; p=none"',
-            Applicability.UNSAFE,
-        )
+        fix = None
+        record = f"_dmarc.{org}" if org != "." else "_dmarc."
+        try:
+            dmarc = dns.name.from_text("_dmarc", dns.name.from_text(org))
+        except dns.name.NameTooLong:
+            pass  # no record can be written there: the finding stands alone
+        else:
+            new = NewRecord(dmarc, "TXT", ('"v=DMARC1; p=none"',))
+            fix = insert_fix(
+                zone,
+                [new],
+                f'add {record} TXT "v=DMARC1; p=none"',
+                Applicability.UNSAFE,
+            )
         if at.name == org:
-            message = f"mail domain {org} has no DMARC record at _dmarc.{org}"
+            message = f"mail domain {org} has no DMARC record at {record}"
             if others:
                 message += f", nor have its mail domains {others} one of their own"
         else:
-            message = f"no DMARC record at _dmarc.{org} for mail domain {at.name}"
+            message = f"no DMARC record at {record} for mail domain {at.name}"
             if others:
                 message += f", nor for {others}"
         yield zone.finding_at_record(DMARC_MISSING, message, at.anchor, fix)

@@ -286,6 +286,20 @@ class ZoneIndex:
         return self.zone.records.owner(index)
 
 
+def bad_host_label(key: str) -> str | None:
+    """The first label of name *key* (canonical text) that no host name may
+    have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
+    if any: what BIND's check-names refuses in MX, NS and SRV targets."""
+    for label in key.rstrip(".").split("."):
+        if not label or "\\" in label:
+            return label or "(empty)"
+        if not all(c.isascii() and (c.isalnum() or c == "-") for c in label):
+            return label
+        if label.startswith("-") or label.endswith("-"):
+            return label
+    return None
+
+
 def repeated_values(values: array[int]) -> set[int]:
     """The values that occur more than once in *values*.
 

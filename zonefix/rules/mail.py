@@ -29,6 +29,7 @@ from zonefix.rules import (
     replace_field_fix,
     rule,
 )
+from zonefix.rules.index import bad_host_label
 
 if TYPE_CHECKING:
     from zonefix.providers import MxHost, Profile
@@ -486,6 +487,8 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
         host = zone_index.target_key(i, 1)
         if host is None or host == "." or host in aliases:
             continue
+        if bad_host_label(host) is not None:
+            continue  # ZF115's: no host has that name
         name = dns.name.from_text(host)
         if not name.is_subdomain(origin) or zone_index.below_cut(host):
             continue

@@ -18,7 +18,7 @@ from zonefix.rules import (
     replace_field_fix,
     rule,
 )
-from zonefix.rules.index import TARGET_FIELDS, repeated_values
+from zonefix.rules.index import TARGET_FIELDS, bad_host_label, repeated_values
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
 if TYPE_CHECKING:
@@ -370,11 +370,16 @@ def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
     candidates = [i for i, k in enumerate(keys) if k in repeated]
     del keys
     for records in index.groups(candidates).values():
-        seen: dict[tuple[int, int, int, dns.rdata.Rdata], int] = {}
+        seen: dict[tuple[int, int, int, object], int] = {}
         for i in records:
             rdata = index.rdata(i)
+            try:
+                same: object = rdata
+                hash(rdata)
+            except Exception:  # rdata dnspython cannot pack (a LOC out of range)
+                same = rdata.to_text()
             first = seen.setdefault(
-                (table.rdclass[i], table.rdtype[i], table.ttl[i], rdata), i
+                (table.rdclass[i], table.rdtype[i], table.ttl[i], same), i
             )
             if first == i:
                 continue
@@ -946,7 +951,7 @@ def target_not_hostname(zone: Zone) -> Iterator[Diagnostic]:
             continue  # ZF106's
         except ValueError:
             pass
-        bad = _bad_host_label(target)
+        bad = bad_host_label(target)
         if bad is None:
             continue
         rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
@@ -968,19 +973,6 @@ def target_not_hostname(zone: Zone) -> Iterator[Diagnostic]:
             placeholder,
             0,
         )
-
-
-def _bad_host_label(key: str) -> str | None:
-    """The first label of name *key* (canonical text) that no host name may
-    have, if any."""
-    for label in key.rstrip(".").split("."):
-        if not label or "\\" in label:
-            return label or "(empty)"
-        if not all(c.isascii() and (c.isalnum() or c == "-") for c in label):
-            return label
-        if label.startswith("-") or label.endswith("-"):
-            return label
-    return None
 
 
 SRV_TARGET_NO_ADDRESS = Code(
@@ -1041,6 +1033,8 @@ def _targets_without_address(
         target = index.target_key(i, position)
         if target is None or target == "." or target in aliases:
             continue
+        if bad_host_label(target) is not None:
+            continue  # ZF115's: no host has that name
         if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
             continue
         if index.below_cut(target):
