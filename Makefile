@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SARIF_SCHEMA := .cache/sarif-schema-2.1.0.json
 
-.PHONY: demo test lint typecheck bench grammar clean sarif-schema
+.PHONY: demo test lint typecheck bench grammar clean sarif-schema ecosystem
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# zonefix over the real-world zones of ../shared/realworld, against the
+# reviewed snapshot tests/ecosystem/findings.tsv (--update to rewrite it).
+ecosystem: $(STAMP)
+	$(BIN)/python -m tests.ecosystem
 
 # Regenerate zonefix/syntax/_tables.py after editing grammars/zone.lark.
 grammar: $(STAMP)
