@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import zonefix
+from zonefix.diagnostics import Diagnostic, once_per_place
 from zonefix.fixer import fix
 from zonefix.rules import select_rules
 
@@ -90,22 +91,22 @@ def parse(zone: Zone) -> zonefix.Zone:
 
 def findings(zone: Zone, parsed: zonefix.Zone | None = None) -> list[Finding]:
     """zonefix's findings on *zone*, every rule, no configuration."""
-    parsed = parsed or parse(zone)
-    base = REALWORLD / "zones"
-    return [
-        Finding(
-            Path(d.file).resolve().relative_to(base.resolve()).as_posix(),
-            d.line,
-            d.column,
-            d.code.code,
-            d.message,
-        )
-        for d in zonefix.check(parsed)
-    ]
+    return [_finding(d) for d in zonefix.check(parsed or parse(zone))]
+
+
+def _finding(d: Diagnostic) -> Finding:
+    base = (REALWORLD / "zones").resolve()
+    file = Path(d.file).resolve().relative_to(base).as_posix()
+    return Finding(file, d.line, d.column, d.code.code, d.message)
 
 
 def all_findings() -> list[Finding]:
-    return [f for zone in manifest() for f in findings(zone)]
+    """Every zone's findings, as one run over the repositories reports them:
+    a line of a file several zones include, once (once_per_place)."""
+    zones = manifest()
+    found = [d for zone in zones for d in zonefix.check(parse(zone))]
+    tops = {str(zone.path) for zone in zones}
+    return [_finding(d) for d in once_per_place(found, tops)]
 
 
 def read_snapshot(path: Path = SNAPSHOT) -> list[Reviewed]:

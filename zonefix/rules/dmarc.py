@@ -11,7 +11,7 @@ from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail import printable
 from zonefix.mail.dkim import dkim_problems
 from zonefix.mail.dmarc import dmarc_problems, is_dmarc
-from zonefix.mail.domains import MailDomain, mail_view
+from zonefix.mail.domains import MailDomain, MailView, mail_view
 from zonefix.rules import FixAvailability, insert_fix, rule
 
 if TYPE_CHECKING:
@@ -65,7 +65,10 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
     Once, at the organisational domain's first MX (else at its highest mail
     domain), not again at each subdomain with MX: receivers fall back to
     the organisational domain's record (RFC 7489 §6.6.3), so one record
-    there is the one fix. A zone below its organisational domain
+    there is the one fix. A record at a name between the two counts, as
+    DMARCbis's tree walk reads it (RFC 7489's receivers look only at the
+    exact name and the organisational domain), so zonefix errs toward
+    silence there. A zone below its organisational domain
     (`lists.example.net` as a zone of its own) is left alone: the record
     belongs to the parent's zone, which zonefix does not see. A DMARC
     record written at the domain itself is ZF404's.
@@ -85,8 +88,9 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
 
     ## Fix
     Unsafe: add `_dmarc TXT "v=DMARC1; p=none"` at the organisational
-    domain, a policy that only reports. The owner chooses when to tighten
-    it.
+    domain, a policy that only reports; the owner chooses when to tighten
+    it. For a domain whose SPF says it sends no mail (`v=spf1 -all`),
+    `p=reject`, which tells receivers the same.
     """
     from zonefix.edits import NewRecord
     from zonefix.tlds import organisational_domain
@@ -116,7 +120,14 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
         at = next((d for d in domains if d.name == org), None)
         if at is None:
             at = min(domains, key=lambda d: (d.name.count("."), d.anchor or 0))
-        others = ", ".join(d.name for d in domains if d is not at)
+        # A wildcard has no _dmarc of its own to add: only the
+        # organisational domain's serves it.
+        others = ", ".join(
+            d.name for d in domains if d is not at and not d.name.startswith("*.")
+        )
+        # A domain that says it sends no mail (v=spf1 -all) is best told
+        # so to receivers too: p=reject (M3AAWG's parked-domain advice).
+        policy = "reject" if _sends_nothing(view, org) else "none"
         fix = None
         record = f"_dmarc.{org}" if org != "." else "_dmarc."
         try:
@@ -124,11 +135,11 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
         except dns.name.NameTooLong:
             pass  # no record can be written there: the finding stands alone
         else:
-            new = NewRecord(dmarc, "TXT", ('"v=DMARC1; p=none"',))
+            new = NewRecord(dmarc, "TXT", (f'"v=DMARC1; p={policy}"',))
             fix = insert_fix(
                 zone,
                 [new],
-                f'add {record} TXT "v=DMARC1; p=none"',
+                f'add {record} TXT "v=DMARC1; p={policy}"',
                 Applicability.UNSAFE,
             )
         if at.name == org:
@@ -139,7 +150,18 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
             message = f"no DMARC record at {record} for mail domain {at.name}"
             if others:
                 message += f", nor for {others}"
+        if policy == "reject":
+            message += "; its SPF says it sends no mail, which p=reject tells receivers"
         yield zone.finding_at_record(DMARC_MISSING, message, at.anchor, fix)
+
+
+def _sends_nothing(view: MailView, name: str) -> bool:
+    """The SPF of *name* authorises no server at all (``v=spf1 -all``)."""
+    records = view.spf_by_owner.get(name, [])
+    if len(records) != 1:
+        return False
+    terms = view.spf(records[0]).effective()
+    return [t.text.lower() for t in terms] == ["-all"]
 
 
 def _covered(name: str, org: dns.name.Name, have: set[str]) -> bool:

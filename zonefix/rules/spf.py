@@ -231,7 +231,10 @@ def spf_multiple(zone: Zone) -> Iterator[Diagnostic]:
                 )
         except CannotEdit:
             pass
-        message = f"{len(records)} SPF records at {name} (receivers see none)"
+        message = (
+            f"{len(records)} SPF records at {name} (a permanent error: receivers "
+            "apply none of them)"
+        )
         if why:
             message += f"; {why}"
         yield zone.finding_at_record(SPF_MULTIPLE, message, records[0], fix)
@@ -979,3 +982,211 @@ def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
                 term,
                 fix,
             )
+
+
+SPF_DOMAIN_TYPO = Code(
+    "ZF311",
+    "spf-domain-typo",
+    Severity.ERROR,
+    "an SPF domain one letter away from the zone's own, where the zone has the name meant",
+)
+
+
+@rule(SPF_DOMAIN_TYPO, FixAvailability.UNSAFE)
+def spf_domain_typo(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a domain in an SPF term (`a:`, `mx:`, `include:`, `exists:`,
+    `redirect=`) whose registered domain is one typing slip (a letter
+    added, left out, changed, or two swapped) away from the zone's own,
+    when the name with the zone's domain put back exists in the zone:
+    `a:m5.noiesbridge.net` in `noisebridge.net`, which has `m5`.
+
+    ## Why it matters
+    The server meant is not authorised, so its mail fails SPF. Worse,
+    whoever registers the misspelt domain decides what it authorises, and
+    can then send mail that passes SPF as you.
+
+    ## Example
+    ```
+    $ORIGIN example.net.
+    $TTL 3600
+    @    TXT  "v=spf1 a:mail.exmaple.net -all"
+    mail A    192.0.2.25
+    ```
+
+    ## Fix
+    Unsafe: write the zone's own domain (`a:mail.example.net`); it changes
+    which servers may send as you, so the owner confirms it.
+    """
+    from zonefix.tlds import organisational_domain
+
+    origin = zone.origin
+    if origin is None:
+        return
+    own = organisational_domain(origin.to_text().lower())
+    if own is None:
+        return
+    view = mail_view(zone)
+    index = zone.index
+    candidates: list[tuple[int, Term, str, str]] = []
+    for records in view.spf_by_owner.values():
+        for i in records:
+            for term in view.spf(i).effective():
+                if term.name not in ("a", "mx", "include", "exists", "redirect"):
+                    continue
+                value = (term.value or "").lower().rstrip(".")
+                if not value or "%" in value:
+                    continue
+                theirs = organisational_domain(value + ".")
+                if theirs is None or theirs == own or not _one_slip(theirs, own):
+                    continue
+                meant = value[: len(value) - len(theirs) + 1] + own
+                candidates.append((i, term, value, meant))
+    present = index.records_at([meant for *_, meant in candidates])
+    for i, term, value, meant in candidates:
+        if not present[meant]:
+            continue
+        written = meant.rstrip(".")
+        new = term.text.replace(term.value or "", written, 1)
+        fix = _term_fix(
+            zone,
+            i,
+            term.start,
+            term.end,
+            new,
+            f"write '{new}'",
+            Applicability.UNSAFE,
+        )
+        yield _at_term(
+            zone,
+            SPF_DOMAIN_TYPO,
+            f"SPF term '{term.text}' names {value}., one slip from this zone's "
+            f"{own}: {meant} is in the zone, and whoever holds the other "
+            "domain decides what it authorises",
+            [i],
+            term,
+            fix,
+        )
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """*a* and *b* differ by one letter added, left out, changed, or two
+    neighbours swapped (Damerau-Levenshtein distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    k = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return short[k:] == long_[k + 1 :]
+
+
+SPF_VOID_MECHANISM = Code(
+    "ZF312",
+    "spf-void-mechanism",
+    Severity.WARNING,
+    "an SPF a or mx that finds nothing in the zone",
+)
+
+
+@rule(SPF_VOID_MECHANISM)
+def spf_void_mechanism(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an `a` or `mx` mechanism of an SPF record that looks up a name
+    of this zone which has no address (for `a`) or no MX (for `mx`), nor a
+    wildcard giving it one. A bare `a` or `mx` means the name the record is
+    at (RFC 7208 §5.3, §5.4), also when the record is reached through
+    `include:` or `redirect=`: `mx` in the record at `spf.example.net`
+    asks for the MX of `spf.example.net`, not of the domain that
+    redirected there.
+
+    ## Why it matters
+    The mechanism authorises nothing, so the servers it was written for
+    fail SPF; and each such lookup is a "void lookup", of which receivers
+    allow two before the whole record is a permanent error (RFC 7208
+    §4.6.4).
+
+    ## Example
+    ```
+    $ORIGIN example.net.
+    $TTL 3600
+    @    MX   10 mail
+    @    TXT  "v=spf1 redirect=_spf.example.net"
+    _spf TXT  "v=spf1 mx -all"     ; the MX of _spf: there are none
+    mail A    192.0.2.25
+    ```
+
+    ## Fix
+    None: name the domain meant (`mx:example.net`), or drop the term.
+    """
+    origin = zone.origin
+    if origin is None:
+        return
+    view = mail_view(zone)
+    index = zone.index
+    table = zone.table
+    suffix = origin.to_text().lower()
+    checks: list[tuple[int, Term, str, str]] = []
+    for owner, records in view.spf_by_owner.items():
+        for i in records:
+            for term in view.spf(i).effective():
+                if term.modifier or term.name not in ("a", "mx"):
+                    continue
+                value = (term.value or "").lower()
+                if "%" in value:
+                    continue
+                name = value.rstrip(".") + "." if value else owner
+                in_zone = name == suffix or name.endswith("." + suffix)
+                if not in_zone or index.below_cut(name):
+                    continue
+                checks.append((i, term, name, owner))
+    names = {name for *_, name, _ in checks}
+    index.records_at([*names, *index.wildcard_keys(names)])
+    redirected = _redirected_from(view)
+    for i, term, name, owner in checks:
+        if any(
+            table.rdtype[j] == dns.rdatatype.CNAME for j in index.records_named(name)
+        ):
+            continue  # the lookup follows the alias out of what zonefix sees
+        if term.name == "a":
+            if index.has_address(name):
+                continue
+            what = "no A or AAAA"
+        else:
+            records = index.records_named(name)
+            if not records:
+                cover = index.wildcard_for(name)
+                records = index.records_named(cover) if cover else []
+            if any(table.rdtype[j] == dns.rdatatype.MX for j in records):
+                continue
+            what = "no MX"
+        message = f"SPF term '{term.text}' at {owner} finds nothing: {name} has {what}"
+        came = redirected.get(owner)
+        if not term.value and came:
+            message += (
+                f" (a bare '{term.name}' means the name the record is at, also when "
+                f"{came} reaches it through include or redirect)"
+            )
+        yield _at_term(zone, SPF_VOID_MECHANISM, message, [i], term)
+
+
+def _redirected_from(view: MailView) -> dict[str, str]:
+    """SPF owner -> an in-zone SPF name whose include or redirect reaches it."""
+    found: dict[str, str] = {}
+    for owner, records in view.spf_by_owner.items():
+        for i in records:
+            for term in followed_terms(view.spf(i)):
+                key = target_key(term) if term.name in ("include", "redirect") else None
+                if key is not None and key != owner:
+                    found.setdefault(key, owner)
+    return found

@@ -81,12 +81,13 @@ def _apex_records(zone: Zone) -> list[int]:
 
 def _whole(zone: Zone) -> bool:
     """A missing SOA or NS can only be judged in a BIND zone that was read
-    whole: a provider's export (Cloudflare's) lists the records it holds,
+    whole (no syntax error, no refused $INCLUDE whose records zonefix cannot
+    see): a provider's export (Cloudflare's) lists the records it holds,
     while the provider serves the SOA and NS itself."""
     return (
         zone.origin is not None
         and zone.dialect == "bind"
-        and not any(d.code.code == "ZF001" for d in zone.diagnostics)
+        and not any(d.code.code in ("ZF001", "ZF004") for d in zone.diagnostics)
     )
 
 
@@ -267,6 +268,11 @@ def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
     www  3600  TXT    "site verification"
     ```
 
+    In Cloudflare's export it is a warning: Cloudflare flattens such a
+    CNAME (a proxied one, or one whose target is in the same zone) and
+    serves the other records beside the target's addresses, but the zone
+    cannot move to any other DNS server as it is.
+
     ## Fix
     None: either the alias or the other records must go, and only the owner
     knows which. Often the TXT belongs at the target's name.
@@ -282,13 +288,23 @@ def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
                 if table.rdtype[i] not in _BESIDE_CNAME
             }
         )
-        if others:
-            yield zone.finding_at_record(
-                CNAME_AND_OTHER_DATA,
-                f"CNAME at {zone.index.owner(records[0])} beside other data "
-                f"({', '.join(others)})",
-                records[0],
+        if not others:
+            continue
+        code = CNAME_AND_OTHER_DATA
+        message = (
+            f"CNAME at {zone.index.owner(records[0])} beside other data "
+            f"({', '.join(others)})"
+        )
+        if zone.dialect == "cloudflare":
+            # Cloudflare answers such a name by flattening the CNAME (always
+            # when proxied, or when its target is in the same zone): there
+            # it works; anywhere else it is the conflict it is in BIND.
+            code = code._replace(severity=Severity.WARNING)
+            message += (
+                "; Cloudflare serves it only by flattening the CNAME (proxied, or "
+                "a target in its zone): any other DNS server refuses it"
             )
+        yield zone.finding_at_record(code, message, records[0])
 
 
 @rule(MULTIPLE_CNAMES)
@@ -514,11 +530,13 @@ def missing_glue(zone: Zone) -> Iterator[Diagnostic]:
         if target in addressed:
             continue
         for i in records:
-            where = (
-                "the zone's own server"
-                if table.flags[i] & OWNER_APEX
-                else f"glue for {index.owner(i)}"
-            )
+            owner = index.owner(i)
+            if table.flags[i] & OWNER_APEX:
+                where = "the zone's own server"
+            elif dns.name.from_text(target).is_subdomain(owner):
+                where = f"glue for {owner}"
+            else:
+                where = f"a server of the delegation {owner}"
             yield finding_at_field(
                 zone,
                 MISSING_GLUE,
@@ -628,8 +646,9 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
     at its first record.
 
     ## Why it matters
-    An RRset has one TTL (RFC 2181 §5.2). Servers pick one of the TTLs, not
-    always the same one: caches keep the records for a time nobody chose.
+    An RRset has one TTL (RFC 2181 §5.2). Servers settle it their own way
+    (BIND serves them all with the first TTL it read, and warns; others
+    differ): caches keep the records for a time the file does not say.
 
     ## Example
     ```
@@ -638,10 +657,10 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Safe: give every record of the RRset the lowest of its TTLs, the one
-    caches may already be using. Offered when the new TTLs change no other
-    record (with no `$TTL`, a record without a TTL takes the last one
-    written).
+    Safe: give every record of the RRset the lowest of its TTLs, so that
+    no cache keeps a record longer than any of its lines asked. Offered
+    when the new TTLs change no other record (with no `$TTL`, a record
+    without a TTL takes the last one written).
     """
     table = zone.table
     index = zone.index
@@ -1122,3 +1141,98 @@ def cname_target_missing(zone: Zone) -> Iterator[Diagnostic]:
                 i,
                 0,
             )
+
+
+OCCLUDED_DATA = Code(
+    "ZF118",
+    "occluded-data",
+    Severity.WARNING,
+    "records at or below a delegation that are neither its NS, DS nor glue",
+)
+# What a parent zone holds at a delegation point itself (RFC 4035 adds
+# DS, and the NSEC and RRSIG that sign them).
+_AT_A_CUT = {
+    dns.rdatatype.NS,
+    dns.rdatatype.DS,
+    dns.rdatatype.NSEC,
+    dns.rdatatype.RRSIG,
+}
+
+
+@rule(OCCLUDED_DATA)
+def occluded_data(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports the names at or below a delegation point of the zone (a name
+    with NS records below the apex) that hold records other than the
+    delegation's NS and DS, or the glue its name servers need (A and AAAA
+    at a name some NS record points at). Once per delegation, at the first
+    such record, naming them all.
+
+    ## Why it matters
+    Below a delegation the child zone answers; the parent's records there
+    are occluded (RFC 9499): BIND loads them without a word and never
+    serves them. They are usually a host moved into a delegated subdomain,
+    or records left from before the subdomain was delegated, and whoever
+    edits them expects them to work.
+
+    ## Example
+    ```
+    $TTL 3600
+    lab           NS  ns1.example.org.
+    printer.lab   A   192.0.2.31     ; the lab's own servers answer for it
+    ```
+
+    ## Fix
+    None: move the records to the child zone, or drop the delegation if
+    the subdomain is meant to be served here.
+    """
+    index = zone.index
+    cuts = index.cuts
+    if not cuts:
+        return
+    table = zone.table
+    glue = {
+        key
+        for i, rdtype in enumerate(table.rdtype)
+        if rdtype == dns.rdatatype.NS and (key := index.target_key(i)) is not None
+    }
+    addresses = {dns.rdatatype.A, dns.rdatatype.AAAA}
+    # Per delegation point: the occluded names, each with its first record.
+    found: dict[str, dict[str, int]] = {}
+    last_ref: int | None = None
+    owner = ""
+    for i, rdtype in enumerate(table.rdtype):
+        if table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE):
+            continue
+        ref = table.owner_ref[i]
+        if ref != last_ref or ref < 0:
+            # PERF: blank-owner lines repeat the owner: one key per name run.
+            owner = index.owner_key(i)
+        last_ref = ref
+        if not index.below_cut(owner):
+            continue
+        if rdtype in addresses and owner in glue:
+            continue
+        if owner in cuts and rdtype in _AT_A_CUT:
+            continue
+        cut = next(c for c in _up_from(owner) if c in cuts)
+        found.setdefault(cut, {}).setdefault(owner, i)
+    for cut, names in found.items():
+        first = min(names.values())
+        listed = ", ".join(names)
+        many = len(names) > 1
+        yield zone.finding_at_record(
+            OCCLUDED_DATA,
+            f"{'names' if many else 'name'} {listed} at or below the delegation of "
+            f"{cut} {'hold' if many else 'holds'} records that are never served "
+            "(the child zone answers there)",
+            first,
+        )
+
+
+def _up_from(key: str) -> Iterator[str]:
+    """*key* and the names above it, nearest first."""
+    while key and key != ".":
+        yield key
+        _, _, key = key.partition(".")
