@@ -21,7 +21,7 @@ import re
 from array import array
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar, cast
 
 import dns.exception
 import dns.name
@@ -30,6 +30,7 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.ttl
 
+from zonefix import fastpath
 from zonefix.diagnostics import (
     GENERATE_LIMIT,
     INCLUDE_REFUSED,
@@ -240,6 +241,12 @@ class Resolver:
         self._type_cache: dict[str, dns.rdatatype.RdataType | None] = {}
         # (word, origin id, owner reference, flags) of the last written owner.
         self._owner_cache: tuple[str, int, int, int] | None = None
+        # The fast path's keys of the current origin and of the zone's apex,
+        # and the origins they were worked out for.
+        self._keyed_origin: dns.name.Name | None = None
+        self._origin_key: str | None = None
+        self._keyed_apex: dns.name.Name | None = None
+        self._apex_key: str | None = None
 
     # ------------------------------------------------------------ driving
 
@@ -400,25 +407,33 @@ class Resolver:
             )
         i += 1
 
-        rdata_text = " ".join(words[i:])
-        rdata = self._rdata(rdclass, rdtype, rdata_text)
+        # The common types in their plain shapes are read without dnspython
+        # (which tests/test_fastpath.py holds the fast path to); the rest,
+        # and every refusal, are dnspython's.
+        key = fastpath.rdata_key(rdtype, words[i:], self._fast_origin())
         self._long_string = 0
-        if rdata == "string too long" and rdtype in _TXT_LIKE:
-            # ZF112 reports it and splits the string; the record stays.
-            rdata = txt_with_long_strings(rdclass, rdtype, rdata_text)
-            self._long_string = LONG_STRING
-        if isinstance(rdata, str):
-            return FieldProblem(
-                i,
-                f"invalid {dns.rdatatype.to_text(rdtype)} rdata "
-                f"'{_shorten(rdata_text)}': {rdata}",
-                INVALID_RDATA,
-                through_last=True,
-            )
+        if key is not None:
+            minimum = cast(int, key[6]) if rdtype == SOA else None
+        else:
+            rdata_text = " ".join(words[i:])
+            rdata = self._rdata(rdclass, rdtype, rdata_text)
+            if rdata == "string too long" and rdtype in _TXT_LIKE:
+                # ZF112 reports it and splits the string; the record stays.
+                rdata = txt_with_long_strings(rdclass, rdtype, rdata_text)
+                self._long_string = LONG_STRING
+            if isinstance(rdata, str):
+                return FieldProblem(
+                    i,
+                    f"invalid {dns.rdatatype.to_text(rdtype)} rdata "
+                    f"'{_shorten(rdata_text)}': {rdata}",
+                    INVALID_RDATA,
+                    through_last=True,
+                )
+            minimum = rdata.minimum if rdtype == SOA else None  # type: ignore[attr-defined]
 
-        if rdtype == SOA and self.default_ttl is None:
+        if minimum is not None and self.default_ttl is None:
             # Before RFC 2308, the SOA minimum was the zone's default TTL.
-            self.default_ttl = rdata.minimum  # type: ignore[attr-defined]
+            self.default_ttl = minimum
             self.default_ttl_from_soa = True
         if ttl is None:
             ttl = self._implicit_ttl()
@@ -475,6 +490,11 @@ class Resolver:
             return cached[2]
         if self.current_origin is None and (word == "@" or not word.endswith(".")):
             raise _NeedOrigin
+        key = fastpath.name_key(word, self._fast_origin())
+        flags = None if key is None else self._fast_owner_flags(key)
+        if flags is not None:
+            self._line_flags = flags
+            return -2
         try:
             self._line_flags = self._owner_flags(
                 dns.name.from_text(to_dns_text(word), self.current_origin)
@@ -499,6 +519,35 @@ class Resolver:
         if name == origin:
             return OWNER_APEX
         return 0 if name.is_subdomain(origin) else OWNER_OUTSIDE
+
+    def _fast_origin(self) -> str | None:
+        """The fast path's key of the origin in force."""
+        origin = self.current_origin
+        if origin is not self._keyed_origin:
+            self._keyed_origin = origin
+            self._origin_key = fastpath.origin_key(origin)
+        return self._origin_key
+
+    def _fast_owner_flags(self, key: str) -> int | None:
+        """_owner_flags of the name whose fast-path key is *key* (None: ask
+        _owner_flags, for an apex whose text holds escapes)."""
+        apex = self.zone_origin
+        if apex is None:
+            return 0
+        if apex is not self._keyed_apex:
+            self._keyed_apex = apex
+            self._apex_key = fastpath.origin_key(apex)
+        apex_key = self._apex_key
+        if apex_key is None:
+            return None
+        if key == apex_key:
+            return OWNER_APEX
+        # Below the apex: its key after a label's dot (every name is below
+        # the root).
+        below = apex_key == "." or (
+            key.endswith(apex_key) and key[-len(apex_key) - 1] == "."
+        )
+        return 0 if below else OWNER_OUTSIDE
 
     # Words repeat (IN, A, 1h) on every line: remember what each one is.
 
