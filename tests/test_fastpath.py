@@ -607,3 +607,34 @@ def _reading(zone: Zone) -> tuple[object, ...]:
         zone.diagnostics,
         [o.to_text() if o is not None else None for o in zone._resolved.origins],
     )
+
+
+# ------------------------------------------------------------ rules on keys
+
+ZONE_HEAD = (
+    "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns1 hostmaster 1 2 3 4 5\n"
+    "@ NS ns1\nns1 A 192.0.2.1\n"
+)
+
+
+@pytest.mark.parametrize("altitude", ["99999999m", "-100000.01m"])
+def test_duplicate_loc_that_dnspython_cannot_put_on_the_wire(altitude: str) -> None:
+    """ZF107 compares keys; a LOC altitude out of the wire's range (which
+    dnspython reads but cannot pack) is compared by its text."""
+    loc = f"x LOC 52 22 23.000 N 4 53 32.000 E {altitude}\n"
+    zone = zonefix.parse_text(ZONE_HEAD + loc + loc + "x LOC 52 22 23 N 4 53 32 E 1m\n")
+    findings = zonefix.check(zone, select=["ZF1"])
+    assert [(d.code.code, d.line) for d in findings] == [("ZF107", 7)]
+
+
+def test_rrsigs_group_by_the_type_they_cover_however_written() -> None:
+    sig = "13 3 300 20300101000000 20200101000000 12345 example.net. AAAA"
+    zone = zonefix.parse_text(
+        ZONE_HEAD
+        + "www 300 A 192.0.2.80\n"
+        + f"www 300 RRSIG A {sig}\n"
+        + f"www 600 RRSIG type1 {sig}\n"
+        + f"www 600 RRSIG AAAA {sig}\n"
+    )
+    findings = zonefix.check(zone, select=["ZF108"])
+    assert [(d.code.code, d.line) for d in findings] == [("ZF108", 7)]
