@@ -5,7 +5,8 @@ BIND: a blank owner repeats the previous owner; TTL and class may come in
 either order; a record without a TTL takes ``$TTL``, else the last TTL
 written, else the SOA's minimum; ``$INCLUDE`` reads a file with the origin it
 names and restores the including file's state afterwards. Every rdata is
-checked with ``dns.rdata.from_text``.
+checked: the common types in their plain shapes by zonefix.fastpath, the
+rest with ``dns.rdata.from_text``, which is the reference for both.
 
 What is kept per record is what cannot be derived again cheaply: where the
 record is, its owner's reference, TTL, class and type, all in typed arrays.
