@@ -36,6 +36,7 @@ from tests.conftest import CORPUS, ROOT, corpus_zones
 from zonefix import fastpath
 from zonefix.fastpath import RdataKey
 from zonefix.semantic import LONG_STRING, split_fields, to_dns_text
+from zonefix.syntax.nodes import fields_between
 from zonefix.zone import Zone
 
 IN = dns.rdataclass.IN
@@ -618,6 +619,37 @@ def test_reading_is_the_same_without_the_fast_path(
     for name, load, zone in read_zones:
         if not name.startswith("realworld/"):
             assert _reading(load()) == _reading(zone), name
+
+
+def test_split_fields_is_fields_between(
+    read_zones: list[tuple[str, Callable[[], Zone], Zone]],
+) -> None:
+    """The resolver's quick split of an entry into fields gives the fields
+    the grammar gives, on every entry of every zone."""
+    for name, _, zone in read_zones:
+        for document in (zone.document, *zone.includes):
+            tree = document.tree
+            for index in range(len(tree.entry_kinds)):
+                span = tree.span(index)
+                expected = [f.text for f in fields_between(tree.text, *span)]
+                assert split_fields(tree.text, *span) == expected, (name, index)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("www", " ", "\t", "IN", "A", "1.2.3.4", ";c", "(", ")", '"a b"'),
+                *("\\;", "\x0b", "\x1c", "é", "\r", "\\", '"', "x;y", '"(;)"'),
+                *('\\"', "\n"),
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_split_fields_on_odd_lines(line: str) -> None:
+    expected = [f.text for f in fields_between(line, 0, len(line))]
+    assert split_fields(line, 0, len(line)) == expected
 
 
 def _reading(zone: Zone) -> tuple[object, ...]:

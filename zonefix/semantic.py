@@ -21,6 +21,7 @@ import os
 import re
 from array import array
 from collections.abc import Callable
+from functools import cache, partial
 from pathlib import Path
 from typing import NamedTuple, TypeVar, cast
 
@@ -43,7 +44,13 @@ from zonefix.diagnostics import (
 )
 from zonefix.generate import GenerateError, substitute
 from zonefix.source import NotTextError, SourceFile, decode, printable
-from zonefix.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
+from zonefix.syntax.nodes import (
+    EntryKind,
+    Field,
+    SyntaxTree,
+    field_texts,
+    fields_between,
+)
 from zonefix.syntax.parser import parse_syntax
 
 IN = dns.rdataclass.IN
@@ -179,22 +186,25 @@ def to_dns_text(text: str) -> str:
     )
 
 
-# str.split() also splits on these; the grammar (like dnspython) does not.
-_OTHER_WHITESPACE = "\x0b\x0c\x1c\x1d\x1e\x1f"
+@cache
+def _split_needs_grammar() -> Callable[[str], re.Match[str] | None]:
+    # Quotes and escapes; and the characters str.split() splits on but the
+    # grammar (like dnspython) does not.
+    return re.compile(r'["\\\x0b\x0c\x1c-\x1f]').search
+
+
+@cache
+def _comments() -> Callable[[str], str]:
+    return partial(re.compile(_COMMENT).sub, "")
 
 
 def split_fields(text: str, start: int, end: int) -> list[str]:
     """The fields of one entry as strings (the fast path of fields_between)."""
     segment = text[start:end]
-    if (
-        '"' in segment
-        or "\\" in segment
-        or not segment.isascii()
-        or any(c in segment for c in _OTHER_WHITESPACE)
-    ):
-        return [f.text for f in fields_between(text, start, end)]
+    if _split_needs_grammar()(segment) is not None or not segment.isascii():
+        return field_texts(text, start, end)
     if ";" in segment:
-        segment = re.sub(_COMMENT, "", segment)
+        segment = _comments()(segment)
     if "(" in segment or ")" in segment:
         segment = segment.replace("(", " ").replace(")", " ")
     return segment.split()
