@@ -1,10 +1,11 @@
-"""Owner identities and rdata for the rules that compare records.
+"""Owner identities and rdata keys for the rules that compare records.
 
 The resolver keeps records as compact arrays, and a dnspython name or rdata
 per record is what makes a big zone slow and heavy (dns.zone's 750 MB for a
 million records). So rules that compare records work in two steps: a cheap
 64-bit hash per record (of its canonical owner text) finds the few records
-that could be related, and only those get their exact owner key and rdata.
+that could be related, and only those get their exact owner key and rdata
+key (zonefix.fastpath: equal keys, equal rdata; read from the text).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import dns.name
 import dns.rdata
 import dns.rdatatype
 
-from zonefix.semantic import split_fields, to_dns_text
+from zonefix import fastpath
+from zonefix.fastpath import RdataKey
+from zonefix.semantic import LONG_STRING, split_fields, to_dns_text, type_or_none
 
 # Where the target host name stands among each type's rdata fields
 # (ZF104 checks them all; ZF105 and ZF106 the types their RFCs name).
@@ -43,6 +46,7 @@ class ZoneIndex:
     def __init__(self, zone: Zone) -> None:
         self.zone = zone
         self._origin_texts: dict[int, str] = {}
+        self._origin_keys: dict[int, str | None] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
         self._dotless: list[DotlessName] | None = None
         self._named: dict[str, list[int]] = {}
@@ -276,6 +280,34 @@ class ZoneIndex:
             if not current:
                 break
             yield current
+
+    def rdata_key(self, index: int) -> RdataKey:
+        """Record *index*'s rdata as a key: equal for two records of one type
+        exactly when their rdata are equal. Read from the text by the fast
+        path where it can; from the rdata (built for it) where not."""
+        table = self.zone.table
+        if index not in table.generated and not table.flags[index] & LONG_STRING:
+            origin_id = table.origin[index]
+            origin = self._origin_keys.get(origin_id, "")
+            if origin == "":
+                origin = self._origin_keys[origin_id] = fastpath.origin_key(
+                    self.zone._resolved.origins[origin_id]
+                )
+            key = fastpath.rdata_key(
+                table.rdtype[index], self.rdata_words(index), origin
+            )
+            if key is not None:
+                return key
+        return fastpath.key_of_rdata(self.rdata(index))
+
+    def covered_type(self, index: int) -> int:
+        """The type RRSIG record *index* covers (its first field)."""
+        words = self.rdata_words(index)
+        if words and "\\" not in words[0]:
+            rdtype = type_or_none(words[0])
+            if rdtype is not None:
+                return int(rdtype)
+        return int(self.rdata(index).covers())
 
     def rdata(self, index: int) -> dns.rdata.Rdata:
         """The rdata of record *index* (built anew: few records need it, and
