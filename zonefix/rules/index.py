@@ -10,6 +10,7 @@ key (zonefix.fastpath: equal keys, equal rdata; read from the text).
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -36,6 +37,10 @@ TARGET_FIELDS = {
     dns.rdatatype.DNAME: 0,
 }
 
+
+# A first word that ends at a blank or a line's end, with nothing in it the
+# grammar reads specially (quotes, escapes, parentheses, a comment).
+_PLAIN_WORD = re.compile(r'[^\s"\\();]+(?=[ \t\r\n]|$)')
 
 if TYPE_CHECKING:
     from zonefix.rules.dotless import DotlessName
@@ -82,9 +87,17 @@ class ZoneIndex:
         """Record *index*'s owner as canonical text: lower-case, absolute.
         Equal keys are equal names."""
         zone = self.zone
-        ref = zone.table.owner_ref[index]
-        if ref < 0 or ref in zone.table.generated:
+        table = zone.table
+        ref = table.owner_ref[index]
+        if ref < 0 or ref in table.generated:
             return zone.records.owner(index).to_text().lower()
+        # PERF: the owner is the entry's first word; only a word the grammar
+        # must read (a quote, an escape, a parenthesis) needs every field.
+        tree = zone._resolved.documents[table.document[ref]].tree
+        start = tree.entry_starts[table.entry[ref]]
+        plain = _PLAIN_WORD.match(tree.text, start)
+        if plain is not None:
+            return self.name_key(plain.group(), ref)
         return self.name_key(self.fields(ref)[0], ref)
 
     def _origin_text(self, origin_id: int) -> str:
@@ -222,13 +235,18 @@ class ZoneIndex:
             and not table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE)
         )
 
+    @cached_property
+    def apex_key(self) -> str:
+        """The zone's apex as canonical text ("." when it is unknown)."""
+        origin = self.zone.origin
+        return origin.to_text().lower() if origin is not None else "."
+
     def below_cut(self, key: str) -> bool:
         """Name *key* (canonical) is at or below a delegation point."""
         cuts = self.cuts
         if not cuts:
             return False
-        origin = self.zone.origin
-        apex = origin.to_text().lower() if origin is not None else "."
+        apex = self.apex_key
         while key and key != apex and key != ".":
             if key in cuts:
                 return True
@@ -272,8 +290,7 @@ class ZoneIndex:
         return found
 
     def _ancestors(self, key: str) -> Iterator[str]:
-        origin = self.zone.origin
-        apex = origin.to_text().lower() if origin is not None else "."
+        apex = self.apex_key
         current = key
         while current not in (apex, ".", ""):
             _, _, current = current.partition(".")
