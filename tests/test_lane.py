@@ -1,4 +1,6 @@
-"""The parser's fast lane (zonefix/syntax/lane.py) against the LALR driver.
+"""The fast lanes of reading against the general paths they shortcut: the
+parser's (zonefix/syntax/lane.py) against the LALR driver, and the
+resolver's (Resolver._usual_record) against _owner and _resolve_fields.
 
 The lane must change nothing but the time: with it and without it, a text
 gives the same entries (starts and kinds) and the same syntax problems. It
@@ -21,8 +23,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+import zonefix
 from tests.conftest import CORPUS, ROOT
 from tests.test_syntax import _lark_entries
+from zonefix.semantic import Resolver
 from zonefix.source import NotTextError, decode
 from zonefix.syntax.nodes import EntryKind
 from zonefix.syntax.parser import SyntaxProblem, parse_syntax
@@ -142,3 +146,99 @@ def test_generated_texts_parse_alike_with_and_without_the_lane(text: str) -> Non
 )
 def test_lane_edges(text: str) -> None:
     assert parsed(text, lane=True) == parsed(text, lane=False)
+
+
+# ------------------------------------------------- the resolver's usual lane
+# Resolver._usual_record reads the usual record line (a plain owner or a
+# blank one, a TTL and IN in either order, a common type and rdata the fast
+# path reads) in one call; it must add exactly the record, and change exactly
+# the reading state, that the general path (_owner, _resolve_fields) would.
+
+
+def resolved(text: str, name: str, usual: bool) -> tuple[object, ...]:
+    """What a zone reads as: every column of its record table, and its
+    findings."""
+    original = Resolver._usual_record
+    if not usual:
+        Resolver._usual_record = lambda *args: False  # type: ignore[method-assign]
+    try:
+        zone = zonefix.parse_text(text, filename=name)
+    finally:
+        Resolver._usual_record = original  # type: ignore[method-assign]
+    table = zone._resolved.table
+    columns = tuple(list(getattr(table, slot)) for slot in table.__slots__)
+    return columns, [str(d) for d in zone.diagnostics], zone.origin
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [ROOT / "fixtures", CORPUS, REALWORLD],
+    ids=["fixtures", "corpus", "realworld"],
+)
+def test_every_file_resolves_alike_with_and_without_the_usual_lane(
+    folder: Path,
+) -> None:
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is not present")
+    differ = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        try:
+            text = decode(str(path), path.read_bytes()).text
+        except NotTextError:
+            continue
+        # In the file's folder, so that $INCLUDE reads what it would.
+        if resolved(text, str(path), True) != resolved(text, str(path), False):
+            differ.append(str(path.relative_to(folder)))
+    assert differ == []
+
+
+# Words of records at the edge of the usual shape: TTLs and classes in
+# every order, types the lane reads and some it leaves, owners plain,
+# relative, absolute, "@" or escaped, rdata it reads or not.
+OWNERS = ["www", "@", "a.example.net.", "other.org.", "*", "x\\.y", "é", ""]
+HEADS = ["", "300", "1h", "IN", "CH", "300 IN", "IN 300", "IN 1h", "ANY", "1x"]
+RDATA = [
+    "A 192.0.2.1",
+    "A 192.0.2.256",
+    "AAAA 2001:db8::1",
+    "MX 10 mail",
+    "MX 10 mail.example.net.",
+    'TXT "v=spf1 -all"',
+    'TXT "a\\065"',
+    "NS ns1",
+    "CNAME @",
+    "SRV 0 5 5060 sip",
+    "CAA 0 issue ca.example",
+    "PTR host.",
+    "HINFO a b",
+    "SOA ns hostmaster 1 2 3 4 5",
+    "A",
+    "TYPE1 \\# 4 c0000201",
+]
+DIRECTIVES = ["$TTL 600", "$ORIGIN sub", "$ORIGIN example.net.", "$ORIGIN ."]
+
+
+@st.composite
+def zones(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        if draw(st.integers(0, 5)) == 0:
+            lines.append(draw(st.sampled_from(DIRECTIVES)))
+            continue
+        owner = draw(st.sampled_from(OWNERS))
+        head = draw(st.sampled_from(HEADS))
+        data = draw(st.sampled_from(RDATA))
+        lines.append(" ".join(w for w in (owner or " ", head, data) if w))
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(zones(), st.sampled_from(["db.example.net", "zone.txt"]))
+def test_generated_zones_resolve_alike_with_and_without_the_usual_lane(
+    text: str, name: str
+) -> None:
+    assert resolved(text, name, True) == resolved(text, name, False)
