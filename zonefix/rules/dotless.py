@@ -72,11 +72,13 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
                 look(i, position, fields[at])
 
     if maybe:
+        expansions = {hash(index.name_key(word, i)) for i, _, word in maybe}
+        existing = {h for h in index.owner_hashes if h in expansions}
         from zonefix.tlds import is_tld
 
         for i, position, word in maybe:
             expansion = index.name_key(word, i)
-            if index.has_name(expansion) or index.below_cut(expansion):
+            if hash(expansion) in existing or index.below_cut(expansion):
                 continue  # a name of this zone, or of a zone it delegates to
             if is_tld(word.rsplit(".", 1)[1]):
                 found.append(

@@ -54,6 +54,7 @@ class ZoneIndex:
         self._origin_keys: dict[int, str | None] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
         self._dotless: list[DotlessName] | None = None
+        self._named: dict[str, list[int]] = {}
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -85,15 +86,6 @@ class ZoneIndex:
     def owner_key(self, index: int) -> str:
         """Record *index*'s owner as canonical text: lower-case, absolute.
         Equal keys are equal names."""
-        ids, names, _ = self._owners
-        return names[ids[index]]
-
-    def has_name(self, key: str) -> bool:
-        """Some record's owner key is *key*."""
-        return key in self._owners[2]
-
-    def _read_owner_key(self, index: int) -> str:
-        """owner_key, read from the record's text."""
         zone = self.zone
         table = zone.table
         ref = table.owner_ref[index]
@@ -118,76 +110,61 @@ class ZoneIndex:
         return text
 
     @cached_property
-    def _owners(self) -> tuple[array[int], list[str], dict[str, int]]:
-        """Each record's owner as a number (in record order, 4 bytes each),
-        the owner key of each number, and the number of each key: worked out
-        in one pass, so that no rule reads an owner from the text again."""
-        ids = array("I")
-        names: list[str] = []
-        numbers: dict[str, int] = {}
-        last_ref, last_id = None, 0
+    def owner_hashes(self) -> array[int]:
+        """A hash of each record's owner key, in record order (8 bytes each)."""
+        hashes = array("q")
+        last_ref, last_hash = None, 0
         owner_ref = self.zone.table.owner_ref
         for index in range(len(owner_ref)):
             ref = owner_ref[index]
             if ref != last_ref or ref < 0:
-                key = self._read_owner_key(index)
-                last_id = numbers.get(key, -1)
-                if last_id < 0:
-                    last_id = numbers[key] = len(names)
-                    names.append(key)
-                last_ref = ref
-            ids.append(last_id)
-        return ids, names, numbers
-
-    @property
-    def owner_ids(self) -> array[int]:
-        """A number per record, equal for equal owners (records_named and
-        the like answer without reading names)."""
-        return self._owners[0]
-
-    @cached_property
-    def _by_owner(self) -> tuple[array[int], array[int]]:
-        """The records grouped by owner number: records of owner n are
-        order[starts[n]:starts[n + 1]], in file order (a counting sort)."""
-        ids, names, _ = self._owners
-        starts = array("I", bytes(4 * (len(names) + 1)))
-        for n in ids:
-            starts[n + 1] += 1
-        for n in range(len(names)):
-            starts[n + 1] += starts[n]
-        fill = array("I", starts)
-        order = array("I", bytes(4 * len(ids)))
-        for index, n in enumerate(ids):
-            order[fill[n]] = index
-            fill[n] += 1
-        return order, starts
-
-    def _records_of(self, number: int) -> list[int]:
-        order, starts = self._by_owner
-        return order[starts[number] : starts[number + 1]].tolist()
+                last_ref, last_hash = ref, hash(self.owner_key(index))
+            hashes.append(last_hash)
+        return hashes
 
     def records_named(self, key: str) -> list[int]:
-        """The records whose owner key is *key*, in file order."""
-        number = self._owners[2].get(key)
-        return [] if number is None else self._records_of(number)
+        """The records whose owner key is *key*, in file order. A name not
+        looked up before costs a pass over the zone: rules that ask for many
+        names give them to records_at first."""
+        found = self._named.get(key)
+        if found is None:
+            found = self.records_at([key])[key]
+        return found
 
     def records_at(self, keys: Iterable[str]) -> dict[str, list[int]]:
-        """The records at each of *keys* (owner keys), in file order."""
-        return {key: self.records_named(key) for key in keys}
+        """The records at each of *keys* (owner keys), in file order, found
+        in one pass over the zone and kept for records_named."""
+        wanted = [k for k in set(keys) if k not in self._named]
+        if wanted:
+            by_hash: dict[int, list[str]] = defaultdict(list)
+            for key in wanted:
+                by_hash[hash(key)].append(key)
+            found: dict[str, list[int]] = {key: [] for key in wanted}
+            hashes = self.owner_hashes
+            for i in range(len(hashes)):
+                candidates = by_hash.get(hashes[i])
+                if candidates is None:
+                    continue
+                key = self.owner_key(i)
+                if key in found:
+                    found[key].append(i)
+            self._named.update(found)
+        return {key: self._named[key] for key in keys}
 
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""
-        ids, names, _ = self._owners
-        groups: dict[int, list[int]] = defaultdict(list)
+        groups: dict[str, list[int]] = defaultdict(list)
         for index in sorted(indices):
-            groups[ids[index]].append(index)
-        return {names[n]: records for n, records in groups.items()}
+            groups[self.owner_key(index)].append(index)
+        return dict(groups)
 
     def at_owners_of(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """Every record at the owners of *indices*, by owner, in file order."""
-        ids, names, _ = self._owners
-        numbers = sorted({ids[i] for i in indices})
-        return {names[n]: self._records_of(n) for n in numbers}
+        wanted = {self.owner_hashes[i] for i in indices}
+        if not wanted:
+            return {}
+        hashes = self.owner_hashes
+        return self.groups(i for i in range(len(hashes)) if hashes[i] in wanted)
 
     def with_type(self, rdtype: int) -> list[tuple[list[int], list[int]]]:
         """For each owner with records of *rdtype*: (those records, all the

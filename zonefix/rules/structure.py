@@ -373,7 +373,7 @@ def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
     """
     table = zone.table
     index = zone.index
-    hashes = index.owner_ids
+    hashes = index.owner_hashes
     # Records that could be copies share owner, class, type and TTL: sort by
     # a hash of those, and look closer only where hashes repeat.
     keys = array(
@@ -516,15 +516,15 @@ def missing_glue(zone: Zone) -> Iterator[Diagnostic]:
             wanted.setdefault(target, []).append(i)
     if not wanted:
         return
-    types = table.rdtype
-    addressed = {
-        target
-        for target in wanted
-        if any(
-            types[j] in (dns.rdatatype.A, dns.rdatatype.AAAA)
-            for j in index.records_named(target)
-        )
-    }
+    hashes = {hash(key) for key in wanted}
+    addressed = set()
+    owner_hashes = index.owner_hashes
+    for i, rdtype in enumerate(table.rdtype):
+        if (
+            rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA)
+            and owner_hashes[i] in hashes
+        ):
+            addressed.add(index.owner_key(i))
     for target, records in wanted.items():
         if target in addressed:
             continue
@@ -663,7 +663,7 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
     """
     table = zone.table
     index = zone.index
-    hashes = index.owner_ids
+    hashes = index.owner_hashes
     rrsig = dns.rdatatype.RRSIG
     # Records of one RRset share the hash of (owner, class, type): only
     # RRsets of two or more records can disagree. PERF: found as ZF107 finds
