@@ -7,9 +7,13 @@ deleting a record never changes another record's meaning.
 
 from __future__ import annotations
 
+import contextlib
+import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+import dns.exception
 import dns.name
 import dns.rdatatype
 
@@ -54,6 +58,10 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     carry_ttl = bool(
         table.flags[index] & TTL_WRITTEN and table.flags[following] & TTL_FROM_LAST
     )
+    if carry_ttl and following in table.generated:
+        # A $GENERATE line has its own place for a TTL; moving one there is
+        # not a plain edit.
+        raise CannotEdit("the $GENERATE after it takes its TTL from this line")
     carried = ""
     if carry_owner:
         # The owner, with this line's own spacing after it.
@@ -266,7 +274,9 @@ def _in_force(zone: Zone, at: int) -> tuple[dns.name.Name | None, int | None]:
             fields = tree.fields(entry)
             name = fields[0].text.upper()
             if name == "$ORIGIN" and len(fields) > 1:
-                origin = dns.name.from_text(to_dns_text(fields[1].text), origin)
+                # A bad $ORIGIN (ZF001) changes nothing, as in reading.
+                with contextlib.suppress(dns.exception.DNSException):
+                    origin = dns.name.from_text(to_dns_text(fields[1].text), origin)
             elif name == "$TTL" and len(fields) > 1:
                 default, known = ttl_or_none(fields[1].text), True
             elif name == "$INCLUDE":
@@ -347,7 +357,9 @@ class _Layout:
         for n, (role, field) in enumerate(zip(roles, fields, strict=True)):
             if field.start > line_end:
                 break  # past a line break inside parentheses: no column
-            gap = text[previous_end : field.start]
+            # Only the blanks: a parenthesis or comment between two fields
+            # belongs to that line, not to the lines copied from it.
+            gap = re.sub(r"[^ \t]", "", text[previous_end : field.start]) or " "
             if n and "\t" not in gap and len(gap) > 1:
                 self.aligned = True
             self.columns[role] = (_column(text[start : field.start]), gap)
@@ -392,7 +404,7 @@ def txt_value_edits(
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         raise CannotEdit("the record is in an included file or made by $GENERATE")
-    span = txt_value_span(zone, index, start, end)
+    span = txt_value_span(zone, index, start, end, replacement)
     if span is not None:
         return (Edit(*span, replacement),)
     fields = _txt_fields(zone, index)
@@ -401,21 +413,61 @@ def txt_value_edits(
 
 
 def txt_value_span(
-    zone: Zone, index: int, start: int, end: int
+    zone: Zone, index: int, start: int, end: int, replacement: str = ""
 ) -> tuple[int, int] | None:
     """Where value[start:end] of TXT record *index* is written in its file,
-    when it lies inside one string written without escapes."""
-    at = 0
-    for field in _txt_fields(zone, index):
-        quoted = field.text.startswith('"')
-        inner = field.text[1:-1] if quoted else field.text
-        if "\\" in inner:
-            return None
-        if at <= start and end <= at + len(inner):
-            offset = field.start + (1 if quoted else 0) - at
+    when it lies inside one string written without escapes (nor any before
+    it), and *replacement* can be written there as it is."""
+    if '"' in replacement or "\\" in replacement:
+        return None
+    layout = zone.memo("txt-layout", index, lambda: _txt_layout(zone, index))
+    # The first string that ends at or after *start*, then on while they
+    # begin at or before it (empty strings share a place).
+    at = bisect_left(layout, start, key=lambda s: s.value_end)
+    while at < len(layout) and layout[at].value_start <= start:
+        piece = layout[at]
+        if piece.escaped:
+            return None  # offsets past an escape differ from the text's
+        if end <= piece.value_end:
+            if not piece.quoted and _ENDS_UNQUOTED.search(replacement):
+                # A blank (" ~all") would start another string, and the
+                # value would read the strings run together ("x~all").
+                return None
+            offset = piece.offset - piece.value_start
             return offset + start, offset + end
-        at += len(inner)
+        at += 1
     return None
+
+
+class _Piece(NamedTuple):
+    """One string of a TXT record: where its characters stand in the
+    record's value and in the file."""
+
+    value_start: int
+    value_end: int
+    #: File offset of its first character (after the quote).
+    offset: int
+    quoted: bool
+    #: It, or a string before it, holds an escape.
+    escaped: bool
+
+
+def _txt_layout(zone: Zone, index: int) -> list[_Piece]:
+    pieces = []
+    at = 0
+    escaped = False
+    for field in _txt_fields(zone, index):
+        text = field.text
+        quoted = text.startswith('"')
+        length = len(text) - 2 if quoted else len(text)
+        escaped = escaped or "\\" in text
+        pieces.append(_Piece(at, at + length, field.start + quoted, quoted, escaped))
+        at += length
+    return pieces
+
+
+# What ends an unquoted string in a zone file.
+_ENDS_UNQUOTED = re.compile(r'[\s"();]')
 
 
 def _txt_fields(zone: Zone, index: int) -> list[Field]:
@@ -439,7 +491,13 @@ def _unescaped(word: str) -> str:
     inner = word[1:-1] if word.startswith('"') else word
     if "\\" not in inner:
         return inner
-    import dns.rdata
+    import dns.tokenizer
 
-    rdata = dns.rdata.from_text("IN", "TXT", '"' + to_dns_text(inner) + '"')
-    return b"".join(rdata.strings).decode("utf-8", "replace")  # type: ignore[attr-defined]
+    # The tokenizer, not TXT rdata: a string may be over 255 bytes (ZF112).
+    try:
+        token = dns.tokenizer.Tokenizer('"' + to_dns_text(inner) + '"').get()
+        value = token.unescape_to_bytes().value
+    except dns.exception.DNSException:
+        return inner
+    assert isinstance(value, bytes)
+    return value.decode("utf-8", "replace")

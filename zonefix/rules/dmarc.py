@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import dns.exception
 import dns.name
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
@@ -105,11 +106,16 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
             name = name.parent()
         if covered:
             continue
-        dmarc = dns.name.from_text("_dmarc." + domain.name)
-        new = NewRecord(dmarc, "TXT", ('"v=DMARC1; p=none"',))
-        fix = insert_fix(
-            zone, [new], 'add _dmarc TXT "v=DMARC1; p=none"', Applicability.UNSAFE
-        )
+        fix = None
+        try:
+            dmarc = dns.name.Name(("_dmarc",)) + dns.name.from_text(domain.name)
+        except dns.exception.DNSException:
+            pass  # _dmarc under a name of 250 octets is over 255: no fix
+        else:
+            new = NewRecord(dmarc, "TXT", ('"v=DMARC1; p=none"',))
+            fix = insert_fix(
+                zone, [new], 'add _dmarc TXT "v=DMARC1; p=none"', Applicability.UNSAFE
+            )
         yield zone.finding_at_record(
             DMARC_MISSING,
             f"mail domain {domain.name} has no DMARC record",

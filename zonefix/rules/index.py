@@ -9,6 +9,7 @@ that could be related, and only those get their exact owner key and rdata.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
@@ -33,6 +34,10 @@ TARGET_FIELDS = {
     dns.rdatatype.DNAME: 0,
 }
 
+
+# Names dnspython writes back as they are: printable ASCII but for the
+# characters it escapes ("().;\\@$). Others go through dnspython for their key.
+_PLAIN_NAME = re.compile(r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+")
 
 if TYPE_CHECKING:
     from zonefix.rules.dotless import DotlessName
@@ -62,15 +67,17 @@ class ZoneIndex:
     def name_key(self, word: str, index: int) -> str:
         """The canonical text (lower-case, absolute) of a name written as
         *word* in record *index*, like owner_key."""
-        if "\\" in word or not word.isascii():
+        origin_text = self._origin_text(self.zone.table.origin[index])
+        if word == "@":
+            return origin_text
+        if not word.isascii() or not _PLAIN_NAME.fullmatch(word):
+            # dnspython writes these characters escaped (\@, \012, \"):
+            # the key must be its text, or one name gets two keys.
             origin = self.zone._resolved.origins[self.zone.table.origin[index]]
             return dns.name.from_text(to_dns_text(word), origin).to_text().lower()
         word = word.lower()
         if word.endswith("."):
             return word
-        origin_text = self._origin_text(self.zone.table.origin[index])
-        if word == "@":
-            return origin_text
         return f"{word}." if origin_text == "." else f"{word}.{origin_text}"
 
     def owner_key(self, index: int) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -274,9 +275,21 @@ def _at_term(
     span = None
     if term is not None and len(records) == 1:
         written = mail_view(zone).spf(records[0])
-        if term in written.terms or term in written.prose:
+        if _among(written.terms, term) or _among(written.prose, term):
             span = txt_value_span(zone, records[0], term.start, term.end)
     return zone.finding_at_span(code, message, records[0], span, fix)
+
+
+def _among(items: Sequence[Term | Prose], item: Term | Prose) -> bool:
+    """*item* is one of *items* (in the order of the record): found by
+    its start, not by a scan per term, which is quadratic on a record of
+    pasted prose."""
+    at = bisect_left(items, item.start, key=lambda t: t.start)
+    while at < len(items) and items[at].start == item.start:
+        if items[at] == item:
+            return True
+        at += 1
+    return False
 
 
 @rule(SPF_SYNTAX, FixAvailability.SAFE)
