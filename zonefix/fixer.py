@@ -1,21 +1,36 @@
 """Apply fixes until nothing changes, then bump the SOA serial (SPEC §4).
 
 Each pass lints the text, takes the fixes allowed (safe ones; unsafe ones
-only when asked), drops any whose edits overlap an edit already taken,
-applies the rest back to front, and parses the result again. A pass that
-would break the parse is undone and reported. Fixes apply to the top file;
-records read through $INCLUDE are left as they are.
+only when asked), drops any whose edits overlap an edit already taken (or
+the records another one rewrites), applies the rest back to front, and
+parses the result again. Fixes apply to the top file; records read through
+$INCLUDE are left as they are.
+
+A fix run settles or changes nothing: when the passes do not settle, when
+a pass would break the parse, when the result has an error the input did
+not have (CNAME and other data, which makes BIND refuse the zone), or when
+zonefix cannot see all the zone's records (a refused $INCLUDE or
+$GENERATE), the result is the original text and ``refused`` says why,
+naming the fixes involved.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import dns.rdatatype
 
-from zonefix.diagnostics import Applicability, Diagnostic, Edit
+from zonefix.diagnostics import (
+    GENERATE_LIMIT,
+    INCLUDE_REFUSED,
+    Applicability,
+    Diagnostic,
+    Edit,
+    Severity,
+)
 from zonefix.semantic import OWNER_APEX, Limits
 from zonefix.syntax.nodes import fields_between
 from zonefix.zone import Zone, parse_text
@@ -39,8 +54,9 @@ class FixResult(NamedTuple):
     applied: list[AppliedFix]
     #: The findings left in the fixed text.
     remaining: list[Diagnostic]
-    #: Why fixing stopped early, if it did (a fix that broke the parse, or
-    #: passes that never settled).
+    #: Why nothing was fixed although fixes were found (passes that never
+    #: settled, a fix that broke the parse or added an error, records
+    #: zonefix cannot see), naming the fixes; then text is the original's.
     problem: str | None = None
     #: The same findings placed in the original text (what --diff reports).
     remaining_in_original: tuple[Diagnostic, ...] = ()
@@ -90,33 +106,42 @@ def fix(
     limits: Limits | None = None,
     today: datetime.date | None = None,
 ) -> FixResult:
-    """Fix *zone*'s top file: the new text, what was applied, what remains."""
+    """Fix *zone*'s top file: the new text, what was applied, what remains;
+    or, when fixing cannot be trusted, the original text and why not."""
     from zonefix.rules import Rule, run_rules, select_rules
 
     chosen_rules = [r for r in (rules or select_rules()) if isinstance(r, Rule)]
+    first_findings = run_rules(zone, chosen_rules)
     if not zone.parsed:
         # A file with ZF001 is never rewritten.
-        found = run_rules(zone, chosen_rules)
-        return FixResult(zone, zone.tree.text, [], found, None, tuple(found))
+        return _unchanged(zone, first_findings)
     original_text = zone.tree.text
     text = original_text
     current = zone
     applied: list[AppliedFix] = []
     mapper = _Mapper()
-    problem = None
+    # Each pass: the zone it started from and the fixes it took.
+    passes: list[tuple[Zone, list[Diagnostic]]] = []
+    findings = first_findings
     for _ in range(MAX_PASSES):
-        findings = run_rules(current, chosen_rules)
         taken = _choose(findings, current.filename, unsafe)
         if not taken:
             break
+        if not passes:
+            blind = _unseen_records(zone)
+            if blind is not None:
+                return _unchanged(zone, first_findings, blind + _naming(taken))
         edits = [edit for d in taken for edit in d.fix.edits]  # type: ignore[union-attr]
         new_text = apply_edits(text, edits)
         reparsed = _reparse(current, new_text, limits)
         if not reparsed.parsed:
-            problem = "a fix would break the zone's syntax, so it was not applied: " + (
-                ", ".join(sorted({d.code.code for d in taken}))
+            culprits = _breaking(current, text, taken, limits) or taken
+            return _unchanged(
+                zone,
+                first_findings,
+                "a fix would break the zone's syntax: " + _naming(culprits),
             )
-            break
+        passes.append((current, taken))
         for d in taken:
             assert d.fix is not None
             spans = [(e.start, e.end) for e in d.fix.edits]
@@ -134,10 +159,28 @@ def fix(
             )
         mapper.add_pass(edits)
         text, current = new_text, reparsed
+        findings = run_rules(current, chosen_rules)
     else:
-        problem = f"fixes did not settle after {MAX_PASSES} passes"
+        return _unchanged(
+            zone,
+            first_findings,
+            f"fixes did not settle after {MAX_PASSES} passes: "
+            + _naming(passes[-1][1]),
+        )
+    if not applied:
+        return _unchanged(zone, first_findings)
 
-    if applied and bump_serial:
+    added = _errors_added(zone, current, chosen_rules, first_findings, findings)
+    if added:
+        culprits = _adding(passes, added, current, limits)
+        return _unchanged(
+            zone,
+            first_findings,
+            f"the fixes would add {_describe(added[0])}, which the zone did not "
+            f"have: {_naming(culprits)}",
+        )
+
+    if bump_serial:
         bumped = _bump_serial(current, today or utc_today())
         if bumped is not None:
             edit, old, new = bumped
@@ -149,15 +192,124 @@ def fix(
             text = apply_edits(text, [edit])
             current = _reparse(current, text, limits)
             mapper.add_pass([edit])
-    remaining = run_rules(current, chosen_rules)
+            findings = run_rules(current, chosen_rules)
     return FixResult(
         zone,
         text,
         applied,
-        remaining,
-        problem,
-        tuple(_at_original(d, current, zone, mapper) for d in remaining),
+        findings,
+        None,
+        tuple(_at_original(d, current, zone, mapper) for d in findings),
     )
+
+
+def _unchanged(
+    zone: Zone, findings: list[Diagnostic], problem: str | None = None
+) -> FixResult:
+    """Nothing fixed: the zone as it is, with its own findings."""
+    return FixResult(zone, zone.tree.text, [], findings, problem, tuple(findings))
+
+
+def _unseen_records(zone: Zone) -> str | None:
+    """Why zonefix cannot see all of *zone*'s records, if it cannot: a fix
+    made without them (a duplicate deleted, a missing MX added) may be
+    wrong, so none is made."""
+    for d in zone.diagnostics:
+        if d.code in (INCLUDE_REFUSED, GENERATE_LIMIT):
+            return (
+                f"zonefix cannot see all the zone's records ({d.code.code} at "
+                f"{d.file}:{d.line}), so it fixes nothing: "
+            )
+    return None
+
+
+def _naming(fixes: Sequence[Diagnostic]) -> str:
+    """The fixes, as a message names them: code and what the fix does."""
+    named = dict.fromkeys(
+        f"{d.code.code} ({d.fix.message})" for d in fixes if d.fix is not None
+    )
+    return ", ".join(named)
+
+
+def _describe(d: Diagnostic) -> str:
+    return f"{d.code.code} ({d.message})"
+
+
+def _breaking(
+    zone: Zone, text: str, taken: list[Diagnostic], limits: Limits | None
+) -> list[Diagnostic]:
+    """The fixes of a pass that break the parse on their own."""
+    return [
+        d
+        for d in taken
+        if d.fix is not None
+        and not _reparse(zone, apply_edits(text, d.fix.edits), limits).parsed
+    ]
+
+
+_DETAILS = re.compile(r"\s*\([^()]*\)|\bline \d+")
+
+
+def _identity(d: Diagnostic) -> tuple[str, str, str]:
+    """What makes two error findings the same one, wherever they are: the
+    code, the file and the message without its details (lines move when a
+    fix edits, and a list of types in parentheses may grow)."""
+    return d.code.code, d.file, _DETAILS.sub("", d.message)
+
+
+def _errors(findings: Sequence[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in findings if d.code.severity is Severity.ERROR]
+
+
+def _errors_added(
+    before: Zone,
+    after: Zone,
+    chosen: Sequence[object],
+    first: list[Diagnostic],
+    last: list[Diagnostic],
+) -> list[Diagnostic]:
+    """Error findings of *after* that *before* did not have, by every rule
+    (a rule left out of the selection still sees a zone BIND refuses)."""
+    from zonefix.rules import all_rules, run_rules
+
+    every = all_rules()
+    if len(chosen) != len(every):
+        first, last = run_rules(before, every), run_rules(after, every)
+    had = {_identity(d) for d in _errors(first)}
+    return [d for d in _errors(last) if _identity(d) not in had]
+
+
+def _adding(
+    passes: list[tuple[Zone, list[Diagnostic]]],
+    added: list[Diagnostic],
+    result: Zone,
+    limits: Limits | None,
+) -> list[Diagnostic]:
+    """The fixes that bring in the first of *added*: those of the first pass
+    after which it is found, narrowed to the ones that bring it alone."""
+    from zonefix.rules import all_rules, run_rules
+
+    every = all_rules()
+    wanted = _identity(added[0])
+    for at, (start, taken) in enumerate(passes):
+        after = passes[at + 1][0] if at + 1 < len(passes) else result
+        if wanted not in {_identity(d) for d in run_rules(after, every)}:
+            continue
+        alone = [
+            d
+            for d in taken
+            if d.fix is not None
+            and wanted
+            in {
+                _identity(f)
+                for f in run_rules(
+                    _reparse(start, apply_edits(start.tree.text, d.fix.edits), limits),
+                    every,
+                )
+            }
+        ]
+        return alone or taken
+    return [d for _, taken in passes for d in taken]
 
 
 def _at_original(
@@ -189,6 +341,10 @@ def _choose(
         if d.fix.applicability is Applicability.UNSAFE and not unsafe:
             continue
         mine = [(e.start, e.end) for e in d.fix.edits]
+        if d.fix.scope is not None:
+            # An owner rewritten renames the records it covers: a fix made
+            # for the old name (an MX added after them) waits a pass.
+            mine.append(d.fix.scope)
         if any(_overlaps(a, b) for a in mine for b in spans):
             continue  # the next pass will see it again
         taken.append(d)
@@ -230,10 +386,12 @@ def utc_today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
 
 
-def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, int, int] | None:
+def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, str, str] | None:
     """The edit that bumps the apex SOA's serial: a date serial (YYYYMMDDnn)
     goes to today's date with 00, or +1 when it is already today or later;
-    any other serial goes +1, in RFC 1982 arithmetic."""
+    any other serial goes +1, in RFC 1982 arithmetic, written as wide as it
+    was (0000000041 -> 0000000042). A serial of 0 is a placeholder a deploy
+    script fills in: it is left alone."""
     table = zone.table
     for index, rdtype in enumerate(table.rdtype):
         if rdtype != dns.rdatatype.SOA or not table.flags[index] & OWNER_APEX:
@@ -244,9 +402,13 @@ def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, int, int] | No
         start, end = tree.span(table.entry[index])
         fields = fields_between(tree.text, start, end)
         serial_field = fields[table.rdata_field[index] + 2]
-        old = int(serial_field.text)
-        new = next_serial(old, today)
-        return Edit(serial_field.start, serial_field.end, str(new)), old, new
+        written = serial_field.text
+        if not written.isdigit() or int(written) == 0:
+            return None
+        new = str(next_serial(int(written), today))
+        if written.startswith("0"):
+            new = new.zfill(len(written))
+        return Edit(serial_field.start, serial_field.end, new), written, new
     return None
 
 
