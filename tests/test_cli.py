@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import zonefix
+import zonefix.zone
 from tests.conftest import ROOT
 from zonefix.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, main
 
@@ -178,8 +179,28 @@ def test_an_internal_error_is_a_message_not_a_traceback(
     monkeypatch.setattr("zonefix.cli.parse_file", explode)
     status, _, err = run(capsys, "db.example.net")
     assert status == EXIT_ERROR
-    assert err.startswith("zonefix: internal error: RuntimeError: boom\n")
+    assert err == (
+        "zonefix: error: db.example.net: zonefix failed on this file "
+        "(RuntimeError: boom); please report it, with the file\n"
+    )
     assert "Traceback" not in err
+
+
+def test_a_bug_on_one_file_never_stops_the_others(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_parse = zonefix.zone.parse_file
+
+    def explode_on_one(path: Path, *args: object, **kwargs: object) -> zonefix.Zone:
+        if path.name == "db.example.net":
+            raise RuntimeError("boom")
+        return real_parse(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("zonefix.cli.parse_file", explode_on_one)
+    status, out, err = run(capsys, "db.example.net", "zones/broken.db")
+    assert status == EXIT_ERROR
+    assert "db.example.net: zonefix failed on this file" in err
+    assert out.startswith("zones/broken.db:6:7: ZF002")
 
 
 def test_console_script_end_to_end(repo: Path) -> None:
@@ -206,7 +227,11 @@ def test_examples_directory_gives_the_demo_findings(
     # provider: every mail family finds something, and --diff fixes it.
     status, out, _ = run(capsys, "examples/db.example.net")
     assert status == EXIT_FINDINGS
-    assert [line.split()[1] for line in out.splitlines()[:-1]] == [
+    findings = [line for line in out.splitlines() if line.startswith("examples/")]
+    assert out.endswith(
+        "Found 8 findings (1 file checked).\n[*] 8 fixable with --fix.\n"
+    )
+    assert [line.split()[1] for line in findings] == [
         "ZF207",
         "ZF207",
         "ZF201",
