@@ -90,7 +90,7 @@ class Limits(NamedTuple):
     #: Bytes in one file, the top file or an included one (refused unread).
     file_size: int = 128 << 20
     #: Records $GENERATE and $INCLUDE may add to a zone, all together.
-    records: int = 1 << 18
+    records: int = 1 << 17
 
 
 class Document:
@@ -763,8 +763,8 @@ class Resolver:
 
     def _over_budget(self) -> str:
         return (
-            f"$GENERATE and $INCLUDE would add over {self.limits.records} records "
-            "to the zone, the limit ([limits] records)"
+            f"past the zone's limit of {self.limits.records} records made by "
+            "$GENERATE and read through $INCLUDE ([limits] records)"
         )
 
     def _generate(self, doc: int, index: int, fields: list[Field]) -> None:
@@ -803,7 +803,7 @@ class Resolver:
         if count > self.budget:
             self._report(
                 GENERATE_LIMIT,
-                f"$GENERATE {spec.range} would make {count} records; "
+                f"$GENERATE {spec.range} would make {count} records, "
                 + self._over_budget(),
                 doc,
                 fields[1].start,
