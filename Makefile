@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SARIF_SCHEMA := .cache/sarif-schema-2.1.0.json
 
-.PHONY: demo test lint typecheck bench grammar clean sarif-schema
+.PHONY: demo test lint typecheck bench fuzz grammar clean sarif-schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ typecheck: $(STAMP)
 # Regenerate zonefix/syntax/_tables.py after editing grammars/zone.lark.
 grammar: $(STAMP)
 	$(BIN)/python -m zonefix.syntax tables
+
+# A million mutated fixtures over two cores (hours): what broke is in
+# .cache/fuzz/failures.jsonl. FUZZ_INPUTS=100000 for a shorter run.
+FUZZ_INPUTS ?= 1000000
+FUZZ_JOBS ?= 2
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz --inputs $(FUZZ_INPUTS) --jobs $(FUZZ_JOBS) --out .cache/fuzz
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py

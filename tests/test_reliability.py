@@ -236,6 +236,32 @@ SETTLING = [
         "example.com.",
         True,
     ),
+    # Found by make fuzz: after "$ORIGIN ." the mail domain is the root,
+    # and its "_dmarc." record was not seen as its DMARC, so ZF401 added
+    # one every pass (and ZF107 deleted the copies).
+    FixCase(
+        "dmarc-at-the-root",
+        "two-dmarc-records.zone",
+        b"$ORIGIN example.net.\n$TTL 1h\n@\tSOA\tns1 hostmaster 2026112200 2h 1h 2w 5m\n"
+        b"\tNS\tns1\n$ORIGIN .\nns1\tA\t192.0.2.53\n@\tMX\t5 mx1.qiye.aliyun.com.\n"
+        b"@\tMX\t10 mx2.qiye.aliyun.com.\n@\tMX\t15 mx3.qiye.aliyun.com.\n"
+        b'@\tTXT\t"v=spf1 include:spf.qiye.aliyun.com -all"\n'
+        b'_dmarc\tTXT\t"v=DMARC1; p=none"\n_dmarc\tTXT\t"v=DMARC1; p=reject"\n',
+        "example.net.",
+        True,
+    ),
+    # Found by make fuzz: a mailto: URI with no address in it; ZF402's
+    # fix "added" the mailto: it already had, every pass.
+    FixCase(
+        "dmarc-mailto-without-address",
+        "db.example.net",
+        b"$ORIGIN example.net.\n@\tSOA\tns1 hostmaster 2026112200 2h 1h 2w 5m\n"
+        b"\tNS\tns1\nns1\tA\t192.0.2.53\n@\tMX\t5 mx1.sg.aliyun.com.\n"
+        b'@\tTXT\t"v=spf1 include:spf.sg.aliyun.com -all"\n'
+        b'_dmarc\tTXT\t"v=DMARC1; p=quarantine; rua=mailto:dmarc\x01example.net, dmarc@example.net"\n',
+        None,
+        False,
+    ),
     # Records added after a line in parentheses copied its "(" (ZF202,
     # ZF301): the file no longer parsed.
     FixCase(
@@ -269,11 +295,19 @@ def test_fixes_settle_and_fixing_again_changes_nothing(
     zone = _zone(tmp_path, case)
     once = fix(zone, unsafe=case.unsafe)
     assert once.problem is None
-    assert once.applied
+    # What looped is fixed at its source: here nothing is left to do.
+    assert once.applied or case.key == "dmarc-at-the-root"
     again = fix(
         zonefix.parse_text(once.text, zone.origin, zone.filename), unsafe=case.unsafe
     )
     assert (again.problem, again.applied, again.text) == (None, [], once.text)
+
+
+def test_the_roots_dmarc_record_is_its_dmarc(tmp_path: Path) -> None:
+    case = next(c for c in SETTLING if c.key == "dmarc-at-the-root")
+    codes = [d.code.code for d in zonefix.check(_zone(tmp_path, case))]
+    assert "ZF401" not in codes
+    assert "ZF403" in codes
 
 
 def test_an_escaped_owner_gets_its_spf_once(tmp_path: Path) -> None:
@@ -567,3 +601,17 @@ def test_the_patterns_here_are_the_reproducers() -> None:
             assert data.count(b"include the following") > 400
             continue
         assert data in mine, path.name
+
+
+def test_a_name_that_only_looks_absolute_needs_an_origin(tmp_path: Path) -> None:
+    # Found by make fuzz: "example.net.\." ends in an escaped dot, so it is
+    # relative; read as the zone's origin, it made names under a relative
+    # origin and MX added at them again and again.
+    path = tmp_path / "zone.txt"
+    for line in ("$ORIGIN example.net.\\.\n", "www\\. A 192.0.2.1\n"):
+        path.write_text(
+            line + "@ MX 5 mx1.sg.aliyun.com.\n@ MX 10 mx1.qiye.aliyun.com.\n"
+        )
+        zone = zonefix.parse_file(path)
+        assert [d.code.code for d in zonefix.check(zone)] == ["ZF003"]
+        assert fix(zone).applied == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -250,11 +251,37 @@ def _breaking(
 _DETAILS = re.compile(r"\s*\([^()]*\)|\bline \d+")
 
 
-def _identity(d: Diagnostic) -> tuple[str, str, str]:
-    """What makes two error findings the same one, wherever they are: the
-    code, the file and the message without its details (lines move when a
-    fix edits, and a list of types in parentheses may grow)."""
-    return d.code.code, d.file, _DETAILS.sub("", d.message)
+def _identities(zone: Zone, findings: Sequence[Diagnostic]) -> list[Identity]:
+    """What makes each error finding the same one before and after a fix,
+    wherever it moved: its code, and the owner of the record it is at (a
+    fix may reword a finding, as ZF402 "needs 'mailto:'" becomes "holds
+    'mailto:x', which is no mail address"); for a finding at no record of
+    the top file, its message without details (lines, lists of types)."""
+    tree = zone.tree
+    table = zone.table
+    top = zone.filename
+    records: dict[int, int] | None = None
+    out = []
+    for d in findings:
+        # (1, 1, 1, 1) is a finding about the whole zone (no SOA, no NS).
+        whole = (d.line, d.column, d.end_line, d.end_column) == (1, 1, 1, 1)
+        if d.file == top and len(tree) and not whole:
+            if records is None:
+                # The top file's entries that hold a record: its first.
+                records = {}
+                for i in range(len(table)):
+                    if table.document[i] == 0:
+                        records.setdefault(table.entry[i], i)
+            offset = tree.offset(d.line, d.column)
+            entry = bisect_right(tree.entry_starts, offset) - 1
+            if entry in records:
+                out.append((d.code.code, d.file, zone.index.owner_key(records[entry])))
+                continue
+        out.append((d.code.code, d.file, "\0" + _DETAILS.sub("", d.message)))
+    return out
+
+
+Identity = tuple[str, str, str]
 
 
 def _errors(findings: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -275,8 +302,13 @@ def _errors_added(
     every = all_rules()
     if len(chosen) != len(every):
         first, last = run_rules(before, every), run_rules(after, every)
-    had = {_identity(d) for d in _errors(first)}
-    return [d for d in _errors(last) if _identity(d) not in had]
+    had = set(_identities(before, _errors(first)))
+    errors = _errors(last)
+    return [
+        d
+        for d, identity in zip(errors, _identities(after, errors), strict=True)
+        if identity not in had
+    ]
 
 
 def _adding(
@@ -290,23 +322,22 @@ def _adding(
     from zonefix.rules import all_rules, run_rules
 
     every = all_rules()
-    wanted = _identity(added[0])
+    wanted = _identities(result, added[:1])[0]
+
+    def brings(zone: Zone) -> bool:
+        return wanted in _identities(zone, _errors(run_rules(zone, every)))
+
     for at, (start, taken) in enumerate(passes):
         after = passes[at + 1][0] if at + 1 < len(passes) else result
-        if wanted not in {_identity(d) for d in run_rules(after, every)}:
+        if not brings(after):
             continue
         alone = [
             d
             for d in taken
             if d.fix is not None
-            and wanted
-            in {
-                _identity(f)
-                for f in run_rules(
-                    _reparse(start, apply_edits(start.tree.text, d.fix.edits), limits),
-                    every,
-                )
-            }
+            and brings(
+                _reparse(start, apply_edits(start.tree.text, d.fix.edits), limits)
+            )
         ]
         return alone or taken
     return [d for _, taken in passes for d in taken]

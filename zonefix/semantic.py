@@ -224,6 +224,15 @@ def split_fields(text: str, start: int, end: int) -> list[str]:
     return segment.split()
 
 
+def _name(word: str, origin: dns.name.Name | None) -> dns.name.Name:
+    """The name *word* means. Without an origin it must be absolute; a
+    word that only looks so ("x\\.", an escaped dot) needs one (ZF003)."""
+    name = dns.name.from_text(to_dns_text(word), origin)
+    if not name.is_absolute():
+        raise _NeedOrigin
+    return name
+
+
 def unquote(word: str) -> str:
     return word[1:-1] if len(word) >= 2 and word[0] == '"' else word
 
@@ -512,7 +521,7 @@ class Resolver:
             raise _NeedOrigin
         try:
             self._line_flags = self._owner_flags(
-                dns.name.from_text(to_dns_text(word), self.current_origin)
+                _name(word, self.current_origin)
             )
         except dns.exception.DNSException as error:
             self._report(
@@ -648,7 +657,7 @@ class Resolver:
         if self.current_origin is None and not word.endswith("."):
             raise _NeedOrigin
         try:
-            return dns.name.from_text(to_dns_text(word), self.current_origin)
+            return _name(word, self.current_origin)
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
@@ -862,7 +871,7 @@ class Resolver:
                 if self.current_origin is None and not owner_text.endswith("."):
                     raise _NeedOrigin
                 self._line_flags = self._owner_flags(
-                    dns.name.from_text(to_dns_text(owner_text), self.current_origin)
+                    _name(owner_text, self.current_origin)
                 )
             except (GenerateError, dns.exception.DNSException) as error:
                 self._report(

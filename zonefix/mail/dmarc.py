@@ -110,6 +110,11 @@ def _uri_problems(tag: Tag) -> list[Problem]:
             fixed.append("mailto:" + uri)
         else:
             return [Problem(f"'{tag.name}=' holds '{uri}', not a mailto: URI")]
+    if fixed == uris:
+        # Each has its mailto: already, and one is no address: a fix that
+        # adds nothing would be proposed again on every pass.
+        bad = next(u for u in uris if "@" not in u)
+        return [Problem(f"'{tag.name}=' holds '{bad}', which is no mail address")]
     value = ",".join(fixed)
     leading = tag.text[: len(tag.text) - len(tag.text.lstrip())]
     return [

@@ -88,7 +88,7 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
     misplaced: set[str] = set()
     for _, owner, value in _dmarc_records(zone):
         if owner.startswith("_dmarc."):
-            have.add(owner[len("_dmarc.") :])
+            have.add(owner[len("_dmarc.") :] or ".")  # "_dmarc.": the root's
         elif is_dmarc(value):
             misplaced.add(owner)
     origin = zone.origin

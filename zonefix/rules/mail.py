@@ -444,7 +444,8 @@ def provider_client_record(zone: Zone) -> Iterator[Diagnostic]:
         if provider is None:
             continue
         for client in provider.clients:
-            owner = f"{client.name}.{domain.name}"
+            # A mail domain may be the root (".", after "$ORIGIN .").
+            owner = f"{client.name}.{domain.name.lstrip('.')}"
             records = zone_index.records_named(owner)
             if not records:
                 if client.recommended and domain.configured:
