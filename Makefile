@@ -4,18 +4,26 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# zonefix alone (what make demo needs); and with the test tools.
+APP_STAMP := $(VENV)/.installed-app
 STAMP := $(VENV)/.installed
 SARIF_SCHEMA := .cache/sarif-schema-2.1.0.json
 
 .PHONY: demo test lint typecheck bench fuzz grammar clean sarif-schema
 
+$(APP_STAMP): pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--config-settings editable_mode=compat -e .
+	touch $(APP_STAMP)
+
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --config-settings editable_mode=compat -e '.[test]'
-	touch $(STAMP)
+	touch $(APP_STAMP) $(STAMP)
 
-demo: $(STAMP)
+demo: $(APP_STAMP)
 	@echo '$$ zonefix --diff examples/db.example.net'
 	@$(BIN)/zonefix --diff examples/db.example.net || true
 
