@@ -257,3 +257,31 @@ def test_a_zone_with_a_refused_include_is_not_fixed(tmp_path: Path) -> None:
         "$ORIGIN example.org.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n NS ns\nns A 192.0.2.1\n$INCLUDE nowhere\n"
     )
     assert fix(zonefix.parse_file(clean)).problem is None
+
+
+_SCENARIO_ZONES = sorted((FIXTURES / "scenarios").glob("*/db.*"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*FIXABLE, *_SCENARIO_ZONES, ROOT / "examples" / "db.example.net"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_hunk_headers_name_every_code_fixed(path: Path) -> None:
+    # Each fix applied is named in the header of a hunk (issue 10, point 9).
+    import re
+
+    zone = load_fixture(path)
+    for unsafe in (False, True):
+        result = fix(zone, unsafe=unsafe, today=TODAY)
+        if not result.applied:
+            continue
+        patch = unified_diff(
+            "x", zone.to_bytes(), zone.source.encode(result.text), result.applied
+        ).decode("utf-8", "surrogateescape")
+        named = {
+            code
+            for header in re.findall(r"^@@ [^@]* @@(.*)$", patch, re.MULTILINE)
+            for code in header.split()
+        }
+        assert {c for a in result.applied for c in a.code.split()} <= named

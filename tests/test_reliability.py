@@ -615,3 +615,17 @@ def test_a_name_that_only_looks_absolute_needs_an_origin(tmp_path: Path) -> None
         zone = zonefix.parse_file(path)
         assert [d.code.code for d in zonefix.check(zone)] == ["ZF003"]
         assert fix(zone).applied == []
+
+
+def test_a_refused_fix_of_standard_input_prints_the_zone_unchanged(repo: Path) -> None:
+    # zonefix --write - < db.x > new: a refusal must not leave "new" empty.
+    _, name, data, _, _ = REFUSED[0]
+    result = subprocess.run(
+        [sys.executable, "-m", "zonefix", "--write", "-", "--stdin-filename", name],
+        input=data,
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == EXIT_ERROR
+    assert result.stdout == data
+    assert b"not fixed, nothing written" in result.stderr

@@ -81,7 +81,7 @@ def iter_targets(
         path = Path(raw)
         if path.is_dir():
             found = list(_zone_files(path, include_for(path), raw))
-            for target in _not_included(found):
+            for target in _not_included(found, path):
                 if target.name not in seen:
                     seen.add(target.name)
                     yield target
@@ -110,18 +110,22 @@ _INCLUDE_LINE = re.compile(rb'(?im)^\$INCLUDE[ \t]+("[^"\r\n]*"|[^\s;]+)')
 _INCLUDE_SCAN_LIMIT = 16 << 20
 
 
-def _not_included(targets: list[Target]) -> list[Target]:
+def _not_included(targets: list[Target], directory: Path) -> list[Target]:
     """*targets* less the files another of them $INCLUDEs: a piece of a
-    zone is checked as part of it, not as a zone of its own."""
+    zone is checked as part of it, not as a zone of its own. (Only files
+    inside the directory's repository are read for this; a link out of it
+    is refused when it is checked.)"""
     if len(targets) < 2:
         return targets
-    from zonefix.reading import read_file
+    from zonefix.reading import git_work_tree, read_file
+
+    repository = git_work_tree(directory) or directory
 
     by_real = {os.path.realpath(t.name): t for t in targets}
     included: set[str] = set()
     for target in targets:
         try:
-            data = read_file(Path(target.name), ("/",), _INCLUDE_SCAN_LIMIT).data
+            data = read_file(Path(target.name), (repository,), _INCLUDE_SCAN_LIMIT).data
         except OSError:
             continue
         for match in _INCLUDE_LINE.finditer(data):
@@ -584,6 +588,11 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     if result.problem:
         nothing = "no patch" if job.show_diff else "nothing written"
         refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
+        if job.write and target.path is None:
+            # A pipe (zonefix --write - < db.x > new) gets the zone unchanged,
+            # never nothing.
+            sys.stdout.buffer.write(zone.to_bytes())
+            sys.stdout.flush()
         return Outcome(result.remaining, [refused], checked=True)
     before = zone.to_bytes()
     after = zone.source.encode(result.text)

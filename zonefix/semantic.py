@@ -520,9 +520,7 @@ class Resolver:
         if self.current_origin is None and (word == "@" or not word.endswith(".")):
             raise _NeedOrigin
         try:
-            self._line_flags = self._owner_flags(
-                _name(word, self.current_origin)
-            )
+            self._line_flags = self._owner_flags(_name(word, self.current_origin))
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
