@@ -343,3 +343,27 @@ def test_ocf_dns_reads_its_own_layout(
     _, out, _ = run(capsys, "--format", "json", "etc/zones/db.ocf.berkeley.edu")
     assert "ZF004" not in out
     assert "db.ocf" in out or out == "[]\n"
+
+
+def test_ctrl_c_stops_a_run_over_many_files_with_130(tmp_path: Path) -> None:
+    # Spread over the cores: the workers ignore the interrupt and are
+    # stopped by zonefix, which exits 130.
+    for n in range(20):
+        (tmp_path / f"db.z{n}.example.net").write_text(
+            ZONE.replace("example.net.", f"z{n}.example.net.")
+            + "".join(f"h{i} A 10.0.0.{i % 250}\n" for i in range(20_000))
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zonefix", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(2)
+    # As a terminal sends it: to the whole process group, workers too.
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == EXIT_INTERRUPTED
+    assert "Traceback" not in err
+    assert "ZF002" not in out
