@@ -76,7 +76,8 @@ def iter_targets(
         if raw == "-":
             if "-" not in seen:  # standard input is read once
                 seen.add("-")
-                yield Target(stdin_filename or "-", None, argument=raw)
+                name = os.path.normpath(stdin_filename) if stdin_filename else "-"
+                yield Target(name, None, argument=raw)
             continue
         path = Path(raw)
         if path.is_dir():
