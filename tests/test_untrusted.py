@@ -367,3 +367,16 @@ def test_ctrl_c_stops_a_run_over_many_files_with_130(tmp_path: Path) -> None:
     assert process.returncode == EXIT_INTERRUPTED
     assert "Traceback" not in err
     assert "ZF002" not in out
+
+
+def test_a_widened_include_root_holds_while_fixing(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each pass reads the zone again, with the root the run was given.
+    (world.parent / "shared.db").write_text("www A 192.0.2.80\n")
+    (world / "db.example.net").write_text(
+        ZONE + "@ CNAME www.example.org.\n$INCLUDE ../shared.db\n"
+    )
+    status, _, err = run(capsys, "--include-root", "..", "--write", "db.example.net")
+    assert (status, err) == (EXIT_CLEAN, "")
+    assert "CNAME" not in (world / "db.example.net").read_text()

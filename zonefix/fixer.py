@@ -403,7 +403,14 @@ def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
     source = zone.source
     data = source.encode(text)
     origin = zone.origin
-    fixed = parse_text(data, origin=origin, filename=zone.filename, limits=limits)
+    # Read as the zone was: the same include root (--include-root included).
+    fixed = parse_text(
+        data,
+        origin=origin,
+        filename=zone.filename,
+        include_root=zone.include_root,
+        limits=limits,
+    )
     fixed.mail_settings = zone.mail_settings
     return fixed
 
