@@ -380,3 +380,16 @@ def test_a_widened_include_root_holds_while_fixing(
     status, _, err = run(capsys, "--include-root", "..", "--write", "db.example.net")
     assert (status, err) == (EXIT_CLEAN, "")
     assert "CNAME" not in (world / "db.example.net").read_text()
+
+
+def test_a_zone_file_anywhere_in_its_repository_is_read(
+    world: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without git, the configuration's folder is the repository: a link to
+    # a zone elsewhere in it is read, even where include-root narrows.
+    shutil.rmtree(world / ".git")
+    (world / "zonefix.toml").write_text('include-root = "zones"\n')
+    (world / "other").mkdir()
+    (world / "other" / "db.example.net").write_text(ZONE)
+    (world / "zones" / "db.example.net").symlink_to("../other/db.example.net")
+    assert run(capsys, "zones/db.example.net")[0] == EXIT_CLEAN

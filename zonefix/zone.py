@@ -375,9 +375,13 @@ def parse_file(
     path = Path(path)
     limits = limits or Limits()
     root = _root(include_root, path)
-    repository = git_work_tree(path.parent) or path.parent
+    # The file itself may lie anywhere in its repository, whatever the
+    # include root (a configuration may narrow that to zones/inc).
+    allowed = [git_work_tree(path.parent) or path.parent, root]
+    if include_root is not None:
+        allowed.append(_root(None, path))
     try:
-        data, real = read_file(path, (repository, root), limits.file_size)
+        data, real = read_file(path, allowed, limits.file_size)
     except ReadRefused as error:
         raise ZoneFileError(0, error.strerror, str(path)) from None
     except OSError as error:
