@@ -393,3 +393,22 @@ def test_a_zone_file_anywhere_in_its_repository_is_read(
     (world / "other" / "db.example.net").write_text(ZONE)
     (world / "zones" / "db.example.net").symlink_to("../other/db.example.net")
     assert run(capsys, "zones/db.example.net")[0] == EXIT_CLEAN
+
+
+def test_a_socket_is_named_as_such(world: Path) -> None:
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(world / "db.sock"))
+        result = subprocess.run(
+            [sys.executable, "-m", "zonefix", "."],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    assert result.returncode == EXIT_ERROR
+    assert (
+        result.stderr
+        == "zonefix: error: db.sock: not read: it is a socket, not a regular file\n"
+    )

@@ -11,6 +11,7 @@ byte of it is read.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Sequence
@@ -39,7 +40,17 @@ def read_file(path: Path, roots: Sequence[str | Path], limit: int) -> FileRead:
     """*path*'s bytes, when it is a regular file of at most *limit* bytes
     whose real path lies inside one of *roots*. ReadRefused (an OSError)
     otherwise, without reading it; other OSErrors as open() gives them."""
-    handle = os.open(path, _OPEN_FLAGS)
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        if error.errno != errno.ENXIO:
+            raise
+        # A socket cannot be opened: say what it is, where that is known.
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            raise error from None
+        raise ReadRefused(0, f"it is {_kind(mode)}, not a regular file") from None
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
