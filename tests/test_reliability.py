@@ -629,3 +629,48 @@ def test_a_refused_fix_of_standard_input_prints_the_zone_unchanged(repo: Path) -
     assert result.returncode == EXIT_ERROR
     assert result.stdout == data
     assert b"not fixed, nothing written" in result.stderr
+
+
+def test_a_lone_carriage_return_is_not_fixed(tmp_path: Path) -> None:
+    # Found by make fuzz: BIND (and dnspython) read a lone CR as a line
+    # break, zonefix as a blank. Deleting the MX line before it moved the NS
+    # that BIND read on its own line to the owner above: no NS at the apex.
+    path = tmp_path / "db.example.net"
+    path.write_bytes(
+        b"$ORIGIN example.net.\n$TTL 1h\n@\tSOA\tns1 hostmaster 1 2h 1h 2w 5m\n"
+        b"@\tMX\t10 mx2.qiye.aliyun.com.\nns1\tA\t192.0.2.53\n"
+        b"@\tMX\t5 mx1.qiye.aliyun.example.com.\n\tNS\tns1\r\tNS\tns1\n"
+        b"@\tMX\t15 mx3.qiye.aliyun.com.\n"
+    )
+    result = fix(zonefix.parse_file(path))
+    assert result.applied == []
+    assert result.problem is not None
+    assert result.problem.startswith(
+        "line 7 holds a lone carriage return, which BIND reads as a line break, "
+        "so zonefix fixes nothing (make it a line feed): ZF202"
+    )
+
+
+@needs_named_checkzone
+def test_records_added_after_a_generate_line_are_the_apex_as_bind_reads_them(
+    tmp_path: Path,
+) -> None:
+    # Found by make fuzz, a false alarm of its dnspython oracle: a blank
+    # owner after $GENERATE is the owner before it in BIND (here the apex,
+    # whose CNAME ZF101 deletes), the last generated name in dnspython. The
+    # MX and TXT written there join the apex, and BIND loads the result.
+    from zonefix.mail import MailSettings
+
+    path = tmp_path / "db.example.net"
+    path.write_bytes(
+        b"$ORIGIN example.net.\n$TTL 1h\n@\tSOA\tns1 hostmaster 1 2h 1h 2w 5m\n"
+        b"\tNS\tns1\n$GENERATE 1-3 $ CNAME h$\n\tCNAME\twww.example.org.\n"
+        b"ns1\tA\t192.0.2.53\n"
+    )
+    zone = zonefix.parse_file(path)
+    zone.mail_settings = MailSettings((("@", "alibaba-mail-sg"),))
+    assert named_checkzone("example.net", path).returncode == 1  # CNAME at @
+    result = fix(zone)
+    assert result.problem is None
+    path.write_bytes(zone.source.encode(result.text))
+    assert named_checkzone("example.net", path).returncode == 0

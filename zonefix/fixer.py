@@ -129,7 +129,7 @@ def fix(
         if not taken:
             break
         if not passes:
-            blind = _unseen_records(zone)
+            blind = _unseen_records(zone) or _read_otherwise(zone)
             if blind is not None:
                 return _unchanged(zone, first_findings, blind + _naming(taken))
         edits = [edit for d in taken for edit in d.fix.edits]  # type: ignore[union-attr]
@@ -222,6 +222,21 @@ def _unseen_records(zone: Zone) -> str | None:
                 f"{d.file}:{d.line}), so it fixes nothing: "
             )
     return None
+
+
+def _read_otherwise(zone: Zone) -> str | None:
+    """Why BIND may read *zone* otherwise than zonefix, if it may: a lone
+    carriage return (old Mac line ends) is a blank to zonefix and a line
+    break to BIND and dnspython, so a fix could move records BIND sees on
+    a line of their own (deleting the line whose owner they repeat)."""
+    lone = re.search(r"\r(?!\n)", zone.tree.text)
+    if lone is None:
+        return None
+    line = _line_of(zone.tree.text, lone.start())
+    return (
+        f"line {line} holds a lone carriage return, which BIND reads as a line "
+        "break, so zonefix fixes nothing (make it a line feed): "
+    )
 
 
 def _naming(fixes: Sequence[Diagnostic]) -> str:
