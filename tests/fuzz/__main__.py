@@ -15,6 +15,7 @@ import argparse
 import json
 import multiprocessing
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -90,9 +91,26 @@ def main(argv: list[str] | None = None) -> int:
     slowest = 0.0
     started = time.time()
     failures_file = out / "failures.jsonl"
-    next_report = 10_000
+
+    def summary() -> str:
+        return json.dumps(
+            {
+                "inputs": done,
+                "seconds": round(time.time() - started),
+                "broken": dict(broken),
+                "refused": dict(refused),
+                "slowest check (s)": round(slowest, 3),
+                "failures": str(failures_file),
+            },
+            indent=2,
+        )
+
+    # Stopped by a signal (kill, or Ctrl-C where the shell did not ignore
+    # it for a background job): the summary of what was done so far.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     with (
-        multiprocessing.get_context("fork").Pool(args.jobs) as pool,
+        multiprocessing.get_context("fork").Pool(args.jobs, _work_init) as pool,
         failures_file.open("w", encoding="utf-8") as failures,
     ):
         try:
@@ -104,28 +122,30 @@ def main(argv: list[str] | None = None) -> int:
                 for failure in found:
                     failures.write(json.dumps(failure) + "\n")
                 failures.flush()
-                if done >= next_report:
-                    next_report += 10_000
+                if done % 10_000 < CHUNK:
                     rate = done / (time.time() - started)
                     print(
                         f"{done:,} inputs, {sum(broken.values())} broken, {rate:.0f}/s",
                         file=sys.stderr,
                         flush=True,
                     )
+                    (out / "summary.json").write_text(summary() + "\n")
         except KeyboardInterrupt:
             pool.terminate()
             print("interrupted", file=sys.stderr)
-    summary = {
-        "inputs": done,
-        "seconds": round(time.time() - started),
-        "broken": dict(broken),
-        "refused": dict(refused),
-        "slowest check (s)": round(slowest, 3),
-        "failures": str(failures_file),
-    }
-    print(json.dumps(summary, indent=2))
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(summary())
+    (out / "summary.json").write_text(summary() + "\n")
     return 1 if broken else 0
+
+
+def _work_init() -> None:
+    # The pool's workers leave stopping to the parent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
