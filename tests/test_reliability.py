@@ -674,3 +674,22 @@ def test_records_added_after_a_generate_line_are_the_apex_as_bind_reads_them(
     assert result.problem is None
     path.write_bytes(zone.source.encode(result.text))
     assert named_checkzone("example.net", path).returncode == 0
+
+
+def test_a_record_whose_owner_a_broken_line_repeats_is_not_deleted(
+    tmp_path: Path,
+) -> None:
+    # Found by make fuzz (refused as breaking the syntax): the apex CNAME's
+    # owner was repeated by the next line, which does not parse, so no
+    # record was there to carry it onto; deleting the CNAME left a first
+    # line with no owner. Now no fix is offered for it.
+    path = tmp_path / "db.example.net"
+    path.write_bytes(
+        b"$ORIGIN example.net.\n$TTL 300\n@ CNAME www.example.org.\n  NS  NSAP ns\n"
+        b"@ SOA ns h 1 2 3 4 5\nns A 192.0.2.1\n"
+    )
+    zone = zonefix.parse_file(path)
+    cname = next(d for d in zonefix.check(zone) if d.code.code == "ZF101")
+    assert cname.fix is None
+    result = fix(zone)
+    assert (result.problem, result.applied) == (None, [])

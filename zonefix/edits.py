@@ -47,6 +47,10 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     owner_written = text[start] not in " \t\r"
     edits = [Edit(start, end, "")]
 
+    if owner_written and _broken_line_repeats_owner(zone, index):
+        # That line holds no record to carry the owner onto, and without it
+        # it would repeat another owner (or none: the file would not parse).
+        raise CannotEdit("the next line, which does not parse, repeats this owner")
     following = next_record(zone, index)
     if following is None:
         return tuple(edits)
@@ -83,6 +87,31 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
         at = next_fields[0 if next_blank else 1].start
         edits.append(Edit(at, at, carried))
     return tuple(edits)
+
+
+def _broken_line_repeats_owner(zone: Zone, index: int) -> bool:
+    """Whether the next record line after record *index* (of the top file)
+    starts blank, repeating the owner, and is not a record zonefix read
+    (ZF001 or ZF002 on it)."""
+    tree = zone.tree
+    table = zone.table
+    kinds = tree.entry_kinds
+    following = table.entry[index] + 1
+    while following < len(kinds) and kinds[following] == EntryKind.BLANK:
+        following += 1
+    if following >= len(kinds) or kinds[following] not in (
+        EntryKind.RECORD,
+        EntryKind.ERROR,
+    ):
+        return False
+    if tree.text[tree.entry_starts[following]] not in " \t":
+        return False
+    # The top file's records come in file order: the next one of them says
+    # whether that line made a record.
+    for i in range(index + 1, len(table)):
+        if table.document[i] == 0:
+            return table.entry[i] != following
+    return True
 
 
 def _with_spacing(text: str, fields: list[Field], at: int) -> str:
