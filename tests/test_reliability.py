@@ -693,3 +693,30 @@ def test_a_record_whose_owner_a_broken_line_repeats_is_not_deleted(
     assert cname.fix is None
     result = fix(zone)
     assert (result.problem, result.applied) == (None, [])
+
+
+@pytest.mark.parametrize(
+    "between",
+    ["$TTL 0\n", "$ORIGIN sub.example.net.\n", "$GENERATE 1-2 g$ A 10.0.0.$\n"],
+)
+def test_an_owner_repeated_past_a_directive_is_not_left_without_one(
+    tmp_path: Path, between: str
+) -> None:
+    # Found by make fuzz (refused as breaking the syntax): BIND repeats the
+    # owner on a blank-owner line after $TTL, $ORIGIN or $GENERATE too.
+    # Deleting the line that wrote it left that line with another owner, or
+    # none; such a record is not deleted.
+    path = tmp_path / "db.example.net"
+    path.write_text(
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n"
+        "ns A 192.0.2.1\nold MX 15 mx.example.org.\n"
+        "old MX 15 mx.example.org.\n"  # the later copy: ZF107's
+        + between
+        + '\tTXT\t"x"\n'  # repeats "old"
+    )
+    zone = zonefix.parse_file(path)
+    duplicate = next(d for d in zonefix.check(zone) if d.code.code == "ZF107")
+    assert duplicate.line == 7
+    assert duplicate.fix is None
+    result = fix(zone)
+    assert (result.problem, result.applied) == (None, [])

@@ -47,10 +47,12 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     owner_written = text[start] not in " \t\r"
     edits = [Edit(start, end, "")]
 
-    if owner_written and _broken_line_repeats_owner(zone, index):
-        # That line holds no record to carry the owner onto, and without it
-        # it would repeat another owner (or none: the file would not parse).
-        raise CannotEdit("the next line, which does not parse, repeats this owner")
+    if owner_written and _owner_repeated_out_of_reach(zone, index):
+        # Without this line, that one would repeat another owner (or none:
+        # the file would not parse).
+        raise CannotEdit(
+            "a line past a directive, or one that does not parse, repeats this owner"
+        )
     following = next_record(zone, index)
     if following is None:
         return tuple(edits)
@@ -89,23 +91,27 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     return tuple(edits)
 
 
-def _broken_line_repeats_owner(zone: Zone, index: int) -> bool:
+def _owner_repeated_out_of_reach(zone: Zone, index: int) -> bool:
     """Whether the next record line after record *index* (of the top file)
-    starts blank, repeating the owner, and is not a record zonefix read
-    (ZF001 or ZF002 on it)."""
+    repeats its owner (starts blank) where deleting *index* cannot carry
+    the owner onto it: past a directive (after $TTL, $GENERATE or $INCLUDE
+    a blank owner still repeats it, as in BIND; after $ORIGIN the owner as
+    written would mean another name), or on a line that does not parse."""
     tree = zone.tree
     table = zone.table
     kinds = tree.entry_kinds
     following = table.entry[index] + 1
-    while following < len(kinds) and kinds[following] == EntryKind.BLANK:
-        following += 1
-    if following >= len(kinds) or kinds[following] not in (
-        EntryKind.RECORD,
-        EntryKind.ERROR,
+    crossed = False
+    while following < len(kinds) and kinds[following] in (
+        EntryKind.BLANK,
+        EntryKind.DIRECTIVE,
     ):
+        crossed = crossed or kinds[following] == EntryKind.DIRECTIVE
+        following += 1
+    if following >= len(kinds) or tree.text[tree.entry_starts[following]] not in " \t":
         return False
-    if tree.text[tree.entry_starts[following]] not in " \t":
-        return False
+    if crossed:
+        return True
     # The top file's records come in file order: the next one of them says
     # whether that line made a record.
     for i in range(index + 1, len(table)):
