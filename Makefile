@@ -9,7 +9,7 @@ APP_STAMP := $(VENV)/.installed-app
 STAMP := $(VENV)/.installed
 SARIF_SCHEMA := .cache/sarif-schema-2.1.0.json
 
-.PHONY: demo test lint typecheck bench fuzz grammar clean sarif-schema
+.PHONY: demo test lint typecheck bench fuzz grammar clean sarif-schema ecosystem
 
 $(APP_STAMP): pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# zonefix over the real-world zones of ../shared/realworld, against the
+# reviewed snapshot tests/ecosystem/findings.tsv (--update to rewrite it).
+ecosystem: $(STAMP)
+	$(BIN)/python -m tests.ecosystem
 
 # Regenerate zonefix/syntax/_tables.py after editing grammars/zone.lark.
 grammar: $(STAMP)

@@ -138,15 +138,28 @@ def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
+def fixture_config(path: Path) -> Path | None:
+    """The configuration of a fixture: ``<case>.zonefix.toml`` beside
+    ``<case>.zone`` (and its ``.fixed.zone``), else the folder's
+    zonefix.toml (as the command line would find it)."""
+    case = path.name.removesuffix(".zone").removesuffix(".fixed")
+    for candidate in (
+        path.parent / f"{case}.zonefix.toml",
+        path.parent / "zonefix.toml",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def load_fixture(path: Path) -> zonefix.Zone:
-    """A fixture zone, with the mail providers a zonefix.toml beside it
-    configures (as the command line would find it)."""
+    """A fixture zone, with the mail providers its configuration names."""
     from zonefix.config import load_config
     from zonefix.mail import MailSettings
 
     zone = zonefix.parse_file(path)
-    config_file = path.parent / "zonefix.toml"
-    if config_file.is_file():
+    config_file = fixture_config(path)
+    if config_file is not None:
         config = load_config(config_file)
         zone.mail_settings = MailSettings(config.mail_providers, config.profiles)
     return zone

@@ -229,7 +229,8 @@ def test_examples_directory_gives_the_demo_findings(
     assert status == EXIT_FINDINGS
     findings = [line for line in out.splitlines() if line.startswith("examples/")]
     assert out.endswith(
-        "Found 8 findings (1 file checked).\n[*] 8 fixable with --fix.\n"
+        "Found 9 findings (1 file checked).\n"
+        "[*] 7 fixable with --fix (1 more with --fix --unsafe-fixes).\n"
     )
     assert [line.split()[1] for line in findings] == [
         "ZF207",
@@ -237,6 +238,7 @@ def test_examples_directory_gives_the_demo_findings(
         "ZF201",
         "ZF104",
         "ZF302",
+        "ZF310",
         "ZF304",
         "ZF207",
         "ZF402",
@@ -336,12 +338,12 @@ def test_many_files_are_spread_over_the_cores_and_reported_in_order(
     assert status == EXIT_FINDINGS
     files = [line.split(":")[0] for line in out.splitlines()]
     assert files == [name for name in reversed(names) if int(name[7:9]) % 7 == 3]
-    # --write in the workers too: the apex CNAME goes from every file.
+    # --write in the workers too: the apex CNAME goes from every file (an unsafe fix).
     for name in names:
         Path(name).write_text(
             CLEAN.replace("example.net", "x.example") + "@ CNAME www.example.org.\n"
         )
-    status, out, _ = run(capsys, "--write", *names)
+    status, out, _ = run(capsys, "--write", "--unsafe-fixes", *names)
     assert status == EXIT_CLEAN
     assert out.endswith("Fixed and wrote 40 files.\n")
     assert not any("CNAME" in Path(name).read_text() for name in names)

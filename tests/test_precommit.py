@@ -41,20 +41,23 @@ def test_lint_hook_then_fix_hook(tmp_path: Path) -> None:
     repo.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     zone = repo / "db.example.net"
-    shutil.copy(FIXTURES / "rules" / "ZF101" / "apex-alias.zone", zone)
+    shutil.copy(FIXTURES / "rules" / "ZF107" / "pasted-twice.zone", zone)
     (repo / "README.md").write_text("not a zone\n")
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
 
     lint = _try_repo(repo, "zonefix", tmp_path)
     assert lint.returncode == 1, lint.stdout + lint.stderr
-    assert "db.example.net:6:1: ZF101 [*] CNAME at the apex" in lint.stdout
+    assert (
+        "db.example.net:6:1: ZF107 [*] duplicate of the MX record at line 5"
+        in lint.stdout
+    )
 
     fix = _try_repo(repo, "zonefix-fix", tmp_path)
     assert fix.returncode == 1, fix.stdout + fix.stderr  # it changed the file
     assert "files were modified by this hook" in fix.stdout
     assert (
         zone.read_text()
-        == (FIXTURES / "rules" / "ZF101" / "apex-alias.fixed.zone").read_text()
+        == (FIXTURES / "rules" / "ZF107" / "pasted-twice.fixed.zone").read_text()
     )
 
     again = _try_repo(repo, "zonefix", tmp_path)
@@ -78,7 +81,7 @@ def test_the_readme_snippet_works_as_written(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     (repo / ".pre-commit-config.yaml").write_text(_readme_snippet())
     zone = repo / "db.example.net"
-    shutil.copy(FIXTURES / "rules" / "ZF101" / "apex-alias.zone", zone)
+    shutil.copy(FIXTURES / "rules" / "ZF107" / "pasted-twice.zone", zone)
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
 
     def run(hook: str) -> subprocess.CompletedProcess[str]:
@@ -97,11 +100,13 @@ def test_the_readme_snippet_works_as_written(tmp_path: Path) -> None:
 
     lint = run("zonefix")
     assert lint.returncode == 1, lint.stdout + lint.stderr
-    assert "db.example.net:6:1: ZF101 [*] CNAME at the apex" in lint.stdout
+    assert "db.example.net:6:1: ZF107 [*] duplicate of the MX record at line 5" in (
+        lint.stdout
+    )
     fix = run("zonefix-fix")
     assert fix.returncode == 1, fix.stdout + fix.stderr
     assert "files were modified by this hook" in fix.stdout
-    fixed = (FIXTURES / "rules" / "ZF101" / "apex-alias.fixed.zone").read_text()
+    fixed = (FIXTURES / "rules" / "ZF107" / "pasted-twice.fixed.zone").read_text()
     assert zone.read_text() == fixed
     again = run("zonefix")
     assert again.returncode == 0, again.stdout + again.stderr

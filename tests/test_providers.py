@@ -33,10 +33,19 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_every_shipped_profile_says_when_and_where_it_was_checked(ident: str) -> None:
     profile = SHIPPED[ident]
     checked = datetime.date.fromisoformat(profile.checked)
-    assert datetime.date(2026, 1, 1) <= checked <= datetime.date(2026, 11, 22)
-    assert all(s.strip().startswith("https://") for s in profile.source.split(";"))
+    assert datetime.date(2026, 1, 1) <= checked <= datetime.date(2026, 11, 26)
+    if profile.confidence == "doc":
+        # The provider's own documentation: where it is.
+        sources = [s.strip() for s in profile.source.split(";")]
+        assert all(s.startswith("https://") for s in sources)
+    else:
+        # Third-party or unconfirmed facts say where they come from, and
+        # are never written into a zone.
+        assert profile.source
+        assert not profile.writes_records
     assert profile.mx_sets
-    assert all(host == host.lower() for s in profile.mx_sets for _, host in s)
+    assert all(mx.host == mx.host.lower() for s in profile.mx_sets for mx in s)
+    assert all(any(mx.required for mx in s) for s in profile.mx_sets)
     assert profile.kind in ("mailbox", "sending")
 
 
@@ -89,7 +98,8 @@ SEED = {
 def test_alibaba_mail_profiles_hold_the_seed_facts(ident: str) -> None:
     mx, include, clients, recommended = SEED[ident]
     profile = SHIPPED[ident]
-    assert [list(s) for s in profile.mx_sets] == [mx]
+    assert [[(m.priority, m.host) for m in s] for s in profile.mx_sets] == [mx]
+    assert all(m.required for s in profile.mx_sets for m in s)
     assert profile.spf_include == include
     assert profile.spf_all == "-all"
     assert profile.family == "alibaba-mail"
@@ -101,7 +111,9 @@ def test_directmail_is_a_sending_profile_on_a_subdomain() -> None:
     dm = SHIPPED["alibaba-directmail"]
     assert dm.kind == "sending"
     assert dm.needs_subdomain
-    assert [list(s) for s in dm.mx_sets] == [[(10, "mx01.dm.aliyun.com")]]
+    assert [[tuple(m) for m in s] for s in dm.mx_sets] == [
+        [(10, "mx01.dm.aliyun.com", True)]
+    ]
     assert dm.spf_include == "spf1.dm.aliyun.com"
     assert dm.ownership == ("aliyundm",)
     assert dm.dkim_selectors == ("aliyun-*",)
@@ -117,10 +129,37 @@ def test_mx_sets_with_the_domain_and_wildcards() -> None:
     google = SHIPPED["google-workspace"]
     assert google.set_of("smtp.google.com", "example.net.") == 0
     assert google.set_of("alt3.aspmx.l.google.com", "example.net.") == 1
-    assert google.in_family("aspmx2.googlemail.com")
+    assert google.in_family("aspmx9.googlemail.com")
     sg = SHIPPED["alibaba-mail-sg"]
     assert sg.set_of("mx2.hk.aliyun.com", "example.net.") is None
-    assert sg.in_family("mx2.hk.aliyun.com")
+    assert not sg.in_family("mx2.hk.aliyun.com")  # the Hong Kong site's
+    assert SHIPPED["alibaba-mail-hk"].in_family("mx3.hk.aliyun.com")
+
+
+def test_google_older_set_needs_only_its_first_host() -> None:
+    # Google's older set: aspmx.l.google.com, with backups that zones carry
+    # in part (alt1-alt4, and the googlemail.com hosts of the first setup
+    # guides); every one is Google's, only the first is asked for.
+    (_, older) = SHIPPED["google-workspace"].mx_sets
+    assert [(m.host, m.required) for m in older if m.required] == [
+        ("aspmx.l.google.com", True)
+    ]
+    hosts = {m.host for m in older}
+    assert {f"aspmx{n}.googlemail.com" for n in range(2, 6)} <= hosts
+    assert {f"alt{n}.aspmx.l.google.com" for n in range(1, 5)} <= hosts
+
+
+def test_tencent_and_netease_are_recognised_never_written() -> None:
+    tencent = SHIPPED["tencent-exmail"]
+    assert tencent.set_of("mxbiz2.qq.com", "example.net.") == 0
+    assert tencent.set_of("mx.exmail.qq.com", "example.net.") == 1
+    assert tencent.spf_include == "spf.mail.qq.com"
+    assert tencent.in_family("smtp.exmail.qq.com")
+    netease = SHIPPED["netease-qiye"]
+    assert netease.set_of("qiye163mx02.mxmail.netease.com", "example.net.") == 0
+    assert netease.spf_include == "spf.163.com"
+    assert not tencent.writes_records
+    assert not netease.writes_records
 
 
 # ------------------------------------------------------- profile checking
@@ -137,7 +176,9 @@ def test_a_profile_from_a_table() -> None:
     profile = profile_from_mapping(VALID, "zonefix.toml: providers")
     assert profile.id == "acme-mail"
     assert profile.family == "acme-mail"
-    assert profile.mx_sets == (((10, "in1.acme.example"), (20, "in2.acme.example")),)
+    assert profile.mx_sets == (
+        ((10, "in1.acme.example", True), (20, "in2.acme.example", True)),
+    )
     assert profile.spf_all == "~all"
     assert profile.kind == "mailbox"
 
@@ -149,6 +190,13 @@ def test_a_profile_from_a_table() -> None:
         ({"kind": "relay"}, "'kind' must be one of mailbox, sending"),
         ({"mx": None}, "'mx' must be a list of [priority, host]"),
         ({"mx": [["10", "in1.acme.example"]]}, "an MX is [priority, host]"),
+        ({"mx": [[10, "in1.acme.example", "spare"]]}, "an MX is [priority, host]"),
+        (
+            {"mx": [[10, "in1.acme.example", "optional"]]},
+            "an MX set needs at least one required host",
+        ),
+        ({"confidence": "rumour"}, "'confidence' must be one of doc, 3p, unverified"),
+        ({"id": "other"}, "'other' is reserved"),
         ({"mx-sets": [[[10, "a.example"]]]}, "give 'mx' or 'mx-sets', not both"),
         ({"spf-all": "+all"}, "'spf-all' must be -all, ~all or ?all"),
         ({"spf-nested-lookups": True}, "'spf-nested-lookups' must be a whole number"),
@@ -244,7 +292,10 @@ def test_mail_provider_option_settles_a_mixed_domain(
     status, out, _ = run(capsys, "db.example.net")
     assert status == EXIT_FINDINGS
     assert "ZF204" in out
-    assert "--mail-provider alibaba-mail or google-workspace" in out
+    assert (
+        'say which is in use: mail-provider = { "example.net." = "ID" } '
+        "(or --mail-provider ID), with ID alibaba-mail or google-workspace"
+    ) in out
     status, out, _ = run(capsys, "--mail-provider", "alibaba-mail", "db.example.net")
     assert "ZF204" not in out
     assert "db.example.net:9:8: ZF201 [*] foreign MX smtp.google.com." in out

@@ -8,6 +8,8 @@ import pytest
 
 import zonefix
 from tests.conftest import FIXTURES
+from zonefix.config import load_config
+from zonefix.mail import MailSettings
 from zonefix.rules import REGISTRY, FixAvailability, Rule, all_rules
 
 RULES = all_rules()
@@ -54,6 +56,14 @@ def test_documented_example_raises_the_rule(rule: Rule, tmp_path) -> None:  # ty
             origin="example.net.",
             filename=str(tmp_path / "db.example.net"),
         )
+    # An example may say what configuration it needs on its first line:
+    # "; zonefix.toml: mail-provider = ..." (as a reader would set it).
+    first = _example(rule).splitlines()[0]
+    if first.startswith("; zonefix.toml:"):
+        config_file = tmp_path / "zonefix.toml"
+        config_file.write_text(first.removeprefix("; zonefix.toml:").strip() + "\n")
+        config = load_config(config_file)
+        zone.mail_settings = MailSettings(config.mail_providers, config.profiles)
     assert rule.code.code in {d.code.code for d in zonefix.check(zone)}
 
 

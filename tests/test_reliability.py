@@ -292,15 +292,18 @@ def _zone(tmp_path: Path, case: FixCase) -> zonefix.Zone:
 def test_fixes_settle_and_fixing_again_changes_nothing(
     tmp_path: Path, case: FixCase
 ) -> None:
+    # With an inferred provider the mail fixes are unsafe (issue 9): the
+    # loops showed with the safe ones then; both must settle now.
     zone = _zone(tmp_path, case)
-    once = fix(zone, unsafe=case.unsafe)
-    assert once.problem is None
+    for unsafe in (False, True):
+        once = fix(zone, unsafe=unsafe)
+        assert once.problem is None
+        again = fix(
+            zonefix.parse_text(once.text, zone.origin, zone.filename), unsafe=unsafe
+        )
+        assert (again.problem, again.applied, again.text) == (None, [], once.text)
     # What looped is fixed at its source: here nothing is left to do.
     assert once.applied or case.key == "dmarc-at-the-root"
-    again = fix(
-        zonefix.parse_text(once.text, zone.origin, zone.filename), unsafe=case.unsafe
-    )
-    assert (again.problem, again.applied, again.text) == (None, [], once.text)
 
 
 def test_the_roots_dmarc_record_is_its_dmarc(tmp_path: Path) -> None:
@@ -312,7 +315,7 @@ def test_the_roots_dmarc_record_is_its_dmarc(tmp_path: Path) -> None:
 
 def test_an_escaped_owner_gets_its_spf_once(tmp_path: Path) -> None:
     case = next(c for c in SETTLING if c.key == "add-delete-spf")
-    once = fix(_zone(tmp_path, case))
+    once = fix(_zone(tmp_path, case), unsafe=True)
     assert once.text.count("v=spf1") == 1
     assert '_.\\012_ TXT "v=spf1 include:spf1.dm.aliyun.com -all"' in once.text
 
@@ -329,21 +332,21 @@ def test_an_owner_rewrite_waits_for_fixes_made_at_the_old_name(
     tmp_path: Path,
 ) -> None:
     case = next(c for c in SETTLING if c.key == "unsettled-writes")
-    once = fix(_zone(tmp_path, case))
-    assert once.text.endswith(
+    once = fix(_zone(tmp_path, case), unsafe=True)
+    assert (
         "ns1\tIN\tA\t192.0.2.53\n"
         "mail\tIN\tMX\t5 mx1.qiye.aliyun.com.\n"
         "mail\tIN\tMX\t10 mx2.qiye.aliyun.com.\n"
         "mail\tIN\tMX\t15 mx3.qiye.aliyun.com.\n"
         'mail\tIN\tTXT\t"v=spf1 include:spf.qiye.aliyun.com -all"\n'
-    )
+    ) in once.text
 
 
 def test_records_added_after_parentheses_are_written_without_them(
     tmp_path: Path,
 ) -> None:
     case = next(c for c in SETTLING if c.key == "zf202-inside-parentheses")
-    once = fix(_zone(tmp_path, case))
+    once = fix(_zone(tmp_path, case), unsafe=True)
     assert once.text.splitlines()[:2] == [
         "3\t0 IN MX\t(10\talt3.aspmx.l.google.com.)",
         "3\t0 IN MX\t1\taspmx.l.google.com.",
@@ -371,7 +374,7 @@ REFUSED = [
         b"@ 0 CNAME c\n$GENERATE 1-5 $ A 1",
         None,
         "not fixed, {nothing}: a fix would break the zone's syntax: "
-        "ZF101 (delete the CNAME at the apex)",
+        "ZF101 (delete the CNAME at the apex (what it served goes down))",
     ),
 ]
 
@@ -391,7 +394,7 @@ def test_a_fix_run_that_cannot_be_trusted_writes_nothing(
     mode: str,
 ) -> None:
     Path(name).write_bytes(data)
-    argv = [mode, name] + (["--origin", origin] if origin else [])
+    argv = [mode, "--unsafe-fixes", name] + (["--origin", origin] if origin else [])
     status = main(argv)
     out, err = capsys.readouterr()
     nothing = "nothing written" if mode == "--write" else "no patch"
@@ -642,12 +645,12 @@ def test_a_lone_carriage_return_is_not_fixed(tmp_path: Path) -> None:
         b"@\tMX\t5 mx1.qiye.aliyun.example.com.\n\tNS\tns1\r\tNS\tns1\n"
         b"@\tMX\t15 mx3.qiye.aliyun.com.\n"
     )
-    result = fix(zonefix.parse_file(path))
+    result = fix(zonefix.parse_file(path), unsafe=True)
     assert result.applied == []
     assert result.problem is not None
     assert result.problem.startswith(
         "line 7 holds a lone carriage return, which BIND reads as a line break, "
-        "so zonefix fixes nothing (make it a line feed): ZF202"
+        "so zonefix fixes nothing (make it a line feed): "
     )
 
 
@@ -670,7 +673,7 @@ def test_records_added_after_a_generate_line_are_the_apex_as_bind_reads_them(
     zone = zonefix.parse_file(path)
     zone.mail_settings = MailSettings((("@", "alibaba-mail-sg"),))
     assert named_checkzone("example.net", path).returncode == 1  # CNAME at @
-    result = fix(zone)
+    result = fix(zone, unsafe=True)  # ZF101's is unsafe
     assert result.problem is None
     path.write_bytes(zone.source.encode(result.text))
     assert named_checkzone("example.net", path).returncode == 0

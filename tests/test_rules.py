@@ -79,3 +79,36 @@ def test_ignore_file_anywhere() -> None:
 def test_zf003_stops_every_other_rule() -> None:
     zone = zonefix.parse_text("$TTL 1h\nwww A 192.0.2.1\n", filename="zone.txt")
     assert [d.code.code for d in zonefix.check(zone)] == ["ZF003"]
+
+
+def test_findings_in_an_included_file_equal_those_of_the_lines_inline(
+    tmp_path: Path,
+) -> None:
+    # The same records read through $INCLUDE or written in the top file give
+    # the same findings (code and message); only the place differs.
+    head = (
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns1 hostmaster 1 2h 1h 2w 5m\n"
+        "@ NS ns1\nns1 A 192.0.2.53\n"
+    )
+    body = (
+        "@ MX 5 mx1.qiye.aliyun.com\n"  # no final dot: ZF104, not ZF205
+        "www CNAME web\n"  # no records at web: ZF117
+        "www.example.net A 192.0.2.80\n"  # repeats the origin: ZF104
+    )
+    (tmp_path / "body.inc").write_text(body)
+    (tmp_path / "db.example.net").write_text(head + "$INCLUDE body.inc\n")
+    (tmp_path / "inline.example.net").write_text(head + body)
+    included = zonefix.parse_file(tmp_path / "db.example.net")
+    inline = zonefix.parse_file(tmp_path / "inline.example.net", "example.net.")
+
+    def found(zone: zonefix.Zone) -> list[tuple[str, str]]:
+        return sorted((d.code.code, d.message) for d in zonefix.check(zone))
+
+    assert found(included) == found(inline)
+    codes = [code for code, _ in found(inline)]
+    assert "ZF104" in codes
+    assert "ZF205" not in codes
+    # In the included file, where it is; no fix: zonefix writes no other file.
+    dotless = [d for d in zonefix.check(included) if d.code.code == "ZF104"]
+    assert {Path(d.file).name for d in dotless} == {"body.inc"}
+    assert all(d.fix is None for d in dotless)

@@ -96,7 +96,7 @@ def test_driver_lists_every_rule_with_its_documentation(sarif: dict[str, Any]) -
     zf101 = rules["ZF101"]
     assert zf101["name"] == "cname-at-apex"
     assert zf101["defaultConfiguration"] == {"level": "error"}
-    assert zf101["properties"] == {"fix": "safe"}
+    assert zf101["properties"] == {"fix": "unsafe"}
     assert "## Why it matters" in zf101["help"]["markdown"]
     assert zf101["fullDescription"]["text"].startswith("Reports")
 
@@ -125,7 +125,7 @@ def test_fix_replacements_reproduce_the_fixed_text(sarif: dict[str, Any]) -> Non
     # of that one fix: a consumer can apply SARIF fixes itself.
     result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "ZF101")
     (fix,) = result["fixes"]
-    assert fix["properties"] == {"applicability": "safe"}
+    assert fix["properties"] == {"applicability": "unsafe"}
     text = ZONE
     replacements = fix["artifactChanges"][0]["replacements"]
     for r in sorted(replacements, key=lambda r: -r["deletedRegion"]["charOffset"]):

@@ -229,6 +229,82 @@ def test_origin_before_the_first_record_only() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "filename", "expected"),
+    [
+        # The only SOA's owner comes first, even after another $ORIGIN.
+        (
+            "$ORIGIN example.org.\nwww.example.com. 300 SOA ns h 1 2 3 4 5\n",
+            "db.example.net",
+            "www.example.com.",
+        ),
+        # BIND's dump of a dynamic zone: $ORIGIN . and the SOA owner relative to it.
+        (
+            "$ORIGIN .\n$TTL 3600\nletsencrypt.example.io IN SOA ns h 1 2 3 4 5\n NS ns.example.org.\n",
+            "db.letsencrypt.example.io",
+            "letsencrypt.example.io.",
+        ),
+        # "@ SOA" under $ORIGIN .: the root, which is no origin; then the file name.
+        (
+            "$ORIGIN .\n@ 300 SOA ns.example.net. h 1 2 3 4 5\n",
+            "db.example.net",
+            "example.net.",
+        ),
+        # Two SOAs name no origin: the $ORIGIN before the first record does.
+        (
+            "$ORIGIN example.org.\n@ SOA ns h 1 2 3 4 5\nsub SOA ns h 1 2 3 4 5\n",
+            "zone.txt",
+            "example.org.",
+        ),
+        # $ORIGIN . before the records is not an origin.
+        (
+            "$ORIGIN .\n$TTL 1h\nwww.example.net. A 192.0.2.1\n",
+            "db.example.net",
+            "example.net.",
+        ),
+        # A blank owner SOA repeats the owner before it.
+        (
+            "$TTL 1h\nexample.info. NS ns.example.net.\n SOA ns.example.net. h 1 2 3 4 5\n",
+            "zone.txt",
+            "example.info.",
+        ),
+    ],
+)
+def test_origin_order(text: str, filename: str, expected: str) -> None:
+    zone = zonefix.parse_text(text, filename=filename)
+    assert zone.origin == dns.name.from_text(expected)
+
+
+CLOUDFLARE_EXPORT = """;;
+;; Domain:     example.net.
+;; Exported:   2018-06-28 16:23:42
+;;
+;; This file is intended for use for informational and archival
+;; purposes ONLY and MUST be edited before use on a production
+;; DNS server.
+$ORIGIN .
+@	3600	IN	SOA	example.net.	root.example.net.	(
+		2028186962	; serial
+		7200		; refresh
+		3600		; retry
+		86400		; expire
+		3600)		; minimum
+
+example.net.	1	IN	NS	ns1.example.org.
+www.example.net.	1	IN	A	192.0.2.80
+"""
+
+
+def test_cloudflare_export_names_its_domain_and_means_it_by_the_root() -> None:
+    # Cloudflare writes "$ORIGIN ." and "@ SOA" for the domain its header
+    # names; the file is read with that apex, its SOA at the apex.
+    zone = zonefix.parse_text(CLOUDFLARE_EXPORT, filename="export.txt")
+    assert zone.origin == dns.name.from_text("example.net.")
+    soa = zone.records[0]
+    assert soa.owner == zone.origin
+    assert [d.code.code for d in zonefix.check(zone, select=["ZF1"])] == []
+
+
+@pytest.mark.parametrize(
     ("filename", "origin"),
     [
         ("db.example.net", "example.net."),

@@ -377,7 +377,9 @@ def test_a_widened_include_root_holds_while_fixing(
     (world / "db.example.net").write_text(
         ZONE + "@ CNAME www.example.org.\n$INCLUDE ../shared.db\n"
     )
-    status, _, err = run(capsys, "--include-root", "..", "--write", "db.example.net")
+    status, _, err = run(
+        capsys, "--include-root", "..", "--write", "--unsafe-fixes", "db.example.net"
+    )
     assert (status, err) == (EXIT_CLEAN, "")
     assert "CNAME" not in (world / "db.example.net").read_text()
 

@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import FIXTURES
 from zonefix.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, main
 
-CASE = FIXTURES / "rules" / "ZF101" / "apex-alias.zone"
+CASE = FIXTURES / "rules" / "ZF107" / "pasted-twice.zone"
 CLEAN = "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 7 2 3 4 5\n  NS ns\nns A 192.0.2.1\n"
 
 
@@ -40,7 +40,7 @@ def test_diff_applies_with_git_and_equals_write(
     status, patch, _ = run(capsys, "--diff", "db.example.net")
     assert status == EXIT_FINDINGS
     assert patch.startswith("--- a/db.example.net\n+++ b/db.example.net\n@@ ")
-    assert " @@ ZF101\n" in patch
+    assert " @@ ZF107\n" in patch
     Path("patch.diff").write_text(patch)
     shutil.copy("db.example.net", "copy.db")
     subprocess.run(["git", "apply", "patch.diff"], check=True)
@@ -77,7 +77,7 @@ def test_write_keeps_mode_crlf_and_bom(
     written = path.read_bytes()
     assert written.startswith(b"\xef\xbb\xbf")
     assert written.count(b"\r\n") == written.count(b"\n")
-    assert b"\tCNAME\t" not in written
+    assert written.count(b"\tMX\t10 mail") == 1  # the copy is gone
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in repo.iterdir() if p.name.startswith(".db")] == []
 
@@ -135,7 +135,7 @@ def test_write_dash_prints_the_fixed_zone(repo: Path) -> None:
         check=False,
     )
     assert result.returncode == EXIT_CLEAN
-    fixed = (FIXTURES / "rules" / "ZF101" / "apex-alias.fixed.zone").read_bytes()
+    fixed = (FIXTURES / "rules" / "ZF107" / "pasted-twice.fixed.zone").read_bytes()
     assert result.stdout == fixed
     assert b"All clean" in result.stderr
 
@@ -149,7 +149,7 @@ def test_diff_and_write_together_is_a_usage_error(
 def test_lint_marks_safe_fixes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copy(CASE, "db.example.net")
     _, out, _ = run(capsys, "db.example.net")
-    assert "db.example.net:6:1: ZF101 [*] CNAME at the apex" in out
+    assert "db.example.net:6:1: ZF107 [*] duplicate of the MX record at line 5" in out
 
 
 # ------------------------------------------------------------ what the file was
@@ -178,7 +178,7 @@ def test_write_keeps_hard_links(repo: Path, capsys: pytest.CaptureFixture[str]) 
     assert run(capsys, "--write", "db.example.net")[0] == EXIT_CLEAN
     assert os.stat("db.example.net").st_ino == inode
     assert os.stat("db.example.net").st_nlink == 2
-    fixed = (FIXTURES / "rules" / "ZF101" / "apex-alias.fixed.zone").read_bytes()
+    fixed = (FIXTURES / "rules" / "ZF107" / "pasted-twice.fixed.zone").read_bytes()
     assert Path("db.example.com").read_bytes() == fixed
     assert not list(Path().glob(".db.example.net.*"))
 

@@ -307,13 +307,13 @@ def command(
     except UnknownCode as unknown:
         raise UsageError(str(unknown)) from None
     if mail_provider is not None:
-        from zonefix.providers import all_profiles
+        from zonefix.providers import OTHER, all_profiles
 
         try:
-            profiles = _cwd_profiles(configs)
+            known = all_profiles(_cwd_profiles(configs))
         except ConfigError as error:
             return _config_error(error)
-        if mail_provider not in all_profiles(profiles):
+        if mail_provider != OTHER and mail_provider not in known:
             raise UsageError(
                 f"--mail-provider '{mail_provider}' names no profile; "
                 "see --list-providers"
@@ -434,7 +434,11 @@ def _list_providers(configs: _Configs) -> int:
     lines = [f"{'id':<24} {'kind':<8} {'MX (priority host)':<58} SPF include"]
     for p in profiles.values():
         mx = "; ".join(
-            ", ".join(f"{priority} {host}" for priority, host in s) for s in p.mx_sets
+            ", ".join(
+                f"{mx.priority} {mx.host}{'' if mx.required else ' (optional)'}"
+                for mx in s
+            )
+            for s in p.mx_sets
         )
         lines.append(f"{p.id:<24} {p.kind:<8} {mx:<58} {p.spf_include or '-'}")
         when = f"checked {p.checked}" if p.checked else "from configuration"

@@ -263,11 +263,11 @@ def _profiles(path: Path, value: object) -> tuple[Any, ...]:
 def _check_provider_ids(
     path: Path, pairs: tuple[tuple[str, str], ...], profiles: tuple[Any, ...]
 ) -> None:
-    from zonefix.providers import all_profiles
+    from zonefix.providers import OTHER, all_profiles
 
     known = all_profiles(profiles)
     for name, ident in pairs:
-        if ident not in known:
+        if ident != OTHER and ident not in known:
             raise ConfigError(
                 f"{path}: 'mail-provider' names '{ident}' (for {name}), which is no "
                 "profile; see --list-providers"

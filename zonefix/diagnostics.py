@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 
@@ -100,3 +101,19 @@ class Diagnostic(NamedTuple):
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code.code)
+
+
+def once_per_place(
+    diagnostics: Iterable[Diagnostic], tops: set[str]
+) -> Iterator[Diagnostic]:
+    """*diagnostics* of one run, with a finding in a file that several zones
+    include given once: the first zone's (one line, one finding, however
+    many zones read it). Findings in the zone files themselves all stay."""
+    seen: set[tuple[str, int, int, str]] = set()
+    for d in diagnostics:
+        if d.file not in tops:
+            place = (d.file, d.line, d.column, d.code.code)
+            if place in seen:
+                continue
+            seen.add(place)
+        yield d

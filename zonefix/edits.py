@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -427,78 +427,131 @@ def _column(text: str) -> int:
 
 
 def txt_value_edits(
-    zone: Zone, index: int, start: int, end: int, replacement: str
+    zone: Zone,
+    index: int,
+    start: int,
+    end: int,
+    replacement: str,
+    layout: TxtLayout | None = None,
 ) -> tuple[Edit, ...]:
     """Replace value[start:end] of TXT record *index*, where value is its
     strings joined (as SPF and DMARC read them).
 
     Where the span lies inside one string written without escapes, only
     those characters change. Otherwise the record's strings are written
-    again, cut at 255 bytes.
+    again, cut at 255 bytes. *layout* is the record's, when the caller
+    edits or points into it many times.
     """
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         raise CannotEdit("the record is in an included file or made by $GENERATE")
-    span = txt_value_span(zone, index, start, end, replacement)
-    if span is not None:
-        return (Edit(*span, replacement),)
+    edits = (layout or TxtLayout(zone, index)).edits(start, end, replacement)
+    if edits is not None:
+        return edits
     fields = _txt_fields(zone, index)
     value = "".join(_unescaped(f.text) for f in fields)
     return (rewrite_txt(zone, index, value[:start] + replacement + value[end:]),)
 
 
 def txt_value_span(
-    zone: Zone, index: int, start: int, end: int, replacement: str = ""
+    zone: Zone, index: int, start: int, end: int
 ) -> tuple[int, int] | None:
     """Where value[start:end] of TXT record *index* is written in its file,
-    when it lies inside one string written without escapes (nor any before
-    it), and *replacement* can be written there as it is."""
-    if '"' in replacement or "\\" in replacement:
-        return None
-    layout = zone.memo("txt-layout", index, lambda: _txt_layout(zone, index))
-    # The first string that ends at or after *start*, then on while they
-    # begin at or before it (empty strings share a place).
-    at = bisect_left(layout, start, key=lambda s: s.value_end)
-    while at < len(layout) and layout[at].value_start <= start:
-        piece = layout[at]
-        if piece.escaped:
-            return None  # offsets past an escape differ from the text's
-        if end <= piece.value_end:
-            if not piece.quoted and _ENDS_UNQUOTED.search(replacement):
-                # A blank (" ~all") would start another string, and the
-                # value would read the strings run together ("x~all").
+    when it lies inside one string written without escapes."""
+    return TxtLayout(zone, index).span(start, end)
+
+
+class TxtLayout:
+    """Where each string of a TXT record's joined value is written, read
+    once: a rule that points at or edits many terms of one long record asks
+    it for each (PERF: reading the record's fields per term was quadratic)."""
+
+    def __init__(self, zone: Zone, index: int) -> None:
+        #: Per string: its text as written (between the quotes), where it
+        #: ends in the value, and where it starts in the file.
+        self._inner: list[str] = []
+        self._value_ends: list[int] = []
+        self._file_starts: list[int] = []
+        #: The first string written with escapes: value offsets from there
+        #: on do not map to the file.
+        self._first_escaped: int | None = None
+        #: Strings written without quotes.
+        self._bare: set[int] = set()
+        at = 0
+        for n, field in enumerate(_txt_fields(zone, index)):
+            quoted = field.text.startswith('"')
+            inner = field.text[1:-1] if quoted else field.text
+            if "\\" in inner and self._first_escaped is None:
+                self._first_escaped = n
+            if not quoted:
+                self._bare.add(n)
+            at += len(inner)
+            self._inner.append(inner)
+            self._value_ends.append(at)
+            self._file_starts.append(field.start + (1 if quoted else 0))
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where value[start:end] is written, when it lies inside one
+        string (the first that holds it) written without escapes."""
+        n = bisect_left(self._value_ends, end)
+        if not self._mapped(n):
+            return None
+        at = self._value_ends[n - 1] if n else 0
+        if start < at:
+            return None
+        offset = self._file_starts[n] - at
+        return offset + start, offset + end
+
+    def edits(self, start: int, end: int, replacement: str) -> tuple[Edit, ...] | None:
+        """Edits writing *replacement* for value[start:end] inside the
+        strings that hold it, each string keeping its place and staying
+        within 255 bytes: the replacement fills the span's part of each
+        string in turn, the last taking what is left. None where that
+        cannot be done (escapes, a string that would grow too long), and
+        the record must be written again."""
+        if _UNWRITABLE.search(replacement):
+            return None
+        first = bisect_right(self._value_ends, start) if end > start else None
+        last = bisect_left(self._value_ends, end)
+        if first is None or first > last:
+            first = last  # an insertion, or an empty span: one string
+        if not self._mapped(last):
+            return None
+        edits = []
+        rest = replacement
+        for n in range(first, last + 1):
+            begin = self._value_ends[n - 1] if n else 0
+            part_start = max(start, begin) - begin
+            part_end = min(end, self._value_ends[n]) - begin
+            written = self._inner[n][part_start:part_end]
+            if n == last:
+                taken, rest = rest, ""
+            else:
+                taken, rest = rest[: len(written)], rest[len(written) :]
+            size = _bytes(self._inner[n]) - _bytes(written) + _bytes(taken)
+            if size > 255:
                 return None
-            offset = piece.offset - piece.value_start
-            return offset + start, offset + end
-        at += 1
-    return None
+            if n in self._bare and _ENDS_UNQUOTED.search(taken):
+                # In a string written without quotes, a blank (" ~all")
+                # would start another string, read run together ("x~all").
+                return None
+            at = self._file_starts[n]
+            edits.append(Edit(at + part_start, at + part_end, taken))
+        return tuple(e for e in edits if e.start != e.end or e.text)
+
+    def _mapped(self, n: int) -> bool:
+        """True when value offsets up to string *n* map to the file."""
+        return n < len(self._value_ends) and (
+            self._first_escaped is None or self._first_escaped > n
+        )
 
 
-class _Piece(NamedTuple):
-    """One string of a TXT record: where its characters stand in the
-    record's value and in the file."""
-
-    value_start: int
-    value_end: int
-    #: File offset of its first character (after the quote).
-    offset: int
-    quoted: bool
-    #: It, or a string before it, holds an escape.
-    escaped: bool
+#: Text that cannot be written between quotes as it is.
+_UNWRITABLE = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
-def _txt_layout(zone: Zone, index: int) -> list[_Piece]:
-    pieces = []
-    at = 0
-    escaped = False
-    for field in _txt_fields(zone, index):
-        text = field.text
-        quoted = text.startswith('"')
-        length = len(text) - 2 if quoted else len(text)
-        escaped = escaped or "\\" in text
-        pieces.append(_Piece(at, at + length, field.start + quoted, quoted, escaped))
-        at += length
-    return pieces
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8", "surrogateescape"))
 
 
 # What ends an unquoted string in a zone file.
@@ -509,6 +562,9 @@ def _txt_fields(zone: Zone, index: int) -> list[Field]:
     return zone.fields_of(index)[zone.table.rdata_field[index] :]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
     """An edit writing *value* as record *index*'s strings, cut at 255
     bytes, in place of the strings it has."""
@@ -516,6 +572,8 @@ def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
 
     fields = _txt_fields(zone, index)
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    # A control character (a NUL, a line break) is no text of a zone file.
+    escaped = _CONTROL.sub(lambda m: f"\\{ord(m.group()):03d}", escaped)
     pieces = split_character_string(f'"{escaped}"')
     return Edit(fields[0].start, fields[-1].end, " ".join(f'"{p}"' for p in pieces))
 

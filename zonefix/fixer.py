@@ -171,7 +171,7 @@ def fix(
     if not applied:
         return _unchanged(zone, first_findings)
 
-    added = _errors_added(zone, current, chosen_rules, first_findings, findings)
+    added = _errors_added(zone, current, chosen_rules, first_findings, findings, mapper)
     if added:
         culprits = _adding(passes, added, current, limits)
         return _unchanged(
@@ -309,9 +309,13 @@ def _errors_added(
     chosen: Sequence[object],
     first: list[Diagnostic],
     last: list[Diagnostic],
+    mapper: _Mapper,
 ) -> list[Diagnostic]:
     """Error findings of *after* that *before* did not have, by every rule
-    (a rule left out of the selection still sees a zone BIND refuses)."""
+    (a rule left out of the selection still sees a zone BIND refuses). A
+    finding is the one *before* had when it is at the same owner, or at
+    the record that was there before the fixes (an owner a fix rewrote
+    takes its findings along)."""
     from zonefix.rules import all_rules, run_rules
 
     every = all_rules()
@@ -319,9 +323,15 @@ def _errors_added(
         first, last = run_rules(before, every), run_rules(after, every)
     had = set(_identities(before, _errors(first)))
     errors = _errors(last)
-    return [
+    added = [
         d
         for d, identity in zip(errors, _identities(after, errors), strict=True)
+        if identity not in had
+    ]
+    where_it_was = [_at_original(d, after, before, mapper) for d in added]
+    return [
+        d
+        for d, identity in zip(added, _identities(before, where_it_was), strict=True)
         if identity not in had
     ]
 

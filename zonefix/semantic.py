@@ -247,8 +247,11 @@ class Resolver:
         include_root: Path | None,
         limits: Limits,
         diagnostics: list[Diagnostic],
+        root_is_apex: bool = False,
     ) -> None:
         self.documents = [top]
+        #: "$ORIGIN ." means the zone's apex (Cloudflare's export dialect).
+        self.root_is_apex = root_is_apex
         self.limits = limits
         self.include_root = include_root
         self.table = RecordTable()
@@ -673,6 +676,8 @@ class Resolver:
         origin = self._name_arg(doc, fields[1], "origin")
         if origin is None:
             return
+        if self.root_is_apex and origin == dns.name.root and self.zone_origin:
+            origin = self.zone_origin
         if self.zone_origin is None:
             self.zone_origin = origin
             self.origins[0] = origin

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 import dns.exception
 import dns.name
@@ -34,8 +34,6 @@ from zonefix.semantic import (
 )
 from zonefix.source import BOM, NotTextError, SourceFile, decode
 from zonefix.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
-
-_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from zonefix.mail.domains import MailView
@@ -185,7 +183,6 @@ class Zone:
         #: Where $INCLUDE could read (the same for the zone a fix gives).
         self.include_root: Path | None = None
         self._fields: tuple[int, list[Field]] | None = None
-        self._memo: dict[str, tuple[int, object]] = {}
 
     @property
     def document(self) -> Document:
@@ -211,16 +208,6 @@ class Zone:
         self._fields = (index, fields)
         return list(fields)
 
-    def memo(self, kind: str, index: int, compute: Callable[[], _T]) -> _T:
-        """What *compute* gives for record *index*, kept for the last record
-        asked of each *kind* (rules ask of one record many times)."""
-        kept = self._memo.get(kind)
-        if kept is not None and kept[0] == index:
-            return kept[1]  # type: ignore[return-value]
-        value = compute()
-        self._memo[kind] = (index, value)
-        return value
-
     @property
     def includes(self) -> list[Document]:
         """Files read through $INCLUDE, in the order they were read."""
@@ -237,6 +224,13 @@ class Zone:
     @property
     def filename(self) -> str:
         return self.document.source.name
+
+    @cached_property
+    def dialect(self) -> str:
+        """How the file is written: "bind", or "cloudflare" for Cloudflare's
+        BIND export (a provider's record list: its SOA and NS are the
+        provider's, not the file's)."""
+        return "cloudflare" if cloudflare_domain(self.source.text) else "bind"
 
     @property
     def origin(self) -> dns.name.Name | None:
@@ -426,7 +420,11 @@ def _parse(
         origin = dns.name.from_text(origin)
     if origin is None:
         origin = find_origin(document.tree, path)
-    resolver = Resolver(document, origin, include_root, limits, diagnostics)
+    # A Cloudflare export writes "$ORIGIN ." and means its domain by "@".
+    root_is_apex = cloudflare_domain(source.text) is not None
+    resolver = Resolver(
+        document, origin, include_root, limits, diagnostics, root_is_apex
+    )
     zone = Zone(resolver.run(real))
     zone.include_root = include_root
     return zone
@@ -438,42 +436,99 @@ _ZONE_FILE_NAME = r"(?i)^(?:db\.(?P<a>.+)|(?P<b>.+)\.(?:zone|db)|(?P<c>.+))$"
 
 
 def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
-    """The origin a file states (SPEC §2): $ORIGIN before the first record,
-    else an absolute SOA owner, else the file's name when it ends in a real
-    top-level domain."""
+    """The origin a file states (SPEC §2): the owner of the file's only SOA,
+    when that is not the root; else a ``$ORIGIN`` before the first record,
+    other than ``$ORIGIN .``; else the file's name when it ends in a real
+    top-level domain. A Cloudflare export names its domain in its header."""
+    exported = cloudflare_domain(tree.text)
+    if exported is not None:
+        return exported
     kinds = tree.entry_kinds
     text = tree.text
+    current: dns.name.Name | None = None  # the $ORIGIN in force
+    before_records: dns.name.Name | None = None
+    seen_record = False
+    soa_owners: list[dns.name.Name | None] = []
     for index, kind in enumerate(kinds):
-        if kind == EntryKind.RECORD:
-            break
         if kind == EntryKind.DIRECTIVE:
             fields = tree.fields(index)
             if fields[0].text.upper() == "$ORIGIN" and len(fields) == 2:
-                name = _absolute(unquote(fields[1].text))
-                if name is not None:
-                    return name
-    for index, kind in enumerate(kinds):
+                current = _name(unquote(fields[1].text), current)
+                if (
+                    not seen_record
+                    and before_records is None
+                    and current is not None
+                    and current != dns.name.root
+                ):
+                    before_records = current
+            continue
         if kind != EntryKind.RECORD:
             continue
+        seen_record = True
         start, end = tree.span(index)
-        if "SOA" not in text[start:end].upper() or text[start] in " \t\r":
+        if "SOA" not in text[start:end].upper():
             continue
         words = split_fields(text, start, end)
+        blank = text[start] in " \t\r"
         # owner [ttl] [class] SOA: the type is among the next three words.
-        if any(w.upper() == "SOA" for w in words[1:4]):
-            name = _absolute(words[0])
-            if name is not None:
-                return name
+        types = words[:3] if blank else words[1:4]
+        if not any(w.upper() == "SOA" for w in types):
+            continue
+        word = _owner_before(tree, index) if blank else words[0]
+        soa_owners.append(None if word is None else _name(word, current))
+        if len(soa_owners) > 1:
+            break  # two SOAs: the SOA names no origin
+    if len(soa_owners) == 1:
+        owner = soa_owners[0]
+        if owner is not None and owner != dns.name.root:
+            return owner
+    if before_records is not None:
+        return before_records
     return origin_from_filename(path.name) if path else None
 
 
-def _absolute(word: str) -> dns.name.Name | None:
-    if not word.endswith(".") or word.endswith("\\."):
+def _owner_before(tree: SyntaxTree, index: int) -> str | None:
+    """The owner a blank-owner line at entry *index* repeats."""
+    text = tree.text
+    for earlier in range(index - 1, -1, -1):
+        if tree.entry_kinds[earlier] != EntryKind.RECORD:
+            continue
+        start, end = tree.span(earlier)
+        if text[start] not in " \t\r":
+            return split_fields(text, start, end)[0]
+    return None
+
+
+def _name(word: str, origin: dns.name.Name | None) -> dns.name.Name | None:
+    """*word* as a name, relative to *origin*; None where it means nothing
+    (a relative name without an origin, a bad name)."""
+    if word == "@":
+        return origin
+    if origin is None and not (word.endswith(".") and not word.endswith("\\.")):
         return None
     try:
-        return dns.name.from_text(to_dns_text(word))
+        return dns.name.from_text(to_dns_text(word), origin)
     except dns.exception.DNSException:
         return None
+
+
+_CLOUDFLARE_HEADER = re.compile(
+    r"\A(?:;;[^\n]*\n)*?;; Domain:[ \t]+(?P<domain>[^\s;]+)[ \t]*\r?\n"
+    r"(?:;;[^\n]*\n)*?;; Exported:"
+)
+
+
+def cloudflare_domain(text: str) -> dns.name.Name | None:
+    """The domain a Cloudflare export names in its header (``;; Domain:``
+    and ``;; Exported:`` among the first comment lines), if the file is one.
+    Cloudflare writes ``$ORIGIN .`` and then ``@`` for that domain."""
+    head = text[:4096].lstrip("\ufeff")
+    if not head.startswith(";;"):
+        return None
+    match = _CLOUDFLARE_HEADER.match(head)
+    if match is None:
+        return None
+    return _name(match.group("domain").rstrip(".") + ".", None)
 
 
 def origin_from_filename(filename: str) -> dns.name.Name | None:

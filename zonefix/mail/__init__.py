@@ -4,6 +4,7 @@ domain of a zone (SPEC §3 ZF2)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -19,3 +20,12 @@ class MailSettings(NamedTuple):
 
     providers: tuple[tuple[str, str], ...] = ()
     profiles: tuple[Profile, ...] = ()
+
+
+def printable(text: str) -> str:
+    """*text* for a message: control characters (a NUL, a line break, a
+    carriage return) written as a zone file writes them, ``\\DDD``."""
+    return _CONTROL.sub(lambda m: f"\\{ord(m.group()):03d}", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")

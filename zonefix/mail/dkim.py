@@ -10,14 +10,30 @@ from zonefix.mail.dmarc import parse_tags
 
 _KEY_TYPES = ("rsa", "ed25519")
 MIN_RSA_BITS = 1024
+_TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
 def dkim_problems(text: str) -> list[str]:
-    """What makes *text* not a usable DKIM key record."""
+    """What makes *text* not a usable DKIM key record (RFC 6376 §3.6.1, RFC
+    8301, RFC 8463). Unknown tags are ignored, as verifiers ignore them."""
+    stripped = text.strip()
+    if len(stripped) > 1 and stripped[0] == stripped[-1] == '"':
+        return [
+            "the record's text is wrapped in quote characters, which verifiers "
+            "read as part of its first tag and its key"
+        ]
     tags = parse_tags(text)
+    if not any(t.has_value for t in tags):
+        return ["not a key record: no tag=value list (RFC 6376 §3.6.1)"]
     problems = []
+    for tag in tags:
+        if not tag.has_value:
+            problems.append(f"'{tag.name}' is not a tag=value pair")
+        elif not _TAG_NAME.match(tag.name):
+            problems.append(f"'{tag.name}' is not a tag name")
+    tags = [t for t in tags if t.has_value]
     names = [t.name for t in tags]
-    for name in {n for n in names if names.count(n) > 1}:
+    for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(f"tag '{name}' appears more than once")
     values = {t.name: t.value for t in tags}
     if "v" in values and (names[0] != "v" or values["v"] != "DKIM1"):
@@ -25,6 +41,15 @@ def dkim_problems(text: str) -> list[str]:
     key_type = values.get("k", "rsa")
     if key_type not in _KEY_TYPES:
         problems.append(f"unknown key type 'k={key_type}' (rsa or ed25519)")
+    if "h" in values:
+        hashes = {h.strip() for h in values["h"].split(":")}
+        if not hashes & {"sha1", "sha256"}:
+            problems.append(f"no hash algorithm verifiers know in 'h={values['h']}'")
+        elif "sha256" not in hashes:
+            problems.append(
+                f"'h={values['h']}' allows only SHA-1, which verifiers must not "
+                f"accept (RFC 8301 §3.1)"
+            )
     if "p" not in values:
         problems.append("no 'p=' public key")
         return problems
@@ -44,10 +69,6 @@ def dkim_problems(text: str) -> list[str]:
             problems.append(f"RSA key of {bits} bits, under {MIN_RSA_BITS}")
     elif key_type == "ed25519" and len(der) != 32:
         problems.append("an ed25519 'p=' must be 32 bytes")
-    for h in values.get("h", "sha256").split(":"):
-        if h.strip() not in ("sha1", "sha256"):
-            problems.append(f"unknown hash 'h={values['h']}'")
-            break
     return problems
 
 

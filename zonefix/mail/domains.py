@@ -19,7 +19,7 @@ import dns.rdatatype
 import dns.tokenizer
 
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
-from zonefix.providers import Profile, all_profiles
+from zonefix.providers import OTHER, Profile, all_profiles
 
 if TYPE_CHECKING:
     from zonefix.mail import MailSettings
@@ -43,14 +43,21 @@ class MailDomain(NamedTuple):
     null_mx: tuple[int, ...]
     #: Every record at the name, in file order.
     records: tuple[int, ...]
+    #: The configured provider, else the one inferred from the MX (None:
+    #: none, or "other" configured).
     provider: Profile | None
+    #: The provider (or "other") is configured: only then may fixes that
+    #: change where mail goes or who may send it apply unseen.
     configured: bool
-    #: Configured, or inferred and confirmed by the SPF (or there is none).
-    determined: bool
-    #: Profiles whose MX hosts appear here (several: nothing is inferred).
+    #: Where no provider could be inferred, the profiles whose hosts the MX
+    #: name (one per provider, or each site of one): what ZF204 reports.
     candidates: tuple[Profile, ...]
+    #: MX hosts of no known provider (an own server, a forwarder).
+    unknown: tuple[MxRecord, ...]
     #: SPF TXT records at the name, in file order.
     spf: tuple[int, ...]
+    #: The zone's apex.
+    apex: bool
 
     @property
     def anchor(self) -> int | None:
@@ -59,6 +66,25 @@ class MailDomain(NamedTuple):
         if self.mx or self.null_mx:
             return min([m.record for m in self.mx] + list(self.null_mx))
         return self.records[0] if self.records else None
+
+    @property
+    def sends(self) -> bool:
+        """The name sends mail, so SPF is its business: the apex, a name
+        configured with a provider, or a name whose provider sends from it.
+        A name whose MX only receive (a per-host MX to an own server, a
+        wildcard, inbound routes) is not told to publish SPF."""
+        if self.apex or self.configured:
+            return True
+        if self.name.startswith("*."):
+            return False
+        return self.provider is not None and self.provider.mx_means_sending
+
+    def setting(self, ident: str) -> str:
+        """The configuration that names *ident* as this name's provider
+        (absolute, so one configuration can serve a repository of zones;
+        --mail-provider names the apex's)."""
+        table = f'mail-provider = {{ "{self.name}" = "{ident}" }}'
+        return f"{table} (or --mail-provider {ident})" if self.apex else table
 
 
 class MailView:
@@ -79,18 +105,20 @@ class MailView:
         return all_profiles(self.settings.profiles)
 
     @cached_property
-    def configured(self) -> dict[str, Profile]:
-        """Configured providers by name key."""
-        configured: dict[str, Profile] = {}
+    def configured(self) -> dict[str, Profile | None]:
+        """Configured providers by name key (None: "other")."""
+        configured: dict[str, Profile | None] = {}
         origin = self.zone.origin
         for name, ident in self.settings.providers:
             key = _absolute_key(name, origin)
             # One configuration serves a repository of zones: a name outside
             # this zone is another zone's.
-            if key is None or origin is None or ident not in self.profiles:
+            if key is None or origin is None:
+                continue
+            if ident != OTHER and ident not in self.profiles:
                 continue
             if dns.name.from_text(key).is_subdomain(origin):
-                configured[key] = self.profiles[ident]
+                configured[key] = None if ident == OTHER else self.profiles[ident]
         return configured
 
     @cached_property
@@ -162,9 +190,9 @@ class MailView:
         if not mx_records and not self.settings.providers:
             return []
         by_owner = index.at_owners_of(mx_records)
-        for key in self.configured:
-            if key not in by_owner:
-                by_owner[key] = index.records_named(key)
+        missing = [key for key in self.configured if key not in by_owner]
+        by_owner.update(index.records_at(missing))
+        apex = zone.origin.to_text().lower() if zone.origin is not None else None
         domains = []
         for key, records in by_owner.items():
             mx: list[MxRecord] = []
@@ -182,53 +210,97 @@ class MailView:
                     mx.append(MxRecord(i, int(words[0]), host.rstrip(".")))
             if not mx and key not in self.configured:
                 continue
-            domains.append(self._domain(key, tuple(records), mx, null))
+            domains.append(self._domain(key, tuple(records), mx, null, key == apex))
         domains.sort(key=lambda d: d.records[0] if d.records else -1)
         return domains
 
     def _domain(
-        self, key: str, records: tuple[int, ...], mx: list[MxRecord], null: list[int]
+        self,
+        key: str,
+        records: tuple[int, ...],
+        mx: list[MxRecord],
+        null: list[int],
+        apex: bool,
     ) -> MailDomain:
         spf = tuple(self.spf_by_owner.get(key, ()))
-        candidates = self.matching_profiles(key, [m.host for m in mx])
-        configured = self.configured.get(key)
-        provider = configured or (candidates[0] if len(candidates) == 1 else None)
-        determined = configured is not None
-        if provider is not None and not determined:
-            includes = set(provider.includes)
-            determined = not spf or any(
-                includes & set(self.spf(i).includes()) for i in spf
-            )
+        provider: Profile | None
+        candidates: tuple[Profile, ...] = ()
+        unknown: tuple[MxRecord, ...] = ()
+        if key in self.configured:
+            provider = self.configured[key]
+            configured = True
+        else:
+            provider, candidates, unknown = self.infer(key, mx)
+            configured = False
         return MailDomain(
             key,
             tuple(mx),
             tuple(null),
             records,
             provider,
-            configured is not None,
-            determined,
-            tuple(candidates),
+            configured,
+            candidates,
+            unknown,
             spf,
+            apex,
         )
 
-    def matching_profiles(self, domain: str, hosts: list[str]) -> list[Profile]:
-        """Profiles whose MX hosts appear among *hosts*: mailbox providers
-        first; sending services only where no mailbox provider's do."""
-        found: dict[str, list[Profile]] = {"mailbox": [], "sending": []}
-        for profile in self.profiles.values():
-            if any(profile.set_of(h, domain) is not None for h in hosts):
-                found[profile.kind].append(profile)
-        return found["mailbox"] or found["sending"]
+    def infer(
+        self, domain: str, mx: list[MxRecord]
+    ) -> tuple[Profile | None, tuple[Profile, ...], tuple[MxRecord, ...]]:
+        """The provider every MX host at *domain* belongs to (SPEC §3 ZF2):
+        (the provider, or None with the candidates that kept it from being
+        inferred, and the hosts of no known provider).
+
+        A provider is inferred only when all the hosts are of one family and
+        one of its profiles holds every host its sets name. Hosts of two
+        families, of two sites of one, or of one family beside hosts of no
+        known provider infer nothing: which records are the leftovers is
+        for the owner to say."""
+        unknown: list[MxRecord] = []
+        # family -> the profiles that hold every host of it seen so far.
+        fitting: dict[str, list[Profile]] = {}
+        named: dict[str, list[Profile]] = {}
+        for m in mx:
+            holders = self.holders(m.host, domain)
+            if not holders:
+                unknown.append(m)
+                continue
+            for family in dict.fromkeys(p.family for p in holders):
+                mine = [p for p in holders if p.family == family]
+                seen = named.setdefault(family, [])
+                seen.extend(p for p in mine if p not in seen)
+                before = fitting.get(family)
+                fitting[family] = (
+                    mine if before is None else [p for p in before if p in mine]
+                )
+        if not named:
+            return None, (), tuple(unknown)
+        if len(named) == 1 and not unknown:
+            family = next(iter(named))
+            if fitting[family]:
+                return fitting[family][0], (), ()
+            return None, tuple(named[family]), ()  # two sites of one provider
+        candidates = [(fitting[f] or named[f])[0] for f in named]
+        return None, tuple(candidates), tuple(unknown)
+
+    def holders(self, host: str, domain: str) -> list[Profile]:
+        """The profiles *host* belongs to: those whose MX sets name it,
+        else those whose family's host patterns match it most closely."""
+        named = [
+            p for p in self.profiles.values() if p.set_of(host, domain) is not None
+        ]
+        if named:
+            return named
+        best = max((p.family_match(host) for p in self.profiles.values()), default=0)
+        if best == 0:
+            return []
+        return [p for p in self.profiles.values() if p.family_match(host) == best]
 
     def profile_of_host(self, host: str, domain: str) -> Profile | None:
         """The profile whose MX sets hold *host*, else whose family does."""
-        for profile in self.profiles.values():
-            if profile.set_of(host, domain) is not None:
-                return profile
-        for profile in self.profiles.values():
-            if profile.in_family(host):
-                return profile
-        return None
+        holders = self.holders(host, domain)
+        return holders[0] if holders else None
 
     @cached_property
     def _by_name(self) -> dict[str, MailDomain]:

@@ -5,6 +5,10 @@ The reader is forgiving where people are: words pasted from a provider's
 documentation (``include the following:spf.sg.aliyun.com``) become a Prose
 span with the term it meant, and a blank after ``include:`` is read as the
 mistake it is. What it cannot read stays a term with its problem named.
+
+Reading is linear in the record's length: a 100 KB record of pasted words is
+read in one pass (each word is classified once; a run of prose is found by
+jumping to the next word that could end it).
 """
 
 from __future__ import annotations
@@ -32,6 +36,12 @@ _FULLWIDTH_COLON = "\uff1a"
 
 _MODIFIER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
 _MACRO = re.compile(r"%(?:\{[slodiphcrtvSLODIPHCRTV][0-9]*[rR]?[.\-+,/_=]*\}|%|_|-)")
+#: Macro letters RFC 7208 §7.2 allows only in explanation text (the TXT an
+#: ``exp=`` names), never in a record's own terms.
+_EXP_ONLY_MACRO = re.compile(r"%\{[crtCRT]")
+#: A trailing dual-cidr-length (RFC 7208 §5.6): "/N", "//N" or "/N//N".
+_TRAILING_CIDR = re.compile(r"(?:/[0-9]+)?(?://[0-9]+)?\Z")
+_CIDR_LENGTH = re.compile(r"0|[1-9][0-9]*")
 _TOPLABEL = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\Z")
 _PROSE_WORD = re.compile(r"[^\W\d_][^\W_]*[:\uff1a]?\Z")
 
@@ -95,6 +105,11 @@ class SpfRecord(NamedTuple):
                 out.append(term)
         return out
 
+    def is_written(self, term: Term | Prose) -> bool:
+        """True when *term* stands in this record's text as it is (a term or
+        prose as written, not the term some text meant)."""
+        return self.text[term.start : term.end] == term.text
+
     def all_term(self) -> Term | None:
         return next((t for t in self.effective() if t.name == "all"), None)
 
@@ -129,9 +144,10 @@ def parse_spf(text: str) -> SpfRecord:
         problems.append("'v=spf1' is not the record's first word")
     terms: list[Term] = []
     prose: list[Prose] = []
+    runs = _ProseRuns(words)
     i = 0
     while i < len(words):
-        span = _prose_at(words, i)
+        span = runs.at(i)
         if span is not None:
             end, meant = span
             start = words[i][1]
@@ -171,7 +187,15 @@ def parse_spf(text: str) -> SpfRecord:
 
 
 def parse_term(word: str, start: int) -> Term:
-    """One directive or modifier (RFC 7208 §4.6.1)."""
+    """One directive or modifier (RFC 7208 §4.6.1).
+
+    The name ends at the first ``:``, ``=`` or ``/``; a ``=`` there makes a
+    modifier. After a mechanism's ``:`` comes a domain-spec, a macro-string
+    whose literal characters include ``:`` and ``/`` (RFC 7208 §7.1,
+    ``a:foo:bar/baz.example.com`` is valid): only a trailing ``/N`` or
+    ``//N`` of ``a`` and ``mx`` is a CIDR length (§5.6). ``include``,
+    ``exists`` and ``ptr`` take none.
+    """
     name_end = len(word)
     for sep in (":", "=", "/"):
         at = word.find(sep)
@@ -185,14 +209,18 @@ def parse_term(word: str, start: int) -> Term:
         problem = None
         if name in ("redirect", "exp"):
             problem = _domain_spec_problem(argument)
-        elif not _macro_string_ok(argument):
-            problem = f"malformed macro in '{word}'"
+        else:
+            # An unknown modifier is ignored, never expanded (§6): only
+            # its syntax counts.
+            problem = _macro_string_problem(argument)
         return Term(word, start, "", name, argument, True, problem)
     qualifier = head[0] if head[:1] and head[0] in QUALIFIERS else ""
     name = head[len(qualifier) :].lower()
     kind = MECHANISMS.get(name)
     if kind is None:
-        meant = _fullwidth_fix(word)
+        meant = (
+            _fullwidth_fix(word) or _dash_fix(word) or _ip_fix(qualifier, name, rest)
+        )
         return Term(
             word,
             start,
@@ -206,15 +234,27 @@ def parse_term(word: str, start: int) -> Term:
     value: str | None = None
     cidr = ""
     if rest.startswith(":"):
-        value, slash, after = rest[1:].partition("/")
-        if slash:
-            cidr = "/" + after
+        spec = rest[1:]
+        if kind in ("ip4", "ip6"):
+            value, slash, after = spec.partition("/")
+            cidr = slash + after
+        elif name in ("a", "mx"):
+            value, cidr = _split_cidr(spec)
+        else:
+            value = spec
     elif rest.startswith("/"):
         cidr = rest
     elif rest:
         return Term(word, start, qualifier, name, None, False, f"bad term '{word}'")
     problem = _mechanism_problem(name, kind, value, cidr, word)
     return Term(word, start, qualifier, name, value, False, problem)
+
+
+def _split_cidr(spec: str) -> tuple[str, str]:
+    """A domain-spec and its trailing dual-cidr-length."""
+    match = _TRAILING_CIDR.search(spec)
+    at = match.start() if match is not None else len(spec)
+    return spec[:at], spec[at:]
 
 
 def _mechanism_problem(
@@ -225,14 +265,16 @@ def _mechanism_problem(
     if kind == "required" and not value:
         return f"'{name}' needs a domain ('{name}:example.com')"
     if kind in ("required", "optional"):
-        if value is not None:
-            problem = _domain_spec_problem(value)
-            if problem:
-                return problem
         if cidr and name == "ptr":
             return "'ptr' takes no CIDR length"
-        if cidr and name in ("include", "exists"):
-            return f"'{name}' takes no CIDR length"
+        if value is not None:
+            problem = _domain_spec_problem(value)
+            if problem and name in ("include", "exists", "ptr"):
+                base, trailing = _split_cidr(value)
+                if trailing and _domain_spec_problem(base) is None:
+                    return f"'{name}' takes no CIDR length"
+            if problem:
+                return problem
         return _dual_cidr_problem(cidr) if cidr else None
     # ip4 / ip6
     if not value:
@@ -246,39 +288,75 @@ def _mechanism_problem(
     if cidr:
         limit = 32 if name == "ip4" else 128
         length = cidr[1:]
-        if not length.isdigit() or int(length) > limit or length != str(int(length)):
+        if not _CIDR_LENGTH.fullmatch(length) or int(length) > limit:
             return f"bad CIDR length '{cidr}' in '{word}'"
     return None
 
 
 def _dual_cidr_problem(cidr: str) -> str | None:
-    # "/24", "//64" or "/24//64" (RFC 7208 §5.6).
-    match = re.fullmatch(r"(?:/(\d+))?(?://(\d+))?", cidr)
-    if (
-        match is None
-        or (match.group(1) is not None and int(match.group(1)) > 32)
-        or (match.group(2) is not None and int(match.group(2)) > 128)
-    ):
+    # "/24", "//64" or "/24//64" (RFC 7208 §5.6), no leading zeros.
+    match = re.fullmatch(r"(?:/([0-9]+))?(?://([0-9]+))?", cidr)
+    if match is None:
         return f"bad CIDR length '{cidr}'"
+    for length, limit in ((match.group(1), 32), (match.group(2), 128)):
+        if length is not None and (
+            not _CIDR_LENGTH.fullmatch(length) or int(length) > limit
+        ):
+            return f"bad CIDR length '{cidr}'"
     return None
 
 
 def _domain_spec_problem(value: str) -> str | None:
+    """What keeps *value* from being a domain-spec (RFC 7208 §7.1):
+    ``macro-string domain-end``, where domain-end is ``.`` and a top label
+    (a final dot allowed), or a macro."""
     if not value:
         return "a domain is missing"
-    if not _macro_string_ok(value):
-        return f"malformed macro in '{value}'"
-    if "%" in value:
-        return None  # a macro expands to the domain end
-    labels = value.rstrip(".").split(".")
-    if len(labels) < 2 or not _TOPLABEL.match(labels[-1]) or "" in labels:
+    problem = _macro_string_problem(value)
+    if problem:
+        return problem
+    exp_only = _EXP_ONLY_MACRO.search(value)
+    if exp_only is not None:
+        macro = value[exp_only.start() : value.index("}", exp_only.start()) + 1]
+        return (
+            f"macro '{macro}' is allowed only in explanation text (the TXT "
+            f"'exp=' names), not in a record's terms (RFC 7208 §7.2)"
+        )
+    # Each macro stands for some label text; "%" is no letter, so a top
+    # label made by a macro is only allowed as the whole domain-end.
+    literal = _MACRO.sub("%", value)
+    last_macro_end = -1
+    for match in _MACRO.finditer(value):
+        last_macro_end = match.end()
+    if last_macro_end == len(value):
+        labels = literal.split(".")
+        return f"'{value}' has an empty label" if "" in labels[:-1] else None
+    body = literal[:-1] if literal.endswith(".") else literal
+    labels = body.split(".")
+    if "" in labels[:-1]:
+        return f"'{value}' has an empty label"
+    if any(len(label) > 63 and "%" not in label for label in labels):
+        return f"'{value}' has a label longer than 63 characters"
+    if len(labels) < 2 or not _TOPLABEL.match(labels[-1]):
         return f"'{value}' is not a domain name"
     return None
 
 
-def _macro_string_ok(value: str) -> bool:
+def _macro_string_problem(value: str) -> str | None:
+    """What keeps *value* from being a macro-string (RFC 7208 §7.1):
+    printable ASCII but ``%`` outside a well-formed macro."""
     rest = _MACRO.sub("", value)
-    return "%" not in rest and all(0x21 <= ord(c) <= 0x7E for c in rest)
+    for char in rest:
+        if not 0x21 <= ord(char) <= 0x7E:
+            return f"'{value}' holds {_show(char)}, which SPF does not allow"
+    if "%" in rest:
+        return f"malformed macro in '{value}'"
+    return None
+
+
+def _show(char: str) -> str:
+    code = ord(char)
+    return f"U+{code:04X}" if code > 0x7F or code < 0x20 or code == 0x7F else repr(char)
 
 
 def _fullwidth_fix(word: str) -> str | None:
@@ -291,36 +369,81 @@ def _fullwidth_fix(word: str) -> str | None:
     return None
 
 
-def _prose_at(words: list[tuple[str, int]], i: int) -> tuple[int, str | None] | None:
-    """Where words pasted from documentation start at *i*: the end of the
-    run and the term it meant. A run is words that are no SPF term, ending
-    at a word that carries the host after a colon (or the host after a word
-    ending in a colon); the term meant takes the run's mechanism (its first
-    word when that names one, else ``include``) and that host."""
-    first = words[i][0]
-    if not _is_prose_word(first, leading=True):
+#: Dashes a word processor writes for the "-" qualifier.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
+
+
+def _dash_fix(word: str) -> str | None:
+    """``\u2013all`` (an en dash, pasted from a document) meant ``-all``."""
+    if word[:1] in _DASHES:
+        candidate = "-" + word[1:]
+        if parse_term(candidate, 0).problem is None:
+            return candidate
+    return None
+
+
+def _ip_fix(qualifier: str, name: str, rest: str) -> str | None:
+    """``ip:`` and an address meant ``ip4:`` or ``ip6:`` by the address."""
+    if name != "ip" or not rest.startswith(":"):
         return None
-    mechanism = first.rstrip(":" + _FULLWIDTH_COLON).lower()
-    if mechanism not in MECHANISMS or mechanism == "all":
-        mechanism = "include"
-    j = i
-    while j < len(words):
-        word = words[j][0]
-        head, sep, host = _split_colon(word)
-        if sep and host:
+    address = rest[1:].partition("/")[0]
+    try:
+        version = ipaddress.ip_address(address).version
+    except ValueError:
+        return None
+    candidate = f"{qualifier}ip{version}{rest}"
+    return candidate if parse_term(candidate, 0).problem is None else None
+
+
+class _ProseRuns:
+    """Where words pasted from documentation start, for every word of a
+    record, in linear time: each word is classified once, and a run is
+    followed by jumping to the first later word that could end it."""
+
+    def __init__(self, words: list[tuple[str, int]]) -> None:
+        self.words = words
+        count = len(words)
+        #: stop[j]: the first k >= j whose word has a colon or is no
+        #: (non-leading) prose word; count when there is none.
+        stop = [count] * (count + 1)
+        for j in range(count - 1, -1, -1):
+            word = words[j][0]
+            if _split_colon(word)[1] or not _is_prose_word(word, leading=False):
+                stop[j] = j
+            else:
+                stop[j] = stop[j + 1]
+        self.stop = stop
+
+    def at(self, i: int) -> tuple[int, str | None] | None:
+        """The run of prose starting at word *i*: the end of the run and
+        the term it meant. A run is words that are no SPF term, ending at a
+        word that carries the host after a colon (or the host after a word
+        ending in a colon); the term meant takes the run's mechanism (its
+        first word when that names one, else ``include``) and that host."""
+        words = self.words
+        first = words[i][0]
+        if not _is_prose_word(first, leading=True):
+            return None
+        mechanism = first.rstrip(":" + _FULLWIDTH_COLON).lower()
+        if mechanism not in MECHANISMS or mechanism == "all":
+            mechanism = "include"
+        # The first word may end in a colon; else the run goes on to the
+        # first later word that has one or is no prose.
+        j = i if _split_colon(first)[1] else self.stop[i + 1]
+        if j == len(words):
+            return None
+        head, sep, host = _split_colon(words[j][0])
+        if not sep:
+            return None  # a word that is no prose ends the run unfinished
+        if host:
             if j == i and head.lower() in MECHANISMS:
                 return None  # "include:host", or with a full-width colon: a term
             return j + 1, _meant(mechanism, host)
-        if sep and not host:
-            if j + 1 < len(words) and _looks_like_host(words[j + 1][0]):
-                if j == i and head.lower() in MECHANISMS:
-                    return None  # "include: host": ZF303's, not prose
-                return j + 2, _meant(mechanism, words[j + 1][0])
-            return None
-        if not _is_prose_word(word, leading=j == i):
-            return None
-        j += 1
-    return None
+        if j + 1 < len(words) and _looks_like_host(words[j + 1][0]):
+            if j == i and head.lower() in MECHANISMS:
+                return None  # "include: host": ZF303's, not prose
+            return j + 2, _meant(mechanism, words[j + 1][0])
+        return None
 
 
 def _meant(mechanism: str, host: str) -> str | None:

@@ -15,6 +15,13 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 KINDS = ("mailbox", "sending")
+#: How sure a profile's facts are (the tags of spec/mail-providers.md):
+#: the provider's own documentation, or third-party guides and unconfirmed
+#: facts, which zonefix uses to recognise records but never to write them.
+CONFIDENCES = ("doc", "3p", "unverified")
+#: The ``mail-provider`` value for a provider zonefix has no profile for
+#: (your own servers, a forwarder): it settles ZF204 and checks nothing else.
+OTHER = "other"
 
 
 class ProfileError(ValueError):
@@ -30,6 +37,17 @@ class Client(NamedTuple):
     recommended: bool = False
 
 
+class MxHost(NamedTuple):
+    """One MX host of a provider's set."""
+
+    priority: int
+    #: Lower-case, no final dot; may hold ``*`` or ``{domain-dashes}``.
+    host: str
+    #: The provider asks for it; an optional host (a backup of a long set)
+    #: may be left out.
+    required: bool = True
+
+
 class Profile(NamedTuple):
     id: str
     name: str
@@ -38,9 +56,8 @@ class Profile(NamedTuple):
     kind: str
     #: Profiles of one family are sites or editions of one provider.
     family: str
-    #: Sets of (priority, host) the provider accepts at a mail domain; a
-    #: host may hold ``*`` or ``{domain-dashes}``.
-    mx_sets: tuple[tuple[tuple[int, str], ...], ...]
+    #: Sets of MX hosts the provider accepts at a mail domain.
+    mx_sets: tuple[tuple[MxHost, ...], ...]
     checked: str
     source: str
     site: str = ""
@@ -58,35 +75,59 @@ class Profile(NamedTuple):
     ownership: tuple[str, ...] = ()
     #: A sending service that asks for a subdomain of its own (ZF208).
     needs_subdomain: bool = False
+    #: A name whose MX are this provider's sends mail as it (a mailbox, or a
+    #: sending service's MAIL FROM domain); false where its MX only receive
+    #: (Mailgun's inbound routes).
+    mx_means_sending: bool = True
+    #: "doc", "3p" or "unverified" (see CONFIDENCES).
+    confidence: str = "doc"
 
     @property
     def includes(self) -> tuple[str, ...]:
         return (self.spf_include, *self.spf_include_aliases) if self.spf_include else ()
 
-    def mx_set(self, index: int, domain: str) -> list[tuple[int, str]]:
+    @property
+    def writes_records(self) -> bool:
+        """Its facts are the provider's own documentation: fixes may write
+        its records. Third-party facts only recognise them."""
+        return self.confidence == "doc"
+
+    def mx_set(self, index: int, domain: str) -> list[MxHost]:
         """MX set *index* for *domain* (absolute, lower-case, with the dot),
         placeholders filled in."""
         dashes = domain.rstrip(".").replace(".", "-")
         return [
-            (priority, host.replace("{domain-dashes}", dashes))
-            for priority, host in self.mx_sets[index]
+            mx._replace(host=mx.host.replace("{domain-dashes}", dashes))
+            for mx in self.mx_sets[index]
         ]
 
     def set_of(self, host: str, domain: str) -> int | None:
         """The first MX set that holds *host* (no trailing dot), if any."""
         for index in range(len(self.mx_sets)):
-            if any(fnmatchcase(host, h) for _, h in self.mx_set(index, domain)):
+            if self.in_set(host, domain, index) is not None:
                 return index
         return None
 
-    def priority_of(self, host: str, domain: str, index: int) -> int | None:
-        for priority, pattern in self.mx_set(index, domain):
-            if fnmatchcase(host, pattern):
-                return priority
+    def in_set(self, host: str, domain: str, index: int) -> MxHost | None:
+        """The entry of MX set *index* that *host* is, if any."""
+        for mx in self.mx_set(index, domain):
+            if fnmatchcase(host, mx.host):
+                return mx
         return None
 
+    def priority_of(self, host: str, domain: str, index: int) -> int | None:
+        mx = self.in_set(host, domain, index)
+        return None if mx is None else mx.priority
+
+    def family_match(self, host: str) -> int:
+        """How closely *host* matches the family's host patterns: the
+        length of the longest matching pattern, 0 for none."""
+        return max(
+            (len(p) for p in self.family_hosts if fnmatchcase(host, p)), default=0
+        )
+
     def in_family(self, host: str) -> bool:
-        return any(fnmatchcase(host, pattern) for pattern in self.family_hosts)
+        return self.family_match(host) > 0
 
 
 def shipped_profiles() -> dict[str, Profile]:
@@ -137,6 +178,8 @@ _KEYS = {
     "dkim-selectors",
     "ownership",
     "needs-subdomain",
+    "mx-means-sending",
+    "confidence",
 }
 
 
@@ -195,6 +238,13 @@ def profile_from_mapping(raw: Mapping[str, Any], where: str) -> Profile:
         not isinstance(lookups, int) or isinstance(lookups, bool) or lookups < 0
     ):
         raise ProfileError(f"{where}: 'spf-nested-lookups' must be a whole number")
+    confidence = text("confidence", "doc")
+    if confidence not in CONFIDENCES:
+        raise ProfileError(
+            f"{where}: 'confidence' must be one of {', '.join(CONFIDENCES)}"
+        )
+    if ident == OTHER:
+        raise ProfileError(f"{where}: '{OTHER}' is reserved for unlisted providers")
     spf_all = text("spf-all", "~all")
     if spf_all not in ("-all", "~all", "?all"):
         raise ProfileError(f"{where}: 'spf-all' must be -all, ~all or ?all")
@@ -216,30 +266,41 @@ def profile_from_mapping(raw: Mapping[str, Any], where: str) -> Profile:
         dkim_selectors=texts("dkim-selectors"),
         ownership=texts("ownership"),
         needs_subdomain=_flag(raw, "needs-subdomain", where),
+        mx_means_sending=_flag(raw, "mx-means-sending", where, default=True),
+        confidence=confidence,
     )
 
 
-def _flag(raw: Mapping[str, Any], key: str, where: str) -> bool:
-    value = raw.get(key, False)
+def _flag(
+    raw: Mapping[str, Any], key: str, where: str, *, default: bool = False
+) -> bool:
+    value = raw.get(key, default)
     if not isinstance(value, bool):
         raise ProfileError(f"{where}: '{key}' must be true or false")
     return value
 
 
-def _mx_set(raw: object, where: str) -> tuple[tuple[int, str], ...]:
+def _mx_set(raw: object, where: str) -> tuple[MxHost, ...]:
     if not isinstance(raw, list) or not raw:
         raise ProfileError(f"{where}: an MX set must be a list of [priority, host]")
     hosts = []
-    for pair in raw:
+    for entry in raw:
         if (
-            not isinstance(pair, list)
-            or len(pair) != 2
-            or not isinstance(pair[0], int)
-            or not 0 <= pair[0] <= 65535
-            or not isinstance(pair[1], str)
+            not isinstance(entry, list)
+            or len(entry) not in (2, 3)
+            or not isinstance(entry[0], int)
+            or isinstance(entry[0], bool)
+            or not 0 <= entry[0] <= 65535
+            or not isinstance(entry[1], str)
+            or (len(entry) == 3 and entry[2] != "optional")
         ):
-            raise ProfileError(f"{where}: an MX is [priority, host], got {pair!r}")
-        hosts.append((pair[0], _host(pair[1])))
+            raise ProfileError(
+                f'{where}: an MX is [priority, host] or [priority, host, "optional"], '
+                f"got {entry!r}"
+            )
+        hosts.append(MxHost(entry[0], _host(entry[1]), len(entry) == 2))
+    if not any(mx.required for mx in hosts):
+        raise ProfileError(f"{where}: an MX set needs at least one required host")
     return tuple(sorted(hosts))
 
 

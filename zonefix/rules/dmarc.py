@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import dns.exception
 import dns.name
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
+from zonefix.mail import printable
 from zonefix.mail.dkim import dkim_problems
 from zonefix.mail.dmarc import dmarc_problems, is_dmarc
-from zonefix.mail.domains import mail_view
+from zonefix.mail.domains import MailDomain, MailView, mail_view
 from zonefix.rules import FixAvailability, insert_fix, rule
 
 if TYPE_CHECKING:
@@ -59,9 +59,18 @@ def _dmarc_records(zone: Zone) -> Iterator[tuple[int, str, str]]:
 def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Reports a mail domain with no DMARC record at `_dmarc.<domain>`, nor
-    at the `_dmarc` of a domain above it in this zone (receivers fall back
-    to the organisational domain's record, RFC 7489 §6.6.3). A DMARC
+    Reports an organisational domain (RFC 7489 §3.2: the zone's apex, as a
+    rule) whose mail domains have no DMARC record: none at `_dmarc` of the
+    organisational domain, nor of each mail domain or a name between them.
+    Once, at the organisational domain's first MX (else at its highest mail
+    domain), not again at each subdomain with MX: receivers fall back to
+    the organisational domain's record (RFC 7489 §6.6.3), so one record
+    there is the one fix. A record at a name between the two counts, as
+    DMARCbis's tree walk reads it (RFC 7489's receivers look only at the
+    exact name and the organisational domain), so zonefix errs toward
+    silence there. A zone below its organisational domain
+    (`lists.example.net` as a zone of its own) is left alone: the record
+    belongs to the parent's zone, which zonefix does not see. A DMARC
     record written at the domain itself is ZF404's.
 
     ## Why it matters
@@ -78,50 +87,93 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Unsafe: add `_dmarc TXT "v=DMARC1; p=none"`, a policy that only
-    reports. The owner chooses when to tighten it.
+    Unsafe: add `_dmarc TXT "v=DMARC1; p=none"` at the organisational
+    domain, a policy that only reports; the owner chooses when to tighten
+    it. For a domain whose SPF says it sends no mail (`v=spf1 -all`),
+    `p=reject`, which tells receivers the same.
     """
     from zonefix.edits import NewRecord
+    from zonefix.tlds import organisational_domain
 
     view = mail_view(zone)
+    origin = zone.origin
+    if origin is None or not view.domains:
+        return
     have: set[str] = set()
-    misplaced: set[str] = set()
     for _, owner, value in _dmarc_records(zone):
         if owner.startswith("_dmarc."):
-            have.add(owner[len("_dmarc.") :] or ".")  # "_dmarc.": the root's
+            have.add(owner[len("_dmarc.") :])
         elif is_dmarc(value):
-            misplaced.add(owner)
-    origin = zone.origin
+            have.add(owner)  # ZF404 moves it to _dmarc there
+    # Uncovered mail domains, by their organisational domain in this zone.
+    groups: dict[str, list[MailDomain]] = {}
     for domain in view.domains:
-        if domain.name in misplaced or not domain.mx:
+        if not domain.mx:
             continue
-        name = dns.name.from_text(domain.name)
-        covered = False
-        while True:
-            if name.to_text().lower() in have:
-                covered = True
-                break
-            if origin is None or name == origin or len(name) <= len(origin):
-                break
-            name = name.parent()
-        if covered:
-            continue
-        fix = None
-        try:
-            dmarc = dns.name.Name(("_dmarc",)) + dns.name.from_text(domain.name)
-        except dns.exception.DNSException:
-            pass  # _dmarc under a name of 250 octets is over 255: no fix
-        else:
-            new = NewRecord(dmarc, "TXT", ('"v=DMARC1; p=none"',))
-            fix = insert_fix(
-                zone, [new], 'add _dmarc TXT "v=DMARC1; p=none"', Applicability.UNSAFE
-            )
-        yield zone.finding_at_record(
-            DMARC_MISSING,
-            f"mail domain {domain.name} has no DMARC record",
-            domain.anchor,
-            fix,
+        org = organisational_domain(domain.name) or domain.name
+        org_name = dns.name.from_text(org)
+        if not org_name.is_subdomain(origin):
+            continue  # its DMARC lives in a parent zone
+        if not _covered(domain.name, org_name, have):
+            groups.setdefault(org, []).append(domain)
+    for org, domains in groups.items():
+        at = next((d for d in domains if d.name == org), None)
+        if at is None:
+            at = min(domains, key=lambda d: (d.name.count("."), d.anchor or 0))
+        # A wildcard has no _dmarc of its own to add: only the
+        # organisational domain's serves it.
+        others = ", ".join(
+            d.name for d in domains if d is not at and not d.name.startswith("*.")
         )
+        # A domain that says it sends no mail (v=spf1 -all) is best told
+        # so to receivers too: p=reject (M3AAWG's parked-domain advice).
+        policy = "reject" if _sends_nothing(view, org) else "none"
+        fix = None
+        record = f"_dmarc.{org}" if org != "." else "_dmarc."
+        try:
+            dmarc = dns.name.from_text("_dmarc", dns.name.from_text(org))
+        except dns.name.NameTooLong:
+            pass  # no record can be written there: the finding stands alone
+        else:
+            new = NewRecord(dmarc, "TXT", (f'"v=DMARC1; p={policy}"',))
+            fix = insert_fix(
+                zone,
+                [new],
+                f'add {record} TXT "v=DMARC1; p={policy}"',
+                Applicability.UNSAFE,
+            )
+        if at.name == org:
+            message = f"mail domain {org} has no DMARC record at {record}"
+            if others:
+                message += f", nor have its mail domains {others} one of their own"
+        else:
+            message = f"no DMARC record at {record} for mail domain {at.name}"
+            if others:
+                message += f", nor for {others}"
+        if policy == "reject":
+            message += "; its SPF says it sends no mail, which p=reject tells receivers"
+        yield zone.finding_at_record(DMARC_MISSING, message, at.anchor, fix)
+
+
+def _sends_nothing(view: MailView, name: str) -> bool:
+    """The SPF of *name* authorises no server at all (``v=spf1 -all``)."""
+    records = view.spf_by_owner.get(name, [])
+    if len(records) != 1:
+        return False
+    terms = view.spf(records[0]).effective()
+    return [t.text.lower() for t in terms] == ["-all"]
+
+
+def _covered(name: str, org: dns.name.Name, have: set[str]) -> bool:
+    """A DMARC record applies to mail domain *name*: at its own ``_dmarc``,
+    or at one of a name above it up to its organisational domain."""
+    current = dns.name.from_text(name)
+    while True:
+        if current.to_text().lower() in have:
+            return True
+        if current == org or len(current) <= len(org):
+            return False
+        current = current.parent()
 
 
 @rule(DMARC_SYNTAX, FixAvailability.SAFE)
@@ -129,10 +181,28 @@ def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
     Checks each DMARC record (TXT at a `_dmarc` name, or a `v=DMARC1`
-    record misplaced elsewhere, which ZF404 moves) against RFC 7489:
-    `v=DMARC1` first, `p=` present and right after it, known values for
-    `p`, `sp`, `adkim`, `aspf`, `pct`, `fo`, and `rua`/`ruf` as `mailto:`
-    URIs. One finding per problem.
+    record misplaced elsewhere, which ZF404 moves) against RFC 7489 §6.3
+    and §6.4, one finding per problem, at the tag:
+
+    - the record starts with `v=DMARC1` (the version in capitals, a `;`
+      after it, no blank before it: receivers discard, §6.6.3, a record
+      that does not start so, and a record that is not DMARC at all is that
+      one finding). A TXT at a `_dmarc` name beside a DMARC record is not
+      judged: receivers discard it;
+    - `p=` present, right after `v=DMARC1`; every part a `tag=value` pair
+      (`v=DMARC1; p=none; reject` is not); no tag twice;
+    - known values for `p`, `sp`, `adkim`, `aspf`, `pct` (0-100), `ri`,
+      `fo`, and `rf` (report formats separated by `:`, and only `afrf` is
+      registered: a receiver may ignore a record with another; `iodef`
+      never was);
+    - `rua`/`ruf` as URIs, each with an optional `!size`. A bare address is
+      an error. Any URI scheme is allowed (§6.3), but receivers need
+      support only `mailto:`: another scheme (`https:`), or a `mailto:`
+      with no address (`mailto://host`), is a warning, since no reports
+      come;
+    - tag names in lower case: a warning, since the grammar allows any
+      case but receivers that read tags as DKIM does (case-sensitive) do
+      not know `P=` or `V=`.
 
     ## Why it matters
     Receivers ignore a DMARC record they cannot read: no policy applies
@@ -145,35 +215,48 @@ def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Safe where unambiguous: add the missing `mailto:` to a bare address.
-    None for a missing `p=`: the owner must choose the policy.
+    Safe where the intent is unambiguous: add the missing `mailto:` to a
+    bare address, delete a blank before `v=DMARC1`, write `DMARC1` in
+    capitals or a tag name in lower case, keep only `afrf` in an `rf=`
+    that has it. None for a missing `p=` or a bare word: the owner must
+    choose the policy.
     """
-    from zonefix.edits import CannotEdit, txt_value_edits, txt_value_span
+    from zonefix.edits import CannotEdit, TxtLayout, txt_value_edits
 
-    for i, owner, value in _dmarc_records(zone):
+    for i, owner, value in _judged_dmarc_records(zone):
+        layout: TxtLayout | None = None
         for problem in dmarc_problems(value):
+            layout = layout or TxtLayout(zone, i)
             fix = None
-            if problem.fixed is not None and problem.replacement is not None:
-                tag = problem.fixed
+            if problem.edit is not None:
+                start, end, text = problem.edit
                 try:
-                    edits = txt_value_edits(
-                        zone,
-                        i,
-                        tag.start,
-                        tag.start + len(tag.text),
-                        problem.replacement,
-                    )
-                    fix = Fix("add 'mailto:'", Applicability.SAFE, edits)
+                    edits = txt_value_edits(zone, i, start, end, text, layout)
+                    fix = Fix(problem.fix_message, Applicability.SAFE, edits)
                 except CannotEdit:
                     pass
             span = None
             if problem.tag is not None:
                 text = problem.tag.text
                 start = problem.tag.start + len(text) - len(text.lstrip())
-                span = txt_value_span(zone, i, start, start + len(text.strip()))
+                span = layout.span(start, start + len(text.strip()))
+            code = DMARC_SYNTAX
+            if problem.warning:
+                code = DMARC_SYNTAX._replace(severity=Severity.WARNING)
             yield zone.finding_at_span(
-                DMARC_SYNTAX, f"DMARC at {owner}: {problem.message}", i, span, fix
+                code, printable(f"DMARC at {owner}: {problem.message}"), i, span, fix
             )
+
+
+def _judged_dmarc_records(zone: Zone) -> Iterator[tuple[int, str, str]]:
+    """The DMARC records ZF402 reads: every ``v=DMARC1`` record, and a
+    ``_dmarc`` TXT that is not one only where no DMARC record stands beside
+    it (receivers discard it, RFC 7489 §6.6.3: the one beside is in force)."""
+    records = list(_dmarc_records(zone))
+    with_dmarc = {owner for _, owner, value in records if is_dmarc(value)}
+    for i, owner, value in records:
+        if is_dmarc(value) or owner not in with_dmarc:
+            yield i, owner, value
 
 
 @rule(DMARC_MULTIPLE)
@@ -272,11 +355,22 @@ def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
 def dkim_syntax(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Checks TXT key records at `<selector>._domainkey` names (RFC 6376
-    §3.6.1): known tags, `v=DKIM1` first if present, a known `k=` (rsa,
-    ed25519), `p=` in base64, and an RSA key of at least 1024 bits, the
-    size read from the key itself. An empty `p=` is a valid revoked key.
-    One finding per record.
+    Checks DKIM key records (RFC 6376 §3.6.1): `v=DKIM1` first if present,
+    every part a `tag=value` pair, no tag twice, a known `k=` (rsa,
+    ed25519), an `h=` that allows SHA-256, `p=` in base64, and an RSA key
+    of at least 1024 bits, the size read from the key itself. An empty
+    `p=` is a valid revoked key; unknown tags are ignored, as verifiers
+    ignore them. One finding per record.
+
+    A key record is a TXT at `<selector>._domainkey.<domain>`: the name a
+    verifier asks for the key of a signature's `s=` selector (§3.6.2.1),
+    so whatever TXT stands there is read as the key. The selector is one
+    label or more, none starting with `_` (selectors are host-name labels,
+    §3.1; a wildcard `*` is read as a key too). Not key records, and not
+    judged: TXT at `_domainkey.<domain>` itself (the policy record of the
+    old DomainKeys, RFC 4870: `t=y; o=~`), and at names whose selector
+    part starts with `_` (`_adsp._domainkey`, the ADSP policy of RFC 5617;
+    `_report._domainkey`, RFC 6651's reporting address).
 
     ## Why it matters
     Receivers cannot verify signatures with a broken key, and RFC 8301
@@ -296,13 +390,21 @@ def dkim_syntax(zone: Zone) -> Iterator[Diagnostic]:
     index = zone.index
     for i in view.txt_records:
         owner = index.owner_key(i)
-        if "._domainkey." not in owner or owner.startswith("_domainkey."):
+        if not is_key_name(owner):
             continue
-        value = view.txt_value(i)
-        if "=" not in value:
-            continue
-        problems = dkim_problems(value)
+        problems = dkim_problems(view.txt_value(i))
         if problems:
             yield zone.finding_at_record(
-                DKIM_SYNTAX, f"DKIM key at {owner}: {'; '.join(problems)}", i
+                DKIM_SYNTAX,
+                printable(f"DKIM key at {owner}: {'; '.join(problems)}"),
+                i,
             )
+
+
+def is_key_name(owner: str) -> bool:
+    """True for ``<selector>._domainkey.<domain>``, the selector's labels
+    not starting with ``_`` (RFC 6376 §3.1, §3.6.2.1)."""
+    selector, found, _ = owner.partition("._domainkey.")
+    if not found or not selector:
+        return False
+    return not any(label.startswith("_") for label in selector.split("."))

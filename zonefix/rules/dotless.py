@@ -32,7 +32,9 @@ class DotlessName(NamedTuple):
 
 
 def find_dotless_names(zone: Zone) -> list[DotlessName]:
-    """Every name ZF104 reports in the top file, in record order."""
+    """Every name ZF104 reports, in record order: in the top file and in
+    the files it includes, which are read the same way (only the top file's
+    are fixed: zonefix writes no other file)."""
     if zone.origin is None:
         return []
     table = zone.table
@@ -56,7 +58,7 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
 
     # PERF: one pass, nothing kept per record: a zone can hold a million.
     for i, rdtype in enumerate(table.rdtype):
-        if table.document[i] != 0 or i in table.generated:
+        if i in table.generated:
             continue
         position = TARGET_FIELDS.get(rdtype)  # type: ignore[call-overload]
         if table.owner_ref[i] != i and position is None:
@@ -75,8 +77,9 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
         from zonefix.tlds import is_tld
 
         for i, position, word in maybe:
-            if hash(index.name_key(word, i)) in existing:
-                continue
+            expansion = index.name_key(word, i)
+            if hash(expansion) in existing or index.below_cut(expansion):
+                continue  # a name of this zone, or of a zone it delegates to
             if is_tld(word.rsplit(".", 1)[1]):
                 found.append(
                     _finding(zone, i, position, word, "target", word + ".", "tld")
@@ -93,7 +96,7 @@ def _finding(
     meant_key = index.name_key(fixed, i)
     as_read = index.name_key(word, i)
     table = zone.table
-    tree = zone.tree
+    tree = zone.document_of(i).tree
     start = tree.span(table.entry[i])[0]
     fields = zone.fields_of(i)
     field = fields[0 if position < 0 else table.rdata_field[i] + position]
@@ -108,12 +111,20 @@ def _finding(
     scope = None
     if position < 0:
         # Blank-owner lines after it repeat this owner: they change too.
-        last = max(
-            (j for j in range(i, len(table)) if table.owner_ref[j] == i), default=i
-        )
+        # PERF: they follow it in its file, up to the next owner written
+        # there (records of a file it includes may come between).
+        last = i
+        for j in range(i + 1, len(table)):
+            if table.document[j] != table.document[i] or j in table.generated:
+                continue
+            if table.owner_ref[j] != i:
+                break
+            last = j
         scope = (start, tree.span(table.entry[last])[1])
-    edit = replace_field(tree.text, field, fixed)
-    fix = Fix(action, Applicability.SAFE, (edit,), scope)
+    fix = None
+    if table.document[i] == 0:
+        edit = replace_field(tree.text, field, fixed)
+        fix = Fix(action, Applicability.SAFE, (edit,), scope)
     return DotlessName(
         i,
         position,
@@ -122,7 +133,7 @@ def _finding(
             MISSING_TRAILING_DOT,
             message,
             i,
-            (field.start, field.end),  # only top-file records are looked at
+            (field.start, field.end),
             fix,
         ),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -50,6 +50,7 @@ class ZoneIndex:
         self._origin_texts: dict[int, str] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
         self._dotless: list[DotlessName] | None = None
+        self._named: dict[str, list[int]] = {}
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -112,14 +113,33 @@ class ZoneIndex:
         return hashes
 
     def records_named(self, key: str) -> list[int]:
-        """The records whose owner key is *key*, in file order."""
-        wanted = hash(key)
-        hashes = self.owner_hashes
-        return [
-            i
-            for i in range(len(hashes))
-            if hashes[i] == wanted and self.owner_key(i) == key
-        ]
+        """The records whose owner key is *key*, in file order. A name not
+        looked up before costs a pass over the zone: rules that ask for many
+        names give them to records_at first."""
+        found = self._named.get(key)
+        if found is None:
+            found = self.records_at([key])[key]
+        return found
+
+    def records_at(self, keys: Iterable[str]) -> dict[str, list[int]]:
+        """The records at each of *keys* (owner keys), in file order, found
+        in one pass over the zone and kept for records_named."""
+        wanted = [k for k in set(keys) if k not in self._named]
+        if wanted:
+            by_hash: dict[int, list[str]] = defaultdict(list)
+            for key in wanted:
+                by_hash[hash(key)].append(key)
+            found: dict[str, list[int]] = {key: [] for key in wanted}
+            hashes = self.owner_hashes
+            for i in range(len(hashes)):
+                candidates = by_hash.get(hashes[i])
+                if candidates is None:
+                    continue
+                key = self.owner_key(i)
+                if key in found:
+                    found[key].append(i)
+            self._named.update(found)
+        return {key: self._named[key] for key in keys}
 
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""
@@ -191,6 +211,79 @@ class ZoneIndex:
                     aliases.setdefault(self.owner_key(i), (target, i))
         return aliases
 
+    @cached_property
+    def cuts(self) -> frozenset[str]:
+        """The owner keys of the zone's delegation points (NS below the
+        apex): what is at or below them is the child zone's."""
+        from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
+
+        table = self.zone.table
+        return frozenset(
+            self.owner_key(i)
+            for i, rdtype in enumerate(table.rdtype)
+            if rdtype == dns.rdatatype.NS
+            and not table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE)
+        )
+
+    def below_cut(self, key: str) -> bool:
+        """Name *key* (canonical) is at or below a delegation point."""
+        cuts = self.cuts
+        if not cuts:
+            return False
+        origin = self.zone.origin
+        apex = origin.to_text().lower() if origin is not None else "."
+        while key and key != apex and key != ".":
+            if key in cuts:
+                return True
+            _, _, key = key.partition(".")
+        return False
+
+    def has_address(self, key: str) -> bool:
+        """Name *key* has an A or AAAA record, or a wildcard gives it one.
+        For many names, give records_at their wildcard_keys first."""
+        types = self.zone.table.rdtype
+        addresses = (dns.rdatatype.A, dns.rdatatype.AAAA)
+        records = self.records_named(key)
+        if records:
+            return any(types[i] in addresses for i in records)
+        cover = self.wildcard_for(key)
+        return cover is not None and any(
+            types[i] in addresses for i in self.records_named(cover)
+        )
+
+    def wildcard_for(self, key: str) -> str | None:
+        """The wildcard that answers for name *key*, which has no records
+        itself: ``*.`` and its nearest ancestor that has one, up to the
+        apex, stopping at an ancestor that holds records (the closest
+        encloser; one that is only an empty non-terminal is not seen, which
+        errs toward a wildcard answering)."""
+        for ancestor in self._ancestors(key):
+            wildcard = f"*.{ancestor}"
+            if self.records_named(wildcard):
+                return wildcard
+            if self.records_named(ancestor):
+                return None
+        return None
+
+    def wildcard_keys(self, keys: Iterable[str]) -> list[str]:
+        """The names wildcard_for looks at for *keys*: their ancestors up
+        to the apex, and the wildcards below those (to give records_at)."""
+        found: list[str] = []
+        for key in keys:
+            for ancestor in self._ancestors(key):
+                found += (ancestor, f"*.{ancestor}")
+        return found
+
+    def _ancestors(self, key: str) -> Iterator[str]:
+        origin = self.zone.origin
+        apex = origin.to_text().lower() if origin is not None else "."
+        current = key
+        while current not in (apex, ".", ""):
+            _, _, current = current.partition(".")
+            if not current:
+                break
+            yield current
+
     def rdata(self, index: int) -> dns.rdata.Rdata:
         """The rdata of record *index* (built anew: few records need it, and
         keeping them would cost memory on a big zone)."""
@@ -198,6 +291,20 @@ class ZoneIndex:
 
     def owner(self, index: int) -> dns.name.Name:
         return self.zone.records.owner(index)
+
+
+def bad_host_label(key: str) -> str | None:
+    """The first label of name *key* (canonical text) that no host name may
+    have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
+    if any: what BIND's check-names refuses in MX, NS and SRV targets."""
+    for label in key.rstrip(".").split("."):
+        if not label or "\\" in label:
+            return label or "(empty)"
+        if not all(c.isascii() and (c.isalnum() or c == "-") for c in label):
+            return label
+        if label.startswith("-") or label.endswith("-"):
+            return label
+    return None
 
 
 def repeated_values(values: array[int]) -> set[int]:

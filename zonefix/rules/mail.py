@@ -1,8 +1,15 @@
-"""ZF2: mail routing, checked against the provider profiles (SPEC §3, §5)."""
+"""ZF2: mail routing, checked against the provider profiles (SPEC §3, §5).
+
+Whose mail a name is comes from configuration (``mail-provider``) or is
+inferred from its MX hosts (zonefix/mail/domains.py). Fixes that change
+where mail goes are safe only for a configured provider: an inference is a
+guess, and a pre-commit hook must never reroute a domain's mail on one.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+from collections import defaultdict
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
@@ -10,20 +17,22 @@ from typing import TYPE_CHECKING
 import dns.name
 import dns.rdatatype
 
-from zonefix.diagnostics import Applicability, Code, Diagnostic, Severity
-from zonefix.mail.domains import MailDomain, MailView, mail_view
+from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
+from zonefix.mail.domains import MailDomain, MailView, MxRecord, mail_view
+from zonefix.providers import OTHER
 from zonefix.rules import (
     FixAvailability,
     delete_fix,
     finding_at_field,
     insert_fix,
+    rdata_field,
     replace_field_fix,
     rule,
 )
-from zonefix.semantic import OWNER_APEX
+from zonefix.rules.index import bad_host_label
 
 if TYPE_CHECKING:
-    from zonefix.providers import Profile
+    from zonefix.providers import MxHost, Profile
     from zonefix.zone import Zone
 
 FOREIGN_MX = Code(
@@ -42,13 +51,13 @@ PROVIDER_MX_PRIORITY = Code(
     "ZF203",
     "provider-mx-priority",
     Severity.WARNING,
-    "priority differs from the provider's",
+    "the provider's hosts are not in its order of preference",
 )
 MIXED_MAIL_PROVIDERS = Code(
     "ZF204",
     "mixed-mail-providers",
     Severity.ERROR,
-    "MX hosts of several providers and none configured",
+    "MX hosts of several providers, or of one beside unknown hosts, none configured",
 )
 MX_TARGET_NO_ADDRESS = Code(
     "ZF205",
@@ -76,15 +85,21 @@ SENDING_ON_MAILBOX_DOMAIN = Code(
 )
 
 
-def _applicability(domain: MailDomain) -> Applicability:
-    # Fixes that take records from a profile need a determined provider.
-    return Applicability.SAFE if domain.determined else Applicability.UNSAFE
+def applicability(domain: MailDomain) -> Applicability:
+    """Fixes that change where mail goes, or who may send it, apply unseen
+    only for a provider the owner configured (SPEC §3 ZF2)."""
+    return Applicability.SAFE if domain.configured else Applicability.UNSAFE
 
 
-def _why(domain: MailDomain) -> str:
+def provenance(domain: MailDomain) -> str:
+    """How the domain's provider is known, and for an inferred one the
+    setting that would make the fixes safe."""
     assert domain.provider is not None
-    how = "configured" if domain.configured else "inferred from its MX"
-    return f"provider {domain.provider.id}, {how}"
+    ident = domain.provider.id
+    if domain.configured:
+        return f"provider {ident}, configured"
+    table = f'mail-provider = {{ "{domain.name}" = "{ident}" }}'
+    return f"provider {ident}, inferred from its MX; {table} makes the fix safe"
 
 
 @rule(FOREIGN_MX, FixAvailability.SAFE)
@@ -94,9 +109,11 @@ def foreign_mx(zone: Zone) -> Iterator[Diagnostic]:
     Reports an MX host at a mail domain that is not one of its provider's
     hosts: an old provider's MX left over after a migration, or a host of
     the same provider's other site (`mx2.hk.aliyun.com` on a domain of
-    `alibaba-mail-sg`). The provider is the one configured for the domain,
-    or the single profile whose MX hosts appear there. One finding per
-    record. A null MX is never foreign (ZF206 is about it).
+    `alibaba-mail-sg`). The provider is the one configured for the domain
+    (`mail-provider`), or the one inferred when every MX host there belongs
+    to one provider, in which case no host is foreign. A host of the
+    provider's own family (Google's `aspmx2.googlemail.com` backups) is
+    never foreign. One finding per record; a null MX is ZF206's.
 
     ## Why it matters
     Senders try every MX. Mail that reaches a host of another provider, or
@@ -105,6 +122,7 @@ def foreign_mx(zone: Zone) -> Iterator[Diagnostic]:
 
     ## Example
     ```
+    ; zonefix.toml: mail-provider = "alibaba-mail"
     $TTL 3600
     @  MX  5   mx1.qiye.aliyun.com.
     @  MX  10  mx2.qiye.aliyun.com.
@@ -113,9 +131,8 @@ def foreign_mx(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Delete the record. Safe when the provider is determined (configured,
-    or inferred and named by the SPF record, or there is no SPF); unsafe
-    otherwise.
+    Delete the record: safe when the provider is configured, unsafe
+    otherwise (deleting an MX changes where mail goes).
     """
     view = mail_view(zone)
     for domain in view.domains:
@@ -125,30 +142,75 @@ def foreign_mx(zone: Zone) -> Iterator[Diagnostic]:
         for mx in domain.mx:
             if provider.set_of(mx.host, domain.name) is not None:
                 continue
-            other = view.profile_of_host(mx.host, domain.name)
-            if other is not None and other.family == provider.family:
-                where = (
-                    f"{other.name}'s host" if other.site else f"a host of {other.id}"
-                )
+            holders = view.holders(mx.host, domain.name)
+            if provider in holders:
+                continue  # a host of the provider's own family
+            kin = [p for p in holders if p.family == provider.family]
+            if kin:
                 what = (
-                    f"MX {mx.host}. at {domain.name} is {where}, not of {provider.id}"
+                    f"MX {mx.host}. at {domain.name} is a host of {kin[0].name}, "
+                    f"not of {provider.name} ({provenance(domain)})"
+                )
+            elif holders:
+                what = (
+                    f"foreign MX {mx.host}. at {domain.name}: a host of "
+                    f"{holders[0].id} ({provenance(domain)})"
                 )
             else:
-                what = f"foreign MX {mx.host}. at {domain.name} ({_why(domain)})"
+                what = f"foreign MX {mx.host}. at {domain.name} ({provenance(domain)})"
             fix = delete_fix(
-                zone, mx.record, f"delete the MX {mx.host}.", _applicability(domain)
+                zone, mx.record, f"delete the MX {mx.host}.", applicability(domain)
             )
             yield finding_at_field(zone, FOREIGN_MX, what, mx.record, 1, fix)
 
 
-def _chosen_set(domain: MailDomain, provider: Profile) -> int:
+def chosen_set(domain: MailDomain, provider: Profile) -> int:
     """The MX set most of the present hosts belong to (the first on a tie)."""
     counts = [0] * len(provider.mx_sets)
     for mx in domain.mx:
         for n in range(len(counts)):
-            if provider.priority_of(mx.host, domain.name, n) is not None:
+            if provider.in_set(mx.host, domain.name, n) is not None:
                 counts[n] += 1
     return counts.index(max(counts))
+
+
+def documented(domain: MailDomain, provider: Profile) -> list[tuple[MxRecord, MxHost]]:
+    """The domain's MX that the provider's chosen set names, each with the
+    set's entry for it."""
+    n = chosen_set(domain, provider)
+    found = []
+    for mx in domain.mx:
+        entry = provider.in_set(mx.host, domain.name, n)
+        if entry is not None:
+            found.append((mx, entry))
+    return found
+
+
+def priority_for(wanted: int, present: list[tuple[MxRecord, MxHost]]) -> int | None:
+    """A priority for a missing host the provider documents at *wanted*,
+    in the order the present hosts keep (priorities are relative): the
+    documented one where it fits, else one between its neighbours that
+    keeps the documented gap; None where no whole number fits."""
+    if all(mx.preference == entry.priority for mx, entry in present):
+        return wanted
+    same = [mx.preference for mx, entry in present if entry.priority == wanted]
+    if same:
+        return min(same)
+    below = [(e.priority, mx.preference) for mx, e in present if e.priority < wanted]
+    above = [(e.priority, mx.preference) for mx, e in present if e.priority > wanted]
+    low = max((p for _, p in below), default=None)
+    high = min((p for _, p in above), default=None)
+    if (low is None or low < wanted) and (high is None or wanted < high):
+        return wanted
+    if high is None and low is not None:
+        after = low + wanted - max(d for d, _ in below)
+        return after if after <= 65535 else (65535 if low < 65535 else None)
+    if low is None and high is not None:
+        before = high - (min(d for d, _ in above) - wanted)
+        return max(before, 0) if high > 0 else None
+    if low is not None and high is not None and high - low >= 2:
+        return (low + high) // 2
+    return None
 
 
 @rule(PROVIDER_MX_MISSING, FixAvailability.SAFE)
@@ -156,10 +218,13 @@ def provider_mx_missing(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a mail domain that lacks an MX host its provider requires: one
-    finding, at the domain's first MX, naming every missing host. Where a
-    provider accepts several MX sets (Google's `smtp.google.com` or the
-    older `aspmx` set), the set asked for is the one most present hosts
-    belong to.
+    finding, at the domain's first MX, naming every missing host. Only the
+    hosts a profile marks required are asked for: Google's older set needs
+    `aspmx.l.google.com`, and its backups (`alt1`-`alt4`, the
+    `googlemail.com` hosts) may be there or not. Where a provider accepts
+    several MX sets (Google's `smtp.google.com` or the older `aspmx` set),
+    the set asked for is the one most present hosts belong to. Providers
+    known only from third-party guides are recognised, never asked for.
 
     ## Why it matters
     The provider's backup hosts take mail when the first is busy or down;
@@ -174,34 +239,41 @@ def provider_mx_missing(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Add the missing hosts with the profile's priorities, after the
-    domain's last MX, in the file's style. Safe when the provider is
-    determined; unsafe otherwise.
+    Add the missing hosts after the domain's last MX, in the file's style,
+    with priorities in the order the present hosts keep (the profile's
+    where they fit). Safe when the provider is configured; unsafe when it
+    is inferred.
     """
     from zonefix.edits import NewRecord
 
     for domain in mail_view(zone).domains:
         provider = domain.provider
-        if provider is None:
+        if provider is None or not provider.writes_records or not domain.mx:
             continue
-        chosen = _chosen_set(domain, provider)
+        n = chosen_set(domain, provider)
         present = {mx.host for mx in domain.mx}
         missing = [
-            (priority, host)
-            for priority, host in provider.mx_set(chosen, domain.name)
-            if "*" not in host and host not in present
+            entry
+            for entry in provider.mx_set(n, domain.name)
+            if entry.required and "*" not in entry.host and entry.host not in present
         ]
         if not missing:
             continue
-        owner = dns.name.from_text(domain.name)
-        records = [
-            NewRecord(owner, "MX", (str(p), f"{h}.")) for p, h in sorted(missing)
-        ]
-        hosts = ", ".join(f"{p} {h}." for p, h in sorted(missing))
-        fix = insert_fix(zone, records, f"add MX {hosts}", _applicability(domain))
+        have = documented(domain, provider)
+        planned = [(priority_for(e.priority, have), e.host) for e in missing]
+        hosts = ", ".join(f"{e.priority} {e.host}." for e in missing)
+        fix = None
+        if all(p is not None for p, _ in planned):
+            owner = dns.name.from_text(domain.name)
+            records = [
+                NewRecord(owner, "MX", (str(p), f"{h}."))
+                for p, h in sorted(planned, key=lambda x: (x[0] or 0, x[1]))
+            ]
+            written = ", ".join(f"{p} {h}." for p, h in planned)
+            fix = insert_fix(zone, records, f"add MX {written}", applicability(domain))
         yield zone.finding_at_record(
             PROVIDER_MX_MISSING,
-            f"{domain.name} lacks MX {hosts} ({_why(domain)})",
+            f"{domain.name} lacks MX {hosts} ({provenance(domain)})",
             domain.anchor,
             fix,
         )
@@ -211,8 +283,12 @@ def provider_mx_missing(zone: Zone) -> Iterator[Diagnostic]:
 def provider_mx_priority(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Reports a provider MX host whose priority is not the one the provider
-    documents (`10 mx1.qiye.aliyun.com.` where Alibaba gives 5).
+    Reports a mail domain whose provider's hosts are not in the provider's
+    order of preference (`mx3` preferred over `mx1`, or the two equal where
+    the provider puts one first), or where a host outside the provider's
+    set is preferred over all of them. Priorities are relative: `10/20/30`
+    for a documented `5/10/15` is the same order, and no finding. One
+    finding per domain, at the first MX out of order.
 
     ## Why it matters
     Senders try hosts in priority order. With the order changed, mail goes
@@ -222,52 +298,115 @@ def provider_mx_priority(zone: Zone) -> Iterator[Diagnostic]:
     ## Example
     ```
     $TTL 3600
-    @  MX  10  mx1.qiye.aliyun.com.
+    @  MX  20  mx1.qiye.aliyun.com.
+    @  MX  10  mx2.qiye.aliyun.com.
+    @  MX  30  mx3.qiye.aliyun.com.
     ```
 
     ## Fix
-    Safe: write the profile's priority.
+    Write the profile's priorities on the provider's hosts: safe when the
+    provider is configured, unsafe when it is inferred. None when a host
+    outside the set is the one preferred.
     """
-    for domain in mail_view(zone).domains:
+    view = mail_view(zone)
+    for domain in view.domains:
         provider = domain.provider
-        if provider is None:
+        if provider is None or not provider.writes_records:
             continue
-        chosen = _chosen_set(domain, provider)
-        for mx in domain.mx:
-            wanted = provider.priority_of(mx.host, domain.name, chosen)
-            if wanted is None or wanted == mx.preference:
-                continue
-            fix = replace_field_fix(
-                zone,
-                mx.record,
-                0,
-                str(wanted),
-                f"set the priority to {wanted}",
-                Applicability.SAFE,
+        have = documented(domain, provider)
+        if not have:
+            continue
+        inverted = _first_inversion(have)
+        ours = {mx.record for mx, _ in have}
+        best = min(mx.preference for mx, _ in have)
+        outside = [
+            mx
+            for mx in domain.mx
+            if mx.record not in ours
+            and mx.preference < best
+            and provider in view.holders(mx.host, domain.name)
+        ]
+        if inverted is not None:
+            (a, entry_a), (b, entry_b) = inverted
+            how = (
+                "as preferred as" if a.preference == b.preference else "preferred over"
             )
+            message = (
+                f"MX {b.host}. (priority {b.preference}) is {how} {a.host}. "
+                f"({a.preference}); {provider.id} puts {a.host}. first "
+                f"({entry_a.priority}, then {entry_b.priority}) ({provenance(domain)})"
+            )
+            fix = _priorities_fix(zone, have, domain)
+            yield finding_at_field(
+                zone, PROVIDER_MX_PRIORITY, message, min(a.record, b.record), 0, fix
+            )
+        elif outside:
+            first = min(outside, key=lambda m: m.record)
             yield finding_at_field(
                 zone,
                 PROVIDER_MX_PRIORITY,
-                f"MX {mx.host}. has priority {mx.preference}; {provider.id} "
-                f"documents {wanted}",
-                mx.record,
+                f"MX {first.host}. (priority {first.preference}), outside "
+                f"{provider.id}'s set, is preferred over its hosts (lowest {best})",
+                first.record,
                 0,
-                fix,
             )
+
+
+def _first_inversion(
+    have: list[tuple[MxRecord, MxHost]],
+) -> tuple[tuple[MxRecord, MxHost], tuple[MxRecord, MxHost]] | None:
+    """Two hosts the provider orders (a before b) whose priorities do not."""
+    ordered = sorted(have, key=lambda h: (h[1].priority, h[0].record))
+    for i, (a, entry_a) in enumerate(ordered):
+        for b, entry_b in ordered[i + 1 :]:
+            if entry_a.priority < entry_b.priority and a.preference >= b.preference:
+                return (a, entry_a), (b, entry_b)
+    return None
+
+
+def _priorities_fix(
+    zone: Zone, have: list[tuple[MxRecord, MxHost]], domain: MailDomain
+) -> Fix | None:
+    from zonefix.edits import replace_field
+
+    edits: list[Edit] = []
+    for mx, entry in have:
+        if mx.preference == entry.priority:
+            continue
+        if zone.table.document[mx.record] != 0:
+            return None
+        field = rdata_field(zone, mx.record, 0)
+        if field is None:
+            return None
+        edits.append(replace_field(zone.tree.text, field, str(entry.priority)))
+    if not edits:
+        return None
+    assert domain.provider is not None
+    return Fix(
+        f"set {domain.provider.id}'s priorities",
+        applicability(domain),
+        tuple(edits),
+    )
 
 
 @rule(MIXED_MAIL_PROVIDERS)
 def mixed_mail_providers(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Reports a mail domain whose MX hosts belong to two or more providers'
-    profiles (or two sites of one provider) when no provider is configured
-    for it. zonefix then cannot tell which records are the leftovers, so it
-    infers nothing: the message names the `--mail-provider` values that
-    would settle it.
+    Reports a mail domain whose MX hosts zonefix cannot tie to one
+    provider, when none is configured for it: hosts of two or more
+    providers (or two sites of one), or hosts of one provider beside hosts
+    of no provider zonefix knows (your own server, a forwarder). zonefix
+    then infers nothing, so it tells no record apart as a leftover. Once,
+    at the domain's first MX, naming the hosts and the `mail-provider`
+    setting that would settle it: a provider's id, or `"other"` when the
+    other hosts are yours and intended.
 
     ## Why it matters
-    A half-finished migration: part of the mail goes to the old provider.
+    Usually a half-finished migration: part of the mail goes to the old
+    provider. Sometimes it is a design (an own server with a provider as
+    backup): saying so in the configuration lets the other rules check the
+    rest.
 
     ## Example
     ```
@@ -277,19 +416,33 @@ def mixed_mail_providers(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    None: say which provider the domain uses, with `--mail-provider ID` or
-    `mail-provider` in the configuration; then ZF201 removes the others.
+    None: say which provider the domain uses, with `mail-provider` in the
+    configuration (or `--mail-provider ID` for the apex); then ZF201 reports
+    the other hosts.
     """
     for domain in mail_view(zone).domains:
-        if domain.configured or len(domain.candidates) < 2:
+        if domain.configured or not domain.candidates:
             continue
         ids = [p.id for p in domain.candidates]
-        yield zone.finding_at_record(
-            MIXED_MAIL_PROVIDERS,
-            f"MX hosts of {len(ids)} providers at {domain.name} ({', '.join(ids)}); "
-            f"set --mail-provider {' or '.join(ids)}",
-            domain.anchor,
-        )
+        families = {p.family for p in domain.candidates}
+        if domain.unknown:
+            hosts = ", ".join(f"{m.host}." for m in domain.unknown)
+            message = (
+                f"MX hosts of {' and '.join(ids)} at {domain.name} beside hosts of "
+                f"no known provider ({hosts}): no provider is inferred; set "
+                f"{domain.setting(ids[0])} if those are leftovers, or "
+                f'"{OTHER}" if they are yours'
+            )
+            code = MIXED_MAIL_PROVIDERS._replace(severity=Severity.WARNING)
+        else:
+            what = "sites of one provider" if len(families) == 1 else "providers"
+            message = (
+                f"MX hosts of {len(ids)} {what} at {domain.name} ({', '.join(ids)}); "
+                f"say which is in use: {domain.setting('ID')}, with ID "
+                f"{' or '.join(ids)}"
+            )
+            code = MIXED_MAIL_PROVIDERS
+        yield zone.finding_at_record(code, message, domain.anchor)
 
 
 @rule(MX_TARGET_NO_ADDRESS)
@@ -299,7 +452,8 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
     Reports an MX whose host is a name in this zone with no A or AAAA
     record. A host that is an alias (ZF105), an address (ZF106) or written
     without its final dot (ZF104) is left to those rules; a host below a
-    delegation is the child zone's business.
+    delegation is the child zone's business, and a wildcard's address
+    counts.
 
     ## Why it matters
     Senders cannot find the address to deliver to: mail for the domain
@@ -316,66 +470,51 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
     None: add the host's address records, or point the MX at a host that
     has them.
     """
-    zone_index = zone.index
-    table = zone.table
     origin = zone.origin
     if origin is None:
         return
+    zone_index = zone.index
+    table = zone.table
     dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
     aliases = zone_index.aliases
-    addresses = {dns.rdatatype.A, dns.rdatatype.AAAA}
-    cuts = {
-        zone_index.owner_key(i)
-        for i, rdtype in enumerate(table.rdtype)
-        if rdtype == dns.rdatatype.NS and not table.flags[i] & OWNER_APEX
-    }
+    wanted: dict[str, list[int]] = defaultdict(list)
     for i, rdtype in enumerate(table.rdtype):
         if rdtype != dns.rdatatype.MX or (i, 1) in dotless:
             continue
+        words = zone_index.rdata_words(i)
+        if len(words) < 2 or is_address(words[1].rstrip(".")):
+            continue  # ZF106's
         host = zone_index.target_key(i, 1)
-        if host is None or host == ".":
+        if host is None or host == "." or host in aliases:
             continue
+        if bad_host_label(host) is not None:
+            continue  # ZF115's: no host has that name
         name = dns.name.from_text(host)
-        if not name.is_subdomain(origin) or host in aliases:
+        if not name.is_subdomain(origin) or zone_index.below_cut(host):
             continue
-        if _is_address(host.rstrip(".")) or _below_cut(name, origin, cuts):
+        wanted[host].append(i)
+    if not wanted:
+        return
+    zone_index.records_at([*wanted, *zone_index.wildcard_keys(wanted)])
+    for host, records in wanted.items():
+        if zone_index.has_address(host):
             continue
-        at = zone_index.records_named(host)
-        if any(table.rdtype[j] in addresses for j in at) or _wildcard_covers(
-            zone, name
-        ):
-            continue
-        yield finding_at_field(
-            zone,
-            MX_TARGET_NO_ADDRESS,
-            f"MX host {host} has no A or AAAA record in the zone",
-            i,
-            1,
-        )
+        for i in records:
+            yield finding_at_field(
+                zone,
+                MX_TARGET_NO_ADDRESS,
+                f"MX host {host} has no A or AAAA record in the zone",
+                i,
+                1,
+            )
 
 
-def _below_cut(name: dns.name.Name, origin: dns.name.Name, cuts: set[str]) -> bool:
-    """*name* is at or below a delegation: the child zone's data."""
-    while cuts and name != origin and len(name) > len(origin):
-        if name.to_text().lower() in cuts:
-            return True
-        name = name.parent()
-    return False
-
-
-def _is_address(text: str) -> bool:
+def is_address(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
     except ValueError:
         return False
     return True
-
-
-def _wildcard_covers(zone: Zone, name: dns.name.Name) -> bool:
-    if len(name) < 2:
-        return False
-    wildcard = dns.name.Name((b"*", *name.parent().labels)).to_text().lower()
-    return bool(zone.index.records_named(wildcard))
 
 
 @rule(NULL_MX_MIXED)
@@ -415,9 +554,10 @@ def provider_client_record(zone: Zone) -> Iterator[Diagnostic]:
     Reports a client name of the domain's provider (`imap`, `pop3`,
     `smtp`, `mail`, …) that is a CNAME to another provider's or another
     site's host (`imap` → `imap.hk.aliyun.com` on a domain of
-    `alibaba-mail-sg`); and, where the provider is configured, a client
-    name its profile marks recommended that has no record at all. A CNAME
-    to a host of your own is left alone.
+    `alibaba-mail-sg`, `smtp` → `smtp.exmail.qq.com` left from Tencent
+    Exmail); and, where the provider is configured, a client name its
+    profile marks recommended that has no record at all. A CNAME to a host
+    of your own is left alone.
 
     ## Why it matters
     Mail programs set up with `imap.example.net` reach the old provider or
@@ -432,73 +572,85 @@ def provider_client_record(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Safe: point the CNAME at the provider's host, or add the missing CNAME.
+    Point the CNAME at the provider's host, or add the missing CNAME:
+    safe when the provider is configured, unsafe when it is inferred.
     """
     from zonefix.edits import NewRecord
 
     view = mail_view(zone)
     zone_index = zone.index
     table = zone.table
-    for domain in view.domains:
+    wanted = {
+        f"{client.name}.{domain.name}": (domain, client)
+        for domain in view.domains
+        if domain.provider is not None
+        for client in domain.provider.clients
+    }
+    found = zone_index.records_at(wanted)
+    for owner, (domain, client) in wanted.items():
         provider = domain.provider
-        if provider is None:
+        assert provider is not None
+        records = found[owner]
+        if not records:
+            if client.recommended and domain.configured and provider.writes_records:
+                name = dns.name.from_text(owner)
+                new = [NewRecord(name, "CNAME", (f"{client.target}.",))]
+                fix = insert_fix(
+                    zone,
+                    new,
+                    f"add {client.name} CNAME {client.target}.",
+                    Applicability.SAFE,
+                )
+                yield zone.finding_at_record(
+                    PROVIDER_CLIENT_RECORD,
+                    f"{owner} is missing: {provider.id} recommends "
+                    f"CNAME {client.target}.",
+                    domain.anchor,
+                    fix,
+                )
             continue
-        for client in provider.clients:
-            # A mail domain may be the root (".", after "$ORIGIN .").
-            owner = f"{client.name}.{domain.name.lstrip('.')}"
-            records = zone_index.records_named(owner)
-            if not records:
-                if client.recommended and domain.configured:
-                    name = dns.name.from_text(owner)
-                    new = [NewRecord(name, "CNAME", (f"{client.target}.",))]
-                    fix = insert_fix(
-                        zone,
-                        new,
-                        f"add {client.name} CNAME {client.target}.",
-                        Applicability.SAFE,
-                    )
-                    yield zone.finding_at_record(
-                        PROVIDER_CLIENT_RECORD,
-                        f"{owner} is missing: {provider.id} recommends "
-                        f"CNAME {client.target}.",
-                        domain.anchor,
-                        fix,
-                    )
+        for i in records:
+            if table.rdtype[i] != dns.rdatatype.CNAME:
                 continue
-            for i in records:
-                if table.rdtype[i] != dns.rdatatype.CNAME:
-                    continue
-                target = (zone_index.target_key(i) or "").rstrip(".")
-                if target == client.target or not _elsewhere(view, target, provider):
-                    continue
+            target = (zone_index.target_key(i) or "").rstrip(".")
+            other = _elsewhere(view, target, provider)
+            if target == client.target or other is None:
+                continue
+            fix = None
+            if provider.writes_records:
                 fix = replace_field_fix(
                     zone,
                     i,
                     0,
                     f"{client.target}.",
-                    f"point {client.name} at {client.target}.",
-                    Applicability.SAFE,
+                    f"point the {client.name} CNAME at {client.target}.",
+                    applicability(domain),
                 )
-                yield finding_at_field(
-                    zone,
-                    PROVIDER_CLIENT_RECORD,
-                    f"{owner} points at {target}., not {provider.id}'s "
-                    f"{client.target}.",
-                    i,
-                    0,
-                    fix,
-                )
+            yield finding_at_field(
+                zone,
+                PROVIDER_CLIENT_RECORD,
+                f"{owner} points at {target}., a host of {other.id}, not "
+                f"{provider.id}'s {client.target}. ({provenance(domain)})",
+                i,
+                0,
+                fix,
+            )
 
 
-def _elsewhere(view: MailView, target: str, provider: Profile) -> bool:
-    """*target* is another profile's client host, or a host of the
-    provider's family that is not its own."""
-    for profile in view.profiles.values():
-        if profile.id == provider.id:
-            continue
-        if any(c.target == target for c in profile.clients):
-            return True
-    return provider.in_family(target)
+def _elsewhere(view: MailView, target: str, provider: Profile) -> Profile | None:
+    """The other profile *target* is a client host of (or a host of, by
+    its family's host names), if it is not the provider's own."""
+    listed = [
+        p for p in view.profiles.values() if any(c.target == target for c in p.clients)
+    ]
+    if provider in listed:
+        return None
+    if listed:
+        return listed[0]
+    holders = view.holders(target, "")
+    if not holders or provider in holders:
+        return None
+    return holders[0]
 
 
 @rule(SENDING_ON_MAILBOX_DOMAIN)
@@ -532,23 +684,36 @@ def sending_on_mailbox_domain(zone: Zone) -> Iterator[Diagnostic]:
     if not view.domains:
         return  # before reading the profiles: most zones have no mail
     services = [p for p in view.profiles.values() if p.needs_subdomain]
-    if not services:
+    mailbox = [
+        d
+        for d in view.domains
+        if d.provider is not None and d.provider.kind == "mailbox"
+    ]
+    if not services or not mailbox:
         return
     zone_index = zone.index
-    for domain in view.domains:
-        if domain.provider is None or domain.provider.kind != "mailbox":
-            continue
+    # DKIM key records by the domain they sign for: one pass over the TXT.
+    selectors: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for i in view.txt_records:
+        key = zone_index.owner_key(i)
+        selector, found, parent = key.partition("._domainkey.")
+        if found:
+            selectors[parent].append((selector, i))
+    owners = {
+        f"{label}.{d.name}" for d in mailbox for s in services for label in s.ownership
+    }
+    at = zone_index.records_at(owners)
+    for domain in mailbox:
+        assert domain.provider is not None
         for service in services:
-            group = []
-            for label in service.ownership:
-                group += zone_index.records_named(f"{label}.{domain.name}")
-            suffix = f"._domainkey.{domain.name}"
-            for i in view.txt_records:
-                key = zone_index.owner_key(i)
-                if key.endswith(suffix):
-                    selector = key[: -len(suffix)]
-                    if any(fnmatchcase(selector, s) for s in service.dkim_selectors):
-                        group.append(i)
+            group = [
+                j for label in service.ownership for j in at[f"{label}.{domain.name}"]
+            ]
+            group += [
+                i
+                for selector, i in selectors.get(domain.name, ())
+                if any(fnmatchcase(selector, s) for s in service.dkim_selectors)
+            ]
             if group:
                 yield zone.finding_at_record(
                     SENDING_ON_MAILBOX_DOMAIN,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -12,8 +11,23 @@ import dns.name
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
+from zonefix.mail import printable
 from zonefix.mail.domains import MailDomain, MailView, mail_view
-from zonefix.mail.spf import LOOKUP_TERMS, Prose, SpfRecord, Term, parse_spf
+from zonefix.mail.spf import (
+    QUALIFIERS,
+    Prose,
+    SpfRecord,
+    Term,
+    parse_spf,
+)
+from zonefix.mail.spf_lookups import (
+    LOOKUP_LIMIT,
+    Edge,
+    Lookups,
+    count_lookups,
+    followed_terms,
+    target_key,
+)
 from zonefix.rules import (
     FixAvailability,
     delete_fix,
@@ -21,8 +35,11 @@ from zonefix.rules import (
     rdata_field,
     rule,
 )
+from zonefix.rules.mail import applicability as mail_applicability
+from zonefix.rules.mail import provenance
 
 if TYPE_CHECKING:
+    from zonefix.edits import TxtLayout
     from zonefix.providers import Profile
     from zonefix.zone import Zone
 
@@ -67,7 +84,6 @@ SPF_STALE_INCLUDE = Code(
 )
 
 _STRICTNESS = {"-": 0, "~": 1, "?": 2, "+": 3, "": 3}
-LOOKUP_LIMIT = 10
 
 
 def _spf_names(view: MailView) -> Iterator[tuple[str, list[int], SpfRecord]]:
@@ -114,8 +130,12 @@ def merged_spf(view: MailView, records: list[int]) -> tuple[str, bool]:
 def spf_missing(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Reports a mail domain (a name with an MX, or configured with a mail
-    provider) that has no SPF record, at its first MX.
+    Reports a mail domain that sends mail and has no SPF record, at its
+    first MX: the apex, a name configured with a mail provider, or a name
+    whose provider sends from it (a mailbox provider, or a sending
+    service's MAIL FROM domain). A name whose MX only receive - a per-host
+    MX to your own server, a wildcard MX, a provider's inbound routes, a
+    spam trap - is not told to publish SPF.
 
     ## Why it matters
     Without SPF, receivers cannot tell your provider's servers from a
@@ -130,28 +150,26 @@ def spf_missing(zone: Zone) -> Iterator[Diagnostic]:
 
     ## Fix
     Add the provider's SPF record (`v=spf1 include:spf.qiye.aliyun.com
-    -all`). Safe when the provider is determined; unsafe otherwise; none
-    when no provider is known.
+    -all`): safe when the provider is configured, unsafe when it is
+    inferred, none when no provider (or only a third-party description of
+    one) is known.
     """
     from zonefix.edits import NewRecord
 
     view = mail_view(zone)
     for domain in view.domains:
-        if domain.spf or _has_type99(zone, domain):
+        if domain.spf or not domain.sends or _has_type99(zone, domain):
             continue
         provider = domain.provider
         fix = None
         message = f"mail domain {domain.name} has no SPF record"
-        if provider is not None and provider.spf_include:
+        if provider is not None and provider.spf_include and provider.writes_records:
             value = f"v=spf1 include:{provider.spf_include} {provider.spf_all}"
             new = NewRecord(dns.name.from_text(domain.name), "TXT", (f'"{value}"',))
             fix = insert_fix(
-                zone,
-                [new],
-                f'add TXT "{value}"',
-                Applicability.SAFE if domain.determined else Applicability.UNSAFE,
+                zone, [new], f'add TXT "{value}"', mail_applicability(domain)
             )
-            message += f' (provider {provider.id} gives "{value}")'
+            message += f'; {provider.id} gives "{value}" ({provenance(domain)})'
         yield zone.finding_at_record(SPF_MISSING, message, domain.anchor, fix)
 
 
@@ -180,9 +198,14 @@ def spf_multiple(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Safe: merge into the first record in file order (terms in file order,
+    Merge into the first record in file order (terms in file order,
     duplicates dropped, the strictest `all` kept) and delete the others.
-    Unsafe where two different `redirect=` meet: the first is kept.
+    Safe only when the records agree on their `all` and their modifiers
+    and the merged record passes the SPF checks (syntax, prose, the 10
+    lookups); unsafe otherwise, since the merge then changes what one of
+    the records said. No fix where one record cannot say what they say:
+    two different `redirect=` or `exp=`, or a `redirect=` beside an `all`
+    (receivers would ignore the redirect).
     """
     from zonefix.edits import CannotEdit, rewrite_txt
 
@@ -190,10 +213,12 @@ def spf_multiple(zone: Zone) -> Iterator[Diagnostic]:
     for name, records, _ in _spf_names(view):
         if len(records) < 2:
             continue
-        value, guessed = merged_spf(view, records)
-        applicability = Applicability.UNSAFE if guessed else Applicability.SAFE
+        value, _ = merged_spf(view, records)
+        applicability, why = _merge_applicability(view, records, value)
         fix = None
         try:
+            if applicability is None:
+                raise CannotEdit(why)
             edits = [rewrite_txt(zone, records[0], value)]
             for i in records[1:]:
                 deleted = delete_fix(zone, i, "")
@@ -206,12 +231,55 @@ def spf_multiple(zone: Zone) -> Iterator[Diagnostic]:
                 )
         except CannotEdit:
             pass
-        yield zone.finding_at_record(
-            SPF_MULTIPLE,
-            f"{len(records)} SPF records at {name} (receivers see none)",
-            records[0],
-            fix,
+        message = (
+            f"{len(records)} SPF records at {name} (a permanent error: receivers "
+            "apply none of them)"
         )
+        if why:
+            message += f"; {why}"
+        yield zone.finding_at_record(SPF_MULTIPLE, message, records[0], fix)
+
+
+def _merge_applicability(
+    view: MailView, records: list[int], merged: str
+) -> tuple[Applicability | None, str]:
+    """Whether merging *records* into *merged* may apply unseen, and why
+    not: only when the records agree on their ``all`` and their modifiers,
+    and the merged record passes the SPF checks. None (no fix) where one
+    record cannot say what they say: two different ``redirect=`` or
+    ``exp=``, or a ``redirect=`` that an ``all`` would make receivers
+    ignore."""
+    parsed = [view.spf(i) for i in records]
+    alls: dict[str | None, None] = {}
+    modifiers: dict[str, list[str]] = {}
+    for record in parsed:
+        last = record.all_term()
+        alls[None if last is None else last.text.lower().lstrip("+")] = None
+        for term in record.effective():
+            if term.modifier:
+                modifiers.setdefault(term.name, []).append((term.value or "").lower())
+    for name in ("redirect", "exp"):
+        if len(set(modifiers.get(name, ()))) > 1:
+            return None, f"they name different '{name}=': no fix can merge them"
+    if "redirect" in modifiers and set(alls) - {None}:
+        return None, "one redirects, another ends in 'all': no fix can merge them"
+    result = parse_spf(merged)
+    followed = followed_terms(result)
+    lookups = len(followed) + sum(
+        view.nested_lookups.get((t.value or "").lower().rstrip("."), 0)
+        for t in followed
+        if t.name in ("include", "redirect")
+    )
+    if len(alls) > 1:
+        shown = ", ".join(a or "no all" for a in alls)
+        return Applicability.UNSAFE, f"they disagree on 'all' ({shown})"
+    if any(len(values) != len(records) for values in modifiers.values()):
+        return Applicability.UNSAFE, "they disagree on their modifiers"
+    if result.problems or result.prose or any(t.problem for t in result.terms):
+        return Applicability.UNSAFE, "the merged record would not be valid SPF"
+    if lookups > LOOKUP_LIMIT:
+        return Applicability.UNSAFE, f"the merged record would make {lookups} lookups"
+    return Applicability.SAFE, ""
 
 
 def _overlap(edits: list[Edit]) -> bool:
@@ -235,18 +303,24 @@ def _term_fix(
     text: str,
     message: str,
     applicability: Applicability = Applicability.SAFE,
+    spots: _Spots | None = None,
 ) -> Fix | None:
     from zonefix.edits import CannotEdit, txt_value_edits
 
     try:
+        layout = spots.layout if spots is not None else None
         return Fix(
-            message, applicability, txt_value_edits(zone, index, start, end, text)
+            message,
+            applicability,
+            txt_value_edits(zone, index, start, end, text, layout),
         )
     except CannotEdit:
         return None
 
 
-def _meant_fix(zone: Zone, index: int, written: Term | Prose) -> Fix | None:
+def _meant_fix(
+    zone: Zone, index: int, written: Term | Prose, spots: _Spots | None = None
+) -> Fix | None:
     """Writing the term *written* meant, where that is known."""
     if written.meant is None:
         return None
@@ -257,7 +331,41 @@ def _meant_fix(zone: Zone, index: int, written: Term | Prose) -> Fix | None:
         written.end,
         written.meant,
         f"write '{written.meant}'",
+        spots=spots,
     )
+
+
+class _Spots:
+    """Where the terms of one SPF record are written in its file: its
+    strings are read once for all the findings at its terms (PERF: a long
+    record with many bad terms was read again per term)."""
+
+    def __init__(self, zone: Zone, index: int) -> None:
+        self.zone = zone
+        self.index = index
+        self._layout: TxtLayout | None = None
+        self._whole: tuple[int, int] | None = None
+
+    @property
+    def layout(self) -> TxtLayout:
+        from zonefix.edits import TxtLayout
+
+        if self._layout is None:
+            self._layout = TxtLayout(self.zone, self.index)
+        return self._layout
+
+    def whole(self) -> tuple[int, int]:
+        """The record, from its line's start to its last field's end (as
+        finding_at_record places a finding)."""
+        if self._whole is None:
+            zone, index = self.zone, self.index
+            start = zone.document_of(index).tree.span(zone.table.entry[index])[0]
+            fields = zone.fields_of(index)
+            self._whole = (start, fields[-1].end if fields else start)
+        return self._whole
+
+    def of(self, term: Term | Prose) -> tuple[int, int]:
+        return self.layout.span(term.start, term.end) or self.whole()
 
 
 def _at_term(
@@ -267,29 +375,21 @@ def _at_term(
     records: list[int],
     term: Term | Prose | None,
     fix: Fix | None = None,
+    spots: _Spots | None = None,
 ) -> Diagnostic:
     """A finding at *term* where the file writes it (one record, a term as
     written, in a string without escapes), else at the record."""
-    from zonefix.edits import txt_value_span
-
-    span = None
-    if term is not None and len(records) == 1:
-        written = mail_view(zone).spf(records[0])
-        if _among(written.terms, term) or _among(written.prose, term):
-            span = txt_value_span(zone, records[0], term.start, term.end)
-    return zone.finding_at_span(code, message, records[0], span, fix)
-
-
-def _among(items: Sequence[Term | Prose], item: Term | Prose) -> bool:
-    """*item* is one of *items* (in the order of the record): found by
-    its start, not by a scan per term, which is quadratic on a record of
-    pasted prose."""
-    at = bisect_left(items, item.start, key=lambda t: t.start)
-    while at < len(items) and items[at].start == item.start:
-        if items[at] == item:
-            return True
-        at += 1
-    return False
+    index = records[0]
+    if (
+        term is not None
+        and len(records) == 1
+        and mail_view(zone).spf(index).is_written(term)
+    ):
+        spots = spots or _Spots(zone, index)
+        return zone.finding_at_span(code, message, index, spots.of(term), fix)
+    if spots is not None:
+        return zone.finding_at_span(code, message, index, spots.whole(), fix)
+    return zone.finding_at_record(code, message, index, fix)
 
 
 @rule(SPF_SYNTAX, FixAvailability.SAFE)
@@ -297,9 +397,19 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports SPF text that RFC 7208 does not allow: an unknown mechanism, a
-    bad qualifier or CIDR length, a malformed macro, a mechanism missing
-    its domain, `v=spf1` not first, a repeated `redirect=` or `exp=`. One
-    finding per bad term. Prose pasted from documentation is ZF304's.
+    bad qualifier or CIDR length, a CIDR length on `include`, `exists` or
+    `ptr`, a domain that is no domain name, a malformed macro or a
+    character outside printable ASCII, the macros `%{c}`, `%{r}` and
+    `%{t}` in a mechanism's domain or in `redirect=` or `exp=` (RFC 7208
+    §7.2 keeps them for the explanation text an `exp=` names; an unknown
+    modifier is never expanded, so only its syntax counts), a mechanism
+    missing its domain,
+    `v=spf1` not first, a repeated `redirect=` or `exp=`. One finding per
+    bad term. Prose pasted from documentation is ZF304's.
+
+    A domain-spec is a macro-string, whose literal characters include `:`
+    and `/` (§7.1): `a:foo:bar/baz.example.com` is valid, and only a
+    trailing `/N` or `//N` of `a` and `mx` is a CIDR length (§5.6).
 
     ## Why it matters
     One bad term makes the whole record a permanent error: receivers
@@ -313,23 +423,29 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
 
     ## Fix
     Safe where the intent is unambiguous: `include: host` becomes
-    `include:host`, a full-width colon a plain one. Otherwise none.
+    `include:host`, a full-width colon a plain one, `ip:` with an address
+    `ip4:` or `ip6:` by its kind, a dash pasted from a document (an en
+    dash before `all`) the `-` qualifier. Otherwise none.
     """
     view = mail_view(zone)
     for i, record in _each_spf(view):
+        spots = _Spots(zone, i)
         for problem in record.problems:
-            yield zone.finding_at_record(SPF_SYNTAX, f"SPF: {problem}", i)
+            yield _at_term(
+                zone, SPF_SYNTAX, printable(f"SPF: {problem}"), [i], None, spots=spots
+            )
         for term in record.terms:
             if term.problem is None:
                 continue
-            fix = _meant_fix(zone, i, term)
+            meant = f"; meant '{term.meant}'" if term.meant else ""
             yield _at_term(
                 zone,
                 SPF_SYNTAX,
-                f"SPF term '{term.text}': {term.problem}",
+                printable(f"SPF term '{term.text}': {term.problem}{meant}"),
                 [i],
                 term,
-                fix,
+                _meant_fix(zone, i, term, spots),
+                spots,
             )
     # "v=spf1" written, but not first: no SPF record to receivers.
     for i in view.txt_records:
@@ -365,16 +481,17 @@ def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
     Safe: write the term meant (`include:spf.sg.aliyun.com`).
     """
     for i, record in _each_spf(mail_view(zone)):
+        spots = _Spots(zone, i)
         for prose in record.prose:
-            fix = _meant_fix(zone, i, prose)
             meant = f"; meant '{prose.meant}'" if prose.meant else ""
             yield _at_term(
                 zone,
                 SPF_PROSE,
-                f"SPF holds prose '{prose.text}'{meant}",
+                printable(f"SPF holds prose '{prose.text}'{meant}"),
                 [i],
                 prose,
-                fix,
+                _meant_fix(zone, i, prose, spots),
+                spots,
             )
 
 
@@ -402,24 +519,26 @@ def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
     Insert the include before `all`; where the record has the include of
     another site or edition of the same provider (`include:spf.hk.aliyun.com`
     on a domain of `alibaba-mail-sg`), rewrite that include instead, so the
-    record names only the site in use. Safe when the provider is determined
-    (configured); unsafe when it is only inferred, since the SPF does not
-    confirm it.
+    record names only the site in use. Safe when the provider is
+    configured; unsafe when it is only inferred.
     """
     view = mail_view(zone)
     for name, records, record in _spf_names(view):
         domain = view.domain_of(name)
         provider = domain.provider if domain is not None else None
-        if domain is None or provider is None or not provider.spf_include:
+        if (
+            domain is None
+            or provider is None
+            or not provider.spf_include
+            or not provider.writes_records
+        ):
             continue
         if set(provider.includes) & set(_includes(view, record)):
             continue
         fix = None
         term = f"include:{provider.spf_include}"
-        applicability = (
-            Applicability.SAFE if domain.determined else Applicability.UNSAFE
-        )
-        message = f"SPF at {domain.name} lacks '{term}' ({provider.id})"
+        applicability = mail_applicability(domain)
+        message = f"SPF at {domain.name} lacks '{term}' ({provenance(domain)})"
         sibling = _sibling_include(view, record, provider)
         if sibling is not None:
             # Another site's or edition's include of the same provider: the
@@ -455,14 +574,26 @@ def _sibling_include(
 
 
 def _includes(view: MailView, record: SpfRecord) -> list[str]:
-    """The record's includes, and those of the in-zone record its
-    ``redirect=`` names."""
-    found = record.includes()
-    redirect = record.modifier("redirect")
-    if redirect is not None and redirect.value:
-        target = redirect.value.lower().rstrip(".") + "."
-        for i in view.spf_by_owner.get(target, ())[:1]:
-            found += view.spf(i).includes()
+    """The domains the record includes, and those the SPF records it names
+    in this zone include in turn (through ``include:`` or ``redirect=``):
+    ``include:_spf.example.net`` reaches Google's include when the zone's
+    ``_spf`` record has it."""
+    found: list[str] = []
+    seen: set[str] = set()
+    pending = [record]
+    while pending:
+        current = pending.pop()
+        for term in current.effective():
+            if term.name not in ("include", "redirect") or not term.value:
+                continue
+            target = term.value.lower().rstrip(".")
+            if term.name == "include":
+                found.append(target)
+            if target in seen:
+                continue  # a loop, or a name already read
+            seen.add(target)
+            for i in view.spf_by_owner.get(target + ".", ())[:1]:
+                pending.append(view.spf(i))
     return found
 
 
@@ -488,7 +619,9 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
     Reports an SPF record that ends in `+all` (error: it authorises every
     server on the internet), `?all` (no opinion), or has neither `all` nor
     `redirect=` (warning). `?all` is left alone where the domain's
-    provider advises it.
+    provider advises it. A missing `all` is not reported where ZF303
+    reports the term that was meant as it (`-allArray`, `-all.`): one root
+    cause, one finding.
 
     ## Why it matters
     SPF that lets anyone send does not protect the domain; receivers
@@ -515,6 +648,8 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
             continue
         if last is None and record.modifier("redirect") is not None:
             continue
+        if last is None and any(_bad_all(view.spf(i)) for i in records):
+            continue  # ZF303 reports the term meant as 'all' ('-allArray')
         code = SPF_PERMISSIVE_ALL
         fix = None
         if last is None:
@@ -547,61 +682,157 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
         yield _at_term(zone, code, message, records, last, fix)
 
 
+def _bad_all(record: SpfRecord) -> bool:
+    """True when a term ZF303 reports was meant as the ``all``: ``-allArray``,
+    ``-all.``, ``-all:x``, ``\x96all``. The record then has no ``all`` for
+    one root cause, which ZF303 names."""
+    for term in record.terms:
+        if term.problem is not None and not term.modifier:
+            bare = term.text.lstrip(QUALIFIERS).lower()
+            if bare.startswith("all") or bare.endswith("all"):
+                return True
+    return False
+
+
 @rule(SPF_LOOKUP_LIMIT)
 def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
     Counts the terms of an SPF record that make DNS lookups (`include`,
-    `a`, `mx`, `ptr`, `exists`, `redirect`; RFC 7208 §4.6.4) and reports
-    more than 10. Lookups inside an include count where a profile knows
-    them; an include zonefix does not know counts as one, and the message
-    says so. The address lookups behind `mx` do not count.
+    `a`, `mx`, `ptr`, `exists`, and `redirect=` where there is no `all`;
+    RFC 7208 §4.6.4), with those of the records they reach, and reports
+    more than 10. An `include` or `redirect=` whose target has its SPF
+    record in this zone counts that record's lookups, recursively; one a
+    provider profile knows counts what the profile says; any other counts
+    as one, and the message says so. Where the excess lies in an in-zone
+    target that is itself reported, only the target is (one root cause,
+    one finding).
+
+    It also reports, as permanent errors in reach of the zone alone:
+
+    - an `include`/`redirect=` chain through records of this zone that
+      comes back to a name it passed (a loop: evaluation runs into the
+      limit), once per loop, at its first name in the file;
+    - an `mx` whose domain has more than 10 MX records in this zone: each
+      `mx` counts one lookup toward the 10, and its address lookups have a
+      limit of their own, 10 per `mx` (§4.6.4).
 
     ## Why it matters
     Past 10 lookups the check is a permanent error: the record protects
-    nothing.
+    nothing, and receivers treat the domain as having no usable SPF.
 
     ## Example
     ```
     $TTL 3600
-    @  TXT  ( "v=spf1 a mx include:a.example.com include:b.example.com"
-              " include:c.example.com include:d.example.com include:e.example.com"
-              " include:f.example.com include:g.example.com include:h.example.com"
-              " include:i.example.com -all" )
+    @     TXT  "v=spf1 a include:_spf.example.net a -all"
+    _spf  TXT  ( "v=spf1 a:m1.example.net a:m2.example.net a:m3.example.net"
+                 " a:m4.example.net a:m5.example.net a:m6.example.net"
+                 " a:m7.example.net a:m8.example.net" )
     ```
 
     ## Fix
-    None: drop senders you no longer use, or replace includes with `ip4:`
-    and `ip6:` ranges.
+    None: drop senders you no longer use, replace includes with `ip4:`
+    and `ip6:` ranges, and break a loop where it comes back.
     """
     view = mail_view(zone)
-    for name, records, record in _spf_names(view):
-        count = 0
-        unknown = 0
-        for term in record.effective():
-            if term.name not in LOOKUP_TERMS:
+    names = {name: (records, record) for name, records, record in _spf_names(view)}
+    counts = count_lookups(
+        {name: record for name, (_, record) in names.items()},
+        lambda include: view.nested_lookups.get(include),
+    )
+    reported_loops: set[frozenset[str]] = set()
+    mx_records: dict[str, int] | None = None
+    for name, (records, record) in names.items():
+        found = counts[name]
+        if found.loop:
+            members = frozenset(found.loop)
+            if name in members and members not in reported_loops:
+                reported_loops.add(members)
+                yield _loop_finding(zone, name, records, found.loop, found.edges)
+        elif found.over:
+            yield _over_limit_finding(zone, name, records, found)
+        for term in followed_terms(record):
+            if term.name != "mx" or "%" in (term.value or ""):
                 continue
-            count += 1
-            if term.name in ("include", "redirect") and term.value:
-                below = view.nested_lookups.get(term.value.lower().rstrip("."))
-                if below is None:
-                    unknown += 1
-                else:
-                    count += below
-        if count <= LOOKUP_LIMIT:
-            continue
-        note = (
-            f"; {unknown} include{'s' if unknown != 1 else ''} zonefix does not "
-            f"know counted as one lookup each"
-            if unknown
-            else ""
+            key = target_key(term) if term.value else name
+            if mx_records is None:
+                mx_records = _mx_record_counts(zone)
+            count = mx_records.get(key or "", 0)
+            if count > LOOKUP_LIMIT:
+                yield _at_term(
+                    zone,
+                    SPF_LOOKUP_LIMIT,
+                    f"SPF at {name}: '{term.text}' finds {count} MX records at "
+                    f"{key}; receivers look up the addresses of at most "
+                    f"{LOOKUP_LIMIT} (a permanent error)",
+                    records,
+                    term,
+                )
+
+
+def _loop_finding(
+    zone: Zone,
+    name: str,
+    records: list[int],
+    loop: tuple[str, ...],
+    edges: tuple[Edge, ...],
+) -> Diagnostic:
+    """The loop through *name*, told from *name* round to it again, at the
+    term of *name*'s record that goes on round the loop."""
+    at = loop.index(name)
+    path = [*loop[at:], *loop[:at], name]
+    following = path[1]
+    term = next((e.term for e in edges if e.target == following), None)
+    return _at_term(
+        zone,
+        SPF_LOOKUP_LIMIT,
+        f"SPF at {name} comes back to itself: {' -> '.join(path)} "
+        f"(a loop: receivers run out of lookups, a permanent error)",
+        records,
+        term,
+    )
+
+
+def _over_limit_finding(
+    zone: Zone, name: str, records: list[int], found: Lookups
+) -> Diagnostic:
+    count = "999 or more" if found.total >= 999 else str(found.total)
+    notes = []
+    if found.edges:
+        followed = ", ".join(f"'{e.term.text}'" for e in found.edges)
+        their = "its record" if len(found.edges) == 1 else "their records"
+        notes.append(f"{followed} counted through {their} in this zone")
+    if found.unknown:
+        plural = "s" if found.unknown != 1 else ""
+        notes.append(
+            f"{found.unknown} include{plural} zonefix does not know counted as "
+            f"one lookup each"
         )
-        yield zone.finding_at_record(
-            SPF_LOOKUP_LIMIT,
-            f"SPF at {name} makes {count} DNS lookups, over the limit of "
-            f"{LOOKUP_LIMIT}{note}",
-            records[0],
-        )
+    note = f"; {'; '.join(notes)}" if notes else ""
+    return zone.finding_at_record(
+        SPF_LOOKUP_LIMIT,
+        f"SPF at {name} makes {count} DNS lookups, over the limit of "
+        f"{LOOKUP_LIMIT}{note}",
+        records[0],
+    )
+
+
+def _mx_record_counts(zone: Zone) -> dict[str, int]:
+    """Owner key -> how many MX records it has (the same record written
+    twice is one; the null MX is none): what an ``mx`` term finds there."""
+    index = zone.index
+    types = zone.table.rdtype
+    mx = [i for i, t in enumerate(types) if t == dns.rdatatype.MX]
+    counts = {}
+    for owner, records in index.groups(mx).items():
+        found = set()
+        for i in records:
+            words = index.rdata_words(i)
+            host = index.target_key(i, 1)
+            if host is not None and host != ".":
+                found.add((words[0], host))
+        counts[owner] = len(found)
+    return counts
 
 
 @rule(SPF_RR_TYPE, FixAvailability.SAFE)
@@ -685,9 +916,12 @@ def spf_ptr(zone: Zone) -> Iterator[Diagnostic]:
 def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
-    Reports an SPF include of a mailbox provider that no MX at that name
-    uses: the old provider's include left behind after a migration.
-    Sending services' includes are not judged by the MX.
+    Reports an SPF include of a mailbox provider at a name whose MX are
+    all another mailbox provider's: the old provider's include left behind
+    after a migration. A name whose MX include your own server or a
+    forwarder (ImprovMX and the like) is left alone: its users may send
+    through any provider. Sending services' includes are not judged by the
+    MX.
 
     ## Why it matters
     It keeps authorising the old provider's servers to send as you, and
@@ -709,21 +943,22 @@ def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
         domain = view.domain_of(name)
         if domain is None or not domain.mx:
             continue  # a redirect target or a sending-only name: no MX to ask
-        hosts = [m.host for m in domain.mx]
-        users = {p.id for p in view.matching_profiles(name, hosts)}
-        if domain.provider is not None:
-            users.add(domain.provider.id)
-        families = {view.profiles[u].family for u in users if u in view.profiles}
+        provider = domain.provider
+        if provider is None or provider.kind != "mailbox":
+            continue  # MX of unknown hosts, or of several providers
+        has_own = set(provider.includes) & set(_includes(view, record))
         for term in record.effective():
             if term.name != "include" or not term.value:
                 continue
             profile = view.mailbox_includes.get(term.value.lower().rstrip("."))
-            if profile is None or profile.id in users:
+            if profile is None or profile.id == provider.id:
                 continue
-            if profile.family in families and set(profile.includes) & {
-                i for u in users for i in view.profiles[u].includes
-            }:
-                continue  # the same include serves the provider in use
+            if profile.family == provider.family and (
+                set(profile.includes) & set(provider.includes) or not has_own
+            ):
+                # The same include serves the provider in use; or it is
+                # another site's, which ZF305 rewrites to the provider's.
+                continue
             fix = None
             if len(records) == 1 and term in record.terms:
                 start, end = term.start, term.end
@@ -747,3 +982,211 @@ def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
                 term,
                 fix,
             )
+
+
+SPF_DOMAIN_TYPO = Code(
+    "ZF311",
+    "spf-domain-typo",
+    Severity.ERROR,
+    "an SPF domain one letter away from the zone's own, where the zone has the name meant",
+)
+
+
+@rule(SPF_DOMAIN_TYPO, FixAvailability.UNSAFE)
+def spf_domain_typo(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a domain in an SPF term (`a:`, `mx:`, `include:`, `exists:`,
+    `redirect=`) whose registered domain is one typing slip (a letter
+    added, left out, changed, or two swapped) away from the zone's own,
+    when the name with the zone's domain put back exists in the zone:
+    `a:m5.noiesbridge.net` in `noisebridge.net`, which has `m5`.
+
+    ## Why it matters
+    The server meant is not authorised, so its mail fails SPF. Worse,
+    whoever registers the misspelt domain decides what it authorises, and
+    can then send mail that passes SPF as you.
+
+    ## Example
+    ```
+    $ORIGIN example.net.
+    $TTL 3600
+    @    TXT  "v=spf1 a:mail.exmaple.net -all"
+    mail A    192.0.2.25
+    ```
+
+    ## Fix
+    Unsafe: write the zone's own domain (`a:mail.example.net`); it changes
+    which servers may send as you, so the owner confirms it.
+    """
+    from zonefix.tlds import organisational_domain
+
+    origin = zone.origin
+    if origin is None:
+        return
+    own = organisational_domain(origin.to_text().lower())
+    if own is None:
+        return
+    view = mail_view(zone)
+    index = zone.index
+    candidates: list[tuple[int, Term, str, str]] = []
+    for records in view.spf_by_owner.values():
+        for i in records:
+            for term in view.spf(i).effective():
+                if term.name not in ("a", "mx", "include", "exists", "redirect"):
+                    continue
+                value = (term.value or "").lower().rstrip(".")
+                if not value or "%" in value:
+                    continue
+                theirs = organisational_domain(value + ".")
+                if theirs is None or theirs == own or not _one_slip(theirs, own):
+                    continue
+                meant = value[: len(value) - len(theirs) + 1] + own
+                candidates.append((i, term, value, meant))
+    present = index.records_at([meant for *_, meant in candidates])
+    for i, term, value, meant in candidates:
+        if not present[meant]:
+            continue
+        written = meant.rstrip(".")
+        new = term.text.replace(term.value or "", written, 1)
+        fix = _term_fix(
+            zone,
+            i,
+            term.start,
+            term.end,
+            new,
+            f"write '{new}'",
+            Applicability.UNSAFE,
+        )
+        yield _at_term(
+            zone,
+            SPF_DOMAIN_TYPO,
+            f"SPF term '{term.text}' names {value}., one slip from this zone's "
+            f"{own}: {meant} is in the zone, and whoever holds the other "
+            "domain decides what it authorises",
+            [i],
+            term,
+            fix,
+        )
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """*a* and *b* differ by one letter added, left out, changed, or two
+    neighbours swapped (Damerau-Levenshtein distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    k = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return short[k:] == long_[k + 1 :]
+
+
+SPF_VOID_MECHANISM = Code(
+    "ZF312",
+    "spf-void-mechanism",
+    Severity.WARNING,
+    "an SPF a or mx that finds nothing in the zone",
+)
+
+
+@rule(SPF_VOID_MECHANISM)
+def spf_void_mechanism(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an `a` or `mx` mechanism of an SPF record that looks up a name
+    of this zone which has no address (for `a`) or no MX (for `mx`), nor a
+    wildcard giving it one. A bare `a` or `mx` means the name the record is
+    at (RFC 7208 §5.3, §5.4), also when the record is reached through
+    `include:` or `redirect=`: `mx` in the record at `spf.example.net`
+    asks for the MX of `spf.example.net`, not of the domain that
+    redirected there.
+
+    ## Why it matters
+    The mechanism authorises nothing, so the servers it was written for
+    fail SPF; and each such lookup is a "void lookup", of which receivers
+    allow two before the whole record is a permanent error (RFC 7208
+    §4.6.4).
+
+    ## Example
+    ```
+    $ORIGIN example.net.
+    $TTL 3600
+    @    MX   10 mail
+    @    TXT  "v=spf1 redirect=_spf.example.net"
+    _spf TXT  "v=spf1 mx -all"     ; the MX of _spf: there are none
+    mail A    192.0.2.25
+    ```
+
+    ## Fix
+    None: name the domain meant (`mx:example.net`), or drop the term.
+    """
+    origin = zone.origin
+    if origin is None:
+        return
+    view = mail_view(zone)
+    index = zone.index
+    table = zone.table
+    suffix = origin.to_text().lower()
+    checks: list[tuple[int, Term, str, str]] = []
+    for owner, records in view.spf_by_owner.items():
+        for i in records:
+            for term in view.spf(i).effective():
+                if term.modifier or term.name not in ("a", "mx"):
+                    continue
+                value = (term.value or "").lower()
+                if "%" in value:
+                    continue
+                name = value.rstrip(".") + "." if value else owner
+                in_zone = name == suffix or name.endswith("." + suffix)
+                if not in_zone or index.below_cut(name):
+                    continue
+                checks.append((i, term, name, owner))
+    names = {name for *_, name, _ in checks}
+    index.records_at([*names, *index.wildcard_keys(names)])
+    redirected = _redirected_from(view)
+    for i, term, name, owner in checks:
+        if any(
+            table.rdtype[j] == dns.rdatatype.CNAME for j in index.records_named(name)
+        ):
+            continue  # the lookup follows the alias out of what zonefix sees
+        if term.name == "a":
+            if index.has_address(name):
+                continue
+            what = "no A or AAAA"
+        else:
+            records = index.records_named(name)
+            if not records:
+                cover = index.wildcard_for(name)
+                records = index.records_named(cover) if cover else []
+            if any(table.rdtype[j] == dns.rdatatype.MX for j in records):
+                continue
+            what = "no MX"
+        message = f"SPF term '{term.text}' at {owner} finds nothing: {name} has {what}"
+        came = redirected.get(owner)
+        if not term.value and came:
+            message += (
+                f" (a bare '{term.name}' means the name the record is at, also when "
+                f"{came} reaches it through include or redirect)"
+            )
+        yield _at_term(zone, SPF_VOID_MECHANISM, message, [i], term)
+
+
+def _redirected_from(view: MailView) -> dict[str, str]:
+    """SPF owner -> an in-zone SPF name whose include or redirect reaches it."""
+    found: dict[str, str] = {}
+    for owner, records in view.spf_by_owner.items():
+        for i in records:
+            for term in followed_terms(view.spf(i)):
+                key = target_key(term) if term.name in ("include", "redirect") else None
+                if key is not None and key != owner:
+                    found.setdefault(key, owner)
+    return found

@@ -18,7 +18,7 @@ from zonefix.rules import (
     replace_field_fix,
     rule,
 )
-from zonefix.rules.index import TARGET_FIELDS, repeated_values
+from zonefix.rules.index import TARGET_FIELDS, bad_host_label, repeated_values
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
 if TYPE_CHECKING:
@@ -80,9 +80,14 @@ def _apex_records(zone: Zone) -> list[int]:
 
 
 def _whole(zone: Zone) -> bool:
-    """A missing record can only be judged in a zone that was read whole."""
-    return zone.origin is not None and not any(
-        d.code.code == "ZF001" for d in zone.diagnostics
+    """A missing SOA or NS can only be judged in a BIND zone that was read
+    whole (no syntax error, no refused $INCLUDE whose records zonefix cannot
+    see): a provider's export (Cloudflare's) lists the records it holds,
+    while the provider serves the SOA and NS itself."""
+    return (
+        zone.origin is not None
+        and zone.dialect == "bind"
+        and not any(d.code.code in ("ZF001", "ZF004") for d in zone.diagnostics)
     )
 
 
@@ -176,7 +181,7 @@ CNAME_AT_APEX = Code(
 )
 
 
-@rule(CNAME_AT_APEX, FixAvailability.SAFE)
+@rule(CNAME_AT_APEX, FixAvailability.UNSAFE)
 def cname_at_apex(zone: Zone) -> Iterator[Diagnostic]:
     """
     ## What it does
@@ -197,24 +202,28 @@ def cname_at_apex(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Safe: delete the CNAME. To point the apex at a host, give it that
-    host's A/AAAA records, or use your DNS provider's CNAME flattening
-    (ALIAS/ANAME).
+    Unsafe: delete the CNAME. Deleting it takes down whatever the apex
+    served through it (the website, usually), so it is never applied
+    unseen. The way out: give the apex the target's A/AAAA records, or use
+    your DNS provider's CNAME flattening (ALIAS/ANAME), then delete the
+    CNAME.
     """
     table = zone.table
     for index, flags in enumerate(table.flags):
         if flags & OWNER_APEX and table.rdtype[index] == dns.rdatatype.CNAME:
             target = zone.records[index].rdata.to_text()
             message = (
-                f"CNAME at the apex {zone.origin} (to {target}); use A/AAAA records "
-                "or the provider's flattening"
+                f"CNAME at the apex {zone.origin} (to {target}): give the apex "
+                f"the A/AAAA records of {target}, or use the DNS provider's "
+                "flattening (ALIAS/ANAME)"
             )
-            yield zone.finding_at_record(
-                CNAME_AT_APEX,
-                message,
+            fix = delete_fix(
+                zone,
                 index,
-                fix=delete_fix(zone, index, "delete the CNAME at the apex"),
+                "delete the CNAME at the apex (what it served goes down)",
+                Applicability.UNSAFE,
             )
+            yield zone.finding_at_record(CNAME_AT_APEX, message, index, fix=fix)
 
 
 CNAME_AND_OTHER_DATA = Code(
@@ -259,6 +268,11 @@ def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
     www  3600  TXT    "site verification"
     ```
 
+    In Cloudflare's export it is a warning: Cloudflare flattens such a
+    CNAME (a proxied one, or one whose target is in the same zone) and
+    serves the other records beside the target's addresses, but the zone
+    cannot move to any other DNS server as it is.
+
     ## Fix
     None: either the alias or the other records must go, and only the owner
     knows which. Often the TXT belongs at the target's name.
@@ -274,13 +288,23 @@ def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
                 if table.rdtype[i] not in _BESIDE_CNAME
             }
         )
-        if others:
-            yield zone.finding_at_record(
-                CNAME_AND_OTHER_DATA,
-                f"CNAME at {zone.index.owner(records[0])} beside other data "
-                f"({', '.join(others)})",
-                records[0],
+        if not others:
+            continue
+        code = CNAME_AND_OTHER_DATA
+        message = (
+            f"CNAME at {zone.index.owner(records[0])} beside other data "
+            f"({', '.join(others)})"
+        )
+        if zone.dialect == "cloudflare":
+            # Cloudflare answers such a name by flattening the CNAME (always
+            # when proxied, or when its target is in the same zone): there
+            # it works; anywhere else it is the conflict it is in BIND.
+            code = code._replace(severity=Severity.WARNING)
+            message += (
+                "; Cloudflare serves it only by flattening the CNAME (proxied, or "
+                "a target in its zone): any other DNS server refuses it"
             )
+        yield zone.finding_at_record(code, message, records[0])
 
 
 @rule(MULTIPLE_CNAMES)
@@ -362,11 +386,16 @@ def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
     candidates = [i for i, k in enumerate(keys) if k in repeated]
     del keys
     for records in index.groups(candidates).values():
-        seen: dict[tuple[int, int, int, dns.rdata.Rdata], int] = {}
+        seen: dict[tuple[int, int, int, object], int] = {}
         for i in records:
             rdata = index.rdata(i)
+            try:
+                same: object = rdata
+                hash(rdata)
+            except Exception:  # rdata dnspython cannot pack (a LOC out of range)
+                same = rdata.to_text()
             first = seen.setdefault(
-                (table.rdclass[i], table.rdtype[i], table.ttl[i], rdata), i
+                (table.rdclass[i], table.rdtype[i], table.ttl[i], same), i
             )
             if first == i:
                 continue
@@ -501,11 +530,13 @@ def missing_glue(zone: Zone) -> Iterator[Diagnostic]:
         if target in addressed:
             continue
         for i in records:
-            where = (
-                "the zone's own server"
-                if table.flags[i] & OWNER_APEX
-                else f"glue for {index.owner(i)}"
-            )
+            owner = index.owner(i)
+            if table.flags[i] & OWNER_APEX:
+                where = "the zone's own server"
+            elif dns.name.from_text(target).is_subdomain(owner):
+                where = f"glue for {owner}"
+            else:
+                where = f"a server of the delegation {owner}"
             yield finding_at_field(
                 zone,
                 MISSING_GLUE,
@@ -615,8 +646,9 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
     at its first record.
 
     ## Why it matters
-    An RRset has one TTL (RFC 2181 §5.2). Servers pick one of the TTLs, not
-    always the same one: caches keep the records for a time nobody chose.
+    An RRset has one TTL (RFC 2181 §5.2). Servers settle it their own way
+    (BIND serves them all with the first TTL it read, and warns; others
+    differ): caches keep the records for a time the file does not say.
 
     ## Example
     ```
@@ -625,10 +657,10 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
     ```
 
     ## Fix
-    Safe: give every record of the RRset the lowest of its TTLs, the one
-    caches may already be using. Offered when the new TTLs change no other
-    record (with no `$TTL`, a record without a TTL takes the last one
-    written).
+    Safe: give every record of the RRset the lowest of its TTLs, so that
+    no cache keeps a record longer than any of its lines asked. Offered
+    when the new TTLs change no other record (with no `$TTL`, a record
+    without a TTL takes the last one written).
     """
     table = zone.table
     index = zone.index
@@ -871,3 +903,337 @@ def split_character_string(text: str, limit: int = 255) -> list[str]:
         k += len(unit)
     pieces.append("".join(current))
     return pieces
+
+
+TARGET_NOT_HOSTNAME = Code(
+    "ZF115",
+    "target-not-hostname",
+    Severity.ERROR,
+    "an MX, NS or SRV target that is not a valid host name (BIND's check-names)",
+)
+#: What Cloudflare's export writes where the zone's name servers go.
+# As name keys write it (dnspython's text: "$" and "@" escaped).
+CLOUDFLARE_PLACEHOLDER_NS = "replace&me\\$with^your\\@nameserver."
+# The types whose target is a host (RFC 1123 §2.1 names: letters, digits
+# and hyphens, no hyphen at a label's ends), as BIND's check-names has it.
+_HOSTNAME_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.SRV}
+
+
+@rule(TARGET_NOT_HOSTNAME)
+def target_not_hostname(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an MX, NS or SRV record whose target is not a valid host name:
+    a label with a character other than letters, digits and hyphens (an
+    underscore, a space, `&`), or a hyphen at a label's start or end
+    (RFC 1123 §2.1), as BIND's check-names does. The placeholder NS of
+    Cloudflare's export (`REPLACE&ME$WITH^YOUR@NAMESERVER.`) is what
+    Cloudflare writes where the zone's name servers go: reported once, as
+    information, naming it. Targets that are addresses are ZF106's;
+    the null MX and SRV target `.` are not hosts and are left alone.
+
+    ## Why it matters
+    Mail servers and resolvers look these names up as hosts; a name no
+    host can have is never found. BIND refuses to load a primary zone with
+    such a target (check-names fails by default there).
+
+    ## Example
+    ```
+    $TTL 3600
+    @  NS  ns_1.example.net.
+    @  MX  10 mail_relay.example.net.
+    ```
+
+    ## Fix
+    None: only the owner knows the host meant. For Cloudflare's export,
+    write the zone's name servers in place of the placeholder before the
+    file is served by anything else.
+    """
+    import ipaddress
+
+    table = zone.table
+    index = zone.index
+    placeholder: int | None = None
+    for i, rdtype in enumerate(table.rdtype):
+        if rdtype not in _HOSTNAME_TARGETS:
+            continue
+        position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+        target = index.target_key(i, position)
+        if target is None or target == ".":
+            continue
+        if target == CLOUDFLARE_PLACEHOLDER_NS:
+            if placeholder is None:
+                placeholder = i
+            continue
+        with_dot = target.rstrip(".")
+        try:
+            ipaddress.ip_address(with_dot)
+            continue  # ZF106's
+        except ValueError:
+            pass
+        bad = bad_host_label(target)
+        if bad is None:
+            continue
+        rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+        yield finding_at_field(
+            zone,
+            TARGET_NOT_HOSTNAME,
+            f"{rtype} target {target} is not a host name: label '{bad}' "
+            "(letters, digits and inner hyphens only)",
+            i,
+            position,
+        )
+    if placeholder is not None:
+        yield finding_at_field(
+            zone,
+            TARGET_NOT_HOSTNAME._replace(severity=Severity.INFO),
+            "NS REPLACE&ME$WITH^YOUR@NAMESERVER. is the placeholder Cloudflare's "
+            "export writes for the zone's name servers: put yours there before "
+            "another server loads this file",
+            placeholder,
+            0,
+        )
+
+
+SRV_TARGET_NO_ADDRESS = Code(
+    "ZF116",
+    "srv-target-no-address",
+    Severity.ERROR,
+    "an in-zone SRV target with no A/AAAA",
+)
+
+
+@rule(SRV_TARGET_NO_ADDRESS)
+def srv_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports an SRV record whose target is a name in this zone with no A or
+    AAAA record (nor a wildcard giving it one). A target that is an alias
+    (ZF105), written without its final dot (ZF104), below a delegation (the
+    child zone's), or `.` (the service is not offered, RFC 2782) is left
+    alone.
+
+    ## Why it matters
+    Clients that find the service through SRV (SIP, XMPP, LDAP, Kerberos,
+    mail submission) look the target up for its address; with none, the
+    service cannot be reached.
+
+    ## Example
+    ```
+    $TTL 3600
+    _sip._tcp  SRV  10 60 5060 sipserver
+    ; no "sipserver A ..."
+    ```
+
+    ## Fix
+    None: add the target's address records, or point the SRV at a host
+    that has them.
+    """
+    yield from _targets_without_address(zone, dns.rdatatype.SRV, SRV_TARGET_NO_ADDRESS)
+
+
+def _targets_without_address(
+    zone: Zone, rdtype: int, code: Code
+) -> Iterator[Diagnostic]:
+    """Records of *rdtype* whose in-zone target has no address."""
+
+    origin = zone.origin
+    if origin is None:
+        return
+    table = zone.table
+    index = zone.index
+    position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+    dotless = {(d.record, d.position) for d in index.dotless_names()}
+    aliases = index.aliases
+    suffix = origin.to_text().lower()
+    wanted: dict[str, list[int]] = {}
+    for i, t in enumerate(table.rdtype):
+        if t != rdtype or (i, position) in dotless:
+            continue
+        target = index.target_key(i, position)
+        if target is None or target == "." or target in aliases:
+            continue
+        if bad_host_label(target) is not None:
+            continue  # ZF115's: no host has that name
+        if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
+            continue
+        if index.below_cut(target):
+            continue
+        wanted.setdefault(target, []).append(i)
+    index.records_at([*wanted, *index.wildcard_keys(wanted)])
+    rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+    for target, records in wanted.items():
+        if index.has_address(target):
+            continue
+        for i in records:
+            yield finding_at_field(
+                zone,
+                code,
+                f"{rtype} target {target} has no A or AAAA record in the zone",
+                i,
+                position,
+            )
+
+
+CNAME_TARGET_MISSING = Code(
+    "ZF117",
+    "cname-target-missing",
+    Severity.ERROR,
+    "a CNAME whose target in the zone has no records",
+)
+
+
+@rule(CNAME_TARGET_MISSING)
+def cname_target_missing(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports a CNAME whose target is a name in this zone that holds no
+    record at all (nor a wildcard answering for it): the alias leads
+    nowhere. A target written without its final dot (ZF104), below a
+    delegation (the child zone's), or outside the zone is left alone.
+
+    ## Why it matters
+    Every lookup of the alias ends in "no such name" (or "no data"): the
+    site, service or verification the alias stands for does not work. It
+    usually follows a rename or a deleted host.
+
+    ## Example
+    ```
+    $TTL 3600
+    www   CNAME  web
+    ; no record at "web"
+    ```
+
+    ## Fix
+    None: point the alias at the host meant, or give the target its
+    records.
+    """
+
+    origin = zone.origin
+    if origin is None:
+        return
+    table = zone.table
+    index = zone.index
+    dotless = {(d.record, d.position) for d in index.dotless_names()}
+    suffix = origin.to_text().lower()
+    wanted: dict[str, list[int]] = {}
+    for i, rdtype in enumerate(table.rdtype):
+        if rdtype != dns.rdatatype.CNAME or (i, 0) in dotless:
+            continue
+        if table.flags[i] & OWNER_OUTSIDE:
+            continue
+        target = index.target_key(i)
+        if target is None:
+            continue
+        if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
+            continue
+        if index.below_cut(target):
+            continue
+        wanted.setdefault(target, []).append(i)
+    found = index.records_at([*wanted, *index.wildcard_keys(wanted)])
+    for target, records in wanted.items():
+        if found[target] or index.wildcard_for(target) is not None:
+            continue
+        for i in records:
+            yield finding_at_field(
+                zone,
+                CNAME_TARGET_MISSING,
+                f"CNAME target {target} has no records in the zone",
+                i,
+                0,
+            )
+
+
+OCCLUDED_DATA = Code(
+    "ZF118",
+    "occluded-data",
+    Severity.WARNING,
+    "records at or below a delegation that are neither its NS, DS nor glue",
+)
+# What a parent zone holds at a delegation point itself (RFC 4035 adds
+# DS, and the NSEC and RRSIG that sign them).
+_AT_A_CUT = {
+    dns.rdatatype.NS,
+    dns.rdatatype.DS,
+    dns.rdatatype.NSEC,
+    dns.rdatatype.RRSIG,
+}
+
+
+@rule(OCCLUDED_DATA)
+def occluded_data(zone: Zone) -> Iterator[Diagnostic]:
+    """
+    ## What it does
+    Reports the names at or below a delegation point of the zone (a name
+    with NS records below the apex) that hold records other than the
+    delegation's NS and DS, or the glue its name servers need (A and AAAA
+    at a name some NS record points at). Once per delegation, at the first
+    such record, naming them all.
+
+    ## Why it matters
+    Below a delegation the child zone answers; the parent's records there
+    are occluded (RFC 9499): BIND loads them without a word and never
+    serves them. They are usually a host moved into a delegated subdomain,
+    or records left from before the subdomain was delegated, and whoever
+    edits them expects them to work.
+
+    ## Example
+    ```
+    $TTL 3600
+    lab           NS  ns1.example.org.
+    printer.lab   A   192.0.2.31     ; the lab's own servers answer for it
+    ```
+
+    ## Fix
+    None: move the records to the child zone, or drop the delegation if
+    the subdomain is meant to be served here.
+    """
+    index = zone.index
+    cuts = index.cuts
+    if not cuts:
+        return
+    table = zone.table
+    glue = {
+        key
+        for i, rdtype in enumerate(table.rdtype)
+        if rdtype == dns.rdatatype.NS and (key := index.target_key(i)) is not None
+    }
+    addresses = {dns.rdatatype.A, dns.rdatatype.AAAA}
+    # Per delegation point: the occluded names, each with its first record.
+    found: dict[str, dict[str, int]] = {}
+    last_ref: int | None = None
+    owner = ""
+    for i, rdtype in enumerate(table.rdtype):
+        if table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE):
+            continue
+        ref = table.owner_ref[i]
+        if ref != last_ref or ref < 0:
+            # PERF: blank-owner lines repeat the owner: one key per name run.
+            owner = index.owner_key(i)
+        last_ref = ref
+        if not index.below_cut(owner):
+            continue
+        if rdtype in addresses and owner in glue:
+            continue
+        if owner in cuts and rdtype in _AT_A_CUT:
+            continue
+        cut = next(c for c in _up_from(owner) if c in cuts)
+        found.setdefault(cut, {}).setdefault(owner, i)
+    for cut, names in found.items():
+        first = min(names.values())
+        listed = ", ".join(names)
+        many = len(names) > 1
+        yield zone.finding_at_record(
+            OCCLUDED_DATA,
+            f"{'names' if many else 'name'} {listed} at or below the delegation of "
+            f"{cut} {'hold' if many else 'holds'} records that are never served "
+            "(the child zone answers there)",
+            first,
+        )
+
+
+def _up_from(key: str) -> Iterator[str]:
+    """*key* and the names above it, nearest first."""
+    while key and key != ".":
+        yield key
+        _, _, key = key.partition(".")
