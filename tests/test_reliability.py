@@ -723,3 +723,25 @@ def test_an_owner_repeated_past_a_directive_is_not_left_without_one(
     assert duplicate.fix is None
     result = fix(zone)
     assert (result.problem, result.applied) == (None, [])
+
+
+def test_client_names_of_a_mail_domain_at_the_root(tmp_path: Path) -> None:
+    # Found by make fuzz: after "$ORIGIN ." the apex's MX make the root a
+    # mail domain, and its client names were built as "imap.." (a crash).
+    from zonefix.mail import MailSettings
+
+    path = tmp_path / "root.zone"
+    path.write_text(
+        "$ORIGIN .\n$TTL 1h\n@ SOA ns1.example.net. h.example.net. 1 2 3 4 5\n"
+        "@ NS ns1.example.net.\n@ MX 5 mx1.sg.aliyun.com.\n@ MX 10 mx2.sg.aliyun.com.\n"
+    )
+    zone = zonefix.parse_file(path, ".")
+    zone.mail_settings = MailSettings((("@", "alibaba-mail-sg"),))
+    findings = [d for d in zonefix.check(zone) if d.code.code == "ZF207"]
+    assert "imap. is missing" in findings[0].message
+    # Under the root every target is in the zone: the CNAMEs added would
+    # point at names with no records there (ZF117), so nothing is written.
+    result = fix(zone)
+    assert result.applied == []
+    assert result.problem is not None
+    assert "would add ZF117" in result.problem
