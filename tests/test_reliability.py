@@ -745,3 +745,48 @@ def test_client_names_of_a_mail_domain_at_the_root(tmp_path: Path) -> None:
     assert result.applied == []
     assert result.problem is not None
     assert "would add ZF117" in result.problem
+
+
+@pytest.mark.parametrize(
+    ("name", "provider", "text"),
+    [
+        # Its _dmarc. record is the root's DMARC (ZF401 added one every pass).
+        (
+            "report-format-unknown.zone",
+            "google-workspace",
+            "$ORIGIN .\n$TTL 1h\n@\tSOA\tns1 hostmaster 2026112200 2h 1h 2w 5m\n"
+            "\tNS\tns1\nns1\tA\t192.0.2.53\n@\tMX\t5 mx1.qiye.aliyun.com.\n"
+            '_dmarc\tTXT\t"v=DMARC1; p=quarantine; rua=mailto:dmarc@example.net"\n'
+            '@\tTXT\t"v=spf1 include:spf.qiye.aliyun.com -all"\n',
+        ),
+        # A Cloudflare export ("$ORIGIN ." meaning its domain): a record added
+        # there was written relative to the root, read under the domain, and
+        # added again every pass.
+        (
+            "cloudflare-placeholder.zone",
+            "alibaba-mail",
+            ";;\n;; Domain:     ex5mple.net.\n;; Exported:   2018-06-28 16:23:42\n"
+            ";;\n$ORIGIN .\n@\t3600\tIN\tSOA\texample.net.\troot.example.net.\t(\n"
+            "\t\t2028186962 7200 3600 86400 3600)\n"
+            "example.net.\t1\tIN\tNS\tREPLACE&ME$WITH^YOUR@NAMESERVER.\n"
+            "dup A 192.0.2.1\nwww.example.net.\t1\tIN\tA\t192.0.2.80\n",
+        ),
+    ],
+    ids=["dmarc-at-the-root", "cloudflare-export"],
+)
+def test_origin_dot_fixes_settle(
+    tmp_path: Path, name: str, provider: str, text: str
+) -> None:
+    # Found by make fuzz after the merge of main's reading of "$ORIGIN .".
+    from zonefix.mail import MailSettings
+
+    path = tmp_path / name
+    path.write_text(text)
+    zone = zonefix.parse_file(path)
+    zone.mail_settings = MailSettings((("@", provider),))
+    for unsafe in (False, True):
+        once = fix(zone, unsafe=unsafe)
+        assert once.problem is None
+        again = zonefix.parse_text(once.text, zone.origin, zone.filename)
+        again.mail_settings = zone.mail_settings
+        assert fix(again, unsafe=unsafe).applied == []

@@ -312,6 +312,8 @@ def _in_force(zone: Zone, at: int) -> tuple[dns.name.Name | None, int | None]:
                 # A bad $ORIGIN (ZF001) changes nothing, as in reading.
                 with contextlib.suppress(dns.exception.DNSException):
                     origin = dns.name.from_text(to_dns_text(fields[1].text), origin)
+                if origin == dns.name.root and zone.root_is_apex and zone.origin:
+                    origin = zone.origin  # as the resolver reads a Cloudflare export
             elif name == "$TTL" and len(fields) > 1:
                 default, known = ttl_or_none(fields[1].text), True
             elif name == "$INCLUDE":

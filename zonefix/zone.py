@@ -182,6 +182,9 @@ class Zone:
         self._mail: MailView | None = None
         #: Where $INCLUDE could read (the same for the zone a fix gives).
         self.include_root: Path | None = None
+        #: "$ORIGIN ." means the zone's apex (a Cloudflare export), as the
+        #: resolver read it; edits that write names read it the same way.
+        self.root_is_apex = False
         self._fields: tuple[int, list[Field]] | None = None
 
     @property
@@ -427,6 +430,7 @@ def _parse(
     )
     zone = Zone(resolver.run(real))
     zone.include_root = include_root
+    zone.root_is_apex = root_is_apex
     return zone
 
 
