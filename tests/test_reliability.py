@@ -790,3 +790,26 @@ def test_origin_dot_fixes_settle(
         again = zonefix.parse_text(once.text, zone.origin, zone.filename)
         again.mail_settings = zone.mail_settings
         assert fix(again, unsafe=unsafe).applied == []
+
+
+def test_fixes_that_would_move_the_found_origin_are_refused(tmp_path: Path) -> None:
+    # Found by make fuzz: with two SOA records the origin is the first
+    # $ORIGIN (example.net.); ZF107 deleted the copy, and the next run took
+    # the one SOA's owner (sub.example.net.) as the apex and fixed again.
+    path = tmp_path / "pass_chain-ends.zone"
+    path.write_text(
+        "$ORIGIN example.net.\n$TTL 1h\n$ORIGIN sub\n"
+        "@\tSOA\tns1 hostmaster 1 2h 1h 2w 5m\n@\tSOA\tns1 hostmaster 1 2h 1h 2w 5m\n"
+        "ns1\tA\t192.0.2.53\n\tNS\tns1\n"
+    )
+    result = fix(zonefix.parse_file(path))
+    assert result.applied == []
+    assert result.problem == (
+        "the fixes would move the zone's origin as zonefix finds it "
+        "(example.net. -> sub.example.net.), so the next run would read another "
+        "zone: ZF107 (delete the later copy)"
+    )
+    # Given the origin, the next run reads the same zone: the fix stands.
+    given = fix(zonefix.parse_file(path, "sub.example.net."))
+    assert given.problem is None
+    assert given.applied[0].code == "ZF107"

@@ -20,6 +20,7 @@ import datetime
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 import dns.rdatatype
@@ -34,7 +35,7 @@ from zonefix.diagnostics import (
 )
 from zonefix.semantic import OWNER_APEX, Limits
 from zonefix.syntax.nodes import fields_between
-from zonefix.zone import Zone, parse_text
+from zonefix.zone import Zone, find_origin, parse_text
 
 MAX_PASSES = 10
 
@@ -171,6 +172,10 @@ def fix(
     if not applied:
         return _unchanged(zone, first_findings)
 
+    moved = _origin_moved(zone, passes, current)
+    if moved is not None:
+        return _unchanged(zone, first_findings, moved)
+
     added = _errors_added(zone, current, chosen_rules, first_findings, findings, mapper)
     if added:
         culprits = _adding(passes, added, current, limits)
@@ -237,6 +242,30 @@ def _read_otherwise(zone: Zone) -> str | None:
         f"line {line} holds a lone carriage return, which BIND reads as a line "
         "break, so zonefix fixes nothing (make it a line feed): "
     )
+
+
+def _origin_moved(
+    zone: Zone, passes: list[tuple[Zone, list[Diagnostic]]], result: Zone
+) -> str | None:
+    """Why the fixes cannot stand when they change the origin zonefix
+    finds for the file (deleting one of two SOA records makes the other's
+    owner the apex): the next run would read another zone, and fix it
+    again. Nothing to say when the origin was given (--origin, a
+    configured origin), which the next run is given too."""
+    path = Path(zone.filename)
+    found = find_origin(zone.tree, path)
+    if found != zone.origin:
+        return None  # given, not found
+    zones = [*(start for start, _ in passes[1:]), result]
+    for (_, taken), after in zip(passes, zones, strict=True):
+        moved = find_origin(after.tree, path)
+        if moved != found:
+            return (
+                f"the fixes would move the zone's origin as zonefix finds it "
+                f"({found} -> {moved}), so the next run would read another "
+                f"zone: {_naming(taken)}"
+            )
+    return None
 
 
 def _naming(fixes: Sequence[Diagnostic]) -> str:
