@@ -59,9 +59,11 @@ FUZZ_JOBS ?= 2
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz --inputs $(FUZZ_INPUTS) --jobs $(FUZZ_JOBS) --out .cache/fuzz
 
+# Issue 11's benchmarks and targets; 1M records take minutes:
+# make bench BENCH_SIZES=1000,100000 (BENCH_ARGS: see benchmarks/bench.py -h).
+BENCH_SIZES ?= 1000,100000,1000000
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_parse.py
-	$(BIN)/python benchmarks/bench_many.py
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .cache build *.egg-info .mypy_cache .pytest_cache .ruff_cache

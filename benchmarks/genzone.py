@@ -1,9 +1,13 @@
 """Write a realistic BIND zone of N records, for benchmarks.
 
-The zone looks like one a company keeps in git: a multi-line SOA with
-comments, apex NS/MX/TXT/CAA, hosts with A and AAAA under blank owners, TTLs
-with units, TXT records with escapes, SRV records, CNAMEs, and delegations
-with glue. The same N always gives the same file.
+The zone looks like one a company or a hosting provider keeps in git: a
+multi-line SOA with comments, apex NS/MX/TXT/CAA, hosts with A and AAAA
+under blank owners, TTLs with units, TXT records with escapes, SRV records,
+CNAMEs, delegations with glue, and mail: about 5% of the records are MX, at
+one name in every 18 hosts (some 2,600 names in 100k records), each with its
+own mail host and a provider's (as ../shared/bench/gen_zone.py writes them;
+the benchmarks use that one when it is there). The same N always gives the
+same file.
 
     python benchmarks/genzone.py 100000 > db.example.net
 """
@@ -34,6 +38,13 @@ mx1\tIN\tA\t192.0.2.25
 mx2\tIN\tA\t192.0.2.26
 """
 HEADER_RECORDS = 10
+# Mail providers' hosts, for the second MX of each mail domain.
+PROVIDER_MX = (
+    "aspmx.l.google.com.",
+    "example-net.mail.protection.outlook.com.",
+    "mx1.qiye.aliyun.com.",
+    "mx1.sg.aliyun.com.",
+)
 
 
 def records(count: int) -> Iterator[str]:
@@ -64,6 +75,15 @@ def records(count: int) -> Iterator[str]:
         if i % 11 == 0:
             block.append(
                 (f"_sip._tcp.{host}\tSRV\t10 60 5060 {host}.example.net.\n", 1)
+            )
+        if i % 18 == 9:
+            block.append(
+                (
+                    f"m{i}\tIN\tMX\t10 mail{i}\n"
+                    f"\tIN\tMX\t20 {PROVIDER_MX[i // 18 % len(PROVIDER_MX)]}\n"
+                    f"mail{i}\tIN\tA\t192.0.2.{i % 250 + 1}\n",
+                    3,
+                )
             )
         if i % 17 == 0:
             block.append(

@@ -308,11 +308,11 @@ def test_a_100_kb_spf_record_is_checked_in_well_under_a_second(words: str) -> No
     text = _long_spf_zone(words)
     assert len(text) > 100_000
     zone = zonefix.parse_text(text)
-    # CPU time, not wall time: other work on the machine does not count.
-    # Reading per term made these take 30 s to over a minute; linear
-    # reading takes about 0.3 s.
+    # CPU time, not wall time: other work on the machine does not count
+    # (though a loaded machine slows it too). Reading per term made these
+    # take 30 s to over a minute; linear reading takes about 0.3 s.
     started = time.process_time()
     findings = zonefix.check(zone)
     elapsed = time.process_time() - started
     assert len(findings) >= 4000
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    assert elapsed < 2.0, f"{elapsed:.2f} s"

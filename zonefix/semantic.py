@@ -5,7 +5,8 @@ BIND: a blank owner repeats the previous owner; TTL and class may come in
 either order; a record without a TTL takes ``$TTL``, else the last TTL
 written, else the SOA's minimum; ``$INCLUDE`` reads a file with the origin it
 names and restores the including file's state afterwards. Every rdata is
-checked with ``dns.rdata.from_text``.
+checked: the common types in their plain shapes by zonefix.fastpath, the
+rest with ``dns.rdata.from_text``, which is the reference for both.
 
 What is kept per record is what cannot be derived again cheaply: where the
 record is, its owner's reference, TTL, class and type, all in typed arrays.
@@ -21,8 +22,9 @@ import re
 import struct
 from array import array
 from collections.abc import Callable
+from functools import cache, partial
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar, cast
 
 import dns.exception
 import dns.name
@@ -31,6 +33,7 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.ttl
 
+from zonefix import fastpath
 from zonefix.diagnostics import (
     GENERATE_LIMIT,
     INCLUDE_REFUSED,
@@ -43,7 +46,13 @@ from zonefix.diagnostics import (
 from zonefix.generate import GenerateError, substitute
 from zonefix.reading import ReadRefused, inside, read_file
 from zonefix.source import NotTextError, SourceFile, decode, printable
-from zonefix.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
+from zonefix.syntax.nodes import (
+    EntryKind,
+    Field,
+    SyntaxTree,
+    field_texts,
+    fields_between,
+)
 from zonefix.syntax.parser import parse_syntax
 
 IN = dns.rdataclass.IN
@@ -203,22 +212,25 @@ def to_dns_text(text: str) -> str:
     )
 
 
-# str.split() also splits on these; the grammar (like dnspython) does not.
-_OTHER_WHITESPACE = "\x0b\x0c\x1c\x1d\x1e\x1f"
+@cache
+def _split_needs_grammar() -> Callable[[str], re.Match[str] | None]:
+    # Quotes and escapes; and the characters str.split() splits on but the
+    # grammar (like dnspython) does not.
+    return re.compile(r'["\\\x0b\x0c\x1c-\x1f]').search
+
+
+@cache
+def _comments() -> Callable[[str], str]:
+    return partial(re.compile(_COMMENT).sub, "")
 
 
 def split_fields(text: str, start: int, end: int) -> list[str]:
     """The fields of one entry as strings (the fast path of fields_between)."""
     segment = text[start:end]
-    if (
-        '"' in segment
-        or "\\" in segment
-        or not segment.isascii()
-        or any(c in segment for c in _OTHER_WHITESPACE)
-    ):
-        return [f.text for f in fields_between(text, start, end)]
+    if _split_needs_grammar()(segment) is not None or not segment.isascii():
+        return field_texts(text, start, end)
     if ";" in segment:
-        segment = re.sub(_COMMENT, "", segment)
+        segment = _comments()(segment)
     if "(" in segment or ")" in segment:
         segment = segment.replace("(", " ").replace(")", " ")
     return segment.split()
@@ -280,6 +292,12 @@ class Resolver:
         self._type_cache: dict[str, dns.rdatatype.RdataType | None] = {}
         # (word, origin id, owner reference, flags) of the last written owner.
         self._owner_cache: tuple[str, int, int, int] | None = None
+        # The fast path's keys of the current origin and of the zone's apex,
+        # and the origins they were worked out for.
+        self._keyed_origin: dns.name.Name | None = None
+        self._origin_key: str | None = None
+        self._keyed_apex: dns.name.Name | None = None
+        self._apex_key: str | None = None
 
     # ------------------------------------------------------------ driving
 
@@ -442,25 +460,33 @@ class Resolver:
             )
         i += 1
 
-        rdata_text = " ".join(words[i:])
-        rdata = self._rdata(rdclass, rdtype, rdata_text)
+        # The common types in their plain shapes are read without dnspython
+        # (which tests/test_fastpath.py holds the fast path to); the rest,
+        # and every refusal, are dnspython's.
+        key = fastpath.rdata_key(rdtype, words[i:], self._fast_origin())
         self._long_string = 0
-        if rdata == "string too long" and rdtype in _TXT_LIKE:
-            # ZF112 reports it and splits the string; the record stays.
-            rdata = txt_with_long_strings(rdclass, rdtype, rdata_text)
-            self._long_string = LONG_STRING
-        if isinstance(rdata, str):
-            return FieldProblem(
-                i,
-                f"invalid {dns.rdatatype.to_text(rdtype)} rdata "
-                f"'{_shorten(rdata_text)}': {rdata}",
-                INVALID_RDATA,
-                through_last=True,
-            )
+        if key is not None:
+            minimum = cast(int, key[6]) if rdtype == SOA else None
+        else:
+            rdata_text = " ".join(words[i:])
+            rdata = self._rdata(rdclass, rdtype, rdata_text)
+            if rdata == "string too long" and rdtype in _TXT_LIKE:
+                # ZF112 reports it and splits the string; the record stays.
+                rdata = txt_with_long_strings(rdclass, rdtype, rdata_text)
+                self._long_string = LONG_STRING
+            if isinstance(rdata, str):
+                return FieldProblem(
+                    i,
+                    f"invalid {dns.rdatatype.to_text(rdtype)} rdata "
+                    f"'{_shorten(rdata_text)}': {rdata}",
+                    INVALID_RDATA,
+                    through_last=True,
+                )
+            minimum = rdata.minimum if rdtype == SOA else None  # type: ignore[attr-defined]
 
-        if rdtype == SOA and self.default_ttl is None:
+        if minimum is not None and self.default_ttl is None:
             # Before RFC 2308, the SOA minimum was the zone's default TTL.
-            self.default_ttl = rdata.minimum  # type: ignore[attr-defined]
+            self.default_ttl = minimum
             self.default_ttl_from_soa = True
         if ttl is None:
             ttl = self._implicit_ttl()
@@ -522,6 +548,11 @@ class Resolver:
             return cached[2]
         if self.current_origin is None and (word == "@" or not word.endswith(".")):
             raise _NeedOrigin
+        key = fastpath.name_key(word, self._fast_origin())
+        flags = None if key is None else self._fast_owner_flags(key)
+        if flags is not None:
+            self._line_flags = flags
+            return -2
         try:
             self._line_flags = self._owner_flags(_name(word, self.current_origin))
         except dns.exception.DNSException as error:
@@ -544,6 +575,35 @@ class Resolver:
         if name == origin:
             return OWNER_APEX
         return 0 if name.is_subdomain(origin) else OWNER_OUTSIDE
+
+    def _fast_origin(self) -> str | None:
+        """The fast path's key of the origin in force."""
+        origin = self.current_origin
+        if origin is not self._keyed_origin:
+            self._keyed_origin = origin
+            self._origin_key = fastpath.origin_key(origin)
+        return self._origin_key
+
+    def _fast_owner_flags(self, key: str) -> int | None:
+        """_owner_flags of the name whose fast-path key is *key* (None: ask
+        _owner_flags, for an apex whose text holds escapes)."""
+        apex = self.zone_origin
+        if apex is None:
+            return 0
+        if apex is not self._keyed_apex:
+            self._keyed_apex = apex
+            self._apex_key = fastpath.origin_key(apex)
+        apex_key = self._apex_key
+        if apex_key is None:
+            return None
+        if key == apex_key:
+            return OWNER_APEX
+        # Below the apex: its key after a label's dot (every name is below
+        # the root).
+        below = apex_key == "." or (
+            key.endswith(apex_key) and key[-len(apex_key) - 1] == "."
+        )
+        return 0 if below else OWNER_OUTSIDE
 
     # Words repeat (IN, A, 1h) on every line: remember what each one is.
 

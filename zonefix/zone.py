@@ -16,6 +16,7 @@ import dns.rdataclass
 import dns.rdatatype
 
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
+from zonefix.fastpath import build_rdata
 from zonefix.mail import MailSettings
 from zonefix.semantic import (
     LONG_STRING,
@@ -115,24 +116,26 @@ class RecordList(Sequence[Record]):
         tree = resolved.documents[table.document[index]].tree
         start, end = tree.span(table.entry[index])
         counter = table.generated.get(index)
+        origin = resolved.origins[table.origin[index]]
+        long_string = table.flags[index] & LONG_STRING
         if counter is None:
-            rdata_text = " ".join(
-                split_fields(tree.text, start, end)[table.rdata_field[index] :]
-            )
+            words = split_fields(tree.text, start, end)[table.rdata_field[index] :]
+            if not long_string and table.rdclass[index] == dns.rdataclass.IN:
+                # The common types are built without dnspython's text parser.
+                built = build_rdata(table.rdtype[index], words, origin)
+                if built is not None:
+                    return built
+            rdata_text = " ".join(words)
         else:
             rdata_text = _generated_texts(tree, start, end, counter)[1]
         rdclass = dns.rdataclass.RdataClass(table.rdclass[index])
         rdtype = dns.rdatatype.RdataType(table.rdtype[index])
-        if table.flags[index] & LONG_STRING:
+        if long_string:
             rdata = txt_with_long_strings(rdclass, rdtype, rdata_text)
             assert not isinstance(rdata, str)
             return rdata
         return dns.rdata.from_text(
-            rdclass,
-            rdtype,
-            to_dns_text(rdata_text),
-            resolved.origins[table.origin[index]],
-            relativize=False,
+            rdclass, rdtype, to_dns_text(rdata_text), origin, relativize=False
         )
 
     def owner(self, index: int) -> dns.name.Name:

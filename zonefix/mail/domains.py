@@ -97,6 +97,7 @@ class MailView:
         self.settings = settings
         self._txt_values: dict[int, str] = {}
         self._spf: dict[int, SpfRecord] = {}
+        self._holders: dict[tuple[str, str], list[Profile]] = {}
 
     @cached_property
     def profiles(self) -> dict[str, Profile]:
@@ -287,15 +288,21 @@ class MailView:
     def holders(self, host: str, domain: str) -> list[Profile]:
         """The profiles *host* belongs to: those whose MX sets name it,
         else those whose family's host patterns match it most closely."""
+        key = (host, domain)
+        found = self._holders.get(key)
+        if found is None:
+            found = self._holders[key] = self._find_holders(host, domain)
+        return found
+
+    def _find_holders(self, host: str, domain: str) -> list[Profile]:
         named = [
             p for p in self.profiles.values() if p.set_of(host, domain) is not None
         ]
         if named:
             return named
-        best = max((p.family_match(host) for p in self.profiles.values()), default=0)
-        if best == 0:
-            return []
-        return [p for p in self.profiles.values() if p.family_match(host) == best]
+        matches = [(p.family_match(host), p) for p in self.profiles.values()]
+        best = max((m for m, _ in matches), default=0)
+        return [p for m, p in matches if m == best] if best else []
 
     def profile_of_host(self, host: str, domain: str) -> Profile | None:
         """The profile whose MX sets hold *host*, else whose family does."""

@@ -7,9 +7,9 @@ replace shipped ones by id (``[tool.zonefix.providers.<id>]``).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from fnmatch import fnmatchcase
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -110,8 +110,8 @@ class Profile(NamedTuple):
 
     def in_set(self, host: str, domain: str, index: int) -> MxHost | None:
         """The entry of MX set *index* that *host* is, if any."""
-        for mx in self.mx_set(index, domain):
-            if fnmatchcase(host, mx.host):
+        for mx in self.mx_sets[index]:
+            if _host_matches(host, mx.host, domain):
                 return mx
         return None
 
@@ -123,11 +123,39 @@ class Profile(NamedTuple):
         """How closely *host* matches the family's host patterns: the
         length of the longest matching pattern, 0 for none."""
         return max(
-            (len(p) for p in self.family_hosts if fnmatchcase(host, p)), default=0
+            (len(p) for p in self.family_hosts if _host_matches(host, p, "")),
+            default=0,
         )
 
     def in_family(self, host: str) -> bool:
         return self.family_match(host) > 0
+
+
+def _host_matches(host: str, pattern: str, domain: str) -> bool:
+    """*host* is one *pattern* names: a host name, ``*`` for any run of
+    characters, ``{domain-dashes}`` for *domain* with dashes for dots."""
+    if "{" not in pattern and "*" not in pattern:
+        return host == pattern
+    match = _pattern(pattern).fullmatch(host)
+    if match is None:
+        return False
+    dashes = match.groupdict().get("dashes")
+    return dashes is None or dashes == domain.rstrip(".").replace(".", "-")
+
+
+@cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    """A host pattern as an expression (PERF: fnmatch compiled one per
+    domain where a pattern names the domain)."""
+    parts = []
+    for piece in re.split(r"(\*|\{domain-dashes\})", pattern):
+        if piece == "*":
+            parts.append(".*")
+        elif piece == "{domain-dashes}":
+            parts.append("(?P<dashes>[^.]*)")
+        else:
+            parts.append(re.escape(piece))
+    return re.compile("".join(parts))
 
 
 def shipped_profiles() -> dict[str, Profile]:

@@ -1,10 +1,11 @@
-"""Owner identities and rdata for the rules that compare records.
+"""Owner identities and rdata keys for the rules that compare records.
 
 The resolver keeps records as compact arrays, and a dnspython name or rdata
 per record is what makes a big zone slow and heavy (dns.zone's 750 MB for a
 million records). So rules that compare records work in two steps: a cheap
 64-bit hash per record (of its canonical owner text) finds the few records
-that could be related, and only those get their exact owner key and rdata.
+that could be related, and only those get their exact owner key and rdata
+key (zonefix.fastpath: equal keys, equal rdata; read from the text).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import dns.name
 import dns.rdata
 import dns.rdatatype
 
-from zonefix.semantic import split_fields, to_dns_text
+from zonefix import fastpath
+from zonefix.fastpath import RdataKey
+from zonefix.semantic import LONG_STRING, split_fields, to_dns_text, type_or_none
 
 # Where the target host name stands among each type's rdata fields
 # (ZF104 checks them all; ZF105 and ZF106 the types their RFCs name).
@@ -39,6 +42,10 @@ TARGET_FIELDS = {
 # characters it escapes ("().;\\@$). Others go through dnspython for their key.
 _PLAIN_NAME = re.compile(r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+")
 
+# A first word that ends at a blank or a line's end, with nothing in it the
+# grammar reads specially (quotes, escapes, parentheses, a comment).
+_PLAIN_WORD = re.compile(r'[^\s"\\();]+(?=[ \t\r\n]|$)')
+
 if TYPE_CHECKING:
     from zonefix.rules.dotless import DotlessName
     from zonefix.zone import Zone
@@ -48,6 +55,7 @@ class ZoneIndex:
     def __init__(self, zone: Zone) -> None:
         self.zone = zone
         self._origin_texts: dict[int, str] = {}
+        self._origin_keys: dict[int, str | None] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
         self._dotless: list[DotlessName] | None = None
         self._named: dict[str, list[int]] = {}
@@ -85,9 +93,17 @@ class ZoneIndex:
         """Record *index*'s owner as canonical text: lower-case, absolute.
         Equal keys are equal names."""
         zone = self.zone
-        ref = zone.table.owner_ref[index]
-        if ref < 0 or ref in zone.table.generated:
+        table = zone.table
+        ref = table.owner_ref[index]
+        if ref < 0 or ref in table.generated:
             return zone.records.owner(index).to_text().lower()
+        # PERF: the owner is the entry's first word; only a word the grammar
+        # must read (a quote, an escape, a parenthesis) needs every field.
+        tree = zone._resolved.documents[table.document[ref]].tree
+        start = tree.entry_starts[table.entry[ref]]
+        plain = _PLAIN_WORD.match(tree.text, start)
+        if plain is not None:
+            return self.name_key(plain.group(), ref)
         return self.name_key(self.fields(ref)[0], ref)
 
     def _origin_text(self, origin_id: int) -> str:
@@ -225,13 +241,18 @@ class ZoneIndex:
             and not table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE)
         )
 
+    @cached_property
+    def apex_key(self) -> str:
+        """The zone's apex as canonical text ("." when it is unknown)."""
+        origin = self.zone.origin
+        return origin.to_text().lower() if origin is not None else "."
+
     def below_cut(self, key: str) -> bool:
         """Name *key* (canonical) is at or below a delegation point."""
         cuts = self.cuts
         if not cuts:
             return False
-        origin = self.zone.origin
-        apex = origin.to_text().lower() if origin is not None else "."
+        apex = self.apex_key
         while key and key != apex and key != ".":
             if key in cuts:
                 return True
@@ -275,14 +296,41 @@ class ZoneIndex:
         return found
 
     def _ancestors(self, key: str) -> Iterator[str]:
-        origin = self.zone.origin
-        apex = origin.to_text().lower() if origin is not None else "."
+        apex = self.apex_key
         current = key
         while current not in (apex, ".", ""):
             _, _, current = current.partition(".")
             if not current:
                 break
             yield current
+
+    def rdata_key(self, index: int) -> RdataKey:
+        """Record *index*'s rdata as a key: equal for two records of one type
+        exactly when their rdata are equal. Read from the text by the fast
+        path where it can; from the rdata (built for it) where not."""
+        table = self.zone.table
+        if index not in table.generated and not table.flags[index] & LONG_STRING:
+            origin_id = table.origin[index]
+            origin = self._origin_keys.get(origin_id, "")
+            if origin == "":
+                origin = self._origin_keys[origin_id] = fastpath.origin_key(
+                    self.zone._resolved.origins[origin_id]
+                )
+            key = fastpath.rdata_key(
+                table.rdtype[index], self.rdata_words(index), origin
+            )
+            if key is not None:
+                return key
+        return fastpath.key_of_rdata(self.rdata(index))
+
+    def covered_type(self, index: int) -> int:
+        """The type RRSIG record *index* covers (its first field)."""
+        words = self.rdata_words(index)
+        if words and "\\" not in words[0]:
+            rdtype = type_or_none(words[0])
+            if rdtype is not None:
+                return int(rdtype)
+        return int(self.rdata(index).covers())
 
     def rdata(self, index: int) -> dns.rdata.Rdata:
         """The rdata of record *index* (built anew: few records need it, and

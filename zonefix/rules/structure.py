@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import dns.name
-import dns.rdata
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
+from zonefix.fastpath import RdataKey
 from zonefix.rules import (
     FixAvailability,
     delete_fix,
@@ -332,12 +332,13 @@ def multiple_cnames(zone: Zone) -> Iterator[Diagnostic]:
     for cnames, _ in _cname_groups(zone):
         if len(cnames) < 2:
             continue
-        targets = []
+        # The first record of each different target (compared as keys;
+        # written twice, it is ZF107's).
+        firsts: dict[RdataKey, int] = {}
         for i in cnames:
-            target = index.rdata(i).to_text()
-            if target not in targets:
-                targets.append(target)
-        if len(targets) > 1:
+            firsts.setdefault(index.rdata_key(i), i)
+        if len(firsts) > 1:
+            targets = [index.rdata(i).to_text() for i in firsts.values()]
             yield zone.finding_at_record(
                 MULTIPLE_CNAMES,
                 f"{len(targets)} CNAME records at {index.owner(cnames[0])} "
@@ -386,19 +387,17 @@ def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
     candidates = [i for i, k in enumerate(keys) if k in repeated]
     del keys
     for records in index.groups(candidates).values():
-        seen: dict[tuple[int, int, int, object], int] = {}
+        # Equal keys are equal rdata, read from the text without building
+        # the rdata (nor its wire form, which some LOC rdata cannot have).
+        seen: dict[tuple[int, int, int, RdataKey], int] = {}
         for i in records:
-            rdata = index.rdata(i)
-            try:
-                same: object = rdata
-                hash(rdata)
-            except Exception:  # rdata dnspython cannot pack (a LOC out of range)
-                same = rdata.to_text()
+            key = index.rdata_key(i)
             first = seen.setdefault(
-                (table.rdclass[i], table.rdtype[i], table.ttl[i], same), i
+                (table.rdclass[i], table.rdtype[i], table.ttl[i], key), i
             )
             if first == i:
                 continue
+            rdata = index.rdata(i)
             line = zone.records[first].line
             rtype = dns.rdatatype.to_text(rdata.rdtype)
             yield zone.finding_at_record(
@@ -684,7 +683,7 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
     for records in index.groups(candidates).values():
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
-            covers = index.rdata(i).covers() if table.rdtype[i] == rrsig else 0
+            covers = index.covered_type(i) if table.rdtype[i] == rrsig else 0
             rrsets.setdefault((table.rdclass[i], table.rdtype[i], covers), []).append(i)
         for rrset in rrsets.values():
             ttls = sorted({table.ttl[i] for i in rrset})

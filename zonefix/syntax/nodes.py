@@ -178,6 +178,11 @@ class SyntaxTree:
         return self._line_starts
 
 
+def field_texts(text: str, start: int, end: int) -> list[str]:
+    """The texts of fields_between(text, start, end), without the Fields."""
+    return [f for f in _field_re().findall(text, start, end) if f[0] not in ";()"]
+
+
 def fields_between(text: str, start: int, end: int) -> list[Field]:
     """The fields in text[start:end], skipping comments and parentheses."""
     return [

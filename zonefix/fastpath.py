@@ -1,0 +1,363 @@
+"""Exact checks of names and of the common rdata types, without dnspython.
+
+dnspython is the reference for what a record's text means, but reading one
+with ``dns.rdata.from_text`` costs about 50 µs: most of the time it takes to
+read a big zone. Nearly every record of a real zone is of a few types
+written in a few plain shapes (``10 mail``, ``192.0.2.1``, ``"v=spf1 -all"``).
+For those, this module decides in a microsecond or two that dnspython would
+accept the text, and what it means as a *key*: a small hashable value, equal
+for two rdata of one type exactly when dnspython's rdata are equal (names
+lower-cased and absolute, IPv6 addresses packed, TXT strings as bytes).
+
+Each reader accepts only a narrow shape it understands completely and
+returns None for anything else: escapes, quotes inside words, non-ASCII,
+numbers with signs or wider than their field, IPv6 with an embedded IPv4
+address or a zone id, names whose labels hold anything but letters, digits,
+``-``, ``_``, ``*`` and ``/``. None means "ask dnspython", never "invalid":
+nothing here rejects a record. tests/test_fastpath.py holds every reader to
+dnspython, on generated texts near each limit and on every record of the
+fixtures, the corpus and the real-world zones.
+
+dnspython is imported only to build rdata objects (build_rdata) or to read
+keys from them (key_of_rdata).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import dns.name
+    import dns.rdata
+
+#: What rules compare: str, bytes, or a tuple of ints, strs and bytes.
+RdataKey = str | bytes | tuple[object, ...]
+
+# dnspython's type codes, so that reading imports nothing of it.
+A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, SPF, CAA = (
+    1,
+    2,
+    5,
+    6,
+    12,
+    15,
+    16,
+    28,
+    33,
+    99,
+    257,
+)
+#: The types this module reads.
+FAST_TYPES = frozenset({A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, SPF, CAA})
+
+# A name of plain labels, 1 to 63 characters each (the wire limit): characters
+# dnspython takes as they are and prints unescaped, so the lower-cased text
+# is its canonical form.
+_NAME = re.compile(r"(?:[A-Za-z0-9_*/-]{1,63}\.)*[A-Za-z0-9_*/-]{1,63}\.?").fullmatch
+# An IPv4 address as dnspython accepts it: four decimal bytes, no leading zeros.
+_BYTE = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"{_BYTE}\.{_BYTE}\.{_BYTE}\.{_BYTE}").fullmatch
+# Hex groups and colons only (no embedded IPv4, no %zone).
+_IPV6_SHAPE = re.compile(r"[0-9A-Fa-f:]{2,39}").fullmatch
+# A quoted string of printable ASCII without '"' or '\'; a bare word of
+# printable ASCII without space, '"', '(', ')', ';' or '\'.
+_QUOTED = re.compile(r'"([\x20\x21\x23-\x5b\x5d-\x7e]*)"').fullmatch
+_BARE = re.compile(r"[\x21\x23-\x27\x2a-\x3a\x3c-\x5b\x5d-\x7e]+").fullmatch
+_CAA_TAG = re.compile(r"[A-Za-z0-9]{1,255}").fullmatch
+# A TTL with units, as dns.ttl reads it (1h30m, 2W); bounded in length.
+_TTL_UNITS = re.compile(r"(?:[0-9]{1,10}[WDHMSwdhms]){1,8}").fullmatch
+_TTL_PART = re.compile(r"([0-9]+)([WDHMSwdhms])").findall
+_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_UINT8, _UINT16, _UINT32 = 0xFF, 0xFFFF, 0xFFFFFFFF
+
+
+def origin_key(origin: dns.name.Name | None) -> str | None:
+    """The key of *origin* that name_key appends to relative names; None
+    when names relative to it are left to dnspython (no origin, or one whose
+    text holds escapes, where text length is not wire length)."""
+    if origin is None or not origin.is_absolute():
+        return None
+    text: str = origin.to_text().lower()
+    return None if "\\" in text else text
+
+
+def name_key(word: str, origin: str | None) -> str | None:
+    """The name *word* means, as lower-case absolute text; None when it is
+    not of the plain shape (or is relative and *origin* is None).
+
+    *origin* is an origin_key. Equal keys are equal names, and a key is what
+    ``dns.name.from_text(word, origin).to_text().lower()`` gives.
+    """
+    if word == "@":
+        return origin
+    if _NAME(word) is None:
+        return "." if word == "." else None
+    if word[-1] == ".":
+        key = word.lower()
+    elif origin is None:
+        return None
+    elif origin == ".":
+        key = word.lower() + "."
+    else:
+        key = f"{word.lower()}.{origin}"
+    # The wire form is one octet longer than the text: at most 255.
+    return key if len(key) < 255 else None
+
+
+def _number(word: str, limit: int) -> int | None:
+    if len(word) > 10 or not (word.isascii() and word.isdecimal()):
+        return None
+    value = int(word)
+    return value if value <= limit else None
+
+
+def _ttl(word: str) -> int | None:
+    """A TTL-style field (the SOA's timers), as dns.ttl.from_text reads it."""
+    if word.isascii() and word.isdecimal():
+        return _number(word, _UINT32)
+    if _TTL_UNITS(word) is None:
+        return None
+    total = sum(int(n) * _SECONDS[unit.lower()] for n, unit in _TTL_PART(word))
+    return total if total <= _UINT32 else None
+
+
+def _string(word: str) -> str | None:
+    """A character-string, quoted or bare, with no escapes."""
+    if word[:1] == '"':
+        match = _QUOTED(word)
+        return None if match is None else match.group(1)
+    return word if _BARE(word) is not None else None
+
+
+# ------------------------------------------------------------------ readers
+# Each takes the rdata's fields (split as the zone file splits them) and the
+# origin_key, and returns the key, or None for "ask dnspython".
+
+
+def _a(words: Sequence[str], origin: str | None) -> RdataKey | None:
+    # dnspython accepts only the canonical text: the text is the key.
+    if len(words) != 1 or _IPV4(words[0]) is None:
+        return None
+    return words[0]
+
+
+def _aaaa(words: Sequence[str], origin: str | None) -> RdataKey | None:
+    if len(words) != 1 or _IPV6_SHAPE(words[0]) is None:
+        return None
+    text = words[0]
+    head, gap, tail = text.partition("::")
+    if gap:
+        before = head.split(":") if head else []
+        after = tail.split(":") if tail else []
+        # "::" stands for at least one group.
+        if len(before) + len(after) > 7:
+            return None
+        groups = [*before, *["0"] * (8 - len(before) - len(after)), *after]
+    else:
+        groups = text.split(":")
+        if len(groups) != 8:
+            return None
+    if not all(0 < len(group) <= 4 for group in groups):
+        return None
+    return bytes.fromhex("".join(group.rjust(4, "0") for group in groups))
+
+
+def _target(words: Sequence[str], origin: str | None) -> RdataKey | None:
+    return name_key(words[0], origin) if len(words) == 1 else None
+
+
+def _mx(words: Sequence[str], origin: str | None) -> RdataKey | None:
+    if len(words) != 2:
+        return None
+    preference = _number(words[0], _UINT16)
+    exchange = name_key(words[1], origin)
+    if preference is None or exchange is None:
+        return None
+    return (preference, exchange)
+
+
+def _srv(words: Sequence[str], origin: str | None) -> RdataKey | None:
+    if len(words) != 4:
+        return None
+    priority = _number(words[0], _UINT16)
+    weight = _number(words[1], _UINT16)
+    port = _number(words[2], _UINT16)
+    target = name_key(words[3], origin)
+    if priority is None or weight is None or port is None or target is None:
+        return None
+    return (priority, weight, port, target)
+
+
+def _soa(words: Sequence[str], origin: str | None) -> RdataKey | None:
+    if len(words) != 7:
+        return None
+    mname = name_key(words[0], origin)
+    rname = name_key(words[1], origin)
+    serial = _number(words[2], _UINT32)
+    timers = [_ttl(word) for word in words[3:]]
+    if mname is None or rname is None or serial is None or None in timers:
+        return None
+    return (mname, rname, serial, *timers)
+
+
+def _txt(words: Sequence[str], origin: str | None) -> RdataKey | None:
+    if not words:
+        return None
+    strings = []
+    for word in words:
+        string = _string(word)
+        # Longer strings are ZF112's: dnspython's refusal says so.
+        if string is None or len(string) > 255:
+            return None
+        strings.append(string.encode("ascii"))
+    return tuple(strings)
+
+
+def _caa(words: Sequence[str], origin: str | None) -> RdataKey | None:
+    if len(words) != 3:
+        return None
+    flags = _number(words[0], _UINT8)
+    value = _string(words[2])
+    if flags is None or _CAA_TAG(words[1]) is None or value is None:
+        return None
+    # The tag keeps its case: dnspython compares it byte for byte.
+    return (flags, words[1].encode("ascii"), value.encode("ascii"))
+
+
+_READERS: dict[int, Callable[[Sequence[str], str | None], RdataKey | None]] = {
+    A: _a,
+    AAAA: _aaaa,
+    NS: _target,
+    CNAME: _target,
+    PTR: _target,
+    MX: _mx,
+    SRV: _srv,
+    SOA: _soa,
+    TXT: _txt,
+    SPF: _txt,
+    CAA: _caa,
+}
+
+
+def rdata_key(rdtype: int, words: Sequence[str], origin: str | None) -> RdataKey | None:
+    """The key of class-IN rdata of *rdtype* written as *words*, when the
+    text is of a shape this module reads (dnspython then accepts it, and its
+    rdata equal each other exactly when the keys do); else None.
+
+    *origin* is origin_key(the origin in force).
+    """
+    reader = _READERS.get(rdtype)
+    return None if reader is None else reader(words, origin)
+
+
+# ------------------------------------------------------------ dnspython side
+
+
+def key_of_rdata(rdata: dns.rdata.Rdata) -> RdataKey:
+    """The key of a dnspython rdata: what rdata_key gives for its text where
+    rdata_key reads it, so keys from both compare. For other types, the
+    digestable wire form dnspython itself compares; where dnspython cannot
+    build that (a LOC with an altitude out of range), its text."""
+    import dns.ipv6
+    import dns.name
+
+    rdtype = int(rdata.rdtype)
+    # The fields of the rdata's class (dnspython declares them per class).
+    value: Any = rdata
+    if rdtype == A:
+        return str(value.address)
+    if rdtype == AAAA:
+        return dns.ipv6.inet_aton(value.address)
+    if rdtype in (NS, CNAME, PTR):
+        return _name_key_of(value.target)
+    if rdtype == MX:
+        return (value.preference, _name_key_of(value.exchange))
+    if rdtype == SRV:
+        return (value.priority, value.weight, value.port, _name_key_of(value.target))
+    if rdtype == SOA:
+        return (
+            _name_key_of(value.mname),
+            _name_key_of(value.rname),
+            value.serial,
+            value.refresh,
+            value.retry,
+            value.expire,
+            value.minimum,
+        )
+    if rdtype in (TXT, SPF):
+        return tuple(value.strings)
+    if rdtype == CAA:
+        return (value.flags, value.tag, value.value)
+    try:
+        return rdata.to_digestable()
+    except dns.name.NeedAbsoluteNameOrOrigin:
+        # As dnspython's __eq__: relative rdata never equal absolute rdata.
+        return ("relative", rdata.to_digestable(dns.name.root))
+    except Exception:
+        return ("text", rdata.to_text())
+
+
+def _name_key_of(name: dns.name.Name) -> str:
+    return str(name.to_text()).lower()
+
+
+@lru_cache(maxsize=64)
+def _cached_origin_key(origin: dns.name.Name) -> str | None:
+    return origin_key(origin)
+
+
+def build_rdata(
+    rdtype: int, words: Sequence[str], origin: dns.name.Name | None
+) -> dns.rdata.Rdata | None:
+    """The dnspython rdata of class IN that *words* mean, built without
+    dnspython's text parser, where rdata_key reads them; else None. It equals
+    ``dns.rdata.from_text`` 's, and prints the same (names keep their case)."""
+    key = rdata_key(
+        rdtype, words, None if origin is None else _cached_origin_key(origin)
+    )
+    if key is None:
+        return None
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+
+    in_class = dns.rdataclass.IN
+    enum = dns.rdatatype.RdataType(rdtype)
+    cls: Any = dns.rdata.get_rdata_class(in_class, enum)  # type: ignore[no-untyped-call]
+    rdata: dns.rdata.Rdata
+    if rdtype in (TXT, SPF):
+        rdata = cls(in_class, enum, key)
+    elif rdtype == CAA:
+        rdata = cls(in_class, enum, *key)
+    elif rdtype in (A, AAAA):
+        rdata = cls(in_class, enum, words[0])
+    elif rdtype in (NS, CNAME, PTR):
+        rdata = cls(in_class, enum, _name(words[0], origin))
+    elif rdtype == MX:
+        rdata = cls(in_class, enum, key[0], _name(words[1], origin))
+    elif rdtype == SRV:
+        rdata = cls(in_class, enum, *key[:3], _name(words[3], origin))
+    else:
+        # SOA
+        mname, rname = _name(words[0], origin), _name(words[1], origin)
+        rdata = cls(in_class, enum, mname, rname, *key[2:])
+    return rdata
+
+
+def _name(word: str, origin: dns.name.Name | None) -> dns.name.Name:
+    """The name *word* of the plain shape means, its case kept."""
+    import dns.name
+
+    if word == "@":
+        assert origin is not None
+        return origin
+    if word == ".":
+        return dns.name.root
+    labels = [label.encode("ascii") for label in word.split(".")]
+    if labels[-1] == b"":
+        return dns.name.Name(labels)
+    assert origin is not None
+    return dns.name.Name([*labels, *origin.labels])
