@@ -813,3 +813,34 @@ def test_fixes_that_would_move_the_found_origin_are_refused(tmp_path: Path) -> N
     given = fix(zonefix.parse_file(path, "sub.example.net."))
     assert given.problem is None
     assert given.applied[0].code == "ZF107"
+
+
+@pytest.mark.parametrize(
+    ("origin", "mx"),
+    [
+        # Microsoft 365's MX host is made from the domain: under the root it
+        # begins with an empty label; under a long label it has one over 63.
+        (".", "example-org.mail.protection.outlook.com."),
+        ("example.n" + "l" * 60 + ".et.", "corp-example-net.c-v1.mx.microsoft."),
+    ],
+    ids=["root", "long-label"],
+)
+def test_a_fix_that_writes_an_unreadable_record_is_refused(
+    tmp_path: Path, origin: str, mx: str
+) -> None:
+    # Found by make fuzz: ZF202 added "MX 0 .mail.protection.outlook.com."
+    # (or a host with a 64-octet label), which no one can read; not seen,
+    # it was added again every pass.
+    owner = "@" if origin == "." else "corp"
+    path = tmp_path / "db.zone"
+    path.write_text(
+        f"$ORIGIN {origin}\n$TTL 1h\n{owner} MX 0 {mx}\n"
+        f'{owner} TXT "v=spf1 include:spf.protection.outlook.com -all"\n'
+    )
+    result = fix(zonefix.parse_file(path, origin), unsafe=True)
+    assert result.applied == []
+    assert result.problem is not None
+    assert result.problem.startswith(
+        "a fix would write a record zonefix cannot read (ZF002 (invalid MX rdata"
+    )
+    assert "): ZF202 (add MX 0 " in result.problem

@@ -28,6 +28,7 @@ import dns.rdatatype
 from zonefix.diagnostics import (
     GENERATE_LIMIT,
     INCLUDE_REFUSED,
+    INVALID_RDATA,
     Applicability,
     Diagnostic,
     Edit,
@@ -142,6 +143,23 @@ def fix(
                 zone,
                 first_findings,
                 "a fix would break the zone's syntax: " + _naming(culprits),
+            )
+        unreadable = _unreadable(current, reparsed)
+        if unreadable is not None:
+            culprits = [
+                d
+                for d in taken
+                if d.fix is not None
+                and _unreadable(
+                    current, _reparse(current, apply_edits(text, d.fix.edits), limits)
+                )
+                is not None
+            ]
+            return _unchanged(
+                zone,
+                first_findings,
+                "a fix would write a record zonefix cannot read "
+                f"({_describe(unreadable)}): " + _naming(culprits or taken),
             )
         passes.append((current, taken))
         for d in taken:
@@ -290,6 +308,24 @@ def _breaking(
         if d.fix is not None
         and not _reparse(zone, apply_edits(text, d.fix.edits), limits).parsed
     ]
+
+
+def _unreadable(before: Zone, after: Zone) -> Diagnostic | None:
+    """A record of *after*'s top file that zonefix cannot read (ZF002) and
+    *before* did not have: a fix wrote it (an MX host made from a template,
+    with a label over 63 octets), and would write it again every pass."""
+    top = after.filename
+    had = {(d.code, d.message) for d in before.diagnostics if d.file == top}
+    return next(
+        (
+            d
+            for d in after.diagnostics
+            if d.file == top
+            and d.code is INVALID_RDATA
+            and (d.code, d.message) not in had
+        ),
+        None,
+    )
 
 
 _DETAILS = re.compile(r"\s*\([^()]*\)|\bline \d+")

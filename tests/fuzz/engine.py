@@ -354,11 +354,14 @@ def _reason(problem: str) -> str:
     """A refused fix run's reason, as a kind to count: what it would have
     done, and the codes of the fixes it names."""
     named = problem.split("did not have: ", 1)[-1].split("so it fixes nothing: ")[-1]
+    named = named.split("cannot read (", 1)[-1].split("): ", 1)[-1]
     codes = sorted(set(re.findall(r"\bZF\d{3}\b", named)))
     if problem.startswith("line ") and "lone carriage return" in problem:
         return "a lone carriage return (read otherwise by BIND)"
     if problem.startswith("zonefix cannot see"):
         return "cannot see every record (a refused $INCLUDE or $GENERATE)"
+    if problem.startswith("a fix would write a record"):
+        return "a fix would write a record zonefix cannot read: " + " ".join(codes)
     if problem.startswith("a fix would break"):
         return "a fix would break the syntax: " + " ".join(codes)
     added = re.match(r"the fixes would add (ZF\d{3})", problem)
