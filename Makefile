@@ -4,18 +4,26 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# zonefix alone (what make demo needs); and with the test tools.
+APP_STAMP := $(VENV)/.installed-app
 STAMP := $(VENV)/.installed
 SARIF_SCHEMA := .cache/sarif-schema-2.1.0.json
 
-.PHONY: demo test lint typecheck bench grammar clean sarif-schema ecosystem
+.PHONY: demo test lint typecheck bench fuzz grammar clean sarif-schema ecosystem
+
+$(APP_STAMP): pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--config-settings editable_mode=compat -e .
+	touch $(APP_STAMP)
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --config-settings editable_mode=compat -e '.[test]'
-	touch $(STAMP)
+	touch $(APP_STAMP) $(STAMP)
 
-demo: $(STAMP)
+demo: $(APP_STAMP)
 	@echo '$$ zonefix --diff examples/db.example.net'
 	@$(BIN)/zonefix --diff examples/db.example.net || true
 
@@ -43,6 +51,13 @@ ecosystem: $(STAMP)
 # Regenerate zonefix/syntax/_tables.py after editing grammars/zone.lark.
 grammar: $(STAMP)
 	$(BIN)/python -m zonefix.syntax tables
+
+# A million mutated fixtures over two cores (hours): what broke is in
+# .cache/fuzz/failures.jsonl. FUZZ_INPUTS=100000 for a shorter run.
+FUZZ_INPUTS ?= 1000000
+FUZZ_JOBS ?= 2
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz --inputs $(FUZZ_INPUTS) --jobs $(FUZZ_JOBS) --out .cache/fuzz
 
 # Issue 11's benchmarks and targets; 1M records take minutes:
 # make bench BENCH_SIZES=1000,100000 (BENCH_ARGS: see benchmarks/bench.py -h).

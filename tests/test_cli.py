@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import zonefix
+import zonefix.zone
 from tests.conftest import ROOT
 from zonefix.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, main
 
@@ -178,8 +179,28 @@ def test_an_internal_error_is_a_message_not_a_traceback(
     monkeypatch.setattr("zonefix.cli.parse_file", explode)
     status, _, err = run(capsys, "db.example.net")
     assert status == EXIT_ERROR
-    assert err.startswith("zonefix: internal error: RuntimeError: boom\n")
+    assert err == (
+        "zonefix: error: db.example.net: zonefix failed on this file "
+        "(RuntimeError: boom); please report it, with the file\n"
+    )
     assert "Traceback" not in err
+
+
+def test_a_bug_on_one_file_never_stops_the_others(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_parse = zonefix.zone.parse_file
+
+    def explode_on_one(path: Path, *args: object, **kwargs: object) -> zonefix.Zone:
+        if path.name == "db.example.net":
+            raise RuntimeError("boom")
+        return real_parse(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("zonefix.cli.parse_file", explode_on_one)
+    status, out, err = run(capsys, "db.example.net", "zones/broken.db")
+    assert status == EXIT_ERROR
+    assert "db.example.net: zonefix failed on this file" in err
+    assert out.startswith("zones/broken.db:6:7: ZF002")
 
 
 def test_console_script_end_to_end(repo: Path) -> None:
@@ -206,7 +227,12 @@ def test_examples_directory_gives_the_demo_findings(
     # provider: every mail family finds something, and --diff fixes it.
     status, out, _ = run(capsys, "examples/db.example.net")
     assert status == EXIT_FINDINGS
-    assert [line.split()[1] for line in out.splitlines()[:-1]] == [
+    findings = [line for line in out.splitlines() if line.startswith("examples/")]
+    assert out.endswith(
+        "Found 9 findings (1 file checked).\n"
+        "[*] 7 fixable with --fix (1 more with --fix --unsafe-fixes).\n"
+    )
+    assert [line.split()[1] for line in findings] == [
         "ZF207",
         "ZF207",
         "ZF201",
@@ -337,3 +363,283 @@ def test_diff_places_what_remains_in_the_file_as_it_is(
     assert "db.example.net:7:1: ZF109" in out + err
     _, out, err = run(capsys, "--write", "db.example.net")
     assert "db.example.net:6:1: ZF109" in out + err
+
+
+# ------------------------------------------------------------ honest summaries
+
+
+def test_a_run_that_checked_nothing_says_so(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("nozones").mkdir()
+    Path("nozones", "notes.txt").write_text("no zone here")
+    status, out, err = run(capsys, "nozones/")
+    assert status == EXIT_ERROR
+    assert err == "zonefix: error: no zone files found in nozones/\n"
+    assert "All clean" not in out
+    assert out == "No findings (0 files checked), but 1 error above.\n"
+
+
+def test_all_clean_is_never_printed_beside_an_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run(capsys, "db.example.net", "nope.zone")
+    assert status == EXIT_ERROR
+    assert "All clean" not in out + err
+    assert out == "No findings (1 file checked), but 1 error above.\n"
+
+
+def test_the_summary_explains_the_fix_marks(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("db.example.net").write_text(
+        CLEAN
+        + "www A 192.0.2.80\nwww A 192.0.2.80\n"  # ZF107, safe
+        + "@ MX 10 mx.example.org.\n"
+        + '@ TXT "v=spf1 mx ?all"\n'  # ZF306 (unsafe), ZF401 (unsafe)
+    )
+    _, out, _ = run(capsys, "db.example.net")
+    assert out.endswith(
+        "Found 3 findings (1 file checked).\n"
+        "[*] 1 fixable with --fix (2 more with --fix --unsafe-fixes).\n"
+    )
+
+
+# ------------------------------------------------------------ files as they are
+
+
+def test_a_scan_passes_by_files_that_are_not_text(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    with sqlite3.connect("zones/inventory.db") as db:
+        db.execute("create table hosts (name text)")
+    status, out, err = run(capsys, "zones")
+    assert "zonefix: note: zones/inventory.db: skipped: not a text file\n" in err
+    assert "inventory.db" not in out
+    assert status == EXIT_FINDINGS  # broken.db
+    # Named on the command line, it is what the user asked for: ZF001.
+    status, out, _ = run(capsys, "zones/inventory.db")
+    assert "zones/inventory.db:1:1: ZF001 the file is not text" in out
+
+
+def test_a_utf16_file_is_named_so(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("zones/db.example.com").write_bytes(CLEAN.encode("utf-16"))
+    status, out, _ = run(capsys, "zones")
+    assert status == EXIT_FINDINGS
+    assert (
+        "zones/db.example.com:1:1: ZF001 the file is UTF-16LE text; zonefix reads "
+        "zone files as UTF-8 (as BIND reads bytes): convert it, e.g. iconv -f "
+        "UTF-16LE -t UTF-8"
+    ) in out
+    Path("zones/db.example.com").write_bytes(CLEAN.encode("utf-16-be"))
+    assert "ZF001 the file is UTF-16BE text" in run(capsys, "zones/db.example.com")[1]
+
+
+def test_paths_print_normalised(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "./zones//broken.db")
+    assert out.startswith("zones/broken.db:6:7: ZF002")
+    _, out, _ = run(capsys, "./zones/")
+    assert out.startswith("zones/broken.db:6:7: ZF002")
+    # The same file twice is checked once.
+    _, out, _ = run(capsys, "zones/broken.db", "./zones/broken.db", "zones")
+    assert out.count("ZF002") == 1
+
+
+# ------------------------------------------------------------ standard input
+
+
+def test_stdin_filename_behaves_like_the_file(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Configuration found upward from the name, its origin glob and its
+    # per-file ignores, as for the file itself (as ruff does).
+    Path("zones/zonefix.toml").write_text(
+        '[origin]\n"*.txt" = "example.com"\n[per-file-ignores]\n"legacy/*" = ["ZF002"]\n'
+    )
+    text = "$TTL 1h\n@ SOA ns h 1 2 3 4 5\n  NS ns\nns A 192.0.2.1\nbad A 1.2.3\n"
+
+    def stdin(data: str) -> None:
+        class Stdin:
+            buffer = __import__("io").BytesIO(data.encode())
+
+        monkeypatch.setattr(sys, "stdin", Stdin)
+
+    stdin(text)
+    status, out, _ = run(capsys, "-", "--stdin-filename", "zones/zone.txt")
+    assert out.startswith("zones/zone.txt:5:7: ZF002")  # origin example.com
+    stdin(text)
+    status, out, _ = run(capsys, "-", "--stdin-filename", "zones/legacy/zone.txt")
+    assert (status, out) == (EXIT_CLEAN, "All clean (1 file checked).\n")
+
+
+def test_dash_twice_reads_standard_input_once(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "zonefix",
+            "-",
+            "-",
+            "--stdin-filename",
+            "db.example.net",
+        ],
+        input=BROKEN.encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == EXIT_FINDINGS
+    assert result.stdout.decode().endswith("Found 1 finding (1 file checked).\n")
+
+
+# ------------------------------------------------------------ ruff's habits
+
+
+def test_exit_zero(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--exit-zero", "zones/broken.db")
+    assert status == EXIT_CLEAN
+    assert "ZF002" in out
+    assert run(capsys, "--exit-zero", "nope.zone")[0] == EXIT_ERROR
+
+
+def test_statistics(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("db.example.net").write_text(
+        CLEAN + "www A 192.0.2.80\nwww A 192.0.2.80\nwww A 192.0.2.80\nbad A 1.2.3\n"
+    )
+    status, out, _ = run(capsys, "--statistics", "db.example.net")
+    assert status == EXIT_FINDINGS
+    assert out == "2\tZF107\t[*] duplicate-record\n1\tZF002\t    invalid-rdata\n"
+    _, out, _ = run(capsys, "--statistics", "--format", "json", "db.example.net")
+    assert json.loads(out) == [
+        {"code": "ZF107", "name": "duplicate-record", "count": 2, "fixable": 2},
+        {"code": "ZF002", "name": "invalid-rdata", "count": 1, "fixable": 0},
+    ]
+
+
+def test_output_format_is_format(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(capsys, "--output-format", "json", "zones/broken.db")
+    assert json.loads(out)[0]["code"] == "ZF002"
+
+
+def test_no_color(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    _, out, _ = run(capsys, "zones/broken.db")
+    assert "\x1b[" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = run(capsys, "zones/broken.db")
+    assert "\x1b[" not in out
+    _, out, _ = run(capsys, "--color", "zones/broken.db")
+    assert "\x1b[" in out  # asked for
+
+
+def test_list_rules_as_json_and_in_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--list-rules", "--format", "json")
+    rules = json.loads(out)
+    assert rules[0] == {
+        "code": "ZF001",
+        "name": "syntax-error",
+        "severity": "error",
+        "fix": "none",
+        "summary": rules[0]["summary"],
+    }
+    assert len(rules) == len(zonefix.rules.all_rules())
+    _, out, _ = run(capsys, "--list-rules")
+    lines = out.splitlines()
+    # Every rule's summary starts in the same column, the longest name too.
+    column = lines[0].index("summary")
+    for line in lines:
+        assert line[column - 2 : column] == "  "
+        assert line[column] != " "
+
+
+@pytest.mark.parametrize(
+    ("argv", "runs"),
+    [
+        (["--ignore", "ZF1", "--select", "ZF107"], True),  # more specific wins
+        (["--select", "ZF1", "--ignore", "ZF107"], False),
+        (["--select", "ZF107", "--ignore", "ZF107"], False),  # a tie: ignored
+        (["--ignore", "ZF10", "--extend-select", "ZF107"], True),
+    ],
+)
+def test_the_more_specific_code_wins(
+    repo: Path, capsys: pytest.CaptureFixture[str], argv: list[str], runs: bool
+) -> None:
+    Path("db.example.net").write_text(CLEAN + "www A 192.0.2.80\nwww A 192.0.2.80\n")
+    _, out, _ = run(capsys, *argv, "db.example.net")
+    assert ("ZF107" in out) is runs
+
+
+def test_per_file_ignores_win_over_any_selection(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path("zonefix.toml").write_text('[per-file-ignores]\n"db.*" = ["ZF1"]\n')
+    Path("db.example.net").write_text(CLEAN + "www A 192.0.2.80\nwww A 192.0.2.80\n")
+    _, out, _ = run(capsys, "--select", "ZF107", "db.example.net")
+    assert "ZF107" not in out
+
+
+# ------------------------------------------------------------ configuration
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("selct = []\n", "unknown key 'selct'"),
+        ('select = "ZF1"\n', "'select' must be a list of rule codes or prefixes"),
+        ('mail-provider = "gmail"\n', "'mail-provider' names 'gmail'"),
+        ("select = [\n", "not valid TOML"),
+        ('select = ["ZF9"]\n', "'ZF9' names no rule"),
+    ],
+)
+def test_configuration_mistakes_are_one_error(
+    repo: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    Path("zonefix.toml").write_text(content)
+    status, _, err = run(capsys, ".")
+    assert status == EXIT_ERROR
+    assert err.startswith(f"zonefix: error: {repo / 'zonefix.toml'}: ")
+    assert message in err
+    assert err.count("\n") == 1  # once, though three files use it
+    assert "internal error" not in err
+
+
+def test_an_unreadable_config_file_is_an_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for path in ("missing.toml", "zones"):
+        status, _, err = run(capsys, "--config", path, "db.example.net")
+        assert status == EXIT_ERROR
+        assert err.startswith(f"zonefix: error: {path}: cannot read: ")
+        assert "internal error" not in err
+
+
+def test_a_file_two_zones_include_gives_its_findings_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each zone reads common.inc; the finding on its line is one finding,
+    # while each zone's own findings stay.
+    zones = tmp_path / "zones"
+    zones.mkdir()
+    (zones / "common.inc").write_text("www\tCNAME\tweb.example.\nwww\tA\t192.0.2.9\n")
+    for name in ("a", "b"):
+        (zones / f"db.{name}.example").write_text(
+            f"$ORIGIN {name}.example.\n$TTL 1h\n@ SOA ns1 hostmaster 1 2h 1h 2w 5m\n"
+            "@ NS ns1\nns1 A 192.0.2.1\n$INCLUDE common.inc\n@ A 192.0.2.300\n"
+        )
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "-q", "zones")
+    assert status == EXIT_FINDINGS
+    assert [line.split(" ")[0:2] for line in out.splitlines()] == [
+        ["zones/common.inc:1:1:", "ZF102"],
+        ["zones/db.a.example:7:5:", "ZF002"],
+        ["zones/db.b.example:7:5:", "ZF002"],
+    ]

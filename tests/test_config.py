@@ -115,9 +115,17 @@ def test_limits_and_bump_serial(repo: Path, capsys: pytest.CaptureFixture[str]) 
         "@ CNAME www.example.org.\n$GENERATE 1-5 h$ A 10.0.0.$\n"
     )
     (repo / "zonefix.toml").write_text("bump-serial = false\n[limits]\ngenerate = 3\n")
-    status, out, _ = run(capsys, "--write", "--unsafe-fixes", "zones/db.example.net")
+    status, out, _ = run(capsys, "zones/db.example.net")
     assert status == EXIT_FINDINGS
-    assert codes(out) == ["ZF005"]
+    assert codes(out) == ["ZF101", "ZF005"]
+    # Its generated records unseen, the zone is not fixed (issue 9).
+    status, out, err = run(capsys, "--write", "--unsafe-fixes", "zones/db.example.net")
+    assert status == EXIT_ERROR
+    assert "not fixed, nothing written: zonefix cannot see all" in err
+    assert "CNAME" in (repo / "zones" / "db.example.net").read_text()
+    (repo / "zonefix.toml").write_text("bump-serial = false\n[limits]\ngenerate = 5\n")
+    status, out, _ = run(capsys, "--write", "--unsafe-fixes", "zones/db.example.net")
+    assert status == EXIT_CLEAN
     text = (repo / "zones" / "db.example.net").read_text()
     assert "CNAME" not in text
     assert "SOA ns h 7 " in text  # not bumped

@@ -687,12 +687,13 @@ ZONE_HEAD = (
 
 @pytest.mark.parametrize("altitude", ["99999999m", "-100000.01m"])
 def test_duplicate_loc_that_dnspython_cannot_put_on_the_wire(altitude: str) -> None:
-    """ZF107 compares keys; a LOC altitude out of the wire's range (which
-    dnspython reads but cannot pack) is compared by its text."""
+    """A LOC altitude out of the wire's range, which dnspython reads but
+    cannot pack, is invalid rdata as BIND says ("out of range"), not a
+    record to compare (issue 10's reproducers)."""
     loc = f"x LOC 52 22 23.000 N 4 53 32.000 E {altitude}\n"
     zone = zonefix.parse_text(ZONE_HEAD + loc + loc + "x LOC 52 22 23 N 4 53 32 E 1m\n")
-    findings = zonefix.check(zone, select=["ZF1"])
-    assert [(d.code.code, d.line) for d in findings] == [("ZF107", 7)]
+    findings = zonefix.check(zone, select=["ZF0", "ZF1"])
+    assert [(d.code.code, d.line) for d in findings] == [("ZF002", 6), ("ZF002", 7)]
 
 
 def test_rrsigs_group_by_the_type_they_cover_however_written() -> None:

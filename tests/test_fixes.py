@@ -78,8 +78,10 @@ def test_patch(path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
     zone = load_fixture(path)
     result = _fix(zone, path)
     name = path.relative_to(ROOT).as_posix()
-    patch = unified_diff(name, zone.tree.text, result.text, result.applied)
-    snapshot.assert_match(patch, path.name + ".diff")
+    patch = unified_diff(
+        name, zone.to_bytes(), zone.source.encode(result.text), result.applied
+    )
+    snapshot.assert_match(patch.decode("utf-8", "surrogateescape"), path.name + ".diff")
 
 
 def _records(zone: zonefix.Zone) -> Counter[tuple[object, ...]]:
@@ -201,3 +203,85 @@ def test_fix_is_idempotent_and_touches_only_what_it_names(
     )
     kept = _records(after)
     assert not untouched - kept, "a record no fix names changed"
+
+
+# ------------------------------------------------------------ serials (issue 9)
+
+_APEX_CNAME = "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h {serial} 2 3 4 5\n NS ns\nns A 192.0.2.1\n@ CNAME www.example.org.\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "bumped"),
+    [
+        ("0", "0"),  # a placeholder a deploy script fills in
+        ("0000000000", "0000000000"),
+        ("0000000041", "0000000042"),  # width and zero padding kept
+        ("007", "008"),
+        ("41", "42"),
+        ("2024010101", "2026112200"),
+    ],
+)
+def test_the_serial_bump_keeps_its_width_and_leaves_a_placeholder(
+    written: str, bumped: str
+) -> None:
+    zone = zonefix.parse_text(_APEX_CNAME.format(serial=written))
+    result = fix(zone, unsafe=True, today=TODAY)
+    assert result.applied[0].code == "ZF101"
+    assert f"@ SOA ns h {bumped} 2 3 4 5\n" in result.text
+    messages = [a.message for a in result.applied]
+    if written == bumped:
+        assert not any("serial" in m for m in messages)
+    else:
+        assert f"bump the SOA serial {written} -> {bumped}" in messages
+
+
+def test_a_zone_with_a_refused_include_is_not_fixed(tmp_path: Path) -> None:
+    # zonefix cannot see what the include holds: a "duplicate" deleted or
+    # an MX added without it may be wrong (issue 9).
+    (tmp_path / "db.example.net").write_text(
+        _APEX_CNAME.format(serial=1) + "$INCLUDE /etc/hostname\n"
+    )
+    zone = zonefix.parse_file(tmp_path / "db.example.net")
+    result = fix(zone, unsafe=True, today=TODAY)
+    assert result.text == zone.tree.text
+    assert result.applied == []
+    assert result.problem == (
+        "zonefix cannot see all the zone's records (ZF004 at "
+        f"{tmp_path / 'db.example.net'}:7), so it fixes nothing: "
+        "ZF101 (delete the CNAME at the apex (what it served goes down))"
+    )
+    assert [d.code.code for d in result.remaining] == ["ZF101", "ZF004"]
+    # Nothing to fix, nothing to refuse.
+    clean = tmp_path / "db.example.org"
+    clean.write_text(
+        "$ORIGIN example.org.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n NS ns\nns A 192.0.2.1\n$INCLUDE nowhere\n"
+    )
+    assert fix(zonefix.parse_file(clean)).problem is None
+
+
+_SCENARIO_ZONES = sorted((FIXTURES / "scenarios").glob("*/db.*"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*FIXABLE, *_SCENARIO_ZONES, ROOT / "examples" / "db.example.net"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_hunk_headers_name_every_code_fixed(path: Path) -> None:
+    # Each fix applied is named in the header of a hunk (issue 10, point 9).
+    import re
+
+    zone = load_fixture(path)
+    for unsafe in (False, True):
+        result = fix(zone, unsafe=unsafe, today=TODAY)
+        if not result.applied:
+            continue
+        patch = unified_diff(
+            "x", zone.to_bytes(), zone.source.encode(result.text), result.applied
+        ).decode("utf-8", "surrogateescape")
+        named = {
+            code
+            for header in re.findall(r"^@@ [^@]* @@(.*)$", patch, re.MULTILINE)
+            for code in header.split()
+        }
+        assert {c for a in result.applied for c in a.code.split()} <= named

@@ -68,3 +68,16 @@ def test_wheel_ships_grammar_and_tables(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_make_demo_installs_zonefix_alone() -> None:
+    # A stranger's first command: no test tools (pytest, mypy, ruff,
+    # pre-commit) to download before the demo runs.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    demo = next(line for line in makefile.splitlines() if line.startswith("demo:"))
+    assert demo.split() == ["demo:", "$(APP_STAMP)"]
+    recipe = makefile[makefile.index("$(APP_STAMP): pyproject.toml") :]
+    recipe = recipe[: recipe.index("\n\n")]
+    assert "-e ." in recipe
+    assert "[test]" not in recipe
+    assert "--upgrade pip" not in recipe

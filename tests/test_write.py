@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,117 @@ def test_lint_marks_safe_fixes(repo: Path, capsys: pytest.CaptureFixture[str]) -
     shutil.copy(CASE, "db.example.net")
     _, out, _ = run(capsys, "db.example.net")
     assert "db.example.net:6:1: ZF107 [*] duplicate of the MX record at line 5" in out
+
+
+# ------------------------------------------------------------ what the file was
+
+
+def test_write_keeps_owner_and_group(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a file another owner")
+    shutil.copy(CASE, "db.example.net")
+    os.chown("db.example.net", 4321, 8765)
+    os.chmod("db.example.net", 0o640)
+    assert run(capsys, "--write", "db.example.net")[0] == EXIT_CLEAN
+    info = os.stat("db.example.net")
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (4321, 8765, 0o640)
+    assert Path("db.example.net").read_bytes() != CASE.read_bytes()
+
+
+def test_write_keeps_hard_links(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Two names for one zone (db.example.net serves example.com too): both
+    # see the fixed zone, still one file.
+    shutil.copy(CASE, "db.example.net")
+    os.link("db.example.net", "db.example.com")
+    inode = os.stat("db.example.net").st_ino
+    assert run(capsys, "--write", "db.example.net")[0] == EXIT_CLEAN
+    assert os.stat("db.example.net").st_ino == inode
+    assert os.stat("db.example.net").st_nlink == 2
+    fixed = (FIXTURES / "rules" / "ZF107" / "pasted-twice.fixed.zone").read_bytes()
+    assert Path("db.example.com").read_bytes() == fixed
+    assert not list(Path().glob(".db.example.net.*"))
+
+
+def test_write_refuses_a_read_only_file(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(CASE, "db.example.net")
+    os.chmod("db.example.net", 0o444)
+    status, _, err = run(capsys, "--write", "db.example.net")
+    assert status == EXIT_ERROR
+    assert err == (
+        "zonefix: error: db.example.net: not written: db.example.net is read-only "
+        "(mode 0444); make it writable to let zonefix fix it\n"
+    )
+    assert Path("db.example.net").read_bytes() == CASE.read_bytes()
+
+
+def test_write_refuses_a_file_changed_since_it_was_read(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Someone saves the file while zonefix fixes it: their edit is kept.
+    import zonefix.fixer
+
+    shutil.copy(CASE, "db.example.net")
+    real_fix = zonefix.fixer.fix
+
+    def fix_while_edited(*args: object, **kwargs: object) -> zonefix.fixer.FixResult:
+        result = real_fix(*args, **kwargs)  # type: ignore[arg-type]
+        with open("db.example.net", "a") as file:
+            file.write("late A 192.0.2.99\n")
+        return result
+
+    monkeypatch.setattr(zonefix.fixer, "fix", fix_while_edited)
+    status, _, err = run(capsys, "--write", "db.example.net")
+    assert status == EXIT_ERROR
+    assert "db.example.net changed on disk since zonefix read it" in err
+    assert Path("db.example.net").read_bytes().endswith(b"late A 192.0.2.99\n")
+
+
+def test_write_removes_the_temporary_files_of_a_killed_run(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(CASE, "db.example.net")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = Path(f".db.example.net.{dead.pid}.k3j9x0ab.zonefix")
+    stale.write_text("half a zone")
+    old = Path(".db.example.net.q8w7e6r5.zonefix")  # before names had a pid
+    old.write_text("half a zone")
+    os.utime(old, (0, 0))
+    alive = Path(f".db.example.net.{os.getppid()}.a1b2c3d4.zonefix")
+    alive.write_text("being written by another zonefix")
+    assert run(capsys, "--write", "db.example.net")[0] == EXIT_CLEAN
+    assert not stale.exists()
+    assert not old.exists()
+    assert alive.exists()
+
+
+def test_a_killed_write_leaves_the_old_zone_or_the_new(repo: Path) -> None:
+    # Killed at any moment, the file holds one of the two zones whole, and
+    # the next run cleans up after the killed one.
+    import zonefix
+    from zonefix.fixer import fix
+
+    original = CASE.read_text() + "".join(f"h{n} A 192.0.2.1\n" for n in range(3000))
+    fixed = fix(zonefix.parse_text(original, filename="db.example.net")).text
+    command = [sys.executable, "-m", "zonefix", "--write", "db.example.net"]
+    Path("db.example.net").write_text(original)
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=False)
+    duration = time.perf_counter() - start
+    for share in (0.5, 0.9, 1.0):
+        Path("db.example.net").write_text(original)
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(duration * share)
+        process.kill()
+        process.wait()
+        # Which of the two depends on the machine's load; one of them whole.
+        assert Path("db.example.net").read_text() in (original, fixed)
+    assert main(["--write", "db.example.net"]) in (EXIT_CLEAN, EXIT_FINDINGS)
+    assert Path("db.example.net").read_text() == fixed
+    assert not [p for p in Path().iterdir() if p.name.startswith(".db.example.net.")]

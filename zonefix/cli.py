@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatch
@@ -20,23 +21,28 @@ from zonefix.config import (
     find_config,
     load_config,
 )
-from zonefix.diagnostics import Diagnostic
+from zonefix.diagnostics import Diagnostic, once_per_place
 from zonefix.mail import MailSettings
 from zonefix.report import (
     FORMATS,
+    Summary,
     render_github,
     render_json,
     render_rule_doc,
     render_rule_list,
     render_sarif,
+    render_statistics,
+    render_summary,
     render_text,
 )
 from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
+from zonefix.source import shown
 from zonefix.zone import Zone, ZoneFileError, parse_file, parse_text
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
 class UsageError(click.UsageError):
@@ -46,8 +52,14 @@ class UsageError(click.UsageError):
 class Target(NamedTuple):
     """One file to check: a path, or standard input under a name."""
 
+    #: The name it is reported under: the path as given, normalised.
     name: str
     path: Path | None
+    #: Found in a directory given on the command line (not named itself):
+    #: a file there that is not text is passed by with a note.
+    scanned: bool = False
+    #: The command-line argument it came from.
+    argument: str = ""
 
 
 def iter_targets(
@@ -55,30 +67,74 @@ def iter_targets(
     stdin_filename: str | None,
     include_for: Callable[[Path], Sequence[str]] = lambda _: DEFAULT_INCLUDE,
 ) -> Iterator[Target | str]:
-    """Files to check in the order given; a directory gives its zone files
-    (names matching *include_for* it) in sorted order. A path that does not
-    exist yields an error message."""
+    """Files to check in the order given, each once; a directory gives its
+    zone files (names matching *include_for* it) in sorted order, less the
+    files another of them $INCLUDEs. A path that does not exist yields an
+    error message."""
+    seen: set[str] = set()
     for raw in paths:
         if raw == "-":
-            yield Target(stdin_filename or "-", None)
+            if "-" not in seen:  # standard input is read once
+                seen.add("-")
+                name = os.path.normpath(stdin_filename) if stdin_filename else "-"
+                yield Target(name, None, argument=raw)
             continue
         path = Path(raw)
         if path.is_dir():
-            yield from _zone_files(path, include_for(path))
+            found = list(_zone_files(path, include_for(path), raw))
+            for target in _not_included(found, path):
+                if target.name not in seen:
+                    seen.add(target.name)
+                    yield target
         elif path.exists() or path.is_symlink():
-            yield Target(raw, path)
+            name = os.path.normpath(raw)
+            if name not in seen:
+                seen.add(name)
+                yield Target(name, Path(name), argument=raw)
         else:
             yield f"{raw}: no such file or directory"
 
 
-def _zone_files(directory: Path, include: Sequence[str]) -> Iterator[Target]:
+def _zone_files(directory: Path, include: Sequence[str], raw: str) -> Iterator[Target]:
     for root, dirs, files in os.walk(directory):
         # Hidden folders (.git, .venv) hold no zones to check.
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if any(fnmatch(name, pattern) for pattern in include):
-                path = Path(root) / name
-                yield Target(str(path), path)
+                path = os.path.normpath(os.path.join(root, name))
+                yield Target(path, Path(path), scanned=True, argument=raw)
+
+
+# A directive starts its line; the file name may be quoted.
+_INCLUDE_LINE = re.compile(rb'(?im)^\$INCLUDE[ \t]+("[^"\r\n]*"|[^\s;]+)')
+#: Bytes of a file read to find its $INCLUDEs (a zone is rarely bigger).
+_INCLUDE_SCAN_LIMIT = 16 << 20
+
+
+def _not_included(targets: list[Target], directory: Path) -> list[Target]:
+    """*targets* less the files another of them $INCLUDEs: a piece of a
+    zone is checked as part of it, not as a zone of its own. (Only files
+    inside the directory's repository are read for this; a link out of it
+    is refused when it is checked.)"""
+    if len(targets) < 2:
+        return targets
+    from zonefix.reading import git_work_tree, read_file
+
+    repository = git_work_tree(directory) or directory
+
+    by_real = {os.path.realpath(t.name): t for t in targets}
+    included: set[str] = set()
+    for target in targets:
+        try:
+            data = read_file(Path(target.name), (repository,), _INCLUDE_SCAN_LIMIT).data
+        except OSError:
+            continue
+        for match in _INCLUDE_LINE.finditer(data):
+            word = match.group(1).strip(b'"').decode("utf-8", "surrogateescape")
+            real = os.path.realpath(Path(target.name).parent / word)
+            if real in by_real and by_real[real] is not target:
+                included.add(real)
+    return [t for t in targets if os.path.realpath(t.name) not in included]
 
 
 def check_target(
@@ -89,22 +145,24 @@ def check_target(
     try:
         if target.path is None:
             data = sys.stdin.buffer.read()
+            name = target.name if target.name != "-" else None
             zone = parse_text(
                 data,
-                origin,
-                target.name if target.name != "-" else None,
-                include_root=config.include_root,
+                origin or (config.origin_for(Path(name)) if name else None),
+                name,
+                include_root=config.root_for(Path(name or "-")),
                 limits=config.limits,
             )
         else:
             zone = parse_file(
                 target.path,
                 origin or config.origin_for(target.path),
-                include_root=config.include_root,
+                include_root=config.root_for(target.path),
                 limits=config.limits,
             )
     except ZoneFileError as error:
-        return None, f"{target.name}: cannot read: {error.strerror}"
+        verb = "not read" if not error.errno else "cannot read"
+        return None, f"{target.name}: {verb}: {error.strerror}"
     return zone, None
 
 
@@ -112,6 +170,7 @@ def check_target(
 @click.argument("paths", nargs=-1)
 @click.option(
     "--format",
+    "--output-format",
     "output_format",
     type=click.Choice(FORMATS),
     default=None,
@@ -123,7 +182,8 @@ def check_target(
 @click.option(
     "--stdin-filename",
     metavar="NAME",
-    help="With PATH '-': the name of the zone read from standard input.",
+    help="With PATH '-': the zone read from standard input is checked as "
+    "this file (its configuration, origin and per-file ignores).",
 )
 @click.option(
     "--select",
@@ -154,10 +214,15 @@ def check_target(
     "--config",
     "config_file",
     metavar="FILE",
-    type=click.Path(dir_okay=False),
     help="Use this configuration file (else the nearest one above each file).",
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option(
+    "--include-root",
+    metavar="DIR",
+    help="Where $INCLUDE may read (default: the repository). Unlike "
+    "include-root in a configuration, it may reach outside the repository.",
+)
 @click.option("--list-rules", is_flag=True, help="Print the rule catalogue.")
 @click.option(
     "--mail-provider",
@@ -170,7 +235,17 @@ def check_target(
 @click.option("--explain", metavar="CODE", help="Print one rule's documentation.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option(
-    "--color/--no-color", default=None, help="Colour (default: on a terminal)."
+    "--statistics", is_flag=True, help="Print how many findings of each code."
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when there are findings (errors still exit 2).",
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour (default: on a terminal, unless NO_COLOR is set).",
 )
 @click.version_option(zonefix.__version__, "--version", prog_name="zonefix")
 def command(
@@ -186,19 +261,30 @@ def command(
     unsafe_fixes: bool,
     config_file: str | None,
     no_config: bool,
+    include_root: str | None,
     list_rules: bool,
     mail_provider: str | None,
     list_providers: bool,
     explain: str | None,
     quiet: bool,
+    statistics: bool,
+    exit_zero: bool,
     color: bool | None,
 ) -> int:
     """Lint DNS zone files: BIND master files, by path or directory."""
     if list_rules:
-        click.echo(render_rule_list(all_rules()), nl=False)
+        as_json = output_format == "json"
+        click.echo(render_rule_list(all_rules(), as_json), nl=False)
         return EXIT_CLEAN
-    if list_providers:
-        return _list_providers(config_file, no_config)
+    if config_file and no_config:
+        raise UsageError("--config and --no-config contradict each other")
+    _CONFIGS.clear()  # read configuration files afresh on every run
+    try:
+        configs = _configs(config_file, no_config)
+        if list_providers:
+            return _list_providers(configs)
+    except ConfigError as error:
+        return _config_error(error)
     if explain is not None:
         return _explain(explain)
     if not paths:
@@ -207,16 +293,14 @@ def command(
         raise UsageError("--stdin-filename goes with the path '-'")
     if origin is not None:
         _check_origin(origin)
+    if include_root is not None and not Path(include_root).is_dir():
+        raise UsageError(f"--include-root '{include_root}' is not a folder")
     if output_format is None:
         output_format = (
             "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
         )
     if show_diff and write:
         raise UsageError("--diff shows what --write would do; give one of them")
-    if config_file and no_config:
-        raise UsageError("--config and --no-config contradict each other")
-    _CONFIGS.clear()  # read configuration files afresh on every run
-    configs = _configs(config_file, no_config)
     try:
         # Codes on the command line are checked before any file is read.
         select_rules(_codes(select), _codes(ignore), _codes(extend_select))
@@ -225,7 +309,10 @@ def command(
     if mail_provider is not None:
         from zonefix.providers import OTHER, all_profiles
 
-        known = all_profiles(_cwd_profiles(configs))
+        try:
+            known = all_profiles(_cwd_profiles(configs))
+        except ConfigError as error:
+            return _config_error(error)
         if mail_provider != OTHER and mail_provider not in known:
             raise UsageError(
                 f"--mail-provider '{mail_provider}' names no profile; "
@@ -242,26 +329,83 @@ def command(
         config_file,
         no_config,
         mail_provider,
+        str(Path(include_root).resolve()) if include_root else None,
     )
     diagnostics: list[Diagnostic] = []
     errors: list[str] = []
-    patches: list[str] = []
+    notes: list[str] = []
+    patches: list[bytes] = []
     files = changed = 0
-    targets = list(iter_targets(paths, stdin_filename, configs.include_for))
-    for outcome in _run_all(targets, job):
+    try:
+        targets = list(iter_targets(paths, stdin_filename, configs.include_for))
+    except ConfigError as error:
+        return _config_error(error)
+    checked_from: dict[str, int] = {}
+    for target, outcome in zip(targets, _run_all(targets, job), strict=True):
         diagnostics.extend(outcome.diagnostics)
         errors.extend(outcome.errors)
+        notes.extend(outcome.notes)
         patches.append(outcome.patch)
         files += outcome.checked
         changed += outcome.changed
+        if isinstance(target, Target):
+            checked_from[target.argument] = checked_from.get(target.argument, 0) + (
+                outcome.checked or bool(outcome.errors)
+            )
+    # A file several zones include is read with each: its findings once.
+    tops = {t.name for t in targets if isinstance(t, Target)}
+    diagnostics = list(once_per_place(diagnostics, tops))
+    for raw in paths:
+        if raw != "-" and Path(raw).is_dir() and not checked_from.get(raw):
+            errors.append(f"no zone files found in {raw}")
 
+    errors = list(dict.fromkeys(errors))  # a configuration's error, once
+    for message in notes:
+        click.echo(f"zonefix: note: {shown(message)}", err=True)
     for message in errors:
-        click.echo(f"zonefix: error: {message}", err=True)
+        click.echo(f"zonefix: error: {shown(message)}", err=True)
     # The patch, or a zone written to standard out, owns standard out; the
     # findings left then go to standard error.
     to_stderr = show_diff or (write and any(t == "-" for t in paths))
-    if show_diff:
-        click.echo("".join(patches), nl=False)
+    patch = b"".join(patches)
+    if patch:
+        # The file's own bytes: escape sequences, a BOM and all, so that
+        # git apply takes the patch (never click.echo, which strips them).
+        sys.stdout.flush()
+        sys.stdout.buffer.write(patch)
+        sys.stdout.buffer.flush()
+    summary = Summary(
+        diagnostics,
+        files,
+        errors=len(errors),
+        patched=bool(patch),
+        written=changed,
+        linting=not (show_diff or write),
+    )
+    _report(output_format, summary, errors, statistics, quiet, color, to_stderr)
+    if errors:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
+    if show_diff and patch:
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
+
+
+def _report(
+    output_format: str,
+    summary: Summary,
+    errors: list[str],
+    statistics: bool,
+    quiet: bool,
+    color: bool | None,
+    to_stderr: bool,
+) -> None:
+    diagnostics = summary.diagnostics
+    if statistics:
+        out = render_statistics(diagnostics, as_json=output_format == "json")
+        click.echo(out, nl=False, err=to_stderr)
+        return
     if output_format == "json":
         click.echo(render_json(diagnostics), nl=False, err=to_stderr)
     elif output_format == "sarif":
@@ -270,27 +414,25 @@ def command(
     elif output_format == "github":
         click.echo(render_github(diagnostics), nl=False, err=to_stderr)
     else:
-        colour = (
-            (sys.stderr if to_stderr else sys.stdout).isatty()
-            if color is None
-            else color
-        )
-        summary = render_text(diagnostics, files, colour=colour, quiet=quiet)
-        if write and changed:
-            summary += f"Fixed and wrote {changed} file{'s' if changed != 1 else ''}.\n"
-        click.echo(summary, nl=False, color=colour, err=to_stderr)
-    if errors:
-        return EXIT_ERROR
-    if show_diff and any(patches):
-        return EXIT_FINDINGS
-    return EXIT_FINDINGS if diagnostics else EXIT_CLEAN
+        if color is None:
+            # https://no-color.org: set and not empty means no colour.
+            stream = sys.stderr if to_stderr else sys.stdout
+            color = stream.isatty() and not os.environ.get("NO_COLOR")
+        text = render_text(diagnostics, summary.files, colour=color, quiet=True)
+        if not quiet:
+            text += "".join(line + "\n" for line in render_summary(summary))
+        click.echo(text, nl=False, color=color, err=to_stderr)
 
 
-def _list_providers(config_file: str | None, no_config: bool) -> int:
+def _config_error(error: ConfigError) -> int:
+    click.echo(f"zonefix: error: {shown(str(error))}", err=True)
+    return EXIT_ERROR
+
+
+def _list_providers(configs: _Configs) -> int:
     """Each profile: id, name, MX hosts and SPF include (SPEC §1)."""
     from zonefix.providers import all_profiles
 
-    configs = _configs(config_file, no_config)
     profiles = all_profiles(_cwd_profiles(configs))
     lines = [f"{'id':<24} {'kind':<8} {'MX (priority host)':<58} SPF include"]
     for p in profiles.values():
@@ -330,6 +472,7 @@ class Job(NamedTuple):
     config_file: str | None
     no_config: bool
     mail_provider: str | None = None
+    include_root: str | None = None
 
 
 class Outcome(NamedTuple):
@@ -337,9 +480,10 @@ class Outcome(NamedTuple):
 
     diagnostics: list[Diagnostic]
     errors: list[str]
-    patch: str = ""
+    patch: bytes = b""
     checked: bool = False
     changed: bool = False
+    notes: tuple[str, ...] = ()
 
 
 #: Files enough to be worth spreading over the cores.
@@ -354,17 +498,24 @@ def _run_all(targets: list[Target | str], job: Job) -> list[Outcome]:
     if len(files) < PARALLEL_FROM or workers < 2:
         return [_check_one(t, job) for t in targets]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = context.Pool(workers, initializer=_ignore_interrupts)
+    try:
         done = dict(
             zip(
                 files,
-                pool.map(_check_one, files, [job] * len(files), chunksize=8),
+                pool.starmap(_check_one, [(f, job) for f in files], chunksize=8),
                 strict=True,
             )
         )
+        pool.close()
+    except BaseException:
+        # Ctrl-C: the workers ignore it; they are stopped here.
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
     # Standard input, and paths that do not exist, stay in this process.
     return [
         done[t] if isinstance(t, Target) and t in done else _check_one(t, job)
@@ -372,30 +523,54 @@ def _run_all(targets: list[Target | str], job: Job) -> list[Outcome]:
     ]
 
 
+def _ignore_interrupts() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _check_one(target: Target | str, job: Job) -> Outcome:
-    """Check one file, and fix it as the job asks."""
+    """Check one file, and fix it as the job asks. A bug met on one file is
+    that file's error: the others are still checked."""
     if isinstance(target, str):
         return Outcome([], [target])
-    configs = _configs(job.config_file, job.no_config)
     try:
-        config = configs.for_file(target.path or Path.cwd() / "-")
-        rules = select_rules(
-            job.select or config.select,
-            (
-                *config.ignore,
-                *job.ignore,
-                *config.ignored_for(target.path or Path("-")),
-            ),
-            (*config.extend_select, *job.extend_select),
-        )
+        return _check_and_fix(target, job)
     except ConfigError as error:
         return Outcome([], [str(error)])
+    except Exception as error:  # a bug: say so plainly, and go on
+        return Outcome(
+            [],
+            [
+                f"{target.name}: zonefix failed on this file ({type(error).__name__}: "
+                f"{error}); please report it, with the file"
+            ],
+        )
+
+
+def _check_and_fix(target: Target, job: Job) -> Outcome:
+    configs = _configs(job.config_file, job.no_config)
+    # Standard input is checked as the file --stdin-filename names.
+    as_path = target.path or Path(target.name if target.name != "-" else "-")
+    config = configs.for_file(as_path)
+    if job.include_root:
+        config = config._replace(include_root=Path(job.include_root))
+    try:
+        rules = select_rules(
+            job.select or config.select,
+            (*config.ignore, *job.ignore),
+            (*config.extend_select, *job.extend_select),
+            always_ignore=config.ignored_for(as_path),
+        )
     except UnknownCode as error:
         return Outcome([], [f"{config.path}: {error}"])
     zone, problem = check_target(target, job.origin, config)
     if problem is not None:
         return Outcome([], [problem])
     assert zone is not None
+    if target.scanned and zone.source.raw is not None and not _named_encoding(zone):
+        # A directory's inventory.db is no zone: passed by, not a finding.
+        return Outcome([], [], notes=(f"{target.name}: skipped: not a text file",))
     zone.mail_settings = MailSettings(
         (
             *config.mail_providers,
@@ -418,25 +593,43 @@ def _check_one(target: Target | str, job: Job) -> Outcome:
         bump_serial=config.bump_serial,
         limits=config.limits,
     )
-    errors = [f"{target.name}: {result.problem}"] if result.problem else []
+    if result.problem:
+        nothing = "no patch" if job.show_diff else "nothing written"
+        refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
+        if job.write and target.path is None:
+            # A pipe (zonefix --write - < db.x > new) gets the zone unchanged,
+            # never nothing.
+            sys.stdout.buffer.write(zone.to_bytes())
+            sys.stdout.flush()
+        return Outcome(result.remaining, [refused], checked=True)
+    before = zone.to_bytes()
+    after = zone.source.encode(result.text)
     if job.show_diff:
-        patch = unified_diff(
-            _patch_path(target.name), zone.tree.text, result.text, result.applied
-        )
+        patch = unified_diff(_patch_path(target.name), before, after, result.applied)
         # The reader has the file as it is: findings placed in it.
-        return Outcome(list(result.remaining_in_original), errors, patch, checked=True)
+        return Outcome(list(result.remaining_in_original), [], patch, checked=True)
     if target.path is None:
         # --write with standard input: the fixed zone goes to standard out.
-        sys.stdout.buffer.write(zone.source.encode(result.text))
+        sys.stdout.buffer.write(after)
         sys.stdout.flush()
     elif result.changed:
         try:
-            write_atomic(target.path, zone.source.encode(result.text))
+            write_atomic(target.path, after, expected=before)
         except OSError as error:
-            errors.append(f"{target.name}: not written: {error}")
-            return Outcome(result.remaining, errors, checked=True)
-        return Outcome(result.remaining, errors, checked=True, changed=True)
-    return Outcome(result.remaining, errors, checked=True)
+            message = error.strerror or str(error)
+            return Outcome(
+                list(result.remaining_in_original),
+                [f"{target.name}: not written: {message}"],
+                checked=True,
+            )
+        return Outcome(result.remaining, [], checked=True, changed=True)
+    return Outcome(result.remaining, [], checked=True)
+
+
+def _named_encoding(zone: Zone) -> bool:
+    """The file is text in an encoding zonefix names (UTF-16): a zone saved
+    the wrong way, reported rather than passed by."""
+    return any("UTF-16" in d.message for d in zone.diagnostics)
 
 
 _CONFIGS: dict[tuple[str | None, bool], _Configs] = {}
@@ -496,6 +689,11 @@ def _check_origin(origin: str) -> None:
         raise UsageError(f"--origin '{origin}' is not a domain name: {error}") from None
 
 
+def _cwd_profiles(configs: _Configs) -> tuple[Any, ...]:
+    """The profiles the configuration of the working directory adds."""
+    return configs.for_file(Path.cwd() / "-").profiles
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit status. Never lets a traceback out."""
     try:
@@ -510,9 +708,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         error.show()
         return EXIT_ERROR
     except click.exceptions.Abort:
-        return EXIT_ERROR
+        # click's name for Ctrl-C at a prompt
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (zonefix ... | head): nothing more to say.
         sys.stderr.close()
@@ -529,11 +728,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-def _cwd_profiles(configs: _Configs) -> tuple[Any, ...]:
-    """The profiles the configuration of the working directory adds."""
-    try:
-        return configs.for_file(Path.cwd() / "-").profiles
-    except ConfigError as error:
-        raise UsageError(str(error)) from None

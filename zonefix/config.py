@@ -7,6 +7,7 @@ and the file: a typo must not silently turn a rule off.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
@@ -21,6 +22,8 @@ _LIMIT_KEYS = {
     "generate": "generate",
     "include-depth": "include_depth",
     "line-length": "line_length",
+    "file-size": "file_size",
+    "records": "records",
 }
 
 
@@ -41,6 +44,7 @@ class Config(NamedTuple):
     #: glob -> origin; a plain string in the file applies to every zone.
     origins: tuple[tuple[str, str], ...] = ()
     bump_serial: bool = True
+    #: Where $INCLUDE may read, as the file sets it (inside its repository).
     include_root: Path | None = None
     limits: Limits = Limits()
     #: (name, provider id): "@" is the apex; other names are relative to
@@ -66,12 +70,42 @@ class Config(NamedTuple):
                 return origin
         return None
 
+    def root_for(self, file: Path) -> Path:
+        """The include root for *file*: the configured one, else the
+        repository (see default_include_root)."""
+        if self.include_root is not None:
+            return self.include_root
+        return default_include_root(file, self.path, searched=True)
+
     def _relative(self, file: Path) -> str:
         base = self.path.parent if self.path else Path.cwd()
         try:
             return PurePosixPath(file.resolve().relative_to(base.resolve())).as_posix()
         except ValueError:
             return file.as_posix()
+
+
+def default_include_root(
+    file: Path, config: Path | None = None, *, searched: bool = False
+) -> Path:
+    """The repository of *file*, where $INCLUDE may read by default: the
+    folder of the nearest configuration file, else the git work tree, else
+    the file's own folder. A configuration file above the git work tree
+    (a user's own) does not widen it past the work tree.
+
+    *config* is the configuration file found for *file* (when *searched*;
+    otherwise it is looked for here)."""
+    from zonefix.reading import git_work_tree
+
+    folder = Path(os.path.abspath(file)).parent
+    if not searched:
+        config = find_config(file)
+    tree = git_work_tree(folder)
+    candidates = [c for c in (config.parent if config else None, tree) if c]
+    if not candidates:
+        return folder
+    # Both hold the file: the deeper one is the narrower.
+    return max(candidates, key=lambda c: len(Path(os.path.abspath(c)).parts))
 
 
 def find_config(start: Path) -> Path | None:
@@ -151,7 +185,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
         elif key == "include-root":
             if not isinstance(value, str):
                 raise fail(key, "a folder (relative to this file)")
-            fields["include_root"] = (path.parent / value).resolve()
+            fields["include_root"] = _include_root(path, value)
         elif key == "limits":
             if not isinstance(value, dict):
                 raise fail(key, "a table")
@@ -179,6 +213,24 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
     if limits:
         fields["limits"] = Limits()._replace(**limits)
     return Config(**fields)
+
+
+def _include_root(path: Path, value: str) -> Path:
+    """A configured include root: it may narrow the repository's, never
+    widen it (a repository's own file must not make zonefix read, and
+    quote, files outside it; --include-root on the command line can)."""
+    from zonefix.reading import git_work_tree, inside
+
+    folder = Path(os.path.abspath(path)).parent
+    root = Path(os.path.realpath(folder / value))
+    repository = git_work_tree(folder) or folder
+    if not inside(str(root), repository):
+        raise ConfigError(
+            f"{path}: 'include-root' = '{value}' is outside the repository "
+            f"({repository}); a configuration may narrow the include root, not "
+            "widen it (--include-root on the command line can)"
+        )
+    return root
 
 
 def _one_or_table(value: object, key: str) -> tuple[tuple[str, str], ...] | None:

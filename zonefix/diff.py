@@ -5,6 +5,11 @@ The hunks come from the standard library's difflib (the same grouping
 the codes of the fixes that changed its lines (``@@ -12,3 +12,2 @@ ZF201``),
 and a last line without a line break gets ``\\ No newline at end of file``,
 so that ``git apply`` takes the patch.
+
+The patch is bytes: the file's own, whatever they hold (a byte order mark
+on the first line, an escape sequence in a comment, bytes that are not
+UTF-8), split at line feeds only, as git splits them. It is written to
+standard output as it is, so that it applies, on a terminal or not.
 """
 
 from __future__ import annotations
@@ -14,34 +19,50 @@ from collections.abc import Sequence
 
 from zonefix.fixer import AppliedFix
 
-NO_NEWLINE = "\\ No newline at end of file\n"
+NO_NEWLINE = b"\\ No newline at end of file\n"
 
 
 def unified_diff(
-    path: str, before: str, after: str, applied: Sequence[AppliedFix], context: int = 3
-) -> str:
-    """The patch from *before* to *after* for *path* ('' when they are equal)."""
+    path: str,
+    before: bytes,
+    after: bytes,
+    applied: Sequence[AppliedFix],
+    context: int = 3,
+) -> bytes:
+    """The patch from *before* to *after* for *path* (b'' when equal)."""
     if before == after:
-        return ""
-    old = before.splitlines(keepends=True)
-    new = after.splitlines(keepends=True)
-    out = [f"--- a/{path}\n", f"+++ b/{path}\n"]
+        return b""
+    old = _split(before)
+    new = _split(after)
+    name = path.encode("utf-8", "surrogateescape")
+    out = [b"--- a/" + name + b"\n", b"+++ b/" + name + b"\n"]
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
         first, last = group[0], group[-1]
         old_range = _range(first[1], last[2])
         new_range = _range(first[3], last[4])
         codes = _codes(group, applied)
-        out.append(f"@@ -{old_range} +{new_range} @@{' ' + codes if codes else ''}\n")
+        header = f"@@ -{old_range} +{new_range} @@{' ' + codes if codes else ''}\n"
+        out.append(header.encode("ascii"))
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                out.extend(_lines(" ", old[i1:i2]))
+                out.extend(_lines(b" ", old[i1:i2]))
                 continue
             if tag in ("replace", "delete"):
-                out.extend(_lines("-", old[i1:i2]))
+                out.extend(_lines(b"-", old[i1:i2]))
             if tag in ("replace", "insert"):
-                out.extend(_lines("+", new[j1:j2]))
-    return "".join(out)
+                out.extend(_lines(b"+", new[j1:j2]))
+    return b"".join(out)
+
+
+def _split(data: bytes) -> list[bytes]:
+    """Lines ending in LF (a CR stays part of its line), the last one
+    without, where the file ends without."""
+    lines = data.split(b"\n")
+    out = [line + b"\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
 
 
 def _range(start: int, stop: int) -> str:
@@ -51,13 +72,13 @@ def _range(start: int, stop: int) -> str:
     return f"{first}" if length == 1 else f"{first},{length}"
 
 
-def _lines(sign: str, lines: Sequence[str]) -> list[str]:
+def _lines(sign: bytes, lines: Sequence[bytes]) -> list[bytes]:
     out = []
     for line in lines:
-        if line.endswith("\n"):
+        if line.endswith(b"\n"):
             out.append(sign + line)
         else:
-            out.append(sign + line + "\n" + NO_NEWLINE)
+            out.append(sign + line + b"\n" + NO_NEWLINE)
     return out
 
 

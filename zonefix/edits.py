@@ -7,11 +7,13 @@ deleting a record never changes another record's meaning.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+import dns.exception
 import dns.name
 import dns.rdatatype
 
@@ -45,6 +47,12 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     owner_written = text[start] not in " \t\r"
     edits = [Edit(start, end, "")]
 
+    if owner_written and _owner_repeated_out_of_reach(zone, index):
+        # Without this line, that one would repeat another owner (or none:
+        # the file would not parse).
+        raise CannotEdit(
+            "a line past a directive, or one that does not parse, repeats this owner"
+        )
     following = next_record(zone, index)
     if following is None:
         return tuple(edits)
@@ -56,6 +64,10 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     carry_ttl = bool(
         table.flags[index] & TTL_WRITTEN and table.flags[following] & TTL_FROM_LAST
     )
+    if carry_ttl and following in table.generated:
+        # A $GENERATE line has its own place for a TTL; moving one there is
+        # not a plain edit.
+        raise CannotEdit("the $GENERATE after it takes its TTL from this line")
     carried = ""
     if carry_owner:
         # The owner, with this line's own spacing after it.
@@ -77,6 +89,35 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
         at = next_fields[0 if next_blank else 1].start
         edits.append(Edit(at, at, carried))
     return tuple(edits)
+
+
+def _owner_repeated_out_of_reach(zone: Zone, index: int) -> bool:
+    """Whether the next record line after record *index* (of the top file)
+    repeats its owner (starts blank) where deleting *index* cannot carry
+    the owner onto it: past a directive (after $TTL, $GENERATE or $INCLUDE
+    a blank owner still repeats it, as in BIND; after $ORIGIN the owner as
+    written would mean another name), or on a line that does not parse."""
+    tree = zone.tree
+    table = zone.table
+    kinds = tree.entry_kinds
+    following = table.entry[index] + 1
+    crossed = False
+    while following < len(kinds) and kinds[following] in (
+        EntryKind.BLANK,
+        EntryKind.DIRECTIVE,
+    ):
+        crossed = crossed or kinds[following] == EntryKind.DIRECTIVE
+        following += 1
+    if following >= len(kinds) or tree.text[tree.entry_starts[following]] not in " \t":
+        return False
+    if crossed:
+        return True
+    # The top file's records come in file order: the next one of them says
+    # whether that line made a record.
+    for i in range(index + 1, len(table)):
+        if table.document[i] == 0:
+            return table.entry[i] != following
+    return True
 
 
 def _with_spacing(text: str, fields: list[Field], at: int) -> str:
@@ -268,7 +309,11 @@ def _in_force(zone: Zone, at: int) -> tuple[dns.name.Name | None, int | None]:
             fields = tree.fields(entry)
             name = fields[0].text.upper()
             if name == "$ORIGIN" and len(fields) > 1:
-                origin = dns.name.from_text(to_dns_text(fields[1].text), origin)
+                # A bad $ORIGIN (ZF001) changes nothing, as in reading.
+                with contextlib.suppress(dns.exception.DNSException):
+                    origin = dns.name.from_text(to_dns_text(fields[1].text), origin)
+                if origin == dns.name.root and zone.root_is_apex and zone.origin:
+                    origin = zone.origin  # as the resolver reads a Cloudflare export
             elif name == "$TTL" and len(fields) > 1:
                 default, known = ttl_or_none(fields[1].text), True
             elif name == "$INCLUDE":
@@ -349,7 +394,9 @@ class _Layout:
         for n, (role, field) in enumerate(zip(roles, fields, strict=True)):
             if field.start > line_end:
                 break  # past a line break inside parentheses: no column
-            gap = text[previous_end : field.start]
+            # Only the blanks: a parenthesis or comment between two fields
+            # belongs to that line, not to the lines copied from it.
+            gap = re.sub(r"[^ \t]", "", text[previous_end : field.start]) or " "
             if n and "\t" not in gap and len(gap) > 1:
                 self.aligned = True
             self.columns[role] = (_column(text[start : field.start]), gap)
@@ -430,12 +477,16 @@ class TxtLayout:
         #: The first string written with escapes: value offsets from there
         #: on do not map to the file.
         self._first_escaped: int | None = None
+        #: Strings written without quotes.
+        self._bare: set[int] = set()
         at = 0
         for n, field in enumerate(_txt_fields(zone, index)):
             quoted = field.text.startswith('"')
             inner = field.text[1:-1] if quoted else field.text
             if "\\" in inner and self._first_escaped is None:
                 self._first_escaped = n
+            if not quoted:
+                self._bare.add(n)
             at += len(inner)
             self._inner.append(inner)
             self._value_ends.append(at)
@@ -482,6 +533,10 @@ class TxtLayout:
             size = _bytes(self._inner[n]) - _bytes(written) + _bytes(taken)
             if size > 255:
                 return None
+            if n in self._bare and _ENDS_UNQUOTED.search(taken):
+                # In a string written without quotes, a blank (" ~all")
+                # would start another string, read run together ("x~all").
+                return None
             at = self._file_starts[n]
             edits.append(Edit(at + part_start, at + part_end, taken))
         return tuple(e for e in edits if e.start != e.end or e.text)
@@ -499,6 +554,10 @@ _UNWRITABLE = re.compile(r'["\\\x00-\x1f\x7f]')
 
 def _bytes(text: str) -> int:
     return len(text.encode("utf-8", "surrogateescape"))
+
+
+# What ends an unquoted string in a zone file.
+_ENDS_UNQUOTED = re.compile(r'[\s"();]')
 
 
 def _txt_fields(zone: Zone, index: int) -> list[Field]:
@@ -527,7 +586,13 @@ def _unescaped(word: str) -> str:
     inner = word[1:-1] if word.startswith('"') else word
     if "\\" not in inner:
         return inner
-    import dns.rdata
+    import dns.tokenizer
 
-    rdata = dns.rdata.from_text("IN", "TXT", '"' + to_dns_text(inner) + '"')
-    return b"".join(rdata.strings).decode("utf-8", "replace")  # type: ignore[attr-defined]
+    # The tokenizer, not TXT rdata: a string may be over 255 bytes (ZF112).
+    try:
+        token = dns.tokenizer.Tokenizer('"' + to_dns_text(inner) + '"').get()
+        value = token.unescape_to_bytes().value
+    except dns.exception.DNSException:
+        return inner
+    assert isinstance(value, bytes)
+    return value.decode("utf-8", "replace")

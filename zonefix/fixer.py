@@ -1,24 +1,42 @@
 """Apply fixes until nothing changes, then bump the SOA serial (SPEC §4).
 
 Each pass lints the text, takes the fixes allowed (safe ones; unsafe ones
-only when asked), drops any whose edits overlap an edit already taken,
-applies the rest back to front, and parses the result again. A pass that
-would break the parse is undone and reported. Fixes apply to the top file;
-records read through $INCLUDE are left as they are.
+only when asked), drops any whose edits overlap an edit already taken (or
+the records another one rewrites), applies the rest back to front, and
+parses the result again. Fixes apply to the top file; records read through
+$INCLUDE are left as they are.
+
+A fix run settles or changes nothing: when the passes do not settle, when
+a pass would break the parse, when the result has an error the input did
+not have (CNAME and other data, which makes BIND refuse the zone), or when
+zonefix cannot see all the zone's records (a refused $INCLUDE or
+$GENERATE), the result is the original text and ``refused`` says why,
+naming the fixes involved.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 import dns.rdatatype
 
-from zonefix.diagnostics import Applicability, Diagnostic, Edit
+from zonefix.diagnostics import (
+    GENERATE_LIMIT,
+    INCLUDE_REFUSED,
+    INVALID_RDATA,
+    Applicability,
+    Diagnostic,
+    Edit,
+    Severity,
+)
 from zonefix.semantic import OWNER_APEX, Limits
 from zonefix.syntax.nodes import fields_between
-from zonefix.zone import Zone, parse_text
+from zonefix.zone import Zone, find_origin, parse_text
 
 MAX_PASSES = 10
 
@@ -39,8 +57,9 @@ class FixResult(NamedTuple):
     applied: list[AppliedFix]
     #: The findings left in the fixed text.
     remaining: list[Diagnostic]
-    #: Why fixing stopped early, if it did (a fix that broke the parse, or
-    #: passes that never settled).
+    #: Why nothing was fixed although fixes were found (passes that never
+    #: settled, a fix that broke the parse or added an error, records
+    #: zonefix cannot see), naming the fixes; then text is the original's.
     problem: str | None = None
     #: The same findings placed in the original text (what --diff reports).
     remaining_in_original: tuple[Diagnostic, ...] = ()
@@ -90,33 +109,59 @@ def fix(
     limits: Limits | None = None,
     today: datetime.date | None = None,
 ) -> FixResult:
-    """Fix *zone*'s top file: the new text, what was applied, what remains."""
+    """Fix *zone*'s top file: the new text, what was applied, what remains;
+    or, when fixing cannot be trusted, the original text and why not."""
     from zonefix.rules import Rule, run_rules, select_rules
 
     chosen_rules = [r for r in (rules or select_rules()) if isinstance(r, Rule)]
+    first_findings = run_rules(zone, chosen_rules)
     if not zone.parsed:
         # A file with ZF001 is never rewritten.
-        found = run_rules(zone, chosen_rules)
-        return FixResult(zone, zone.tree.text, [], found, None, tuple(found))
+        return _unchanged(zone, first_findings)
     original_text = zone.tree.text
     text = original_text
     current = zone
     applied: list[AppliedFix] = []
     mapper = _Mapper()
-    problem = None
+    # Each pass: the zone it started from and the fixes it took.
+    passes: list[tuple[Zone, list[Diagnostic]]] = []
+    findings = first_findings
     for _ in range(MAX_PASSES):
-        findings = run_rules(current, chosen_rules)
         taken = _choose(findings, current.filename, unsafe)
         if not taken:
             break
+        if not passes:
+            blind = _unseen_records(zone) or _read_otherwise(zone)
+            if blind is not None:
+                return _unchanged(zone, first_findings, blind + _naming(taken))
         edits = [edit for d in taken for edit in d.fix.edits]  # type: ignore[union-attr]
         new_text = apply_edits(text, edits)
         reparsed = _reparse(current, new_text, limits)
         if not reparsed.parsed:
-            problem = "a fix would break the zone's syntax, so it was not applied: " + (
-                ", ".join(sorted({d.code.code for d in taken}))
+            culprits = _breaking(current, text, taken, limits) or taken
+            return _unchanged(
+                zone,
+                first_findings,
+                "a fix would break the zone's syntax: " + _naming(culprits),
             )
-            break
+        unreadable = _unreadable(current, reparsed)
+        if unreadable is not None:
+            culprits = [
+                d
+                for d in taken
+                if d.fix is not None
+                and _unreadable(
+                    current, _reparse(current, apply_edits(text, d.fix.edits), limits)
+                )
+                is not None
+            ]
+            return _unchanged(
+                zone,
+                first_findings,
+                "a fix would write a record zonefix cannot read "
+                f"({_describe(unreadable)}): " + _naming(culprits or taken),
+            )
+        passes.append((current, taken))
         for d in taken:
             assert d.fix is not None
             spans = [(e.start, e.end) for e in d.fix.edits]
@@ -134,10 +179,32 @@ def fix(
             )
         mapper.add_pass(edits)
         text, current = new_text, reparsed
+        findings = run_rules(current, chosen_rules)
     else:
-        problem = f"fixes did not settle after {MAX_PASSES} passes"
+        return _unchanged(
+            zone,
+            first_findings,
+            f"fixes did not settle after {MAX_PASSES} passes: "
+            + _naming(passes[-1][1]),
+        )
+    if not applied:
+        return _unchanged(zone, first_findings)
 
-    if applied and bump_serial:
+    moved = _origin_moved(zone, passes, current)
+    if moved is not None:
+        return _unchanged(zone, first_findings, moved)
+
+    added = _errors_added(zone, current, chosen_rules, first_findings, findings, mapper)
+    if added:
+        culprits = _adding(passes, added, current, limits)
+        return _unchanged(
+            zone,
+            first_findings,
+            f"the fixes would add {_describe(added[0])}, which the zone did not "
+            f"have: {_naming(culprits)}",
+        )
+
+    if bump_serial:
         bumped = _bump_serial(current, today or utc_today())
         if bumped is not None:
             edit, old, new = bumped
@@ -149,15 +216,221 @@ def fix(
             text = apply_edits(text, [edit])
             current = _reparse(current, text, limits)
             mapper.add_pass([edit])
-    remaining = run_rules(current, chosen_rules)
+            findings = run_rules(current, chosen_rules)
     return FixResult(
         zone,
         text,
         applied,
-        remaining,
-        problem,
-        tuple(_at_original(d, current, zone, mapper) for d in remaining),
+        findings,
+        None,
+        tuple(_at_original(d, current, zone, mapper) for d in findings),
     )
+
+
+def _unchanged(
+    zone: Zone, findings: list[Diagnostic], problem: str | None = None
+) -> FixResult:
+    """Nothing fixed: the zone as it is, with its own findings."""
+    return FixResult(zone, zone.tree.text, [], findings, problem, tuple(findings))
+
+
+def _unseen_records(zone: Zone) -> str | None:
+    """Why zonefix cannot see all of *zone*'s records, if it cannot: a fix
+    made without them (a duplicate deleted, a missing MX added) may be
+    wrong, so none is made."""
+    for d in zone.diagnostics:
+        if d.code in (INCLUDE_REFUSED, GENERATE_LIMIT):
+            return (
+                f"zonefix cannot see all the zone's records ({d.code.code} at "
+                f"{d.file}:{d.line}), so it fixes nothing: "
+            )
+    return None
+
+
+def _read_otherwise(zone: Zone) -> str | None:
+    """Why BIND may read *zone* otherwise than zonefix, if it may: a lone
+    carriage return (old Mac line ends) is a blank to zonefix and a line
+    break to BIND and dnspython, so a fix could move records BIND sees on
+    a line of their own (deleting the line whose owner they repeat)."""
+    lone = re.search(r"\r(?!\n)", zone.tree.text)
+    if lone is None:
+        return None
+    line = _line_of(zone.tree.text, lone.start())
+    return (
+        f"line {line} holds a lone carriage return, which BIND reads as a line "
+        "break, so zonefix fixes nothing (make it a line feed): "
+    )
+
+
+def _origin_moved(
+    zone: Zone, passes: list[tuple[Zone, list[Diagnostic]]], result: Zone
+) -> str | None:
+    """Why the fixes cannot stand when they change the origin zonefix
+    finds for the file (deleting one of two SOA records makes the other's
+    owner the apex): the next run would read another zone, and fix it
+    again. Nothing to say when the origin was given (--origin, a
+    configured origin), which the next run is given too."""
+    path = Path(zone.filename)
+    found = find_origin(zone.tree, path)
+    if found != zone.origin:
+        return None  # given, not found
+    zones = [*(start for start, _ in passes[1:]), result]
+    for (_, taken), after in zip(passes, zones, strict=True):
+        moved = find_origin(after.tree, path)
+        if moved != found:
+            return (
+                f"the fixes would move the zone's origin as zonefix finds it "
+                f"({found} -> {moved}), so the next run would read another "
+                f"zone: {_naming(taken)}"
+            )
+    return None
+
+
+def _naming(fixes: Sequence[Diagnostic]) -> str:
+    """The fixes, as a message names them: code and what the fix does."""
+    named = dict.fromkeys(
+        f"{d.code.code} ({d.fix.message})" for d in fixes if d.fix is not None
+    )
+    return ", ".join(named)
+
+
+def _describe(d: Diagnostic) -> str:
+    return f"{d.code.code} ({d.message})"
+
+
+def _breaking(
+    zone: Zone, text: str, taken: list[Diagnostic], limits: Limits | None
+) -> list[Diagnostic]:
+    """The fixes of a pass that break the parse on their own."""
+    return [
+        d
+        for d in taken
+        if d.fix is not None
+        and not _reparse(zone, apply_edits(text, d.fix.edits), limits).parsed
+    ]
+
+
+def _unreadable(before: Zone, after: Zone) -> Diagnostic | None:
+    """A record of *after*'s top file that zonefix cannot read (ZF002) and
+    *before* did not have: a fix wrote it (an MX host made from a template,
+    with a label over 63 octets), and would write it again every pass."""
+    top = after.filename
+    had = {(d.code, d.message) for d in before.diagnostics if d.file == top}
+    return next(
+        (
+            d
+            for d in after.diagnostics
+            if d.file == top
+            and d.code is INVALID_RDATA
+            and (d.code, d.message) not in had
+        ),
+        None,
+    )
+
+
+_DETAILS = re.compile(r"\s*\([^()]*\)|\bline \d+")
+
+
+def _identities(zone: Zone, findings: Sequence[Diagnostic]) -> list[Identity]:
+    """What makes each error finding the same one before and after a fix,
+    wherever it moved: its code, and the owner of the record it is at (a
+    fix may reword a finding, as ZF402 "needs 'mailto:'" becomes "holds
+    'mailto:x', which is no mail address"); for a finding at no record of
+    the top file, its message without details (lines, lists of types)."""
+    tree = zone.tree
+    table = zone.table
+    top = zone.filename
+    records: dict[int, int] | None = None
+    out = []
+    for d in findings:
+        # (1, 1, 1, 1) is a finding about the whole zone (no SOA, no NS).
+        whole = (d.line, d.column, d.end_line, d.end_column) == (1, 1, 1, 1)
+        if d.file == top and len(tree) and not whole:
+            if records is None:
+                # The top file's entries that hold a record: its first.
+                records = {}
+                for i in range(len(table)):
+                    if table.document[i] == 0:
+                        records.setdefault(table.entry[i], i)
+            offset = tree.offset(d.line, d.column)
+            entry = bisect_right(tree.entry_starts, offset) - 1
+            if entry in records:
+                out.append((d.code.code, d.file, zone.index.owner_key(records[entry])))
+                continue
+        out.append((d.code.code, d.file, "\0" + _DETAILS.sub("", d.message)))
+    return out
+
+
+Identity = tuple[str, str, str]
+
+
+def _errors(findings: Sequence[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in findings if d.code.severity is Severity.ERROR]
+
+
+def _errors_added(
+    before: Zone,
+    after: Zone,
+    chosen: Sequence[object],
+    first: list[Diagnostic],
+    last: list[Diagnostic],
+    mapper: _Mapper,
+) -> list[Diagnostic]:
+    """Error findings of *after* that *before* did not have, by every rule
+    (a rule left out of the selection still sees a zone BIND refuses). A
+    finding is the one *before* had when it is at the same owner, or at
+    the record that was there before the fixes (an owner a fix rewrote
+    takes its findings along)."""
+    from zonefix.rules import all_rules, run_rules
+
+    every = all_rules()
+    if len(chosen) != len(every):
+        first, last = run_rules(before, every), run_rules(after, every)
+    had = set(_identities(before, _errors(first)))
+    errors = _errors(last)
+    added = [
+        d
+        for d, identity in zip(errors, _identities(after, errors), strict=True)
+        if identity not in had
+    ]
+    where_it_was = [_at_original(d, after, before, mapper) for d in added]
+    return [
+        d
+        for d, identity in zip(added, _identities(before, where_it_was), strict=True)
+        if identity not in had
+    ]
+
+
+def _adding(
+    passes: list[tuple[Zone, list[Diagnostic]]],
+    added: list[Diagnostic],
+    result: Zone,
+    limits: Limits | None,
+) -> list[Diagnostic]:
+    """The fixes that bring in the first of *added*: those of the first pass
+    after which it is found, narrowed to the ones that bring it alone."""
+    from zonefix.rules import all_rules, run_rules
+
+    every = all_rules()
+    wanted = _identities(result, added[:1])[0]
+
+    def brings(zone: Zone) -> bool:
+        return wanted in _identities(zone, _errors(run_rules(zone, every)))
+
+    for at, (start, taken) in enumerate(passes):
+        after = passes[at + 1][0] if at + 1 < len(passes) else result
+        if not brings(after):
+            continue
+        alone = [
+            d
+            for d in taken
+            if d.fix is not None
+            and brings(
+                _reparse(start, apply_edits(start.tree.text, d.fix.edits), limits)
+            )
+        ]
+        return alone or taken
+    return [d for _, taken in passes for d in taken]
 
 
 def _at_original(
@@ -189,6 +462,10 @@ def _choose(
         if d.fix.applicability is Applicability.UNSAFE and not unsafe:
             continue
         mine = [(e.start, e.end) for e in d.fix.edits]
+        if d.fix.scope is not None:
+            # An owner rewritten renames the records it covers: a fix made
+            # for the old name (an MX added after them) waits a pass.
+            mine.append(d.fix.scope)
         if any(_overlaps(a, b) for a in mine for b in spans):
             continue  # the next pass will see it again
         taken.append(d)
@@ -216,7 +493,14 @@ def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
     source = zone.source
     data = source.encode(text)
     origin = zone.origin
-    fixed = parse_text(data, origin=origin, filename=zone.filename, limits=limits)
+    # Read as the zone was: the same include root (--include-root included).
+    fixed = parse_text(
+        data,
+        origin=origin,
+        filename=zone.filename,
+        include_root=zone.include_root,
+        limits=limits,
+    )
     fixed.mail_settings = zone.mail_settings
     return fixed
 
@@ -230,10 +514,12 @@ def utc_today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
 
 
-def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, int, int] | None:
+def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, str, str] | None:
     """The edit that bumps the apex SOA's serial: a date serial (YYYYMMDDnn)
     goes to today's date with 00, or +1 when it is already today or later;
-    any other serial goes +1, in RFC 1982 arithmetic."""
+    any other serial goes +1, in RFC 1982 arithmetic, written as wide as it
+    was (0000000041 -> 0000000042). A serial of 0 is a placeholder a deploy
+    script fills in: it is left alone."""
     table = zone.table
     for index, rdtype in enumerate(table.rdtype):
         if rdtype != dns.rdatatype.SOA or not table.flags[index] & OWNER_APEX:
@@ -244,9 +530,13 @@ def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, int, int] | No
         start, end = tree.span(table.entry[index])
         fields = fields_between(tree.text, start, end)
         serial_field = fields[table.rdata_field[index] + 2]
-        old = int(serial_field.text)
-        new = next_serial(old, today)
-        return Edit(serial_field.start, serial_field.end, str(new)), old, new
+        written = serial_field.text
+        if not written.isdigit() or int(written) == 0:
+            return None
+        new = str(next_serial(int(written), today))
+        if written.startswith("0"):
+            new = new.zfill(len(written))
+        return Edit(serial_field.start, serial_field.end, new), written, new
     return None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
@@ -11,7 +11,7 @@ from zonefix.diagnostics import Applicability, Diagnostic, Severity
 
 if TYPE_CHECKING:
     from zonefix.rules import Rule
-from zonefix.source import printable
+from zonefix.source import printable, shown
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -25,33 +25,118 @@ _SEVERITY_COLOUR = {
 def render_text(
     diagnostics: Sequence[Diagnostic], files: int, *, colour: bool, quiet: bool
 ) -> str:
-    """One ``file:line:col: CODE message`` line per finding, then a summary."""
-    lines = []
-    for d in diagnostics:
-        where = f"{printable(d.file)}:{d.line}:{d.column}:"
-        code = d.code.code
-        if colour:
-            where = click.style(where, bold=True)
-            code = click.style(code, fg=_SEVERITY_COLOUR[d.code.severity], bold=True)
-        # [*]: --write fixes this one without asking (SPEC §1).
-        safe = d.fix is not None and d.fix.applicability is Applicability.SAFE
-        lines.append(f"{where} {code} {'[*] ' if safe else ''}{d.message}")
+    """One ``file:line:col: CODE message`` line per finding, then a summary
+    (see render_summary)."""
+    lines = [_text_line(d, colour) for d in diagnostics]
     if not quiet:
-        checked = f"{files} file{'s' if files != 1 else ''} checked"
-        if diagnostics:
-            count = len(diagnostics)
-            lines.append(
-                f"Found {count} finding{'s' if count != 1 else ''} ({checked})."
-            )
-        else:
-            lines.append(f"All clean ({checked}).")
+        lines.extend(render_summary(Summary(diagnostics, files)))
     return "".join(line + "\n" for line in lines)
+
+
+def _text_line(d: Diagnostic, colour: bool) -> str:
+    where = f"{shown(d.file)}:{d.line}:{d.column}:"
+    code = d.code.code
+    if colour:
+        where = click.style(where, bold=True)
+        code = click.style(code, fg=_SEVERITY_COLOUR[d.code.severity], bold=True)
+    # [*]: --write fixes this one without asking (SPEC §1).
+    return f"{where} {code} {'[*] ' if _safe(d) else ''}{shown(d.message)}"
+
+
+def _safe(d: Diagnostic) -> bool:
+    return d.fix is not None and d.fix.applicability is Applicability.SAFE
+
+
+def _unsafe(d: Diagnostic) -> bool:
+    return d.fix is not None and d.fix.applicability is Applicability.UNSAFE
+
+
+class Summary(NamedTuple):
+    """What a run did, for the lines after the findings."""
+
+    diagnostics: Sequence[Diagnostic]
+    files: int
+    errors: int = 0
+    #: --diff printed a patch.
+    patched: bool = False
+    #: Files --write wrote.
+    written: int = 0
+    #: The findings come from linting (their fixes are still to be made).
+    linting: bool = True
+
+
+def render_summary(summary: Summary) -> list[str]:
+    """The summary lines. "All clean" only when nothing at all is left to
+    say: no finding, no error, no patch. Then how many findings have a safe
+    fix ([*], made by --fix) and how many more an unsafe one."""
+    count = len(summary.diagnostics)
+    files = summary.files
+    checked = f"{files} file{_s(files)} checked"
+    errors = summary.errors
+    also = f", and {errors} error{_s(errors)} above" if errors else ""
+    lines = []
+    if count:
+        lines.append(f"Found {count} finding{_s(count)} ({checked}{also}).")
+    elif errors:
+        lines.append(f"No findings ({checked}), but {errors} error{_s(errors)} above.")
+    elif summary.patched:
+        lines.append(f"No findings left after the fixes of the patch ({checked}).")
+    else:
+        lines.append(f"All clean ({checked}).")
+    if summary.linting:
+        safe = sum(1 for d in summary.diagnostics if _safe(d))
+        unsafe = sum(1 for d in summary.diagnostics if _unsafe(d))
+        if safe:
+            more = f" ({unsafe} more with --fix --unsafe-fixes)" if unsafe else ""
+            lines.append(f"[*] {safe} fixable with --fix{more}.")
+        elif unsafe:
+            lines.append(f"{unsafe} fixable with --fix --unsafe-fixes.")
+    if summary.written:
+        lines.append(f"Fixed and wrote {summary.written} file{_s(summary.written)}.")
+    return lines
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def render_statistics(diagnostics: Sequence[Diagnostic], as_json: bool) -> str:
+    """Findings counted per code, most frequent first (ruff's --statistics):
+    count, code, [*] where every one has a safe fix, name."""
+    counts: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        counts.setdefault(d.code.code, []).append(d)
+    rows = sorted(counts.items(), key=lambda item: (-len(item[1]), item[0]))
+    if as_json:
+        import json
+
+        return (
+            json.dumps(
+                [
+                    {
+                        "code": code,
+                        "name": found[0].code.name,
+                        "count": len(found),
+                        "fixable": sum(1 for d in found if _safe(d)),
+                    }
+                    for code, found in rows
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
+    width = max((len(str(len(found))) for _, found in rows), default=1)
+    return "".join(
+        f"{len(found):>{width}}\t{code}\t"
+        f"{'[*] ' if all(_safe(d) for d in found) else '    '}{found[0].code.name}\n"
+        for code, found in rows
+    )
 
 
 def as_json(d: Diagnostic) -> dict[str, object]:
     """The SPEC §1 JSON object for one finding."""
     return {
-        "file": printable(d.file),
+        "file": shown(d.file),
         "line": d.line,
         "column": d.column,
         "end_line": d.end_line,
@@ -59,10 +144,13 @@ def as_json(d: Diagnostic) -> dict[str, object]:
         "code": d.code.code,
         "name": d.code.name,
         "severity": d.code.severity.value,
-        "message": d.message,
+        "message": shown(d.message),
         "fix": None
         if d.fix is None
-        else {"applicability": d.fix.applicability.value, "message": d.fix.message},
+        else {
+            "applicability": d.fix.applicability.value,
+            "message": shown(d.fix.message),
+        },
     }
 
 
@@ -75,15 +163,28 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     )
 
 
-def render_rule_list(rules: Sequence[Rule]) -> str:
-    """The catalogue: code, name, severity, fix, summary; one rule a line."""
-    lines = [f"{'code':<6} {'name':<24} {'severity':<8} {'fix':<6} summary"]
-    for r in rules:
-        c = r.code
-        lines.append(
-            f"{c.code:<6} {c.name:<24} {c.severity.value:<8} {r.fix.value:<6} {c.summary}"
+def render_rule_list(rules: Sequence[Rule], as_json: bool = False) -> str:
+    """The catalogue: code, name, severity, fix, summary; one rule a line,
+    in columns as wide as their longest entry (or a JSON array)."""
+    rows = [
+        (r.code.code, r.code.name, r.code.severity.value, r.fix.value, r.code.summary)
+        for r in rules
+    ]
+    if as_json:
+        import json
+
+        keys = ("code", "name", "severity", "fix", "summary")
+        return (
+            json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2)
+            + "\n"
         )
-    return "\n".join(lines) + "\n"
+    head = ("code", "name", "severity", "fix", "summary")
+    widths = [max(len(row[i]) for row in (head, *rows)) for i in range(4)]
+    return "".join(
+        "  ".join(f"{cell:<{widths[i]}}" for i, cell in enumerate(row[:4]))
+        + f"  {row[4]}\n"
+        for row in (head, *rows)
+    )
 
 
 def render_rule_doc(rule: Rule) -> str:
@@ -106,7 +207,7 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     for d in diagnostics:
         properties = ",".join(
             (
-                f"file={_escape_property(printable(d.file))}",
+                f"file={_escape_property(shown(d.file))}",
                 f"line={d.line}",
                 f"col={d.column}",
                 f"endLine={d.end_line}",
@@ -114,7 +215,7 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
                 f"title={_escape_property(f'{d.code.code} {d.code.name}')}",
             )
         )
-        message = _escape_data(f"{d.code.code} {d.message}")
+        message = _escape_data(f"{d.code.code} {shown(d.message)}")
         lines.append(f"::{_GITHUB_LEVEL[d.code.severity]} {properties}::{message}")
     return "".join(line + "\n" for line in lines)
 
@@ -166,7 +267,8 @@ def render_sarif(
                     {
                         "executionSuccessful": not errors,
                         "toolExecutionNotifications": [
-                            {"level": "error", "message": {"text": e}} for e in errors
+                            {"level": "error", "message": {"text": shown(e)}}
+                            for e in errors
                         ],
                     }
                 ],
@@ -201,7 +303,7 @@ def _sarif_result(d: Diagnostic, index: dict[str, int]) -> dict[str, object]:
     result: dict[str, object] = {
         "ruleId": d.code.code,
         "level": _SARIF_LEVEL[d.code.severity],
-        "message": {"text": d.message},
+        "message": {"text": shown(d.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -221,7 +323,7 @@ def _sarif_result(d: Diagnostic, index: dict[str, int]) -> dict[str, object]:
     if d.fix is not None:
         result["fixes"] = [
             {
-                "description": {"text": d.fix.message},
+                "description": {"text": shown(d.fix.message)},
                 "artifactChanges": [
                     {
                         "artifactLocation": artifact,
@@ -231,7 +333,7 @@ def _sarif_result(d: Diagnostic, index: dict[str, int]) -> dict[str, object]:
                                     "charOffset": e.start,
                                     "charLength": e.end - e.start,
                                 },
-                                "insertedContent": {"text": e.text},
+                                "insertedContent": _content(e.text),
                             }
                             for e in d.fix.edits
                         ],
@@ -241,6 +343,19 @@ def _sarif_result(d: Diagnostic, index: dict[str, int]) -> dict[str, object]:
             }
         ]
     return result
+
+
+def _content(text: str) -> dict[str, str]:
+    """SARIF artifactContent for text a fix inserts: as text when it is
+    UTF-8, else its bytes in base64 (a raw byte of the zone kept)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        import base64
+
+        data = text.encode("utf-8", "surrogateescape")
+        return {"binary": base64.b64encode(data).decode("ascii")}
+    return {"text": text}
 
 
 def artifact_uri(name: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 from array import array
 from collections.abc import Callable
 from functools import cache, partial
@@ -43,6 +44,7 @@ from zonefix.diagnostics import (
     Diagnostic,
 )
 from zonefix.generate import GenerateError, substitute
+from zonefix.reading import ReadRefused, inside, read_file
 from zonefix.source import NotTextError, SourceFile, decode, printable
 from zonefix.syntax.nodes import (
     EntryKind,
@@ -67,6 +69,22 @@ TTL_FROM_LAST = 8
 #: and read as if the string were split.
 LONG_STRING = 16
 _TXT_LIKE = {dns.rdatatype.TXT, dns.rdatatype.SPF}
+#: Types whose rdata dnspython checks fully while reading; others are also
+#: written to wire form once, to catch values it reads but cannot write.
+_PACKS_WHAT_IT_READS = frozenset(
+    {
+        dns.rdatatype.A,
+        dns.rdatatype.AAAA,
+        dns.rdatatype.NS,
+        dns.rdatatype.CNAME,
+        dns.rdatatype.MX,
+        dns.rdatatype.TXT,
+        dns.rdatatype.SPF,
+        dns.rdatatype.PTR,
+        dns.rdatatype.SOA,
+        dns.rdatatype.SRV,
+    }
+)
 #: The types Resolver._usual_record reads.
 _USUAL_TYPES = fastpath.FAST_TYPES - {fastpath.SOA}
 
@@ -80,6 +98,10 @@ class Limits(NamedTuple):
     include_depth: int = 16
     #: Characters in one physical line (a 10 MB line is refused, not read).
     line_length: int = 1 << 20
+    #: Bytes in one file, the top file or an included one (refused unread).
+    file_size: int = 128 << 20
+    #: Records $GENERATE and $INCLUDE may add to a zone, all together.
+    records: int = 1 << 17
 
 
 class Document:
@@ -169,6 +191,10 @@ class _NeedOrigin(Exception):
     """A relative name was met and no origin is known (ZF003)."""
 
 
+class _OverBudget(Exception):
+    """$INCLUDE brought in more records than Limits.records allows."""
+
+
 # Bounded, so a file of a million distinct words cannot grow them without end.
 _CACHE_LIMIT = 4096
 # Pattern strings: re compiles (and caches) them on first use, not at import.
@@ -240,6 +266,32 @@ def split_fields(text: str, start: int, end: int) -> list[str]:
     return segment.split()
 
 
+def rdata_text_of(text: str, start: int, end: int, words: list[str], first: int) -> str:
+    """The rdata fields of an entry (from field *first*) as dnspython reads
+    them: one space between fields, none where the file writes none. A
+    quoted value written against its key (SVCB's alpn="h3,h2") stays joined;
+    separated, dnspython and BIND would both refuse it."""
+    if not any(word[:1] == '"' for word in words[first:]):
+        return " ".join(words[first:])
+    parts: list[str] = []
+    after = -1
+    for field in fields_between(text, start, end)[first:]:
+        if parts and field.start != after:
+            parts.append(" ")
+        parts.append(field.text)
+        after = field.start + len(field.text)
+    return "".join(parts)
+
+
+def _name(word: str, origin: dns.name.Name | None) -> dns.name.Name:
+    """The name *word* means. Without an origin it must be absolute; a
+    word that only looks so ("x\\.", an escaped dot) needs one (ZF003)."""
+    name = dns.name.from_text(to_dns_text(word), origin)
+    if not name.is_absolute():
+        raise _NeedOrigin
+    return name
+
+
 def unquote(word: str) -> str:
     return word[1:-1] if len(word) >= 2 and word[0] == '"' else word
 
@@ -265,6 +317,8 @@ class Resolver:
         #: Findings so far (the top file's syntax problems come in here).
         self.diagnostics = diagnostics
         self.zone_origin = origin
+        #: Records $GENERATE and $INCLUDE may still add (Limits.records).
+        self.budget = limits.records
         self.origins: list[dns.name.Name | None] = [origin]
         self.origin_id = 0
         self.current_origin = origin
@@ -277,6 +331,8 @@ class Resolver:
         # TTL_WRITTEN / TTL_FROM_LAST / LONG_STRING for the record being read.
         self._ttl_flags = 0
         self._long_string = 0
+        #: The record entry being read: its text, start and end.
+        self._entry: tuple[str, int, int] = ("", 0, 0)
         self.last_ttl: int | None = None
         self.default_ttl: int | None = None
         self.default_ttl_from_soa = False
@@ -302,9 +358,11 @@ class Resolver:
 
     # ------------------------------------------------------------ driving
 
-    def run(self) -> ResolvedZone:
+    def run(self, top_real: str | None = None) -> ResolvedZone:
+        """Read the zone; *top_real* is the real path of the top file (for
+        include cycles)."""
         top = self.documents[0]
-        ancestors = (os.path.realpath(top.path),) if top.path else ()
+        ancestors = (top_real or os.path.realpath(top.path),) if top.path else ()
         try:
             self._read(0, ancestors)
         except _NeedOrigin:
@@ -396,6 +454,7 @@ class Resolver:
             owner_ref = self.last_owner
             self._line_flags = self.last_owner_flags
             first = 0
+        self._entry = (text, start, end)
         resolved = self._resolve_fields(words, first)
         if not isinstance(resolved, FieldProblem):
             ttl, rdclass, rdtype, rdata_field = resolved
@@ -544,7 +603,7 @@ class Resolver:
         if key is not None:
             minimum = cast(int, key[6]) if rdtype == SOA else None
         else:
-            rdata_text = " ".join(words[i:])
+            rdata_text = rdata_text_of(*self._entry, words, i)
             rdata = self._rdata(rdclass, rdtype, rdata_text)
             if rdata == "string too long" and rdtype in _TXT_LIKE:
                 # ZF112 reports it and splits the string; the record stays.
@@ -587,6 +646,11 @@ class Resolver:
         owner_word: str | None,
     ) -> int:
         """Append a record; owner_ref -2 means its owner is its own."""
+        if doc and owner_word is not None:
+            # A record read through $INCLUDE ($GENERATE counts its own).
+            self.budget -= 1
+            if self.budget < 0:
+                raise _OverBudget
         record = len(self.table.flags)
         # PERF: the columns' append methods, bound once (0.25 µs a record).
         document, entry, owner, ttls, rdclasses, rdtypes, origin, field, flags = (
@@ -628,9 +692,7 @@ class Resolver:
             self._line_flags = flags
             return -2
         try:
-            self._line_flags = self._owner_flags(
-                dns.name.from_text(to_dns_text(word), self.current_origin)
-            )
+            self._line_flags = self._owner_flags(_name(word, self.current_origin))
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
@@ -726,8 +788,10 @@ class Resolver:
             rdata = dns.rdata.from_text(
                 rdclass, rdtype, to_dns_text(rdata_text), origin, relativize=False
             )
-        except dns.exception.DNSException as error:
-            return _reason(error)
+            if rdtype not in _PACKS_WHAT_IT_READS:
+                # dnspython reads some values it cannot write (a LOC altitude
+                # past 42,849,672.95 m); BIND refuses them as out of range.
+                rdata.to_digestable(origin or dns.name.root)
         except Exception as error:  # dnspython raises plain ValueErrors too
             return _reason(error)
         if origin is None:
@@ -799,7 +863,7 @@ class Resolver:
         if self.current_origin is None and not word.endswith("."):
             raise _NeedOrigin
         try:
-            return dns.name.from_text(to_dns_text(word), self.current_origin)
+            return _name(word, self.current_origin)
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
@@ -841,9 +905,7 @@ class Resolver:
         including = self.documents[doc].path
         base = including.parent if including else Path.cwd()
         path = base / unquote(target.text)
-        real = os.path.realpath(path)
         shown_root = self.include_root or base
-        root = os.path.realpath(shown_root)
 
         def refuse(reason: str) -> None:
             self._report(
@@ -854,27 +916,40 @@ class Resolver:
                 target.end,
             )
 
-        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
-            # Not read, so nothing of it is ever printed.
-            refuse(f"outside the include root '{shown_root}'")
-            return
-        if real in ancestors:
-            chain = " -> ".join(os.path.basename(a) for a in (*ancestors, real))
-            refuse(f"include cycle ({chain})")
+        outside = f"outside the include root '{_display(shown_root)}'"
+        if not inside(os.path.realpath(path), shown_root):
+            # Not opened, so nothing of it is ever printed.
+            refuse(outside)
             return
         if len(ancestors) > self.limits.include_depth:
             refuse(f"includes nest deeper than {self.limits.include_depth}")
             return
+        if self.budget <= 0:
+            refuse(self._over_budget())
+            return
         try:
-            data = path.read_bytes()
+            # Opened once, and the opened file checked: a link swapped since
+            # the check above is caught here.
+            data, real = read_file(path, (shown_root,), self.limits.file_size)
+        except ReadRefused as error:
+            message = error.strerror or "cannot be read"
+            if "outside the repository" in message:
+                message = outside
+            refuse(message)
+            return
         except OSError as error:
             refuse((error.strerror or "cannot be read").lower())
+            return
+        if real in ancestors:
+            chain = " -> ".join(os.path.basename(a) for a in (*ancestors, real))
+            refuse(f"include cycle ({chain})")
             return
         try:
             source = decode(str(path), data)
         except NotTextError as error:
             refuse(error.reason)
             return
+        del data
         included = load_document(source, path, self.limits, self.diagnostics)
         self.documents.append(included)
         # After the included file, the origin and the owner are the including
@@ -889,7 +964,12 @@ class Resolver:
         )
         if new_origin is not None:
             self._set_origin(new_origin)
-        self._read(len(self.documents) - 1, (*ancestors, real))
+        try:
+            self._read(len(self.documents) - 1, (*ancestors, real))
+        except _OverBudget:
+            if doc:
+                raise  # reported once, at the top file's $INCLUDE
+            refuse(self._over_budget())
         (
             self.current_origin,
             self.origin_id,
@@ -897,6 +977,12 @@ class Resolver:
             self.last_owner_flags,
             self._owner_cache,
         ) = saved
+
+    def _over_budget(self) -> str:
+        return (
+            f"past the zone's limit of {self.limits.records} records made by "
+            "$GENERATE and read through $INCLUDE ([limits] records)"
+        )
 
     def _generate(self, doc: int, index: int, fields: list[Field]) -> None:
         import dns.grange
@@ -931,6 +1017,17 @@ class Resolver:
                 fields[1].end,
             )
             return
+        if count > self.budget:
+            self._report(
+                GENERATE_LIMIT,
+                f"$GENERATE {spec.range} would make {count} records, "
+                + self._over_budget(),
+                doc,
+                fields[1].start,
+                fields[1].end,
+            )
+            return
+        self.budget -= count
         if spec.rdclass != IN:
             self._report(
                 SYNTAX_ERROR,
@@ -982,7 +1079,7 @@ class Resolver:
                 if self.current_origin is None and not owner_text.endswith("."):
                     raise _NeedOrigin
                 self._line_flags = self._owner_flags(
-                    dns.name.from_text(to_dns_text(owner_text), self.current_origin)
+                    _name(owner_text, self.current_origin)
                 )
             except (GenerateError, dns.exception.DNSException) as error:
                 self._report(
@@ -1122,11 +1219,36 @@ def generate_spec(
     return GenerateSpec(fields[1].text, ttl, rdclass or IN, rdtype)
 
 
+def reraise_interrupt(error: BaseException) -> None:
+    """Raise KeyboardInterrupt when *error* was made from one: dnspython
+    turns any exception inside its readers into dns.exception.SyntaxError,
+    Ctrl-C included, which would otherwise become a finding."""
+    seen = 0
+    cause: BaseException | None = error
+    while cause is not None and seen < 8:
+        if isinstance(cause, KeyboardInterrupt):
+            raise KeyboardInterrupt from None
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+
+
+def _display(folder: Path) -> str:
+    """*folder* as a message shows it: relative to the working directory
+    when it lies below it (where the user is), else absolute."""
+    absolute = os.path.abspath(folder)
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith("..") else relative
+
+
 def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _reason(error: BaseException) -> str:
+    """*error* as the end of a message; an interrupt dnspython wrapped as a
+    syntax error (its ExceptionWrapper) is raised again, to stop the run."""
+    reraise_interrupt(error)
+    if isinstance(error, struct.error | OverflowError):
+        return "a value is out of range"
     text = str(error).strip().rstrip(".")
     if not text or text == error.__class__.__name__:
         doc = (error.__class__.__doc__ or "").strip().splitlines()

@@ -9,6 +9,7 @@ bytes: a compressed or binary file) is refused.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 BOM = "\ufeff"
@@ -55,6 +56,13 @@ class NotTextError(ValueError):
 
 def decode(name: str, data: bytes) -> SourceFile:
     """Decode a zone file's bytes; raise NotTextError for a binary file."""
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        raise NotTextError(
+            0,
+            f"the file is {utf16} text; zonefix reads zone files as UTF-8 (as BIND "
+            f"reads bytes): convert it, e.g. iconv -f {utf16} -t UTF-8",
+        )
     nul = data.find(b"\x00")
     if nul >= 0:
         raise NotTextError(nul, "the file is not text: it holds a NUL byte")
@@ -66,8 +74,45 @@ def decode(name: str, data: bytes) -> SourceFile:
     return SourceFile(name=name, text=text, bom=bom)
 
 
+def _utf16(data: bytes) -> str | None:
+    """The name of the UTF-16 encoding *data* is in, if it is: a UTF-16
+    byte order mark, or ASCII text with a NUL beside every character."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and len(data) % 2 == 0:
+        return "UTF-16LE" if data[0] == 0xFF else "UTF-16BE"
+    sample = data[:_BINARY_SAMPLE]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= len(odd) * 0.9 and even.count(0) == 0:
+        return "UTF-16LE"
+    if even.count(0) >= len(even) * 0.9 and odd.count(0) == 0:
+        return "UTF-16BE"
+    return None
+
+
 def printable(text: str) -> str:
     """*text* safe to print: undecodable bytes shown as \\xNN escapes."""
     if text.isascii():
         return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+# What must never reach a terminal raw: C0 and C1 controls (ESC starts the
+# sequences that move the cursor or retitle the window), DEL, line and
+# paragraph separators, and the marks that reorder text on screen.
+_UNSAFE = (
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+    r"\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
+def shown(text: str) -> str:
+    """*text* as zonefix prints it, in any format: undecodable bytes as
+    \\xNN, and controls (an escape sequence in a comment, a tab or a line
+    break in a quoted string) as DNS writes them, \\DDD per byte: \\027[."""
+    text = printable(text)
+    if text.isprintable():
+        return text
+    return re.sub(
+        _UNSAFE, lambda m: "".join(f"\\{b:03d}" for b in m.group().encode()), text
+    )

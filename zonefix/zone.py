@@ -29,6 +29,7 @@ from zonefix.semantic import (
     Resolver,
     generate_spec,
     load_document,
+    rdata_text_of,
     split_fields,
     to_dns_text,
     txt_with_long_strings,
@@ -120,13 +121,14 @@ class RecordList(Sequence[Record]):
         origin = resolved.origins[table.origin[index]]
         long_string = table.flags[index] & LONG_STRING
         if counter is None:
-            words = split_fields(tree.text, start, end)[table.rdata_field[index] :]
+            first = table.rdata_field[index]
+            words = split_fields(tree.text, start, end)
             if not long_string and table.rdclass[index] == dns.rdataclass.IN:
                 # The common types are built without dnspython's text parser.
-                built = build_rdata(table.rdtype[index], words, origin)
+                built = build_rdata(table.rdtype[index], words[first:], origin)
                 if built is not None:
                     return built
-            rdata_text = " ".join(words)
+            rdata_text = rdata_text_of(tree.text, start, end, words, first)
         else:
             rdata_text = _generated_texts(tree, start, end, counter)[1]
         rdclass = dns.rdataclass.RdataClass(table.rdclass[index])
@@ -184,6 +186,12 @@ class Zone:
         #: the command line, or by a caller of the API.
         self.mail_settings: MailSettings = MailSettings()
         self._mail: MailView | None = None
+        #: Where $INCLUDE could read (the same for the zone a fix gives).
+        self.include_root: Path | None = None
+        #: "$ORIGIN ." means the zone's apex (a Cloudflare export), as the
+        #: resolver read it; edits that write names read it the same way.
+        self.root_is_apex = False
+        self._fields: tuple[int, list[Field]] | None = None
 
     @property
     def document(self) -> Document:
@@ -197,8 +205,17 @@ class Zone:
     def fields_of(self, index: int) -> list[Field]:
         """Record *index*'s fields as written in its file, with their
         offsets there (a $GENERATE record: the directive's)."""
+        cached = self._fields
+        if cached is not None and cached[0] == index:
+            return list(cached[1])
         tree = self.document_of(index).tree
-        return fields_between(tree.text, *tree.span(self._resolved.table.entry[index]))
+        fields = fields_between(
+            tree.text, *tree.span(self._resolved.table.entry[index])
+        )
+        # One record kept: rules ask for the same record's fields once per
+        # SPF term, and lexing a long record each time is quadratic.
+        self._fields = (index, fields)
+        return list(fields)
 
     @property
     def includes(self) -> list[Document]:
@@ -329,12 +346,15 @@ def parse_text(
     """Parse a zone from its text (or bytes).
 
     *filename* names the zone in findings, may tell its origin (SPEC §2), and
-    locates relative $INCLUDEs (when it is a real path).
+    locates relative $INCLUDEs (when it is a real path). $INCLUDE reads only
+    inside *include_root*: by default the repository (see parse_file) of
+    *filename*, or of the working directory.
     """
     name = filename or "<text>"
     data = [text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text]
     path = Path(filename) if filename else None
-    return _parse(name, data, path, origin, include_root, limits or Limits())
+    root = _root(include_root, path or Path.cwd() / "-")
+    return _parse(name, data, path, origin, root, limits or Limits())
 
 
 def parse_file(
@@ -344,13 +364,40 @@ def parse_file(
     include_root: str | Path | None = None,
     limits: Limits | None = None,
 ) -> Zone:
-    """Read and parse a zone file; ZoneFileError when it cannot be read."""
+    """Read and parse a zone file; ZoneFileError when it cannot be read.
+
+    The file and what it $INCLUDEs are read only inside the repository: the
+    folder of the nearest configuration file, else the git work tree
+    (a folder holding `.git`), else the file's own folder; *include_root*
+    names another folder for $INCLUDE (and for the file itself). A file is
+    opened once and checked as opened: a regular file (never a FIFO or a
+    device), inside those folders, under the size limit.
+    """
+    from zonefix.reading import ReadRefused, git_work_tree, read_file
+
     path = Path(path)
+    limits = limits or Limits()
+    root = _root(include_root, path)
+    # The file itself may lie anywhere in its repository, whatever the
+    # include root (a configuration may narrow that to zones/inc).
+    allowed = [git_work_tree(path.parent) or path.parent, root]
+    if include_root is not None:
+        allowed.append(_root(None, path))
     try:
-        data = [path.read_bytes()]
+        data, real = read_file(path, allowed, limits.file_size)
+    except ReadRefused as error:
+        raise ZoneFileError(0, error.strerror, str(path)) from None
     except OSError as error:
         raise ZoneFileError(error.errno, error.strerror, str(path)) from None
-    return _parse(str(path), data, path, origin, include_root, limits or Limits())
+    return _parse(str(path), [data], path, origin, root, limits, real)
+
+
+def _root(include_root: str | Path | None, path: Path) -> Path:
+    if include_root is not None:
+        return Path(include_root)
+    from zonefix.config import default_include_root
+
+    return default_include_root(path)
 
 
 def _parse(
@@ -358,8 +405,9 @@ def _parse(
     holder: list[bytes],
     path: Path | None,
     origin: str | dns.name.Name | None,
-    include_root: str | Path | None,
+    include_root: Path,
     limits: Limits,
+    real: str | None = None,
 ) -> Zone:
     """*holder* holds the file's bytes and gives them up once decoded, so a
     big zone is not kept twice (as bytes and as text) while it is read."""
@@ -372,18 +420,24 @@ def _parse(
         source = SourceFile(name=name, text="", raw=data)
         document = Document(source, SyntaxTree("", array("q"), bytearray()), path)
         diagnostics.append(Diagnostic(SYNTAX_ERROR, error.reason, name, 1, 1, 1, 1))
-        return Zone(ResolvedZone([document], None, RecordTable(), [None], diagnostics))
+        zone = Zone(ResolvedZone([document], None, RecordTable(), [None], diagnostics))
+        zone.include_root = include_root
+        return zone
     del data
     document = load_document(source, path, limits, diagnostics)
     if isinstance(origin, str):
         origin = dns.name.from_text(origin)
     if origin is None:
         origin = find_origin(document.tree, path)
-    root = Path(include_root) if include_root else (path.parent if path else None)
     # A Cloudflare export writes "$ORIGIN ." and means its domain by "@".
     root_is_apex = cloudflare_domain(source.text) is not None
-    resolver = Resolver(document, origin, root, limits, diagnostics, root_is_apex)
-    return Zone(resolver.run())
+    resolver = Resolver(
+        document, origin, include_root, limits, diagnostics, root_is_apex
+    )
+    zone = Zone(resolver.run(real))
+    zone.include_root = include_root
+    zone.root_is_apex = root_is_apex
+    return zone
 
 
 # ------------------------------------------------------------------ origin

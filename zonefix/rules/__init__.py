@@ -75,22 +75,31 @@ def select_rules(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     extend_select: Sequence[str] = (),
+    *,
+    always_ignore: Sequence[str] = (),
 ) -> list[Rule]:
     """The rules a selection names: *select* (default: all) plus
-    *extend_select*, minus *ignore*; each a code or a prefix (``ZF1``)."""
+    *extend_select*, minus *ignore*; each a code or a prefix (``ZF1``).
+    Where a rule is both selected and ignored, the more specific code wins,
+    as in ruff (``--ignore ZF2 --select ZF201`` runs ZF201); on a tie, the
+    ignore. *always_ignore* (per-file ignores) wins whatever it names."""
     rules = all_rules()
-    for prefix in (*(select or ()), *ignore, *extend_select):
+    for prefix in (*(select or ()), *ignore, *extend_select, *always_ignore):
         if not any(r.code.code.startswith(prefix.upper()) for r in rules):
             raise UnknownCode(f"'{prefix}' names no rule")
 
-    def named(rule: Rule, prefixes: Iterable[str]) -> bool:
-        return any(rule.code.code.startswith(p.upper()) for p in prefixes)
+    def longest(rule: Rule, prefixes: Iterable[str]) -> int:
+        """The length of the longest of *prefixes* naming *rule* (-1: none)."""
+        return max(
+            (len(p) for p in prefixes if rule.code.code.startswith(p.upper())),
+            default=-1,
+        )
 
-    chosen = select if select else ("ZF",)
+    chosen = (*(select if select else ("ZF",)), *extend_select)
     return [
         r
         for r in rules
-        if (named(r, chosen) or named(r, extend_select)) and not named(r, ignore)
+        if longest(r, chosen) > longest(r, ignore) and longest(r, always_ignore) < 0
     ]
 
 

@@ -102,7 +102,7 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
     have: set[str] = set()
     for _, owner, value in _dmarc_records(zone):
         if owner.startswith("_dmarc."):
-            have.add(owner[len("_dmarc.") :])
+            have.add(owner[len("_dmarc.") :] or ".")  # "_dmarc.": the root's
         elif is_dmarc(value):
             have.add(owner)  # ZF404 moves it to _dmarc there
     # Uncovered mail domains, by their organisational domain in this zone.

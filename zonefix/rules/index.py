@@ -38,6 +38,10 @@ TARGET_FIELDS = {
 }
 
 
+# Names dnspython writes back as they are: printable ASCII but for the
+# characters it escapes ("().;\\@$). Others go through dnspython for their key.
+_PLAIN_NAME = re.compile(r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+")
+
 # A first word that ends at a blank or a line's end, with nothing in it the
 # grammar reads specially (quotes, escapes, parentheses, a comment).
 _PLAIN_WORD = re.compile(r'[^\s"\\();]+(?=[ \t\r\n]|$)')
@@ -72,15 +76,17 @@ class ZoneIndex:
     def name_key(self, word: str, index: int) -> str:
         """The canonical text (lower-case, absolute) of a name written as
         *word* in record *index*, like owner_key."""
-        if "\\" in word or not word.isascii():
+        origin_text = self._origin_text(self.zone.table.origin[index])
+        if word == "@":
+            return origin_text
+        if not word.isascii() or not _PLAIN_NAME.fullmatch(word):
+            # dnspython writes these characters escaped (\@, \012, \"):
+            # the key must be its text, or one name gets two keys.
             origin = self.zone._resolved.origins[self.zone.table.origin[index]]
             return dns.name.from_text(to_dns_text(word), origin).to_text().lower()
         word = word.lower()
         if word.endswith("."):
             return word
-        origin_text = self._origin_text(self.zone.table.origin[index])
-        if word == "@":
-            return origin_text
         return f"{word}." if origin_text == "." else f"{word}.{origin_text}"
 
     def owner_key(self, index: int) -> str:

@@ -581,7 +581,8 @@ def provider_client_record(zone: Zone) -> Iterator[Diagnostic]:
     zone_index = zone.index
     table = zone.table
     wanted = {
-        f"{client.name}.{domain.name}": (domain, client)
+        # A mail domain may be the root (".", after "$ORIGIN .").
+        f"{client.name}.{domain.name.lstrip('.')}": (domain, client)
         for domain in view.domains
         if domain.provider is not None
         for client in domain.provider.clients

@@ -911,7 +911,8 @@ TARGET_NOT_HOSTNAME = Code(
     "an MX, NS or SRV target that is not a valid host name (BIND's check-names)",
 )
 #: What Cloudflare's export writes where the zone's name servers go.
-CLOUDFLARE_PLACEHOLDER_NS = "replace&me$with^your@nameserver."
+# As name keys write it (dnspython's text: "$" and "@" escaped).
+CLOUDFLARE_PLACEHOLDER_NS = "replace&me\\$with^your\\@nameserver."
 # The types whose target is a host (RFC 1123 §2.1 names: letters, digits
 # and hyphens, no hyphen at a label's ends), as BIND's check-names has it.
 _HOSTNAME_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.SRV}

@@ -1,0 +1,129 @@
+"""Reading a file zonefix was pointed at, safely (SPEC §7).
+
+A repository being checked may be hostile: a symlink `db.x -> /etc/shadow`,
+an `$INCLUDE /dev/zero`, a FIFO named like a zone, a link swapped for
+another between a check and the read. So a file is opened once, and what
+was opened is checked, not the name: it must be a regular file (a FIFO is
+opened without blocking and never read), its real path must lie inside one
+of the allowed roots, and its size must be under the limit, all before a
+byte of it is read.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once, and is refused
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+class ReadRefused(OSError):
+    """The file is not one zonefix reads; strerror says why."""
+
+
+class FileRead(NamedTuple):
+    data: bytes
+    #: The real path of the file that was read.
+    real: str
+
+
+def read_file(path: Path, roots: Sequence[str | Path], limit: int) -> FileRead:
+    """*path*'s bytes, when it is a regular file of at most *limit* bytes
+    whose real path lies inside one of *roots*. ReadRefused (an OSError)
+    otherwise, without reading it; other OSErrors as open() gives them."""
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        if error.errno != errno.ENXIO:
+            raise
+        # A socket cannot be opened: say what it is, where that is known.
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            raise error from None
+        raise ReadRefused(0, f"it is {_kind(mode)}, not a regular file") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadRefused(0, f"it is {_kind(info.st_mode)}, not a regular file")
+        real = _real_path(handle, path, info)
+        if not any(inside(real, root) for root in roots):
+            raise ReadRefused(
+                0, "it lies outside the repository (give --include-root to allow it)"
+            )
+        if info.st_size > limit:
+            raise ReadRefused(
+                0, f"larger than the limit of {limit} bytes ([limits] file-size)"
+            )
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew while being read
+                raise ReadRefused(
+                    0, f"larger than the limit of {limit} bytes ([limits] file-size)"
+                )
+        return FileRead(b"".join(chunks), real)
+    finally:
+        os.close(handle)
+
+
+def inside(real: str, root: str | Path) -> bool:
+    """Whether the real path *real* is *root* or lies below it."""
+    top = os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _real_path(handle: int, path: Path, info: os.stat_result) -> str:
+    """The real path of the open file: from /proc where there is one, else
+    the name resolved and checked to be the very file that is open (a link
+    swapped after the open then fails the check, instead of being trusted)."""
+    try:
+        real = os.readlink(f"/proc/self/fd/{handle}")
+        if real.startswith("/") and not real.endswith(" (deleted)"):
+            return real
+    except OSError:
+        pass
+    real = os.path.realpath(path)
+    try:
+        now = os.stat(real)
+    except OSError:
+        now = None
+    if now is None or (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+        raise ReadRefused(0, "it changed while it was opened")
+    return real
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def git_work_tree(start: Path) -> Path | None:
+    """The git work tree *start* lies in: the nearest folder at or above it
+    holding `.git` (a folder, or a worktree's file). No git process."""
+    folder = Path(os.path.abspath(start))
+    for directory in (folder, *folder.parents):
+        if os.path.lexists(directory / ".git"):
+            return directory
+    return None
