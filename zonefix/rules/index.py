@@ -51,9 +51,19 @@ if TYPE_CHECKING:
     from zonefix.zone import Zone
 
 
+# A first word that is a plain name (name_key's _PLAIN_NAME) ending at a
+# blank or a line's end: an owner whose key is its text (PERF: owner_key's
+# usual case in one match).
+_PLAIN_OWNER = re.compile(r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+(?=[ \t\r\n]|$)")
+
+
 class ZoneIndex:
     def __init__(self, zone: Zone) -> None:
         self.zone = zone
+        # PERF: what every look-up reads, bound once (the zone's are
+        # properties).
+        self._table = zone.table
+        self._documents = zone._resolved.documents
         self._origin_texts: dict[int, str] = {}
         self._origin_keys: dict[int, str | None] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
@@ -62,13 +72,13 @@ class ZoneIndex:
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
-        table = self.zone.table
-        tree = self.zone._resolved.documents[table.document[index]].tree
+        table = self._table
+        tree = self._documents[table.document[index]].tree
         return split_fields(tree.text, *tree.span(table.entry[index]))
 
     def rdata_words(self, index: int) -> list[str]:
         """The rdata fields of record *index*, as written (or generated)."""
-        table = self.zone.table
+        table = self._table
         if index in table.generated:
             return self.rdata(index).to_text().split()
         return self.fields(index)[table.rdata_field[index] :]
@@ -76,13 +86,13 @@ class ZoneIndex:
     def name_key(self, word: str, index: int) -> str:
         """The canonical text (lower-case, absolute) of a name written as
         *word* in record *index*, like owner_key."""
-        origin_text = self._origin_text(self.zone.table.origin[index])
+        origin_text = self._origin_text(self._table.origin[index])
         if word == "@":
             return origin_text
         if not word.isascii() or not _PLAIN_NAME.fullmatch(word):
             # dnspython writes these characters escaped (\@, \012, \"):
             # the key must be its text, or one name gets two keys.
-            origin = self.zone._resolved.origins[self.zone.table.origin[index]]
+            origin = self.zone._resolved.origins[self._table.origin[index]]
             return dns.name.from_text(to_dns_text(word), origin).to_text().lower()
         word = word.lower()
         if word.endswith("."):
@@ -92,15 +102,24 @@ class ZoneIndex:
     def owner_key(self, index: int) -> str:
         """Record *index*'s owner as canonical text: lower-case, absolute.
         Equal keys are equal names."""
-        zone = self.zone
-        table = zone.table
+        table = self._table
         ref = table.owner_ref[index]
         if ref < 0 or ref in table.generated:
-            return zone.records.owner(index).to_text().lower()
+            return self.zone.records.owner(index).to_text().lower()
         # PERF: the owner is the entry's first word; only a word the grammar
         # must read (a quote, an escape, a parenthesis) needs every field.
-        tree = zone._resolved.documents[table.document[ref]].tree
+        tree = self._documents[table.document[ref]].tree
         start = tree.entry_starts[table.entry[ref]]
+        name = _PLAIN_OWNER.match(tree.text, start)
+        if name is not None:
+            # name_key's usual case, inline.
+            word = name.group().lower()
+            if word[-1] == ".":
+                return word
+            origin_text = self._origin_texts.get(table.origin[ref])
+            if origin_text is None:
+                origin_text = self._origin_text(table.origin[ref])
+            return f"{word}." if origin_text == "." else f"{word}.{origin_text}"
         plain = _PLAIN_WORD.match(tree.text, start)
         if plain is not None:
             return self.name_key(plain.group(), ref)
@@ -120,7 +139,7 @@ class ZoneIndex:
         """A hash of each record's owner key, in record order (8 bytes each)."""
         hashes = array("q")
         last_ref, last_hash = None, 0
-        owner_ref = self.zone.table.owner_ref
+        owner_ref = self._table.owner_ref
         for index in range(len(owner_ref)):
             ref = owner_ref[index]
             if ref != last_ref or ref < 0:
@@ -160,8 +179,18 @@ class ZoneIndex:
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""
         groups: dict[str, list[int]] = defaultdict(list)
+        refs = self._table.owner_ref
+        generated = self._table.generated
+        # PERF: records that share a written owner share its key.
+        keys: dict[int, str] = {}
         for index in sorted(indices):
-            groups[self.owner_key(index)].append(index)
+            ref = refs[index]
+            key = keys.get(ref)
+            if key is None:
+                key = self.owner_key(index)
+                if ref >= 0 and ref not in generated:
+                    keys[ref] = key
+            groups[key].append(index)
         return dict(groups)
 
     def at_owners_of(self, indices: Iterable[int]) -> dict[str, list[int]]:
@@ -177,7 +206,7 @@ class ZoneIndex:
         owner's records), in file order. Worked out once per type."""
         found = self._with_type.get(rdtype)
         if found is None:
-            types = self.zone.table.rdtype
+            types = self._table.rdtype
             of_type = [i for i, t in enumerate(types) if t == rdtype]
             found = [
                 ([i for i in records if types[i] == rdtype], records)
@@ -216,7 +245,7 @@ class ZoneIndex:
     def aliases(self) -> dict[str, tuple[str, int]]:
         """Each CNAME owner's key -> (the key of its target, the record), the
         first CNAME of a name in file order."""
-        table = self.zone.table
+        table = self._table
         aliases: dict[str, tuple[str, int]] = {}
         if dns.rdatatype.CNAME not in table.rdtype:
             return aliases
@@ -233,7 +262,7 @@ class ZoneIndex:
         apex): what is at or below them is the child zone's."""
         from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
-        table = self.zone.table
+        table = self._table
         return frozenset(
             self.owner_key(i)
             for i, rdtype in enumerate(table.rdtype)
@@ -262,7 +291,7 @@ class ZoneIndex:
     def has_address(self, key: str) -> bool:
         """Name *key* has an A or AAAA record, or a wildcard gives it one.
         For many names, give records_at their wildcard_keys first."""
-        types = self.zone.table.rdtype
+        types = self._table.rdtype
         addresses = (dns.rdatatype.A, dns.rdatatype.AAAA)
         records = self.records_named(key)
         if records:
@@ -308,7 +337,7 @@ class ZoneIndex:
         """Record *index*'s rdata as a key: equal for two records of one type
         exactly when their rdata are equal. Read from the text by the fast
         path where it can; from the rdata (built for it) where not."""
-        table = self.zone.table
+        table = self._table
         if index not in table.generated and not table.flags[index] & LONG_STRING:
             origin_id = table.origin[index]
             origin = self._origin_keys.get(origin_id, "")
