@@ -370,6 +370,17 @@ class ZoneIndex:
         return self.zone.records.owner(index)
 
 
+# Letters, digits and hyphens (ASCII): what a host name's label may hold.
+_HOST_LABEL = re.compile(r"[A-Za-z0-9-]+").fullmatch
+
+
+def may_be_address(text: str) -> bool:
+    """False where *text* cannot be an IP address (PERF: ipaddress raises
+    for a name, slowly): an IPv4 address starts with a digit, an IPv6 one
+    holds a colon."""
+    return ":" in text or text[:1].isdigit()
+
+
 def bad_host_label(key: str) -> str | None:
     """The first label of name *key* (canonical text) that no host name may
     have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
@@ -377,7 +388,7 @@ def bad_host_label(key: str) -> str | None:
     for label in key.rstrip(".").split("."):
         if not label or "\\" in label:
             return label or "(empty)"
-        if not all(c.isascii() and (c.isalnum() or c == "-") for c in label):
+        if _HOST_LABEL(label) is None:
             return label
         if label.startswith("-") or label.endswith("-"):
             return label

@@ -18,7 +18,12 @@ from zonefix.rules import (
     replace_field_fix,
     rule,
 )
-from zonefix.rules.index import TARGET_FIELDS, bad_host_label, repeated_values
+from zonefix.rules.index import (
+    TARGET_FIELDS,
+    bad_host_label,
+    may_be_address,
+    repeated_values,
+)
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
 if TYPE_CHECKING:
@@ -462,6 +467,8 @@ def target_is_address(zone: Zone) -> Iterator[Diagnostic]:
         if len(words) <= position:
             continue
         target = words[position].rstrip(".")
+        if not may_be_address(target):
+            continue
         try:
             ipaddress.ip_address(target)
         except ValueError:
@@ -965,11 +972,12 @@ def target_not_hostname(zone: Zone) -> Iterator[Diagnostic]:
                 placeholder = i
             continue
         with_dot = target.rstrip(".")
-        try:
-            ipaddress.ip_address(with_dot)
-            continue  # ZF106's
-        except ValueError:
-            pass
+        if may_be_address(with_dot):
+            try:
+                ipaddress.ip_address(with_dot)
+                continue  # ZF106's
+            except ValueError:
+                pass
         bad = bad_host_label(target)
         if bad is None:
             continue
