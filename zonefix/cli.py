@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -37,7 +37,11 @@ from zonefix.report import (
 )
 from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
 from zonefix.source import shown
-from zonefix.zone import Zone, ZoneFileError, parse_file, parse_text
+
+if TYPE_CHECKING:
+    # PERF: the reading engine (and dnspython) is imported on first use,
+    # so that --version and --help start without it.
+    from zonefix.zone import Zone
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -141,6 +145,8 @@ def check_target(
     target: Target, origin: str | None, config: Config | None = None
 ) -> tuple[Zone | None, str | None]:
     """Parse one file: the zone, or an error message (exit 2)."""
+    from zonefix.zone import ZoneFileError, parse_file, parse_text
+
     config = config or Config()
     try:
         if target.path is None:

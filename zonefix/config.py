@@ -11,9 +11,10 @@ import os
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from zonefix.semantic import Limits
+if TYPE_CHECKING:
+    from zonefix.semantic import Limits
 
 FILE_NAMES = ("zonefix.toml", ".zonefix.toml", "pyproject.toml")
 DEFAULT_INCLUDE = ("db.*", "*.zone", "*.db")
@@ -46,7 +47,8 @@ class Config(NamedTuple):
     bump_serial: bool = True
     #: Where $INCLUDE may read, as the file sets it (inside its repository).
     include_root: Path | None = None
-    limits: Limits = Limits()
+    #: None: Limits' defaults.
+    limits: Limits | None = None
     #: (name, provider id): "@" is the apex; other names are relative to
     #: the zone's origin unless absolute.
     mail_providers: tuple[tuple[str, str], ...] = ()
@@ -211,6 +213,8 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
     if "mail_providers" in fields:
         _check_provider_ids(path, fields["mail_providers"], fields.get("profiles", ()))
     if limits:
+        from zonefix.semantic import Limits
+
         fields["limits"] = Limits()._replace(**limits)
     return Config(**fields)
 
