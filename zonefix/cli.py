@@ -22,7 +22,6 @@ from zonefix.config import (
     load_config,
 )
 from zonefix.diagnostics import Diagnostic
-from zonefix.mail import MailSettings
 from zonefix.report import (
     FORMATS,
     Summary,
@@ -36,6 +35,7 @@ from zonefix.report import (
     render_text,
 )
 from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
+from zonefix.settings import MailSettings, Settings
 from zonefix.source import shown
 from zonefix.zone import Zone, ZoneFileError, parse_file, parse_text
 
@@ -568,15 +568,18 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     if target.scanned and zone.source.raw is not None and not _named_encoding(zone):
         # A directory's inventory.db is no zone: passed by, not a finding.
         return Outcome([], [], notes=(f"{target.name}: skipped: not a text file",))
-    zone.mail_settings = MailSettings(
-        (
-            *config.mail_providers,
-            *((("@", job.mail_provider),) if job.mail_provider else ()),
+    settings = Settings(
+        MailSettings(
+            (
+                *config.mail_providers,
+                *((("@", job.mail_provider),) if job.mail_provider else ()),
+            ),
+            config.profiles,
         ),
-        config.profiles,
+        config.limits,
     )
     if not (job.show_diff or job.write):
-        return Outcome(run_rules(zone, rules), [], checked=True)
+        return Outcome(run_rules(zone, rules, settings), [], checked=True)
 
     # Only fixing needs these (tempfile and difflib among them).
     from zonefix.diff import unified_diff
@@ -589,6 +592,7 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         unsafe=job.unsafe_fixes,
         bump_serial=config.bump_serial,
         limits=config.limits,
+        settings=settings,
     )
     if result.problem:
         nothing = "no patch" if job.show_diff else "nothing written"
