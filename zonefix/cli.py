@@ -21,7 +21,7 @@ from zonefix.config import (
     find_config,
     load_config,
 )
-from zonefix.diagnostics import Diagnostic
+from zonefix.diagnostics import Diagnostic, once_per_place
 from zonefix.report import (
     FORMATS,
     Summary,
@@ -352,6 +352,9 @@ def command(
             checked_from[target.argument] = checked_from.get(target.argument, 0) + (
                 outcome.checked or bool(outcome.errors)
             )
+    # A file several zones include is read with each: its findings once.
+    tops = {t.name for t in targets if isinstance(t, Target)}
+    diagnostics = list(once_per_place(diagnostics, tops))
     for raw in paths:
         if raw != "-" and Path(raw).is_dir() and not checked_from.get(raw):
             errors.append(f"no zone files found in {raw}")

@@ -27,6 +27,7 @@ from zonefix.semantic import (
     Resolver,
     generate_spec,
     load_document,
+    rdata_text_of,
     split_fields,
     to_dns_text,
     txt_with_long_strings,
@@ -119,13 +120,14 @@ class RecordList(Sequence[Record]):
         origin = resolved.origins[table.origin[index]]
         long_string = table.flags[index] & LONG_STRING
         if counter is None:
-            words = split_fields(tree.text, start, end)[table.rdata_field[index] :]
+            first = table.rdata_field[index]
+            words = split_fields(tree.text, start, end)
             if not long_string and table.rdclass[index] == dns.rdataclass.IN:
                 # The common types are built without dnspython's text parser.
-                built = build_rdata(table.rdtype[index], words, origin)
+                built = build_rdata(table.rdtype[index], words[first:], origin)
                 if built is not None:
                     return built
-            rdata_text = " ".join(words)
+            rdata_text = rdata_text_of(tree.text, start, end, words, first)
         else:
             rdata_text = _generated_texts(tree, start, end, counter)[1]
         rdclass = dns.rdataclass.RdataClass(table.rdclass[index])
