@@ -192,6 +192,9 @@ class Zone:
         #: resolver read it; edits that write names read it the same way.
         self.root_is_apex = False
         self._fields: tuple[int, list[Field]] | None = None
+        #: What the format the zone was written in can hold, where it is not
+        #: a BIND file (zonefix.formats reads the others into BIND text).
+        self.format_capabilities: Capabilities | None = None
 
     @property
     def document(self) -> Document:
@@ -258,8 +261,14 @@ class Zone:
 
         return ZoneIndex(self)
 
-    @cached_property
+    @property
     def capabilities(self) -> Capabilities:
+        if self.format_capabilities is not None:
+            return self.format_capabilities
+        return self._bind_capabilities
+
+    @cached_property
+    def _bind_capabilities(self) -> Capabilities:
         """What the zone's format can hold: a BIND file its SOA and NS and
         anything else; Cloudflare's export leaves SOA and NS to Cloudflare
         (it writes placeholders) and writes TTL 1 for "automatic"."""
