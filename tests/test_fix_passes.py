@@ -10,6 +10,7 @@ in a pass of its own after the fixes, every rule run on both zones.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from tests.conftest import FIXTURES, load_fixture
 from zonefix import fixer
 from zonefix.diagnostics import Diagnostic
 from zonefix.rules import Rule, all_rules, run_rules, select_rules
+from zonefix.settings import Settings
 from zonefix.zone import Zone
 
 TODAY = datetime.date(2026, 11, 22)
@@ -33,24 +35,31 @@ def plainly(path: Path, rules: list[Rule]) -> fixer.FixResult:
     """fix() without its shortcuts: the bump after the fixes, every rule
     asked whether the fixes added an error."""
     zone = load_fixture(path)
-    first = run_rules(zone, rules)
+    settings = Settings(mail=zone.mail_settings)
+    first = run_rules(zone, rules, settings)
     every = all_rules()
     errors_added = fixer._errors_added
 
     def with_every_rule(
         before: Zone,
         after: Zone,
-        chosen: object,
-        first: object,
-        last: object,
+        chosen: Sequence[object],
+        first: list[Diagnostic],
+        last: list[Diagnostic],
         mapper: fixer._Mapper,
+        settings: Settings,
     ) -> list[Diagnostic]:
-        every_first, every_last = run_rules(before, every), run_rules(after, every)
-        return errors_added(before, after, every, every_first, every_last, mapper)
+        every_first = run_rules(before, every, settings)
+        every_last = run_rules(after, every, settings)
+        return errors_added(
+            before, after, every, every_first, every_last, mapper, settings
+        )
 
     fixer._errors_added = with_every_rule
     try:
-        result = fixer._fix(zone, rules, first, True, True, None, TODAY, False)
+        result = fixer._fix(
+            zone, rules, first, True, True, None, TODAY, settings, fold_bump=False
+        )
     finally:
         fixer._errors_added = errors_added
     assert result is not None

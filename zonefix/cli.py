@@ -22,7 +22,7 @@ from zonefix.config import (
     load_config,
 )
 from zonefix.diagnostics import Diagnostic, once_per_place
-from zonefix.mail import MailSettings
+from zonefix.document import Limits
 from zonefix.report import (
     FORMATS,
     Summary,
@@ -35,7 +35,8 @@ from zonefix.report import (
     render_summary,
     render_text,
 )
-from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
+from zonefix.rules import Rule, UnknownCode, all_rules, run_rules, select_rules
+from zonefix.settings import MailSettings, Settings
 from zonefix.source import shown
 
 if TYPE_CHECKING:
@@ -570,6 +571,11 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         )
     except UnknownCode as error:
         return Outcome([], [f"{config.path}: {error}"])
+    settings = _settings(config, job)
+    from zonefix.formats import format_of
+
+    if format_of(target.name) == "octodns":
+        return _check_and_fix_octodns(target, job, config, rules, settings)
     zone, problem = check_target(target, job.origin, config)
     if problem is not None:
         return Outcome([], [problem])
@@ -577,15 +583,8 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     if target.scanned and zone.source.raw is not None and not _named_encoding(zone):
         # A directory's inventory.db is no zone: passed by, not a finding.
         return Outcome([], [], notes=(f"{target.name}: skipped: not a text file",))
-    zone.mail_settings = MailSettings(
-        (
-            *config.mail_providers,
-            *((("@", job.mail_provider),) if job.mail_provider else ()),
-        ),
-        config.profiles,
-    )
     if not (job.show_diff or job.write):
-        return Outcome(run_rules(zone, rules), [], checked=True)
+        return Outcome(run_rules(zone, rules, settings), [], checked=True)
 
     # Only fixing needs these (tempfile and difflib among them).
     from zonefix.diff import unified_diff
@@ -598,6 +597,7 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         unsafe=job.unsafe_fixes,
         bump_serial=config.bump_serial,
         limits=config.limits,
+        settings=settings,
     )
     if result.problem:
         nothing = "no patch" if job.show_diff else "nothing written"
@@ -616,6 +616,86 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         return Outcome(list(result.remaining_in_original), [], patch, checked=True)
     if target.path is None:
         # --write with standard input: the fixed zone goes to standard out.
+        sys.stdout.buffer.write(after)
+        sys.stdout.flush()
+    elif result.changed:
+        try:
+            write_atomic(target.path, after, expected=before)
+        except OSError as error:
+            message = error.strerror or str(error)
+            return Outcome(
+                list(result.remaining_in_original),
+                [f"{target.name}: not written: {message}"],
+                checked=True,
+            )
+        return Outcome(result.remaining, [], checked=True, changed=True)
+    return Outcome(result.remaining, [], checked=True)
+
+
+def _settings(config: Config, job: Job) -> Settings:
+    """The settings of a run: the configuration's, --mail-provider added."""
+    return Settings(
+        MailSettings(
+            (
+                *config.mail_providers,
+                *((("@", job.mail_provider),) if job.mail_provider else ()),
+            ),
+            config.profiles,
+        ),
+        config.limits or Limits(),
+    )
+
+
+def _check_and_fix_octodns(
+    target: Target, job: Job, config: Config, rules: list[Rule], settings: Settings
+) -> Outcome:
+    """_check_and_fix for an octoDNS YAML file (zonefix.formats.octodns)."""
+    import dns.exception
+    import dns.name
+
+    from zonefix.formats import octodns
+    from zonefix.zone import ZoneFileError
+
+    as_path = target.path or Path(target.name)
+    origin_text = job.origin or config.origin_for(as_path)
+    try:
+        origin = dns.name.from_text(origin_text) if origin_text else None
+    except dns.exception.DNSException as error:
+        return Outcome([], [f"{target.name}: bad origin '{origin_text}': {error}"])
+    try:
+        if target.path is None:
+            octo = octodns.read(target.name, sys.stdin.buffer.read(), origin)
+        else:
+            octo = octodns.read_path(
+                target.path,
+                origin,
+                config.limits or Limits(),
+                [config.root_for(target.path)],
+            )
+    except ZoneFileError as error:
+        verb = "not read" if not error.errno else "cannot read"
+        return Outcome([], [f"{target.name}: {verb}: {error.strerror}"])
+    if not (job.show_diff or job.write):
+        found = run_rules(octo.zone, rules, settings) if octo.zone else []
+        return Outcome(octo.findings(found), [], checked=True)
+
+    from zonefix.diff import unified_diff
+    from zonefix.writeback import write_atomic
+
+    result = octodns.fix(octo, rules=rules, unsafe=job.unsafe_fixes, settings=settings)
+    before = octo.to_bytes()
+    if result.problem:
+        nothing = "no patch" if job.show_diff else "nothing written"
+        refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
+        if job.write and target.path is None:
+            sys.stdout.buffer.write(before)
+            sys.stdout.flush()
+        return Outcome(result.remaining, [refused], checked=True)
+    after = octo.document.source.encode(result.text)
+    if job.show_diff:
+        patch = unified_diff(_patch_path(target.name), before, after, result.applied)
+        return Outcome(list(result.remaining_in_original), [], patch, checked=True)
+    if target.path is None:
         sys.stdout.buffer.write(after)
         sys.stdout.flush()
     elif result.changed:

@@ -34,7 +34,9 @@ from zonefix.diagnostics import (
     Edit,
     Severity,
 )
-from zonefix.semantic import OWNER_APEX, Limits
+from zonefix.document import Limits
+from zonefix.semantic import OWNER_APEX
+from zonefix.settings import Settings
 from zonefix.syntax.nodes import Field, fields_between
 from zonefix.zone import Zone, find_origin, parse_text
 
@@ -111,20 +113,44 @@ def fix(
     bump_serial: bool = True,
     limits: Limits | None = None,
     today: datetime.date | None = None,
+    settings: Settings | None = None,
 ) -> FixResult:
     """Fix *zone*'s top file: the new text, what was applied, what remains;
-    or, when fixing cannot be trusted, the original text and why not."""
-    from zonefix.rules import Rule, run_rules, select_rules
+    or, when fixing cannot be trusted, the original text and why not.
+    Every pass runs the rules under *settings* (default: the defaults, with
+    the mail settings a caller of the API put on *zone*)."""
+    from zonefix.rules import Rule, select_rules
+
+    if settings is None:
+        settings = Settings(mail=zone.mail_settings)
+    if limits is None and settings.limits != Limits():
+        limits = settings.limits
+
+    def run_rules(zone: Zone, rules: Sequence[Rule]) -> list[Diagnostic]:
+        from zonefix.rules import run_rules
+
+        assert settings is not None
+        return run_rules(zone, rules, settings)
 
     chosen_rules = [r for r in (rules or select_rules()) if isinstance(r, Rule)]
     first_findings = run_rules(zone, chosen_rules)
     day = today or utc_today()
-    result = _fix(zone, chosen_rules, first_findings, unsafe, bump_serial, limits, day)
+    result = _fix(
+        zone, chosen_rules, first_findings, unsafe, bump_serial, limits, day, settings
+    )
     if result is None:
         # The serial bump taken with the first fixes did not end where it
         # was written: bump it after the fixes, in a pass of its own.
         result = _fix(
-            zone, chosen_rules, first_findings, unsafe, bump_serial, limits, day, False
+            zone,
+            chosen_rules,
+            first_findings,
+            unsafe,
+            bump_serial,
+            limits,
+            day,
+            settings,
+            fold_bump=False,
         )
         assert result is not None
     return result
@@ -138,13 +164,18 @@ def _fix(
     bump_serial: bool,
     limits: Limits | None,
     today: datetime.date,
+    settings: Settings,
     fold_bump: bool = True,
 ) -> FixResult | None:
     """fix()'s passes. With *fold_bump*, the serial bump is taken with the
     first pass's fixes when none of them touches the SOA record (PERF: a
     pass, a read and a run of the rules fewer); None when the bump then
     does not end at the SOA the zone's serial is read from."""
-    from zonefix.rules import run_rules
+
+    def run_rules(zone: Zone, rules: Sequence[Rule]) -> list[Diagnostic]:
+        from zonefix.rules import run_rules
+
+        return run_rules(zone, rules, settings)
 
     if not zone.parsed:
         # A file with ZF001 is never rewritten.
@@ -233,9 +264,11 @@ def _fix(
     if moved is not None:
         return _unchanged(zone, first_findings, moved)
 
-    added = _errors_added(zone, current, chosen_rules, first_findings, findings, mapper)
+    added = _errors_added(
+        zone, current, chosen_rules, first_findings, findings, mapper, settings
+    )
     if added:
-        culprits = _adding(passes, added, current, limits)
+        culprits = _adding(passes, added, current, limits, settings)
         return _unchanged(
             zone,
             first_findings,
@@ -440,6 +473,7 @@ def _errors_added(
     first: list[Diagnostic],
     last: list[Diagnostic],
     mapper: _Mapper,
+    settings: Settings,
 ) -> list[Diagnostic]:
     """Error findings of *after* that *before* did not have, by every rule
     (a rule left out of the selection still sees a zone BIND refuses). A
@@ -453,8 +487,12 @@ def _errors_added(
     ran = {getattr(r, "code", None) for r in chosen}
     others = [r for r in all_rules() if reports_errors(r) and r.code not in ran]
     if others:
-        first = sorted([*first, *run_rules(before, others)], key=lambda d: d.sort_key)
-        last = sorted([*last, *run_rules(after, others)], key=lambda d: d.sort_key)
+        first = sorted(
+            [*first, *run_rules(before, others, settings)], key=lambda d: d.sort_key
+        )
+        last = sorted(
+            [*last, *run_rules(after, others, settings)], key=lambda d: d.sort_key
+        )
     had = set(_identities(before, _errors(first)))
     errors = _errors(last)
     added = [
@@ -475,6 +513,7 @@ def _adding(
     added: list[Diagnostic],
     result: Zone,
     limits: Limits | None,
+    settings: Settings,
 ) -> list[Diagnostic]:
     """The fixes that bring in the first of *added*: those of the first pass
     after which it is found, narrowed to the ones that bring it alone."""
@@ -484,7 +523,7 @@ def _adding(
     wanted = _identities(result, added[:1])[0]
 
     def brings(zone: Zone) -> bool:
-        return wanted in _identities(zone, _errors(run_rules(zone, every)))
+        return wanted in _identities(zone, _errors(run_rules(zone, every, settings)))
 
     for at, (start, taken) in enumerate(passes):
         after = passes[at + 1][0] if at + 1 < len(passes) else result
@@ -570,7 +609,7 @@ def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
         include_root=zone.include_root,
         limits=limits,
     )
-    fixed.mail_settings = zone.mail_settings
+    fixed.format_capabilities = zone.format_capabilities
     return fixed
 
 
