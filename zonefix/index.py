@@ -65,6 +65,14 @@ class ZoneIndex:
         tree = self._documents[table.document[index]].tree
         return split_fields(tree.text, *tree.span(table.entry[index]))
 
+    def first_word(self, index: int) -> str:
+        """The first field of record *index*'s entry, as fields() gives it
+        (PERF: a plain word is matched, not the entry split)."""
+        table = self._table
+        tree = self._documents[table.document[index]].tree
+        plain = _PLAIN_WORD.match(tree.text, tree.entry_starts[table.entry[index]])
+        return plain.group() if plain is not None else self.fields(index)[0]
+
     def rdata_words(self, index: int) -> list[str]:
         """The rdata fields of record *index*, as written (or generated)."""
         table = self._table
