@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from zonefix.diagnostics import Diagnostic, Severity
-from zonefix.semantic import Limits
+from zonefix.document import Limits
 from zonefix.zone import Record, Zone, ZoneFileError, parse_file, parse_text
 
 __version__ = "0.1.0"

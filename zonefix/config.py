@@ -13,7 +13,7 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
-from zonefix.semantic import Limits
+from zonefix.document import Limits
 
 FILE_NAMES = ("zonefix.toml", ".zonefix.toml", "pyproject.toml")
 DEFAULT_INCLUDE = ("db.*", "*.zone", "*.db")

@@ -18,15 +18,12 @@ import dns.name
 import dns.rdatatype
 
 from zonefix.diagnostics import Edit
+from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
 from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, to_dns_text, ttl_or_none
 from zonefix.syntax.nodes import EntryKind, Field, fields_between
 
 if TYPE_CHECKING:
     from zonefix.zone import Zone
-
-
-class CannotEdit(Exception):
-    """The change cannot be made as a plain edit of the top file."""
 
 
 def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:

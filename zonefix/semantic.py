@@ -43,6 +43,7 @@ from zonefix.diagnostics import (
     Code,
     Diagnostic,
 )
+from zonefix.document import Limits as Limits  # re-exported: its old home
 from zonefix.generate import GenerateError, substitute
 from zonefix.reading import ReadRefused, inside, read_file
 from zonefix.source import NotTextError, SourceFile, decode, printable
@@ -85,21 +86,6 @@ _PACKS_WHAT_IT_READS = frozenset(
         dns.rdatatype.SRV,
     }
 )
-
-
-class Limits(NamedTuple):
-    """Bounds on what one zone may make zonefix do. All are configurable."""
-
-    #: Records one $GENERATE may expand to.
-    generate: int = 65536
-    #: How deep $INCLUDE may nest.
-    include_depth: int = 16
-    #: Characters in one physical line (a 10 MB line is refused, not read).
-    line_length: int = 1 << 20
-    #: Bytes in one file, the top file or an included one (refused unread).
-    file_size: int = 128 << 20
-    #: Records $GENERATE and $INCLUDE may add to a zone, all together.
-    records: int = 1 << 17
 
 
 class Document:

@@ -1,0 +1,286 @@
+"""The format seam: what a zone file format gives the rules, and takes back.
+
+A zone reaches the rules as records (owner, TTL, class, type, rdata) and
+the span each came from; it goes back as *record edits* ("delete this
+record", "replace this value"), which the file's Document lowers into text
+edits in the file's own style. Nothing above this seam reads a format's
+syntax: BIND's `$ORIGIN`, blank owners and parentheses, or octoDNS's YAML
+keys, are the Document's business alone.
+
+Conventions, one for every format:
+
+- **Offsets** are indices into the file's *decoded text* (``str``): the
+  bytes read as UTF-8 with ``surrogateescape``, a UTF-8 BOM set aside (see
+  ``zonefix.source``). A Span names its file, so a record read through
+  BIND's ``$INCLUDE`` points into the file that holds it. Line and column
+  are worked out only where a finding is printed (``Document.position``).
+- **Records are numbered** in the order the Document reads them (file
+  order; an included file's records where the ``$INCLUDE`` stands), from 0.
+  Record edits name records by that number.
+- **Names are absolute** ``dns.name.Name``; rdata are ``dns.rdata.Rdata``.
+  How a format writes them (relative to an origin, without the final dot,
+  ``\\;`` in TXT) is its own business, in both directions.
+
+A new format is one module: a ``Format`` (``sniff`` + ``read``) whose
+``read`` returns an object meeting the ``Document`` protocol below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
+
+import dns.name
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+
+from zonefix.diagnostics import Diagnostic, Edit
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from zonefix.source import SourceFile
+
+__all__ = [
+    "CannotEdit",
+    "Capabilities",
+    "DeleteRecord",
+    "Document",
+    "Edit",
+    "Format",
+    "InsertRecords",
+    "Limits",
+    "ReadSettings",
+    "RecordEdit",
+    "RenameOwner",
+    "ReplaceRdata",
+    "ReplaceTTL",
+    "ReplaceTxtText",
+    "SourceRecord",
+    "Span",
+]
+
+
+class Span(NamedTuple):
+    """Where something is written: text[start:end] of *file* (decoded-text
+    offsets, see the module docstring)."""
+
+    file: str
+    start: int
+    end: int
+
+
+class Limits(NamedTuple):
+    """Bounds on what one zone may make zonefix do. All are configurable."""
+
+    #: Records one $GENERATE may expand to.
+    generate: int = 65536
+    #: How deep $INCLUDE may nest.
+    include_depth: int = 16
+    #: Characters in one physical line (a 10 MB line is refused, not read).
+    line_length: int = 1 << 20
+    #: Bytes in one file, the top file or an included one (refused unread).
+    file_size: int = 128 << 20
+    #: Records $GENERATE and $INCLUDE may add to a zone, all together.
+    records: int = 1 << 17
+
+
+class ReadSettings(NamedTuple):
+    """What a Format's ``read`` is given besides the bytes."""
+
+    #: The zone's apex when the caller knows it (``--origin``, configured);
+    #: None: the format works it out (BIND: SPEC §2; octoDNS: the file name).
+    origin: dns.name.Name | None = None
+    #: Where a format that reads other files (BIND's $INCLUDE) may read.
+    include_root: Path | None = None
+    limits: Limits = Limits()
+
+
+class Capabilities(NamedTuple):
+    """What a format can hold. Rules consult these, never the format's name:
+    a rule about SOA runs only where ``has_soa_ns``."""
+
+    #: "bind", "cloudflare" (BIND text a provider wrote), "octodns", ...
+    format: str
+    #: The file states the zone's SOA and apex NS (a provider's export
+    #: leaves them to the provider, or writes placeholders).
+    has_soa_ns: bool = True
+    #: "record": each record has its own TTL (BIND); "rrset": one TTL per
+    #: name and type (octoDNS, Route 53), so TTLs cannot disagree in one.
+    ttl_per: Literal["record", "rrset"] = "record"
+    #: The format has comments (BIND ``;``, YAML ``#``).
+    comments: bool = True
+    #: ``zonefix: ignore[...]`` comments are honoured (needs comments).
+    suppression_comments: bool = True
+    #: TTL values that mean "automatic" (Cloudflare's 1), never "fixed".
+    automatic_ttls: frozenset[int] = frozenset()
+    #: The format reads other files (BIND's $INCLUDE): records may come
+    #: from, and findings point into, files other than the one named.
+    includes: bool = False
+    #: A SOA serial to bump when a fix changes the zone.
+    serial: bool = True
+
+
+class SourceRecord(NamedTuple):
+    """One resolved record, with where it is written."""
+
+    owner: dns.name.Name
+    ttl: int
+    rdclass: dns.rdataclass.RdataClass
+    rdtype: dns.rdatatype.RdataType
+    rdata: dns.rdata.Rdata
+    span: Span
+    #: Format facts that are no part of DNS but change what a rule may say:
+    #: Cloudflare ``proxied``, Alibaba ``line``/``status``/``locked``,
+    #: Route 53 ``set_identifier``, octoDNS ``octodns`` settings.
+    #: Empty for plain BIND records.
+    extras: Mapping[str, object] = {}
+
+
+# ------------------------------------------------------------ record edits
+#
+# What a fix does, in DNS terms. A format that cannot make an edit (a
+# record in an included file, a Locked Alibaba record, an edit that would
+# change what another record means) raises CannotEdit with the reason, and
+# the finding is reported without that fix.
+
+
+class DeleteRecord(NamedTuple):
+    """Delete record *record* (one value of its RRset; the whole entry where
+    it is the last)."""
+
+    record: int
+
+
+class ReplaceRdata(NamedTuple):
+    """Write *rdata* in place of record *record*'s value (same type)."""
+
+    record: int
+    rdata: dns.rdata.Rdata
+
+
+class ReplaceTxtText(NamedTuple):
+    """Write *text* over value[start:end] of TXT (or SPF) record *record*,
+    where value is its strings joined as SPF and DMARC read them. A format
+    changes only those characters where it can (BIND: inside one string
+    written without escapes), else writes the value again."""
+
+    record: int
+    start: int
+    end: int
+    text: str
+
+
+class ReplaceTTL(NamedTuple):
+    """Give *records* the TTL *ttl*. Where the format has one TTL per
+    RRset, *records* is the whole RRset."""
+
+    records: tuple[int, ...]
+    ttl: int
+
+
+class RenameOwner(NamedTuple):
+    """Move record *record* to owner *owner* (same type and value)."""
+
+    record: int
+    owner: dns.name.Name
+
+
+class InsertRecords(NamedTuple):
+    """Add records of one owner and type, in the file's style: beside their
+    RRset where one exists (joining its TTL), else where the format puts a
+    new name (BIND: beside the records of that type; octoDNS: at the name's
+    sorted place)."""
+
+    owner: dns.name.Name
+    rdtype: dns.rdatatype.RdataType
+    rdatas: tuple[dns.rdata.Rdata, ...]
+    #: The TTL to give a new RRset (None: the format's default in force).
+    ttl: int | None = None
+
+
+RecordEdit = (
+    DeleteRecord
+    | ReplaceRdata
+    | ReplaceTxtText
+    | ReplaceTTL
+    | RenameOwner
+    | InsertRecords
+)
+
+
+class CannotEdit(Exception):
+    """The format cannot make the edit here; the message says why."""
+
+
+# ---------------------------------------------------------------- document
+
+
+class Document(Protocol):
+    """One zone as written in one format: read, and written back."""
+
+    @property
+    def name(self) -> str:
+        """The file findings are reported under (a path, or --stdin-filename)."""
+        ...
+
+    @property
+    def source(self) -> SourceFile:
+        """The decoded text and how to encode it back to the same bytes
+        (BOM, surrogate-escaped bytes)."""
+        ...
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    @property
+    def origin(self) -> dns.name.Name | None:
+        """The zone's apex (None: it could not be determined, ZF003)."""
+        ...
+
+    @property
+    def records(self) -> Sequence[SourceRecord]:
+        """The resolved records in reading order (may be built on access:
+        a million-record zone need not hold a million objects)."""
+        ...
+
+    @property
+    def diagnostics(self) -> Sequence[Diagnostic]:
+        """Findings of reading (ZF001-ZF005), placed with ``position``. A
+        file that is not of this format at all gives one ZF001, not one per
+        line."""
+        ...
+
+    def position(self, file: str, offset: int) -> tuple[int, int]:
+        """1-based line and column of *offset* in *file* (the document's
+        own file, or one it read)."""
+        ...
+
+    def lower(self, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
+        """Text edits of the document's own file that make *edits* (one
+        fix's), in the file's style, touching nothing they do not name.
+        Raises CannotEdit where the format cannot."""
+        ...
+
+    def ignored(self, file: str, start: int, end: int) -> frozenset[str] | None:
+        """Codes (or prefixes) a suppression comment silences for text
+        [start:end] of *file* ("ZF" prefixes; None: nothing silenced)."""
+        ...
+
+
+class Format(Protocol):
+    """A format zonefix reads: recognised by name and content, then read."""
+
+    @property
+    def name(self) -> str: ...
+
+    def sniff(self, filename: str, head: bytes) -> bool:
+        """True when a file so named, starting with *head* (its first few
+        KB), is in this format (by extension and content)."""
+        ...
+
+    def read(self, filename: str, data: bytes, settings: ReadSettings) -> Document:
+        """The Document of *data*. Never raises for bad content: what is
+        wrong inside a file is a finding."""
+        ...
