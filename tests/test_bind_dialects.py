@@ -79,7 +79,6 @@ def test_proxied_tag_marks_a_flattened_cname() -> None:
 
     zone = zonefix.parse_text(text)
     assert [cloudflare.proxied(zone, i) for i in range(2)] == [True, False]
-    assert [cloudflare.flattened(zone, i) for i in range(2)] == [True, False]
     plain = zonefix.parse_text(
         text.replace(";; Domain:", ";; Domaine:"), origin="example.net."
     )

@@ -620,3 +620,26 @@ def test_an_unreadable_config_file_is_an_error(
         assert status == EXIT_ERROR
         assert err.startswith(f"zonefix: error: {path}: cannot read: ")
         assert "internal error" not in err
+
+
+def test_a_file_two_zones_include_gives_its_findings_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each zone reads common.inc; the finding on its line is one finding,
+    # while each zone's own findings stay.
+    zones = tmp_path / "zones"
+    zones.mkdir()
+    (zones / "common.inc").write_text("www\tCNAME\tweb.example.\nwww\tA\t192.0.2.9\n")
+    for name in ("a", "b"):
+        (zones / f"db.{name}.example").write_text(
+            f"$ORIGIN {name}.example.\n$TTL 1h\n@ SOA ns1 hostmaster 1 2h 1h 2w 5m\n"
+            "@ NS ns1\nns1 A 192.0.2.1\n$INCLUDE common.inc\n@ A 192.0.2.300\n"
+        )
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "-q", "zones")
+    assert status == EXIT_FINDINGS
+    assert [line.split(" ")[0:2] for line in out.splitlines()] == [
+        ["zones/common.inc:1:1:", "ZF102"],
+        ["zones/db.a.example:7:5:", "ZF002"],
+        ["zones/db.b.example:7:5:", "ZF002"],
+    ]

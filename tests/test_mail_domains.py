@@ -10,6 +10,9 @@ import pytest
 import zonefix
 from zonefix.diagnostics import Applicability
 from zonefix.mail import MailSettings
+from zonefix.mail.domains import MailView
+from zonefix.rules import RuleContext
+from zonefix.settings import Settings
 
 HEAD = "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n"
 QIYE = (
@@ -29,10 +32,15 @@ def zone(body: str, *providers: tuple[str, str]) -> zonefix.Zone:
     return parsed
 
 
+def mail_of(parsed: zonefix.Zone) -> MailView:
+    """The mail domains a run of the rules sees, under the zone's settings."""
+    return RuleContext(parsed, Settings(parsed.mail_settings)).mail
+
+
 def provider_of(
     parsed: zonefix.Zone, name: str = "example.net."
 ) -> tuple[str | None, bool]:
-    domain = parsed.mail.domain_of(name)
+    domain = mail_of(parsed).domain_of(name)
     assert domain is not None
     provider = domain.provider.id if domain.provider else None
     return provider, domain.configured
@@ -60,7 +68,7 @@ def test_a_configured_name_without_mx_is_a_mail_domain() -> None:
     assert provider_of(parsed, "www.example.net.") == ("google-workspace", True)
     # A name of another zone in the same configuration is that zone's.
     parsed = zone("www A 192.0.2.80\n", ("example.org.", "google-workspace"))
-    assert parsed.mail.domains == []
+    assert mail_of(parsed).domains == []
 
 
 def test_other_is_configured_and_names_no_profile() -> None:
@@ -73,7 +81,7 @@ def test_other_is_configured_and_names_no_profile() -> None:
 
 def test_hosts_of_two_providers_infer_nothing() -> None:
     parsed = zone(QIYE + "@ MX 1 smtp.google.com.\n")
-    domain = parsed.mail.domain_of("example.net.")
+    domain = mail_of(parsed).domain_of("example.net.")
     assert domain is not None
     assert domain.provider is None
     assert [p.id for p in domain.candidates] == ["alibaba-mail", "google-workspace"]
@@ -85,7 +93,7 @@ def test_one_provider_beside_an_own_server_infers_nothing() -> None:
     parsed = zone(
         "@ MX 10 mail.example.net.\n@ MX 20 mx1.qiye.aliyun.com.\nmail A 192.0.2.25\n"
     )
-    domain = parsed.mail.domain_of("example.net.")
+    domain = mail_of(parsed).domain_of("example.net.")
     assert domain is not None
     assert domain.provider is None
     assert [p.id for p in domain.candidates] == ["alibaba-mail"]
@@ -104,7 +112,7 @@ def test_one_provider_beside_an_own_server_infers_nothing() -> None:
 
 def test_two_sites_of_one_provider_infer_nothing() -> None:
     parsed = zone("@ MX 5 mx1.sg.aliyun.com.\n@ MX 10 mx2.hk.aliyun.com.\n")
-    domain = parsed.mail.domain_of("example.net.")
+    domain = mail_of(parsed).domain_of("example.net.")
     assert domain is not None
     assert domain.provider is None
     assert [p.id for p in domain.candidates] == ["alibaba-mail-sg", "alibaba-mail-hk"]
@@ -122,7 +130,7 @@ def test_mailbox_and_sending_hosts_at_one_name_infer_nothing() -> None:
     # DirectMail's bounce MX beside Alibaba Mail's at one name: two
     # providers' hosts take the name's mail; which is meant is the owner's.
     parsed = zone(QIYE + "@ MX 20 mx01.dm.aliyun.com.\n")
-    domain = parsed.mail.domain_of("example.net.")
+    domain = mail_of(parsed).domain_of("example.net.")
     assert domain is not None
     assert domain.provider is None
     assert [p.id for p in domain.candidates] == ["alibaba-mail", "alibaba-directmail"]
@@ -136,7 +144,7 @@ def test_a_sending_subdomain_is_its_own_mail_domain() -> None:
 
 def test_another_site_of_the_family_is_known() -> None:
     parsed = zone("@ MX 5 mx1.sg.aliyun.com.\n", ("@", "alibaba-mail-sg"))
-    view = parsed.mail
+    view = mail_of(parsed)
     profile = view.profile_of_host("mx2.hk.aliyun.com", "example.net.")
     assert profile is not None
     assert profile.id == "alibaba-mail-hk"
@@ -180,7 +188,7 @@ def test_a_foreign_mx_is_reported_only_against_a_configured_provider() -> None:
 )
 def test_which_names_send(body: str, sends: bool) -> None:
     parsed = zone(body)
-    (domain,) = parsed.mail.domains
+    (domain,) = mail_of(parsed).domains
     assert domain.sends is sends
     codes = [d.code.code for d in zonefix.check(parsed, select=["ZF301"])]
     assert codes == (["ZF301"] if sends else [])

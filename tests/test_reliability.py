@@ -421,10 +421,11 @@ def test_passes_that_never_settle_are_refused_naming_the_fixes(
     # No rule loops today; a fix that undoes itself stands in for one.
     import zonefix.fixer
     from zonefix.diagnostics import Applicability, Diagnostic, Edit, Fix
-    from zonefix.rules import FixAvailability, Rule
+    from zonefix.rules import FixAvailability, Rule, RuleContext
     from zonefix.rules.structure import DUPLICATE_RECORD
 
-    def flip(zone: zonefix.Zone) -> list[Diagnostic]:
+    def flip(ctx: RuleContext) -> list[Diagnostic]:
+        zone = ctx.zone
         text = zone.tree.text
         at = text.index("192.0.2.")
         new = "192.0.2.2" if text[at : at + 9] == "192.0.2.1" else "192.0.2.1"

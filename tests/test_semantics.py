@@ -501,3 +501,14 @@ def test_cwd_is_restored(tmp_path: Path) -> None:
     before = os.getcwd()
     zonefix.parse_file(PARSE / "include.zone")
     assert os.getcwd() == before
+
+
+def test_quoted_svcb_value_apart_from_its_key_is_invalid_rdata() -> None:
+    # Joined (alpn="h2") it is what fixtures/parse/svcb.zone reads; apart,
+    # BIND says "syntax error" and dnspython "whitespace after =".
+    text = (
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns1 hostmaster 1 2h 1h 2w 5m\n"
+        '@ NS ns1\nns1 A 192.0.2.1\n@ HTTPS 1 . alpn= "h2"\n'
+    )
+    zone = zonefix.parse_text(text, origin="example.net.")
+    assert [(d.code.code, d.line) for d in zone.diagnostics] == [("ZF002", 6)]

@@ -231,12 +231,14 @@ def test_txt_values_read_as_dnspython_reads_them(rdata: str) -> None:
     import dns.rdatatype
 
     import zonefix
+    from zonefix.rules import RuleContext
 
     zone = zonefix.parse_text(f"$ORIGIN example.net.\n@ 300 TXT {rdata}\n")
-    (index,) = zone.mail.txt_records
+    mail = RuleContext(zone).mail
+    (index,) = mail.txt_records
     expected = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.TXT, rdata)
     joined = b"".join(expected.strings).decode("utf-8", "replace")  # type: ignore[attr-defined]
-    assert zone.mail.txt_value(index) == joined
+    assert mail.txt_value(index) == joined
 
 
 @pytest.mark.parametrize(

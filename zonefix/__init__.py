@@ -46,8 +46,15 @@ def check(
     of every selected rule, less what suppression comments silence.
 
     *select*, *ignore* and *extend_select* take codes or prefixes (``ZF1``);
-    by default every rule runs.
+    by default every rule runs. *config* (a configuration, as
+    ``zonefix.config.load_config`` reads it) gives the mail providers,
+    profiles and limits; without it, the defaults (and the mail settings
+    put on *zone*, ``zone.mail_settings``, as before).
     """
+    from zonefix.config import Config
     from zonefix.rules import run_rules, select_rules
 
-    return run_rules(zone, select_rules(select, ignore, extend_select))
+    if config is not None and not isinstance(config, Config):
+        raise TypeError(f"config must be a zonefix Config, not {type(config).__name__}")
+    settings = None if config is None else config.settings()
+    return run_rules(zone, select_rules(select, ignore, extend_select), settings)

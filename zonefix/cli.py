@@ -21,8 +21,7 @@ from zonefix.config import (
     find_config,
     load_config,
 )
-from zonefix.diagnostics import Diagnostic
-from zonefix.mail import MailSettings
+from zonefix.diagnostics import Diagnostic, once_per_place
 from zonefix.report import (
     FORMATS,
     Summary,
@@ -36,6 +35,7 @@ from zonefix.report import (
     render_text,
 )
 from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
+from zonefix.settings import MailSettings, Settings
 from zonefix.source import shown
 from zonefix.zone import Zone, ZoneFileError, parse_file, parse_text
 
@@ -352,6 +352,9 @@ def command(
             checked_from[target.argument] = checked_from.get(target.argument, 0) + (
                 outcome.checked or bool(outcome.errors)
             )
+    # A file several zones include is read with each: its findings once.
+    tops = {t.name for t in targets if isinstance(t, Target)}
+    diagnostics = list(once_per_place(diagnostics, tops))
     for raw in paths:
         if raw != "-" and Path(raw).is_dir() and not checked_from.get(raw):
             errors.append(f"no zone files found in {raw}")
@@ -568,15 +571,18 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     if target.scanned and zone.source.raw is not None and not _named_encoding(zone):
         # A directory's inventory.db is no zone: passed by, not a finding.
         return Outcome([], [], notes=(f"{target.name}: skipped: not a text file",))
-    zone.mail_settings = MailSettings(
-        (
-            *config.mail_providers,
-            *((("@", job.mail_provider),) if job.mail_provider else ()),
+    settings = Settings(
+        MailSettings(
+            (
+                *config.mail_providers,
+                *((("@", job.mail_provider),) if job.mail_provider else ()),
+            ),
+            config.profiles,
         ),
-        config.profiles,
+        config.limits,
     )
     if not (job.show_diff or job.write):
-        return Outcome(run_rules(zone, rules), [], checked=True)
+        return Outcome(run_rules(zone, rules, settings), [], checked=True)
 
     # Only fixing needs these (tempfile and difflib among them).
     from zonefix.diff import unified_diff
@@ -589,6 +595,7 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         unsafe=job.unsafe_fixes,
         bump_serial=config.bump_serial,
         limits=config.limits,
+        settings=settings,
     )
     if result.problem:
         nothing = "no patch" if job.show_diff else "nothing written"

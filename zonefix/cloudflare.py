@@ -20,23 +20,13 @@ from zonefix.syntax.nodes import TokenKind
 if TYPE_CHECKING:
     from zonefix.zone import Zone
 
-#: A TTL of 1 in Cloudflare's export means "automatic" (Cloudflare picks
-#: it), not one second: never a TTL to judge or to change.
-AUTOMATIC_TTL = 1
-
 # The tags of a record: "cf_tags=" then comma-separated name:value pairs,
 # after the user's own comment in the same ";" comment.
 _PROXIED = re.compile(r"cf_tags=(?:[^\s,]+,)*cf-proxied:true\b")
-_FLATTENED = re.compile(r"cf_tags=(?:[^\s,]+,)*cf-flatten-cname(?::true)?\b")
 
 
 def is_export(zone: Zone) -> bool:
     return zone.dialect == "cloudflare"
-
-
-def automatic_ttl(zone: Zone, index: int) -> bool:
-    """Record *index* has Cloudflare's automatic TTL."""
-    return zone.table.ttl[index] == AUTOMATIC_TTL and is_export(zone)
 
 
 def _comments(zone: Zone, index: int) -> str:
@@ -55,18 +45,6 @@ def _comments(zone: Zone, index: int) -> str:
 def proxied(zone: Zone, index: int) -> bool:
     """Record *index* is proxied by Cloudflare (``cf-proxied:true``)."""
     return is_export(zone) and bool(_PROXIED.search(_comments(zone, index)))
-
-
-def flattened(zone: Zone, index: int) -> bool:
-    """Record *index*, a CNAME, is answered by Cloudflare with its target's
-    addresses: proxied, tagged ``cf-flatten-cname``, or at the apex (where
-    Cloudflare always flattens)."""
-    if not is_export(zone):
-        return False
-    if zone.records.owner(index) == zone.origin:
-        return True
-    comments = _comments(zone, index)
-    return bool(_PROXIED.search(comments) or _FLATTENED.search(comments))
 
 
 def placeholder_soa(zone: Zone, index: int) -> bool:

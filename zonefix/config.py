@@ -15,7 +15,13 @@ from typing import Any, NamedTuple
 
 from zonefix.document import Limits
 
-FILE_NAMES = ("zonefix.toml", ".zonefix.toml", "pyproject.toml")
+# Where configuration is found is a fact of reading files (a zone's
+# repository bounds its $INCLUDEs): it lives there, importable here.
+from zonefix.reading import FILE_NAMES as FILE_NAMES
+from zonefix.reading import default_include_root as default_include_root
+from zonefix.reading import find_config as find_config
+from zonefix.settings import MailSettings, Settings
+
 DEFAULT_INCLUDE = ("db.*", "*.zone", "*.db")
 
 _LIMIT_KEYS = {
@@ -53,6 +59,10 @@ class Config(NamedTuple):
     #: Profiles the configuration adds (or replaces, by id).
     profiles: tuple[Any, ...] = ()
 
+    def settings(self) -> Settings:
+        """What a run of the rules reads from this configuration."""
+        return Settings(MailSettings(self.mail_providers, self.profiles), self.limits)
+
     def ignored_for(self, file: Path) -> tuple[str, ...]:
         """Codes per-file-ignores silence in *file*."""
         relative = self._relative(file)
@@ -83,50 +93,6 @@ class Config(NamedTuple):
             return PurePosixPath(file.resolve().relative_to(base.resolve())).as_posix()
         except ValueError:
             return file.as_posix()
-
-
-def default_include_root(
-    file: Path, config: Path | None = None, *, searched: bool = False
-) -> Path:
-    """The repository of *file*, where $INCLUDE may read by default: the
-    folder of the nearest configuration file, else the git work tree, else
-    the file's own folder. A configuration file above the git work tree
-    (a user's own) does not widen it past the work tree.
-
-    *config* is the configuration file found for *file* (when *searched*;
-    otherwise it is looked for here)."""
-    from zonefix.reading import git_work_tree
-
-    folder = Path(os.path.abspath(file)).parent
-    if not searched:
-        config = find_config(file)
-    tree = git_work_tree(folder)
-    candidates = [c for c in (config.parent if config else None, tree) if c]
-    if not candidates:
-        return folder
-    # Both hold the file: the deeper one is the narrower.
-    return max(candidates, key=lambda c: len(Path(os.path.abspath(c)).parts))
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest configuration file at or above *start*'s folder."""
-    folder = (start if start.is_dir() else start.parent).resolve()
-    for directory in (folder, *folder.parents):
-        for name in FILE_NAMES:
-            candidate = directory / name
-            if candidate.is_file() and (
-                name != "pyproject.toml" or _has_zonefix_table(candidate)
-            ):
-                return candidate
-    return None
-
-
-def _has_zonefix_table(path: Path) -> bool:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-    return isinstance(data.get("tool"), dict) and "zonefix" in data["tool"]
 
 
 def load_config(path: Path) -> Config:

@@ -120,6 +120,9 @@ class Capabilities(NamedTuple):
     includes: bool = False
     #: A SOA serial to bump when a fix changes the zone.
     serial: bool = True
+    #: The provider answers a CNAME beside other data (or at the apex) by
+    #: flattening it (Cloudflare): a warning there, not BIND's error.
+    cname_flattening: bool = False
 
 
 class SourceRecord(NamedTuple):

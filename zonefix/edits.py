@@ -567,8 +567,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
     """An edit writing *value* as record *index*'s strings, cut at 255
     bytes, in place of the strings it has."""
-    from zonefix.rules.structure import split_character_string
-
     fields = _txt_fields(zone, index)
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     # A control character (a NUL, a line break) is no text of a zone file.
@@ -593,3 +591,35 @@ def _unescaped(word: str) -> str:
         return inner
     assert isinstance(value, bytes)
     return value.decode("utf-8", "replace")
+
+
+def split_character_string(text: str, limit: int = 255) -> list[str]:
+    """The written string *text* (quoted or not) cut into pieces of at most
+    *limit* bytes each, never inside an escape; the pieces as written
+    between quotes."""
+    inner = text[1:-1] if text.startswith('"') and text.endswith('"') else text
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    k = 0
+    while k < len(inner):
+        if (
+            inner[k] == "\\"
+            and inner[k + 1 : k + 4].isdigit()
+            and len(inner[k + 1 : k + 4]) == 3
+        ):
+            unit, width = inner[k : k + 4], 1
+        elif inner[k] == "\\":
+            unit = inner[k : k + 2]
+            width = len(unit[1:].encode("utf-8", "surrogateescape"))
+        else:
+            unit = inner[k]
+            width = len(unit.encode("utf-8", "surrogateescape"))
+        if size + width > limit:
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(unit)
+        size += width
+        k += len(unit)
+    pieces.append("".join(current))
+    return pieces

@@ -34,7 +34,9 @@ from zonefix.diagnostics import (
     Edit,
     Severity,
 )
-from zonefix.semantic import OWNER_APEX, Limits
+from zonefix.document import Limits
+from zonefix.semantic import OWNER_APEX
+from zonefix.settings import Settings
 from zonefix.syntax.nodes import fields_between
 from zonefix.zone import Zone, find_origin, parse_text
 
@@ -108,10 +110,24 @@ def fix(
     bump_serial: bool = True,
     limits: Limits | None = None,
     today: datetime.date | None = None,
+    settings: Settings | None = None,
 ) -> FixResult:
     """Fix *zone*'s top file: the new text, what was applied, what remains;
-    or, when fixing cannot be trusted, the original text and why not."""
-    from zonefix.rules import Rule, run_rules, select_rules
+    or, when fixing cannot be trusted, the original text and why not.
+    Every pass runs the rules under *settings* (default: the defaults, with
+    the mail settings a caller of the API put on *zone*)."""
+    from zonefix.rules import Rule, select_rules
+
+    if settings is None:
+        settings = Settings(mail=zone.mail_settings)
+    if limits is None and settings.limits != Limits():
+        limits = settings.limits
+
+    def run_rules(zone: Zone, rules: Sequence[Rule]) -> list[Diagnostic]:
+        from zonefix.rules import run_rules
+
+        assert settings is not None
+        return run_rules(zone, rules, settings)
 
     chosen_rules = [r for r in (rules or select_rules()) if isinstance(r, Rule)]
     first_findings = run_rules(zone, chosen_rules)
@@ -194,9 +210,11 @@ def fix(
     if moved is not None:
         return _unchanged(zone, first_findings, moved)
 
-    added = _errors_added(zone, current, chosen_rules, first_findings, findings, mapper)
+    added = _errors_added(
+        zone, current, chosen_rules, first_findings, findings, mapper, settings
+    )
     if added:
-        culprits = _adding(passes, added, current, limits)
+        culprits = _adding(passes, added, current, limits, settings)
         return _unchanged(
             zone,
             first_findings,
@@ -375,6 +393,7 @@ def _errors_added(
     first: list[Diagnostic],
     last: list[Diagnostic],
     mapper: _Mapper,
+    settings: Settings,
 ) -> list[Diagnostic]:
     """Error findings of *after* that *before* did not have, by every rule
     (a rule left out of the selection still sees a zone BIND refuses). A
@@ -385,7 +404,8 @@ def _errors_added(
 
     every = all_rules()
     if len(chosen) != len(every):
-        first, last = run_rules(before, every), run_rules(after, every)
+        first = run_rules(before, every, settings)
+        last = run_rules(after, every, settings)
     had = set(_identities(before, _errors(first)))
     errors = _errors(last)
     added = [
@@ -406,6 +426,7 @@ def _adding(
     added: list[Diagnostic],
     result: Zone,
     limits: Limits | None,
+    settings: Settings,
 ) -> list[Diagnostic]:
     """The fixes that bring in the first of *added*: those of the first pass
     after which it is found, narrowed to the ones that bring it alone."""
@@ -415,7 +436,7 @@ def _adding(
     wanted = _identities(result, added[:1])[0]
 
     def brings(zone: Zone) -> bool:
-        return wanted in _identities(zone, _errors(run_rules(zone, every)))
+        return wanted in _identities(zone, _errors(run_rules(zone, every, settings)))
 
     for at, (start, taken) in enumerate(passes):
         after = passes[at + 1][0] if at + 1 < len(passes) else result
@@ -501,7 +522,6 @@ def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
         include_root=zone.include_root,
         limits=limits,
     )
-    fixed.mail_settings = zone.mail_settings
     return fixed
 
 
@@ -519,9 +539,10 @@ def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, str, str] | No
     goes to today's date with 00, or +1 when it is already today or later;
     any other serial goes +1, in RFC 1982 arithmetic, written as wide as it
     was (0000000041 -> 0000000042). A serial of 0 is a placeholder a deploy
-    script fills in: it is left alone. So is the SOA of a Cloudflare
-    export: Cloudflare serves its own SOA and ignores the file's."""
-    if zone.dialect == "cloudflare":
+    script fills in: it is left alone. So is the SOA of a format that
+    has no serial of its own to keep (Cloudflare's export: Cloudflare
+    serves its own SOA and ignores the file's)."""
+    if not zone.capabilities.serial:
         return None
     table = zone.table
     for index, rdtype in enumerate(table.rdtype):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -127,3 +128,49 @@ def git_work_tree(start: Path) -> Path | None:
         if os.path.lexists(directory / ".git"):
             return directory
     return None
+
+
+#: Configuration files, nearest first in each folder.
+FILE_NAMES = ("zonefix.toml", ".zonefix.toml", "pyproject.toml")
+
+
+def default_include_root(
+    file: Path, config: Path | None = None, *, searched: bool = False
+) -> Path:
+    """The repository of *file*, where $INCLUDE may read by default: the
+    folder of the nearest configuration file, else the git work tree, else
+    the file's own folder. A configuration file above the git work tree
+    (a user's own) does not widen it past the work tree.
+
+    *config* is the configuration file found for *file* (when *searched*;
+    otherwise it is looked for here)."""
+    folder = Path(os.path.abspath(file)).parent
+    if not searched:
+        config = find_config(file)
+    tree = git_work_tree(folder)
+    candidates = [c for c in (config.parent if config else None, tree) if c]
+    if not candidates:
+        return folder
+    # Both hold the file: the deeper one is the narrower.
+    return max(candidates, key=lambda c: len(Path(os.path.abspath(c)).parts))
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file at or above *start*'s folder."""
+    folder = (start if start.is_dir() else start.parent).resolve()
+    for directory in (folder, *folder.parents):
+        for name in FILE_NAMES:
+            candidate = directory / name
+            if candidate.is_file() and (
+                name != "pyproject.toml" or _has_zonefix_table(candidate)
+            ):
+                return candidate
+    return None
+
+
+def _has_zonefix_table(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool"), dict) and "zonefix" in data["tool"]

@@ -222,6 +222,23 @@ def split_fields(text: str, start: int, end: int) -> list[str]:
     return segment.split()
 
 
+def rdata_text_of(text: str, start: int, end: int, words: list[str], first: int) -> str:
+    """The rdata fields of an entry (from field *first*) as dnspython reads
+    them: one space between fields, none where the file writes none. A
+    quoted value written against its key (SVCB's alpn="h3,h2") stays joined;
+    separated, dnspython and BIND would both refuse it."""
+    if not any(word[:1] == '"' for word in words[first:]):
+        return " ".join(words[first:])
+    parts: list[str] = []
+    after = -1
+    for field in fields_between(text, start, end)[first:]:
+        if parts and field.start != after:
+            parts.append(" ")
+        parts.append(field.text)
+        after = field.start + len(field.text)
+    return "".join(parts)
+
+
 def _name(word: str, origin: dns.name.Name | None) -> dns.name.Name:
     """The name *word* means. Without an origin it must be absolute; a
     word that only looks so ("x\\.", an escaped dot) needs one (ZF003)."""
@@ -270,6 +287,8 @@ class Resolver:
         # TTL_WRITTEN / TTL_FROM_LAST / LONG_STRING for the record being read.
         self._ttl_flags = 0
         self._long_string = 0
+        #: The record entry being read: its text, start and end.
+        self._entry: tuple[str, int, int] = ("", 0, 0)
         self.last_ttl: int | None = None
         self.default_ttl: int | None = None
         self.default_ttl_from_soa = False
@@ -381,6 +400,7 @@ class Resolver:
             owner_ref = self.last_owner
             self._line_flags = self.last_owner_flags
             first = 0
+        self._entry = (text, start, end)
         resolved = self._resolve_fields(words, first)
         if not isinstance(resolved, FieldProblem):
             ttl, rdclass, rdtype, rdata_field = resolved
@@ -454,7 +474,7 @@ class Resolver:
         if key is not None:
             minimum = cast(int, key[6]) if rdtype == SOA else None
         else:
-            rdata_text = " ".join(words[i:])
+            rdata_text = rdata_text_of(*self._entry, words, i)
             rdata = self._rdata(rdclass, rdtype, rdata_text)
             if rdata == "string too long" and rdtype in _TXT_LIKE:
                 # ZF112 reports it and splits the string; the record stays.

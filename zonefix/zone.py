@@ -17,7 +17,6 @@ import dns.rdatatype
 
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
 from zonefix.fastpath import build_rdata
-from zonefix.mail import MailSettings
 from zonefix.semantic import (
     LONG_STRING,
     Document,
@@ -28,17 +27,19 @@ from zonefix.semantic import (
     Resolver,
     generate_spec,
     load_document,
+    rdata_text_of,
     split_fields,
     to_dns_text,
     txt_with_long_strings,
     unquote,
 )
+from zonefix.settings import MailSettings
 from zonefix.source import BOM, NotTextError, SourceFile, decode
 from zonefix.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
 
 if TYPE_CHECKING:
-    from zonefix.mail.domains import MailView
-    from zonefix.rules.index import ZoneIndex
+    from zonefix.document import Capabilities
+    from zonefix.index import ZoneIndex
 
 
 class Record(NamedTuple):
@@ -119,13 +120,14 @@ class RecordList(Sequence[Record]):
         origin = resolved.origins[table.origin[index]]
         long_string = table.flags[index] & LONG_STRING
         if counter is None:
-            words = split_fields(tree.text, start, end)[table.rdata_field[index] :]
+            first = table.rdata_field[index]
+            words = split_fields(tree.text, start, end)
             if not long_string and table.rdclass[index] == dns.rdataclass.IN:
                 # The common types are built without dnspython's text parser.
-                built = build_rdata(table.rdtype[index], words, origin)
+                built = build_rdata(table.rdtype[index], words[first:], origin)
                 if built is not None:
                     return built
-            rdata_text = " ".join(words)
+            rdata_text = rdata_text_of(tree.text, start, end, words, first)
         else:
             rdata_text = _generated_texts(tree, start, end, counter)[1]
         rdclass = dns.rdataclass.RdataClass(table.rdclass[index])
@@ -179,10 +181,11 @@ class Zone:
     def __init__(self, resolved: ResolvedZone) -> None:
         self._resolved = resolved
         self.records = RecordList(resolved)
-        #: What configuration says about mail (providers by name): set by
-        #: the command line, or by a caller of the API.
+        #: Kept for callers of the API that set it: the mail settings
+        #: zonefix.check and fixer.fix use when given no config or settings.
+        #: Nothing in zonefix sets or reads it otherwise (settings travel
+        #: with each run, in the rules' RuleContext).
         self.mail_settings: MailSettings = MailSettings()
-        self._mail: MailView | None = None
         #: Where $INCLUDE could read (the same for the zone a fix gives).
         self.include_root: Path | None = None
         #: "$ORIGIN ." means the zone's apex (a Cloudflare export), as the
@@ -251,20 +254,27 @@ class Zone:
     @cached_property
     def index(self) -> ZoneIndex:
         """Owner names and rdata for rules that compare records."""
-        from zonefix.rules.index import ZoneIndex
+        from zonefix.index import ZoneIndex
 
         return ZoneIndex(self)
 
-    @property
-    def mail(self) -> MailView:
-        """Mail domains, their providers and mail records, for the mail
-        rules: worked out once for the mail_settings in force."""
-        view = self._mail
-        if view is None or view.settings is not self.mail_settings:
-            from zonefix.mail.domains import MailView
+    @cached_property
+    def capabilities(self) -> Capabilities:
+        """What the zone's format can hold: a BIND file its SOA and NS and
+        anything else; Cloudflare's export leaves SOA and NS to Cloudflare
+        (it writes placeholders) and writes TTL 1 for "automatic"."""
+        from zonefix.document import Capabilities
 
-            view = self._mail = MailView(self, self.mail_settings)
-        return view
+        if self.dialect == "cloudflare":
+            return Capabilities(
+                "cloudflare",
+                has_soa_ns=False,
+                automatic_ttls=frozenset({1}),
+                includes=True,
+                cname_flattening=True,
+                serial=False,
+            )
+        return Capabilities("bind", includes=True)
 
     @property
     def table(self) -> RecordTable:
@@ -392,7 +402,7 @@ def parse_file(
 def _root(include_root: str | Path | None, path: Path) -> Path:
     if include_root is not None:
         return Path(include_root)
-    from zonefix.config import default_include_root
+    from zonefix.reading import default_include_root
 
     return default_include_root(path)
 

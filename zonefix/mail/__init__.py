@@ -5,21 +5,9 @@ domain of a zone (SPEC §3 ZF2)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:
-    from zonefix.providers import Profile
-
-
-class MailSettings(NamedTuple):
-    """What configuration says about mail: provider ids by name (canonical
-    absolute text, or "@" for the apex), and profiles it adds.
-
-    It lives here, not beside the rules that read it, so that a Zone can
-    carry it without importing them (or the profiles) at start-up."""
-
-    providers: tuple[tuple[str, str], ...] = ()
-    profiles: tuple[Profile, ...] = ()
+# Settings live with the other per-run settings; importable here as before.
+from zonefix.settings import MailSettings as MailSettings
 
 
 def printable(text: str) -> str:

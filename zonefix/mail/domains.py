@@ -92,8 +92,7 @@ class MailView:
 
     def __init__(self, zone: Zone, settings: MailSettings) -> None:
         self.zone = zone
-        #: The configuration it was worked out for (Zone.mail rebuilds the
-        #: view when the zone's settings change).
+        #: The configuration it was worked out for (one run's settings).
         self.settings = settings
         self._txt_values: dict[int, str] = {}
         self._spf: dict[int, SpfRecord] = {}
@@ -338,11 +337,6 @@ def _strings_joined(words: list[str]) -> str | None:
             return None
         parts.append(token.value.decode("utf-8", "replace"))
     return "".join(parts)
-
-
-def mail_view(zone: Zone) -> MailView:
-    """The zone's MailView, worked out once (Zone.mail)."""
-    return zone.mail
 
 
 def _absolute_key(name: str, origin: dns.name.Name | None) -> str | None:

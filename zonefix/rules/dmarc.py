@@ -11,10 +11,11 @@ from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail import printable
 from zonefix.mail.dkim import dkim_problems
 from zonefix.mail.dmarc import dmarc_problems, is_dmarc
-from zonefix.mail.domains import MailDomain, MailView, mail_view
-from zonefix.rules import FixAvailability, insert_fix, rule
+from zonefix.mail.domains import MailDomain, MailView
+from zonefix.rules.registry import FixAvailability, insert_fix, rule
 
 if TYPE_CHECKING:
+    from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
 DMARC_MISSING = Code(
@@ -43,11 +44,11 @@ DKIM_SYNTAX = Code(
 )
 
 
-def _dmarc_records(zone: Zone) -> Iterator[tuple[int, str, str]]:
+def _dmarc_records(ctx: RuleContext) -> Iterator[tuple[int, str, str]]:
     """TXT records that say v=DMARC1, or stand at a _dmarc name: (record,
     owner key, value)."""
-    view = mail_view(zone)
-    index = zone.index
+    view = ctx.mail
+    index = ctx.index
     for i in view.txt_records:
         owner = index.owner_key(i)
         value = view.txt_value(i)
@@ -56,7 +57,7 @@ def _dmarc_records(zone: Zone) -> Iterator[tuple[int, str, str]]:
 
 
 @rule(DMARC_MISSING, FixAvailability.UNSAFE)
-def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
+def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an organisational domain (RFC 7489 §3.2: the zone's apex, as a
@@ -92,15 +93,16 @@ def dmarc_missing(zone: Zone) -> Iterator[Diagnostic]:
     it. For a domain whose SPF says it sends no mail (`v=spf1 -all`),
     `p=reject`, which tells receivers the same.
     """
+    zone = ctx.zone
     from zonefix.edits import NewRecord
     from zonefix.tlds import organisational_domain
 
-    view = mail_view(zone)
+    view = ctx.mail
     origin = zone.origin
     if origin is None or not view.domains:
         return
     have: set[str] = set()
-    for _, owner, value in _dmarc_records(zone):
+    for _, owner, value in _dmarc_records(ctx):
         if owner.startswith("_dmarc."):
             have.add(owner[len("_dmarc.") :] or ".")  # "_dmarc.": the root's
         elif is_dmarc(value):
@@ -177,7 +179,7 @@ def _covered(name: str, org: dns.name.Name, have: set[str]) -> bool:
 
 
 @rule(DMARC_SYNTAX, FixAvailability.SAFE)
-def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
+def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Checks each DMARC record (TXT at a `_dmarc` name, or a `v=DMARC1`
@@ -221,9 +223,10 @@ def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
     that has it. None for a missing `p=` or a bare word: the owner must
     choose the policy.
     """
+    zone = ctx.zone
     from zonefix.edits import CannotEdit, TxtLayout, txt_value_edits
 
-    for i, owner, value in _judged_dmarc_records(zone):
+    for i, owner, value in _judged_dmarc_records(ctx):
         layout: TxtLayout | None = None
         for problem in dmarc_problems(value):
             layout = layout or TxtLayout(zone, i)
@@ -248,11 +251,11 @@ def dmarc_syntax(zone: Zone) -> Iterator[Diagnostic]:
             )
 
 
-def _judged_dmarc_records(zone: Zone) -> Iterator[tuple[int, str, str]]:
+def _judged_dmarc_records(ctx: RuleContext) -> Iterator[tuple[int, str, str]]:
     """The DMARC records ZF402 reads: every ``v=DMARC1`` record, and a
     ``_dmarc`` TXT that is not one only where no DMARC record stands beside
     it (receivers discard it, RFC 7489 §6.6.3: the one beside is in force)."""
-    records = list(_dmarc_records(zone))
+    records = list(_dmarc_records(ctx))
     with_dmarc = {owner for _, owner, value in records if is_dmarc(value)}
     for i, owner, value in records:
         if is_dmarc(value) or owner not in with_dmarc:
@@ -260,7 +263,7 @@ def _judged_dmarc_records(zone: Zone) -> Iterator[tuple[int, str, str]]:
 
 
 @rule(DMARC_MULTIPLE)
-def dmarc_multiple(zone: Zone) -> Iterator[Diagnostic]:
+def dmarc_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a `_dmarc` name with more than one `v=DMARC1` record, once,
@@ -280,8 +283,9 @@ def dmarc_multiple(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     None: keep the one whose policy you mean.
     """
+    zone = ctx.zone
     by_owner: dict[str, list[int]] = {}
-    for i, owner, value in _dmarc_records(zone):
+    for i, owner, value in _dmarc_records(ctx):
         if owner.startswith("_dmarc.") and is_dmarc(value):
             by_owner.setdefault(owner, []).append(i)
     for owner, records in by_owner.items():
@@ -294,7 +298,7 @@ def dmarc_multiple(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(DMARC_MISPLACED, FixAvailability.UNSAFE)
-def dmarc_misplaced(zone: Zone) -> Iterator[Diagnostic]:
+def dmarc_misplaced(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a `v=DMARC1` TXT record that is not at a `_dmarc` name: at the
@@ -314,7 +318,8 @@ def dmarc_misplaced(zone: Zone) -> Iterator[Diagnostic]:
     Unsafe: move it to `_dmarc` by rewriting its owner in place. None
     where the line has no owner of its own or the next line repeats it.
     """
-    for i, owner, value in _dmarc_records(zone):
+    zone = ctx.zone
+    for i, owner, value in _dmarc_records(ctx):
         if owner.startswith("_dmarc.") or not is_dmarc(value):
             continue
         yield zone.finding_at_record(
@@ -352,7 +357,7 @@ def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
 
 
 @rule(DKIM_SYNTAX)
-def dkim_syntax(zone: Zone) -> Iterator[Diagnostic]:
+def dkim_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Checks DKIM key records (RFC 6376 §3.6.1): `v=DKIM1` first if present,
@@ -386,8 +391,9 @@ def dkim_syntax(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     None: publish the key the mail system generates (2048 bits).
     """
-    view = mail_view(zone)
-    index = zone.index
+    zone = ctx.zone
+    view = ctx.mail
+    index = ctx.index
     for i in view.txt_records:
         owner = index.owner_key(i)
         if not is_key_name(owner):

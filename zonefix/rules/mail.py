@@ -18,9 +18,10 @@ import dns.name
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
-from zonefix.mail.domains import MailDomain, MailView, MxRecord, mail_view
+from zonefix.index import bad_host_label
+from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
-from zonefix.rules import (
+from zonefix.rules.registry import (
     FixAvailability,
     delete_fix,
     finding_at_field,
@@ -29,10 +30,10 @@ from zonefix.rules import (
     replace_field_fix,
     rule,
 )
-from zonefix.rules.index import bad_host_label
 
 if TYPE_CHECKING:
     from zonefix.providers import MxHost, Profile
+    from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
 FOREIGN_MX = Code(
@@ -103,7 +104,7 @@ def provenance(domain: MailDomain) -> str:
 
 
 @rule(FOREIGN_MX, FixAvailability.SAFE)
-def foreign_mx(zone: Zone) -> Iterator[Diagnostic]:
+def foreign_mx(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an MX host at a mail domain that is not one of its provider's
@@ -134,7 +135,8 @@ def foreign_mx(zone: Zone) -> Iterator[Diagnostic]:
     Delete the record: safe when the provider is configured, unsafe
     otherwise (deleting an MX changes where mail goes).
     """
-    view = mail_view(zone)
+    zone = ctx.zone
+    view = ctx.mail
     for domain in view.domains:
         provider = domain.provider
         if provider is None:
@@ -214,7 +216,7 @@ def priority_for(wanted: int, present: list[tuple[MxRecord, MxHost]]) -> int | N
 
 
 @rule(PROVIDER_MX_MISSING, FixAvailability.SAFE)
-def provider_mx_missing(zone: Zone) -> Iterator[Diagnostic]:
+def provider_mx_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a mail domain that lacks an MX host its provider requires: one
@@ -244,9 +246,10 @@ def provider_mx_missing(zone: Zone) -> Iterator[Diagnostic]:
     where they fit). Safe when the provider is configured; unsafe when it
     is inferred.
     """
+    zone = ctx.zone
     from zonefix.edits import NewRecord
 
-    for domain in mail_view(zone).domains:
+    for domain in ctx.mail.domains:
         provider = domain.provider
         if provider is None or not provider.writes_records or not domain.mx:
             continue
@@ -280,7 +283,7 @@ def provider_mx_missing(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(PROVIDER_MX_PRIORITY, FixAvailability.SAFE)
-def provider_mx_priority(zone: Zone) -> Iterator[Diagnostic]:
+def provider_mx_priority(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a mail domain whose provider's hosts are not in the provider's
@@ -308,7 +311,8 @@ def provider_mx_priority(zone: Zone) -> Iterator[Diagnostic]:
     provider is configured, unsafe when it is inferred. None when a host
     outside the set is the one preferred.
     """
-    view = mail_view(zone)
+    zone = ctx.zone
+    view = ctx.mail
     for domain in view.domains:
         provider = domain.provider
         if provider is None or not provider.writes_records:
@@ -390,7 +394,7 @@ def _priorities_fix(
 
 
 @rule(MIXED_MAIL_PROVIDERS)
-def mixed_mail_providers(zone: Zone) -> Iterator[Diagnostic]:
+def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a mail domain whose MX hosts zonefix cannot tie to one
@@ -420,7 +424,8 @@ def mixed_mail_providers(zone: Zone) -> Iterator[Diagnostic]:
     configuration (or `--mail-provider ID` for the apex); then ZF201 reports
     the other hosts.
     """
-    for domain in mail_view(zone).domains:
+    zone = ctx.zone
+    for domain in ctx.mail.domains:
         if domain.configured or not domain.candidates:
             continue
         ids = [p.id for p in domain.candidates]
@@ -446,7 +451,7 @@ def mixed_mail_providers(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(MX_TARGET_NO_ADDRESS)
-def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
+def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an MX whose host is a name in this zone with no A or AAAA
@@ -470,6 +475,7 @@ def mx_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
     None: add the host's address records, or point the MX at a host that
     has them.
     """
+    zone = ctx.zone
     origin = zone.origin
     if origin is None:
         return
@@ -518,7 +524,7 @@ def is_address(text: str) -> bool:
 
 
 @rule(NULL_MX_MIXED)
-def null_mx_mixed(zone: Zone) -> Iterator[Diagnostic]:
+def null_mx_mixed(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a null MX (`0 .`, RFC 7505: "this domain accepts no mail")
@@ -538,7 +544,8 @@ def null_mx_mixed(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     None: delete the null MX if the domain takes mail, else the others.
     """
-    for domain in mail_view(zone).domains:
+    zone = ctx.zone
+    for domain in ctx.mail.domains:
         if domain.null_mx and domain.mx:
             yield zone.finding_at_record(
                 NULL_MX_MIXED,
@@ -548,7 +555,7 @@ def null_mx_mixed(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(PROVIDER_CLIENT_RECORD, FixAvailability.SAFE)
-def provider_client_record(zone: Zone) -> Iterator[Diagnostic]:
+def provider_client_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a client name of the domain's provider (`imap`, `pop3`,
@@ -575,9 +582,10 @@ def provider_client_record(zone: Zone) -> Iterator[Diagnostic]:
     Point the CNAME at the provider's host, or add the missing CNAME:
     safe when the provider is configured, unsafe when it is inferred.
     """
+    zone = ctx.zone
     from zonefix.edits import NewRecord
 
-    view = mail_view(zone)
+    view = ctx.mail
     zone_index = zone.index
     table = zone.table
     wanted = {
@@ -655,7 +663,7 @@ def _elsewhere(view: MailView, target: str, provider: Profile) -> Profile | None
 
 
 @rule(SENDING_ON_MAILBOX_DOMAIN)
-def sending_on_mailbox_domain(zone: Zone) -> Iterator[Diagnostic]:
+def sending_on_mailbox_domain(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a sending service's ownership or DKIM records (DirectMail:
@@ -681,7 +689,8 @@ def sending_on_mailbox_domain(zone: Zone) -> Iterator[Diagnostic]:
     None: set the service up on a subdomain (`mail.example.net`) and move
     its records there.
     """
-    view = mail_view(zone)
+    zone = ctx.zone
+    view = ctx.mail
     if not view.domains:
         return  # before reading the profiles: most zones have no mail
     services = [p for p in view.profiles.values() if p.needs_subdomain]

@@ -12,7 +12,7 @@ import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
 from zonefix.mail import printable
-from zonefix.mail.domains import MailDomain, MailView, mail_view
+from zonefix.mail.domains import MailDomain, MailView
 from zonefix.mail.spf import (
     QUALIFIERS,
     Prose,
@@ -28,19 +28,20 @@ from zonefix.mail.spf_lookups import (
     followed_terms,
     target_key,
 )
-from zonefix.rules import (
+from zonefix.rules.mail import applicability as mail_applicability
+from zonefix.rules.mail import provenance
+from zonefix.rules.registry import (
     FixAvailability,
     delete_fix,
     insert_fix,
     rdata_field,
     rule,
 )
-from zonefix.rules.mail import applicability as mail_applicability
-from zonefix.rules.mail import provenance
 
 if TYPE_CHECKING:
     from zonefix.edits import TxtLayout
     from zonefix.providers import Profile
+    from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
 SPF_MISSING = Code("ZF301", "spf-missing", Severity.ERROR, "a mail domain with no SPF")
@@ -127,7 +128,7 @@ def merged_spf(view: MailView, records: list[int]) -> tuple[str, bool]:
 
 
 @rule(SPF_MISSING, FixAvailability.SAFE)
-def spf_missing(zone: Zone) -> Iterator[Diagnostic]:
+def spf_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a mail domain that sends mail and has no SPF record, at its
@@ -154,9 +155,10 @@ def spf_missing(zone: Zone) -> Iterator[Diagnostic]:
     inferred, none when no provider (or only a third-party description of
     one) is known.
     """
+    zone = ctx.zone
     from zonefix.edits import NewRecord
 
-    view = mail_view(zone)
+    view = ctx.mail
     for domain in view.domains:
         if domain.spf or not domain.sends or _has_type99(zone, domain):
             continue
@@ -178,7 +180,7 @@ def _has_type99(zone: Zone, domain: MailDomain) -> bool:
 
 
 @rule(SPF_MULTIPLE, FixAvailability.SAFE)
-def spf_multiple(zone: Zone) -> Iterator[Diagnostic]:
+def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a name with more than one SPF record (TXT starting
@@ -207,9 +209,10 @@ def spf_multiple(zone: Zone) -> Iterator[Diagnostic]:
     two different `redirect=` or `exp=`, or a `redirect=` beside an `all`
     (receivers would ignore the redirect).
     """
+    zone = ctx.zone
     from zonefix.edits import CannotEdit, rewrite_txt
 
-    view = mail_view(zone)
+    view = ctx.mail
     for name, records, _ in _spf_names(view):
         if len(records) < 2:
             continue
@@ -369,7 +372,7 @@ class _Spots:
 
 
 def _at_term(
-    zone: Zone,
+    ctx: RuleContext,
     code: Code,
     message: str,
     records: list[int],
@@ -379,12 +382,9 @@ def _at_term(
 ) -> Diagnostic:
     """A finding at *term* where the file writes it (one record, a term as
     written, in a string without escapes), else at the record."""
+    zone = ctx.zone
     index = records[0]
-    if (
-        term is not None
-        and len(records) == 1
-        and mail_view(zone).spf(index).is_written(term)
-    ):
+    if term is not None and len(records) == 1 and ctx.mail.spf(index).is_written(term):
         spots = spots or _Spots(zone, index)
         return zone.finding_at_span(code, message, index, spots.of(term), fix)
     if spots is not None:
@@ -393,7 +393,7 @@ def _at_term(
 
 
 @rule(SPF_SYNTAX, FixAvailability.SAFE)
-def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
+def spf_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports SPF text that RFC 7208 does not allow: an unknown mechanism, a
@@ -427,19 +427,20 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
     `ip4:` or `ip6:` by its kind, a dash pasted from a document (an en
     dash before `all`) the `-` qualifier. Otherwise none.
     """
-    view = mail_view(zone)
+    zone = ctx.zone
+    view = ctx.mail
     for i, record in _each_spf(view):
         spots = _Spots(zone, i)
         for problem in record.problems:
             yield _at_term(
-                zone, SPF_SYNTAX, printable(f"SPF: {problem}"), [i], None, spots=spots
+                ctx, SPF_SYNTAX, printable(f"SPF: {problem}"), [i], None, spots=spots
             )
         for term in record.terms:
             if term.problem is None:
                 continue
             meant = f"; meant '{term.meant}'" if term.meant else ""
             yield _at_term(
-                zone,
+                ctx,
                 SPF_SYNTAX,
                 printable(f"SPF term '{term.text}': {term.problem}{meant}"),
                 [i],
@@ -459,7 +460,7 @@ def spf_syntax(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(SPF_PROSE, FixAvailability.SAFE)
-def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
+def spf_prose(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports words pasted from a provider's documentation into an SPF
@@ -480,12 +481,13 @@ def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     Safe: write the term meant (`include:spf.sg.aliyun.com`).
     """
-    for i, record in _each_spf(mail_view(zone)):
+    zone = ctx.zone
+    for i, record in _each_spf(ctx.mail):
         spots = _Spots(zone, i)
         for prose in record.prose:
             meant = f"; meant '{prose.meant}'" if prose.meant else ""
             yield _at_term(
-                zone,
+                ctx,
                 SPF_PROSE,
                 printable(f"SPF holds prose '{prose.text}'{meant}"),
                 [i],
@@ -496,7 +498,7 @@ def spf_prose(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(SPF_INCLUDE_MISSING, FixAvailability.SAFE)
-def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
+def spf_provider_include_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a mail domain whose SPF record lacks its provider's include
@@ -522,7 +524,8 @@ def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
     record names only the site in use. Safe when the provider is
     configured; unsafe when it is only inferred.
     """
-    view = mail_view(zone)
+    zone = ctx.zone
+    view = ctx.mail
     for name, records, record in _spf_names(view):
         domain = view.domain_of(name)
         provider = domain.provider if domain is not None else None
@@ -557,7 +560,7 @@ def spf_provider_include_missing(zone: Zone) -> Iterator[Diagnostic]:
                 )
         elif len(records) == 1:
             fix = _insert_term_fix(zone, records[0], record, term, applicability)
-        yield _at_term(zone, SPF_INCLUDE_MISSING, message, records, sibling, fix)
+        yield _at_term(ctx, SPF_INCLUDE_MISSING, message, records, sibling, fix)
 
 
 def _sibling_include(
@@ -613,7 +616,7 @@ def _insert_term_fix(
 
 
 @rule(SPF_PERMISSIVE_ALL, FixAvailability.UNSAFE)
-def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
+def spf_permissive_all(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an SPF record that ends in `+all` (error: it authorises every
@@ -637,7 +640,8 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
     Unsafe: the `all` the provider advises (`~all` where none is known).
     It changes what receivers do with mail from unlisted servers.
     """
-    view = mail_view(zone)
+    zone = ctx.zone
+    view = ctx.mail
     for name, records, record in _spf_names(view):
         domain = view.domain_of(name)
         advised = domain.provider.spf_all if domain and domain.provider else "~all"
@@ -679,7 +683,7 @@ def spf_permissive_all(zone: Zone) -> Iterator[Diagnostic]:
                     f"write '{advised}'",
                     Applicability.UNSAFE,
                 )
-        yield _at_term(zone, code, message, records, last, fix)
+        yield _at_term(ctx, code, message, records, last, fix)
 
 
 def _bad_all(record: SpfRecord) -> bool:
@@ -695,7 +699,7 @@ def _bad_all(record: SpfRecord) -> bool:
 
 
 @rule(SPF_LOOKUP_LIMIT)
-def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
+def spf_lookup_limit(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Counts the terms of an SPF record that make DNS lookups (`include`,
@@ -734,7 +738,8 @@ def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
     None: drop senders you no longer use, replace includes with `ip4:`
     and `ip6:` ranges, and break a loop where it comes back.
     """
-    view = mail_view(zone)
+    zone = ctx.zone
+    view = ctx.mail
     names = {name: (records, record) for name, records, record in _spf_names(view)}
     counts = count_lookups(
         {name: record for name, (_, record) in names.items()},
@@ -748,7 +753,7 @@ def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
             members = frozenset(found.loop)
             if name in members and members not in reported_loops:
                 reported_loops.add(members)
-                yield _loop_finding(zone, name, records, found.loop, found.edges)
+                yield _loop_finding(ctx, name, records, found.loop, found.edges)
         elif found.over:
             yield _over_limit_finding(zone, name, records, found)
         for term in followed_terms(record):
@@ -760,7 +765,7 @@ def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
             count = mx_records.get(key or "", 0)
             if count > LOOKUP_LIMIT:
                 yield _at_term(
-                    zone,
+                    ctx,
                     SPF_LOOKUP_LIMIT,
                     f"SPF at {name}: '{term.text}' finds {count} MX records at "
                     f"{key}; receivers look up the addresses of at most "
@@ -771,7 +776,7 @@ def spf_lookup_limit(zone: Zone) -> Iterator[Diagnostic]:
 
 
 def _loop_finding(
-    zone: Zone,
+    ctx: RuleContext,
     name: str,
     records: list[int],
     loop: tuple[str, ...],
@@ -784,7 +789,7 @@ def _loop_finding(
     following = path[1]
     term = next((e.term for e in edges if e.target == following), None)
     return _at_term(
-        zone,
+        ctx,
         SPF_LOOKUP_LIMIT,
         f"SPF at {name} comes back to itself: {' -> '.join(path)} "
         f"(a loop: receivers run out of lookups, a permanent error)",
@@ -836,7 +841,7 @@ def _mx_record_counts(zone: Zone) -> dict[str, int]:
 
 
 @rule(SPF_RR_TYPE, FixAvailability.SAFE)
-def spf_rr_type(zone: Zone) -> Iterator[Diagnostic]:
+def spf_rr_type(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a record of the SPF type (99), which RFC 7208 §3.1 retired:
@@ -855,8 +860,9 @@ def spf_rr_type(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     Safe: turn it into a TXT record, or delete it when the same TXT exists.
     """
+    zone = ctx.zone
     table = zone.table
-    view = mail_view(zone)
+    view = ctx.mail
     zone_index = zone.index
     for i, rdtype in enumerate(table.rdtype):
         if rdtype != dns.rdatatype.SPF:
@@ -886,7 +892,7 @@ def _type_fix(zone: Zone, index: int, value: str) -> Fix | None:
 
 
 @rule(SPF_PTR)
-def spf_ptr(zone: Zone) -> Iterator[Diagnostic]:
+def spf_ptr(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports the `ptr` mechanism in an SPF record.
@@ -904,16 +910,16 @@ def spf_ptr(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     None: list the servers with `ip4:`/`ip6:` or `a:` instead.
     """
-    for name, records, record in _spf_names(mail_view(zone)):
+    for name, records, record in _spf_names(ctx.mail):
         for term in record.effective():
             if term.name == "ptr" and not term.modifier:
                 yield _at_term(
-                    zone, SPF_PTR, f"SPF at {name} uses '{term.text}'", records, term
+                    ctx, SPF_PTR, f"SPF at {name} uses '{term.text}'", records, term
                 )
 
 
 @rule(SPF_STALE_INCLUDE, FixAvailability.UNSAFE)
-def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
+def spf_stale_include(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an SPF include of a mailbox provider at a name whose MX are
@@ -938,7 +944,8 @@ def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
     Unsafe: remove the include (the provider may still send for you, from
     a system zonefix cannot see).
     """
-    view = mail_view(zone)
+    zone = ctx.zone
+    view = ctx.mail
     for name, records, record in _spf_names(view):
         domain = view.domain_of(name)
         if domain is None or not domain.mx:
@@ -974,7 +981,7 @@ def spf_stale_include(zone: Zone) -> Iterator[Diagnostic]:
                     Applicability.UNSAFE,
                 )
             yield _at_term(
-                zone,
+                ctx,
                 SPF_STALE_INCLUDE,
                 f"SPF at {name} includes {profile.id} ('{term.text}'), which no "
                 f"MX there uses",
@@ -993,7 +1000,7 @@ SPF_DOMAIN_TYPO = Code(
 
 
 @rule(SPF_DOMAIN_TYPO, FixAvailability.UNSAFE)
-def spf_domain_typo(zone: Zone) -> Iterator[Diagnostic]:
+def spf_domain_typo(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a domain in an SPF term (`a:`, `mx:`, `include:`, `exists:`,
@@ -1019,6 +1026,7 @@ def spf_domain_typo(zone: Zone) -> Iterator[Diagnostic]:
     Unsafe: write the zone's own domain (`a:mail.example.net`); it changes
     which servers may send as you, so the owner confirms it.
     """
+    zone = ctx.zone
     from zonefix.tlds import organisational_domain
 
     origin = zone.origin
@@ -1027,7 +1035,7 @@ def spf_domain_typo(zone: Zone) -> Iterator[Diagnostic]:
     own = organisational_domain(origin.to_text().lower())
     if own is None:
         return
-    view = mail_view(zone)
+    view = ctx.mail
     index = zone.index
     candidates: list[tuple[int, Term, str, str]] = []
     for records in view.spf_by_owner.values():
@@ -1059,7 +1067,7 @@ def spf_domain_typo(zone: Zone) -> Iterator[Diagnostic]:
             Applicability.UNSAFE,
         )
         yield _at_term(
-            zone,
+            ctx,
             SPF_DOMAIN_TYPO,
             f"SPF term '{term.text}' names {value}., one slip from this zone's "
             f"{own}: {meant} is in the zone, and whoever holds the other "
@@ -1099,7 +1107,7 @@ SPF_VOID_MECHANISM = Code(
 
 
 @rule(SPF_VOID_MECHANISM)
-def spf_void_mechanism(zone: Zone) -> Iterator[Diagnostic]:
+def spf_void_mechanism(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an `a` or `mx` mechanism of an SPF record that looks up a name
@@ -1129,10 +1137,11 @@ def spf_void_mechanism(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     None: name the domain meant (`mx:example.net`), or drop the term.
     """
+    zone = ctx.zone
     origin = zone.origin
     if origin is None:
         return
-    view = mail_view(zone)
+    view = ctx.mail
     index = zone.index
     table = zone.table
     suffix = origin.to_text().lower()
@@ -1177,7 +1186,7 @@ def spf_void_mechanism(zone: Zone) -> Iterator[Diagnostic]:
                 f" (a bare '{term.name}' means the name the record is at, also when "
                 f"{came} reaches it through include or redirect)"
             )
-        yield _at_term(zone, SPF_VOID_MECHANISM, message, [i], term)
+        yield _at_term(ctx, SPF_VOID_MECHANISM, message, [i], term)
 
 
 def _redirected_from(view: MailView) -> dict[str, str]:

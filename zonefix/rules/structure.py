@@ -11,18 +11,20 @@ import dns.rdatatype
 
 from zonefix import cloudflare
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
+from zonefix.edits import split_character_string
 from zonefix.fastpath import RdataKey
-from zonefix.rules import (
+from zonefix.index import TARGET_FIELDS, bad_host_label, repeated_values
+from zonefix.rules.registry import (
     FixAvailability,
     delete_fix,
     finding_at_field,
     replace_field_fix,
     rule,
 )
-from zonefix.rules.index import TARGET_FIELDS, bad_host_label, repeated_values
 from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
 if TYPE_CHECKING:
+    from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
 OUT_OF_ZONE = Code(
@@ -40,7 +42,7 @@ APEX_NS_MISSING = Code(
 
 
 @rule(OUT_OF_ZONE)
-def out_of_zone(zone: Zone) -> Iterator[Diagnostic]:
+def out_of_zone(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a record whose owner is not the zone's apex or a name below it,
@@ -62,6 +64,7 @@ def out_of_zone(zone: Zone) -> Iterator[Diagnostic]:
     None: the name may be meant for another zone. Move the record there, or
     write it relative to this zone.
     """
+    zone = ctx.zone
     table = zone.table
     seen = set()
     for index, flags in enumerate(table.flags):
@@ -80,20 +83,21 @@ def _apex_records(zone: Zone) -> list[int]:
     return [i for i, flags in enumerate(zone.table.flags) if flags & OWNER_APEX]
 
 
-def _whole(zone: Zone) -> bool:
+def _whole(ctx: RuleContext) -> bool:
     """A missing SOA or NS can only be judged in a BIND zone that was read
     whole (no syntax error, no refused $INCLUDE whose records zonefix cannot
     see): a provider's export (Cloudflare's) lists the records it holds,
     while the provider serves the SOA and NS itself."""
+    zone = ctx.zone
     return (
         zone.origin is not None
-        and zone.dialect == "bind"
+        and ctx.capabilities.has_soa_ns
         and not any(d.code.code in ("ZF001", "ZF004") for d in zone.diagnostics)
     )
 
 
 @rule(SOA_PROBLEM)
-def soa_problem(zone: Zone) -> Iterator[Diagnostic]:
+def soa_problem(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a zone with no SOA record at its apex, with more than one, or
@@ -121,9 +125,10 @@ def soa_problem(zone: Zone) -> Iterator[Diagnostic]:
     None: the SOA's values (primary server, contact, serial, timers) are the
     owner's to choose.
     """
-    if cloudflare.is_export(zone):
-        yield from _cloudflare_placeholders(zone)
-    if not _whole(zone):
+    zone = ctx.zone
+    if not ctx.capabilities.has_soa_ns:
+        yield from _export_placeholders(zone)
+    if not _whole(ctx):
         return
     table = zone.table
     soa = dns.rdatatype.SOA
@@ -148,7 +153,7 @@ def soa_problem(zone: Zone) -> Iterator[Diagnostic]:
         )
 
 
-def _cloudflare_placeholders(zone: Zone) -> Iterator[Diagnostic]:
+def _export_placeholders(zone: Zone) -> Iterator[Diagnostic]:
     """One finding for the placeholder SOA and NS of a Cloudflare export:
     the file must be given them before anything else serves it, and
     Cloudflare itself ignores them (it serves its own)."""
@@ -189,7 +194,7 @@ def _cloudflare_placeholders(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(APEX_NS_MISSING)
-def apex_ns_missing(zone: Zone) -> Iterator[Diagnostic]:
+def apex_ns_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a zone with no NS record at its apex, at the apex's first record
@@ -210,7 +215,8 @@ def apex_ns_missing(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     None: only the owner knows the zone's name servers.
     """
-    if not _whole(zone):
+    zone = ctx.zone
+    if not _whole(ctx):
         return
     table = zone.table
     apex = _apex_records(zone)
@@ -231,7 +237,7 @@ CNAME_AT_APEX = Code(
 
 
 @rule(CNAME_AT_APEX, FixAvailability.UNSAFE)
-def cname_at_apex(zone: Zone) -> Iterator[Diagnostic]:
+def cname_at_apex(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a CNAME whose owner is the zone's apex, one finding per CNAME.
@@ -261,13 +267,15 @@ def cname_at_apex(zone: Zone) -> Iterator[Diagnostic]:
     always flattens a CNAME at the apex (CNAME flattening), so the zone
     works there; it says what another DNS server would need.
     """
+    zone = ctx.zone
     table = zone.table
     for index, flags in enumerate(table.flags):
         if flags & OWNER_APEX and table.rdtype[index] == dns.rdatatype.CNAME:
             target = zone.records[index].rdata.to_text()
-            if cloudflare.flattened(zone, index):
-                # Cloudflare always flattens a CNAME at the apex: it answers
-                # with the target's addresses, beside the apex's other data.
+            if ctx.capabilities.cname_flattening:
+                # The provider (Cloudflare) always flattens a CNAME at the
+                # apex: it answers with the target's addresses, beside the
+                # apex's other data.
                 yield zone.finding_at_record(
                     CNAME_AT_APEX._replace(severity=Severity.INFO),
                     f"CNAME at the apex {zone.origin} (to {target}) is "
@@ -314,7 +322,7 @@ def _cname_groups(zone: Zone) -> list[tuple[list[int], list[int]]]:
 
 
 @rule(CNAME_AND_OTHER_DATA)
-def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
+def cname_and_other_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a name that holds a CNAME and any other record (RRSIG and NSEC
@@ -342,6 +350,7 @@ def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
     None: either the alias or the other records must go, and only the owner
     knows which. Often the TXT belongs at the target's name.
     """
+    zone = ctx.zone
     table = zone.table
     for cnames, records in _cname_groups(zone):
         if table.flags[cnames[0]] & OWNER_APEX:
@@ -360,12 +369,12 @@ def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
             f"CNAME at {zone.index.owner(records[0])} beside other data "
             f"({', '.join(others)})"
         )
-        if zone.dialect == "cloudflare":
+        if ctx.capabilities.cname_flattening:
             # Cloudflare answers such a name by flattening the CNAME (always
             # when proxied, or when its target is in the same zone): there
             # it works; anywhere else it is the conflict it is in BIND.
             code = code._replace(severity=Severity.WARNING)
-            if any(cloudflare.flattened(zone, i) for i in cnames):
+            if any(cloudflare.proxied(zone, i) for i in cnames):
                 message += (
                     "; the CNAME is proxied: Cloudflare answers the name with "
                     "its target's addresses beside them, but any other DNS "
@@ -380,7 +389,7 @@ def cname_and_other_data(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(MULTIPLE_CNAMES)
-def multiple_cnames(zone: Zone) -> Iterator[Diagnostic]:
+def multiple_cnames(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a name with two or more different CNAME records, once, at the
@@ -400,6 +409,7 @@ def multiple_cnames(zone: Zone) -> Iterator[Diagnostic]:
     None: only the owner knows which target is meant. For several servers,
     give the name A/AAAA records instead.
     """
+    zone = ctx.zone
     index = zone.index
     for cnames, _ in _cname_groups(zone):
         if len(cnames) < 2:
@@ -421,7 +431,7 @@ def multiple_cnames(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(DUPLICATE_RECORD, FixAvailability.SAFE)
-def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
+def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports each later copy of a record: same owner, class, type, TTL and
@@ -443,6 +453,7 @@ def duplicate_record(zone: Zone) -> Iterator[Diagnostic]:
     Safe: delete the later copies. A blank-owner line after a deleted copy
     gets the owner written onto it, so no other record moves.
     """
+    zone = ctx.zone
     table = zone.table
     index = zone.index
     hashes = index.owner_hashes
@@ -502,7 +513,7 @@ _HOST_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.CNAME}
 
 
 @rule(TARGET_IS_ADDRESS)
-def target_is_address(zone: Zone) -> Iterator[Diagnostic]:
+def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an MX, NS or CNAME record whose target is written as an IP
@@ -522,6 +533,7 @@ def target_is_address(zone: Zone) -> Iterator[Diagnostic]:
     None: give the address a name (`mail  A  192.0.2.25`) and point the
     record at the name.
     """
+    zone = ctx.zone
     import ipaddress
 
     table = zone.table
@@ -549,7 +561,7 @@ def target_is_address(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(MISSING_GLUE)
-def missing_glue(zone: Zone) -> Iterator[Diagnostic]:
+def missing_glue(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an NS record whose target is a name inside the zone (`ns1` or
@@ -571,6 +583,7 @@ def missing_glue(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     None: only the owner knows the server's address. Add `ns1.sub  A  ...`.
     """
+    zone = ctx.zone
     if zone.origin is None:
         return
     table = zone.table
@@ -618,7 +631,7 @@ def missing_glue(zone: Zone) -> Iterator[Diagnostic]:
 
 
 @rule(CNAME_LOOP)
-def cname_loop(zone: Zone) -> Iterator[Diagnostic]:
+def cname_loop(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a chain of CNAMEs inside the zone that comes back to where it
@@ -639,6 +652,7 @@ def cname_loop(zone: Zone) -> Iterator[Diagnostic]:
     None: one of the aliases must point somewhere real, and only the owner
     knows where.
     """
+    zone = ctx.zone
     alias = zone.index.aliases
     reported: set[str] = set()
     for start in alias:
@@ -665,7 +679,7 @@ MISSING_TRAILING_DOT = Code(
 
 
 @rule(MISSING_TRAILING_DOT, FixAvailability.SAFE)
-def missing_trailing_dot(zone: Zone) -> Iterator[Diagnostic]:
+def missing_trailing_dot(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a name written without its final dot that was meant to end
@@ -696,8 +710,11 @@ def missing_trailing_dot(zone: Zone) -> Iterator[Diagnostic]:
     Safe: add the final dot to a target; drop the repeated origin from an
     owner (`www.example.net` becomes `www`).
     """
-    for finding in zone.index.dotless_names():
-        yield finding.diagnostic
+    zone = ctx.zone
+    for name in ctx.dotless:
+        yield zone.finding_at_span(
+            MISSING_TRAILING_DOT, name.message, name.record, name.span, name.fix
+        )
 
 
 RRSET_TTL_MISMATCH = Code(
@@ -709,7 +726,7 @@ RRSET_TTL_MISMATCH = Code(
 
 
 @rule(RRSET_TTL_MISMATCH, FixAvailability.SAFE)
-def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
+def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an RRset (the records of one owner, class and type; RRSIGs
@@ -736,6 +753,7 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
     In Cloudflare's export a TTL of `1` means "automatic": such records are
     left out of the comparison, and never given a number.
     """
+    zone = ctx.zone
     table = zone.table
     index = zone.index
     hashes = index.owner_hashes
@@ -755,7 +773,7 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
         i for i, k in enumerate(keys) if k in repeated or table.rdtype[i] == rrsig
     ]
     del keys, repeated
-    automatic = cloudflare.is_export(zone)
+    automatic = ctx.capabilities.automatic_ttls
     for records in index.groups(candidates).values():
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
@@ -763,8 +781,8 @@ def rrset_ttl_mismatch(zone: Zone) -> Iterator[Diagnostic]:
             rrsets.setdefault((table.rdclass[i], table.rdtype[i], covers), []).append(i)
         for rrset in rrsets.values():
             if automatic:
-                # Cloudflare's automatic TTL is no TTL to compare or change.
-                rrset = [i for i in rrset if table.ttl[i] != cloudflare.AUTOMATIC_TTL]
+                # An automatic TTL (Cloudflare's 1) is none to compare or change.
+                rrset = [i for i in rrset if table.ttl[i] not in automatic]
             ttls = sorted({table.ttl[i] for i in rrset})
             if len(ttls) < 2:
                 continue
@@ -831,7 +849,7 @@ _NO_ALIAS_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.SRV}
 
 
 @rule(TARGET_IS_CNAME, FixAvailability.UNSAFE)
-def target_is_cname(zone: Zone) -> Iterator[Diagnostic]:
+def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an MX, NS or SRV record whose target is a name in the zone that
@@ -853,6 +871,7 @@ def target_is_cname(zone: Zone) -> Iterator[Diagnostic]:
     mx.example.org.`). Unsafe because the alias may be there on purpose, to
     move the service later by changing one record.
     """
+    zone = ctx.zone
     table = zone.table
     index = zone.index
     aliases = index.aliases
@@ -896,7 +915,7 @@ TXT_STRING_TOO_LONG = Code(
 
 
 @rule(TXT_STRING_TOO_LONG, FixAvailability.SAFE)
-def txt_string_too_long(zone: Zone) -> Iterator[Diagnostic]:
+def txt_string_too_long(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a TXT (or SPF) record with a character-string over 255 bytes,
@@ -917,6 +936,7 @@ def txt_string_too_long(zone: Zone) -> Iterator[Diagnostic]:
     (never inside an escape such as `\\059`). A TXT record's strings are
     joined by whoever reads them (SPF, DKIM), so the meaning is the same.
     """
+    zone = ctx.zone
     from zonefix.semantic import LONG_STRING
 
     table = zone.table
@@ -951,38 +971,6 @@ def _split_strings_fix(zone: Zone, index: int) -> Fix | None:
     )
 
 
-def split_character_string(text: str, limit: int = 255) -> list[str]:
-    """The written string *text* (quoted or not) cut into pieces of at most
-    *limit* bytes each, never inside an escape; the pieces as written
-    between quotes."""
-    inner = text[1:-1] if text.startswith('"') and text.endswith('"') else text
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    k = 0
-    while k < len(inner):
-        if (
-            inner[k] == "\\"
-            and inner[k + 1 : k + 4].isdigit()
-            and len(inner[k + 1 : k + 4]) == 3
-        ):
-            unit, width = inner[k : k + 4], 1
-        elif inner[k] == "\\":
-            unit = inner[k : k + 2]
-            width = len(unit[1:].encode("utf-8", "surrogateescape"))
-        else:
-            unit = inner[k]
-            width = len(unit.encode("utf-8", "surrogateescape"))
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size = [], 0
-        current.append(unit)
-        size += width
-        k += len(unit)
-    pieces.append("".join(current))
-    return pieces
-
-
 TARGET_NOT_HOSTNAME = Code(
     "ZF115",
     "target-not-hostname",
@@ -998,7 +986,7 @@ _HOSTNAME_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.SRV}
 
 
 @rule(TARGET_NOT_HOSTNAME)
-def target_not_hostname(zone: Zone) -> Iterator[Diagnostic]:
+def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an MX, NS or SRV record whose target is not a valid host name:
@@ -1028,6 +1016,7 @@ def target_not_hostname(zone: Zone) -> Iterator[Diagnostic]:
     write the zone's name servers in place of the placeholder before the
     file is served by anything else.
     """
+    zone = ctx.zone
     import ipaddress
 
     table = zone.table
@@ -1041,7 +1030,7 @@ def target_not_hostname(zone: Zone) -> Iterator[Diagnostic]:
         if target is None or target == ".":
             continue
         if target == CLOUDFLARE_PLACEHOLDER_NS:
-            if placeholder is None and not cloudflare.is_export(zone):
+            if placeholder is None and ctx.capabilities.has_soa_ns:
                 placeholder = i
             continue
         with_dot = target.rstrip(".")
@@ -1083,7 +1072,7 @@ SRV_TARGET_NO_ADDRESS = Code(
 
 
 @rule(SRV_TARGET_NO_ADDRESS)
-def srv_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
+def srv_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an SRV record whose target is a name in this zone with no A or
@@ -1108,6 +1097,7 @@ def srv_target_no_address(zone: Zone) -> Iterator[Diagnostic]:
     None: add the target's address records, or point the SRV at a host
     that has them.
     """
+    zone = ctx.zone
     yield from _targets_without_address(zone, dns.rdatatype.SRV, SRV_TARGET_NO_ADDRESS)
 
 
@@ -1163,7 +1153,7 @@ CNAME_TARGET_MISSING = Code(
 
 
 @rule(CNAME_TARGET_MISSING)
-def cname_target_missing(zone: Zone) -> Iterator[Diagnostic]:
+def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a CNAME whose target is a name in this zone that holds no
@@ -1187,6 +1177,7 @@ def cname_target_missing(zone: Zone) -> Iterator[Diagnostic]:
     None: point the alias at the host meant, or give the target its
     records.
     """
+    zone = ctx.zone
 
     origin = zone.origin
     if origin is None:
@@ -1240,7 +1231,7 @@ _AT_A_CUT = {
 
 
 @rule(OCCLUDED_DATA)
-def occluded_data(zone: Zone) -> Iterator[Diagnostic]:
+def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports the names at or below a delegation point of the zone (a name
@@ -1267,6 +1258,7 @@ def occluded_data(zone: Zone) -> Iterator[Diagnostic]:
     None: move the records to the child zone, or drop the delegation if
     the subdomain is meant to be served here.
     """
+    zone = ctx.zone
     index = zone.index
     cuts = index.cuts
     if not cuts:

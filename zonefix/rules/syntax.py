@@ -15,9 +15,10 @@ from zonefix.diagnostics import (
     Code,
     Diagnostic,
 )
-from zonefix.rules import rule
+from zonefix.rules.registry import rule
 
 if TYPE_CHECKING:
+    from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
 
@@ -26,7 +27,7 @@ def _read(zone: Zone, code: Code) -> Iterator[Diagnostic]:
 
 
 @rule(SYNTAX_ERROR)
-def syntax_error(zone: Zone) -> Iterator[Diagnostic]:
+def syntax_error(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports text that is not a zone file: an unterminated `(` or `"`, a `)`
@@ -48,11 +49,12 @@ def syntax_error(zone: Zone) -> Iterator[Diagnostic]:
     None: zonefix cannot know what was meant. A file with ZF001 is never
     written by `--write`.
     """
+    zone = ctx.zone
     return _read(zone, SYNTAX_ERROR)
 
 
 @rule(INVALID_RDATA)
-def invalid_rdata(zone: Zone) -> Iterator[Diagnostic]:
+def invalid_rdata(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports record data that dnspython rejects for the record's type: an
@@ -73,11 +75,12 @@ def invalid_rdata(zone: Zone) -> Iterator[Diagnostic]:
     None. Other fixes may still apply to the file; the invalid record is
     left exactly as it was.
     """
+    zone = ctx.zone
     return _read(zone, INVALID_RDATA)
 
 
 @rule(UNKNOWN_ORIGIN)
-def unknown_origin(zone: Zone) -> Iterator[Diagnostic]:
+def unknown_origin(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a file that uses relative names (`@`, `www`, a blank owner) when
@@ -99,11 +102,12 @@ def unknown_origin(zone: Zone) -> Iterator[Diagnostic]:
     None. Add `$ORIGIN example.net.` at the top, name the file
     `db.example.net`, or pass `--origin`.
     """
+    zone = ctx.zone
     return _read(zone, UNKNOWN_ORIGIN)
 
 
 @rule(INCLUDE_REFUSED)
-def include_refused(zone: Zone) -> Iterator[Diagnostic]:
+def include_refused(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports an `$INCLUDE` that names a missing file, a directory, a file
@@ -125,11 +129,12 @@ def include_refused(zone: Zone) -> Iterator[Diagnostic]:
     ## Fix
     None. Keep included files beside the zone, or widen the include root.
     """
+    zone = ctx.zone
     return _read(zone, INCLUDE_REFUSED)
 
 
 @rule(GENERATE_LIMIT)
-def generate_limit(zone: Zone) -> Iterator[Diagnostic]:
+def generate_limit(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     ## What it does
     Reports a `$GENERATE` whose range would make more records than the limit
@@ -148,4 +153,5 @@ def generate_limit(zone: Zone) -> Iterator[Diagnostic]:
     None. Narrow the range, or raise the limit if the zone really is that
     large.
     """
+    zone = ctx.zone
     return _read(zone, GENERATE_LIMIT)

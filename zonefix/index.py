@@ -23,20 +23,9 @@ import dns.rdata
 import dns.rdatatype
 
 from zonefix import fastpath
+from zonefix.dotless import TARGET_FIELDS as TARGET_FIELDS
 from zonefix.fastpath import RdataKey
 from zonefix.semantic import LONG_STRING, split_fields, to_dns_text, type_or_none
-
-# Where the target host name stands among each type's rdata fields
-# (ZF104 checks them all; ZF105 and ZF106 the types their RFCs name).
-TARGET_FIELDS = {
-    dns.rdatatype.MX: 1,
-    dns.rdatatype.NS: 0,
-    dns.rdatatype.CNAME: 0,
-    dns.rdatatype.SRV: 3,
-    dns.rdatatype.PTR: 0,
-    dns.rdatatype.DNAME: 0,
-}
-
 
 # Names dnspython writes back as they are: printable ASCII but for the
 # characters it escapes ("().;\\@$). Others go through dnspython for their key.
@@ -47,7 +36,7 @@ _PLAIN_NAME = re.compile(r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+")
 _PLAIN_WORD = re.compile(r'[^\s"\\();]+(?=[ \t\r\n]|$)')
 
 if TYPE_CHECKING:
-    from zonefix.rules.dotless import DotlessName
+    from zonefix.dotless import DotlessName
     from zonefix.zone import Zone
 
 
@@ -207,7 +196,7 @@ class ZoneIndex:
     def dotless_names(self) -> list[DotlessName]:
         """Names ZF104 reports, worked out once per zone."""
         if self._dotless is None:
-            from zonefix.rules.dotless import find_dotless_names
+            from zonefix.dotless import find_dotless_names
 
             self._dotless = find_dotless_names(self.zone)
         return self._dotless

@@ -1,8 +1,8 @@
 """Names written without the final dot they were meant to have (ZF104).
 
-Kept apart from the rule so that other rules can read the names its fix
-writes (SPEC §3) without running it twice: ZoneIndex.dotless_names caches
-the result.
+Kept apart from the rule (rules/structure.py) so that other rules, and the
+index, read the names its fix writes (SPEC §3) without running it twice:
+ZoneIndex.dotless_names caches the result.
 """
 
 from __future__ import annotations
@@ -11,12 +11,22 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
 
-from zonefix.diagnostics import Applicability, Diagnostic, Fix
+from zonefix.diagnostics import Applicability, Fix
 from zonefix.edits import replace_field
-from zonefix.rules.index import TARGET_FIELDS
 
 if TYPE_CHECKING:
     from zonefix.zone import Zone
+
+# Where the target host name stands among each type's rdata fields
+# (ZF104 checks them all; ZF105 and ZF106 the types their RFCs name).
+TARGET_FIELDS = {
+    dns.rdatatype.MX: 1,
+    dns.rdatatype.NS: 0,
+    dns.rdatatype.CNAME: 0,
+    dns.rdatatype.SRV: 3,
+    dns.rdatatype.PTR: 0,
+    dns.rdatatype.DNAME: 0,
+}
 
 
 class DotlessName(NamedTuple):
@@ -28,7 +38,10 @@ class DotlessName(NamedTuple):
     position: int
     #: The canonical name meant (what the fix writes, made absolute).
     meant: str
-    diagnostic: Diagnostic
+    #: The finding ZF104 reports: its message, where, and its fix.
+    message: str
+    span: tuple[int, int]
+    fix: Fix | None
 
 
 def find_dotless_names(zone: Zone) -> list[DotlessName]:
@@ -90,8 +103,6 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
 def _finding(
     zone: Zone, i: int, position: int, word: str, kind: str, fixed: str, why: str
 ) -> DotlessName:
-    from zonefix.rules.structure import MISSING_TRAILING_DOT
-
     index = zone.index
     meant_key = index.name_key(fixed, i)
     as_read = index.name_key(word, i)
@@ -125,15 +136,4 @@ def _finding(
     if table.document[i] == 0:
         edit = replace_field(tree.text, field, fixed)
         fix = Fix(action, Applicability.SAFE, (edit,), scope)
-    return DotlessName(
-        i,
-        position,
-        meant_key,
-        zone.finding_at_span(
-            MISSING_TRAILING_DOT,
-            message,
-            i,
-            (field.start, field.end),
-            fix,
-        ),
-    )
+    return DotlessName(i, position, meant_key, message, (field.start, field.end), fix)

@@ -1,0 +1,112 @@
+"""zonefix's modules import one another without a cycle, and the parsed
+zone knows nothing of the rules or the mail layer (issue 12).
+
+Every import counts, at module level or inside a function (an import
+deferred for start-up time is still a dependency), except those under
+``if TYPE_CHECKING:``, which never run. A package's ``__init__`` that
+Python runs before any of its modules is not an edge of its own.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "zonefix"
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """The zonefix modules *name* imports where its code runs."""
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for other in child.orelse:
+                    visit(other)
+                continue
+            if isinstance(child, ast.Import):
+                found.update(alias.name for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    parent = package[: len(package) - child.level + 1]
+                    base = ".".join([*parent, *([base] if base else [])])
+                for alias in child.names:
+                    # "from zonefix import fastpath" imports zonefix.fastpath.
+                    sub = f"{base}.{alias.name}"
+                    found.add(sub if sub in MODULES else base)
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return {m for m in found if m in MODULES and m != name}
+
+
+GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
+
+
+def _cycle() -> list[str] | None:
+    """One import cycle, as the modules along it, if there is any."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def walk(module: str) -> list[str] | None:
+        state[module] = 1
+        path.append(module)
+        for target in sorted(GRAPH[module]):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state:
+                found = walk(target)
+                if found:
+                    return found
+        path.pop()
+        state[module] = 2
+        return None
+
+    for module in sorted(GRAPH):
+        if module not in state:
+            found = walk(module)
+            if found:
+                return found
+    return None
+
+
+def test_the_graph_sees_the_imports() -> None:
+    # The walk itself works: the CLI imports the rules, the rules the zone.
+    assert "zonefix.rules" in GRAPH["zonefix.cli"]
+    assert "zonefix.rules.registry" in GRAPH["zonefix.rules.structure"]
+    assert "zonefix.semantic" in GRAPH["zonefix.zone"]
+
+
+def test_no_import_cycle() -> None:
+    cycle = _cycle()
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_zone_imports_no_rule_or_mail_module() -> None:
+    below: set[str] = set()
+    todo = ["zonefix.zone"]
+    while todo:
+        module = todo.pop()
+        for target in GRAPH[module] - below:
+            below.add(target)
+            todo.append(target)
+    layers = ("zonefix.rules", "zonefix.mail", "zonefix.providers")
+    assert not {m for m in below if m.startswith(layers)}, sorted(below)

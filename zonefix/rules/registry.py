@@ -1,0 +1,153 @@
+"""The rule registry: each rule declared beside its function (SPEC §3).
+
+A rule is a check function in its family's module (``syntax.py`` for ZF0,
+``structure.py`` for ZF1, ...), registered with ``@rule`` under its public
+Code. Its docstring is its documentation, under the headings What it does,
+Why it matters, Example and Fix: ``--explain`` prints it, and a test checks
+every rule has them. Codes are public API: never renumber or reuse one.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
+
+if TYPE_CHECKING:
+    from zonefix.edits import NewRecord
+    from zonefix.rules.context import RuleContext
+    from zonefix.syntax.nodes import Field
+    from zonefix.zone import Zone
+
+#: A rule's check: the findings for one run's context.
+Check = Callable[["RuleContext"], Iterable[Diagnostic]]
+
+
+class FixAvailability(enum.Enum):
+    NONE = "none"
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class Rule(NamedTuple):
+    code: Code
+    fix: FixAvailability
+    check: Check
+
+    @property
+    def name(self) -> str:
+        return self.code.name
+
+    @property
+    def severity(self) -> Severity:
+        return self.code.severity
+
+    @property
+    def summary(self) -> str:
+        return self.code.summary
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation: its check function's docstring."""
+        return _dedent(self.check.__doc__ or "")
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: Code, fix: FixAvailability = FixAvailability.NONE
+) -> Callable[[Check], Check]:
+    """Register a check function as the rule for *code* (its code, name,
+    severity and summary), whose fixes are *fix* at best (tests/
+    test_catalogue.py holds it to what the rule emits)."""
+
+    def register(check: Check) -> Check:
+        if code.code in REGISTRY:
+            raise ValueError(f"{code.code} is registered twice")
+        REGISTRY[code.code] = Rule(code, fix, check)
+        return check
+
+    return register
+
+
+def delete_fix(
+    zone: Zone,
+    index: int,
+    message: str,
+    applicability: Applicability = Applicability.SAFE,
+) -> Fix | None:
+    """A fix that deletes record *index*; None where no plain edit can (a
+    record from $GENERATE or in an included file)."""
+    from zonefix.edits import CannotEdit, delete_record
+
+    try:
+        return Fix(message, applicability, delete_record(zone, index))
+    except CannotEdit:
+        return None
+
+
+def replace_field_fix(
+    zone: Zone,
+    index: int,
+    position: int,
+    text: str,
+    message: str,
+    applicability: Applicability = Applicability.UNSAFE,
+) -> Fix | None:
+    """A fix writing *text* over rdata field *position* of record *index*;
+    None where no plain edit can."""
+    from zonefix.edits import replace_field
+
+    if zone.table.document[index] != 0:
+        return None
+    field = rdata_field(zone, index, position)
+    if field is None:
+        return None
+    return Fix(message, applicability, (replace_field(zone.tree.text, field, text),))
+
+
+def finding_at_field(
+    zone: Zone,
+    code: Code,
+    message: str,
+    index: int,
+    position: int,
+    fix: Fix | None = None,
+) -> Diagnostic:
+    """A finding at rdata field *position* of record *index* (the MX host,
+    the CNAME target), else at the whole record."""
+    field = rdata_field(zone, index, position)
+    span = (field.start, field.end) if field is not None else None
+    return zone.finding_at_span(code, message, index, span, fix)
+
+
+def rdata_field(zone: Zone, index: int, position: int) -> Field | None:
+    """Rdata field *position* of record *index* as written (-1: its type);
+    None for a $GENERATE record."""
+    if index in zone.table.generated:
+        return None
+    fields = zone.fields_of(index)
+    at = zone.table.rdata_field[index] + position
+    return fields[at] if at < len(fields) else None
+
+
+def insert_fix(
+    zone: Zone, records: Sequence[NewRecord], message: str, applicability: Applicability
+) -> Fix | None:
+    """A fix adding *records* (one owner and type) in the file's style."""
+    from zonefix.edits import CannotEdit, insert_records
+
+    try:
+        return Fix(message, applicability, insert_records(zone, records))
+    except CannotEdit:
+        return None
+
+
+def _dedent(doc: str) -> str:
+    lines = doc.strip("\n").splitlines()
+    indents = [len(x) - len(x.lstrip()) for x in lines[1:] if x.strip()]
+    cut = min(indents, default=0)
+    return "\n".join([lines[0].strip(), *(x[cut:] for x in lines[1:])]).strip() + "\n"
