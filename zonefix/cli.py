@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import click
+import dns.name
 
 import zonefix
 from zonefix.config import (
@@ -100,9 +101,16 @@ def _zone_files(directory: Path, include: Sequence[str], raw: str) -> Iterator[T
         # Hidden folders (.git, .venv) hold no zones to check.
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if any(fnmatch(name, pattern) for pattern in include):
-                path = os.path.normpath(os.path.join(root, name))
+            path = os.path.normpath(os.path.join(root, name))
+            if any(fnmatch(name, pattern) for pattern in include) or _is_export(path):
                 yield Target(path, Path(path), scanned=True, argument=raw)
+
+
+def _is_export(path: str) -> bool:
+    """A provider's export, recognised by its name and content."""
+    from zonefix.exports import is_export
+
+    return is_export(Path(path))
 
 
 # A directive starts its line; the file name may be quoted.
@@ -225,6 +233,15 @@ def check_target(
 )
 @click.option("--list-rules", is_flag=True, help="Print the rule catalogue.")
 @click.option(
+    "--input-format",
+    metavar="NAME",
+    help="Read every file as this format (see --list-formats), not as its "
+    "name and content say.",
+)
+@click.option(
+    "--list-formats", is_flag=True, help="Print the file formats zonefix reads."
+)
+@click.option(
     "--mail-provider",
     metavar="ID",
     help="The mail provider of the zone's apex (see --list-providers).",
@@ -263,6 +280,8 @@ def command(
     no_config: bool,
     include_root: str | None,
     list_rules: bool,
+    input_format: str | None,
+    list_formats: bool,
     mail_provider: str | None,
     list_providers: bool,
     explain: str | None,
@@ -276,6 +295,15 @@ def command(
         as_json = output_format == "json"
         click.echo(render_rule_list(all_rules(), as_json), nl=False)
         return EXIT_CLEAN
+    if list_formats:
+        return _list_formats()
+    if input_format is not None:
+        from zonefix.exports import NAMES
+
+        if input_format not in NAMES:
+            raise UsageError(
+                f"--input-format '{input_format}' names no format; see --list-formats"
+            )
     if config_file and no_config:
         raise UsageError("--config and --no-config contradict each other")
     _CONFIGS.clear()  # read configuration files afresh on every run
@@ -330,6 +358,7 @@ def command(
         no_config,
         mail_provider,
         str(Path(include_root).resolve()) if include_root else None,
+        input_format,
     )
     diagnostics: list[Diagnostic] = []
     errors: list[str] = []
@@ -424,6 +453,15 @@ def _report(
         click.echo(text, nl=False, color=color, err=to_stderr)
 
 
+def _list_formats() -> int:
+    from zonefix.exports import FORMATS
+
+    lines = [f"{'name':<12} {'recognised by':<62} format"]
+    lines += [f"{f.name:<12} {f.recognised:<62} {f.description}" for f in FORMATS]
+    click.echo("\n".join(lines))
+    return EXIT_CLEAN
+
+
 def _config_error(error: ConfigError) -> int:
     click.echo(f"zonefix: error: {shown(str(error))}", err=True)
     return EXIT_ERROR
@@ -473,6 +511,7 @@ class Job(NamedTuple):
     no_config: bool
     mail_provider: str | None = None
     include_root: str | None = None
+    input_format: str | None = None
 
 
 class Outcome(NamedTuple):
@@ -564,13 +603,6 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         )
     except UnknownCode as error:
         return Outcome([], [f"{config.path}: {error}"])
-    zone, problem = check_target(target, job.origin, config)
-    if problem is not None:
-        return Outcome([], [problem])
-    assert zone is not None
-    if target.scanned and zone.source.raw is not None and not _named_encoding(zone):
-        # A directory's inventory.db is no zone: passed by, not a finding.
-        return Outcome([], [], notes=(f"{target.name}: skipped: not a text file",))
     settings = Settings(
         MailSettings(
             (
@@ -581,6 +613,20 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         ),
         config.limits,
     )
+    exported = _export(target, job, config)
+    if isinstance(exported, str):
+        return Outcome([], [exported])
+    if isinstance(exported, Diagnostic):
+        return Outcome([exported], [], checked=True)
+    if exported is not None:
+        return _check_export(exported, target, job, rules, settings)
+    zone, problem = check_target(target, job.origin, config)
+    if problem is not None:
+        return Outcome([], [problem])
+    assert zone is not None
+    if target.scanned and zone.source.raw is not None and not _named_encoding(zone):
+        # A directory's inventory.db is no zone: passed by, not a finding.
+        return Outcome([], [], notes=(f"{target.name}: skipped: not a text file",))
     if not (job.show_diff or job.write):
         return Outcome(run_rules(zone, rules, settings), [], checked=True)
 
@@ -628,6 +674,96 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
             )
         return Outcome(result.remaining, [], checked=True, changed=True)
     return Outcome(result.remaining, [], checked=True)
+
+
+def _export(target: Target, job: Job, config: Config) -> Any:
+    """For a provider's export (by --input-format, or by name and content):
+    its Document, or why it cannot be read (a message, or one finding for
+    a .json or .csv file of no format zonefix reads). None: a file the BIND
+    reader reads."""
+    from zonefix.exports import EXTENSIONS, HEAD, reader_for, unrecognised
+
+    suffix = Path(target.name).suffix.lower()
+    if job.input_format in ("bind", "cloudflare", "azure-zone"):
+        return None
+    if job.input_format is None and suffix not in EXTENSIONS:
+        return None
+    if target.path is None:
+        data = sys.stdin.buffer.read()
+    else:
+        from zonefix.reading import ReadRefused, git_work_tree, read_file
+
+        path = target.path
+        allowed = [git_work_tree(path.parent) or path.parent, config.root_for(path)]
+        try:
+            data = read_file(path, allowed, config.limits.file_size).data
+        except ReadRefused as error:
+            return f"{target.name}: not read: {error.strerror}"
+        except OSError as error:
+            return f"{target.name}: cannot read: {error.strerror}"
+    reader = reader_for(target.name, data[:HEAD], job.input_format)
+    if reader is None:
+        if suffix in (".yaml", ".yml") and target.path is not None:
+            return None  # YAML of another kind: read as before
+        return unrecognised(target.name)
+    from zonefix.document import ReadSettings
+
+    origin = job.origin or config.origin_for(target.path or Path(target.name))
+    return reader(
+        target.name,
+        data,
+        ReadSettings(origin=dns.name.from_text(origin) if origin else None),
+    )
+
+
+def _check_export(
+    doc: Any, target: Target, job: Job, rules: Sequence[object], settings: Settings
+) -> Outcome:
+    """Check (and fix) a provider's export, as _check_and_fix a BIND file."""
+    from zonefix.exports import bridge
+
+    if not (job.show_diff or job.write):
+        return Outcome(bridge.check(doc, rules, settings), [], checked=True)
+    from zonefix.diff import unified_diff
+    from zonefix.fixer import AppliedFix
+    from zonefix.writeback import write_atomic
+
+    reader = type(doc)
+    result = bridge.fix(
+        doc,
+        rules,
+        settings,
+        unsafe=job.unsafe_fixes,
+        reread=lambda text: reader(
+            doc.name, doc.source.encode(text), doc.read_settings
+        ),
+    )
+    notes = tuple(f"{target.name}: {b}" for b in result.blocked)
+    if result.problem:
+        nothing = "no patch" if job.show_diff else "nothing written"
+        refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
+        return Outcome(result.remaining, [refused], checked=True, notes=notes)
+    before = doc.source.encode()
+    after = doc.source.encode(result.text)
+    if job.show_diff:
+        applied = [AppliedFix(*a) for a in result.applied]
+        patch = unified_diff(_patch_path(target.name), before, after, applied)
+        return Outcome(result.remaining, [], patch, checked=True, notes=notes)
+    if target.path is None:
+        sys.stdout.buffer.write(after)
+        sys.stdout.flush()
+    elif after != before:
+        try:
+            write_atomic(target.path, after, expected=before)
+        except OSError as error:
+            message = error.strerror or str(error)
+            return Outcome(
+                result.remaining,
+                [f"{target.name}: not written: {message}"],
+                checked=True,
+            )
+        return Outcome(result.remaining, [], checked=True, changed=True, notes=notes)
+    return Outcome(result.remaining, [], checked=True, notes=notes)
 
 
 def _named_encoding(zone: Zone) -> bool:

@@ -191,6 +191,10 @@ class Zone:
         #: "$ORIGIN ." means the zone's apex (a Cloudflare export), as the
         #: resolver read it; edits that write names read it the same way.
         self.root_is_apex = False
+        #: The capabilities of the format the records came from, where that
+        #: is not the zone's own text (a provider export read through BIND,
+        #: zonefix.exports.bridge); the fixer's passes keep it.
+        self.capabilities_override: Capabilities | None = None
         self._fields: tuple[int, list[Field]] | None = None
 
     @property
@@ -265,6 +269,8 @@ class Zone:
         (it writes placeholders) and writes TTL 1 for "automatic"."""
         from zonefix.document import Capabilities
 
+        if self.capabilities_override is not None:
+            return self.capabilities_override
         if self.dialect == "cloudflare":
             return Capabilities(
                 "cloudflare",

@@ -74,6 +74,7 @@ class AlidnsCsvDocument(ExportDocument):
                 suppression_comments=False,
                 serial=False,
             ),
+            settings,
         )
         self.min_ttl = alidns.DEFAULT_MIN_TTL
         self._columns: dict[str, int] = {}
@@ -211,7 +212,11 @@ class AlidnsCsvDocument(ExportDocument):
         return edits
 
     def replace_ttl(self, indices: Sequence[int], ttl: int) -> list[Edit]:
-        ttl = max(ttl, self.min_ttl)
+        if ttl < self.min_ttl:
+            # Below what the edition allows: the whole RRset gets the least
+            # it allows, so its records still agree.
+            ttl = self.min_ttl
+            indices = self.rrsets_of(indices)
         out = []
         for index in indices:
             field = self.field(self._where[index], "ttl")

@@ -48,6 +48,7 @@ class AlidnsJsonDocument(ExportDocument):
                 suppression_comments=False,
                 serial=False,
             ),
+            settings,
         )
         #: The smallest TTL a fix may write (the DNS edition's).
         self.min_ttl = alidns.DEFAULT_MIN_TTL
@@ -190,7 +191,11 @@ class AlidnsJsonDocument(ExportDocument):
         return edits
 
     def replace_ttl(self, indices: Sequence[int], ttl: int) -> list[Edit]:
-        ttl = max(ttl, self.min_ttl)
+        if ttl < self.min_ttl:
+            # Below what the edition allows: the whole RRset gets the least
+            # it allows, so its records still agree.
+            ttl = self.min_ttl
+            indices = self.rrsets_of(indices)
         out = []
         for index in indices:
             node = self._where[index].node.get("TTL")

@@ -102,6 +102,7 @@ class AzureJsonDocument(ExportDocument):
                 suppression_comments=False,
                 serial=False,
             ),
+            settings,
         )
         self._array: Node | None = None
         self._sets: list[_Set] = []

@@ -26,6 +26,7 @@ from zonefix.document import (
     Capabilities,
     DeleteRecord,
     InsertRecords,
+    ReadSettings,
     RecordEdit,
     RenameOwner,
     ReplaceRdata,
@@ -42,7 +43,15 @@ IN = dns.rdataclass.IN
 class ExportDocument:
     """One provider export, read; written back through ``lower``."""
 
-    def __init__(self, filename: str, data: bytes, capabilities: Capabilities) -> None:
+    def __init__(
+        self,
+        filename: str,
+        data: bytes,
+        capabilities: Capabilities,
+        settings: ReadSettings | None = None,
+    ) -> None:
+        #: What it was read with (read again with the same, after a fix).
+        self.read_settings = settings or ReadSettings()
         self._capabilities = capabilities
         self._origin: dns.name.Name | None = None
         self._records: list[SourceRecord] = []
@@ -213,6 +222,19 @@ class ExportDocument:
         raise CannotEdit(f"{self._capabilities.format} cannot add records")
 
     # ------------------------------------------------------------- helpers
+
+    def rrsets_of(self, indices: Sequence[int]) -> list[int]:
+        """Every record of the RRsets (owner, type, and line where records
+        have one) the records *indices* belong to."""
+        keys = {
+            (r.owner, r.rdtype, r.extras.get("line"))
+            for r in (self._records[i] for i in indices)
+        }
+        return [
+            i
+            for i, r in enumerate(self._records)
+            if (r.owner, r.rdtype, r.extras.get("line")) in keys
+        ]
 
     def relative(self, name: dns.name.Name) -> str:
         """*name* as the part before the origin ("@" for the apex), in

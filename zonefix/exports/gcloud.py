@@ -75,6 +75,7 @@ class GcloudDocument(ExportDocument):
             filename,
             data,
             Capabilities(NAME, has_soa_ns=False, ttl_per="rrset", serial=False),
+            settings,
         )
         self._sets: list[_Set] = []
         #: record number -> (its set, its rrdatas item)

@@ -80,6 +80,7 @@ class Route53Document(ExportDocument):
                 suppression_comments=False,
                 serial=False,
             ),
+            settings,
         )
         self._sets: list[_Set] = []
         #: record number -> (its set, its {"Value": ...} item and value node)

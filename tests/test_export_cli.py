@@ -1,0 +1,189 @@
+"""Provider exports on the command line: recognised by name and content
+(or --input-format), findings at the value's line and column, --diff that
+git apply takes, --write that a second run leaves alone, and each format's
+own semantics (routing sets, lines, paused and Locked records)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from zonefix.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, main
+
+EXPORTS = FIXTURES / "exports"
+FILES = sorted(p.relative_to(EXPORTS).as_posix() for p in EXPORTS.glob("*/*"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(EXPORTS, tmp_path, dirs_exist_ok=True)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def codes(out: str) -> list[str]:
+    return [line.split()[1] for line in out.splitlines() if ": ZF" in line]
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_each_export_gives_the_mail_findings(
+    repo: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    status, out, err = run(capsys, "--select", "ZF2,ZF3,ZF4", name)
+    assert err == ""
+    assert status == EXIT_FINDINGS
+    # The migration half done: the third MX is missing, and no DMARC.
+    assert {"ZF202", "ZF401"} <= set(codes(out))
+    assert all(
+        line.startswith(name + ":") for line in out.splitlines() if ": ZF" in line
+    )
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_diff_applies_and_write_settles(
+    repo: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    before = (repo / name).read_bytes()
+    status, patch, _ = run(capsys, "--diff", "--unsafe-fixes", name)
+    assert status == EXIT_FINDINGS
+    assert patch.startswith(f"--- a/{name}\n")
+    applied = subprocess.run(
+        ["git", "apply", "--check", "-"], input=patch.encode(), cwd=repo, check=False
+    )
+    assert applied.returncode == 0
+    assert (repo / name).read_bytes() == before  # --diff writes nothing
+    run(capsys, "--write", "--unsafe-fixes", name)
+    once = (repo / name).read_bytes()
+    assert once != before
+    assert once.startswith(b"\xef\xbb\xbf") == before.startswith(b"\xef\xbb\xbf")
+    status, out, _ = run(capsys, "--select", "ZF2,ZF4", name)
+    assert "ZF202" not in codes(out)
+    assert "ZF401" not in codes(out)
+    run(capsys, "--write", "--unsafe-fixes", name)
+    assert (repo / name).read_bytes() == once
+
+
+def test_list_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--list-formats")
+    assert status == EXIT_CLEAN
+    names = [line.split()[0] for line in out.splitlines()[1:]]
+    assert names == [
+        "bind",
+        "cloudflare",
+        "azure-zone",
+        "route53",
+        "gcloud",
+        "alidns-json",
+        "alidns-csv",
+        "azure-json",
+    ]
+
+
+def test_input_format_forces_a_format(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "records.txt").write_bytes((repo / "gcloud/example.net.yaml").read_bytes())
+    status, out, _ = run(
+        capsys, "--input-format", "gcloud", "--select", "ZF2", "records.txt"
+    )
+    assert status == EXIT_FINDINGS
+    assert "records.txt:5:3: ZF202" in out
+    status, _, err = run(capsys, "--input-format", "nonsense", "records.txt")
+    assert status == EXIT_ERROR
+    assert "--input-format 'nonsense' names no format" in err
+
+
+def test_an_unrecognised_json_file_is_one_finding(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "package.json").write_text('{"name": "x"}\n')
+    status, out, _ = run(capsys, "package.json")
+    assert status == EXIT_FINDINGS
+    assert codes(out) == ["ZF001"]
+    assert "not a format zonefix reads" in out
+
+
+def test_a_directory_picks_up_recognised_exports(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "package.json").write_text('{"name": "x"}\n')
+    status, out, _ = run(capsys, "--select", "ZF202", ".")
+    assert status == EXIT_FINDINGS
+    files = sorted({line.split(":")[0] for line in out.splitlines() if ": ZF" in line})
+    # azure/example.net.txt is no db.*/*.zone name: not picked up.
+    assert files == [
+        "alidns/example.net.csv",
+        "alidns/example.net.json",
+        "azure/example.net.json",
+        "gcloud/example.net.yaml",
+        "route53/change-batch.json",
+        "route53/example.net.json",
+    ]
+    assert "package.json" not in out
+
+
+def test_route53_routing_sets_are_not_duplicates_or_ttl_mismatches(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # www: weighted sets "blue" (TTL 60) and "green" (TTL 300), one value each.
+    _, out, _ = run(capsys, "--select", "ZF1", "route53/example.net.json")
+    assert "ZF107" not in codes(out)
+    assert "ZF108" not in codes(out)
+
+
+def test_alidns_lines_and_paused_records(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("alidns/example.net.json", "alidns/example.net.csv"):
+        _, out, _ = run(capsys, name)
+        found = codes(out)
+        # The paused Google MX is not served: no mixed providers.
+        assert "ZF204" not in found
+        assert "ZF201" not in found
+        # www on two lines: two answers, not a duplicate nor a conflict.
+        assert "ZF107" not in found
+        assert "ZF102" not in found
+
+
+def test_a_locked_record_is_never_edited_its_fix_is_blocked(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo / "alidns/example.net.json"
+    text = path.read_text().replace(
+        "v=spf1 include:spf.qiye.aliyun.com -all", "v=spf1 include:spf.qiye.aliyun.com"
+    )
+    path.write_text(text)
+    _, out, _ = run(capsys, "--select", "ZF306", "alidns/example.net.json")
+    assert "fix blocked: example.net. TXT is locked at the provider" in out
+    status, _, err = run(capsys, "--write", "--unsafe-fixes", "alidns/example.net.json")
+    assert "fix at example.net. blocked" in err
+    after = path.read_text()
+    assert '"v=spf1 include:spf.qiye.aliyun.com", "TTL"' in after
+    # The rest of the migration was written (the _dmarc record).
+    assert '"RR": "_dmarc"' in after
+
+
+def test_alidns_ttl_fix_stays_at_or_above_600(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo / "alidns/example.net.csv"
+    data = path.read_bytes().replace(
+        b"mx2.qiye.aliyun.com,10,600", b"mx2.qiye.aliyun.com,10,300"
+    )
+    path.write_bytes(data)
+    _, out, _ = run(capsys, "--select", "ZF108", "alidns/example.net.csv")
+    assert codes(out) == ["ZF108"]
+    run(capsys, "--write", "--select", "ZF108", "alidns/example.net.csv")
+    # The lowest TTL (300) is below the edition's 600: both get 600.
+    assert path.read_bytes() == data.replace(b",10,300,", b",10,600,")
