@@ -166,7 +166,7 @@ def test_a_locked_record_is_never_edited_its_fix_is_blocked(
     path.write_text(text)
     _, out, _ = run(capsys, "--select", "ZF306", "alidns/example.net.json")
     assert "fix blocked: example.net. TXT is locked at the provider" in out
-    status, _, err = run(capsys, "--write", "--unsafe-fixes", "alidns/example.net.json")
+    _, _, err = run(capsys, "--write", "--unsafe-fixes", "alidns/example.net.json")
     assert "fix at example.net. blocked" in err
     after = path.read_text()
     assert '"v=spf1 include:spf.qiye.aliyun.com", "TTL"' in after
