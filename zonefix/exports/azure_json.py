@@ -12,6 +12,7 @@ with no records) is Azure's own record, kept aside.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -263,6 +264,47 @@ class AzureJsonDocument(ExportDocument):
                 )
         return out
 
+    def _new_property(
+        self,
+        template: _Set,
+        kind: _Kind,
+        rtype: str,
+        rdatas: Sequence[dns.rdata.Rdata],
+    ) -> dict[tuple[int, int], str]:
+        """Edits of *template*'s text that make it a set of *rtype*: its
+        records' property (key as the file cases them) and its type."""
+        text = self.text
+        member = next(m for m in template.node.members if m[2] is template.records)
+        key_name, key, value = member
+        # The file's casing: "mxRecords" (az CLI) or "MXRecords" (REST API).
+        new_key = kind.key
+        if key_name[:1].islower() and new_key.startswith(rtype):
+            new_key = rtype.lower() + new_key[len(rtype) :]
+        fields = kind.fields
+        records: list[object] = []
+        for rdata in rdatas:
+            found = self._fields_of(rdata)
+            if fields is None:
+                records.append({"value": found["value"]})
+            else:
+                records.append({f: found[f.lower()] for f in fields})
+        line_start = text.rfind("\n", 0, key.start) + 1
+        indent = text[line_start : key.start]
+        set_start = text.rfind("\n", 0, template.node.start) + 1
+        unit = max(1, len(indent) - (template.node.start - set_start))
+        body = json.dumps(records[0] if kind.single else records, indent=unit)
+        body = body.replace("\n", "\n" + indent)
+        edits = {
+            (key.start, key.end): json.dumps(new_key),
+            (value.start, value.end): body,
+        }
+        kind_node = template.node.get("type", fold=True)
+        if kind_node is not None:
+            edits[(kind_node.start, kind_node.end)] = json.dumps(
+                "Microsoft.Network/dnszones/" + rtype
+            )
+        return edits
+
     def replace_rdata(self, index: int, rdata: dns.rdata.Rdata) -> list[Edit]:
         _, item = self._where[index]
         subs = self._substitutions(item, rdata)
@@ -311,22 +353,29 @@ class AzureJsonDocument(ExportDocument):
             ),
             None,
         )
-        if template is None or self._array is None or self._origin is None:
-            raise CannotEdit(
-                f"no {rtype} record set in the file to write a new one like"
+        subs: dict[tuple[int, int], str] = {}
+        if template is None:
+            # No set of the type to copy: another set's layout, with the
+            # type's own property written in the file's indentation.
+            template = next((s for s in self._sets if s.records.kind == "array"), None)
+            if template is None or self._array is None or self._origin is None:
+                raise CannotEdit("no record set in the file to write a new one like")
+            subs.update(self._new_property(template, kind, rtype, edit.rdatas))
+        else:
+            first = template.records.items[0]
+            items = [
+                jsondoc.render(text, first, self._substitutions(first, r))
+                for r in edit.rdatas
+            ]
+            sep = jsondoc.separator(text, template.records)
+            records = template.records
+            subs[(records.start + 1, records.end - 1)] = (
+                text[records.start + 1 : first.start]
+                + sep.join(items)
+                + text[records.items[-1].end : records.end - 1]
             )
-        first = template.records.items[0]
-        items = [
-            jsondoc.render(text, first, self._substitutions(first, r))
-            for r in edit.rdatas
-        ]
-        sep = jsondoc.separator(text, template.records)
-        records = template.records
-        subs: dict[tuple[int, int], str] = {
-            (records.start + 1, records.end - 1): text[records.start + 1 : first.start]
-            + sep.join(items)
-            + text[records.items[-1].end : records.end - 1]
-        }
+        assert self._array is not None
+        assert self._origin is not None
         relative = (
             "@"
             if edit.owner == self._origin
@@ -335,7 +384,8 @@ class AzureJsonDocument(ExportDocument):
         replace: dict[str, Callable[[str], str]] = {
             "name": lambda _: relative,
             "fqdn": lambda _: edit.owner.to_text(),
-            "id": lambda old: old.rsplit("/", 1)[0] + "/" + relative,
+            # .../dnszones/<zone>/<type>/<name>
+            "id": lambda old: old.rsplit("/", 2)[0] + f"/{rtype}/{relative}",
         }
         for key, key_node, node in template.node.members:
             change = replace.get(key.lower())
