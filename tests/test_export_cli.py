@@ -146,7 +146,8 @@ def test_alidns_lines_and_paused_records(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for name in ("alidns/example.net.json", "alidns/example.net.csv"):
-        _, out, _ = run(capsys, name)
+        _, out, err = run(capsys, name)
+        assert "@ MX aspmx.l.google.com is paused (Status Disable)" in err
         found = codes(out)
         # The paused Google MX is not served: no mixed providers.
         assert "ZF204" not in found

@@ -722,8 +722,9 @@ def _check_export(
     """Check (and fix) a provider's export, as _check_and_fix a BIND file."""
     from zonefix.exports import bridge
 
+    said = tuple(f"{target.name}: {note}" for note in doc.notes)
     if not (job.show_diff or job.write):
-        return Outcome(bridge.check(doc, rules, settings), [], checked=True)
+        return Outcome(bridge.check(doc, rules, settings), [], checked=True, notes=said)
     from zonefix.diff import unified_diff
     from zonefix.fixer import AppliedFix
     from zonefix.writeback import write_atomic
@@ -738,7 +739,7 @@ def _check_export(
             doc.name, doc.source.encode(text), doc.read_settings
         ),
     )
-    notes = tuple(f"{target.name}: {b}" for b in result.blocked)
+    notes = said + tuple(f"{target.name}: {b}" for b in result.blocked)
     if result.problem:
         nothing = "no patch" if job.show_diff else "nothing written"
         refused = f"{target.name}: not fixed, {nothing}: {result.problem}"

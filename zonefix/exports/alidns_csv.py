@@ -191,6 +191,22 @@ class AlidnsCsvDocument(ExportDocument):
         self.add(owner, int(ttl.value), rdtype, rdata, value.start, value.end, extras)
         self._where.append(row)
 
+    @property
+    def notes(self) -> list[str]:
+        out = []
+        for paused in self.paused:
+            line, _ = self.position(self.name, paused.start)
+            what = " ".join(
+                f.value if (f := self.field(paused, c)) else ""
+                for c in ("rr", "type", "value")
+            )
+            out.append(
+                f"line {line}: {what} is paused (Status Disable): Alibaba Cloud DNS "
+                "does not serve it, so zonefix does not count it (as an MX, SPF or "
+                "anything else)"
+            )
+        return out
+
     # ------------------------------------------------------------- writing
 
     def replace_rdata(self, index: int, rdata: dns.rdata.Rdata) -> list[Edit]:

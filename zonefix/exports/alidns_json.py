@@ -172,6 +172,19 @@ class AlidnsJsonDocument(ExportDocument):
         self.add(owner, ttl.value, rdtype, rdata, value.start, value.end, extras)
         self._where.append(row)
 
+    @property
+    def notes(self) -> list[str]:
+        out = []
+        for paused in self.paused:
+            line, _ = self.position(self.name, paused.start)
+            what = " ".join(str(_value(paused, k)) for k in ("RR", "Type", "Value"))
+            out.append(
+                f"line {line}: {what} is paused (Status Disable): Alibaba Cloud DNS "
+                "does not serve it, so zonefix does not count it (as an MX, SPF or "
+                "anything else)"
+            )
+        return out
+
     # ------------------------------------------------------------- writing
 
     def replace_rdata(self, index: int, rdata: dns.rdata.Rdata) -> list[Edit]:

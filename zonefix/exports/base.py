@@ -108,6 +108,12 @@ class ExportDocument:
         line = bisect.bisect_right(self._line_starts, offset) - 1
         return line + 1, offset - self._line_starts[line] + 1
 
+    @property
+    def notes(self) -> list[str]:
+        """What the reader set aside and the user should know (a record the
+        provider does not serve), one sentence each."""
+        return []
+
     def ignored(self, file: str, start: int, end: int) -> frozenset[str] | None:
         return None  # no comments, or none read as suppressions
 
