@@ -145,7 +145,7 @@ def cloudflare(records: Sequence[Record], origin: dns.name.Name) -> str:
         f";; Domain:     {origin.to_text()}\n",
         ";; Exported:   2026-11-22 00:00:00\n",
     ]
-    by_type: dict[int, list[Record]] = {}
+    by_type: dict[dns.rdatatype.RdataType, list[Record]] = {}
     for r in records:
         by_type.setdefault(r.rdtype, []).append(r)
     for rdtype, group in by_type.items():
