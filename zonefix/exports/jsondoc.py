@@ -67,6 +67,12 @@ def append_items(text: str, array: Node, rendered: list[str]) -> Edit:
     )
 
 
+def insert_before(text: str, array: Node, before: Node, rendered: list[str]) -> Edit:
+    """Add *rendered* items just before item *before* of *array*."""
+    sep = separator(text, array)
+    return Edit(before.start, before.start, "".join(r + sep for r in rendered))
+
+
 def insert_after(text: str, array: Node, after: Node, rendered: list[str]) -> Edit:
     """Add *rendered* items just after item *after* of *array*."""
     sep = separator(text, array)

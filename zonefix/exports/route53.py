@@ -59,6 +59,13 @@ def name_from_route53(text: str) -> dns.name.Name:
     return dns.name.from_text(decimal, dns.name.root)
 
 
+def _order(owner: dns.name.Name, rdtype: dns.rdatatype.RdataType) -> tuple[str, str]:
+    """Where ListResourceRecordSets puts a set: by name with its labels
+    reversed (com.example.www.), then by type."""
+    labels = owner.to_text(omit_final_dot=True).split(".")
+    return ".".join(reversed(labels)) + ".", dns.rdatatype.to_text(rdtype)
+
+
 def sniff(filename: str, head: bytes) -> bool:
     if not filename.lower().endswith(".json"):
         return False
@@ -296,7 +303,17 @@ class Route53Document(ExportDocument):
         }
         whole = template.change if template.change is not None else template.node
         rendered = jsondoc.render(text, whole, substitutions)
-        # After the last set of that owner, else at the end.
+        if template.change is None:
+            # A list is in Route 53's order: names with their labels
+            # reversed, then types.
+            key = _order(edit.owner, edit.rdtype)
+            following = next(
+                (s.node for s in self._sets if _order(s.owner, s.rdtype) > key), None
+            )
+            if following is not None:
+                return [jsondoc.insert_before(text, self._array, following, [rendered])]
+            return [jsondoc.append_items(text, self._array, [rendered])]
+        # In a change batch: after the last change of that owner, else last.
         after = next(
             (
                 (s.change if s.change is not None else s.node)
