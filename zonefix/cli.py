@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 import dns.name
@@ -23,6 +23,7 @@ from zonefix.config import (
     load_config,
 )
 from zonefix.diagnostics import Diagnostic, once_per_place
+from zonefix.document import Limits
 from zonefix.report import (
     FORMATS,
     Summary,
@@ -35,10 +36,14 @@ from zonefix.report import (
     render_summary,
     render_text,
 )
-from zonefix.rules import UnknownCode, all_rules, run_rules, select_rules
+from zonefix.rules import Rule, UnknownCode, all_rules, run_rules, select_rules
 from zonefix.settings import MailSettings, Settings
 from zonefix.source import shown
-from zonefix.zone import Zone, ZoneFileError, parse_file, parse_text
+
+if TYPE_CHECKING:
+    # PERF: the reading engine (and dnspython) is imported on first use,
+    # so that --version and --help start without it.
+    from zonefix.zone import Zone
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -149,6 +154,8 @@ def check_target(
     target: Target, origin: str | None, config: Config | None = None
 ) -> tuple[Zone | None, str | None]:
     """Parse one file: the zone, or an error message (exit 2)."""
+    from zonefix.zone import ZoneFileError, parse_file, parse_text
+
     config = config or Config()
     try:
         if target.path is None:
@@ -603,16 +610,7 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         )
     except UnknownCode as error:
         return Outcome([], [f"{config.path}: {error}"])
-    settings = Settings(
-        MailSettings(
-            (
-                *config.mail_providers,
-                *((("@", job.mail_provider),) if job.mail_provider else ()),
-            ),
-            config.profiles,
-        ),
-        config.limits,
-    )
+    settings = _settings(config, job)
     exported = _export(target, job, config)
     if isinstance(exported, str):
         return Outcome([], [exported])
@@ -620,6 +618,10 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         return Outcome([exported], [], checked=True)
     if exported is not None:
         return _check_export(exported, target, job, rules, settings)
+    from zonefix.formats import format_of
+
+    if format_of(target.name) == "octodns":
+        return _check_and_fix_octodns(target, job, config, rules, settings)
     zone, problem = check_target(target, job.origin, config)
     if problem is not None:
         return Outcome([], [problem])
@@ -696,7 +698,7 @@ def _export(target: Target, job: Job, config: Config) -> Any:
         path = target.path
         allowed = [git_work_tree(path.parent) or path.parent, config.root_for(path)]
         try:
-            data = read_file(path, allowed, config.limits.file_size).data
+            data = read_file(path, allowed, (config.limits or Limits()).file_size).data
         except ReadRefused as error:
             return f"{target.name}: not read: {error.strerror}"
         except OSError as error:
@@ -765,6 +767,86 @@ def _check_export(
             )
         return Outcome(result.remaining, [], checked=True, changed=True, notes=notes)
     return Outcome(result.remaining, [], checked=True, notes=notes)
+
+
+def _settings(config: Config, job: Job) -> Settings:
+    """The settings of a run: the configuration's, --mail-provider added."""
+    return Settings(
+        MailSettings(
+            (
+                *config.mail_providers,
+                *((("@", job.mail_provider),) if job.mail_provider else ()),
+            ),
+            config.profiles,
+        ),
+        config.limits or Limits(),
+    )
+
+
+def _check_and_fix_octodns(
+    target: Target, job: Job, config: Config, rules: list[Rule], settings: Settings
+) -> Outcome:
+    """_check_and_fix for an octoDNS YAML file (zonefix.formats.octodns)."""
+    import dns.exception
+    import dns.name
+
+    from zonefix.formats import octodns
+    from zonefix.zone import ZoneFileError
+
+    as_path = target.path or Path(target.name)
+    origin_text = job.origin or config.origin_for(as_path)
+    try:
+        origin = dns.name.from_text(origin_text) if origin_text else None
+    except dns.exception.DNSException as error:
+        return Outcome([], [f"{target.name}: bad origin '{origin_text}': {error}"])
+    try:
+        if target.path is None:
+            octo = octodns.read(target.name, sys.stdin.buffer.read(), origin)
+        else:
+            octo = octodns.read_path(
+                target.path,
+                origin,
+                config.limits or Limits(),
+                [config.root_for(target.path)],
+            )
+    except ZoneFileError as error:
+        verb = "not read" if not error.errno else "cannot read"
+        return Outcome([], [f"{target.name}: {verb}: {error.strerror}"])
+    if not (job.show_diff or job.write):
+        found = run_rules(octo.zone, rules, settings) if octo.zone else []
+        return Outcome(octo.findings(found), [], checked=True)
+
+    from zonefix.diff import unified_diff
+    from zonefix.writeback import write_atomic
+
+    result = octodns.fix(octo, rules=rules, unsafe=job.unsafe_fixes, settings=settings)
+    before = octo.to_bytes()
+    if result.problem:
+        nothing = "no patch" if job.show_diff else "nothing written"
+        refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
+        if job.write and target.path is None:
+            sys.stdout.buffer.write(before)
+            sys.stdout.flush()
+        return Outcome(result.remaining, [refused], checked=True)
+    after = octo.document.source.encode(result.text)
+    if job.show_diff:
+        patch = unified_diff(_patch_path(target.name), before, after, result.applied)
+        return Outcome(list(result.remaining_in_original), [], patch, checked=True)
+    if target.path is None:
+        sys.stdout.buffer.write(after)
+        sys.stdout.flush()
+    elif result.changed:
+        try:
+            write_atomic(target.path, after, expected=before)
+        except OSError as error:
+            message = error.strerror or str(error)
+            return Outcome(
+                list(result.remaining_in_original),
+                [f"{target.name}: not written: {message}"],
+                checked=True,
+            )
+        return Outcome(result.remaining, [], checked=True, changed=True)
+    return Outcome(result.remaining, [], checked=True)
 
 
 def _named_encoding(zone: Zone) -> bool:

@@ -522,7 +522,7 @@ def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
         include_root=zone.include_root,
         limits=limits,
     )
-    fixed.capabilities_override = zone.capabilities_override
+    fixed.format_capabilities = zone.format_capabilities
     return fixed
 
 

@@ -94,7 +94,7 @@ def bridge(doc: ExportDocument) -> Bridged | None:
         lines.append(f"{r.owner.to_text()} {r.ttl} IN {rtype} {presentation(r.rdata)}")
         where[len(lines)] = i
     zone = parse_text("\n".join(lines) + "\n", origin, doc.name)
-    zone.capabilities_override = doc.capabilities
+    zone.format_capabilities = doc.capabilities
     return Bridged(zone, where)
 
 
