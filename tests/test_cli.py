@@ -161,6 +161,27 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--stdin-filename" in out
 
 
+@pytest.mark.parametrize("option", ["--version", "--help"])
+def test_version_and_help_start_without_the_engine(option: str) -> None:
+    """A fresh process answers them without importing the reader, the rules
+    or dnspython (start-up time counts in a pre-commit hook). The registry
+    and the rule context are declarations, and import neither."""
+    script = (
+        "import sys\n"
+        "from zonefix.cli import main\n"
+        f"status = main([{option!r}])\n"
+        "light = ('zonefix.rules.registry', 'zonefix.rules.context')\n"
+        "loaded = sorted(m for m in sys.modules if m == 'dns' or m.startswith("
+        "('dns.', 'zonefix.zone', 'zonefix.semantic', 'zonefix.rules.')) "
+        "and m not in light)\n"
+        "print(status, loaded, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.stderr == "0 []\n"
+
+
 def test_colour_only_when_asked_or_on_a_terminal(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -176,7 +197,7 @@ def test_an_internal_error_is_a_message_not_a_traceback(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("zonefix.cli.parse_file", explode)
+    monkeypatch.setattr("zonefix.zone.parse_file", explode)
     status, _, err = run(capsys, "db.example.net")
     assert status == EXIT_ERROR
     assert err == (
@@ -196,7 +217,7 @@ def test_a_bug_on_one_file_never_stops_the_others(
             raise RuntimeError("boom")
         return real_parse(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("zonefix.cli.parse_file", explode_on_one)
+    monkeypatch.setattr("zonefix.zone.parse_file", explode_on_one)
     status, out, err = run(capsys, "db.example.net", "zones/broken.db")
     assert status == EXIT_ERROR
     assert "db.example.net: zonefix failed on this file" in err

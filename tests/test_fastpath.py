@@ -296,7 +296,10 @@ def strings(draw: st.DrawFn) -> str:
         )
     if kind == "odd":
         pieces = st.sampled_from(
-            ["\\065", "\\256", "\\09", '\\"', "\\\\", "\\;", "é", "\t", ";", "()"]
+            [
+                *("\\065", "\\256", "\\255", "\\09", "\\0", '\\"', "\\\\"),
+                *("\\;", "\\a", "\\ ", "é", "\t", ";", "()"),
+            ]
         )
         body = "".join(draw(st.lists(st.one_of(pieces, st.text("ab ")), max_size=4)))
         return f'"{body}"' if draw(st.booleans()) else body
@@ -472,7 +475,14 @@ EXAMPLES_BY_HAND = [
     (fastpath.TXT, '"a b" c ""', (b"a b", b"c", b""), True),
     (fastpath.TXT, '"' + "x" * 255 + '"', (b"x" * 255,), True),
     (fastpath.TXT, '"' + "x" * 256 + '"', None, False),  # ZF112's "string too long"
-    (fastpath.TXT, r'"\065"', None, True),  # escapes: dnspython's
+    (fastpath.TXT, r'"\065 \" \\"', (b'A " \\',), True),  # plain escapes
+    (fastpath.TXT, r'"\255\000"', (b"\xff\x00",), True),  # any byte
+    (fastpath.TXT, r'"\256"', None, False),  # no byte
+    (fastpath.TXT, r'"\06"', None, False),  # two digits
+    (fastpath.TXT, r'"\0a"', None, False),
+    (fastpath.TXT, r'"\a\\256"', (b"a\\256",), True),  # "\\" escapes, not "\256"
+    (fastpath.TXT, "a\\;b", None, True),  # escapes outside quotes: dnspython's
+    (fastpath.TXT, '"\\\t"', None, True),  # escaped tab: dnspython's
     (fastpath.CAA, '0 ISSUE "ca.example"', (0, b"ISSUE", b"ca.example"), True),
     (fastpath.CAA, "128 issue ;", None, False),
     (fastpath.CAA, '0 "issue" ca', None, True),

@@ -13,12 +13,39 @@ The library API (SPEC §9)::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from zonefix.diagnostics import Diagnostic, Severity
-from zonefix.document import Limits
-from zonefix.zone import Record, Zone, ZoneFileError, parse_file, parse_text
+
+if TYPE_CHECKING:
+    from zonefix.document import Limits
+    from zonefix.zone import Record, Zone, ZoneFileError, parse_file, parse_text
 
 __version__ = "0.1.0"
+
+# PERF: the reading engine (and dnspython under it) is imported when one of
+# its names is first asked for, so that `zonefix --version` and `--help`
+# start without it.
+_ENGINE = {
+    "Limits": "zonefix.document",
+    "Record": "zonefix.zone",
+    "Zone": "zonefix.zone",
+    "ZoneFileError": "zonefix.zone",
+    "parse_file": "zonefix.zone",
+    "parse_text": "zonefix.zone",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ENGINE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'zonefix' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Diagnostic",

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -22,6 +22,7 @@ from zonefix.config import (
     load_config,
 )
 from zonefix.diagnostics import Diagnostic, once_per_place
+from zonefix.document import Limits
 from zonefix.report import (
     FORMATS,
     Summary,
@@ -37,7 +38,11 @@ from zonefix.report import (
 from zonefix.rules import Rule, UnknownCode, all_rules, run_rules, select_rules
 from zonefix.settings import MailSettings, Settings
 from zonefix.source import shown
-from zonefix.zone import Zone, ZoneFileError, parse_file, parse_text
+
+if TYPE_CHECKING:
+    # PERF: the reading engine (and dnspython) is imported on first use,
+    # so that --version and --help start without it.
+    from zonefix.zone import Zone
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -141,6 +146,8 @@ def check_target(
     target: Target, origin: str | None, config: Config | None = None
 ) -> tuple[Zone | None, str | None]:
     """Parse one file: the zone, or an error message (exit 2)."""
+    from zonefix.zone import ZoneFileError, parse_file, parse_text
+
     config = config or Config()
     try:
         if target.path is None:
@@ -635,7 +642,7 @@ def _settings(config: Config, job: Job) -> Settings:
             ),
             config.profiles,
         ),
-        config.limits,
+        config.limits or Limits(),
     )
 
 
@@ -647,6 +654,7 @@ def _check_and_fix_octodns(
     import dns.name
 
     from zonefix.formats import octodns
+    from zonefix.zone import ZoneFileError
 
     as_path = target.path or Path(target.name)
     origin_text = job.origin or config.origin_for(as_path)
@@ -659,7 +667,10 @@ def _check_and_fix_octodns(
             octo = octodns.read(target.name, sys.stdin.buffer.read(), origin)
         else:
             octo = octodns.read_path(
-                target.path, origin, config.limits, [config.root_for(target.path)]
+                target.path,
+                origin,
+                config.limits or Limits(),
+                [config.root_for(target.path)],
             )
     except ZoneFileError as error:
         verb = "not read" if not error.errno else "cannot read"

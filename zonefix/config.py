@@ -11,9 +11,7 @@ import os
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
-
-from zonefix.document import Limits
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 # Where configuration is found is a fact of reading files (a zone's
 # repository bounds its $INCLUDEs): it lives there, importable here.
@@ -21,6 +19,9 @@ from zonefix.reading import FILE_NAMES as FILE_NAMES
 from zonefix.reading import default_include_root as default_include_root
 from zonefix.reading import find_config as find_config
 from zonefix.settings import MailSettings, Settings
+
+if TYPE_CHECKING:
+    from zonefix.document import Limits
 
 DEFAULT_INCLUDE = ("db.*", "*.zone", "*.db")
 
@@ -52,7 +53,8 @@ class Config(NamedTuple):
     bump_serial: bool = True
     #: Where $INCLUDE may read, as the file sets it (inside its repository).
     include_root: Path | None = None
-    limits: Limits = Limits()
+    #: None: Limits' defaults.
+    limits: Limits | None = None
     #: (name, provider id): "@" is the apex; other names are relative to
     #: the zone's origin unless absolute.
     mail_providers: tuple[tuple[str, str], ...] = ()
@@ -61,7 +63,11 @@ class Config(NamedTuple):
 
     def settings(self) -> Settings:
         """What a run of the rules reads from this configuration."""
-        return Settings(MailSettings(self.mail_providers, self.profiles), self.limits)
+        from zonefix.document import Limits
+
+        return Settings(
+            MailSettings(self.mail_providers, self.profiles), self.limits or Limits()
+        )
 
     def ignored_for(self, file: Path) -> tuple[str, ...]:
         """Codes per-file-ignores silence in *file*."""
@@ -177,6 +183,8 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
     if "mail_providers" in fields:
         _check_provider_ids(path, fields["mail_providers"], fields.get("profiles", ()))
     if limits:
+        from zonefix.document import Limits
+
         fields["limits"] = Limits()._replace(**limits)
     return Config(**fields)
 

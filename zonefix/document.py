@@ -30,15 +30,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
-import dns.name
-import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
-
 from zonefix.diagnostics import Diagnostic, Edit
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import dns.name
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
 
     from zonefix.source import SourceFile
 

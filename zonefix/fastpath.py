@@ -10,7 +10,8 @@ for two rdata of one type exactly when dnspython's rdata are equal (names
 lower-cased and absolute, IPv6 addresses packed, TXT strings as bytes).
 
 Each reader accepts only a narrow shape it understands completely and
-returns None for anything else: escapes, quotes inside words, non-ASCII,
+returns None for anything else: escapes (but the plain ones of a quoted TXT
+string), quotes inside words, non-ASCII,
 numbers with signs or wider than their field, IPv6 with an embedded IPv4
 address or a zone id, names whose labels hold anything but letters, digits,
 ``-``, ``_``, ``*`` and ``/``. None means "ask dnspython", never "invalid":
@@ -66,6 +67,12 @@ _IPV6_SHAPE = re.compile(r"[0-9A-Fa-f:]{2,39}").fullmatch
 # printable ASCII without space, '"', '(', ')', ';' or '\'.
 _QUOTED = re.compile(r'"([\x20\x21\x23-\x5b\x5d-\x7e]*)"').fullmatch
 _BARE = re.compile(r"[\x21\x23-\x27\x2a-\x3a\x3c-\x5b\x5d-\x7e]+").fullmatch
+# A quoted TXT string with escapes: a backslash before a printable character
+# other than a digit stands for it; before three digits, for that byte.
+_QUOTED_ESCAPES = re.compile(
+    r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[0-9]{3}|\\[\x20-\x2f\x3a-\x7e])*)"'
+).fullmatch
+_ESCAPE = re.compile(rb"\\(?:([0-9]{3})|(.))")
 _CAA_TAG = re.compile(r"[A-Za-z0-9]{1,255}").fullmatch
 # A TTL with units, as dns.ttl reads it (1h30m, 2W); bounded in length.
 _TTL_UNITS = re.compile(r"(?:[0-9]{1,10}[WDHMSwdhms]){1,8}").fullmatch
@@ -130,6 +137,36 @@ def _string(word: str) -> str | None:
         match = _QUOTED(word)
         return None if match is None else match.group(1)
     return word if _BARE(word) is not None else None
+
+
+def _txt_string(word: str) -> bytes | None:
+    """A TXT character-string, as dnspython reads it (its tokenizer's
+    unescape_to_bytes): quoted or bare without escapes, or quoted with the
+    escapes of _QUOTED_ESCAPES."""
+    if "\\" not in word:
+        string = _string(word)
+        return None if string is None else string.encode("ascii")
+    match = _QUOTED_ESCAPES(word)
+    if match is None:
+        return None
+    try:
+        return _ESCAPE.sub(_unescape, match.group(1).encode("ascii"))
+    except _NotAByte:
+        return None
+
+
+class _NotAByte(ValueError):
+    """An escape of three digits over 255 (dnspython refuses it)."""
+
+
+def _unescape(match: re.Match[bytes]) -> bytes:
+    digits, char = match.groups()
+    if digits is None:
+        return char
+    value = int(digits)
+    if value > 0xFF:
+        raise _NotAByte
+    return bytes((value,))
 
 
 # ------------------------------------------------------------------ readers
@@ -208,11 +245,11 @@ def _txt(words: Sequence[str], origin: str | None) -> RdataKey | None:
         return None
     strings = []
     for word in words:
-        string = _string(word)
+        string = _txt_string(word)
         # Longer strings are ZF112's: dnspython's refusal says so.
         if string is None or len(string) > 255:
             return None
-        strings.append(string.encode("ascii"))
+        strings.append(string)
     return tuple(strings)
 
 

@@ -112,6 +112,10 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     for domain in view.domains:
         if not domain.mx:
             continue
+        if dns.name.from_text(domain.name).to_text().lower() in have:
+            # Covered by its own record, wherever its organisational domain
+            # lies (PERF: the Public Suffix List is not read for it).
+            continue
         org = organisational_domain(domain.name) or domain.name
         org_name = dns.name.from_text(org)
         if not org_name.is_subdomain(origin):
