@@ -128,6 +128,8 @@ class _Value:
     #: its fields (offsets in the rdata text).
     rdata_text: str
     spots: list[tuple[int, int, yaml.Node]] = field(default_factory=list)
+    #: Facts of the record's ``octodns:`` settings the rules read.
+    extras: dict[str, object] = field(default_factory=dict)
 
 
 class OctoDnsDocument:
@@ -169,6 +171,7 @@ class OctoDnsDocument:
                 v.rdtype,
                 v.rdata,
                 Span(self.name, *_span(v.node)),
+                v.extras,
             )
             for v in self.values
         ]
@@ -312,6 +315,7 @@ class OctoDnsDocument:
             )
             return
         rdtype = dns.rdatatype.from_text(type_text)
+        extras = _extras(items)
         for node in nodes:
             value = self._value(node, type_text)
             if value is None:
@@ -345,6 +349,7 @@ class OctoDnsDocument:
                     fields,
                     rdata_text,
                     spots,
+                    extras,
                 )
             )
 
@@ -423,6 +428,10 @@ class OctoDnsDocument:
         v = self.values[k]
         rdata_at = len(self._line(v)) - len(v.rdata_text)
         at = column - 1
+        if at == 0:
+            # From the line's start: the whole record, which in YAML is
+            # its value (the name may hold several records).
+            return _span(v.node)
         if at < rdata_at:
             return _span(v.name_node)
         at -= rdata_at
@@ -790,6 +799,24 @@ def _records_of(body: yaml.Node) -> list[yaml.MappingNode]:
     return []
 
 
+def _extras(items: dict[str, tuple[yaml.Node, yaml.Node]]) -> dict[str, object]:
+    """What a record's ``octodns:`` settings tell the rules: Cloudflare
+    proxies it (``cloudflare: {proxied: true}``): Cloudflare answers with its
+    own addresses, flattening a CNAME."""
+    import yaml
+
+    settings = items.get("octodns", (None, None))[1]
+    if not isinstance(settings, yaml.MappingNode):
+        return {}
+    cloudflare = _items(settings).get("cloudflare", (None, None))[1]
+    if not isinstance(cloudflare, yaml.MappingNode):
+        return {}
+    proxied = _items(cloudflare).get("proxied", (None, None))[1]
+    if isinstance(proxied, yaml.ScalarNode) and proxied.value.lower() == "true":
+        return {"cloudflare_proxied": True}
+    return {}
+
+
 def _items(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {str(k.value): (k, v) for k, v in node.value}
 
@@ -1111,6 +1138,9 @@ def read(name: str, data: bytes, origin: dns.name.Name | None = None) -> OctoDns
     zone = parse_text(document.canonical_text(), origin=document.origin, filename=name)
     # The rules ask what the format can hold: octoDNS's, not BIND's.
     zone.format_capabilities = CAPABILITIES
+    zone.record_extras = {
+        k: extras for k, v in enumerate(document.values) if (extras := v.extras)
+    }
     return OctoDnsZone(document, zone)
 
 
