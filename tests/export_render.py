@@ -11,10 +11,10 @@ import dns.name
 import dns.rdatatype
 
 import zonefix
-from zonefix.exports.alidns import MX_PRIORITIES, alidns_value, rr_of
-from zonefix.exports.azure_json import KINDS
-from zonefix.exports.base import presentation, txt_chunks
-from zonefix.exports.gcloud import yaml_scalar
+from zonefix.formats.alidns import MX_PRIORITIES, alidns_value, rr_of
+from zonefix.formats.azure_json import KINDS
+from zonefix.formats.export import presentation, txt_chunks
+from zonefix.formats.gcloud import yaml_scalar
 
 Record = zonefix.Record
 

@@ -87,6 +87,7 @@ def test_list_formats(capsys: pytest.CaptureFixture[str]) -> None:
         "alidns-json",
         "alidns-csv",
         "azure-json",
+        "octodns",
     ]
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
 from zonefix.document import ReadSettings
-from zonefix.exports import bridge, reader_for
+from zonefix.formats import bridge, reader_for
 from zonefix.rules import select_rules
 from zonefix.settings import Settings
 
@@ -30,15 +30,16 @@ def _run(name: str, data: bytes) -> None:
         return
     doc = reader(name, data, ReadSettings())
     for record in doc.records:
-        assert 0 <= record.span.start <= record.span.end <= len(doc.text)
-    findings = bridge.check(doc, RULES, Settings())
+        assert 0 <= record.span.start <= record.span.end <= len(doc.source.text)
+    bridged = bridge.Bridged(doc)
+    findings = bridge.check(bridged, RULES, Settings())
     assert all(d.line >= 1 and d.column >= 1 for d in findings)
     bridge.fix(
-        doc,
-        RULES,
-        Settings(),
+        bridged,
+        rules=RULES,
         unsafe=True,
-        reread=lambda text: reader(name, doc.source.encode(text), ReadSettings()),
+        settings=Settings(),
+        reread=lambda again: reader(name, again, ReadSettings()),
     )
 
 

@@ -32,9 +32,9 @@ from tests.conftest import FIXTURES
 from tests.export_render import RENDERERS, Unrepresentable
 from zonefix.cli import main
 from zonefix.document import ReadSettings, SourceRecord
-from zonefix.exports import reader_for
-from zonefix.exports.base import txt_value
 from zonefix.fixer import fix
+from zonefix.formats import reader_for
+from zonefix.formats.export import txt_value
 from zonefix.rules import select_rules
 
 SCENARIOS = sorted(p for p in (FIXTURES / "scenarios").iterdir() if p.is_dir())

@@ -1,4 +1,4 @@
-"""Provider exports (zonefix/exports/): records with spans, reading
+"""Provider exports (zonefix/formats/): records with spans, reading
 findings, and record edits written back into the file's own layout.
 
 Every export fixture (fixtures/exports/<format>/) is read, and each
@@ -30,9 +30,9 @@ from zonefix.document import (
     ReplaceTTL,
     ReplaceTxtText,
 )
-from zonefix.exports import alidns_csv, alidns_json, azure_json, gcloud, route53
-from zonefix.exports.base import ExportDocument, txt_value
-from zonefix.exports.jsontext import JsonError, parse_values
+from zonefix.formats import alidns_csv, alidns_json, azure_json, gcloud, route53
+from zonefix.formats.export import ExportDocument, txt_value
+from zonefix.formats.jsontext import JsonError, parse_values
 
 EXPORTS = FIXTURES / "exports"
 M_LAB = (
@@ -130,7 +130,7 @@ def test_json_spans_are_every_value_exactly() -> None:
     seen = []
 
     def walk(node: object) -> None:
-        from zonefix.exports.jsontext import Node
+        from zonefix.formats.jsontext import Node
 
         assert isinstance(node, Node)
         import json

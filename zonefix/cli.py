@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
-import dns.name
 
 import zonefix
 from zonefix.config import (
@@ -112,10 +111,11 @@ def _zone_files(directory: Path, include: Sequence[str], raw: str) -> Iterator[T
 
 
 def _is_export(path: str) -> bool:
-    """A provider's export, recognised by its name and content."""
-    from zonefix.exports import is_export
+    """A zone of another format (a provider's export, an octoDNS zone),
+    recognised by its name and content."""
+    from zonefix.formats import is_zone_file
 
-    return is_export(Path(path))
+    return is_zone_file(Path(path))
 
 
 # A directive starts its line; the file name may be quoted.
@@ -305,7 +305,7 @@ def command(
     if list_formats:
         return _list_formats()
     if input_format is not None:
-        from zonefix.exports import NAMES
+        from zonefix.formats import NAMES
 
         if input_format not in NAMES:
             raise UsageError(
@@ -461,7 +461,7 @@ def _report(
 
 
 def _list_formats() -> int:
-    from zonefix.exports import FORMATS
+    from zonefix.formats import FORMATS
 
     lines = [f"{'name':<12} {'recognised by':<62} format"]
     lines += [f"{f.name:<12} {f.recognised:<62} {f.description}" for f in FORMATS]
@@ -611,17 +611,13 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     except UnknownCode as error:
         return Outcome([], [f"{config.path}: {error}"])
     settings = _settings(config, job)
-    exported = _export(target, job, config)
-    if isinstance(exported, str):
-        return Outcome([], [exported])
-    if isinstance(exported, Diagnostic):
-        return Outcome([exported], [], checked=True)
-    if exported is not None:
-        return _check_export(exported, target, job, rules, settings)
-    from zonefix.formats import format_of
-
-    if format_of(target.name) == "octodns":
-        return _check_and_fix_octodns(target, job, config, rules, settings)
+    read = _read_format(target, job, config)
+    if isinstance(read, str):
+        return Outcome([], [read])
+    if isinstance(read, Diagnostic):
+        return Outcome([read], [], checked=True)
+    if read is not None:
+        return _check_format(read, target, job, rules, settings)
     zone, problem = check_target(target, job.origin, config)
     if problem is not None:
         return Outcome([], [problem])
@@ -678,18 +674,28 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     return Outcome(result.remaining, [], checked=True)
 
 
-def _export(target: Target, job: Job, config: Config) -> Any:
-    """For a provider's export (by --input-format, or by name and content):
-    its Document, or why it cannot be read (a message, or one finding for
-    a .json or .csv file of no format zonefix reads). None: a file the BIND
-    reader reads."""
-    from zonefix.exports import EXTENSIONS, HEAD, reader_for, unrecognised
+def _read_format(target: Target, job: Job, config: Config) -> Any:
+    """For a file of another format than BIND (by --input-format, or by
+    name and content; zonefix.formats): its Document and how to read it
+    again, or why it cannot be read (a message, or one finding for a .json
+    or .csv file of no format zonefix reads). None: the BIND reader's."""
+    import dns.exception
+    import dns.name
+
+    from zonefix.document import ReadSettings
+    from zonefix.formats import EXTENSIONS, HEAD, reader_for, unrecognised
 
     suffix = Path(target.name).suffix.lower()
     if job.input_format in ("bind", "cloudflare", "azure-zone"):
         return None
     if job.input_format is None and suffix not in EXTENSIONS:
         return None
+    as_path = target.path or Path(target.name)
+    origin_text = job.origin or config.origin_for(as_path)
+    try:
+        origin = dns.name.from_text(origin_text) if origin_text else None
+    except dns.exception.DNSException as error:
+        return f"{target.name}: bad origin '{origin_text}': {error}"
     if target.path is None:
         data = sys.stdin.buffer.read()
     else:
@@ -705,65 +711,67 @@ def _export(target: Target, job: Job, config: Config) -> Any:
             return f"{target.name}: cannot read: {error.strerror}"
     reader = reader_for(target.name, data[:HEAD], job.input_format)
     if reader is None:
-        if suffix in (".yaml", ".yml") and target.path is not None:
-            return None  # YAML of another kind: read as before
         return unrecognised(target.name)
-    from zonefix.document import ReadSettings
-
-    origin = job.origin or config.origin_for(target.path or Path(target.name))
-    return reader(
-        target.name,
-        data,
-        ReadSettings(origin=dns.name.from_text(origin) if origin else None),
-    )
+    settings = ReadSettings(origin=origin)
+    return reader(target.name, data, settings), reader, settings
 
 
-def _check_export(
-    doc: Any, target: Target, job: Job, rules: Sequence[object], settings: Settings
+def _check_format(
+    read: tuple[Any, Any, Any],
+    target: Target,
+    job: Job,
+    rules: list[Rule],
+    settings: Settings,
 ) -> Outcome:
-    """Check (and fix) a provider's export, as _check_and_fix a BIND file."""
-    from zonefix.exports import bridge
+    """_check_and_fix for a file of another format (zonefix.formats: its
+    Document through the bridge to the rules)."""
+    from zonefix.formats import bridge
 
-    said = tuple(f"{target.name}: {note}" for note in doc.notes)
+    document, reader, read_settings = read
+    bridged = bridge.Bridged(document)
+    said = tuple(f"{target.name}: {n}" for n in getattr(document, "notes", ()))
     if not (job.show_diff or job.write):
-        return Outcome(bridge.check(doc, rules, settings), [], checked=True, notes=said)
+        found = bridge.check(bridged, rules, settings)
+        return Outcome(found, [], checked=True, notes=said)
+
     from zonefix.diff import unified_diff
-    from zonefix.fixer import AppliedFix
     from zonefix.writeback import write_atomic
 
-    reader = type(doc)
     result = bridge.fix(
-        doc,
-        rules,
-        settings,
+        bridged,
+        rules=rules,
         unsafe=job.unsafe_fixes,
-        reread=lambda text: reader(
-            doc.name, doc.source.encode(text), doc.read_settings
-        ),
+        settings=settings,
+        reread=lambda data: reader(document.name, data, read_settings),
     )
     notes = said + tuple(f"{target.name}: {b}" for b in result.blocked)
+    before = bridged.to_bytes()
     if result.problem:
         nothing = "no patch" if job.show_diff else "nothing written"
         refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
+        if job.write and target.path is None:
+            sys.stdout.buffer.write(before)
+            sys.stdout.flush()
         return Outcome(result.remaining, [refused], checked=True, notes=notes)
-    before = doc.source.encode()
-    after = doc.source.encode(result.text)
+    after = document.source.encode(result.text)
     if job.show_diff:
-        applied = [AppliedFix(*a) for a in result.applied]
-        patch = unified_diff(_patch_path(target.name), before, after, applied)
-        return Outcome(result.remaining, [], patch, checked=True, notes=notes)
+        patch = unified_diff(_patch_path(target.name), before, after, result.applied)
+        return Outcome(
+            list(result.remaining_in_original), [], patch, checked=True, notes=notes
+        )
     if target.path is None:
         sys.stdout.buffer.write(after)
         sys.stdout.flush()
-    elif after != before:
+    elif result.changed:
         try:
             write_atomic(target.path, after, expected=before)
         except OSError as error:
             message = error.strerror or str(error)
             return Outcome(
-                result.remaining,
+                list(result.remaining_in_original),
                 [f"{target.name}: not written: {message}"],
                 checked=True,
+                notes=notes,
             )
         return Outcome(result.remaining, [], checked=True, changed=True, notes=notes)
     return Outcome(result.remaining, [], checked=True, notes=notes)
@@ -781,72 +789,6 @@ def _settings(config: Config, job: Job) -> Settings:
         ),
         config.limits or Limits(),
     )
-
-
-def _check_and_fix_octodns(
-    target: Target, job: Job, config: Config, rules: list[Rule], settings: Settings
-) -> Outcome:
-    """_check_and_fix for an octoDNS YAML file (zonefix.formats.octodns)."""
-    import dns.exception
-    import dns.name
-
-    from zonefix.formats import octodns
-    from zonefix.zone import ZoneFileError
-
-    as_path = target.path or Path(target.name)
-    origin_text = job.origin or config.origin_for(as_path)
-    try:
-        origin = dns.name.from_text(origin_text) if origin_text else None
-    except dns.exception.DNSException as error:
-        return Outcome([], [f"{target.name}: bad origin '{origin_text}': {error}"])
-    try:
-        if target.path is None:
-            octo = octodns.read(target.name, sys.stdin.buffer.read(), origin)
-        else:
-            octo = octodns.read_path(
-                target.path,
-                origin,
-                config.limits or Limits(),
-                [config.root_for(target.path)],
-            )
-    except ZoneFileError as error:
-        verb = "not read" if not error.errno else "cannot read"
-        return Outcome([], [f"{target.name}: {verb}: {error.strerror}"])
-    if not (job.show_diff or job.write):
-        found = run_rules(octo.zone, rules, settings) if octo.zone else []
-        return Outcome(octo.findings(found), [], checked=True)
-
-    from zonefix.diff import unified_diff
-    from zonefix.writeback import write_atomic
-
-    result = octodns.fix(octo, rules=rules, unsafe=job.unsafe_fixes, settings=settings)
-    before = octo.to_bytes()
-    if result.problem:
-        nothing = "no patch" if job.show_diff else "nothing written"
-        refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
-        if job.write and target.path is None:
-            sys.stdout.buffer.write(before)
-            sys.stdout.flush()
-        return Outcome(result.remaining, [refused], checked=True)
-    after = octo.document.source.encode(result.text)
-    if job.show_diff:
-        patch = unified_diff(_patch_path(target.name), before, after, result.applied)
-        return Outcome(list(result.remaining_in_original), [], patch, checked=True)
-    if target.path is None:
-        sys.stdout.buffer.write(after)
-        sys.stdout.flush()
-    elif result.changed:
-        try:
-            write_atomic(target.path, after, expected=before)
-        except OSError as error:
-            message = error.strerror or str(error)
-            return Outcome(
-                list(result.remaining_in_original),
-                [f"{target.name}: not written: {message}"],
-                checked=True,
-            )
-        return Outcome(result.remaining, [], checked=True, changed=True)
-    return Outcome(result.remaining, [], checked=True)
 
 
 def _named_encoding(zone: Zone) -> bool:

@@ -369,14 +369,18 @@ def cname_and_other_data(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"CNAME at {zone.index.owner(records[0])} beside other data "
             f"({', '.join(others)})"
         )
-        if ctx.capabilities.cname_flattening or any(
-            ctx.extras(i).get("cloudflare_proxied") for i in cnames
-        ):
+        # Proxied: a cf_tags comment in Cloudflare's export, octoDNS's
+        # cloudflare settings.
+        proxied = any(
+            ctx.extras(i).get("cloudflare_proxied") or cloudflare.proxied(zone, i)
+            for i in cnames
+        )
+        if ctx.capabilities.cname_flattening or proxied:
             # Cloudflare answers such a name by flattening the CNAME (always
             # when proxied, or when its target is in the same zone): there
             # it works; anywhere else it is the conflict it is in BIND.
             code = code._replace(severity=Severity.WARNING)
-            if any(cloudflare.proxied(zone, i) for i in cnames):
+            if proxied:
                 message += (
                     "; the CNAME is proxied: Cloudflare answers the name with "
                     "its target's addresses beside them, but any other DNS "

@@ -3,7 +3,7 @@
 One header row (Chinese or English column names, in any order), then one
 row per record; a BOM, the quoting and the line ends are kept as written.
 The domain is not in the file: it comes from ``--origin`` or the file's
-name (``example.net.csv``). See zonefix.exports.alidns for the fields.
+name (``example.net.csv``). See zonefix.formats.alidns for the fields.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import dns.rdatatype
 
 from zonefix.diagnostics import UNKNOWN_ORIGIN, Edit
 from zonefix.document import CannotEdit, Capabilities, InsertRecords, ReadSettings
-from zonefix.exports import alidns
-from zonefix.exports.base import ExportDocument
-from zonefix.exports.csvtext import CsvError, Field, Row, field_like, rows
+from zonefix.formats import alidns
+from zonefix.formats.csvtext import CsvError, Field, Row, field_like, rows
+from zonefix.formats.export import ExportDocument
 
 NAME = "alidns-csv"
 

@@ -40,6 +40,10 @@ from zonefix.source import NotTextError, SourceFile, decode
 IN = dns.rdataclass.IN
 
 
+class Locked(CannotEdit):
+    """The record is locked at the provider: no fix may edit it."""
+
+
 class ExportDocument:
     """One provider export, read; written back through ``lower``."""
 
@@ -185,7 +189,7 @@ class ExportDocument:
     def editable(self, index: int) -> SourceRecord:
         record = self._records[index]
         if record.extras.get("locked"):
-            raise CannotEdit(
+            raise Locked(
                 f"{record.owner} {record.rdtype.name} is locked at the provider: "
                 "unlock it there first"
             )

@@ -9,7 +9,7 @@ quoting) with its values substituted.
 from __future__ import annotations
 
 from zonefix.diagnostics import Edit
-from zonefix.exports.jsontext import Node, string_like
+from zonefix.formats.jsontext import Node, string_like
 
 
 def replace_string(text: str, node: Node, value: str) -> Edit:

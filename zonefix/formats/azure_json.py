@@ -24,9 +24,9 @@ import dns.rdtypes.mxbase
 
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit, Capabilities, InsertRecords, ReadSettings
-from zonefix.exports import jsondoc
-from zonefix.exports.base import ExportDocument, presentation, txt_chunks, txt_rdata
-from zonefix.exports.jsontext import JsonError, Node, parse_values, string_like
+from zonefix.formats import jsondoc
+from zonefix.formats.export import ExportDocument, presentation, txt_chunks, txt_rdata
+from zonefix.formats.jsontext import JsonError, Node, parse_values, string_like
 
 NAME = "azure-json"
 _TYPE_PREFIX = "microsoft.network/dnszones/"

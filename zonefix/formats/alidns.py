@@ -19,7 +19,7 @@ import dns.rdata
 import dns.rdatatype
 import dns.rdtypes.mxbase
 
-from zonefix.exports.base import txt_chunks, txt_rdata
+from zonefix.formats.export import txt_chunks, txt_rdata
 
 #: The smallest TTL of Alidns's Free and Personal editions; Enterprise
 #: editions allow less (Standard 60, Ultimate 1): set ``min_ttl``.

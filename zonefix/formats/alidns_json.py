@@ -3,7 +3,7 @@
 
 Records sit in ``DomainRecords.Record`` (Alibaba's XML-to-JSON nesting),
 beside paging fields; a file may hold one page, a JSON array of pages, or
-several pages written one after the other. See zonefix.exports.alidns for
+several pages written one after the other. See zonefix.formats.alidns for
 what a record's fields mean.
 """
 
@@ -20,9 +20,9 @@ import dns.rdatatype
 
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit, Capabilities, InsertRecords, ReadSettings
-from zonefix.exports import alidns, jsondoc
-from zonefix.exports.base import ExportDocument
-from zonefix.exports.jsontext import JsonError, Node, parse_values, string_like
+from zonefix.formats import alidns, jsondoc
+from zonefix.formats.export import ExportDocument
+from zonefix.formats.jsontext import JsonError, Node, parse_values, string_like
 
 NAME = "alidns-json"
 

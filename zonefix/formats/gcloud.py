@@ -22,7 +22,7 @@ import yaml
 
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit, Capabilities, InsertRecords, ReadSettings
-from zonefix.exports.base import ExportDocument, presentation
+from zonefix.formats.export import ExportDocument, presentation
 
 NAME = "gcloud"
 _PLAIN = re.compile(r"[A-Za-z0-9_.*\\][A-Za-z0-9_.*\\:/=+@ -]*\Z")
