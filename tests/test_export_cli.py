@@ -143,6 +143,18 @@ def test_route53_routing_sets_are_not_duplicates_or_ttl_mismatches(
     assert "ZF108" not in codes(out)
 
 
+def test_route53_alias_at_the_apex_is_no_cname(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # example.net. A is an alias (AliasTarget) to a CloudFront distribution:
+    # Route 53's flattening, not a CNAME at the apex.
+    text = (repo / "route53/example.net.json").read_text()
+    assert '"AliasTarget"' in text
+    _, out, _ = run(capsys, "--select", "ZF1", "route53/example.net.json")
+    assert "ZF101" not in codes(out)
+    assert "ZF102" not in codes(out)
+
+
 def test_alidns_lines_and_paused_records(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
