@@ -79,6 +79,8 @@ def test_proxied_tag_marks_a_flattened_cname() -> None:
 
     zone = zonefix.parse_text(text)
     assert [cloudflare.proxied(zone, i) for i in range(2)] == [True, False]
+    # The rules read it as the record's extra, as octoDNS's proxied setting.
+    assert zone.record_extras == {0: {"cloudflare_proxied": True}}
     plain = zonefix.parse_text(
         text.replace(";; Domain:", ";; Domaine:"), origin="example.net."
     )

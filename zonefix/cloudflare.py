@@ -42,6 +42,14 @@ def _comments(zone: Zone, index: int) -> str:
     )
 
 
+def proxied_records(zone: Zone) -> list[int]:
+    """The records Cloudflare's export marks proxied (``cf-proxied:true``),
+    by number: what the rules read as their ``cloudflare_proxied`` extra."""
+    if "cf-proxied:true" not in zone.source.text:
+        return []
+    return [i for i in range(len(zone.table)) if proxied(zone, i)]
+
+
 def proxied(zone: Zone, index: int) -> bool:
     """Record *index* is proxied by Cloudflare (``cf-proxied:true``)."""
     return is_export(zone) and bool(_PROXIED.search(_comments(zone, index)))

@@ -370,11 +370,8 @@ def cname_and_other_data(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"({', '.join(others)})"
         )
         # Proxied: a cf_tags comment in Cloudflare's export, octoDNS's
-        # cloudflare settings.
-        proxied = any(
-            ctx.extras(i).get("cloudflare_proxied") or cloudflare.proxied(zone, i)
-            for i in cnames
-        )
+        # cloudflare settings (the readers give both as this extra).
+        proxied = any(ctx.extras(i).get("cloudflare_proxied") for i in cnames)
         if ctx.capabilities.cname_flattening or proxied:
             # Cloudflare answers such a name by flattening the CNAME (always
             # when proxied, or when its target is in the same zone): there
