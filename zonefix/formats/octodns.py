@@ -1098,7 +1098,8 @@ def _pair(
 ) -> tuple[list[tuple[int, dns.rdata.Rdata]], list[dns.rdata.Rdata]]:
     """Which removed value each added one replaces: the most alike (a host
     given its dot, a TXT with a term fixed), so an edit rewrites that value
-    where it stands; an added value like none is inserted."""
+    where it stands; what is left is paired in order, and an added value
+    left over is inserted."""
     from difflib import SequenceMatcher
 
     free = list(removed)
@@ -1116,6 +1117,10 @@ def _pair(
             paired.append((best[1], rdata))
         else:
             unpaired.append(rdata)
+    # Values like none: the rest replace the rest, in order (a CNAME
+    # pointed elsewhere is rewritten where it stands).
+    while free and unpaired:
+        paired.append((free.pop(0), unpaired.pop(0)))
     return paired, unpaired
 
 
@@ -1200,6 +1205,13 @@ def fix(
         octo.zone, rules=rules, unsafe=unsafe, bump_serial=False, settings=settings
     )
     in_original = tuple(octo.findings(result.remaining_in_original, fixes=False))
+
+    def refused(problem: str) -> OctoFixResult:
+        # Nothing written: the findings are the file's own, as it is.
+        assert octo.zone is not None
+        found = octo.findings(run_rules(octo.zone, rules, settings))
+        return OctoFixResult(octo, document.text, [], found, problem, tuple(found))
+
     if result.problem is not None or not result.changed:
         return OctoFixResult(
             octo,
@@ -1212,19 +1224,13 @@ def fix(
     try:
         edits = octo.lower_text(result.text)
     except CannotEdit as error:
-        problem = f"a fix cannot be written in octoDNS's form ({error})"
-        return OctoFixResult(
-            octo, document.text, [], list(in_original), problem, in_original
-        )
+        return refused(f"a fix cannot be written in octoDNS's form ({error})")
     text = apply_edits(document.text, edits)
     fixed = read(document.name, document.source.encode(text), document.origin)
     if fixed.zone is None or _contents(fixed.zone) != _contents_of_text(
         result.text, document.origin
     ):
-        problem = "the fixed YAML would not read as the fixed records"
-        return OctoFixResult(
-            octo, document.text, [], list(in_original), problem, in_original
-        )
+        return refused("the fixed YAML would not read as the fixed records")
     applied = [
         a._replace(
             first_line=document.line_of_record(a.first_line - 2),
