@@ -89,7 +89,7 @@ def _key(rdata: dns.rdata.Rdata) -> object:
     stores the value, its 255-byte strings are its writer's business)."""
     if rdata.rdtype in (dns.rdatatype.TXT, dns.rdatatype.SPF):
         return (rdata.rdtype, txt_value(rdata))
-    return rdata
+    return (rdata.rdtype, rdata.to_digestable())
 
 
 class Bridged:
@@ -102,6 +102,7 @@ class Bridged:
         #: The document's records, read once (a Document may build them on
         #: each access).
         self.records = list(document.records)
+        self._rdata_keys: list[object] | None = None
         #: Line of the rendering (1-based) -> the record it writes.
         self.record_at: dict[int, int] = {}
         #: None when the file could not be read as a zone (ZF001, ZF003).
@@ -247,36 +248,66 @@ class Bridged:
     def record_edits(self, fixed_text: str) -> list[RecordEdit]:
         """The record edits that turn the records the rules saw into those
         of *fixed_text* (the rendering after fixing), RRset by RRset."""
+        from collections import Counter
+
         from zonefix.zone import parse_text
 
         assert self.zone is not None
         document = self.document
-        fixed = parse_text(fixed_text, origin=document.origin)
-        if not fixed.parsed:
-            raise CannotEdit("the fixed text does not read")
         records = self.records
+        # PERF: a fix rewrites a few lines of the rendering (one record a
+        # line): only the lines that differ are read again.
+        old_lines = self.zone.tree.text.split("\n")
+        new_lines = fixed_text.split("\n")
+        gone = Counter(old_lines[1:]) - Counter(new_lines[1:])
+        came = Counter(new_lines[1:]) - Counter(old_lines[1:])
+        removed_records: set[int] = set()
+        for n, line in enumerate(old_lines[1:], start=2):
+            if gone[line] > 0 and n in self.record_at:
+                gone[line] -= 1
+                removed_records.add(self.record_at[n])
+        added_text = "\n".join(line for line, n in came.items() for _ in range(n))
+        fixed = parse_text(
+            old_lines[0] + "\n" + added_text + "\n", origin=document.origin
+        )
+        if not fixed.parsed or any(
+            d.code.code in ("ZF001", "ZF002") for d in fixed.diagnostics
+        ):
+            raise CannotEdit("the fixed text does not read")
         before: dict[tuple[dns.name.Name, int], list[int]] = {}
         for k in self.record_at.values():
             before.setdefault((records[k].owner, records[k].rdtype), []).append(k)
-        after: dict[tuple[dns.name.Name, int], list[tuple[int, dns.rdata.Rdata]]] = {}
+        came_by_key: dict[tuple[dns.name.Name, int], list[tuple[int, dns.rdata.Rdata]]]
+        came_by_key = {}
         for record in fixed.records:
-            after.setdefault((record.owner, record.rdtype), []).append(
+            came_by_key.setdefault((record.owner, record.rdtype), []).append(
                 (record.ttl, record.rdata)
             )
+        touched = {
+            (records[k].owner, records[k].rdtype) for k in removed_records
+        } | set(came_by_key)
+        after: dict[tuple[dns.name.Name, int], list[tuple[int, dns.rdata.Rdata]]] = {}
+        for key in touched:
+            kept = [
+                (records[k].ttl, records[k].rdata)
+                for k in before.get(key, [])
+                if k not in removed_records
+            ]
+            after[key] = [*kept, *came_by_key.get(key, [])]
+        before = {key: ks for key, ks in before.items() if key in touched}
         edits: list[RecordEdit] = []
         for key in [*before, *(k for k in after if k not in before)]:
             old = before.get(key, [])
             new = after.get(key, [])
             owner, rdtype = key
-            old_keys = [_key(records[k].rdata) for k in old]
+            old_keys = [self._key(k) for k in old]
             new_keys = [_key(r) for _, r in new]
+            old_set, new_set = set(old_keys), set(new_keys)
             removed = [
-                k for k, rk in zip(old, old_keys, strict=True) if rk not in new_keys
+                k for k, rk in zip(old, old_keys, strict=True) if rk not in new_set
             ]
             added = [
-                r
-                for (_, r), rk in zip(new, new_keys, strict=True)
-                if rk not in old_keys
+                r for (_, r), rk in zip(new, new_keys, strict=True) if rk not in old_set
             ]
             if not old:
                 rrset = tuple(r for _, r in new)
@@ -288,13 +319,6 @@ class Bridged:
                 continue
             paired, unpaired = _pair(removed, added, records)
             replaced = dict(paired)
-            if len(removed) == len(old):
-                # The whole RRset goes: what comes takes its values' places
-                # (its set stays where it is written), however unlike.
-                free = [k for k in removed if k not in replaced]
-                while free and unpaired:
-                    paired.append((free.pop(0), unpaired.pop(0)))
-                replaced = dict(paired)
             edits.extend(ReplaceRdata(k, rdata) for k, rdata in paired)
             edits.extend(DeleteRecord(k) for k in removed if k not in replaced)
             if unpaired:
@@ -306,10 +330,22 @@ class Bridged:
                         new[0][0],
                     )
                 )
-            kept = [k for k in old if k not in removed or k in replaced]
-            if new and kept and any(records[k].ttl != new[0][0] for k in kept):
-                edits.append(ReplaceTTL(tuple(kept), new[0][0]))
+            kept_records = [k for k in old if k not in removed or k in replaced]
+            if (
+                new
+                and kept_records
+                and any(records[k].ttl != new[0][0] for k in kept_records)
+            ):
+                edits.append(ReplaceTTL(tuple(kept_records), new[0][0]))
         return edits
+
+    def _key(self, k: int) -> object:
+        """The comparison key of record *k*'s rdata, worked out once."""
+        keys = self._rdata_keys
+        if keys is None:
+            keys = [_key(r.rdata) for r in self.records]
+            self._rdata_keys = keys
+        return keys[k]
 
     def lower_text(self, fixed_text: str) -> tuple[Edit, ...]:
         return self.document.lower(self.record_edits(fixed_text))
@@ -320,7 +356,8 @@ def _pair(
 ) -> tuple[list[tuple[int, dns.rdata.Rdata]], list[dns.rdata.Rdata]]:
     """Which removed value each added one replaces: the most alike (a host
     given its dot, a TXT with a term fixed), so an edit rewrites that value
-    where it stands; an added value like none is inserted."""
+    where it stands; what is left is paired in order, and an added value
+    left over is inserted."""
     from difflib import SequenceMatcher
 
     free = list(removed)
@@ -338,6 +375,10 @@ def _pair(
             paired.append((best[1], rdata))
         else:
             unpaired.append(rdata)
+    # Values like none: the rest replace the rest, in order (a CNAME
+    # pointed elsewhere is rewritten where it stands).
+    while free and unpaired:
+        paired.append((free.pop(0), unpaired.pop(0)))
     return paired, unpaired
 
 
@@ -402,6 +443,12 @@ def fix(
         return FormatFixResult(
             bridged, text, [], remaining, result.problem, in_original
         )
+
+    def refused(problem: str) -> FormatFixResult:
+        # Nothing written: the findings are the file's own, as it is.
+        found = check(bridged, rules, settings)
+        return FormatFixResult(bridged, text, [], found, problem, tuple(found))
+
     try:
         edits = bridged.record_edits(result.text)
         blocked: dict[dns.name.Name, str] = {}
@@ -413,10 +460,7 @@ def fix(
         edits = [e for e in edits if _owner(bridged.records, e) not in blocked]
         lowered = document.lower(edits)
     except CannotEdit as error:
-        problem = f"a fix cannot be written in the file's format ({error})"
-        return FormatFixResult(
-            bridged, text, [], list(in_original), problem, in_original
-        )
+        return refused(f"a fix cannot be written in the file's format ({error})")
     new_text = apply_edits(text, lowered)
     again = Bridged(reread(document.source.encode(new_text)))
     expected = _contents(
@@ -426,10 +470,7 @@ def fix(
         again.zone is None
         or _contents(again.zone, document, exclude=set(blocked)) != expected
     ):
-        problem = "the fixed file would not read as the fixed records"
-        return FormatFixResult(
-            bridged, text, [], list(in_original), problem, in_original
-        )
+        return refused("the fixed file would not read as the fixed records")
     applied = [
         a._replace(
             first_line=bridged.line_of_record(a.first_line),
