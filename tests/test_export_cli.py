@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
 from zonefix.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, main
@@ -201,3 +203,50 @@ def test_alidns_ttl_fix_stays_at_or_above_600(
     run(capsys, "--write", "--select", "ZF108", "alidns/example.net.csv")
     # The lowest TTL (300) is below the edition's 600: both get 600.
     assert path.read_bytes() == data.replace(b",10,300,", b",10,600,")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    old=st.lists(
+        st.sampled_from([b"{\n", b"}\n", b"  a\n", b"  b\n", b"]\n"]), max_size=30
+    ),
+    edits=st.lists(
+        st.tuples(
+            st.integers(0, 30),
+            st.integers(0, 3),
+            st.sampled_from([b"x\n", b"}\n", b""]),
+        ),
+        max_size=4,
+    ),
+)
+def test_patch_hunks_are_difflibs(
+    old: list[bytes], edits: list[tuple[int, int, bytes]]
+) -> None:
+    """The patch's matcher (common ends set aside, for speed on exports'
+    repeated lines) gives the hunks difflib gives on the whole texts."""
+    import difflib
+
+    from zonefix.diff import _matcher
+
+    new = list(old)
+    for at, cut, text in edits:
+        at = min(at, len(new))
+        new[at : at + cut] = [text] if text else []
+    expected = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    got = _matcher(old, new)
+    applied_old = [b"".join(old[i1:i2]) for _, i1, i2, _, _ in got.get_opcodes()]
+    assert b"".join(applied_old) == b"".join(old)
+
+    # The same lines changed, whatever the alignment of equal ones.
+    def changed(m: difflib.SequenceMatcher[bytes]) -> int:
+        return sum(
+            i2 - i1 + j2 - j1
+            for tag, i1, i2, j1, j2 in m.get_opcodes()
+            if tag != "equal"
+        )
+
+    assert changed(got) == changed(expected)
+    rebuilt: list[bytes] = []
+    for tag, i1, i2, j1, j2 in got.get_opcodes():
+        rebuilt.extend(old[i1:i2] if tag == "equal" else new[j1:j2])
+    assert rebuilt == new
