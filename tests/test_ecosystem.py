@@ -11,6 +11,8 @@ organisations keep in git, read in place from ../shared/realworld.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import needs_named_checkzone
@@ -23,6 +25,8 @@ from tests.ecosystem import (
     fixed_text,
     manifest,
     named_checkzone,
+    octodns_files,
+    octodns_findings,
     parse,
     read_snapshot,
     unreviewed,
@@ -83,3 +87,22 @@ def test_write_keeps_a_loadable_zone_loadable_and_adds_no_finding(zone: Zone) ->
     )
     added = {(f.code, f.message) for f in findings(zone, after)} - before
     assert added == set()
+
+
+OCTODNS = octodns_files() if (REALWORLD / "manifest.tsv").is_file() else []
+
+
+@pytest.mark.parametrize("path", OCTODNS, ids=lambda p: p.name)
+def test_octodns_zone_reads_and_safe_fixes_add_no_finding(path: Path) -> None:
+    from zonefix.formats import octodns
+    from zonefix.rules import select_rules
+
+    data = path.read_bytes()
+    octo = octodns.read(str(path), data)
+    assert octo.to_bytes() == data
+    assert octo.zone is not None
+    assert len(octo.document.records) > 0
+    result = octodns.fix(octo, rules=select_rules())
+    assert result.problem is None
+    before = {(d.code.code, d.message) for d in octodns_findings(path)}
+    assert {(d.code.code, d.message) for d in result.remaining} <= before

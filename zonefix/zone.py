@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, overload
@@ -196,6 +196,9 @@ class Zone:
         #: What the format the zone was written in can hold, where it is not
         #: a BIND file (zonefix.formats reads the others into BIND text).
         self.format_capabilities: Capabilities | None = None
+        #: Per record index: format facts beyond DNS (SourceRecord.extras),
+        #: set by the reader of a format that has them.
+        self.record_extras: dict[int, Mapping[str, object]] = {}
 
     @property
     def document(self) -> Document:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import zonefix
+import zonefix.rules
 from zonefix.diagnostics import Diagnostic, once_per_place
 from zonefix.fixer import fix
 from zonefix.rules import select_rules
@@ -94,19 +95,42 @@ def findings(zone: Zone, parsed: zonefix.Zone | None = None) -> list[Finding]:
     return [_finding(d) for d in zonefix.check(parsed or parse(zone))]
 
 
-def _finding(d: Diagnostic) -> Finding:
-    base = (REALWORLD / "zones").resolve()
-    file = Path(d.file).resolve().relative_to(base).as_posix()
+def _finding(d: Diagnostic, base: Path = REALWORLD / "zones") -> Finding:
+    file = Path(d.file).resolve().relative_to(base.resolve()).as_posix()
     return Finding(file, d.line, d.column, d.code.code, d.message)
+
+
+def octodns_files() -> list[Path]:
+    """The octoDNS zones among the real exports (named as in
+    exports/octodns/, which also holds a Google Cloud DNS export)."""
+    from zonefix.formats.octodns import sniff
+
+    folder = REALWORLD / "exports" / "octodns"
+    return sorted(
+        p for p in folder.glob("*/*.yaml") if sniff(p.name, p.read_bytes()[:8192])
+    )
+
+
+def octodns_findings(path: Path) -> list[Diagnostic]:
+    """zonefix's findings on one octoDNS zone, every rule, no configuration."""
+    from zonefix.formats import octodns
+
+    octo = octodns.read(str(path), path.read_bytes())
+    found = zonefix.rules.run_rules(octo.zone, select_rules()) if octo.zone else []
+    return octo.findings(found)
 
 
 def all_findings() -> list[Finding]:
     """Every zone's findings, as one run over the repositories reports them:
-    a line of a file several zones include, once (once_per_place)."""
+    a line of a file several zones include, once (once_per_place); then the
+    octoDNS zones' (their files named from realworld/, exports/octodns/...)."""
     zones = manifest()
     found = [d for zone in zones for d in zonefix.check(parse(zone))]
     tops = {str(zone.path) for zone in zones}
-    return [_finding(d) for d in once_per_place(found, tops)]
+    octo = [
+        _finding(d, REALWORLD) for p in octodns_files() for d in octodns_findings(p)
+    ]
+    return [_finding(d) for d in once_per_place(found, tops)] + octo
 
 
 def read_snapshot(path: Path = SNAPSHOT) -> list[Reviewed]:

@@ -128,6 +128,8 @@ class _Value:
     #: its fields (offsets in the rdata text).
     rdata_text: str
     spots: list[tuple[int, int, yaml.Node]] = field(default_factory=list)
+    #: Facts of the record's ``octodns:`` settings the rules read.
+    extras: dict[str, object] = field(default_factory=dict)
 
 
 class OctoDnsDocument:
@@ -142,6 +144,8 @@ class OctoDnsDocument:
         self._uses: dict[int, int] = {}
         #: Per name key node: what it maps to (a body, or a list of them).
         self._holders: dict[int, yaml.Node] = {}
+        #: The record names' key nodes, in file order.
+        self._keys: list[yaml.Node] = []
         try:
             self.source: SourceFile = decode(name, data)
         except NotTextError as error:
@@ -169,6 +173,7 @@ class OctoDnsDocument:
                 v.rdtype,
                 v.rdata,
                 Span(self.name, *_span(v.node)),
+                v.extras,
             )
             for v in self.values
         ]
@@ -198,7 +203,10 @@ class OctoDnsDocument:
         import yaml
 
         try:
-            root = yaml.compose(self.text, Loader=yaml.SafeLoader)
+            # libyaml's loader where PyYAML has it (its marks are character
+            # offsets too): the pure-Python one takes seconds on 6,000 lines.
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            root = yaml.compose(self.text, Loader=loader)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             at = mark.index if mark is not None else 0
@@ -220,6 +228,7 @@ class OctoDnsDocument:
             )
             return
         self._count_uses(root)
+        self._keys = [key for key, _ in root.value]
         if self.origin is None:
             self._report(
                 UNKNOWN_ORIGIN,
@@ -312,6 +321,7 @@ class OctoDnsDocument:
             )
             return
         rdtype = dns.rdatatype.from_text(type_text)
+        extras = _extras(items)
         for node in nodes:
             value = self._value(node, type_text)
             if value is None:
@@ -345,6 +355,7 @@ class OctoDnsDocument:
                     fields,
                     rdata_text,
                     spots,
+                    extras,
                 )
             )
 
@@ -423,6 +434,10 @@ class OctoDnsDocument:
         v = self.values[k]
         rdata_at = len(self._line(v)) - len(v.rdata_text)
         at = column - 1
+        if at == 0:
+            # From the line's start: the whole record, which in YAML is
+            # its value (the name may hold several records).
+            return _span(v.node)
         if at < rdata_at:
             return _span(v.name_node)
         at -= rdata_at
@@ -658,12 +673,10 @@ class OctoDnsDocument:
     def _new_name(
         self, owner: dns.name.Name, type_text: str, ttl: int | None, words: list[Any]
     ) -> Edit:
-        import yaml
 
         assert self.origin is not None
         name = "" if owner == self.origin else owner.relativize(self.origin).to_text()
-        root = yaml.compose(self.text, Loader=yaml.SafeLoader)
-        keys = [k for k, _ in root.value] if isinstance(root, yaml.MappingNode) else []
+        keys = self._keys
         later = [k for k in keys if _natural(str(k.value)) > _natural(name)]
         indent = self._body_indent()
         body = _as_block(self._record_lines(type_text, ttl, words), " " * indent)
@@ -725,7 +738,7 @@ class OctoDnsDocument:
         return len(found.group(1)) if found else 2
 
     def _key_text(self, name: str, keys: list[Any]) -> str:
-        styles = [k.style for k in keys if k.value]
+        styles = [k.style or None for k in keys if k.value]
         quote = max(set(styles), key=styles.count) if styles else None
         if quote in ("'", '"'):
             return _scalar(name, quote)
@@ -788,6 +801,24 @@ def _records_of(body: yaml.Node) -> list[yaml.MappingNode]:
     ):
         return list(body.value)
     return []
+
+
+def _extras(items: dict[str, tuple[yaml.Node, yaml.Node]]) -> dict[str, object]:
+    """What a record's ``octodns:`` settings tell the rules: Cloudflare
+    proxies it (``cloudflare: {proxied: true}``): Cloudflare answers with its
+    own addresses, flattening a CNAME."""
+    import yaml
+
+    settings = items.get("octodns", (None, None))[1]
+    if not isinstance(settings, yaml.MappingNode):
+        return {}
+    cloudflare = _items(settings).get("cloudflare", (None, None))[1]
+    if not isinstance(cloudflare, yaml.MappingNode):
+        return {}
+    proxied = _items(cloudflare).get("proxied", (None, None))[1]
+    if isinstance(proxied, yaml.ScalarNode) and proxied.value.lower() == "true":
+        return {"cloudflare_proxied": True}
+    return {}
 
 
 def _items(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -886,6 +917,7 @@ def _scalar(text: str, style: str | None, *, number: bool = False) -> str:
     back as this text, else single-quoted)."""
     import yaml
 
+    style = style or None  # libyaml's loader gives "" for plain
     if style == "'":
         return "'" + text.replace("'", "''") + "'"
     if style == '"':
@@ -941,6 +973,7 @@ class OctoDnsZone:
         self.document = document
         #: None when the file could not be read as a zone (ZF001, ZF003).
         self.zone = zone
+        self._rdata_keys: list[object] | None = None
 
     @property
     def filename(self) -> str:
@@ -1000,34 +1033,66 @@ class OctoDnsZone:
     def record_edits(self, fixed_text: str) -> list[RecordEdit]:
         """The record edits that turn the records into those of
         *fixed_text* (the canonical text after fixing), RRset by RRset."""
+        from collections import Counter
+
         from zonefix.zone import parse_text
 
         assert self.zone is not None
-        fixed = parse_text(fixed_text, origin=self.document.origin)
-        if not fixed.parsed:
+        # PERF: a fix rewrites a few lines of the canonical text (line k + 2
+        # is record k): only the lines that differ are read again.
+        old_lines = self.zone.tree.text.split("\n")
+        new_lines = fixed_text.split("\n")
+        gone = Counter(old_lines[1:]) - Counter(new_lines[1:])
+        came = Counter(new_lines[1:]) - Counter(old_lines[1:])
+        removed_records: set[int] = set()
+        for k, line in enumerate(old_lines[1:]):
+            if gone[line] > 0:
+                gone[line] -= 1
+                removed_records.add(k)
+        added_text = "\n".join(line for line, n in came.items() for _ in range(n))
+        fixed = parse_text(
+            old_lines[0] + "\n" + added_text + "\n", origin=self.document.origin
+        )
+        if not fixed.parsed or any(
+            d.code.code in ("ZF001", "ZF002") for d in fixed.diagnostics
+        ):
             raise CannotEdit("the fixed text does not read")
         before: dict[tuple[dns.name.Name, int], list[int]] = {}
         for k, v in enumerate(self.document.values):
             before.setdefault((v.owner, v.rdtype), []).append(k)
-        after: dict[tuple[dns.name.Name, int], list[tuple[int, dns.rdata.Rdata]]] = {}
+        came_by_key: dict[tuple[dns.name.Name, int], list[tuple[int, dns.rdata.Rdata]]]
+        came_by_key = {}
         for record in fixed.records:
-            after.setdefault((record.owner, record.rdtype), []).append(
+            came_by_key.setdefault((record.owner, record.rdtype), []).append(
                 (record.ttl, record.rdata)
             )
+        touched = {
+            (v.owner, v.rdtype)
+            for k, v in enumerate(self.document.values)
+            if k in removed_records
+        } | set(came_by_key)
+        after: dict[tuple[dns.name.Name, int], list[tuple[int, dns.rdata.Rdata]]] = {}
+        for key in touched:
+            kept = [
+                (self.document.values[k].ttl, self.document.values[k].rdata)
+                for k in before.get(key, [])
+                if k not in removed_records
+            ]
+            after[key] = [*kept, *came_by_key.get(key, [])]
+        before = {key: ks for key, ks in before.items() if key in touched}
         edits: list[RecordEdit] = []
         values = self.document.values
         for key in [*before, *(k for k in after if k not in before)]:
             old = before.get(key, [])
             new = after.get(key, [])
-            old_keys = [_rdata_key(values[k].rdata) for k in old]
+            old_keys = [self._key(k) for k in old]
             new_keys = [_rdata_key(r) for _, r in new]
+            old_set, new_set = set(old_keys), set(new_keys)
             removed = [
-                k for k, rk in zip(old, old_keys, strict=True) if rk not in new_keys
+                k for k, rk in zip(old, old_keys, strict=True) if rk not in new_set
             ]
             added = [
-                r
-                for (_, r), rk in zip(new, new_keys, strict=True)
-                if rk not in old_keys
+                r for (_, r), rk in zip(new, new_keys, strict=True) if rk not in old_set
             ]
             if not old:
                 owner, rdtype = key
@@ -1062,6 +1127,14 @@ class OctoDnsZone:
                 edits.append(ReplaceTTL(tuple(old), new[0][0]))
         return edits
 
+    def _key(self, k: int) -> object:
+        """The comparison key of record *k*'s rdata, worked out once."""
+        keys = self._rdata_keys
+        if keys is None:
+            keys = [_rdata_key(v.rdata) for v in self.document.values]
+            self._rdata_keys = keys
+        return keys[k]
+
     def lower_text(self, fixed_text: str) -> tuple[Edit, ...]:
         return self.document.lower(self.record_edits(fixed_text))
 
@@ -1071,7 +1144,8 @@ def _pair(
 ) -> tuple[list[tuple[int, dns.rdata.Rdata]], list[dns.rdata.Rdata]]:
     """Which removed value each added one replaces: the most alike (a host
     given its dot, a TXT with a term fixed), so an edit rewrites that value
-    where it stands; an added value like none is inserted."""
+    where it stands; what is left is paired in order, and an added value
+    left over is inserted."""
     from difflib import SequenceMatcher
 
     free = list(removed)
@@ -1089,13 +1163,18 @@ def _pair(
             paired.append((best[1], rdata))
         else:
             unpaired.append(rdata)
+    # Values like none: the rest replace the rest, in order (a CNAME
+    # pointed elsewhere is rewritten where it stands).
+    while free and unpaired:
+        paired.append((free.pop(0), unpaired.pop(0)))
     return paired, unpaired
 
 
 def _rdata_key(rdata: dns.rdata.Rdata) -> object:
+    """Equal for equal rdata (a TXT: for the same value, however cut)."""
     if rdata.rdtype in (dns.rdatatype.TXT, dns.rdatatype.SPF):
         return (rdata.rdtype, _txt_value(rdata))
-    return rdata
+    return (rdata.rdtype, rdata.to_digestable())
 
 
 def read(name: str, data: bytes, origin: dns.name.Name | None = None) -> OctoDnsZone:
@@ -1111,6 +1190,9 @@ def read(name: str, data: bytes, origin: dns.name.Name | None = None) -> OctoDns
     zone = parse_text(document.canonical_text(), origin=document.origin, filename=name)
     # The rules ask what the format can hold: octoDNS's, not BIND's.
     zone.format_capabilities = CAPABILITIES
+    zone.record_extras = {
+        k: extras for k, v in enumerate(document.values) if (extras := v.extras)
+    }
     return OctoDnsZone(document, zone)
 
 
@@ -1170,6 +1252,13 @@ def fix(
         octo.zone, rules=rules, unsafe=unsafe, bump_serial=False, settings=settings
     )
     in_original = tuple(octo.findings(result.remaining_in_original, fixes=False))
+
+    def refused(problem: str) -> OctoFixResult:
+        # Nothing written: the findings are the file's own, as it is.
+        assert octo.zone is not None
+        found = octo.findings(run_rules(octo.zone, rules, settings))
+        return OctoFixResult(octo, document.text, [], found, problem, tuple(found))
+
     if result.problem is not None or not result.changed:
         return OctoFixResult(
             octo,
@@ -1182,19 +1271,13 @@ def fix(
     try:
         edits = octo.lower_text(result.text)
     except CannotEdit as error:
-        problem = f"a fix cannot be written in octoDNS's form ({error})"
-        return OctoFixResult(
-            octo, document.text, [], list(in_original), problem, in_original
-        )
+        return refused(f"a fix cannot be written in octoDNS's form ({error})")
     text = apply_edits(document.text, edits)
     fixed = read(document.name, document.source.encode(text), document.origin)
     if fixed.zone is None or _contents(fixed.zone) != _contents_of_text(
         result.text, document.origin
     ):
-        problem = "the fixed YAML would not read as the fixed records"
-        return OctoFixResult(
-            octo, document.text, [], list(in_original), problem, in_original
-        )
+        return refused("the fixed YAML would not read as the fixed records")
     applied = [
         a._replace(
             first_line=document.line_of_record(a.first_line - 2),

@@ -308,7 +308,9 @@ def cname_and_other_data(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"CNAME at {zone.index.owner(records[0])} beside other data "
             f"({', '.join(others)})"
         )
-        if ctx.capabilities.cname_flattening:
+        if ctx.capabilities.cname_flattening or any(
+            ctx.extras(i).get("cloudflare_proxied") for i in cnames
+        ):
             # Cloudflare answers such a name by flattening the CNAME (always
             # when proxied, or when its target is in the same zone): there
             # it works; anywhere else it is the conflict it is in BIND.
