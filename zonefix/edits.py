@@ -19,6 +19,12 @@ import dns.rdatatype
 
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
+from zonefix.document import (
+    DeleteRecord,
+    InsertRecords,
+    RecordEdit,
+    ReplaceTxtText,
+)
 from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, to_dns_text, ttl_or_none
 from zonefix.syntax.nodes import EntryKind, Field, fields_between
 
@@ -171,6 +177,58 @@ class NewRecord(NamedTuple):
     owner: dns.name.Name
     rdtype: str
     rdata: tuple[str, ...]
+
+
+def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
+    """BIND's lowering of record edits (zonefix.document) into text edits
+    of the top file, in the file's style: a deleted record takes its line
+    (its owner or TTL moving onto the next line that inherits them), new
+    records copy the line they follow (insert_records), a TXT value is
+    edited inside its strings where it can be (txt_value_edits).
+
+    ReplaceRdata, ReplaceTTL and RenameOwner are not lowered here yet: the
+    rules that make such changes (ZF104, ZF105, ZF108, ZF203, ZF207's
+    rewrite, ZF308, ZF404) still write their text themselves."""
+    out: list[Edit] = []
+    for edit in edits:
+        if isinstance(edit, DeleteRecord):
+            out.extend(delete_record(zone, edit.record))
+        elif isinstance(edit, InsertRecords):
+            # The TTL is the file's: the RRset's, or what the line inherits.
+            rtype = dns.rdatatype.to_text(edit.rdtype)
+            out.extend(
+                insert_records(
+                    zone,
+                    [NewRecord(edit.owner, rtype, rdata_words(r)) for r in edit.rdatas],
+                )
+            )
+        elif isinstance(edit, ReplaceTxtText):
+            out.extend(
+                txt_value_edits(zone, edit.record, edit.start, edit.end, edit.text)
+            )
+        else:
+            raise CannotEdit(f"{type(edit).__name__} is not lowered for BIND files yet")
+    return tuple(out)
+
+
+#: A quoted string (escapes inside kept) or a plain word of rdata text.
+_RDATA_WORD = re.compile(r'"(?:\\.|[^"\\])*"|\S+')
+
+
+def rdata_words(rdata: dns.rdata.Rdata) -> tuple[str, ...]:
+    """*rdata* as the words a zone file writes, names absolute."""
+    return tuple(_RDATA_WORD.findall(rdata.to_text()))
+
+
+def record_of(new: NewRecord) -> dns.rdata.Rdata:
+    """The rdata a NewRecord's words write."""
+    import dns.rdata
+    import dns.rdataclass
+
+    rdtype = dns.rdatatype.from_text(new.rdtype)
+    return dns.rdata.from_text(
+        dns.rdataclass.IN, rdtype, " ".join(new.rdata), dns.name.root, relativize=False
+    )
 
 
 def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]:

@@ -18,7 +18,7 @@ import dns.name
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
-from zonefix.index import bad_host_label
+from zonefix.index import bad_host_label, may_be_address
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
 from zonefix.rules.registry import (
@@ -36,55 +36,6 @@ if TYPE_CHECKING:
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
-FOREIGN_MX = Code(
-    "ZF201",
-    "foreign-mx",
-    Severity.ERROR,
-    "MX host not of the domain's provider (mail goes astray)",
-)
-PROVIDER_MX_MISSING = Code(
-    "ZF202",
-    "provider-mx-missing",
-    Severity.ERROR,
-    "an MX host the provider requires is absent",
-)
-PROVIDER_MX_PRIORITY = Code(
-    "ZF203",
-    "provider-mx-priority",
-    Severity.WARNING,
-    "the provider's hosts are not in its order of preference",
-)
-MIXED_MAIL_PROVIDERS = Code(
-    "ZF204",
-    "mixed-mail-providers",
-    Severity.ERROR,
-    "MX hosts of several providers, or of one beside unknown hosts, none configured",
-)
-MX_TARGET_NO_ADDRESS = Code(
-    "ZF205",
-    "mx-target-no-address",
-    Severity.ERROR,
-    "in-zone MX target with no A/AAAA",
-)
-NULL_MX_MIXED = Code(
-    "ZF206",
-    "null-mx-mixed",
-    Severity.ERROR,
-    "null MX (0 .) beside other MX",
-)
-PROVIDER_CLIENT_RECORD = Code(
-    "ZF207",
-    "provider-client-record",
-    Severity.WARNING,
-    "a client name of the provider points elsewhere, or a recommended one is missing",
-)
-SENDING_ON_MAILBOX_DOMAIN = Code(
-    "ZF208",
-    "sending-on-mailbox-domain",
-    Severity.WARNING,
-    "a sending service's records on a mailbox provider's domain",
-)
-
 
 def applicability(domain: MailDomain) -> Applicability:
     """Fixes that change where mail goes, or who may send it, apply unseen
@@ -101,6 +52,14 @@ def provenance(domain: MailDomain) -> str:
         return f"provider {ident}, configured"
     table = f'mail-provider = {{ "{domain.name}" = "{ident}" }}'
     return f"provider {ident}, inferred from its MX; {table} makes the fix safe"
+
+
+FOREIGN_MX = Code(
+    "ZF201",
+    "foreign-mx",
+    Severity.ERROR,
+    "MX host not of the domain's provider (mail goes astray)",
+)
 
 
 @rule(FOREIGN_MX, FixAvailability.SAFE)
@@ -215,6 +174,14 @@ def priority_for(wanted: int, present: list[tuple[MxRecord, MxHost]]) -> int | N
     return None
 
 
+PROVIDER_MX_MISSING = Code(
+    "ZF202",
+    "provider-mx-missing",
+    Severity.ERROR,
+    "an MX host the provider requires is absent",
+)
+
+
 @rule(PROVIDER_MX_MISSING, FixAvailability.SAFE)
 def provider_mx_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -280,6 +247,14 @@ def provider_mx_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             domain.anchor,
             fix,
         )
+
+
+PROVIDER_MX_PRIORITY = Code(
+    "ZF203",
+    "provider-mx-priority",
+    Severity.WARNING,
+    "the provider's hosts are not in its order of preference",
+)
 
 
 @rule(PROVIDER_MX_PRIORITY, FixAvailability.SAFE)
@@ -393,6 +368,14 @@ def _priorities_fix(
     )
 
 
+MIXED_MAIL_PROVIDERS = Code(
+    "ZF204",
+    "mixed-mail-providers",
+    Severity.ERROR,
+    "MX hosts of several providers, or of one beside unknown hosts, none configured",
+)
+
+
 @rule(MIXED_MAIL_PROVIDERS)
 def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -450,6 +433,14 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield zone.finding_at_record(code, message, domain.anchor)
 
 
+MX_TARGET_NO_ADDRESS = Code(
+    "ZF205",
+    "mx-target-no-address",
+    Severity.ERROR,
+    "in-zone MX target with no A/AAAA",
+)
+
+
 @rule(MX_TARGET_NO_ADDRESS)
 def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -495,8 +486,9 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         if bad_host_label(host) is not None:
             continue  # ZF115's: no host has that name
-        name = dns.name.from_text(host)
-        if not name.is_subdomain(origin) or zone_index.below_cut(host):
+        if not _in_zone(host, zone_index.apex_key, origin):
+            continue
+        if zone_index.below_cut(host):
             continue
         wanted[host].append(i)
     if not wanted:
@@ -515,12 +507,30 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
+def _in_zone(key: str, apex_key: str, origin: dns.name.Name) -> bool:
+    """Name *key* (canonical text) is at or below the zone's apex. PERF:
+    compared as text where no escape can make a dot other than a label's."""
+    if "\\" in key or "\\" in apex_key:
+        return dns.name.from_text(key).is_subdomain(origin)
+    return apex_key == "." or key == apex_key or key.endswith("." + apex_key)
+
+
 def is_address(text: str) -> bool:
+    if not may_be_address(text):
+        return False
     try:
         ipaddress.ip_address(text)
     except ValueError:
         return False
     return True
+
+
+NULL_MX_MIXED = Code(
+    "ZF206",
+    "null-mx-mixed",
+    Severity.ERROR,
+    "null MX (0 .) beside other MX",
+)
 
 
 @rule(NULL_MX_MIXED)
@@ -552,6 +562,14 @@ def null_mx_mixed(ctx: RuleContext) -> Iterator[Diagnostic]:
                 f"null MX beside {len(domain.mx)} other MX at {domain.name}",
                 domain.anchor,
             )
+
+
+PROVIDER_CLIENT_RECORD = Code(
+    "ZF207",
+    "provider-client-record",
+    Severity.WARNING,
+    "a client name of the provider points elsewhere, or a recommended one is missing",
+)
 
 
 @rule(PROVIDER_CLIENT_RECORD, FixAvailability.SAFE)
@@ -660,6 +678,14 @@ def _elsewhere(view: MailView, target: str, provider: Profile) -> Profile | None
     if not holders or provider in holders:
         return None
     return holders[0]
+
+
+SENDING_ON_MAILBOX_DOMAIN = Code(
+    "ZF208",
+    "sending-on-mailbox-domain",
+    Severity.WARNING,
+    "a sending service's records on a mailbox provider's domain",
+)
 
 
 @rule(SENDING_ON_MAILBOX_DOMAIN)

@@ -81,10 +81,12 @@ def delete_fix(
 ) -> Fix | None:
     """A fix that deletes record *index*; None where no plain edit can (a
     record from $GENERATE or in an included file)."""
-    from zonefix.edits import CannotEdit, delete_record
+    from zonefix.document import DeleteRecord
+    from zonefix.edits import CannotEdit, lower
 
+    edits = (DeleteRecord(index),)
     try:
-        return Fix(message, applicability, delete_record(zone, index))
+        return Fix(message, applicability, lower(zone, edits), record_edits=edits)
     except CannotEdit:
         return None
 
@@ -138,10 +140,28 @@ def insert_fix(
     zone: Zone, records: Sequence[NewRecord], message: str, applicability: Applicability
 ) -> Fix | None:
     """A fix adding *records* (one owner and type) in the file's style."""
-    from zonefix.edits import CannotEdit, insert_records
+    import dns.exception
 
+    from zonefix.document import InsertRecords
+    from zonefix.edits import CannotEdit, insert_records, lower, record_of
+
+    first = records[0] if records else None
+    if first is None or any(
+        r.owner != first.owner or r.rdtype != first.rdtype for r in records
+    ):
+        raise ValueError("records inserted at one point share owner and type")
     try:
-        return Fix(message, applicability, insert_records(zone, records))
+        rdatas = tuple(record_of(r) for r in records)
+    except dns.exception.DNSException:
+        # Words no record can have: written as they are, so that the fixer
+        # names the fix when it refuses what it would write.
+        try:
+            return Fix(message, applicability, insert_records(zone, records))
+        except CannotEdit:
+            return None
+    edits = (InsertRecords(first.owner, rdatas[0].rdtype, rdatas),)
+    try:
+        return Fix(message, applicability, lower(zone, edits), record_edits=edits)
     except CannotEdit:
         return None
 
