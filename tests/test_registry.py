@@ -84,3 +84,25 @@ def test_rule_has_fixtures(rule: Rule) -> None:
     if rule.fix is not FixAvailability.NONE:
         # A rule with a fix shows it: some case has its fixed text beside it.
         assert any((folder / c).with_suffix(".fixed.zone").exists() for c in cases)
+
+
+def test_a_rule_reports_errors_only_where_the_fixer_asks_it() -> None:
+    """The fixer asks only the rules reports_errors names whether a fix adds
+    an error: every finding of error severity must come from one of them."""
+    from tests.conftest import load_fixture
+    from zonefix.diagnostics import Severity
+    from zonefix.fixer import reports_errors
+    from zonefix.rules.context import RuleContext
+    from zonefix.settings import Settings
+
+    unasked = []
+    for path in sorted(FIXTURES.rglob("*.zone")):
+        zone = load_fixture(path)
+        context = RuleContext(zone, Settings(mail=zone.mail_settings))
+        for rule in RULES:
+            if reports_errors(rule):
+                continue
+            for d in rule.check(context):
+                if d.code.severity is Severity.ERROR:
+                    unasked.append((path.name, rule.code.code, d.code.code))
+    assert unasked == []

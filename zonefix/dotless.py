@@ -69,15 +69,20 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
         elif kind == "target" and "." in word.strip("."):
             maybe.append((i, position, word))
 
-    # PERF: one pass, nothing kept per record: a zone can hold a million.
+    # PERF: one pass, nothing kept per record: a zone can hold a million;
+    # a record without a target needs only its first word.
+    generated = table.generated
+    owner_ref = table.owner_ref
     for i, rdtype in enumerate(table.rdtype):
-        if i in table.generated:
+        if i in generated:
             continue
         position = TARGET_FIELDS.get(rdtype)  # type: ignore[call-overload]
-        if table.owner_ref[i] != i and position is None:
+        if position is None:
+            if owner_ref[i] == i:
+                look(i, -1, index.first_word(i))
             continue
         fields = index.fields(i)
-        if table.owner_ref[i] == i:
+        if owner_ref[i] == i:
             look(i, -1, fields[0])
         if position is not None:
             at = table.rdata_field[i] + position

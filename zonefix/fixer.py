@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
 
@@ -37,8 +37,11 @@ from zonefix.diagnostics import (
 from zonefix.document import Limits
 from zonefix.semantic import OWNER_APEX
 from zonefix.settings import Settings
-from zonefix.syntax.nodes import fields_between
+from zonefix.syntax.nodes import Field, fields_between
 from zonefix.zone import Zone, find_origin, parse_text
+
+if TYPE_CHECKING:
+    from zonefix.rules import Rule
 
 MAX_PASSES = 10
 
@@ -131,6 +134,49 @@ def fix(
 
     chosen_rules = [r for r in (rules or select_rules()) if isinstance(r, Rule)]
     first_findings = run_rules(zone, chosen_rules)
+    day = today or utc_today()
+    result = _fix(
+        zone, chosen_rules, first_findings, unsafe, bump_serial, limits, day, settings
+    )
+    if result is None:
+        # The serial bump taken with the first fixes did not end where it
+        # was written: bump it after the fixes, in a pass of its own.
+        result = _fix(
+            zone,
+            chosen_rules,
+            first_findings,
+            unsafe,
+            bump_serial,
+            limits,
+            day,
+            settings,
+            fold_bump=False,
+        )
+        assert result is not None
+    return result
+
+
+def _fix(
+    zone: Zone,
+    chosen_rules: Sequence[Rule],
+    first_findings: list[Diagnostic],
+    unsafe: bool,
+    bump_serial: bool,
+    limits: Limits | None,
+    today: datetime.date,
+    settings: Settings,
+    fold_bump: bool = True,
+) -> FixResult | None:
+    """fix()'s passes. With *fold_bump*, the serial bump is taken with the
+    first pass's fixes when none of them touches the SOA record (PERF: a
+    pass, a read and a run of the rules fewer); None when the bump then
+    does not end at the SOA the zone's serial is read from."""
+
+    def run_rules(zone: Zone, rules: Sequence[Rule]) -> list[Diagnostic]:
+        from zonefix.rules import run_rules
+
+        return run_rules(zone, rules, settings)
+
     if not zone.parsed:
         # A file with ZF001 is never rewritten.
         return _unchanged(zone, first_findings)
@@ -142,6 +188,8 @@ def fix(
     # Each pass: the zone it started from and the fixes it took.
     passes: list[tuple[Zone, list[Diagnostic]]] = []
     findings = first_findings
+    # The serial bump taken with the first pass: (edit, old, new).
+    folded: tuple[Edit, str, str] | None = None
     for _ in range(MAX_PASSES):
         taken = _choose(findings, current.filename, unsafe)
         if not taken:
@@ -151,6 +199,12 @@ def fix(
             if blind is not None:
                 return _unchanged(zone, first_findings, blind + _naming(taken))
         edits = [edit for d in taken for edit in d.fix.edits]  # type: ignore[union-attr]
+        if not passes and bump_serial and fold_bump:
+            folded = _bump_serial(current, today)
+            if folded is not None and _touches_soa(current, folded[0], taken):
+                folded = None
+            if folded is not None:
+                edits.append(folded[0])
         new_text = apply_edits(text, edits)
         reparsed = _reparse(current, new_text, limits)
         if not reparsed.parsed:
@@ -222,8 +276,24 @@ def fix(
             f"have: {_naming(culprits)}",
         )
 
-    if bump_serial:
-        bumped = _bump_serial(current, today or utc_today())
+    if folded is not None:
+        # Taken with the first fixes: it must be the serial the fixed zone
+        # is read with (a fix could have put another SOA first).
+        edit, old, new = folded
+        field = _serial_field(current)
+        if (
+            field is None
+            or field.text != new
+            or mapper.to_original(field.start) != edit.start
+        ):
+            return None
+        codes = " ".join(sorted({a.code for a in applied}))
+        line = _line_of(original_text, edit.start)
+        applied.append(
+            AppliedFix(codes, f"bump the SOA serial {old} -> {new}", line, line)
+        )
+    elif bump_serial:
+        bumped = _bump_serial(current, today)
         if bumped is not None:
             edit, old, new = bumped
             line = _line_of(original_text, mapper.to_original(edit.start))
@@ -386,6 +456,16 @@ def _errors(findings: Sequence[Diagnostic]) -> list[Diagnostic]:
     return [d for d in findings if d.code.severity is Severity.ERROR]
 
 
+#: Rules of a warning code that report some findings as errors (ZF306:
+#: "+all"). tests/test_registry.py holds every rule to reports_errors.
+_ALSO_ERRORS = frozenset({"ZF306"})
+
+
+def reports_errors(rule: Rule) -> bool:
+    """Whether *rule* may report a finding of error severity."""
+    return rule.code.severity is Severity.ERROR or rule.code.code in _ALSO_ERRORS
+
+
 def _errors_added(
     before: Zone,
     after: Zone,
@@ -402,10 +482,17 @@ def _errors_added(
     takes its findings along)."""
     from zonefix.rules import all_rules, run_rules
 
-    every = all_rules()
-    if len(chosen) != len(every):
-        first = run_rules(before, every, settings)
-        last = run_rules(after, every, settings)
+    # Only a rule that reports errors can add one, and those chosen have
+    # run on both zones already. PERF: the others run here, not every rule.
+    ran = {getattr(r, "code", None) for r in chosen}
+    others = [r for r in all_rules() if reports_errors(r) and r.code not in ran]
+    if others:
+        first = sorted(
+            [*first, *run_rules(before, others, settings)], key=lambda d: d.sort_key
+        )
+        last = sorted(
+            [*last, *run_rules(after, others, settings)], key=lambda d: d.sort_key
+        )
     had = set(_identities(before, _errors(first)))
     errors = _errors(last)
     added = [
@@ -561,24 +648,57 @@ def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, str, str] | No
     any other serial goes +1, in RFC 1982 arithmetic, written as wide as it
     was (0000000041 -> 0000000042). A serial of 0 is a placeholder a deploy
     script fills in: it is left alone."""
+    serial_field = _serial_field(zone)
+    if serial_field is None:
+        return None
+    written = serial_field.text
+    if not written.isdigit() or int(written) == 0:
+        return None
+    new = str(next_serial(int(written), today))
+    if written.startswith("0"):
+        new = new.zfill(len(written))
+    return Edit(serial_field.start, serial_field.end, new), written, new
+
+
+def _apex_soa(zone: Zone) -> int | None:
+    """The record of the apex SOA a serial bump edits: the first at the
+    apex, when it is written in the top file (None otherwise)."""
     table = zone.table
     for index, rdtype in enumerate(table.rdtype):
         if rdtype != dns.rdatatype.SOA or not table.flags[index] & OWNER_APEX:
             continue
         if table.document[index] != 0 or index in table.generated:
             return None
-        tree = zone.tree
-        start, end = tree.span(table.entry[index])
-        fields = fields_between(tree.text, start, end)
-        serial_field = fields[table.rdata_field[index] + 2]
-        written = serial_field.text
-        if not written.isdigit() or int(written) == 0:
-            return None
-        new = str(next_serial(int(written), today))
-        if written.startswith("0"):
-            new = new.zfill(len(written))
-        return Edit(serial_field.start, serial_field.end, new), written, new
+        return index
     return None
+
+
+def _serial_field(zone: Zone) -> Field | None:
+    """The serial field of _apex_soa's record, as written."""
+    index = _apex_soa(zone)
+    if index is None:
+        return None
+    tree = zone.tree
+    start, end = tree.span(zone.table.entry[index])
+    fields = fields_between(tree.text, start, end)
+    return fields[zone.table.rdata_field[index] + 2]
+
+
+def _touches_soa(zone: Zone, bump: Edit, taken: Sequence[Diagnostic]) -> bool:
+    """Whether a fix of *taken* edits the SOA record *bump* is in (or next
+    to it: an insertion at either end), so the bump waits for the fixes."""
+    index = _apex_soa(zone)
+    if index is None:
+        return True
+    record = zone.tree.span(zone.table.entry[index])
+    for d in taken:
+        assert d.fix is not None
+        spans = [(e.start, e.end) for e in d.fix.edits]
+        if d.fix.scope is not None:
+            spans.append(d.fix.scope)
+        if any(_overlaps(record, span) or _overlaps(span, record) for span in spans):
+            return True
+    return False
 
 
 def next_serial(serial: int, today: datetime.date) -> int:

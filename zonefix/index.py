@@ -40,9 +40,19 @@ if TYPE_CHECKING:
     from zonefix.zone import Zone
 
 
+# A first word that is a plain name (name_key's _PLAIN_NAME) ending at a
+# blank or a line's end: an owner whose key is its text (PERF: owner_key's
+# usual case in one match).
+_PLAIN_OWNER = re.compile(r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+(?=[ \t\r\n]|$)")
+
+
 class ZoneIndex:
     def __init__(self, zone: Zone) -> None:
         self.zone = zone
+        # PERF: what every look-up reads, bound once (the zone's are
+        # properties).
+        self._table = zone.table
+        self._documents = zone._resolved.documents
         self._origin_texts: dict[int, str] = {}
         self._origin_keys: dict[int, str | None] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
@@ -51,13 +61,21 @@ class ZoneIndex:
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
-        table = self.zone.table
-        tree = self.zone._resolved.documents[table.document[index]].tree
+        table = self._table
+        tree = self._documents[table.document[index]].tree
         return split_fields(tree.text, *tree.span(table.entry[index]))
+
+    def first_word(self, index: int) -> str:
+        """The first field of record *index*'s entry, as fields() gives it
+        (PERF: a plain word is matched, not the entry split)."""
+        table = self._table
+        tree = self._documents[table.document[index]].tree
+        plain = _PLAIN_WORD.match(tree.text, tree.entry_starts[table.entry[index]])
+        return plain.group() if plain is not None else self.fields(index)[0]
 
     def rdata_words(self, index: int) -> list[str]:
         """The rdata fields of record *index*, as written (or generated)."""
-        table = self.zone.table
+        table = self._table
         if index in table.generated:
             return self.rdata(index).to_text().split()
         return self.fields(index)[table.rdata_field[index] :]
@@ -65,13 +83,13 @@ class ZoneIndex:
     def name_key(self, word: str, index: int) -> str:
         """The canonical text (lower-case, absolute) of a name written as
         *word* in record *index*, like owner_key."""
-        origin_text = self._origin_text(self.zone.table.origin[index])
+        origin_text = self._origin_text(self._table.origin[index])
         if word == "@":
             return origin_text
         if not word.isascii() or not _PLAIN_NAME.fullmatch(word):
             # dnspython writes these characters escaped (\@, \012, \"):
             # the key must be its text, or one name gets two keys.
-            origin = self.zone._resolved.origins[self.zone.table.origin[index]]
+            origin = self.zone._resolved.origins[self._table.origin[index]]
             return dns.name.from_text(to_dns_text(word), origin).to_text().lower()
         word = word.lower()
         if word.endswith("."):
@@ -81,15 +99,24 @@ class ZoneIndex:
     def owner_key(self, index: int) -> str:
         """Record *index*'s owner as canonical text: lower-case, absolute.
         Equal keys are equal names."""
-        zone = self.zone
-        table = zone.table
+        table = self._table
         ref = table.owner_ref[index]
         if ref < 0 or ref in table.generated:
-            return zone.records.owner(index).to_text().lower()
+            return self.zone.records.owner(index).to_text().lower()
         # PERF: the owner is the entry's first word; only a word the grammar
         # must read (a quote, an escape, a parenthesis) needs every field.
-        tree = zone._resolved.documents[table.document[ref]].tree
+        tree = self._documents[table.document[ref]].tree
         start = tree.entry_starts[table.entry[ref]]
+        name = _PLAIN_OWNER.match(tree.text, start)
+        if name is not None:
+            # name_key's usual case, inline.
+            word = name.group().lower()
+            if word[-1] == ".":
+                return word
+            origin_text = self._origin_texts.get(table.origin[ref])
+            if origin_text is None:
+                origin_text = self._origin_text(table.origin[ref])
+            return f"{word}." if origin_text == "." else f"{word}.{origin_text}"
         plain = _PLAIN_WORD.match(tree.text, start)
         if plain is not None:
             return self.name_key(plain.group(), ref)
@@ -109,7 +136,7 @@ class ZoneIndex:
         """A hash of each record's owner key, in record order (8 bytes each)."""
         hashes = array("q")
         last_ref, last_hash = None, 0
-        owner_ref = self.zone.table.owner_ref
+        owner_ref = self._table.owner_ref
         for index in range(len(owner_ref)):
             ref = owner_ref[index]
             if ref != last_ref or ref < 0:
@@ -149,8 +176,18 @@ class ZoneIndex:
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""
         groups: dict[str, list[int]] = defaultdict(list)
+        refs = self._table.owner_ref
+        generated = self._table.generated
+        # PERF: records that share a written owner share its key.
+        keys: dict[int, str] = {}
         for index in sorted(indices):
-            groups[self.owner_key(index)].append(index)
+            ref = refs[index]
+            key = keys.get(ref)
+            if key is None:
+                key = self.owner_key(index)
+                if ref >= 0 and ref not in generated:
+                    keys[ref] = key
+            groups[key].append(index)
         return dict(groups)
 
     def at_owners_of(self, indices: Iterable[int]) -> dict[str, list[int]]:
@@ -166,7 +203,7 @@ class ZoneIndex:
         owner's records), in file order. Worked out once per type."""
         found = self._with_type.get(rdtype)
         if found is None:
-            types = self.zone.table.rdtype
+            types = self._table.rdtype
             of_type = [i for i, t in enumerate(types) if t == rdtype]
             found = [
                 ([i for i in records if types[i] == rdtype], records)
@@ -205,7 +242,7 @@ class ZoneIndex:
     def aliases(self) -> dict[str, tuple[str, int]]:
         """Each CNAME owner's key -> (the key of its target, the record), the
         first CNAME of a name in file order."""
-        table = self.zone.table
+        table = self._table
         aliases: dict[str, tuple[str, int]] = {}
         if dns.rdatatype.CNAME not in table.rdtype:
             return aliases
@@ -222,7 +259,7 @@ class ZoneIndex:
         apex): what is at or below them is the child zone's."""
         from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
-        table = self.zone.table
+        table = self._table
         return frozenset(
             self.owner_key(i)
             for i, rdtype in enumerate(table.rdtype)
@@ -251,7 +288,7 @@ class ZoneIndex:
     def has_address(self, key: str) -> bool:
         """Name *key* has an A or AAAA record, or a wildcard gives it one.
         For many names, give records_at their wildcard_keys first."""
-        types = self.zone.table.rdtype
+        types = self._table.rdtype
         addresses = (dns.rdatatype.A, dns.rdatatype.AAAA)
         records = self.records_named(key)
         if records:
@@ -297,7 +334,7 @@ class ZoneIndex:
         """Record *index*'s rdata as a key: equal for two records of one type
         exactly when their rdata are equal. Read from the text by the fast
         path where it can; from the rdata (built for it) where not."""
-        table = self.zone.table
+        table = self._table
         if index not in table.generated and not table.flags[index] & LONG_STRING:
             origin_id = table.origin[index]
             origin = self._origin_keys.get(origin_id, "")
@@ -330,6 +367,17 @@ class ZoneIndex:
         return self.zone.records.owner(index)
 
 
+# Letters, digits and hyphens (ASCII): what a host name's label may hold.
+_HOST_LABEL = re.compile(r"[A-Za-z0-9-]+").fullmatch
+
+
+def may_be_address(text: str) -> bool:
+    """False where *text* cannot be an IP address (PERF: ipaddress raises
+    for a name, slowly): an IPv4 address starts with a digit, an IPv6 one
+    holds a colon."""
+    return ":" in text or text[:1].isdigit()
+
+
 def bad_host_label(key: str) -> str | None:
     """The first label of name *key* (canonical text) that no host name may
     have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
@@ -337,7 +385,7 @@ def bad_host_label(key: str) -> str | None:
     for label in key.rstrip(".").split("."):
         if not label or "\\" in label:
             return label or "(empty)"
-        if not all(c.isascii() and (c.isalnum() or c == "-") for c in label):
+        if _HOST_LABEL(label) is None:
             return label
         if label.startswith("-") or label.endswith("-"):
             return label

@@ -1,20 +1,101 @@
-"""Is a label a delegated top-level domain?
+"""Is a label a delegated top-level domain? What is a name's registered
+(organisational) domain?
 
-The answer comes from the Public Suffix List's ICANN section, through the
-publicsuffixlist package, which republishes the list as it changes. Loading
-the list takes tens of milliseconds, so it happens only when a rule asks.
+The answers come from the Public Suffix List's ICANN section, as the
+publicsuffixlist package ships it (the package republishes the list as it
+changes). The package's own reader encodes every rule to IDNA while it
+loads, a fifth of a second; this one reads the same file, matches as the
+package does (tests/test_tlds.py holds it to the package), and encodes the
+few non-ASCII rules only when a name asked about holds an IDNA label.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
+
+_BEGIN = "// ===BEGIN ICANN DOMAINS==="
+_END = "// ===END ICANN DOMAINS==="
+
+
+def _list_file() -> Path:
+    """The list the publicsuffixlist package ships (found without
+    importing it)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("publicsuffixlist")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the publicsuffixlist package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "public_suffix_list.dat"
+
+
+class _Suffixes:
+    """The rules of the list's ICANN section: ``net``, ``*.ck``, ``!www.ck``,
+    lower-case, as written (Unicode where the list writes it)."""
+
+    def __init__(self, text: str) -> None:
+        # The section between its markers (PERF: the rest is not looked at).
+        begin = text.find(_BEGIN)
+        end = text.find(_END, begin)
+        section = text[begin + len(_BEGIN) : end] if 0 <= begin < end else ""
+        rules = {
+            rule
+            for line in section.lower().splitlines()
+            if (rule := line.split(" ", 1)[0].rstrip()) and not rule.startswith("//")
+        }
+        self.rules = frozenset(rules)
+        self.max_labels = max((r.count(".") + 1 for r in rules), default=0)
+        self._encoded: frozenset[str] | None = None
+
+    def _with_idna(self) -> frozenset[str]:
+        """The rules, and the non-ASCII ones also in their IDNA form."""
+        if self._encoded is None:
+            encoded = set(self.rules)
+            for rule in self.rules:
+                if not rule.isascii():
+                    bare = rule.lstrip("!")
+                    prefix = "!" if rule.startswith("!") else ""
+                    encoded.add(prefix + bare.encode("idna").decode("ascii"))
+            self._encoded = frozenset(encoded)
+        return self._encoded
+
+    def public_labels(self, labels: list[str], accept_unknown: bool) -> int:
+        """How many labels at the end of *labels* are a public suffix (0:
+        none known, with *accept_unknown* False)."""
+        count = len(labels)
+        if not count:
+            return 0
+        if count == 1 and accept_unknown:
+            return 1
+        rules = self.rules
+        if any(label.startswith("xn--") for label in labels):
+            rules = self._with_idna()
+        # Longest first; an exception, then a wildcard, then the name itself
+        # (a wildcard's parent is public too, as the list's linter requires).
+        for i in range(max(0, count - (self.max_labels + 1)), count):
+            depth = count - i
+            suffix = ".".join(labels[i:])
+            if "!" + suffix in rules:
+                return depth - 1
+            if "*." + suffix in rules:
+                return depth + 1 if i > 0 else depth
+            if suffix in rules:
+                return depth
+        return 1 if accept_unknown else 0
 
 
 @cache
-def _suffixes() -> object:
-    from publicsuffixlist import PublicSuffixList
+def _suffixes() -> _Suffixes:
+    return _Suffixes(_list_file().read_text(encoding="utf-8"))
 
-    return PublicSuffixList(only_icann=True)
+
+def _labels(name: str) -> list[str] | None:
+    """*name*'s labels, lower-case, without the final dot; None for a name
+    with an empty label."""
+    if name.endswith("."):
+        name = name[:-1]
+    labels = name.lower().split(".")
+    return None if "" in labels else labels
 
 
 def is_tld(label: str) -> bool:
@@ -22,18 +103,26 @@ def is_tld(label: str) -> bool:
     label = label.lower().rstrip(".")
     if not label or "." in label:
         return False
-    psl = _suffixes()
-    return psl.publicsuffix("x." + label, accept_unknown=False) is not None  # type: ignore[attr-defined]
+    labels = _labels("x." + label)
+    if labels is None:
+        return False
+    public = _suffixes().public_labels(labels, accept_unknown=False)
+    return 0 < public <= len(labels)
 
 
 def organisational_domain(name: str) -> str | None:
     """The organisational domain of *name* (RFC 7489 §3.2): the public
     suffix plus one label (``example.co.uk.`` for ``mail.example.co.uk.``),
-    in the case and form given, with a final dot; None when *name* is itself
+    lower-case, IDNA or Unicode as given, with a final dot; None when *name* is itself
     a public suffix. An unknown top-level domain (a private ``.mesh``)
     counts as a public suffix."""
     text = name.rstrip(".")
     if not text:
         return None
-    found = _suffixes().privatesuffix(text)  # type: ignore[attr-defined]
-    return None if found is None else f"{found}."
+    labels = _labels(text)
+    if labels is None:
+        return None
+    public = _suffixes().public_labels(labels, accept_unknown=True)
+    if not public or len(labels) < public + 1:
+        return None
+    return ".".join(labels[-(public + 1) :]) + "."

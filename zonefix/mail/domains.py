@@ -19,7 +19,7 @@ import dns.rdatatype
 import dns.tokenizer
 
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
-from zonefix.providers import OTHER, Profile, all_profiles
+from zonefix.providers import OTHER, Profile, all_profiles, host_matches
 
 if TYPE_CHECKING:
     from zonefix.mail import MailSettings
@@ -293,9 +293,24 @@ class MailView:
             found = self._holders[key] = self._find_holders(host, domain)
         return found
 
+    @cached_property
+    def _mx_hosts(self) -> list[tuple[Profile, frozenset[str], tuple[str, ...]]]:
+        """Each profile with the hosts its MX sets name: those written out,
+        and the patterns (``*``, ``{domain-dashes}``)."""
+        tables = []
+        for profile in self.profiles.values():
+            hosts = {mx.host for mx_set in profile.mx_sets for mx in mx_set}
+            patterns = tuple(sorted(h for h in hosts if "{" in h or "*" in h))
+            tables.append((profile, frozenset(hosts.difference(patterns)), patterns))
+        return tables
+
     def _find_holders(self, host: str, domain: str) -> list[Profile]:
+        # Those whose sets name it (Profile.set_of is not None); PERF: a
+        # host written out is looked up, only patterns are matched.
         named = [
-            p for p in self.profiles.values() if p.set_of(host, domain) is not None
+            profile
+            for profile, hosts, patterns in self._mx_hosts
+            if host in hosts or any(host_matches(host, p, domain) for p in patterns)
         ]
         if named:
             return named

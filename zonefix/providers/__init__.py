@@ -111,7 +111,7 @@ class Profile(NamedTuple):
     def in_set(self, host: str, domain: str, index: int) -> MxHost | None:
         """The entry of MX set *index* that *host* is, if any."""
         for mx in self.mx_sets[index]:
-            if _host_matches(host, mx.host, domain):
+            if host_matches(host, mx.host, domain):
                 return mx
         return None
 
@@ -123,7 +123,7 @@ class Profile(NamedTuple):
         """How closely *host* matches the family's host patterns: the
         length of the longest matching pattern, 0 for none."""
         return max(
-            (len(p) for p in self.family_hosts if _host_matches(host, p, "")),
+            (len(p) for p in self.family_hosts if host_matches(host, p, "")),
             default=0,
         )
 
@@ -131,7 +131,7 @@ class Profile(NamedTuple):
         return self.family_match(host) > 0
 
 
-def _host_matches(host: str, pattern: str, domain: str) -> bool:
+def host_matches(host: str, pattern: str, domain: str) -> bool:
     """*host* is one *pattern* names: a host name, ``*`` for any run of
     characters, ``{domain-dashes}`` for *domain* with dashes for dots."""
     if "{" not in pattern and "*" not in pattern:

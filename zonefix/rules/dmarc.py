@@ -92,7 +92,7 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     for domain in view.domains:
         if not domain.mx:
             continue
-        if dns.name.from_text(domain.name).to_text().lower() in have:
+        if domain.name in have:
             # Covered by its own record, wherever its organisational domain
             # lies (PERF: the Public Suffix List is not read for it).
             continue

@@ -18,7 +18,7 @@ import dns.name
 import dns.rdatatype
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
-from zonefix.index import bad_host_label
+from zonefix.index import bad_host_label, may_be_address
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
 from zonefix.rules.registry import (
@@ -486,8 +486,9 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         if bad_host_label(host) is not None:
             continue  # ZF115's: no host has that name
-        name = dns.name.from_text(host)
-        if not name.is_subdomain(origin) or zone_index.below_cut(host):
+        if not _in_zone(host, zone_index.apex_key, origin):
+            continue
+        if zone_index.below_cut(host):
             continue
         wanted[host].append(i)
     if not wanted:
@@ -506,7 +507,17 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
+def _in_zone(key: str, apex_key: str, origin: dns.name.Name) -> bool:
+    """Name *key* (canonical text) is at or below the zone's apex. PERF:
+    compared as text where no escape can make a dot other than a label's."""
+    if "\\" in key or "\\" in apex_key:
+        return dns.name.from_text(key).is_subdomain(origin)
+    return apex_key == "." or key == apex_key or key.endswith("." + apex_key)
+
+
 def is_address(text: str) -> bool:
+    if not may_be_address(text):
+        return False
     try:
         ipaddress.ip_address(text)
     except ValueError:

@@ -12,7 +12,12 @@ import dns.rdatatype
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
 from zonefix.edits import split_character_string
 from zonefix.fastpath import RdataKey
-from zonefix.index import TARGET_FIELDS, bad_host_label, repeated_values
+from zonefix.index import (
+    TARGET_FIELDS,
+    bad_host_label,
+    may_be_address,
+    repeated_values,
+)
 from zonefix.rules.registry import (
     FixAvailability,
     delete_fix,
@@ -475,6 +480,8 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
         if len(words) <= position:
             continue
         target = words[position].rstrip(".")
+        if not may_be_address(target):
+            continue
         try:
             ipaddress.ip_address(target)
         except ValueError:
@@ -955,11 +962,12 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
                 placeholder = i
             continue
         with_dot = target.rstrip(".")
-        try:
-            ipaddress.ip_address(with_dot)
-            continue  # ZF106's
-        except ValueError:
-            pass
+        if may_be_address(with_dot):
+            try:
+                ipaddress.ip_address(with_dot)
+                continue  # ZF106's
+            except ValueError:
+                pass
         bad = bad_host_label(target)
         if bad is None:
             continue

@@ -1,0 +1,84 @@
+"""The fixer's shortcuts against its plain passes (zonefix/fixer.py).
+
+fix() takes the SOA serial bump with the first pass's fixes where none of
+them touches the SOA record (a read and a run of the rules fewer), and
+checks for errors the fixes add with only the rules that report errors.
+Whatever it fixes, the result must be what the plain passes give: the bump
+in a pass of its own after the fixes, every rule run on both zones.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, load_fixture
+from zonefix import fixer
+from zonefix.diagnostics import Diagnostic
+from zonefix.rules import Rule, all_rules, run_rules, select_rules
+from zonefix.settings import Settings
+from zonefix.zone import Zone
+
+TODAY = datetime.date(2026, 11, 22)
+ZONES = sorted(
+    p
+    for folder in ("rules", "scenarios")
+    for p in (FIXTURES / folder).rglob("*.zone")
+    if not p.name.endswith(".fixed.zone")
+)
+
+
+def plainly(path: Path, rules: list[Rule]) -> fixer.FixResult:
+    """fix() without its shortcuts: the bump after the fixes, every rule
+    asked whether the fixes added an error."""
+    zone = load_fixture(path)
+    settings = Settings(mail=zone.mail_settings)
+    first = run_rules(zone, rules, settings)
+    every = all_rules()
+    errors_added = fixer._errors_added
+
+    def with_every_rule(
+        before: Zone,
+        after: Zone,
+        chosen: Sequence[object],
+        first: list[Diagnostic],
+        last: list[Diagnostic],
+        mapper: fixer._Mapper,
+        settings: Settings,
+    ) -> list[Diagnostic]:
+        every_first = run_rules(before, every, settings)
+        every_last = run_rules(after, every, settings)
+        return errors_added(
+            before, after, every, every_first, every_last, mapper, settings
+        )
+
+    fixer._errors_added = with_every_rule
+    try:
+        result = fixer._fix(
+            zone, rules, first, True, True, None, TODAY, settings, fold_bump=False
+        )
+    finally:
+        fixer._errors_added = errors_added
+    assert result is not None
+    return result
+
+
+def seen(result: fixer.FixResult) -> tuple[object, ...]:
+    return (
+        result.text,
+        result.applied,
+        [str(d) for d in result.remaining],
+        result.problem,
+        [str(d) for d in result.remaining_in_original],
+    )
+
+
+@pytest.mark.parametrize("select", ["ZF", "ZF0,ZF1"])
+@pytest.mark.parametrize("path", ZONES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixing_gives_what_the_plain_passes_give(path: Path, select: str) -> None:
+    rules = select_rules(select.split(","))
+    quick = fixer.fix(load_fixture(path), rules=rules, unsafe=True, today=TODAY)
+    assert seen(quick) == seen(plainly(path, rules))

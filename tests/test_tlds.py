@@ -1,0 +1,77 @@
+"""zonefix.tlds against the publicsuffixlist package, whose list it reads:
+the same top-level domains and organisational domains, on names made from
+every rule of the list's ICANN section (wildcards, exceptions, IDNA and
+Unicode forms) and on generated names."""
+
+from __future__ import annotations
+
+import contextlib
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from publicsuffixlist import PublicSuffixList
+
+from zonefix import tlds
+
+PACKAGE = PublicSuffixList(only_icann=True)
+RULES = sorted(tlds._suffixes().rules)
+
+
+def package_tld(label: str) -> bool:
+    label = label.lower().rstrip(".")
+    if not label or "." in label:
+        return False
+    return PACKAGE.publicsuffix("x." + label, accept_unknown=False) is not None
+
+
+def package_organisational(name: str) -> str | None:
+    text = name.rstrip(".")
+    if not text:
+        return None
+    found = PACKAGE.privatesuffix(text)
+    return None if found is None else f"{found}."
+
+
+def names_from(rule: str) -> list[str]:
+    """Names at, below and above *rule*, in both of its forms."""
+    bare = rule.lstrip("!").replace("*", "x")
+    forms = {bare}
+    with contextlib.suppress(UnicodeError):
+        forms.add(bare.encode("idna").decode("ascii"))
+    names = []
+    for form in forms:
+        names += [form, "a." + form, "b.a." + form, form.split(".", 1)[-1]]
+        names += [form.upper() + ".", "*." + form]
+    return names
+
+
+def test_every_rule_reads_as_the_package_reads_it() -> None:
+    differ = []
+    for rule in RULES:
+        for name in names_from(rule):
+            if tlds.organisational_domain(name) != package_organisational(name):
+                differ.append((name, "organisational"))
+        for label in {rule.rsplit(".", 1)[-1], rule.lstrip("!*.")}:
+            if tlds.is_tld(label) != package_tld(label):
+                differ.append((label, "tld"))
+    assert differ == []
+    assert len(RULES) > 5000
+
+
+LABELS = st.one_of(
+    st.sampled_from(["com", "net", "uk", "co", "jp", "kobe", "ck", "www", "xn--p1ai"]),
+    st.sampled_from(["рф", "公司", "Example", "", "mesh", "*", "!"]),
+    st.text(string.ascii_lowercase + "-", max_size=6),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LABELS, max_size=5), st.booleans())
+def test_generated_names_read_as_the_package_reads_them(
+    labels: list[str], dot: bool
+) -> None:
+    name = ".".join(labels) + ("." if dot else "")
+    assert tlds.organisational_domain(name) == package_organisational(name)
+    if labels:
+        assert tlds.is_tld(labels[-1]) == package_tld(labels[-1])
