@@ -23,6 +23,7 @@ from zonefix.document import (
     DeleteRecord,
     InsertRecords,
     RecordEdit,
+    ReplaceRdata,
     ReplaceTxtText,
 )
 from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, to_dns_text, ttl_or_none
@@ -207,6 +208,8 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
             out.extend(
                 txt_value_edits(zone, edit.record, edit.start, edit.end, edit.text)
             )
+        elif isinstance(edit, ReplaceRdata):
+            out.extend(_replace_rdata(zone, edit.record, edit.rdata))
         else:
             raise CannotEdit(f"{type(edit).__name__} is not lowered for BIND files yet")
     return tuple(out)
