@@ -23,6 +23,7 @@ from zonefix.document import (
     DeleteRecord,
     InsertRecords,
     RecordEdit,
+    ReplaceRdata,
     ReplaceTxtText,
 )
 from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, to_dns_text, ttl_or_none
@@ -186,9 +187,10 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
     records copy the line they follow (insert_records), a TXT value is
     edited inside its strings where it can be (txt_value_edits).
 
-    ReplaceRdata, ReplaceTTL and RenameOwner are not lowered here yet: the
-    rules that make such changes (ZF104, ZF105, ZF108, ZF203, ZF207's
-    rewrite, ZF308, ZF404) still write their text themselves."""
+    ReplaceRdata rewrites the fields whose words change (a value written
+    in as many fields as dnspython writes it). ReplaceTTL and RenameOwner
+    are not lowered here yet: the rules that make such changes (ZF104,
+    ZF108, ZF203, ZF308, ZF404) still write their text themselves."""
     out: list[Edit] = []
     for edit in edits:
         if isinstance(edit, DeleteRecord):
@@ -206,9 +208,28 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
             out.extend(
                 txt_value_edits(zone, edit.record, edit.start, edit.end, edit.text)
             )
+        elif isinstance(edit, ReplaceRdata):
+            out.extend(_replace_rdata(zone, edit.record, edit.rdata))
         else:
             raise CannotEdit(f"{type(edit).__name__} is not lowered for BIND files yet")
     return tuple(out)
+
+
+def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit, ...]:
+    table = zone.table
+    if table.document[index] != 0 or index in table.generated:
+        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    fields = zone.fields_of(index)[table.rdata_field[index] :]
+    old = rdata_words(zone.index.rdata(index))
+    new = rdata_words(rdata)
+    if not len(fields) == len(old) == len(new):
+        raise CannotEdit("the record's value is written in other fields")
+    text = zone.tree.text
+    return tuple(
+        replace_field(text, field, word)
+        for field, was, word in zip(fields, old, new, strict=True)
+        if was != word
+    )
 
 
 #: A quoted string (escapes inside kept) or a plain word of rdata text.

@@ -99,16 +99,42 @@ def replace_field_fix(
     message: str,
     applicability: Applicability = Applicability.UNSAFE,
 ) -> Fix | None:
-    """A fix writing *text* over rdata field *position* of record *index*;
-    None where no plain edit can."""
-    from zonefix.edits import replace_field
+    """A fix writing *text* (as dnspython writes it, names absolute) over
+    rdata field *position* of record *index*: stated as the record's new
+    rdata (ReplaceRdata), lowered into that field's text; None where no
+    plain edit can."""
+    import dns.exception
+    import dns.rdatatype
+
+    from zonefix.document import CannotEdit, ReplaceRdata
+    from zonefix.edits import NewRecord, lower, rdata_words, record_of, replace_field
 
     if zone.table.document[index] != 0:
         return None
     field = rdata_field(zone, index, position)
     if field is None:
         return None
-    return Fix(message, applicability, (replace_field(zone.tree.text, field, text),))
+    as_text = Fix(message, applicability, (replace_field(zone.tree.text, field, text),))
+    old = zone.index.rdata(index)
+    words = list(rdata_words(old))
+    if not 0 <= position < len(words):
+        return as_text
+    words[position] = text
+    try:
+        new = record_of(
+            NewRecord(
+                zone.records.owner(index),
+                dns.rdatatype.to_text(old.rdtype),
+                tuple(words),
+            )
+        )
+        edits = (ReplaceRdata(index, new),)
+        lowered = lower(zone, edits)
+    except (dns.exception.DNSException, CannotEdit):
+        return as_text  # the field as the rule writes it
+    if lowered != as_text.edits:
+        return as_text
+    return as_text._replace(record_edits=edits)
 
 
 def finding_at_field(
