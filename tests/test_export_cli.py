@@ -5,6 +5,7 @@ own semantics (routing sets, lines, paused and Locked records)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -238,3 +239,53 @@ def test_patch_hunks_are_difflibs(
     for tag, i1, i2, j1, j2 in got.get_opcodes():
         rebuilt.extend(old[i1:i2] if tag == "equal" else new[j1:j2])
     assert rebuilt == new
+
+
+SCENARIOS = FIXTURES / "scenarios"
+OCTODNS_SCENARIOS = sorted(p for p in SCENARIOS.glob("*/octodns") if p.is_dir())
+HACKCLUB = FIXTURES.parent.parent / "shared/realworld/exports/octodns/hackclub-dns"
+
+
+def _hunk_headers(patch: str) -> list[str]:
+    return [line for line in patch.splitlines() if line.startswith("@@ ")]
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_hunk_names_its_codes_in_an_export(
+    repo: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    _, patch, _ = run(capsys, "--diff", "--unsafe-fixes", name)
+    headers = _hunk_headers(patch)
+    assert headers
+    # Inserted records included: they go where the format puts them.
+    assert all(re.search(r"@@ ZF\d{3}", h) for h in headers), headers
+
+
+@pytest.mark.parametrize("folder", OCTODNS_SCENARIOS, ids=lambda p: p.parent.name)
+def test_every_hunk_names_its_codes_in_octodns(
+    folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shutil.copytree(folder, tmp_path, dirs_exist_ok=True)
+    if (folder.parent / "zonefix.toml").exists():
+        shutil.copy(folder.parent / "zonefix.toml", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    files = sorted(p.name for p in tmp_path.glob("*.yaml"))
+    _, patch, _ = run(capsys, "--diff", "--unsafe-fixes", *files)
+    headers = _hunk_headers(patch)
+    assert all(re.search(r"@@ ZF\d{3}", h) for h in headers), headers
+
+
+@pytest.mark.skipif(not HACKCLUB.is_dir(), reason="../shared is not present")
+def test_every_hunk_names_its_codes_in_a_real_octodns_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(HACKCLUB / "hackclub.com.yaml", tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    _, patch, _ = run(capsys, "--diff", "--unsafe-fixes", "hackclub.com.yaml")
+    headers = _hunk_headers(patch)
+    assert len(headers) >= 5
+    assert all(re.search(r"@@ ZF\d{3}", h) for h in headers), headers

@@ -478,6 +478,19 @@ def fix(
         )
         for a in result.applied
     ]
+    # A record a fix adds goes where the format puts it, not where the
+    # rendering did: each applied fix's own edits in the file (as its
+    # finding carries them) name its code on the hunk that holds them.
+    codes = {a.code for a in result.applied}
+    for d in check(bridged, rules, settings):
+        if d.fix is None or d.code.code not in codes:
+            continue
+        for change in d.fix.edits:
+            first, _ = document.position(document.name, change.start)
+            last, _ = document.position(
+                document.name, max(change.start, change.end - 1)
+            )
+            applied.append(AppliedFix(d.code.code, d.fix.message, first, last))
     remaining = check(again, rules, settings)
     said = tuple(f"fix at {o} blocked: {why}" for o, why in blocked.items())
     return FormatFixResult(
