@@ -5,6 +5,7 @@ own semantics (routing sets, lines, paused and Locked records)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -289,3 +290,25 @@ def test_every_hunk_names_its_codes_in_a_real_octodns_zone(
     headers = _hunk_headers(patch)
     assert len(headers) >= 5
     assert all(re.search(r"@@ ZF\d{3}", h) for h in headers), headers
+
+
+def test_a_directory_picks_up_a_cloudflare_export_by_its_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Cloudflare names its export after the domain alone; its header says
+    # what it is. A FIFO beside it is never opened (the scan would block).
+    (tmp_path / "example.net").write_text(
+        ";; \n;; Domain:     example.net.\n;; Exported:   2025-01-01 00:00:00\n"
+        ";; \n$ORIGIN .\n@\t3600\tIN\tSOA\texample.net. root.example.net. "
+        "2050 7200 3600 86400 3600\n"
+        "example.net.\t1\tIN\tMX\t10 aspmx.l.google.com.\n"
+        'example.net.\t1\tIN\tTXT\t"v=spf1 include:_spf.google.com ~all"\n'
+    )
+    (tmp_path / "notes").write_text(";; not an export\n")
+    os.mkfifo(tmp_path / "pipe")
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "-q", "--select", "ZF401", ".")
+    assert status == EXIT_FINDINGS
+    assert [line.split(" ")[:2] for line in out.splitlines()] == [
+        ["example.net:7:1:", "ZF401"]
+    ]

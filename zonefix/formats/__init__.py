@@ -11,6 +11,8 @@ of a file.
 from __future__ import annotations
 
 import importlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -135,13 +137,16 @@ def format_of(name: str) -> str:
 
 def is_zone_file(path: Path) -> bool:
     """A directory's file of one of these formats (by name and content)."""
-    if not path.name.lower().endswith(EXTENSIONS):
+    by_extension = path.name.lower().endswith(EXTENSIONS)
+    head = _head(path)
+    if head is None:
         return False
-    try:
-        with path.open("rb") as f:
-            head = f.read(HEAD)
-    except OSError:
-        return False
+    if not by_extension:
+        # Cloudflare names its export after the domain alone (example.com,
+        # example.com.txt): its header says what it is.
+        from zonefix.zone import cloudflare_domain
+
+        return cloudflare_domain(head.decode("latin-1")) is not None
     for fmt in FORMATS:
         if fmt.module is None:
             continue
@@ -151,6 +156,25 @@ def is_zone_file(path: Path) -> bool:
             # be named after its zone (example.net.yaml).
             return fmt.name != "octodns" or module.origin_of(path.name) is not None
     return False
+
+
+def _head(path: Path) -> bytes | None:
+    """The first bytes of a regular file, never of a link, FIFO or device
+    (a scan neither follows links out of the repository nor blocks)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return os.read(descriptor, HEAD)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def unrecognised(filename: str) -> Diagnostic:
