@@ -11,6 +11,8 @@ organisations keep in git, read in place from ../shared/realworld.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import needs_named_checkzone
@@ -21,6 +23,8 @@ from tests.ecosystem import (
     all_findings,
     findings,
     fixed_text,
+    format_files,
+    format_findings,
     manifest,
     named_checkzone,
     parse,
@@ -83,3 +87,30 @@ def test_write_keeps_a_loadable_zone_loadable_and_adds_no_finding(zone: Zone) ->
     )
     added = {(f.code, f.message) for f in findings(zone, after)} - before
     assert added == set()
+
+
+FORMATS = format_files() if (REALWORLD / "manifest.tsv").is_file() else []
+
+
+@pytest.mark.parametrize("path", FORMATS, ids=lambda p: p.name)
+def test_export_reads_and_safe_fixes_add_no_finding(path: Path) -> None:
+    """Every real export of another format (octoDNS, Google Cloud DNS)."""
+    from zonefix.document import ReadSettings
+    from zonefix.formats import HEAD, bridge, reader_for
+    from zonefix.rules import select_rules
+
+    data = path.read_bytes()
+    reader = reader_for(path.name, data[:HEAD])
+    assert reader is not None
+    bridged = bridge.Bridged(reader(str(path), data, ReadSettings()))
+    assert bridged.to_bytes() == data
+    assert bridged.zone is not None
+    assert len(bridged.document.records) > 0
+    result = bridge.fix(
+        bridged,
+        rules=select_rules(),
+        reread=lambda again: reader(str(path), again, ReadSettings()),
+    )
+    assert result.problem is None
+    before = {(d.code.code, d.message) for d in format_findings(path)}
+    assert {(d.code.code, d.message) for d in result.remaining} <= before

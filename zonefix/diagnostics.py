@@ -81,6 +81,10 @@ class Fix(NamedTuple):
     #: The text whose records the fix changes, where wider than the edits
     #: (an owner rewritten for the blank-owner lines that repeat it).
     scope: tuple[int, int] | None = None
+    #: What the fix does in DNS terms (zonefix.document's record edits),
+    #: where the rule states it so; *edits* are those lowered into the
+    #: file's text. Empty for a fix still built as text.
+    record_edits: tuple[object, ...] = ()
 
 
 class Diagnostic(NamedTuple):

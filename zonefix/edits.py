@@ -19,6 +19,13 @@ import dns.rdatatype
 
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
+from zonefix.document import (
+    DeleteRecord,
+    InsertRecords,
+    RecordEdit,
+    ReplaceRdata,
+    ReplaceTxtText,
+)
 from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, to_dns_text, ttl_or_none
 from zonefix.syntax.nodes import EntryKind, Field, fields_between
 
@@ -171,6 +178,78 @@ class NewRecord(NamedTuple):
     owner: dns.name.Name
     rdtype: str
     rdata: tuple[str, ...]
+
+
+def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
+    """BIND's lowering of record edits (zonefix.document) into text edits
+    of the top file, in the file's style: a deleted record takes its line
+    (its owner or TTL moving onto the next line that inherits them), new
+    records copy the line they follow (insert_records), a TXT value is
+    edited inside its strings where it can be (txt_value_edits).
+
+    ReplaceRdata rewrites the fields whose words change (a value written
+    in as many fields as dnspython writes it). ReplaceTTL and RenameOwner
+    are not lowered here yet: the rules that make such changes (ZF104,
+    ZF108, ZF203, ZF308, ZF404) still write their text themselves."""
+    out: list[Edit] = []
+    for edit in edits:
+        if isinstance(edit, DeleteRecord):
+            out.extend(delete_record(zone, edit.record))
+        elif isinstance(edit, InsertRecords):
+            # The TTL is the file's: the RRset's, or what the line inherits.
+            rtype = dns.rdatatype.to_text(edit.rdtype)
+            out.extend(
+                insert_records(
+                    zone,
+                    [NewRecord(edit.owner, rtype, rdata_words(r)) for r in edit.rdatas],
+                )
+            )
+        elif isinstance(edit, ReplaceTxtText):
+            out.extend(
+                txt_value_edits(zone, edit.record, edit.start, edit.end, edit.text)
+            )
+        elif isinstance(edit, ReplaceRdata):
+            out.extend(_replace_rdata(zone, edit.record, edit.rdata))
+        else:
+            raise CannotEdit(f"{type(edit).__name__} is not lowered for BIND files yet")
+    return tuple(out)
+
+
+def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit, ...]:
+    table = zone.table
+    if table.document[index] != 0 or index in table.generated:
+        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    fields = zone.fields_of(index)[table.rdata_field[index] :]
+    old = rdata_words(zone.index.rdata(index))
+    new = rdata_words(rdata)
+    if not len(fields) == len(old) == len(new):
+        raise CannotEdit("the record's value is written in other fields")
+    text = zone.tree.text
+    return tuple(
+        replace_field(text, field, word)
+        for field, was, word in zip(fields, old, new, strict=True)
+        if was != word
+    )
+
+
+#: A quoted string (escapes inside kept) or a plain word of rdata text.
+_RDATA_WORD = re.compile(r'"(?:\\.|[^"\\])*"|\S+')
+
+
+def rdata_words(rdata: dns.rdata.Rdata) -> tuple[str, ...]:
+    """*rdata* as the words a zone file writes, names absolute."""
+    return tuple(_RDATA_WORD.findall(rdata.to_text()))
+
+
+def record_of(new: NewRecord) -> dns.rdata.Rdata:
+    """The rdata a NewRecord's words write."""
+    import dns.rdata
+    import dns.rdataclass
+
+    rdtype = dns.rdatatype.from_text(new.rdtype)
+    return dns.rdata.from_text(
+        dns.rdataclass.IN, rdtype, " ".join(new.rdata), dns.name.root, relativize=False
+    )
 
 
 def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]:

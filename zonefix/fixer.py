@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -616,7 +616,27 @@ def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
         limits=limits,
     )
     fixed.format_capabilities = zone.format_capabilities
+    if zone.record_extras:
+        # Another format's records keep their facts (octoDNS: one line per
+        # record, in order; a fix that moves them is compared by owner).
+        fixed.record_extras = _extras_by_owner(zone, fixed)
     return fixed
+
+
+def _extras_by_owner(before: Zone, after: Zone) -> dict[int, Mapping[str, object]]:
+    """*before*'s record extras given to *after*'s records of the same
+    owner, type and rdata."""
+    keyed = {
+        (r.owner, r.rdtype, r.rdata): before.record_extras[i]
+        for i, r in enumerate(before.records)
+        if i in before.record_extras
+    }
+    out = {}
+    for i, r in enumerate(after.records):
+        extras = keyed.get((r.owner, r.rdtype, r.rdata))
+        if extras is not None:
+            out[i] = extras
+    return out
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -633,7 +653,11 @@ def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, str, str] | No
     goes to today's date with 00, or +1 when it is already today or later;
     any other serial goes +1, in RFC 1982 arithmetic, written as wide as it
     was (0000000041 -> 0000000042). A serial of 0 is a placeholder a deploy
-    script fills in: it is left alone."""
+    script fills in: it is left alone. So is the SOA of a format that
+    has no serial of its own to keep (Cloudflare's export: Cloudflare
+    serves its own SOA and ignores the file's)."""
+    if not zone.capabilities.serial:
+        return None
     serial_field = _serial_field(zone)
     if serial_field is None:
         return None

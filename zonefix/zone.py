@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, overload
@@ -196,6 +196,9 @@ class Zone:
         #: What the format the zone was written in can hold, where it is not
         #: a BIND file (zonefix.formats reads the others into BIND text).
         self.format_capabilities: Capabilities | None = None
+        #: Per record index: format facts beyond DNS (SourceRecord.extras),
+        #: set by the reader of a format that has them.
+        self.record_extras: dict[int, Mapping[str, object]] = {}
 
     @property
     def document(self) -> Document:
@@ -282,6 +285,7 @@ class Zone:
                 automatic_ttls=frozenset({1}),
                 includes=True,
                 cname_flattening=True,
+                serial=False,
             )
         return Capabilities("bind", includes=True)
 
@@ -453,6 +457,13 @@ def _parse(
     zone = Zone(resolver.run(real))
     zone.include_root = include_root
     zone.root_is_apex = root_is_apex
+    if root_is_apex:
+        # Cloudflare's export says in a comment which records it proxies.
+        from zonefix.cloudflare import proxied_records
+
+        zone.record_extras = {
+            i: {"cloudflare_proxied": True} for i in proxied_records(zone)
+        }
     return zone
 
 

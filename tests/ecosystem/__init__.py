@@ -19,9 +19,13 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import zonefix
+import zonefix.rules
+
+if TYPE_CHECKING:
+    from zonefix.formats.bridge import Bridged
 from zonefix.diagnostics import Diagnostic, once_per_place
 from zonefix.fixer import fix
 from zonefix.rules import select_rules
@@ -94,19 +98,48 @@ def findings(zone: Zone, parsed: zonefix.Zone | None = None) -> list[Finding]:
     return [_finding(d) for d in zonefix.check(parsed or parse(zone))]
 
 
-def _finding(d: Diagnostic) -> Finding:
-    base = (REALWORLD / "zones").resolve()
-    file = Path(d.file).resolve().relative_to(base).as_posix()
+def _finding(d: Diagnostic, base: Path = REALWORLD / "zones") -> Finding:
+    file = Path(d.file).resolve().relative_to(base.resolve()).as_posix()
     return Finding(file, d.line, d.column, d.code.code, d.message)
+
+
+def format_files() -> list[Path]:
+    """The real exports of a format zonefix recognises (exports/octodns/
+    holds octoDNS zones and a Google Cloud DNS export)."""
+    from zonefix.formats import is_zone_file
+
+    folder = REALWORLD / "exports"
+    return sorted(p for p in folder.glob("*/*/*") if is_zone_file(p))
+
+
+def read_format(path: Path) -> Bridged:
+    """One real export, read by the reader its name and content call for,
+    with the bridge to the rules."""
+    from zonefix.document import ReadSettings
+    from zonefix.formats import HEAD, bridge, reader_for
+
+    data = path.read_bytes()
+    reader = reader_for(path.name, data[:HEAD])
+    assert reader is not None, path
+    return bridge.Bridged(reader(str(path), data, ReadSettings()))
+
+
+def format_findings(path: Path) -> list[Diagnostic]:
+    """zonefix's findings on one export, every rule, no configuration."""
+    from zonefix.formats import bridge
+
+    return bridge.check(read_format(path), select_rules(), None)
 
 
 def all_findings() -> list[Finding]:
     """Every zone's findings, as one run over the repositories reports them:
-    a line of a file several zones include, once (once_per_place)."""
+    a line of a file several zones include, once (once_per_place); then the
+    octoDNS zones' (their files named from realworld/, exports/octodns/...)."""
     zones = manifest()
     found = [d for zone in zones for d in zonefix.check(parse(zone))]
     tops = {str(zone.path) for zone in zones}
-    return [_finding(d) for d in once_per_place(found, tops)]
+    octo = [_finding(d, REALWORLD) for p in format_files() for d in format_findings(p)]
+    return [_finding(d) for d in once_per_place(found, tops)] + octo
 
 
 def read_snapshot(path: Path = SNAPSHOT) -> list[Reviewed]:

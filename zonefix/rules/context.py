@@ -3,6 +3,7 @@ hold, the settings of the run, and the indexes the rules share."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
     from zonefix.index import ZoneIndex
     from zonefix.mail.domains import MailView
     from zonefix.zone import Zone
+
+
+_NONE: Mapping[str, object] = {}
 
 
 class RuleContext:
@@ -39,6 +43,11 @@ class RuleContext:
     def dotless(self) -> list[DotlessName]:
         """The names ZF104 reports, which other rules read as fixed."""
         return self.zone.index.dotless_names()
+
+    def extras(self, index: int) -> Mapping[str, object]:
+        """Format facts of record *index* beyond DNS (an octoDNS record's
+        Cloudflare ``proxied``): empty for a BIND record."""
+        return self.zone.record_extras.get(index, _NONE)
 
     @cached_property
     def mail(self) -> MailView:

@@ -18,31 +18,6 @@ if TYPE_CHECKING:
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
-DMARC_MISSING = Code(
-    "ZF401", "dmarc-missing", Severity.WARNING, "a mail domain with no _dmarc record"
-)
-DMARC_SYNTAX = Code(
-    "ZF402", "dmarc-syntax", Severity.ERROR, "a DMARC record RFC 7489 does not allow"
-)
-DMARC_MULTIPLE = Code(
-    "ZF403",
-    "dmarc-multiple",
-    Severity.ERROR,
-    "more than one DMARC record at a name",
-)
-DMARC_MISPLACED = Code(
-    "ZF404",
-    "dmarc-misplaced",
-    Severity.ERROR,
-    "a v=DMARC1 record not at a _dmarc name",
-)
-DKIM_SYNTAX = Code(
-    "ZF405",
-    "dkim-syntax",
-    Severity.ERROR,
-    "a DKIM key record RFC 6376 does not allow, or an RSA key under 1024 bits",
-)
-
 
 def _dmarc_records(ctx: RuleContext) -> Iterator[tuple[int, str, str]]:
     """TXT records that say v=DMARC1, or stand at a _dmarc name: (record,
@@ -54,6 +29,11 @@ def _dmarc_records(ctx: RuleContext) -> Iterator[tuple[int, str, str]]:
         value = view.txt_value(i)
         if is_dmarc(value) or owner.startswith("_dmarc."):
             yield i, owner, value
+
+
+DMARC_MISSING = Code(
+    "ZF401", "dmarc-missing", Severity.WARNING, "a mail domain with no _dmarc record"
+)
 
 
 @rule(DMARC_MISSING, FixAvailability.UNSAFE)
@@ -182,6 +162,11 @@ def _covered(name: str, org: dns.name.Name, have: set[str]) -> bool:
         current = current.parent()
 
 
+DMARC_SYNTAX = Code(
+    "ZF402", "dmarc-syntax", Severity.ERROR, "a DMARC record RFC 7489 does not allow"
+)
+
+
 @rule(DMARC_SYNTAX, FixAvailability.SAFE)
 def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -266,6 +251,14 @@ def _judged_dmarc_records(ctx: RuleContext) -> Iterator[tuple[int, str, str]]:
             yield i, owner, value
 
 
+DMARC_MULTIPLE = Code(
+    "ZF403",
+    "dmarc-multiple",
+    Severity.ERROR,
+    "more than one DMARC record at a name",
+)
+
+
 @rule(DMARC_MULTIPLE)
 def dmarc_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -299,6 +292,14 @@ def dmarc_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
                 f"{len(records)} DMARC records at {owner} (receivers use none)",
                 records[0],
             )
+
+
+DMARC_MISPLACED = Code(
+    "ZF404",
+    "dmarc-misplaced",
+    Severity.ERROR,
+    "a v=DMARC1 record not at a _dmarc name",
+)
 
 
 @rule(DMARC_MISPLACED, FixAvailability.UNSAFE)
@@ -358,6 +359,14 @@ def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
         Applicability.UNSAFE,
         (replace_field(text, owner, moved),),
     )
+
+
+DKIM_SYNTAX = Code(
+    "ZF405",
+    "dkim-syntax",
+    Severity.ERROR,
+    "a DKIM key record RFC 6376 does not allow, or an RSA key under 1024 bits",
+)
 
 
 @rule(DKIM_SYNTAX)

@@ -36,55 +36,6 @@ if TYPE_CHECKING:
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
-FOREIGN_MX = Code(
-    "ZF201",
-    "foreign-mx",
-    Severity.ERROR,
-    "MX host not of the domain's provider (mail goes astray)",
-)
-PROVIDER_MX_MISSING = Code(
-    "ZF202",
-    "provider-mx-missing",
-    Severity.ERROR,
-    "an MX host the provider requires is absent",
-)
-PROVIDER_MX_PRIORITY = Code(
-    "ZF203",
-    "provider-mx-priority",
-    Severity.WARNING,
-    "the provider's hosts are not in its order of preference",
-)
-MIXED_MAIL_PROVIDERS = Code(
-    "ZF204",
-    "mixed-mail-providers",
-    Severity.ERROR,
-    "MX hosts of several providers, or of one beside unknown hosts, none configured",
-)
-MX_TARGET_NO_ADDRESS = Code(
-    "ZF205",
-    "mx-target-no-address",
-    Severity.ERROR,
-    "in-zone MX target with no A/AAAA",
-)
-NULL_MX_MIXED = Code(
-    "ZF206",
-    "null-mx-mixed",
-    Severity.ERROR,
-    "null MX (0 .) beside other MX",
-)
-PROVIDER_CLIENT_RECORD = Code(
-    "ZF207",
-    "provider-client-record",
-    Severity.WARNING,
-    "a client name of the provider points elsewhere, or a recommended one is missing",
-)
-SENDING_ON_MAILBOX_DOMAIN = Code(
-    "ZF208",
-    "sending-on-mailbox-domain",
-    Severity.WARNING,
-    "a sending service's records on a mailbox provider's domain",
-)
-
 
 def applicability(domain: MailDomain) -> Applicability:
     """Fixes that change where mail goes, or who may send it, apply unseen
@@ -101,6 +52,14 @@ def provenance(domain: MailDomain) -> str:
         return f"provider {ident}, configured"
     table = f'mail-provider = {{ "{domain.name}" = "{ident}" }}'
     return f"provider {ident}, inferred from its MX; {table} makes the fix safe"
+
+
+FOREIGN_MX = Code(
+    "ZF201",
+    "foreign-mx",
+    Severity.ERROR,
+    "MX host not of the domain's provider (mail goes astray)",
+)
 
 
 @rule(FOREIGN_MX, FixAvailability.SAFE)
@@ -215,6 +174,14 @@ def priority_for(wanted: int, present: list[tuple[MxRecord, MxHost]]) -> int | N
     return None
 
 
+PROVIDER_MX_MISSING = Code(
+    "ZF202",
+    "provider-mx-missing",
+    Severity.ERROR,
+    "an MX host the provider requires is absent",
+)
+
+
 @rule(PROVIDER_MX_MISSING, FixAvailability.SAFE)
 def provider_mx_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -280,6 +247,14 @@ def provider_mx_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             domain.anchor,
             fix,
         )
+
+
+PROVIDER_MX_PRIORITY = Code(
+    "ZF203",
+    "provider-mx-priority",
+    Severity.WARNING,
+    "the provider's hosts are not in its order of preference",
+)
 
 
 @rule(PROVIDER_MX_PRIORITY, FixAvailability.SAFE)
@@ -393,6 +368,14 @@ def _priorities_fix(
     )
 
 
+MIXED_MAIL_PROVIDERS = Code(
+    "ZF204",
+    "mixed-mail-providers",
+    Severity.ERROR,
+    "MX hosts of several providers, or of one beside unknown hosts, none configured",
+)
+
+
 @rule(MIXED_MAIL_PROVIDERS)
 def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -448,6 +431,14 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
             code = MIXED_MAIL_PROVIDERS
         yield zone.finding_at_record(code, message, domain.anchor)
+
+
+MX_TARGET_NO_ADDRESS = Code(
+    "ZF205",
+    "mx-target-no-address",
+    Severity.ERROR,
+    "in-zone MX target with no A/AAAA",
+)
 
 
 @rule(MX_TARGET_NO_ADDRESS)
@@ -534,6 +525,14 @@ def is_address(text: str) -> bool:
     return True
 
 
+NULL_MX_MIXED = Code(
+    "ZF206",
+    "null-mx-mixed",
+    Severity.ERROR,
+    "null MX (0 .) beside other MX",
+)
+
+
 @rule(NULL_MX_MIXED)
 def null_mx_mixed(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -563,6 +562,14 @@ def null_mx_mixed(ctx: RuleContext) -> Iterator[Diagnostic]:
                 f"null MX beside {len(domain.mx)} other MX at {domain.name}",
                 domain.anchor,
             )
+
+
+PROVIDER_CLIENT_RECORD = Code(
+    "ZF207",
+    "provider-client-record",
+    Severity.WARNING,
+    "a client name of the provider points elsewhere, or a recommended one is missing",
+)
 
 
 @rule(PROVIDER_CLIENT_RECORD, FixAvailability.SAFE)
@@ -671,6 +678,14 @@ def _elsewhere(view: MailView, target: str, provider: Profile) -> Profile | None
     if not holders or provider in holders:
         return None
     return holders[0]
+
+
+SENDING_ON_MAILBOX_DOMAIN = Code(
+    "ZF208",
+    "sending-on-mailbox-domain",
+    Severity.WARNING,
+    "a sending service's records on a mailbox provider's domain",
+)
 
 
 @rule(SENDING_ON_MAILBOX_DOMAIN)

@@ -81,10 +81,12 @@ def delete_fix(
 ) -> Fix | None:
     """A fix that deletes record *index*; None where no plain edit can (a
     record from $GENERATE or in an included file)."""
-    from zonefix.edits import CannotEdit, delete_record
+    from zonefix.document import DeleteRecord
+    from zonefix.edits import CannotEdit, lower
 
+    edits = (DeleteRecord(index),)
     try:
-        return Fix(message, applicability, delete_record(zone, index))
+        return Fix(message, applicability, lower(zone, edits), record_edits=edits)
     except CannotEdit:
         return None
 
@@ -97,16 +99,42 @@ def replace_field_fix(
     message: str,
     applicability: Applicability = Applicability.UNSAFE,
 ) -> Fix | None:
-    """A fix writing *text* over rdata field *position* of record *index*;
-    None where no plain edit can."""
-    from zonefix.edits import replace_field
+    """A fix writing *text* (as dnspython writes it, names absolute) over
+    rdata field *position* of record *index*: stated as the record's new
+    rdata (ReplaceRdata), lowered into that field's text; None where no
+    plain edit can."""
+    import dns.exception
+    import dns.rdatatype
+
+    from zonefix.document import CannotEdit, ReplaceRdata
+    from zonefix.edits import NewRecord, lower, rdata_words, record_of, replace_field
 
     if zone.table.document[index] != 0:
         return None
     field = rdata_field(zone, index, position)
     if field is None:
         return None
-    return Fix(message, applicability, (replace_field(zone.tree.text, field, text),))
+    as_text = Fix(message, applicability, (replace_field(zone.tree.text, field, text),))
+    old = zone.index.rdata(index)
+    words = list(rdata_words(old))
+    if not 0 <= position < len(words):
+        return as_text
+    words[position] = text
+    try:
+        new = record_of(
+            NewRecord(
+                zone.records.owner(index),
+                dns.rdatatype.to_text(old.rdtype),
+                tuple(words),
+            )
+        )
+        edits = (ReplaceRdata(index, new),)
+        lowered = lower(zone, edits)
+    except (dns.exception.DNSException, CannotEdit):
+        return as_text  # the field as the rule writes it
+    if lowered != as_text.edits:
+        return as_text
+    return as_text._replace(record_edits=edits)
 
 
 def finding_at_field(
@@ -138,10 +166,28 @@ def insert_fix(
     zone: Zone, records: Sequence[NewRecord], message: str, applicability: Applicability
 ) -> Fix | None:
     """A fix adding *records* (one owner and type) in the file's style."""
-    from zonefix.edits import CannotEdit, insert_records
+    import dns.exception
 
+    from zonefix.document import InsertRecords
+    from zonefix.edits import CannotEdit, insert_records, lower, record_of
+
+    first = records[0] if records else None
+    if first is None or any(
+        r.owner != first.owner or r.rdtype != first.rdtype for r in records
+    ):
+        raise ValueError("records inserted at one point share owner and type")
     try:
-        return Fix(message, applicability, insert_records(zone, records))
+        rdatas = tuple(record_of(r) for r in records)
+    except dns.exception.DNSException:
+        # Words no record can have: written as they are, so that the fixer
+        # names the fix when it refuses what it would write.
+        try:
+            return Fix(message, applicability, insert_records(zone, records))
+        except CannotEdit:
+            return None
+    edits = (InsertRecords(first.owner, rdatas[0].rdtype, rdatas),)
+    try:
+        return Fix(message, applicability, lower(zone, edits), record_edits=edits)
     except CannotEdit:
         return None
 

@@ -44,45 +44,6 @@ if TYPE_CHECKING:
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
-SPF_MISSING = Code("ZF301", "spf-missing", Severity.ERROR, "a mail domain with no SPF")
-SPF_MULTIPLE = Code(
-    "ZF302",
-    "spf-multiple",
-    Severity.ERROR,
-    "more than one SPF record at a name (permerror)",
-)
-SPF_SYNTAX = Code("ZF303", "spf-syntax", Severity.ERROR, "not valid RFC 7208")
-SPF_PROSE = Code(
-    "ZF304", "spf-prose", Severity.ERROR, "prose pasted from documentation"
-)
-SPF_INCLUDE_MISSING = Code(
-    "ZF305",
-    "spf-provider-include-missing",
-    Severity.ERROR,
-    "SPF lacks the mail provider's include",
-)
-SPF_PERMISSIVE_ALL = Code(
-    "ZF306",
-    "spf-permissive-all",
-    Severity.WARNING,
-    "+all (error), ?all, or no all/redirect (warning)",
-)
-SPF_LOOKUP_LIMIT = Code(
-    "ZF307",
-    "spf-lookup-limit",
-    Severity.ERROR,
-    "more than 10 DNS-querying terms",
-)
-SPF_RR_TYPE = Code(
-    "ZF308", "spf-rr-type", Severity.WARNING, "the obsolete SPF RR type (99)"
-)
-SPF_PTR = Code("ZF309", "spf-ptr", Severity.WARNING, "the ptr mechanism")
-SPF_STALE_INCLUDE = Code(
-    "ZF310",
-    "spf-stale-include",
-    Severity.WARNING,
-    "includes a mailbox provider that no MX at that name uses",
-)
 
 _STRICTNESS = {"-": 0, "~": 1, "?": 2, "+": 3, "": 3}
 
@@ -125,6 +86,9 @@ def merged_spf(view: MailView, records: list[int]) -> tuple[str, bool]:
     if best_all is not None:
         terms.append(best_all.text)
     return " ".join(["v=spf1", *terms]), len(redirects) > 1
+
+
+SPF_MISSING = Code("ZF301", "spf-missing", Severity.ERROR, "a mail domain with no SPF")
 
 
 @rule(SPF_MISSING, FixAvailability.SAFE)
@@ -177,6 +141,14 @@ def spf_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 def _has_type99(zone: Zone, domain: MailDomain) -> bool:
     return any(zone.table.rdtype[i] == dns.rdatatype.SPF for i in domain.records)
+
+
+SPF_MULTIPLE = Code(
+    "ZF302",
+    "spf-multiple",
+    Severity.ERROR,
+    "more than one SPF record at a name (permerror)",
+)
 
 
 @rule(SPF_MULTIPLE, FixAvailability.SAFE)
@@ -392,6 +364,9 @@ def _at_term(
     return zone.finding_at_record(code, message, index, fix)
 
 
+SPF_SYNTAX = Code("ZF303", "spf-syntax", Severity.ERROR, "not valid RFC 7208")
+
+
 @rule(SPF_SYNTAX, FixAvailability.SAFE)
 def spf_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -459,6 +434,11 @@ def spf_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
+SPF_PROSE = Code(
+    "ZF304", "spf-prose", Severity.ERROR, "prose pasted from documentation"
+)
+
+
 @rule(SPF_PROSE, FixAvailability.SAFE)
 def spf_prose(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -495,6 +475,14 @@ def spf_prose(ctx: RuleContext) -> Iterator[Diagnostic]:
                 _meant_fix(zone, i, prose, spots),
                 spots,
             )
+
+
+SPF_INCLUDE_MISSING = Code(
+    "ZF305",
+    "spf-provider-include-missing",
+    Severity.ERROR,
+    "SPF lacks the mail provider's include",
+)
 
 
 @rule(SPF_INCLUDE_MISSING, FixAvailability.SAFE)
@@ -615,6 +603,14 @@ def _insert_term_fix(
     return _term_fix(zone, index, at, at, " " + term, f"add '{term}'", applicability)
 
 
+SPF_PERMISSIVE_ALL = Code(
+    "ZF306",
+    "spf-permissive-all",
+    Severity.WARNING,
+    "+all (error), ?all, or no all/redirect (warning)",
+)
+
+
 @rule(SPF_PERMISSIVE_ALL, FixAvailability.UNSAFE)
 def spf_permissive_all(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -696,6 +692,14 @@ def _bad_all(record: SpfRecord) -> bool:
             if bare.startswith("all") or bare.endswith("all"):
                 return True
     return False
+
+
+SPF_LOOKUP_LIMIT = Code(
+    "ZF307",
+    "spf-lookup-limit",
+    Severity.ERROR,
+    "more than 10 DNS-querying terms",
+)
 
 
 @rule(SPF_LOOKUP_LIMIT)
@@ -840,6 +844,11 @@ def _mx_record_counts(zone: Zone) -> dict[str, int]:
     return counts
 
 
+SPF_RR_TYPE = Code(
+    "ZF308", "spf-rr-type", Severity.WARNING, "the obsolete SPF RR type (99)"
+)
+
+
 @rule(SPF_RR_TYPE, FixAvailability.SAFE)
 def spf_rr_type(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -891,6 +900,9 @@ def _type_fix(zone: Zone, index: int, value: str) -> Fix | None:
     )
 
 
+SPF_PTR = Code("ZF309", "spf-ptr", Severity.WARNING, "the ptr mechanism")
+
+
 @rule(SPF_PTR)
 def spf_ptr(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -916,6 +928,14 @@ def spf_ptr(ctx: RuleContext) -> Iterator[Diagnostic]:
                 yield _at_term(
                     ctx, SPF_PTR, f"SPF at {name} uses '{term.text}'", records, term
                 )
+
+
+SPF_STALE_INCLUDE = Code(
+    "ZF310",
+    "spf-stale-include",
+    Severity.WARNING,
+    "includes a mailbox provider that no MX at that name uses",
+)
 
 
 @rule(SPF_STALE_INCLUDE, FixAvailability.UNSAFE)
