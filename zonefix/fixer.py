@@ -483,16 +483,22 @@ def _errors_added(
     from zonefix.rules import all_rules, run_rules
 
     # Only a rule that reports errors can add one, and those chosen have
-    # run on both zones already. PERF: the others run here, not every rule.
+    # run on both zones already. PERF: the others run here, not every rule,
+    # and on the zone before the fixes only where they find an error after
+    # them (an error is the one before when it has the same code and owner).
     ran = {getattr(r, "code", None) for r in chosen}
     others = [r for r in all_rules() if reports_errors(r) and r.code not in ran]
     if others:
-        first = sorted(
-            [*first, *run_rules(before, others, settings)], key=lambda d: d.sort_key
-        )
-        last = sorted(
-            [*last, *run_rules(after, others, settings)], key=lambda d: d.sort_key
-        )
+        found = run_rules(after, others, settings)
+        erring = {d.code.code for d in _errors(found)}
+        asked = [r for r in others if r.code.code in erring]
+        if len(asked) < len(erring):
+            asked = others  # an error under a code of no rule here: ask all
+        if asked:
+            first = sorted(
+                [*first, *run_rules(before, asked, settings)], key=lambda d: d.sort_key
+            )
+        last = sorted([*last, *found], key=lambda d: d.sort_key)
     had = set(_identities(before, _errors(first)))
     errors = _errors(last)
     added = [

@@ -173,6 +173,13 @@ _Meaning = tuple[
 ]
 
 
+# What words read as, for every Resolver (bounded by _CACHE_LIMIT).
+_TTL_WORDS: dict[str, int | None] = {}
+_CLASS_WORDS: dict[str, dns.rdataclass.RdataClass | None] = {}
+_TYPE_WORDS: dict[str, dns.rdatatype.RdataType | None] = {}
+_MEANINGS: dict[str, _Meaning] = {"": (None, None, None)}
+
+
 class _NeedOrigin(Exception):
     """A relative name was met and no origin is known (ZF003)."""
 
@@ -322,11 +329,14 @@ class Resolver:
         self.last_ttl: int | None = None
         self.default_ttl: int | None = None
         self.default_ttl_from_soa = False
-        self._ttl_cache: dict[str, int | None] = {}
-        self._class_cache: dict[str, dns.rdataclass.RdataClass | None] = {}
-        self._type_cache: dict[str, dns.rdatatype.RdataType | None] = {}
+        # PERF: shared by every resolver of the process (what a word reads
+        # as depends on the word alone): a run over many small files reads
+        # "IN" and "A" once.
+        self._ttl_cache = _TTL_WORDS
+        self._class_cache = _CLASS_WORDS
+        self._type_cache = _TYPE_WORDS
         # What a word reads as (see _meaning); "" stands for no word.
-        self._meanings: dict[str, _Meaning] = {"": (None, None, None)}
+        self._meanings = _MEANINGS
         table = self.table
         self._appends = (
             *(table.document.append, table.entry.append, table.owner_ref.append),
