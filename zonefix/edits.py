@@ -23,7 +23,9 @@ from zonefix.document import (
     DeleteRecord,
     InsertRecords,
     RecordEdit,
+    RenameOwner,
     ReplaceRdata,
+    ReplaceTTL,
     ReplaceTxtText,
 )
 from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, to_dns_text, ttl_or_none
@@ -188,11 +190,16 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
     edited inside its strings where it can be (txt_value_edits).
 
     ReplaceRdata rewrites the fields whose words change (a value written
-    in as many fields as dnspython writes it). ReplaceTTL and RenameOwner
-    are not lowered here yet: the rules that make such changes (ZF104,
-    ZF108, ZF203, ZF308, ZF404) still write their text themselves."""
+    in as many fields as dnspython writes it). ReplaceTTL writes the TTL
+    field of each record that has another (replace_ttl). RenameOwner
+    rewrites the owner a line writes (rename_owners)."""
     out: list[Edit] = []
+    renames = [e for e in edits if isinstance(e, RenameOwner)]
+    if renames:
+        out.extend(rename_owners(zone, renames))
     for edit in edits:
+        if isinstance(edit, RenameOwner):
+            continue
         if isinstance(edit, DeleteRecord):
             out.extend(delete_record(zone, edit.record))
         elif isinstance(edit, InsertRecords):
@@ -210,6 +217,8 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
             )
         elif isinstance(edit, ReplaceRdata):
             out.extend(_replace_rdata(zone, edit.record, edit.rdata))
+        elif isinstance(edit, ReplaceTTL):
+            out.extend(replace_ttl(zone, edit.records, edit.ttl))
         else:
             raise CannotEdit(f"{type(edit).__name__} is not lowered for BIND files yet")
     return tuple(out)
@@ -230,6 +239,101 @@ def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit
         for field, was, word in zip(fields, old, new, strict=True)
         if was != word
     )
+
+
+def replace_ttl(zone: Zone, records: Sequence[int], ttl: int) -> tuple[Edit, ...]:
+    """Edits giving each of *records* the TTL *ttl*: its TTL field
+    rewritten, or, where the line writes none, the TTL written after its
+    owner (or first) in the line's own spacing. Refused where a record
+    after one of them takes its TTL from the line before it (with no $TTL)
+    and would take the new one too."""
+    table = zone.table
+    tree = zone.tree
+    text = tree.text
+    edits = []
+    for i in records:
+        if table.ttl[i] == ttl:
+            continue
+        if table.document[i] != 0 or i in table.generated:
+            raise CannotEdit("the record is in an included file or made by $GENERATE")
+        following = i + 1
+        if (
+            following < len(table)
+            and table.flags[following] & TTL_FROM_LAST
+            and table.ttl[following] != ttl
+        ):
+            raise CannotEdit("the next record takes its TTL from this line")
+        start, end = tree.span(table.entry[i])
+        fields = fields_between(text, start, end)
+        first = 0 if text[start] in " \t\r" else 1
+        if table.flags[i] & TTL_WRITTEN:
+            ttl_field = next(
+                f
+                for f in fields[first : table.rdata_field[i] - 1]
+                if ttl_or_none(f.text) is not None
+            )
+            edits.append(replace_field(text, ttl_field, str(ttl)))
+        else:
+            at = fields[first].start
+            edits.append(Edit(at, at, f"{ttl}{spacing_after(text, fields, 0)}"))
+    return tuple(edits)
+
+
+def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...]:
+    """Edits moving records to new owners by rewriting the owner their
+    line writes. The lines after it that repeat that owner (blank owners)
+    move with it, so they must be renamed alike in the same edits; a
+    record whose line repeats another's owner moves only with that line.
+
+    The new owner is written in the style of the word it replaces: a name
+    the old one extends (`_dmarc` before `sub`) as those labels before the
+    word; else relative to the $ORIGIN in force where the word was
+    relative and the name is below it, else absolute."""
+    table = zone.table
+    tree = zone.tree
+    text = tree.text
+    wanted = {r.record: r.owner for r in renames}
+    edits = []
+    for i, owner in wanted.items():
+        if table.document[i] != 0 or i in table.generated:
+            raise CannotEdit("the record is in an included file or made by $GENERATE")
+        ref = table.owner_ref[i]
+        if ref != i:
+            if wanted.get(ref) != owner:
+                raise CannotEdit("the line repeats the owner of a line before it")
+            continue
+        for j in range(i + 1, len(table)):
+            if table.document[j] != table.document[i] or j in table.generated:
+                continue
+            if table.owner_ref[j] != i:
+                break
+            if wanted.get(j) != owner:
+                raise CannotEdit("a line after it repeats this owner")
+        start, end = tree.span(table.entry[i])
+        field = fields_between(text, start, end)[0]
+        old = zone.records.owner(i)
+        origin = zone.records.origin(i)
+        edits.append(
+            replace_field(text, field, _renamed(field.text, old, owner, origin))
+        )
+    return tuple(edits)
+
+
+def _renamed(
+    word: str,
+    old: dns.name.Name,
+    new: dns.name.Name,
+    origin: dns.name.Name | None,
+) -> str:
+    """How to write owner *new* in place of *word*, which writes *old*."""
+    if new != old and new.is_subdomain(old) and word != "@":
+        prefix = dns.name.Name(new.labels[: len(new) - len(old)])
+        return f"{prefix.to_text()}.{word}"
+    if word.endswith(".") or origin is None or not new.is_subdomain(origin):
+        return new.to_text()
+    if new == origin:
+        return "@"
+    return new.relativize(origin).to_text()
 
 
 #: A quoted string (escapes inside kept) or a plain word of rdata text.
