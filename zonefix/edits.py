@@ -297,15 +297,15 @@ def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...
     for i, owner in wanted.items():
         if table.document[i] != 0 or i in table.generated:
             raise CannotEdit("the record is in an included file or made by $GENERATE")
-        ref = table.owner_ref[i]
-        if ref != i:
-            if wanted.get(ref) != owner:
+        if _blank_owner(zone, i):
+            before = _previous_record(zone, i)
+            if before is None or wanted.get(before) != owner:
                 raise CannotEdit("the line repeats the owner of a line before it")
             continue
         for j in range(i + 1, len(table)):
-            if table.document[j] != table.document[i] or j in table.generated:
+            if table.document[j] != 0 or j in table.generated:
                 continue
-            if table.owner_ref[j] != i:
+            if not _blank_owner(zone, j):
                 break
             if wanted.get(j) != owner:
                 raise CannotEdit("a line after it repeats this owner")
@@ -317,6 +317,16 @@ def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...
             replace_field(text, field, _renamed(field.text, old, owner, origin))
         )
     return tuple(edits)
+
+
+def _previous_record(zone: Zone, index: int) -> int | None:
+    """The record of the top file written before *index*, if any (None
+    past a $GENERATE: its owner is no line's)."""
+    table = zone.table
+    for j in range(index - 1, -1, -1):
+        if table.document[j] == 0:
+            return None if j in table.generated else j
+    return None
 
 
 def _renamed(
