@@ -159,3 +159,18 @@ def test_bind_renames_a_line_with_the_lines_that_repeat_its_owner() -> None:
         _bind_edits(OWNERS, [RenameOwner(4, www)])
     with pytest.raises(CannotEdit):
         _bind_edits(OWNERS, [RenameOwner(5, www)])
+
+
+def test_bind_retypes_a_record_deleted_and_inserted_under_another_type() -> None:
+    # The same owner and value under another type: the line stays, its
+    # type rewritten in the case it was written.
+    text = (
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n  NS ns\n"
+        '@ spf "v=spf1 -all"\n'
+    )
+    txt = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.TXT, '"v=spf1 -all"')
+    edits: list[RecordEdit] = [
+        DeleteRecord(2),
+        InsertRecords(_name("example.net."), dns.rdatatype.TXT, (txt,)),
+    ]
+    assert _bind_edits(text, edits) == text.replace("spf", "txt", 1)

@@ -192,15 +192,21 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
     ReplaceRdata rewrites the fields whose words change (a value written
     in as many fields as dnspython writes it). ReplaceTTL writes the TTL
     field of each record that has another (replace_ttl). RenameOwner
-    rewrites the owner a line writes (rename_owners)."""
+    rewrites the owner a line writes (rename_owners). A record deleted and
+    inserted again under another type with the same owner and value keeps
+    its line, its type field rewritten (_retyped)."""
     out: list[Edit] = []
     renames = [e for e in edits if isinstance(e, RenameOwner)]
     if renames:
         out.extend(rename_owners(zone, renames))
-    for edit in edits:
-        if isinstance(edit, RenameOwner):
+    retyped = _retyped(zone, edits)
+    new_types = dict(retyped.values())
+    for n, edit in enumerate(edits):
+        if isinstance(edit, RenameOwner) or n in retyped:
             continue
-        if isinstance(edit, DeleteRecord):
+        if isinstance(edit, DeleteRecord) and edit.record in new_types:
+            out.append(_retype(zone, edit.record, new_types[edit.record]))
+        elif isinstance(edit, DeleteRecord):
             out.extend(delete_record(zone, edit.record))
         elif isinstance(edit, InsertRecords):
             # The TTL is the file's: the RRset's, or what the line inherits.
@@ -222,6 +228,45 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
         else:
             raise CannotEdit(f"{type(edit).__name__} is not lowered for BIND files yet")
     return tuple(out)
+
+
+def _retyped(
+    zone: Zone, edits: Sequence[RecordEdit]
+) -> dict[int, tuple[int, dns.rdatatype.RdataType]]:
+    """Records deleted and inserted again with the same owner and value
+    under another type (an SPF-type record made TXT): by the number of the
+    insertion, the record and its new type. BIND rewrites the line's type
+    in place."""
+    deleted = [e.record for e in edits if isinstance(e, DeleteRecord)]
+    if not deleted:
+        return {}
+    found: dict[int, tuple[int, dns.rdatatype.RdataType]] = {}
+    taken: set[int] = set()
+    for n, edit in enumerate(edits):
+        if not isinstance(edit, InsertRecords) or len(edit.rdatas) != 1:
+            continue
+        for i in deleted:
+            if (
+                i not in taken
+                and zone.table.rdtype[i] != edit.rdtype
+                and zone.records.owner(i) == edit.owner
+                and zone.index.rdata(i).to_text() == edit.rdatas[0].to_text()
+            ):
+                found[n] = (i, edit.rdtype)
+                taken.add(i)
+                break
+    return found
+
+
+def _retype(zone: Zone, index: int, rdtype: dns.rdatatype.RdataType) -> Edit:
+    """The type field of record *index* rewritten as *rdtype*, in the case
+    the line writes its type."""
+    table = zone.table
+    if table.document[index] != 0 or index in table.generated:
+        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    field = zone.fields_of(index)[table.rdata_field[index] - 1]
+    text = dns.rdatatype.to_text(rdtype)
+    return Edit(field.start, field.end, text.lower() if field.text.islower() else text)
 
 
 def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit, ...]:

@@ -34,7 +34,6 @@ from zonefix.rules.registry import (
     FixAvailability,
     delete_fix,
     insert_fix,
-    rdata_field,
     rule,
 )
 
@@ -889,14 +888,29 @@ def spf_rr_type(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _type_fix(zone: Zone, index: int, value: str) -> Fix | None:
-    field = rdata_field(zone, index, -1)  # the type, whose case it keeps
-    if zone.table.document[index] != 0 or field is None:
+    """The record made TXT: deleted and inserted again as a TXT with its
+    strings (BIND rewrites the line's type in place)."""
+    import dns.rdtypes.ANY.TXT
+
+    from zonefix.document import DeleteRecord, InsertRecords, RecordEdit
+    from zonefix.edits import CannotEdit, lower
+
+    old = zone.index.rdata(index)
+    strings = old.strings  # type: ignore[attr-defined]
+    txt = dns.rdtypes.ANY.TXT.TXT(old.rdclass, dns.rdatatype.TXT, strings)
+    edits: tuple[RecordEdit, ...] = (
+        DeleteRecord(index),
+        InsertRecords(zone.records.owner(index), dns.rdatatype.TXT, (txt,)),
+    )
+    try:
+        lowered = lower(zone, edits)
+    except CannotEdit:
         return None
-    text = "txt" if field.text.islower() else "TXT"
     return Fix(
         f'turn it into TXT "{value}"',
         Applicability.SAFE,
-        (Edit(field.start, field.end, text),),
+        lowered,
+        record_edits=edits,
     )
 
 
