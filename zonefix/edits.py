@@ -28,7 +28,13 @@ from zonefix.document import (
     ReplaceTTL,
     ReplaceTxtText,
 )
-from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, to_dns_text, ttl_or_none
+from zonefix.semantic import (
+    LONG_STRING,
+    TTL_FROM_LAST,
+    TTL_WRITTEN,
+    to_dns_text,
+    ttl_or_none,
+)
 from zonefix.syntax.nodes import EntryKind, Field, fields_between
 
 if TYPE_CHECKING:
@@ -273,6 +279,8 @@ def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         raise CannotEdit("the record is in an included file or made by $GENERATE")
+    if table.flags[index] & LONG_STRING:
+        return _long_strings_split(zone, index, rdata)
     fields = zone.fields_of(index)[table.rdata_field[index] :]
     old = rdata_words(zone.index.rdata(index))
     new = rdata_words(rdata)
@@ -389,6 +397,41 @@ def _renamed(
     if new == origin:
         return "@"
     return new.relativize(origin).to_text()
+
+
+def _long_strings_split(
+    zone: Zone, index: int, rdata: dns.rdata.Rdata
+) -> tuple[Edit, ...]:
+    """A TXT record written with strings over 255 bytes given *rdata*:
+    where that is its strings cut at 255 bytes (as ZF112 reads it), each
+    long string is cut in place (split_long_strings)."""
+    import dns.rdata
+
+    edits = split_long_strings(zone, index)
+    fields = zone.fields_of(index)[zone.table.rdata_field[index] :]
+    written = " ".join(
+        next((e.text for e in edits if e.start == f.start), f.text) for f in fields
+    )
+    try:
+        after = dns.rdata.from_text(rdata.rdclass, rdata.rdtype, to_dns_text(written))
+    except dns.exception.DNSException as error:
+        raise CannotEdit("the record's strings cannot be cut in place") from error
+    if not edits or after != rdata:
+        raise CannotEdit("the record's value is not its strings cut in place")
+    return edits
+
+
+def split_long_strings(zone: Zone, index: int) -> tuple[Edit, ...]:
+    """Edits cutting each string of TXT record *index* over 255 bytes into
+    pieces of at most 255, in place (never inside an escape)."""
+    edits = []
+    for field in zone.fields_of(index)[zone.table.rdata_field[index] :]:
+        pieces = split_character_string(field.text)
+        if len(pieces) > 1:
+            edits.append(
+                Edit(field.start, field.end, " ".join(f'"{p}"' for p in pieces))
+            )
+    return tuple(edits)
 
 
 #: A quoted string (escapes inside kept) or a plain word of rdata text.

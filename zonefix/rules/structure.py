@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 import dns.name
 import dns.rdatatype
 
-from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
-from zonefix.edits import split_character_string
+from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.fastpath import RdataKey
 from zonefix.index import (
     TARGET_FIELDS,
@@ -864,21 +863,23 @@ def txt_string_too_long(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _split_strings_fix(zone: Zone, index: int) -> Fix | None:
+    """The record's value as read (its strings cut at 255 bytes) written
+    in place of the long strings."""
+    from zonefix.document import ReplaceRdata
+    from zonefix.edits import CannotEdit, lower, split_long_strings
+
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         return None
-    edits = []
-    for field in zone.fields_of(index)[table.rdata_field[index] :]:
-        pieces = split_character_string(field.text)
-        if len(pieces) > 1:
-            edits.append(
-                Edit(field.start, field.end, " ".join(f'"{p}"' for p in pieces))
-            )
-    if not edits:
-        return None
-    return Fix(
-        "split the string into pieces of 255 bytes", Applicability.SAFE, tuple(edits)
-    )
+    message = "split the string into pieces of 255 bytes"
+    edits = (ReplaceRdata(index, zone.index.rdata(index)),)
+    try:
+        return Fix(message, Applicability.SAFE, lower(zone, edits), record_edits=edits)
+    except CannotEdit:
+        # Cut where the value's bytes are not (a character of many bytes
+        # across the 255th): the text alone says it.
+        pieces = split_long_strings(zone, index)
+        return Fix(message, Applicability.SAFE, pieces) if pieces else None
 
 
 TARGET_NOT_HOSTNAME = Code(
