@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import dns.exception
@@ -188,7 +188,11 @@ class NewRecord(NamedTuple):
     rdata: tuple[str, ...]
 
 
-def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
+def lower(
+    zone: Zone,
+    edits: Sequence[RecordEdit],
+    layouts: Mapping[int, TxtLayout] | None = None,
+) -> tuple[Edit, ...]:
     """BIND's lowering of record edits (zonefix.document) into text edits
     of the top file, in the file's style: a deleted record takes its line
     (its owner or TTL moving onto the next line that inherits them), new
@@ -200,7 +204,9 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
     field of each record that has another (replace_ttl). RenameOwner
     rewrites the owner a line writes (rename_owners). A record deleted and
     inserted again under another type with the same owner and value keeps
-    its line, its type field rewritten (_retyped)."""
+    its line, its type field rewritten (_retyped). *layouts*: TXT records'
+    layouts already read, by record (a rule editing many terms of one
+    record reads it once)."""
     out: list[Edit] = []
     renames = [e for e in edits if isinstance(e, RenameOwner)]
     if renames:
@@ -224,8 +230,11 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
                 )
             )
         elif isinstance(edit, ReplaceTxtText):
+            layout = layouts.get(edit.record) if layouts else None
             out.extend(
-                txt_value_edits(zone, edit.record, edit.start, edit.end, edit.text)
+                txt_value_edits(
+                    zone, edit.record, edit.start, edit.end, edit.text, layout
+                )
             )
         elif isinstance(edit, ReplaceRdata):
             out.extend(_replace_rdata(zone, edit.record, edit.rdata))

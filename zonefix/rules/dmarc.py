@@ -213,7 +213,8 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     choose the policy.
     """
     zone = ctx.zone
-    from zonefix.edits import CannotEdit, TxtLayout, txt_value_edits
+    from zonefix.document import ReplaceTxtText
+    from zonefix.edits import CannotEdit, TxtLayout, lower
 
     for i, owner, value in _judged_dmarc_records(ctx):
         layout: TxtLayout | None = None
@@ -223,8 +224,13 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
             if problem.edit is not None:
                 start, end, text = problem.edit
                 try:
-                    edits = txt_value_edits(zone, i, start, end, text, layout)
-                    fix = Fix(problem.fix_message, Applicability.SAFE, edits)
+                    edits = (ReplaceTxtText(i, start, end, text),)
+                    fix = Fix(
+                        problem.fix_message,
+                        Applicability.SAFE,
+                        lower(zone, edits, {i: layout}),
+                        record_edits=edits,
+                    )
                 except CannotEdit:
                     pass
             span = None

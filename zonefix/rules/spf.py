@@ -279,14 +279,17 @@ def _term_fix(
     applicability: Applicability = Applicability.SAFE,
     spots: _Spots | None = None,
 ) -> Fix | None:
-    from zonefix.edits import CannotEdit, txt_value_edits
+    from zonefix.document import ReplaceTxtText
+    from zonefix.edits import CannotEdit, lower
 
+    edits = (ReplaceTxtText(index, start, end, text),)
+    layouts = {index: spots.layout} if spots is not None else None
     try:
-        layout = spots.layout if spots is not None else None
         return Fix(
             message,
             applicability,
-            txt_value_edits(zone, index, start, end, text, layout),
+            lower(zone, edits, layouts),
+            record_edits=edits,
         )
     except CannotEdit:
         return None
