@@ -290,6 +290,8 @@ def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit
         raise CannotEdit("the record is in an included file or made by $GENERATE")
     if table.flags[index] & LONG_STRING:
         return _long_strings_split(zone, index, rdata)
+    if table.rdtype[index] in _TXT_TYPES:
+        return (_txt_rewritten(zone, index, rdata),)
     fields = zone.fields_of(index)[table.rdata_field[index] :]
     old = rdata_words(zone.index.rdata(index))
     new = rdata_words(rdata)
@@ -406,6 +408,28 @@ def _renamed(
     if new == origin:
         return "@"
     return new.relativize(origin).to_text()
+
+
+_TXT_TYPES = (dns.rdatatype.TXT, dns.rdatatype.SPF)
+
+
+def _txt_rewritten(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> Edit:
+    """TXT record *index* given *rdata*: its strings written again from
+    its joined value (rewrite_txt), where that writes those strings."""
+    import dns.rdata
+
+    strings = rdata.strings  # type: ignore[attr-defined]
+    value = b"".join(strings).decode("utf-8", "surrogateescape")
+    edit = rewrite_txt(zone, index, value)
+    try:
+        written = dns.rdata.from_text(
+            rdata.rdclass, rdata.rdtype, to_dns_text(edit.text)
+        )
+    except dns.exception.DNSException as error:
+        raise CannotEdit("the value cannot be written as its strings") from error
+    if written != rdata:
+        raise CannotEdit("the value's strings are cut where the file would not")
+    return edit
 
 
 def _long_strings_split(

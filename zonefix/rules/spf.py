@@ -35,6 +35,7 @@ from zonefix.rules.registry import (
     delete_fix,
     insert_fix,
     rule,
+    txt_rdata,
 )
 
 if TYPE_CHECKING:
@@ -181,7 +182,8 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
     (receivers would ignore the redirect).
     """
     zone = ctx.zone
-    from zonefix.edits import CannotEdit, rewrite_txt
+    from zonefix.document import DeleteRecord, RecordEdit, ReplaceRdata
+    from zonefix.edits import CannotEdit, lower
 
     view = ctx.mail
     for name, records, _ in _spf_names(view):
@@ -193,15 +195,18 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
         try:
             if applicability is None:
                 raise CannotEdit(why)
-            edits = [rewrite_txt(zone, records[0], value)]
-            for i in records[1:]:
-                deleted = delete_fix(zone, i, "")
-                if deleted is None:
-                    raise CannotEdit("an SPF record cannot be deleted")
-                edits.extend(deleted.edits)
-            if not _overlap(edits):
+            merged = txt_rdata(zone.table.rdtype[records[0]], value)
+            edits: tuple[RecordEdit, ...] = (
+                ReplaceRdata(records[0], merged),
+                *(DeleteRecord(i) for i in records[1:]),
+            )
+            lowered = lower(zone, edits)
+            if not _overlap(list(lowered)):
                 fix = Fix(
-                    f'merge into one record: "{value}"', applicability, tuple(edits)
+                    f'merge into one record: "{value}"',
+                    applicability,
+                    lowered,
+                    record_edits=edits,
                 )
         except CannotEdit:
             pass
