@@ -23,10 +23,10 @@ from tests.ecosystem import (
     all_findings,
     findings,
     fixed_text,
+    format_files,
+    format_findings,
     manifest,
     named_checkzone,
-    octodns_files,
-    octodns_findings,
     parse,
     read_snapshot,
     unreviewed,
@@ -89,20 +89,28 @@ def test_write_keeps_a_loadable_zone_loadable_and_adds_no_finding(zone: Zone) ->
     assert added == set()
 
 
-OCTODNS = octodns_files() if (REALWORLD / "manifest.tsv").is_file() else []
+FORMATS = format_files() if (REALWORLD / "manifest.tsv").is_file() else []
 
 
-@pytest.mark.parametrize("path", OCTODNS, ids=lambda p: p.name)
-def test_octodns_zone_reads_and_safe_fixes_add_no_finding(path: Path) -> None:
-    from zonefix.formats import octodns
+@pytest.mark.parametrize("path", FORMATS, ids=lambda p: p.name)
+def test_export_reads_and_safe_fixes_add_no_finding(path: Path) -> None:
+    """Every real export of another format (octoDNS, Google Cloud DNS)."""
+    from zonefix.document import ReadSettings
+    from zonefix.formats import HEAD, bridge, reader_for
     from zonefix.rules import select_rules
 
     data = path.read_bytes()
-    octo = octodns.read(str(path), data)
-    assert octo.to_bytes() == data
-    assert octo.zone is not None
-    assert len(octo.document.records) > 0
-    result = octodns.fix(octo, rules=select_rules())
+    reader = reader_for(path.name, data[:HEAD])
+    assert reader is not None
+    bridged = bridge.Bridged(reader(str(path), data, ReadSettings()))
+    assert bridged.to_bytes() == data
+    assert bridged.zone is not None
+    assert len(bridged.document.records) > 0
+    result = bridge.fix(
+        bridged,
+        rules=select_rules(),
+        reread=lambda again: reader(str(path), again, ReadSettings()),
+    )
     assert result.problem is None
-    before = {(d.code.code, d.message) for d in octodns_findings(path)}
+    before = {(d.code.code, d.message) for d in format_findings(path)}
     assert {(d.code.code, d.message) for d in result.remaining} <= before

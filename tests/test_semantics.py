@@ -301,7 +301,12 @@ def test_cloudflare_export_names_its_domain_and_means_it_by_the_root() -> None:
     assert zone.origin == dns.name.from_text("example.net.")
     soa = zone.records[0]
     assert soa.owner == zone.origin
-    assert [d.code.code for d in zonefix.check(zone, select=["ZF1"])] == []
+    # Only the note that its SOA is the export's placeholder.
+    findings = zonefix.check(zone, select=["ZF1"])
+    assert [(d.code.code, d.code.severity.name) for d in findings] == [
+        ("ZF111", "INFO")
+    ]
+    assert "SOA example.net. root.example.net.: placeholder" in findings[0].message
 
 
 @pytest.mark.parametrize(

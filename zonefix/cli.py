@@ -105,9 +105,17 @@ def _zone_files(directory: Path, include: Sequence[str], raw: str) -> Iterator[T
         # Hidden folders (.git, .venv) hold no zones to check.
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if any(fnmatch(name, pattern) for pattern in include):
-                path = os.path.normpath(os.path.join(root, name))
+            path = os.path.normpath(os.path.join(root, name))
+            if any(fnmatch(name, pattern) for pattern in include) or _is_export(path):
                 yield Target(path, Path(path), scanned=True, argument=raw)
+
+
+def _is_export(path: str) -> bool:
+    """A zone of another format (a provider's export, an octoDNS zone),
+    recognised by its name and content."""
+    from zonefix.formats import is_zone_file
+
+    return is_zone_file(Path(path))
 
 
 # A directive starts its line; the file name may be quoted.
@@ -232,6 +240,15 @@ def check_target(
 )
 @click.option("--list-rules", is_flag=True, help="Print the rule catalogue.")
 @click.option(
+    "--input-format",
+    metavar="NAME",
+    help="Read every file as this format (see --list-formats), not as its "
+    "name and content say.",
+)
+@click.option(
+    "--list-formats", is_flag=True, help="Print the file formats zonefix reads."
+)
+@click.option(
     "--mail-provider",
     metavar="ID",
     help="The mail provider of the zone's apex (see --list-providers).",
@@ -270,6 +287,8 @@ def command(
     no_config: bool,
     include_root: str | None,
     list_rules: bool,
+    input_format: str | None,
+    list_formats: bool,
     mail_provider: str | None,
     list_providers: bool,
     explain: str | None,
@@ -283,6 +302,15 @@ def command(
         as_json = output_format == "json"
         click.echo(render_rule_list(all_rules(), as_json), nl=False)
         return EXIT_CLEAN
+    if list_formats:
+        return _list_formats()
+    if input_format is not None:
+        from zonefix.formats import NAMES
+
+        if input_format not in NAMES:
+            raise UsageError(
+                f"--input-format '{input_format}' names no format; see --list-formats"
+            )
     if config_file and no_config:
         raise UsageError("--config and --no-config contradict each other")
     _CONFIGS.clear()  # read configuration files afresh on every run
@@ -337,6 +365,7 @@ def command(
         no_config,
         mail_provider,
         str(Path(include_root).resolve()) if include_root else None,
+        input_format,
     )
     diagnostics: list[Diagnostic] = []
     errors: list[str] = []
@@ -431,6 +460,15 @@ def _report(
         click.echo(text, nl=False, color=color, err=to_stderr)
 
 
+def _list_formats() -> int:
+    from zonefix.formats import FORMATS
+
+    lines = [f"{'name':<12} {'recognised by':<62} format"]
+    lines += [f"{f.name:<12} {f.recognised:<62} {f.description}" for f in FORMATS]
+    click.echo("\n".join(lines))
+    return EXIT_CLEAN
+
+
 def _config_error(error: ConfigError) -> int:
     click.echo(f"zonefix: error: {shown(str(error))}", err=True)
     return EXIT_ERROR
@@ -480,6 +518,7 @@ class Job(NamedTuple):
     no_config: bool
     mail_provider: str | None = None
     include_root: str | None = None
+    input_format: str | None = None
 
 
 class Outcome(NamedTuple):
@@ -572,10 +611,13 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     except UnknownCode as error:
         return Outcome([], [f"{config.path}: {error}"])
     settings = _settings(config, job)
-    from zonefix.formats import format_of
-
-    if format_of(target.name) == "octodns":
-        return _check_and_fix_octodns(target, job, config, rules, settings)
+    read = _read_format(target, job, config)
+    if isinstance(read, str):
+        return Outcome([], [read])
+    if isinstance(read, Diagnostic):
+        return Outcome([read], [], checked=True)
+    if read is not None:
+        return _check_format(read, target, job, rules, settings)
     zone, problem = check_target(target, job.origin, config)
     if problem is not None:
         return Outcome([], [problem])
@@ -632,69 +674,91 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     return Outcome(result.remaining, [], checked=True)
 
 
-def _settings(config: Config, job: Job) -> Settings:
-    """The settings of a run: the configuration's, --mail-provider added."""
-    return Settings(
-        MailSettings(
-            (
-                *config.mail_providers,
-                *((("@", job.mail_provider),) if job.mail_provider else ()),
-            ),
-            config.profiles,
-        ),
-        config.limits or Limits(),
-    )
-
-
-def _check_and_fix_octodns(
-    target: Target, job: Job, config: Config, rules: list[Rule], settings: Settings
-) -> Outcome:
-    """_check_and_fix for an octoDNS YAML file (zonefix.formats.octodns)."""
+def _read_format(target: Target, job: Job, config: Config) -> Any:
+    """For a file of another format than BIND (by --input-format, or by
+    name and content; zonefix.formats): its Document and how to read it
+    again, or why it cannot be read (a message, or one finding for a .json
+    or .csv file of no format zonefix reads). None: the BIND reader's."""
     import dns.exception
     import dns.name
 
-    from zonefix.formats import octodns
-    from zonefix.zone import ZoneFileError
+    from zonefix.document import ReadSettings
+    from zonefix.formats import EXTENSIONS, HEAD, reader_for, unrecognised
 
+    suffix = Path(target.name).suffix.lower()
+    if job.input_format in ("bind", "cloudflare", "azure-zone"):
+        return None
+    if job.input_format is None and suffix not in EXTENSIONS:
+        return None
     as_path = target.path or Path(target.name)
     origin_text = job.origin or config.origin_for(as_path)
     try:
         origin = dns.name.from_text(origin_text) if origin_text else None
     except dns.exception.DNSException as error:
-        return Outcome([], [f"{target.name}: bad origin '{origin_text}': {error}"])
-    try:
-        if target.path is None:
-            octo = octodns.read(target.name, sys.stdin.buffer.read(), origin)
-        else:
-            octo = octodns.read_path(
-                target.path,
-                origin,
-                config.limits or Limits(),
-                [config.root_for(target.path)],
-            )
-    except ZoneFileError as error:
-        verb = "not read" if not error.errno else "cannot read"
-        return Outcome([], [f"{target.name}: {verb}: {error.strerror}"])
+        return f"{target.name}: bad origin '{origin_text}': {error}"
+    if target.path is None:
+        data = sys.stdin.buffer.read()
+    else:
+        from zonefix.reading import ReadRefused, git_work_tree, read_file
+
+        path = target.path
+        allowed = [git_work_tree(path.parent) or path.parent, config.root_for(path)]
+        try:
+            data = read_file(path, allowed, (config.limits or Limits()).file_size).data
+        except ReadRefused as error:
+            return f"{target.name}: not read: {error.strerror}"
+        except OSError as error:
+            return f"{target.name}: cannot read: {error.strerror}"
+    reader = reader_for(target.name, data[:HEAD], job.input_format)
+    if reader is None:
+        return unrecognised(target.name)
+    settings = ReadSettings(origin=origin)
+    return reader(target.name, data, settings), reader, settings
+
+
+def _check_format(
+    read: tuple[Any, Any, Any],
+    target: Target,
+    job: Job,
+    rules: list[Rule],
+    settings: Settings,
+) -> Outcome:
+    """_check_and_fix for a file of another format (zonefix.formats: its
+    Document through the bridge to the rules)."""
+    from zonefix.formats import bridge
+
+    document, reader, read_settings = read
+    bridged = bridge.Bridged(document)
+    said = tuple(f"{target.name}: {n}" for n in getattr(document, "notes", ()))
     if not (job.show_diff or job.write):
-        found = run_rules(octo.zone, rules, settings) if octo.zone else []
-        return Outcome(octo.findings(found), [], checked=True)
+        found = bridge.check(bridged, rules, settings)
+        return Outcome(found, [], checked=True, notes=said)
 
     from zonefix.diff import unified_diff
     from zonefix.writeback import write_atomic
 
-    result = octodns.fix(octo, rules=rules, unsafe=job.unsafe_fixes, settings=settings)
-    before = octo.to_bytes()
+    result = bridge.fix(
+        bridged,
+        rules=rules,
+        unsafe=job.unsafe_fixes,
+        settings=settings,
+        reread=lambda data: reader(document.name, data, read_settings),
+    )
+    notes = said + tuple(f"{target.name}: {b}" for b in result.blocked)
+    before = bridged.to_bytes()
     if result.problem:
         nothing = "no patch" if job.show_diff else "nothing written"
         refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
         if job.write and target.path is None:
             sys.stdout.buffer.write(before)
             sys.stdout.flush()
-        return Outcome(result.remaining, [refused], checked=True)
-    after = octo.document.source.encode(result.text)
+        return Outcome(result.remaining, [refused], checked=True, notes=notes)
+    after = document.source.encode(result.text)
     if job.show_diff:
         patch = unified_diff(_patch_path(target.name), before, after, result.applied)
-        return Outcome(list(result.remaining_in_original), [], patch, checked=True)
+        return Outcome(
+            list(result.remaining_in_original), [], patch, checked=True, notes=notes
+        )
     if target.path is None:
         sys.stdout.buffer.write(after)
         sys.stdout.flush()
@@ -707,9 +771,24 @@ def _check_and_fix_octodns(
                 list(result.remaining_in_original),
                 [f"{target.name}: not written: {message}"],
                 checked=True,
+                notes=notes,
             )
-        return Outcome(result.remaining, [], checked=True, changed=True)
-    return Outcome(result.remaining, [], checked=True)
+        return Outcome(result.remaining, [], checked=True, changed=True, notes=notes)
+    return Outcome(result.remaining, [], checked=True, notes=notes)
+
+
+def _settings(config: Config, job: Job) -> Settings:
+    """The settings of a run: the configuration's, --mail-provider added."""
+    return Settings(
+        MailSettings(
+            (
+                *config.mail_providers,
+                *((("@", job.mail_provider),) if job.mail_provider else ()),
+            ),
+            config.profiles,
+        ),
+        config.limits or Limits(),
+    )
 
 
 def _named_encoding(zone: Zone) -> bool:

@@ -647,7 +647,11 @@ def _bump_serial(zone: Zone, today: datetime.date) -> tuple[Edit, str, str] | No
     goes to today's date with 00, or +1 when it is already today or later;
     any other serial goes +1, in RFC 1982 arithmetic, written as wide as it
     was (0000000041 -> 0000000042). A serial of 0 is a placeholder a deploy
-    script fills in: it is left alone."""
+    script fills in: it is left alone. So is the SOA of a format that
+    has no serial of its own to keep (Cloudflare's export: Cloudflare
+    serves its own SOA and ignores the file's)."""
+    if not zone.capabilities.serial:
+        return None
     serial_field = _serial_field(zone)
     if serial_field is None:
         return None

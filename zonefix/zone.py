@@ -290,6 +290,7 @@ class Zone:
                 automatic_ttls=frozenset({1}),
                 includes=True,
                 cname_flattening=True,
+                serial=False,
             )
         return Capabilities("bind", includes=True)
 
@@ -461,6 +462,13 @@ def _parse(
     zone = Zone(resolver.run(real))
     zone.include_root = include_root
     zone.root_is_apex = root_is_apex
+    if root_is_apex:
+        # Cloudflare's export says in a comment which records it proxies.
+        from zonefix.cloudflare import proxied_records
+
+        zone.record_extras = {
+            i: {"cloudflare_proxied": True} for i in proxied_records(zone)
+        }
     return zone
 
 

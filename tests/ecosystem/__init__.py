@@ -19,10 +19,13 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import zonefix
 import zonefix.rules
+
+if TYPE_CHECKING:
+    from zonefix.formats.bridge import Bridged
 from zonefix.diagnostics import Diagnostic, once_per_place
 from zonefix.fixer import fix
 from zonefix.rules import select_rules
@@ -100,24 +103,32 @@ def _finding(d: Diagnostic, base: Path = REALWORLD / "zones") -> Finding:
     return Finding(file, d.line, d.column, d.code.code, d.message)
 
 
-def octodns_files() -> list[Path]:
-    """The octoDNS zones among the real exports (named as in
-    exports/octodns/, which also holds a Google Cloud DNS export)."""
-    from zonefix.formats.octodns import sniff
+def format_files() -> list[Path]:
+    """The real exports of a format zonefix recognises (exports/octodns/
+    holds octoDNS zones and a Google Cloud DNS export)."""
+    from zonefix.formats import is_zone_file
 
-    folder = REALWORLD / "exports" / "octodns"
-    return sorted(
-        p for p in folder.glob("*/*.yaml") if sniff(p.name, p.read_bytes()[:8192])
-    )
+    folder = REALWORLD / "exports"
+    return sorted(p for p in folder.glob("*/*/*") if is_zone_file(p))
 
 
-def octodns_findings(path: Path) -> list[Diagnostic]:
-    """zonefix's findings on one octoDNS zone, every rule, no configuration."""
-    from zonefix.formats import octodns
+def read_format(path: Path) -> Bridged:
+    """One real export, read by the reader its name and content call for,
+    with the bridge to the rules."""
+    from zonefix.document import ReadSettings
+    from zonefix.formats import HEAD, bridge, reader_for
 
-    octo = octodns.read(str(path), path.read_bytes())
-    found = zonefix.rules.run_rules(octo.zone, select_rules()) if octo.zone else []
-    return octo.findings(found)
+    data = path.read_bytes()
+    reader = reader_for(path.name, data[:HEAD])
+    assert reader is not None, path
+    return bridge.Bridged(reader(str(path), data, ReadSettings()))
+
+
+def format_findings(path: Path) -> list[Diagnostic]:
+    """zonefix's findings on one export, every rule, no configuration."""
+    from zonefix.formats import bridge
+
+    return bridge.check(read_format(path), select_rules(), None)
 
 
 def all_findings() -> list[Finding]:
@@ -127,9 +138,7 @@ def all_findings() -> list[Finding]:
     zones = manifest()
     found = [d for zone in zones for d in zonefix.check(parse(zone))]
     tops = {str(zone.path) for zone in zones}
-    octo = [
-        _finding(d, REALWORLD) for p in octodns_files() for d in octodns_findings(p)
-    ]
+    octo = [_finding(d, REALWORLD) for p in format_files() for d in format_findings(p)]
     return [_finding(d) for d in once_per_place(found, tops)] + octo
 
 

@@ -10,11 +10,10 @@ re-dumped: PyYAML's node marks give each value's span, and an edit is
 spliced into the original text in the file's own indentation and quoting.
 
 The rules still read records through the BIND record table, so a document
-is shown to them as a *canonical rendering*: one BIND line per value, with
-absolute owners and explicit TTLs, whose line k is record k. Findings on it
-are placed back at the value's span in the YAML file; fixes are made on it
-and then compared record by record with what it was, which gives record
-edits (zonefix.document) this module lowers into YAML splices.
+is shown to them by zonefix.formats.bridge (as every format is): one BIND
+line per value, findings placed back at the value's span in the YAML file
+(``place`` says which field), fixes compared record by record, giving
+record edits (zonefix.document) this module lowers into YAML splices.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import dns.exception
 import dns.name
@@ -60,10 +59,9 @@ from zonefix.source import NotTextError, SourceFile, decode
 if TYPE_CHECKING:
     import yaml
 
-    from zonefix.fixer import AppliedFix
+    from zonefix.formats.bridge import Bridged, FormatFixResult
     from zonefix.rules import Rule
     from zonefix.settings import Settings
-    from zonefix.zone import Zone
 
 #: YamlProvider's default_ttl.
 DEFAULT_TTL = 3600
@@ -411,45 +409,22 @@ class OctoDnsDocument:
             return rdata_text, {}, [(0, len(rdata_text), node)]
         return text, {}, [(0, len(text), node)]
 
-    # -------------------------------------------------- the canonical rendering
+    # ------------------------------------- what the bridge needs to place
 
-    def canonical_text(self) -> str:
-        """The BIND text the rules read: line 1 the origin, line k + 2
-        record k, every owner absolute and every TTL written."""
-        assert self.origin is not None
-        lines = [f"$ORIGIN {self.origin.to_text()}\n"]
-        for v in self.values:
-            lines.append(self._line(v) + "\n")
-        return "".join(lines)
+    def rdata_text(self, k: int) -> str:
+        """Record *k*'s rdata as the bridge's BIND rendering writes it."""
+        return self.values[k].rdata_text
 
-    def _line(self, v: _Value) -> str:
-        return f"{v.owner.to_text()} {v.ttl} IN {dns.rdatatype.to_text(v.rdtype)} {v.rdata_text}"
-
-    def place(self, line: int, column: int) -> tuple[int, int]:
-        """Offsets in the YAML text of what the canonical text holds at
-        *line* and *column* (1-based): the name, or the value field there."""
-        k = line - 2
-        if not 0 <= k < len(self.values):
-            return 0, 0
+    def place(self, k: int, offset: int | None) -> tuple[int, int]:
+        """The span of record *k*'s name (*offset* None), or of the field
+        its rendered rdata holds at *offset*."""
         v = self.values[k]
-        rdata_at = len(self._line(v)) - len(v.rdata_text)
-        at = column - 1
-        if at == 0:
-            # From the line's start: the whole record, which in YAML is
-            # its value (the name may hold several records).
-            return _span(v.node)
-        if at < rdata_at:
+        if offset is None:
             return _span(v.name_node)
-        at -= rdata_at
         for start, end, node in v.spots:
-            if start <= at <= end:
+            if start <= offset <= end:
                 return _span(node)
         return _span(v.node)
-
-    def line_of_record(self, k: int) -> int:
-        if 0 <= k < len(self.values):
-            return self.position(self.name, _span(self.values[k].node)[0])[0]
-        return 1
 
     # ------------------------------------------------------------ lowering
 
@@ -965,240 +940,22 @@ def _sort_key_data(type_text: str, word: Any) -> tuple[Any, ...]:
 # ------------------------------------------------- zone, findings and fixes
 
 
-class OctoDnsZone:
-    """An octoDNS document and the zone the rules read (its canonical
-    rendering, see the module docstring)."""
-
-    def __init__(self, document: OctoDnsDocument, zone: Zone | None) -> None:
-        self.document = document
-        #: None when the file could not be read as a zone (ZF001, ZF003).
-        self.zone = zone
-        self._rdata_keys: list[object] | None = None
-
-    @property
-    def filename(self) -> str:
-        return self.document.name
-
-    def to_bytes(self) -> bytes:
-        return self.document.source.encode()
-
-    def findings(
-        self, diagnostics: Sequence[Diagnostic], *, fixes: bool = True
-    ) -> list[Diagnostic]:
-        """*diagnostics* of the canonical text, placed in the YAML file,
-        each fix lowered into YAML splices (none where it cannot be)."""
-        out = list(self.document.diagnostics)
-        for d in diagnostics:
-            if d.code.code in ("ZF001", "ZF003") and self.zone is not None:
-                continue  # the canonical text always reads
-            out.append(self.placed(d, fixes=fixes))
-        return sorted(out, key=lambda d: d.sort_key)
-
-    def placed(self, d: Diagnostic, *, fixes: bool = True) -> Diagnostic:
-        document = self.document
-        start, end = document.place(d.line, d.column)
-        if d.end_line == d.line:
-            end_start, end_end = document.place(
-                d.end_line, max(d.column, d.end_column - 1)
-            )
-            if (end_start, end_end) != (start, end):
-                end = max(end, end_end)
-        line, column = document.position(document.name, start)
-        end_line, end_column = document.position(document.name, end)
-        message = re.sub(
-            r"\bat line (\d+)",
-            lambda m: f"at line {document.line_of_record(int(m.group(1)) - 2)}",
-            d.message,
-        )
-        fix = None
-        if fixes and d.fix is not None and self.zone is not None:
-            from zonefix.fixer import apply_edits
-
-            try:
-                edits = self.lower_text(apply_edits(self.zone.tree.text, d.fix.edits))
-            except CannotEdit:
-                edits = None
-            if edits:
-                fix = d.fix._replace(edits=edits, scope=None)
-        return d._replace(
-            message=message,
-            file=document.name,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
-            fix=fix,
-        )
-
-    def record_edits(self, fixed_text: str) -> list[RecordEdit]:
-        """The record edits that turn the records into those of
-        *fixed_text* (the canonical text after fixing), RRset by RRset."""
-        from collections import Counter
-
-        from zonefix.zone import parse_text
-
-        assert self.zone is not None
-        # PERF: a fix rewrites a few lines of the canonical text (line k + 2
-        # is record k): only the lines that differ are read again.
-        old_lines = self.zone.tree.text.split("\n")
-        new_lines = fixed_text.split("\n")
-        gone = Counter(old_lines[1:]) - Counter(new_lines[1:])
-        came = Counter(new_lines[1:]) - Counter(old_lines[1:])
-        removed_records: set[int] = set()
-        for k, line in enumerate(old_lines[1:]):
-            if gone[line] > 0:
-                gone[line] -= 1
-                removed_records.add(k)
-        added_text = "\n".join(line for line, n in came.items() for _ in range(n))
-        fixed = parse_text(
-            old_lines[0] + "\n" + added_text + "\n", origin=self.document.origin
-        )
-        if not fixed.parsed or any(
-            d.code.code in ("ZF001", "ZF002") for d in fixed.diagnostics
-        ):
-            raise CannotEdit("the fixed text does not read")
-        before: dict[tuple[dns.name.Name, int], list[int]] = {}
-        for k, v in enumerate(self.document.values):
-            before.setdefault((v.owner, v.rdtype), []).append(k)
-        came_by_key: dict[tuple[dns.name.Name, int], list[tuple[int, dns.rdata.Rdata]]]
-        came_by_key = {}
-        for record in fixed.records:
-            came_by_key.setdefault((record.owner, record.rdtype), []).append(
-                (record.ttl, record.rdata)
-            )
-        touched = {
-            (v.owner, v.rdtype)
-            for k, v in enumerate(self.document.values)
-            if k in removed_records
-        } | set(came_by_key)
-        after: dict[tuple[dns.name.Name, int], list[tuple[int, dns.rdata.Rdata]]] = {}
-        for key in touched:
-            kept = [
-                (self.document.values[k].ttl, self.document.values[k].rdata)
-                for k in before.get(key, [])
-                if k not in removed_records
-            ]
-            after[key] = [*kept, *came_by_key.get(key, [])]
-        before = {key: ks for key, ks in before.items() if key in touched}
-        edits: list[RecordEdit] = []
-        values = self.document.values
-        for key in [*before, *(k for k in after if k not in before)]:
-            old = before.get(key, [])
-            new = after.get(key, [])
-            old_keys = [self._key(k) for k in old]
-            new_keys = [_rdata_key(r) for _, r in new]
-            old_set, new_set = set(old_keys), set(new_keys)
-            removed = [
-                k for k, rk in zip(old, old_keys, strict=True) if rk not in new_set
-            ]
-            added = [
-                r for (_, r), rk in zip(new, new_keys, strict=True) if rk not in old_set
-            ]
-            if not old:
-                owner, rdtype = key
-                edits.append(
-                    InsertRecords(
-                        owner,
-                        dns.rdatatype.RdataType(rdtype),
-                        tuple(r for _, r in new),
-                        new[0][0],
-                    )
-                )
-                continue
-            paired, unpaired = _pair(removed, added, values)
-            edits.extend(ReplaceRdata(k, rdata) for k, rdata in paired)
-            edits.extend(DeleteRecord(k) for k in removed if k not in dict(paired))
-            if unpaired:
-                owner, rdtype = key
-                edits.append(
-                    InsertRecords(
-                        owner,
-                        dns.rdatatype.RdataType(rdtype),
-                        tuple(unpaired),
-                        new[0][0],
-                    )
-                )
-            if (
-                new
-                and old
-                and new[0][0] != values[old[0]].ttl
-                and len(removed) < len(old)
-            ):
-                edits.append(ReplaceTTL(tuple(old), new[0][0]))
-        return edits
-
-    def _key(self, k: int) -> object:
-        """The comparison key of record *k*'s rdata, worked out once."""
-        keys = self._rdata_keys
-        if keys is None:
-            keys = [_rdata_key(v.rdata) for v in self.document.values]
-            self._rdata_keys = keys
-        return keys[k]
-
-    def lower_text(self, fixed_text: str) -> tuple[Edit, ...]:
-        return self.document.lower(self.record_edits(fixed_text))
+def read_document(name: str, data: bytes, settings: ReadSettings) -> OctoDnsDocument:
+    """The Document of an octoDNS zone file (the formats registry's reader)."""
+    return OctoDnsDocument(name, data, settings)
 
 
-def _pair(
-    removed: list[int], added: list[dns.rdata.Rdata], values: list[_Value]
-) -> tuple[list[tuple[int, dns.rdata.Rdata]], list[dns.rdata.Rdata]]:
-    """Which removed value each added one replaces: the most alike (a host
-    given its dot, a TXT with a term fixed), so an edit rewrites that value
-    where it stands; what is left is paired in order, and an added value
-    left over is inserted."""
-    from difflib import SequenceMatcher
-
-    free = list(removed)
-    paired: list[tuple[int, dns.rdata.Rdata]] = []
-    unpaired: list[dns.rdata.Rdata] = []
-    for rdata in added:
-        text = rdata.to_text()
-        scored = [
-            (SequenceMatcher(None, values[k].rdata.to_text(), text).ratio(), k)
-            for k in free
-        ]
-        best = max(scored, default=(0.0, -1))
-        if best[0] >= 0.5:
-            free.remove(best[1])
-            paired.append((best[1], rdata))
-        else:
-            unpaired.append(rdata)
-    # Values like none: the rest replace the rest, in order (a CNAME
-    # pointed elsewhere is rewritten where it stands).
-    while free and unpaired:
-        paired.append((free.pop(0), unpaired.pop(0)))
-    return paired, unpaired
-
-
-def _rdata_key(rdata: dns.rdata.Rdata) -> object:
-    """Equal for equal rdata (a TXT: for the same value, however cut)."""
-    if rdata.rdtype in (dns.rdatatype.TXT, dns.rdatatype.SPF):
-        return (rdata.rdtype, _txt_value(rdata))
-    return (rdata.rdtype, rdata.to_digestable())
-
-
-def read(name: str, data: bytes, origin: dns.name.Name | None = None) -> OctoDnsZone:
+def read(name: str, data: bytes, origin: dns.name.Name | None = None) -> Bridged:
     """Read an octoDNS zone file: its document, and the zone of its
-    canonical rendering that the rules read."""
-    from zonefix.zone import parse_text
+    rendering that the rules read (zonefix.formats.bridge)."""
+    from zonefix.formats.bridge import Bridged
 
-    document = OctoDnsDocument(name, data, ReadSettings(origin=origin))
-    if document.origin is None or any(
-        d.code.code in ("ZF001", "ZF003") for d in document.diagnostics
-    ):
-        return OctoDnsZone(document, None)
-    zone = parse_text(document.canonical_text(), origin=document.origin, filename=name)
-    # The rules ask what the format can hold: octoDNS's, not BIND's.
-    zone.format_capabilities = CAPABILITIES
-    zone.record_extras = {
-        k: extras for k, v in enumerate(document.values) if (extras := v.extras)
-    }
-    return OctoDnsZone(document, zone)
+    return Bridged(OctoDnsDocument(name, data, ReadSettings(origin=origin)))
 
 
 def read_path(
     path: Path, origin: dns.name.Name | None, limits: Limits, roots: Sequence[Path]
-) -> OctoDnsZone:
+) -> Bridged:
     """Read an octoDNS file from disk, as a BIND file is read (once, a
     regular file, inside its repository, under the size limit); raises
     zonefix.ZoneFileError when it cannot be read."""
@@ -1215,88 +972,22 @@ def read_path(
     return read(str(path), data, origin)
 
 
-class OctoFixResult(NamedTuple):
-    """What fixing an octoDNS file gave (as fixer.FixResult for BIND)."""
-
-    original: OctoDnsZone
-    text: str
-    applied: list[AppliedFix]
-    remaining: list[Diagnostic]
-    problem: str | None = None
-    remaining_in_original: tuple[Diagnostic, ...] = ()
-
-    @property
-    def changed(self) -> bool:
-        return self.text != self.original.document.text
-
-
 def fix(
-    octo: OctoDnsZone,
+    octo: Bridged,
     *,
     rules: Sequence[Rule],
     unsafe: bool = False,
     settings: Settings | None = None,
-) -> OctoFixResult:
-    """Fix the file: the fixer runs on the canonical rendering (settling,
-    refusing, as for BIND); what it changed is lowered into YAML splices,
-    and the spliced file must read back as the records the fixer ended
-    with, or nothing is written."""
-    from zonefix.fixer import apply_edits
-    from zonefix.fixer import fix as fix_zone
-    from zonefix.rules import run_rules
+) -> FormatFixResult:
+    """Fix the file through the bridge (zonefix.formats.bridge.fix)."""
+    from zonefix.formats import bridge
 
     document = octo.document
-    if octo.zone is None:
-        return OctoFixResult(octo, document.text, [], document.diagnostics)
-    result = fix_zone(
-        octo.zone, rules=rules, unsafe=unsafe, bump_serial=False, settings=settings
+    settings_read = ReadSettings(origin=document.origin)
+    return bridge.fix(
+        octo,
+        rules=rules,
+        unsafe=unsafe,
+        settings=settings,
+        reread=lambda data: OctoDnsDocument(document.name, data, settings_read),
     )
-    in_original = tuple(octo.findings(result.remaining_in_original, fixes=False))
-
-    def refused(problem: str) -> OctoFixResult:
-        # Nothing written: the findings are the file's own, as it is.
-        assert octo.zone is not None
-        found = octo.findings(run_rules(octo.zone, rules, settings))
-        return OctoFixResult(octo, document.text, [], found, problem, tuple(found))
-
-    if result.problem is not None or not result.changed:
-        return OctoFixResult(
-            octo,
-            document.text,
-            [],
-            octo.findings(result.remaining),
-            result.problem,
-            in_original,
-        )
-    try:
-        edits = octo.lower_text(result.text)
-    except CannotEdit as error:
-        return refused(f"a fix cannot be written in octoDNS's form ({error})")
-    text = apply_edits(document.text, edits)
-    fixed = read(document.name, document.source.encode(text), document.origin)
-    if fixed.zone is None or _contents(fixed.zone) != _contents_of_text(
-        result.text, document.origin
-    ):
-        return refused("the fixed YAML would not read as the fixed records")
-    applied = [
-        a._replace(
-            first_line=document.line_of_record(a.first_line - 2),
-            last_line=document.line_of_record(a.last_line - 2),
-        )
-        for a in result.applied
-    ]
-    remaining = fixed.findings(run_rules(fixed.zone, rules, settings))
-    return OctoFixResult(octo, text, applied, remaining, None, in_original)
-
-
-def _contents(zone: Zone) -> list[tuple[str, int, int, object]]:
-    return sorted(
-        (r.owner.to_text(), int(r.rdtype), r.ttl, repr(_rdata_key(r.rdata)))
-        for r in zone.records
-    )
-
-
-def _contents_of_text(text: str, origin: dns.name.Name | None) -> object:
-    from zonefix.zone import parse_text
-
-    return _contents(parse_text(text, origin=origin))

@@ -4,7 +4,8 @@ A mail domain is a name holding an MX other than the null MX (``0 .``), or
 a name configured with a provider. Each has its own provider: the one
 configured, or the single profile whose MX hosts appear there. A sending
 subdomain is its own mail domain, so a DirectMail MX there is never foreign
-to the apex's mailbox provider.
+to the apex's mailbox provider. A name at or below a delegation is the
+child zone's: its MX in this file are never served, and it is no mail domain.
 """
 
 from __future__ import annotations
@@ -195,6 +196,10 @@ class MailView:
         apex = zone.origin.to_text().lower() if zone.origin is not None else None
         domains = []
         for key, records in by_owner.items():
+            if index.below_cut(key):
+                # The child zone answers there: the parent's MX is never
+                # served (ZF118 says so), so it is no mail domain of this zone.
+                continue
             mx: list[MxRecord] = []
             null: list[int] = []
             for i in records:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import dns.name
 import dns.rdatatype
 
+from zonefix import cloudflare
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.fastpath import RdataKey
 from zonefix.index import (
@@ -118,11 +119,19 @@ def soa_problem(ctx: RuleContext) -> Iterator[Diagnostic]:
     @  3600  NS  ns1.example.net.
     ```
 
+    In Cloudflare's export the SOA and NS are Cloudflare's, which it serves
+    itself: nothing is missing. Older exports write placeholders there (an
+    SOA naming the domain as its server and `root.<domain>` as its contact,
+    an NS `REPLACE&ME$WITH^YOUR@NAMESERVER.`): reported once, as
+    information, at the first of them.
+
     ## Fix
     None: the SOA's values (primary server, contact, serial, timers) are the
     owner's to choose.
     """
     zone = ctx.zone
+    if not ctx.capabilities.has_soa_ns:
+        yield from _export_placeholders(zone)
     if not _whole(ctx):
         return
     table = zone.table
@@ -146,6 +155,46 @@ def soa_problem(ctx: RuleContext) -> Iterator[Diagnostic]:
             "a zone has exactly one",
             apex_soas[0],
         )
+
+
+def _export_placeholders(zone: Zone) -> Iterator[Diagnostic]:
+    """One finding for the placeholder SOA and NS of a Cloudflare export:
+    the file must be given them before anything else serves it, and
+    Cloudflare itself ignores them (it serves its own)."""
+    table = zone.table
+    soa = next(
+        (
+            i
+            for i, t in enumerate(table.rdtype)
+            if t == dns.rdatatype.SOA and cloudflare.placeholder_soa(zone, i)
+        ),
+        None,
+    )
+    ns = next(
+        (
+            i
+            for i, t in enumerate(table.rdtype)
+            if t == dns.rdatatype.NS
+            and zone.index.target_key(i, 0) == CLOUDFLARE_PLACEHOLDER_NS
+        ),
+        None,
+    )
+    written = []
+    if soa is not None:
+        rdata = zone.records[soa].rdata
+        written.append(f"SOA {rdata.mname} {rdata.rname}")  # type: ignore[attr-defined]
+    if ns is not None:
+        written.append("NS REPLACE&ME$WITH^YOUR@NAMESERVER.")
+    if not written:
+        return
+    first = min(i for i in (soa, ns) if i is not None)
+    yield zone.finding_at_record(
+        SOA_PROBLEM._replace(severity=Severity.INFO),
+        f"{' and '.join(written)}: placeholder{'s' if len(written) > 1 else ''} "
+        "Cloudflare's export writes where the zone's own go (Cloudflare serves "
+        "its own); put yours there before another server loads this file",
+        first,
+    )
 
 
 @rule(APEX_NS_MISSING)
@@ -217,12 +266,29 @@ def cname_at_apex(ctx: RuleContext) -> Iterator[Diagnostic]:
     unseen. The way out: give the apex the target's A/AAAA records, or use
     your DNS provider's CNAME flattening (ALIAS/ANAME), then delete the
     CNAME.
+
+    In Cloudflare's export it is information, with no fix: Cloudflare
+    always flattens a CNAME at the apex (CNAME flattening), so the zone
+    works there; it says what another DNS server would need.
     """
     zone = ctx.zone
     table = zone.table
     for index, flags in enumerate(table.flags):
         if flags & OWNER_APEX and table.rdtype[index] == dns.rdatatype.CNAME:
             target = zone.records[index].rdata.to_text()
+            if ctx.capabilities.cname_flattening:
+                # The provider (Cloudflare) always flattens a CNAME at the
+                # apex: it answers with the target's addresses, beside the
+                # apex's other data.
+                yield zone.finding_at_record(
+                    CNAME_AT_APEX._replace(severity=Severity.INFO),
+                    f"CNAME at the apex {zone.origin} (to {target}) is "
+                    "Cloudflare's CNAME flattening: Cloudflare answers with "
+                    f"the addresses of {target}; any other DNS server needs "
+                    "them written as A/AAAA records (or its own ALIAS/ANAME)",
+                    index,
+                )
+                continue
             message = (
                 f"CNAME at the apex {zone.origin} (to {target}): give the apex "
                 f"the A/AAAA records of {target}, or use the DNS provider's "
@@ -307,17 +373,25 @@ def cname_and_other_data(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"CNAME at {zone.index.owner(records[0])} beside other data "
             f"({', '.join(others)})"
         )
-        if ctx.capabilities.cname_flattening or any(
-            ctx.extras(i).get("cloudflare_proxied") for i in cnames
-        ):
+        # Proxied: a cf_tags comment in Cloudflare's export, octoDNS's
+        # cloudflare settings (the readers give both as this extra).
+        proxied = any(ctx.extras(i).get("cloudflare_proxied") for i in cnames)
+        if ctx.capabilities.cname_flattening or proxied:
             # Cloudflare answers such a name by flattening the CNAME (always
             # when proxied, or when its target is in the same zone): there
             # it works; anywhere else it is the conflict it is in BIND.
             code = code._replace(severity=Severity.WARNING)
-            message += (
-                "; Cloudflare serves it only by flattening the CNAME (proxied, or "
-                "a target in its zone): any other DNS server refuses it"
-            )
+            if proxied:
+                message += (
+                    "; the CNAME is proxied: Cloudflare answers the name with "
+                    "its target's addresses beside them, but any other DNS "
+                    "server refuses it"
+                )
+            else:
+                message += (
+                    "; Cloudflare serves it only by flattening the CNAME (proxied, "
+                    "or a target in its zone): any other DNS server refuses it"
+                )
         yield zone.finding_at_record(code, message, records[0])
 
 
@@ -684,6 +758,9 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     no cache keeps a record longer than any of its lines asked. Offered
     when the new TTLs change no other record (with no `$TTL`, a record
     without a TTL takes the last one written).
+
+    In Cloudflare's export a TTL of `1` means "automatic": such records are
+    left out of the comparison, and never given a number.
     """
     zone = ctx.zone
     table = zone.table
@@ -705,12 +782,16 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
         i for i, k in enumerate(keys) if k in repeated or table.rdtype[i] == rrsig
     ]
     del keys, repeated
+    automatic = ctx.capabilities.automatic_ttls
     for records in index.groups(candidates).values():
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
             covers = index.covered_type(i) if table.rdtype[i] == rrsig else 0
             rrsets.setdefault((table.rdclass[i], table.rdtype[i], covers), []).append(i)
         for rrset in rrsets.values():
+            if automatic:
+                # An automatic TTL (Cloudflare's 1) is none to compare or change.
+                rrset = [i for i in rrset if table.ttl[i] not in automatic]
             ttls = sorted({table.ttl[i] for i in rrset})
             if len(ttls) < 2:
                 continue
@@ -905,8 +986,9 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     underscore, a space, `&`), or a hyphen at a label's start or end
     (RFC 1123 §2.1), as BIND's check-names does. The placeholder NS of
     Cloudflare's export (`REPLACE&ME$WITH^YOUR@NAMESERVER.`) is what
-    Cloudflare writes where the zone's name servers go: reported once, as
-    information, naming it. Targets that are addresses are ZF106's;
+    Cloudflare writes where the zone's name servers go: ZF111 reports it
+    (once, as information, with the placeholder SOA); in a file without
+    the export's header, once, as information, naming it. Targets that are addresses are ZF106's;
     the null MX and SRV target `.` are not hosts and are left alone.
 
     ## Why it matters
@@ -940,7 +1022,7 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
         if target is None or target == ".":
             continue
         if target == CLOUDFLARE_PLACEHOLDER_NS:
-            if placeholder is None:
+            if placeholder is None and ctx.capabilities.has_soa_ns:
                 placeholder = i
             continue
         with_dot = target.rstrip(".")
