@@ -174,3 +174,20 @@ def test_bind_retypes_a_record_deleted_and_inserted_under_another_type() -> None
         InsertRecords(_name("example.net."), dns.rdatatype.TXT, (txt,)),
     ]
     assert _bind_edits(text, edits) == text.replace("spf", "txt", 1)
+
+
+def test_bind_keeps_a_name_relative_where_it_only_lacked_its_dot() -> None:
+    # `ns2.example.net` (meaning ns2.example.net.example.net.) given the
+    # name it meant: written relative, as the file wrote it; a name outside
+    # the origin gets its final dot.
+    text = (
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns h 1 2 3 4 5\n"
+        "  NS ns2.example.net\n  MX 5 mx1.example.org\n"
+    )
+    ns = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.NS, "ns2.example.net.")
+    mx = _mx("5 mx1.example.org.")
+    assert _bind_edits(text, [ReplaceRdata(1, ns), ReplaceRdata(2, mx)]) == (
+        text.replace("NS ns2.example.net", "NS ns2").replace(
+            "mx1.example.org\n", "mx1.example.org.\n"
+        )
+    )

@@ -19,15 +19,10 @@ from zonefix.diagnostics import Diagnostic
 from zonefix.edits import lower
 from zonefix.rules import FixAvailability, Rule, all_rules
 
-#: Rules whose fix is still text where it is given, and why.
-STILL_TEXT = {
-    "ZF104": (
-        "a target that repeats the origin is written relative by the fix "
-        "(`ns2.example.net` becomes `ns2`); BIND's ReplaceRdata writes a "
-        "name absolute, so that fix stays a text edit (its owner renames and "
-        "final dots are record edits)"
-    ),
-}
+#: Rules whose fix is still text where it is given, and why (none now:
+#: ZF104's target that repeats the origin was the last, until BIND's
+#: ReplaceRdata kept a name relative where the file wrote it so).
+STILL_TEXT: dict[str, str] = {}
 
 #: The rule families' modules (the shared helpers of registry.py aside).
 RULE_MODULES = sorted(

@@ -157,8 +157,8 @@ def _record_edits(
     """The fix in DNS terms, where the format's lowering of it writes the
     very edit the rule names: the owner renamed (with the lines after it
     that repeat it), or the target's rdata with the name meant. Empty
-    where it would not (a target the fix writes relative, which BIND's
-    ReplaceRdata writes absolute): the fix stays the text edit alone."""
+    where it would not (a word dnspython writes escaped): the fix stays
+    the text edit alone."""
     import dns.exception
     import dns.name
     import dns.rdata
@@ -181,16 +181,14 @@ def _record_edits(
                     break
                 group.append(j)
             edits = tuple(RenameOwner(j, owner) for j in group)
-        elif fixed.endswith("."):
+        else:
             old = zone.index.rdata(i)
             words = list(rdata_words(old))
-            words[position] = fixed
+            words[position] = dns.name.from_text(fixed, origin).to_text()
             new = dns.rdata.from_text(
                 old.rdclass, old.rdtype, " ".join(words), relativize=False
             )
             edits = (ReplaceRdata(i, new),)
-        else:
-            return ()
         lowered = lower(zone, edits)
     except (CannotEdit, dns.exception.DNSException, IndexError):
         return ()

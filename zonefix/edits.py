@@ -298,11 +298,27 @@ def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit
     if not len(fields) == len(old) == len(new):
         raise CannotEdit("the record's value is written in other fields")
     text = zone.tree.text
+    origin = zone.records.origin(index)
     return tuple(
-        replace_field(text, field, word)
+        replace_field(text, field, _name_word(field.text, word, origin))
         for field, was, word in zip(fields, old, new, strict=True)
         if was != word
     )
+
+
+def _name_word(written: str, word: str, origin: dns.name.Name | None) -> str:
+    """*word* (dnspython's, names absolute) to write over *written*: where
+    *written* is a relative name and *word* that very name made absolute
+    (it lacked its final dot), the name stays relative where it can, as
+    the file wrote it (`www.example.net` in example.net becomes `www`)."""
+    if origin is None or written.endswith(".") or written.lower() + "." != word.lower():
+        return word
+    name = dns.name.from_text(word)
+    if name == origin:
+        return "@"
+    if not name.is_subdomain(origin):
+        return word
+    return name.relativize(origin).to_text()
 
 
 def replace_ttl(zone: Zone, records: Sequence[int], ttl: int) -> tuple[Edit, ...]:
