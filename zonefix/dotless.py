@@ -161,10 +161,9 @@ def _record_edits(
     the text edit alone."""
     import dns.exception
     import dns.name
-    import dns.rdata
 
     from zonefix.document import RenameOwner, ReplaceRdata
-    from zonefix.edits import CannotEdit, lower, rdata_words
+    from zonefix.edits import CannotEdit, lower
 
     table = zone.table
     origin = zone.records.origin(i)
@@ -183,12 +182,9 @@ def _record_edits(
             edits = tuple(RenameOwner(j, owner) for j in group)
         else:
             old = zone.index.rdata(i)
-            words = list(rdata_words(old))
-            words[position] = dns.name.from_text(fixed, origin).to_text()
-            new = dns.rdata.from_text(
-                old.rdclass, old.rdtype, " ".join(words), relativize=False
-            )
-            edits = (ReplaceRdata(i, new),)
+            field = "exchange" if old.rdtype == dns.rdatatype.MX else "target"
+            meant = dns.name.from_text(fixed, origin)
+            edits = (ReplaceRdata(i, old.replace(**{field: meant})),)
         lowered = lower(zone, edits)
     except (CannotEdit, dns.exception.DNSException, IndexError):
         return ()
