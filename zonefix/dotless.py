@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
 
-from zonefix.diagnostics import Applicability, Fix
+from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.edits import replace_field
 
 if TYPE_CHECKING:
+    from zonefix.document import RecordEdit
     from zonefix.zone import Zone
 
 # Where the target host name stands among each type's rdata fields
@@ -140,5 +141,51 @@ def _finding(
     fix = None
     if table.document[i] == 0:
         edit = replace_field(tree.text, field, fixed)
-        fix = Fix(action, Applicability.SAFE, (edit,), scope)
+        fix = Fix(
+            action,
+            Applicability.SAFE,
+            (edit,),
+            scope,
+            _record_edits(zone, i, position, fixed, edit),
+        )
     return DotlessName(i, position, meant_key, message, (field.start, field.end), fix)
+
+
+def _record_edits(
+    zone: Zone, i: int, position: int, fixed: str, edit: Edit
+) -> tuple[RecordEdit, ...]:
+    """The fix in DNS terms, where the format's lowering of it writes the
+    very edit the rule names: the owner renamed (with the lines after it
+    that repeat it), or the target's rdata with the name meant. Empty
+    where it would not (a word dnspython writes escaped): the fix stays
+    the text edit alone."""
+    import dns.exception
+    import dns.name
+
+    from zonefix.document import RenameOwner, ReplaceRdata
+    from zonefix.edits import CannotEdit, lower
+
+    table = zone.table
+    origin = zone.records.origin(i)
+    edits: tuple[RecordEdit, ...]
+    try:
+        if position < 0:
+            owner = dns.name.from_text(fixed, origin)
+            group = [i]
+            for j in range(i + 1, len(table)):
+                if table.document[j] != 0 or j in table.generated:
+                    continue
+                start = zone.tree.span(table.entry[j])[0]
+                if zone.tree.text[start] not in " \t":
+                    break
+                group.append(j)
+            edits = tuple(RenameOwner(j, owner) for j in group)
+        else:
+            old = zone.index.rdata(i)
+            field = "exchange" if old.rdtype == dns.rdatatype.MX else "target"
+            meant = dns.name.from_text(fixed, origin)
+            edits = (ReplaceRdata(i, old.replace(**{field: meant})),)
+        lowered = lower(zone, edits)
+    except (CannotEdit, dns.exception.DNSException, IndexError):
+        return ()
+    return edits if lowered == (edit,) else ()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import dns.exception
@@ -23,10 +23,18 @@ from zonefix.document import (
     DeleteRecord,
     InsertRecords,
     RecordEdit,
+    RenameOwner,
     ReplaceRdata,
+    ReplaceTTL,
     ReplaceTxtText,
 )
-from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, to_dns_text, ttl_or_none
+from zonefix.semantic import (
+    LONG_STRING,
+    TTL_FROM_LAST,
+    TTL_WRITTEN,
+    to_dns_text,
+    ttl_or_none,
+)
 from zonefix.syntax.nodes import EntryKind, Field, fields_between
 
 if TYPE_CHECKING:
@@ -180,7 +188,11 @@ class NewRecord(NamedTuple):
     rdata: tuple[str, ...]
 
 
-def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
+def lower(
+    zone: Zone,
+    edits: Sequence[RecordEdit],
+    layouts: Mapping[int, TxtLayout] | None = None,
+) -> tuple[Edit, ...]:
     """BIND's lowering of record edits (zonefix.document) into text edits
     of the top file, in the file's style: a deleted record takes its line
     (its owner or TTL moving onto the next line that inherits them), new
@@ -188,12 +200,25 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
     edited inside its strings where it can be (txt_value_edits).
 
     ReplaceRdata rewrites the fields whose words change (a value written
-    in as many fields as dnspython writes it). ReplaceTTL and RenameOwner
-    are not lowered here yet: the rules that make such changes (ZF104,
-    ZF108, ZF203, ZF308, ZF404) still write their text themselves."""
+    in as many fields as dnspython writes it). ReplaceTTL writes the TTL
+    field of each record that has another (replace_ttl). RenameOwner
+    rewrites the owner a line writes (rename_owners). A record deleted and
+    inserted again under another type with the same owner and value keeps
+    its line, its type field rewritten (_retyped). *layouts*: TXT records'
+    layouts already read, by record (a rule editing many terms of one
+    record reads it once)."""
     out: list[Edit] = []
-    for edit in edits:
-        if isinstance(edit, DeleteRecord):
+    renames = [e for e in edits if isinstance(e, RenameOwner)]
+    if renames:
+        out.extend(rename_owners(zone, renames))
+    retyped = _retyped(zone, edits)
+    new_types = dict(retyped.values())
+    for n, edit in enumerate(edits):
+        if isinstance(edit, RenameOwner) or n in retyped:
+            continue
+        if isinstance(edit, DeleteRecord) and edit.record in new_types:
+            out.append(_retype(zone, edit.record, new_types[edit.record]))
+        elif isinstance(edit, DeleteRecord):
             out.extend(delete_record(zone, edit.record))
         elif isinstance(edit, InsertRecords):
             # The TTL is the file's: the RRset's, or what the line inherits.
@@ -205,31 +230,257 @@ def lower(zone: Zone, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
                 )
             )
         elif isinstance(edit, ReplaceTxtText):
+            layout = layouts.get(edit.record) if layouts else None
             out.extend(
-                txt_value_edits(zone, edit.record, edit.start, edit.end, edit.text)
+                txt_value_edits(
+                    zone, edit.record, edit.start, edit.end, edit.text, layout
+                )
             )
         elif isinstance(edit, ReplaceRdata):
             out.extend(_replace_rdata(zone, edit.record, edit.rdata))
+        elif isinstance(edit, ReplaceTTL):
+            out.extend(replace_ttl(zone, edit.records, edit.ttl))
         else:
             raise CannotEdit(f"{type(edit).__name__} is not lowered for BIND files yet")
     return tuple(out)
+
+
+def _retyped(
+    zone: Zone, edits: Sequence[RecordEdit]
+) -> dict[int, tuple[int, dns.rdatatype.RdataType]]:
+    """Records deleted and inserted again with the same owner and value
+    under another type (an SPF-type record made TXT): by the number of the
+    insertion, the record and its new type. BIND rewrites the line's type
+    in place."""
+    deleted = [e.record for e in edits if isinstance(e, DeleteRecord)]
+    if not deleted:
+        return {}
+    found: dict[int, tuple[int, dns.rdatatype.RdataType]] = {}
+    taken: set[int] = set()
+    for n, edit in enumerate(edits):
+        if not isinstance(edit, InsertRecords) or len(edit.rdatas) != 1:
+            continue
+        for i in deleted:
+            if (
+                i not in taken
+                and zone.table.rdtype[i] != edit.rdtype
+                and zone.records.owner(i) == edit.owner
+                and zone.index.rdata(i).to_text() == edit.rdatas[0].to_text()
+            ):
+                found[n] = (i, edit.rdtype)
+                taken.add(i)
+                break
+    return found
+
+
+def _retype(zone: Zone, index: int, rdtype: dns.rdatatype.RdataType) -> Edit:
+    """The type field of record *index* rewritten as *rdtype*, in the case
+    the line writes its type."""
+    table = zone.table
+    if table.document[index] != 0 or index in table.generated:
+        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    field = zone.fields_of(index)[table.rdata_field[index] - 1]
+    text = dns.rdatatype.to_text(rdtype)
+    return Edit(field.start, field.end, text.lower() if field.text.islower() else text)
 
 
 def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit, ...]:
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         raise CannotEdit("the record is in an included file or made by $GENERATE")
+    if table.flags[index] & LONG_STRING:
+        return _long_strings_split(zone, index, rdata)
+    if table.rdtype[index] in _TXT_TYPES:
+        return (_txt_rewritten(zone, index, rdata),)
     fields = zone.fields_of(index)[table.rdata_field[index] :]
     old = rdata_words(zone.index.rdata(index))
     new = rdata_words(rdata)
     if not len(fields) == len(old) == len(new):
         raise CannotEdit("the record's value is written in other fields")
     text = zone.tree.text
+    origin = zone.records.origin(index)
     return tuple(
-        replace_field(text, field, word)
+        replace_field(text, field, _name_word(field.text, word, origin))
         for field, was, word in zip(fields, old, new, strict=True)
         if was != word
     )
+
+
+def _name_word(written: str, word: str, origin: dns.name.Name | None) -> str:
+    """*word* (dnspython's, names absolute) to write over *written*: where
+    *written* is a relative name and *word* that very name made absolute
+    (it lacked its final dot), the name stays relative where it can, as
+    the file wrote it (`www.example.net` in example.net becomes `www`)."""
+    if origin is None or written.endswith(".") or written.lower() + "." != word.lower():
+        return word
+    name = dns.name.from_text(word)
+    if name == origin:
+        return "@"
+    if not name.is_subdomain(origin):
+        return word
+    return name.relativize(origin).to_text()
+
+
+def replace_ttl(zone: Zone, records: Sequence[int], ttl: int) -> tuple[Edit, ...]:
+    """Edits giving each of *records* the TTL *ttl*: its TTL field
+    rewritten, or, where the line writes none, the TTL written after its
+    owner (or first) in the line's own spacing. Refused where a record
+    after one of them takes its TTL from the line before it (with no $TTL)
+    and would take the new one too."""
+    table = zone.table
+    tree = zone.tree
+    text = tree.text
+    edits = []
+    for i in records:
+        if table.ttl[i] == ttl:
+            continue
+        if table.document[i] != 0 or i in table.generated:
+            raise CannotEdit("the record is in an included file or made by $GENERATE")
+        following = i + 1
+        if (
+            following < len(table)
+            and table.flags[following] & TTL_FROM_LAST
+            and table.ttl[following] != ttl
+        ):
+            raise CannotEdit("the next record takes its TTL from this line")
+        start, end = tree.span(table.entry[i])
+        fields = fields_between(text, start, end)
+        first = 0 if text[start] in " \t\r" else 1
+        if table.flags[i] & TTL_WRITTEN:
+            ttl_field = next(
+                f
+                for f in fields[first : table.rdata_field[i] - 1]
+                if ttl_or_none(f.text) is not None
+            )
+            edits.append(replace_field(text, ttl_field, str(ttl)))
+        else:
+            at = fields[first].start
+            edits.append(Edit(at, at, f"{ttl}{spacing_after(text, fields, 0)}"))
+    return tuple(edits)
+
+
+def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...]:
+    """Edits moving records to new owners by rewriting the owner their
+    line writes. The lines after it that repeat that owner (blank owners)
+    move with it, so they must be renamed alike in the same edits; a
+    record whose line repeats another's owner moves only with that line.
+
+    The new owner is written in the style of the word it replaces: a name
+    the old one extends (`_dmarc` before `sub`) as those labels before the
+    word; else relative to the $ORIGIN in force where the word was
+    relative and the name is below it, else absolute."""
+    table = zone.table
+    tree = zone.tree
+    text = tree.text
+    wanted = {r.record: r.owner for r in renames}
+    edits = []
+    for i, owner in wanted.items():
+        if table.document[i] != 0 or i in table.generated:
+            raise CannotEdit("the record is in an included file or made by $GENERATE")
+        if _blank_owner(zone, i):
+            before = _previous_record(zone, i)
+            if before is None or wanted.get(before) != owner:
+                raise CannotEdit("the line repeats the owner of a line before it")
+            continue
+        for j in range(i + 1, len(table)):
+            if table.document[j] != 0 or j in table.generated:
+                continue
+            if not _blank_owner(zone, j):
+                break
+            if wanted.get(j) != owner:
+                raise CannotEdit("a line after it repeats this owner")
+        start, end = tree.span(table.entry[i])
+        field = fields_between(text, start, end)[0]
+        old = zone.records.owner(i)
+        origin = zone.records.origin(i)
+        edits.append(
+            replace_field(text, field, _renamed(field.text, old, owner, origin))
+        )
+    return tuple(edits)
+
+
+def _previous_record(zone: Zone, index: int) -> int | None:
+    """The record of the top file written before *index*, if any (None
+    past a $GENERATE: its owner is no line's)."""
+    table = zone.table
+    for j in range(index - 1, -1, -1):
+        if table.document[j] == 0:
+            return None if j in table.generated else j
+    return None
+
+
+def _renamed(
+    word: str,
+    old: dns.name.Name,
+    new: dns.name.Name,
+    origin: dns.name.Name | None,
+) -> str:
+    """How to write owner *new* in place of *word*, which writes *old*."""
+    if new != old and new.is_subdomain(old) and word != "@":
+        prefix = dns.name.Name(new.labels[: len(new) - len(old)])
+        return f"{prefix.to_text()}.{word}"
+    if word.endswith(".") or origin is None or not new.is_subdomain(origin):
+        return new.to_text()
+    if new == origin:
+        return "@"
+    return new.relativize(origin).to_text()
+
+
+_TXT_TYPES = (dns.rdatatype.TXT, dns.rdatatype.SPF)
+
+
+def _txt_rewritten(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> Edit:
+    """TXT record *index* given *rdata*: its strings written again from
+    its joined value (rewrite_txt), where that writes those strings."""
+    import dns.rdata
+
+    strings = rdata.strings  # type: ignore[attr-defined]
+    value = b"".join(strings).decode("utf-8", "surrogateescape")
+    edit = rewrite_txt(zone, index, value)
+    try:
+        written = dns.rdata.from_text(
+            rdata.rdclass, rdata.rdtype, to_dns_text(edit.text)
+        )
+    except dns.exception.DNSException as error:
+        raise CannotEdit("the value cannot be written as its strings") from error
+    if written != rdata:
+        raise CannotEdit("the value's strings are cut where the file would not")
+    return edit
+
+
+def _long_strings_split(
+    zone: Zone, index: int, rdata: dns.rdata.Rdata
+) -> tuple[Edit, ...]:
+    """A TXT record written with strings over 255 bytes given *rdata*:
+    where that is its strings cut at 255 bytes (as ZF112 reads it), each
+    long string is cut in place (split_long_strings)."""
+    import dns.rdata
+
+    edits = split_long_strings(zone, index)
+    fields = zone.fields_of(index)[zone.table.rdata_field[index] :]
+    written = " ".join(
+        next((e.text for e in edits if e.start == f.start), f.text) for f in fields
+    )
+    try:
+        after = dns.rdata.from_text(rdata.rdclass, rdata.rdtype, to_dns_text(written))
+    except dns.exception.DNSException as error:
+        raise CannotEdit("the record's strings cannot be cut in place") from error
+    if not edits or after != rdata:
+        raise CannotEdit("the record's value is not its strings cut in place")
+    return edits
+
+
+def split_long_strings(zone: Zone, index: int) -> tuple[Edit, ...]:
+    """Edits cutting each string of TXT record *index* over 255 bytes into
+    pieces of at most 255, in place (never inside an escape)."""
+    edits = []
+    for field in zone.fields_of(index)[zone.table.rdata_field[index] :]:
+        pieces = split_character_string(field.text)
+        if len(pieces) > 1:
+            edits.append(
+                Edit(field.start, field.end, " ".join(f'"{p}"' for p in pieces))
+            )
+    return tuple(edits)
 
 
 #: A quoted string (escapes inside kept) or a plain word of rdata text.

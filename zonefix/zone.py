@@ -141,6 +141,11 @@ class RecordList(Sequence[Record]):
             rdclass, rdtype, to_dns_text(rdata_text), origin, relativize=False
         )
 
+    def origin(self, index: int) -> dns.name.Name | None:
+        """The $ORIGIN in force where record *index* is written."""
+        resolved = self._resolved
+        return resolved.origins[resolved.table.origin[index]]
+
     def owner(self, index: int) -> dns.name.Name:
         """The absolute owner name of record *index*."""
         resolved = self._resolved

@@ -213,7 +213,8 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     choose the policy.
     """
     zone = ctx.zone
-    from zonefix.edits import CannotEdit, TxtLayout, txt_value_edits
+    from zonefix.document import ReplaceTxtText
+    from zonefix.edits import CannotEdit, TxtLayout, lower
 
     for i, owner, value in _judged_dmarc_records(ctx):
         layout: TxtLayout | None = None
@@ -223,8 +224,13 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
             if problem.edit is not None:
                 start, end, text = problem.edit
                 try:
-                    edits = txt_value_edits(zone, i, start, end, text, layout)
-                    fix = Fix(problem.fix_message, Applicability.SAFE, edits)
+                    edits = (ReplaceTxtText(i, start, end, text),)
+                    fix = Fix(
+                        problem.fix_message,
+                        Applicability.SAFE,
+                        lower(zone, edits, {i: layout}),
+                        record_edits=edits,
+                    )
                 except CannotEdit:
                     pass
             span = None
@@ -336,29 +342,25 @@ def dmarc_misplaced(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
-    from zonefix.edits import next_record, replace_field
-    from zonefix.syntax.nodes import fields_between
+    """RenameOwner to `_dmarc` under the owner; None where the format
+    cannot write it (BIND: a line without an owner of its own, or one whose
+    owner the next line repeats)."""
+    import dns.exception
+    import dns.name
 
-    table = zone.table
-    if table.document[index] != 0 or index in table.generated:
+    from zonefix.document import RenameOwner
+    from zonefix.edits import CannotEdit, lower
+
+    try:
+        owner = dns.name.Name((b"_dmarc", *zone.records.owner(index).labels))
+        edits = (RenameOwner(index, owner),)
+        lowered = lower(zone, edits)
+    except (CannotEdit, dns.exception.DNSException):
         return None
-    text = zone.tree.text
-    start, end = zone.tree.span(table.entry[index])
-    if text[start] in " \t":
-        return None  # a blank owner: the line would have to write one
-    following = next_record(zone, index)
-    if following is not None:
-        next_start = zone.tree.span(table.entry[following])[0]
-        if text[next_start] in " \t":
-            return None  # the next line repeats this owner
-    owner = fields_between(text, start, end)[0]
-    word = owner.text
+    # Named as the file writes it.
+    word = zone.index.first_word(index)
     moved = "_dmarc" if word == "@" else f"_dmarc.{word}"
-    return Fix(
-        f"move it to {moved}",
-        Applicability.UNSAFE,
-        (replace_field(text, owner, moved),),
-    )
+    return Fix(f"move it to {moved}", Applicability.UNSAFE, lowered, record_edits=edits)
 
 
 DKIM_SYNTAX = Code(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import dns.name
 import dns.rdatatype
 
-from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
+from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.index import bad_host_label, may_be_address
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
@@ -26,7 +26,6 @@ from zonefix.rules.registry import (
     delete_fix,
     finding_at_field,
     insert_fix,
-    rdata_field,
     replace_field_fix,
     rule,
 )
@@ -346,25 +345,27 @@ def _first_inversion(
 def _priorities_fix(
     zone: Zone, have: list[tuple[MxRecord, MxHost]], domain: MailDomain
 ) -> Fix | None:
-    from zonefix.edits import replace_field
+    from zonefix.document import RecordEdit, ReplaceRdata
+    from zonefix.edits import CannotEdit, lower
 
-    edits: list[Edit] = []
+    edits: list[RecordEdit] = []
     for mx, entry in have:
         if mx.preference == entry.priority:
             continue
-        if zone.table.document[mx.record] != 0:
-            return None
-        field = rdata_field(zone, mx.record, 0)
-        if field is None:
-            return None
-        edits.append(replace_field(zone.tree.text, field, str(entry.priority)))
+        rdata = zone.index.rdata(mx.record)
+        edits.append(ReplaceRdata(mx.record, rdata.replace(preference=entry.priority)))
     if not edits:
+        return None
+    try:
+        lowered = lower(zone, edits)
+    except CannotEdit:
         return None
     assert domain.provider is not None
     return Fix(
         f"set {domain.provider.id}'s priorities",
         applicability(domain),
-        tuple(edits),
+        lowered,
+        record_edits=tuple(edits),
     )
 
 

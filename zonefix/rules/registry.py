@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 
 if TYPE_CHECKING:
+    import dns.rdata
+
     from zonefix.edits import NewRecord
     from zonefix.rules.context import RuleContext
     from zonefix.syntax.nodes import Field
@@ -190,6 +192,27 @@ def insert_fix(
         return Fix(message, applicability, lower(zone, edits), record_edits=edits)
     except CannotEdit:
         return None
+
+
+def txt_rdata(rdtype: int, value: str) -> dns.rdata.Rdata:
+    """A TXT (or SPF) rdata holding *value*, cut into strings of at most
+    255 bytes, never inside a character (as zone files cut them)."""
+    import dns.rdataclass
+    import dns.rdatatype
+    from dns.rdtypes.ANY.SPF import SPF
+    from dns.rdtypes.ANY.TXT import TXT
+
+    strings: list[bytes] = []
+    piece = b""
+    for char in value:
+        encoded = char.encode("utf-8", "surrogateescape")
+        if len(piece) + len(encoded) > 255:
+            strings.append(piece)
+            piece = b""
+        piece += encoded
+    strings.append(piece)
+    cls = SPF if rdtype == dns.rdatatype.SPF else TXT
+    return cls(dns.rdataclass.IN, dns.rdatatype.RdataType(rdtype), strings)
 
 
 def _dedent(doc: str) -> str:

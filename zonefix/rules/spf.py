@@ -34,8 +34,8 @@ from zonefix.rules.registry import (
     FixAvailability,
     delete_fix,
     insert_fix,
-    rdata_field,
     rule,
+    txt_rdata,
 )
 
 if TYPE_CHECKING:
@@ -182,7 +182,8 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
     (receivers would ignore the redirect).
     """
     zone = ctx.zone
-    from zonefix.edits import CannotEdit, rewrite_txt
+    from zonefix.document import DeleteRecord, RecordEdit, ReplaceRdata
+    from zonefix.edits import CannotEdit, lower
 
     view = ctx.mail
     for name, records, _ in _spf_names(view):
@@ -194,15 +195,18 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
         try:
             if applicability is None:
                 raise CannotEdit(why)
-            edits = [rewrite_txt(zone, records[0], value)]
-            for i in records[1:]:
-                deleted = delete_fix(zone, i, "")
-                if deleted is None:
-                    raise CannotEdit("an SPF record cannot be deleted")
-                edits.extend(deleted.edits)
-            if not _overlap(edits):
+            merged = txt_rdata(zone.table.rdtype[records[0]], value)
+            edits: tuple[RecordEdit, ...] = (
+                ReplaceRdata(records[0], merged),
+                *(DeleteRecord(i) for i in records[1:]),
+            )
+            lowered = lower(zone, edits)
+            if not _overlap(list(lowered)):
                 fix = Fix(
-                    f'merge into one record: "{value}"', applicability, tuple(edits)
+                    f'merge into one record: "{value}"',
+                    applicability,
+                    lowered,
+                    record_edits=edits,
                 )
         except CannotEdit:
             pass
@@ -280,14 +284,17 @@ def _term_fix(
     applicability: Applicability = Applicability.SAFE,
     spots: _Spots | None = None,
 ) -> Fix | None:
-    from zonefix.edits import CannotEdit, txt_value_edits
+    from zonefix.document import ReplaceTxtText
+    from zonefix.edits import CannotEdit, lower
 
+    edits = (ReplaceTxtText(index, start, end, text),)
+    layouts = {index: spots.layout} if spots is not None else None
     try:
-        layout = spots.layout if spots is not None else None
         return Fix(
             message,
             applicability,
-            txt_value_edits(zone, index, start, end, text, layout),
+            lower(zone, edits, layouts),
+            record_edits=edits,
         )
     except CannotEdit:
         return None
@@ -889,14 +896,29 @@ def spf_rr_type(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _type_fix(zone: Zone, index: int, value: str) -> Fix | None:
-    field = rdata_field(zone, index, -1)  # the type, whose case it keeps
-    if zone.table.document[index] != 0 or field is None:
+    """The record made TXT: deleted and inserted again as a TXT with its
+    strings (BIND rewrites the line's type in place)."""
+    import dns.rdtypes.ANY.TXT
+
+    from zonefix.document import DeleteRecord, InsertRecords, RecordEdit
+    from zonefix.edits import CannotEdit, lower
+
+    old = zone.index.rdata(index)
+    strings = old.strings  # type: ignore[attr-defined]
+    txt = dns.rdtypes.ANY.TXT.TXT(old.rdclass, dns.rdatatype.TXT, strings)
+    edits: tuple[RecordEdit, ...] = (
+        DeleteRecord(index),
+        InsertRecords(zone.records.owner(index), dns.rdatatype.TXT, (txt,)),
+    )
+    try:
+        lowered = lower(zone, edits)
+    except CannotEdit:
         return None
-    text = "txt" if field.text.islower() else "TXT"
     return Fix(
         f'turn it into TXT "{value}"',
         Applicability.SAFE,
-        (Edit(field.start, field.end, text),),
+        lowered,
+        record_edits=edits,
     )
 
 

@@ -10,8 +10,7 @@ import dns.name
 import dns.rdatatype
 
 from zonefix import cloudflare
-from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
-from zonefix.edits import split_character_string
+from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.fastpath import RdataKey
 from zonefix.index import (
     TARGET_FIELDS,
@@ -810,42 +809,23 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
-    """Edits giving every record of *rrset* the TTL *lowest*, or None when
-    that would change another record's TTL too."""
-    from zonefix.edits import replace_field, spacing_after
-    from zonefix.semantic import TTL_FROM_LAST, TTL_WRITTEN, ttl_or_none
-    from zonefix.syntax.nodes import fields_between
+    """The fix giving every record of *rrset* the TTL *lowest*, or None
+    where that cannot be written or would change another record's TTL too
+    (with no $TTL, a record without a TTL takes the last one written)."""
+    from zonefix.document import ReplaceTTL
+    from zonefix.edits import CannotEdit, lower
 
-    table = zone.table
-    tree = zone.tree
-    edits = []
-    for i in rrset:
-        if table.ttl[i] == lowest:
-            continue
-        if table.document[i] != 0 or i in table.generated:
-            return None
-        following = i + 1
-        if (
-            following < len(table)
-            and table.flags[following] & TTL_FROM_LAST
-            and table.ttl[following] != lowest
-        ):
-            return None  # it would inherit the new TTL
-        start, end = tree.span(table.entry[i])
-        fields = fields_between(tree.text, start, end)
-        first = 0 if tree.text[start] in " \t\r" else 1
-        if table.flags[i] & TTL_WRITTEN:
-            ttl_field = next(
-                f
-                for f in fields[first : table.rdata_field[i] - 1]
-                if ttl_or_none(f.text) is not None
-            )
-            edits.append(replace_field(tree.text, ttl_field, str(lowest)))
-        else:
-            # In the line's own spacing: what follows its first field.
-            at = fields[first].start
-            edits.append(Edit(at, at, f"{lowest}{spacing_after(tree.text, fields, 0)}"))
-    return Fix(f"give the RRset the TTL {lowest}", Applicability.SAFE, tuple(edits))
+    edits = (ReplaceTTL(tuple(rrset), lowest),)
+    try:
+        lowered = lower(zone, edits)
+    except CannotEdit:
+        return None
+    return Fix(
+        f"give the RRset the TTL {lowest}",
+        Applicability.SAFE,
+        lowered,
+        record_edits=edits,
+    )
 
 
 TARGET_IS_CNAME = Code(
@@ -964,21 +944,23 @@ def txt_string_too_long(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _split_strings_fix(zone: Zone, index: int) -> Fix | None:
+    """The record's value as read (its strings cut at 255 bytes) written
+    in place of the long strings."""
+    from zonefix.document import ReplaceRdata
+    from zonefix.edits import CannotEdit, lower, split_long_strings
+
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         return None
-    edits = []
-    for field in zone.fields_of(index)[table.rdata_field[index] :]:
-        pieces = split_character_string(field.text)
-        if len(pieces) > 1:
-            edits.append(
-                Edit(field.start, field.end, " ".join(f'"{p}"' for p in pieces))
-            )
-    if not edits:
-        return None
-    return Fix(
-        "split the string into pieces of 255 bytes", Applicability.SAFE, tuple(edits)
-    )
+    message = "split the string into pieces of 255 bytes"
+    edits = (ReplaceRdata(index, zone.index.rdata(index)),)
+    try:
+        return Fix(message, Applicability.SAFE, lower(zone, edits), record_edits=edits)
+    except CannotEdit:
+        # Cut where the value's bytes are not (a character of many bytes
+        # across the 255th): the text alone says it.
+        pieces = split_long_strings(zone, index)
+        return Fix(message, Applicability.SAFE, pieces) if pieces else None
 
 
 TARGET_NOT_HOSTNAME = Code(
