@@ -312,3 +312,44 @@ def test_a_directory_picks_up_a_cloudflare_export_by_its_header(
     assert [line.split(" ")[:2] for line in out.splitlines()] == [
         ["example.net:7:1:", "ZF401"]
     ]
+
+
+def test_diff_reports_the_findings_a_locked_record_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The fix at lock.cn. is blocked (its SPF is Locked): --diff writes no
+    # patch for it, and says what is left, as lint and --write do — never
+    # "All clean".
+    record = (
+        '{{"RR": "@", "Type": "{type}", "Value": "{value}",{priority} "TTL": 600, '
+        '"Line": "default", "Status": "ENABLE", "Locked": {locked}, '
+        '"DomainName": "lock.cn"}}'
+    )
+    rows = [
+        record.format(
+            type="MX",
+            value=f"mx{n}.qiye.aliyun.com",
+            priority=f' "Priority": {p},',
+            locked="false",
+        )
+        for n, p in ((1, 5), (2, 10), (3, 15))
+    ] + [
+        record.format(type="TXT", value=value, priority="", locked=locked)
+        for value, locked in (
+            ("v=spf1 include:spf.qiye.aliyun.com -all", "true"),
+            ("v=spf1 include:spf1.dm.aliyun.com -all", "false"),
+            ("v=spf1 include:spf1.dm.aliyun.com -all", "false"),
+        )
+    ]
+    (tmp_path / "lock.cn.json").write_text(
+        '{"DomainRecords": {"Record": [\n ' + ",\n ".join(rows) + "\n]}}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    linted = run(capsys, "-q", "--select", "ZF302,ZF107", "lock.cn.json")
+    status, out, err = run(capsys, "--diff", "--select", "ZF302,ZF107", "lock.cn.json")
+    assert status == EXIT_FINDINGS
+    assert "All clean" not in out + err
+    codes = [line.split(" ")[1] for line in err.splitlines() if ": ZF" in line]
+    assert codes == ["ZF302", "ZF107"]
+    assert codes == [line.split(" ")[1] for line in linted[1].splitlines()]
+    assert "fix at lock.cn. blocked" in err

@@ -492,9 +492,34 @@ def fix(
             )
             applied.append(AppliedFix(d.code.code, d.fix.message, first, last))
     remaining = check(again, rules, settings)
+    if blocked:
+        # The blocked fixes' findings stay in the patched file: --diff
+        # reports them where the file before the patch has them.
+        have = {(d.code.code, d.line, d.column) for d in in_original}
+        in_original += tuple(
+            d
+            for d in _held(check(bridged, rules, settings), remaining)
+            if (d.code.code, d.line, d.column) not in have
+        )
     said = tuple(f"fix at {o} blocked: {why}" for o, why in blocked.items())
     return FormatFixResult(
         bridged, new_text, applied, remaining, None, in_original, said
+    )
+
+
+_BLOCKED = re.compile(r" \(fix blocked: .*\)$")
+
+
+def _held(
+    before: Sequence[Diagnostic], after: Sequence[Diagnostic]
+) -> tuple[Diagnostic, ...]:
+    """The findings of *before* (the file as it was) that *after* (the
+    patched file) still has, by code and message: those of blocked fixes."""
+    left = {(d.code.code, _BLOCKED.sub("", d.message)) for d in after}
+    return tuple(
+        d._replace(fix=None)
+        for d in before
+        if (d.code.code, _BLOCKED.sub("", d.message)) in left
     )
 
 
