@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -387,7 +387,8 @@ def spf_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     modifier is never expanded, so only its syntax counts), a mechanism
     missing its domain,
     `v=spf1` not first, a repeated `redirect=` or `exp=`. One finding per
-    bad term. Prose pasted from documentation is ZF304's.
+    bad term; a run of plain words that mean no term (a note pasted into
+    the record) is one finding. Prose pasted from documentation is ZF304's.
 
     A domain-spec is a macro-string, whose literal characters include `:`
     and `/` (§7.1): `a:foo:bar/baz.example.com` is valid, and only a
@@ -417,8 +418,29 @@ def spf_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield _at_term(
                 ctx, SPF_SYNTAX, printable(f"SPF: {problem}"), [i], None, spots=spots
             )
-        for term in record.terms:
-            if term.problem is None:
+        words = _words_of_a_note(record.terms)
+        for k, term in enumerate(record.terms):
+            if term.problem is None or k in words:
+                continue
+            if k + 1 in words:
+                # A sentence pasted after the terms: one finding, not one
+                # per word (one root cause).
+                end = k
+                while end + 1 in words:
+                    end += 1
+                sentence = " ".join(t.text for t in record.terms[k : end + 1])
+                yield _at_term(
+                    ctx,
+                    SPF_SYNTAX,
+                    printable(
+                        f"SPF holds words that are no SPF terms: '{sentence}' "
+                        "(a note? it belongs outside the record)"
+                    ),
+                    [i],
+                    term,
+                    None,
+                    spots,
+                )
                 continue
             meant = f"; meant '{term.meant}'" if term.meant else ""
             yield _at_term(
@@ -439,6 +461,29 @@ def spf_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield zone.finding_at_record(
                 SPF_SYNTAX, "SPF: 'v=spf1' is not the record's first word", i
             )
+
+
+# A word of a sentence: letters, and the punctuation a sentence has (not
+# digits: "moo1 moo2" are bad terms, each its own finding).
+_NOTE_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019.,;!?()-])*")
+
+
+def _words_of_a_note(terms: Sequence[Term]) -> set[int]:
+    """Indexes of the words of runs of two or more plain words that are no
+    SPF term and mean none (a sentence pasted into the record), but the
+    first word of each run."""
+    plain = [
+        t.problem is not None
+        and t.problem.startswith("unknown mechanism")
+        and t.meant is None
+        and _NOTE_WORD.fullmatch(t.text) is not None
+        for t in terms
+    ]
+    words: set[int] = set()
+    for k in range(1, len(terms)):
+        if plain[k] and plain[k - 1]:
+            words.add(k)
+    return words
 
 
 SPF_PROSE = Code(
