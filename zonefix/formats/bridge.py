@@ -8,7 +8,9 @@ the rules and the fixer run on that, and what they give is carried back:
 a finding to the place in the file its line and column stand for, a fix
 to record edits (the records it deletes, replaces, adds, the TTLs it
 changes), which the Document lowers into its own text. The file is
-written only when it reads back as the records the fixer ended with.
+written only when it reads back as the records the fixer ended with. A
+ZF001 a format keeps to one record set (``local_errors``) leaves the rest
+of the file linted; a file with any ZF001 is never written.
 
 What the rules see is one answer per name and type: a Route 53 routing
 policy's first set (its other sets share the name and type by design),
@@ -107,8 +109,12 @@ class Bridged:
         self.record_at: dict[int, int] = {}
         #: None when the file could not be read as a zone (ZF001, ZF003).
         self.zone: Zone | None = None
+        # A ZF001 a format keeps to one record set (``local_errors``) leaves
+        # the rest of the file read and linted; the file is not rewritten.
+        local = getattr(document, "local_errors", ())
         if document.origin is None or any(
-            d.code.code in ("ZF001", "ZF003") for d in document.diagnostics
+            d.code.code in ("ZF001", "ZF003") and d not in local
+            for d in document.diagnostics
         ):
             return
         self.zone = parse_text(
@@ -434,6 +440,10 @@ def fix(
     text = document.source.text
     if bridged.zone is None:
         return FormatFixResult(bridged, text, [], bridged.findings([]))
+    if any(d.code.code == "ZF001" for d in document.diagnostics):
+        # A file with ZF001 is never rewritten (as for BIND).
+        found = check(bridged, rules, settings)
+        return FormatFixResult(bridged, text, [], found, None, tuple(found))
     result = fix_zone(
         bridged.zone, rules=rules, unsafe=unsafe, bump_serial=False, settings=settings
     )

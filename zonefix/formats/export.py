@@ -60,6 +60,8 @@ class ExportDocument:
         self._origin: dns.name.Name | None = None
         self._records: list[SourceRecord] = []
         self._diagnostics: list[Diagnostic] = []
+        #: The ZF001s of set_error (the bridge lints the file despite them).
+        self.local_errors: list[Diagnostic] = []
         self._line_starts: list[int] | None = None
         try:
             self._source = decode(filename, data)
@@ -142,6 +144,13 @@ class ExportDocument:
 
     def syntax_error(self, message: str, start: int, end: int | None = None) -> None:
         self._diagnostics.append(self.finding(SYNTAX_ERROR, message, start, end))
+
+    def set_error(self, message: str, start: int, end: int | None = None) -> None:
+        """A ZF001 that spoils one record set only: the rest of the file is
+        still read and linted (it is never rewritten)."""
+        finding = self.finding(SYNTAX_ERROR, message, start, end)
+        self._diagnostics.append(finding)
+        self.local_errors.append(finding)
 
     def rdata_error(self, message: str, start: int, end: int) -> None:
         self._diagnostics.append(self.finding(INVALID_RDATA, message, start, end))

@@ -3,7 +3,10 @@
 A stream of YAML documents, one per record set, each opened by ``---``:
 ``kind: dns#resourceRecordSet``, ``name`` (absolute, with the final dot),
 ``rrdatas`` (presentation-form values; TXT with its quotes, so usually
-single-quoted in YAML), ``ttl`` and ``type``. Positions come from PyYAML's
+single-quoted in YAML), ``ttl`` and ``type``. A set with a
+``routingPolicy`` may hold its values in the policy's items instead (the
+rules see the first item; no fix edits it); ``type: ALIAS`` is Cloud
+DNS's own record (flattening at the apex), passed by. Positions come from PyYAML's
 node marks (character offsets in the text); edits are splices of the
 file's own lines, so keys, quoting and blank lines stay as they are.
 """
@@ -21,8 +24,14 @@ import dns.rdatatype
 import yaml
 
 from zonefix.diagnostics import Edit
-from zonefix.document import CannotEdit, Capabilities, InsertRecords, ReadSettings
-from zonefix.formats.export import ExportDocument, presentation
+from zonefix.document import (
+    CannotEdit,
+    Capabilities,
+    InsertRecords,
+    ReadSettings,
+    SourceRecord,
+)
+from zonefix.formats.export import ExportDocument, Locked, presentation
 
 NAME = "gcloud"
 _PLAIN = re.compile(r"[A-Za-z0-9_.*\\][A-Za-z0-9_.*\\:/=+@ -]*\Z")
@@ -44,6 +53,14 @@ def sniff(filename: str, head: bytes) -> bool:
         return False
     return b"dns#resourceRecordSet" in head or (
         b"rrdatas:" in head and b"\nname:" in head
+    )
+
+
+def _empty(node: Any) -> bool:
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag == "tag:yaml.org,2002:null"
+        and node.value in ("", "~", "null")
     )
 
 
@@ -80,6 +97,11 @@ class GcloudDocument(ExportDocument):
         self._sets: list[_Set] = []
         #: record number -> (its set, its rrdatas item)
         self._where: list[tuple[_Set, Any]] = []
+        #: Every set's owner (ALIAS and routing sets too: they name the zone).
+        self._owners: list[dns.name.Name] = []
+        #: Sets answering by a routing policy: (offset, owner, type, policy).
+        self._routed: list[tuple[int, dns.name.Name, dns.rdatatype.RdataType, str]]
+        self._routed = []
         if self.readable:
             self._read(settings)
 
@@ -93,15 +115,14 @@ class GcloudDocument(ExportDocument):
             problem = getattr(error, "problem", None) or str(error)
             self.syntax_error(f"not YAML: {problem}", min(where, len(text)))
             return
-        sets = [
-            d
-            for d in documents
-            if d is not None
-            and isinstance(d, yaml.MappingNode)
-            and _get(d, "rrdatas") is not None
+        # An empty document (a final "---") is no record set.
+        documents = [d for d in documents if d is not None and not _empty(d)]
+        if not any(
+            isinstance(d, yaml.MappingNode)
             and _get(d, "name") is not None
-        ]
-        if not sets:
+            and (_get(d, "rrdatas") is not None or _get(d, "routingPolicy"))
+            for d in documents
+        ):
             self.syntax_error(
                 "not a Cloud DNS export: no document with name, type, ttl and "
                 "rrdatas (gcloud dns record-sets export)",
@@ -110,67 +131,138 @@ class GcloudDocument(ExportDocument):
             return
         starts = [m.start() for m in re.finditer(r"(?m)^---[ \t]*\r?$", text)]
         for node in documents:
-            if node is None:
-                continue
             if not isinstance(node, yaml.MappingNode):
-                self.syntax_error(
-                    "a record set must be a mapping", node.start_mark.index
-                )
+                self.set_error("a record set must be a mapping", node.start_mark.index)
                 continue
             self._read_set(node, starts)
         self._origin = settings.origin or self._find_origin()
 
     def _read_set(self, node: Any, starts: list[int]) -> None:
+        """One record set; what is wrong with it is its own ZF001 or ZF002
+        (the other sets are still read)."""
         at = node.start_mark.index
         opened = max((s for s in starts if s <= at), default=at)
         later = [s for s in starts if s > at]
         end = later[0] if later else len(self.text)
+        routing = _get(node, "routingPolicy")
         fields = {k: _get(node, k) for k in ("name", "type", "ttl", "rrdatas")}
+        if routing is not None:
+            fields.pop("rrdatas")  # the answers may be in the policy's items
         missing = [k for k, v in fields.items() if v is None]
         if missing:
-            self.syntax_error(
-                f"a record set needs {', '.join(missing)}", node.start_mark.index
-            )
+            self.set_error(f"a record set needs {', '.join(missing)}", at)
             return
-        name, rtype, ttl, rrdatas = (
-            fields[k] for k in ("name", "type", "ttl", "rrdatas")
-        )
+        name, rtype, ttl = (fields[k] for k in ("name", "type", "ttl"))
         try:
             owner = dns.name.from_text(str(name.value), dns.name.root)
         except dns.exception.DNSException as error:
-            self.syntax_error(
-                f"bad name {name.value!r}: {error}", name.start_mark.index
-            )
+            self.set_error(f"bad name {name.value!r}: {error}", name.start_mark.index)
+            return
+        self._owners.append(owner)
+        if str(rtype.value).upper() == "ALIAS":
+            # Cloud DNS's own record (CNAME flattening at the apex): no DNS
+            # type the rules judge, and never edited.
             return
         try:
             rdtype = dns.rdatatype.from_text(str(rtype.value))
         except dns.exception.DNSException:
-            self.syntax_error(f"unknown type {rtype.value!r}", rtype.start_mark.index)
+            self.set_error(f"unknown type {rtype.value!r}", rtype.start_mark.index)
             return
         if not str(ttl.value).isdigit():
-            self.syntax_error(f"bad TTL {ttl.value!r}", ttl.start_mark.index)
+            self.set_error(f"bad TTL {ttl.value!r}", ttl.start_mark.index)
+            return
+        rrdatas = _get(node, "rrdatas")
+        if routing is not None and rrdatas is None:
+            self._read_routing(node, routing, owner, rdtype, int(ttl.value), at)
             return
         if not isinstance(rrdatas, yaml.SequenceNode):
-            self.syntax_error("rrdatas must be a list", rrdatas.start_mark.index)
+            self.set_error("rrdatas must be a list", rrdatas.start_mark.index)
             return
         entry = _Set(opened, end, node, owner, rdtype, rrdatas)
         self._sets.append(entry)
-        extras = {"routing_policy": True} if _get(node, "routingPolicy") else {}
+        extras: dict[str, object] = {"routing_policy": True} if routing else {}
+        self._read_rrdatas(entry, rrdatas, int(ttl.value), extras)
+
+    def _read_rrdatas(
+        self, entry: _Set, rrdatas: Any, ttl: int, extras: dict[str, object]
+    ) -> None:
         for item in rrdatas.value:
             start, stop = item.start_mark.index, item.end_mark.index
             if not isinstance(item, yaml.ScalarNode):
-                self.syntax_error("an rrdata must be a string", start)
+                self.rdata_error("an rrdata must be a string", start, stop)
                 continue
-            rdata = self.parse_rdata(rdtype, str(item.value), start, stop)
+            rdata = self.parse_rdata(entry.rdtype, str(item.value), start, stop)
             if rdata is not None:
-                self.add(owner, int(ttl.value), rdtype, rdata, start, stop, extras)
+                self.add(entry.owner, ttl, entry.rdtype, rdata, start, stop, extras)
                 self._where.append((entry, item))
+
+    def _read_routing(
+        self,
+        node: Any,
+        routing: Any,
+        owner: dns.name.Name,
+        rdtype: dns.rdatatype.RdataType,
+        ttl: int,
+        at: int,
+    ) -> None:
+        """A set answering by a routing policy (geo, wrr, primaryBackup):
+        its answers are in the policy's items. As for Route 53's routing
+        sets, the rules see one answer (the first item); no fix edits it."""
+        if not isinstance(routing, yaml.MappingNode) or not routing.value:
+            self.set_error("routingPolicy must be a mapping", routing.start_mark.index)
+            return
+        kind = str(routing.value[0][0].value)
+        policy = routing.value[0][1]
+        holder = _get(policy, "backupGeoTargets") if kind == "primaryBackup" else policy
+        items = _get(holder, "items") if isinstance(holder, yaml.MappingNode) else None
+        self._routed.append((at, owner, rdtype, kind))
+        if not isinstance(items, yaml.SequenceNode):
+            return  # health-checked targets only: no answer to read
+        for n, item in enumerate(items.value):
+            rrdatas = (
+                _get(item, "rrdatas") if isinstance(item, yaml.MappingNode) else None
+            )
+            if rrdatas is None:
+                continue
+            if not isinstance(rrdatas, yaml.SequenceNode):
+                self.set_error("rrdatas must be a list", rrdatas.start_mark.index)
+                continue
+            entry = _Set(at, at, node, owner, rdtype, rrdatas)
+            extras: dict[str, object] = {
+                "routing_policy": kind,
+                "set_identifier": f"{kind} {n}",
+            }
+            self._read_rrdatas(entry, rrdatas, ttl, extras)
+
+    @property
+    def notes(self) -> list[str]:
+        out = []
+        for at, owner, rdtype, kind in self._routed:
+            line, _ = self.position(self.name, at)
+            out.append(
+                f"line {line}: {owner} {rdtype.name} answers by a routing policy "
+                f"({kind}): the rules read its first item's answers, and no fix "
+                "edits it"
+            )
+        return out
+
+    def editable(self, index: int) -> SourceRecord:
+        record = super().editable(index)
+        kind = record.extras.get("routing_policy")
+        if isinstance(kind, str):
+            raise Locked(
+                f"{record.owner} {record.rdtype.name} answers by a routing policy "
+                f"({kind}): edit it in Cloud DNS"
+            )
+        return record
 
     def _find_origin(self) -> dns.name.Name | None:
         soa = [s.owner for s in self._sets if s.rdtype == dns.rdatatype.SOA]
         if len(soa) == 1:
             return soa[0]
-        names = [s.owner for s in self._sets]
+        names = self._owners
+        if not names:
+            return None
         common = names[0]
         for n in names[1:]:
             while not n.is_subdomain(common):
@@ -229,6 +321,11 @@ class GcloudDocument(ExportDocument):
         )
 
     def insert(self, edit: InsertRecords) -> list[Edit]:
+        if any(o == edit.owner and t == edit.rdtype for _, o, t, _ in self._routed):
+            raise Locked(
+                f"{edit.owner} {edit.rdtype.name} answers by a routing policy: "
+                "edit it in Cloud DNS"
+            )
         same = [
             s for s in self._sets if s.owner == edit.owner and s.rdtype == edit.rdtype
         ]
