@@ -45,7 +45,7 @@ from zonefix.document import (
 )
 from zonefix.fixer import AppliedFix
 from zonefix.formats.alidns import DEFAULT_LINES
-from zonefix.formats.export import Locked, presentation, txt_value
+from zonefix.formats.export import Blocked, presentation, txt_value
 from zonefix.settings import Settings
 from zonefix.zone import Zone
 
@@ -226,7 +226,7 @@ class Bridged:
 
             try:
                 edits = self.lower_text(apply_edits(self.zone.tree.text, d.fix.edits))
-            except Locked as why:
+            except Blocked as why:
                 message += f" (fix blocked: {why})"
                 edits = None
             except CannotEdit:
@@ -406,7 +406,8 @@ class FormatFixResult(NamedTuple):
     problem: str | None = None
     remaining_in_original: tuple[Diagnostic, ...] = ()
     #: Fixes not made because they would edit a record the provider keeps
-    #: from editing (Alibaba's Locked): "fix at NAME blocked: why".
+    #: from editing (Alibaba's Locked), or a change batch from adding:
+    #: "fix at NAME blocked: why".
     blocked: tuple[str, ...] = ()
 
     @property
@@ -455,7 +456,7 @@ def fix(
         for edit in edits:
             try:
                 document.lower([edit])
-            except Locked as why:
+            except Blocked as why:
                 blocked.setdefault(_owner(bridged.records, edit), str(why))
         edits = [e for e in edits if _owner(bridged.records, e) not in blocked]
         lowered = document.lower(edits)
@@ -492,6 +493,19 @@ def fix(
             )
             applied.append(AppliedFix(d.code.code, d.fix.message, first, last))
     remaining = check(again, rules, settings)
+    if blocked:
+        # A blocked fix's finding is still there: in the original's places
+        # too (what --diff shows), not counted as fixed.
+        def said_as(d: Diagnostic) -> tuple[str, str]:
+            return d.code.code, d.message.split(" (fix blocked: ")[0]
+
+        left = {said_as(d) for d in remaining}
+        shown = set(in_original)
+        in_original += tuple(
+            d
+            for d in check(bridged, rules, settings)
+            if d not in shown and said_as(d) in left
+        )
     said = tuple(f"fix at {o} blocked: {why}" for o, why in blocked.items())
     return FormatFixResult(
         bridged, new_text, applied, remaining, None, in_original, said
