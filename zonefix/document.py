@@ -123,6 +123,12 @@ class Capabilities(NamedTuple):
     #: The provider answers a CNAME beside other data (or at the apex) by
     #: flattening it (Cloudflare): a warning there, not BIND's error.
     cname_flattening: bool = False
+    #: The file holds the whole zone. False where it holds part of it (a
+    #: Route 53 change batch lists only what changes; a listing page with
+    #: ``IsTruncated`` leaves the rest to later pages): a record missing
+    #: from the file may be in the zone, so no finding rests on one being
+    #: absent.
+    complete: bool = True
 
 
 class SourceRecord(NamedTuple):

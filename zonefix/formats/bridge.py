@@ -47,7 +47,7 @@ from zonefix.document import (
 )
 from zonefix.fixer import AppliedFix
 from zonefix.formats.alidns import DEFAULT_LINES
-from zonefix.formats.export import Locked, presentation, txt_value
+from zonefix.formats.export import Blocked, presentation, txt_value
 from zonefix.settings import Settings
 from zonefix.zone import Zone
 
@@ -232,7 +232,7 @@ class Bridged:
 
             try:
                 edits = self.lower_text(apply_edits(self.zone.tree.text, d.fix.edits))
-            except Locked as why:
+            except Blocked as why:
                 message += f" (fix blocked: {why})"
                 edits = None
             except CannotEdit:
@@ -412,7 +412,8 @@ class FormatFixResult(NamedTuple):
     problem: str | None = None
     remaining_in_original: tuple[Diagnostic, ...] = ()
     #: Fixes not made because they would edit a record the provider keeps
-    #: from editing (Alibaba's Locked): "fix at NAME blocked: why".
+    #: from editing (Alibaba's Locked), or a change batch from adding:
+    #: "fix at NAME blocked: why".
     blocked: tuple[str, ...] = ()
 
     @property
@@ -465,7 +466,7 @@ def fix(
         for edit in edits:
             try:
                 document.lower([edit])
-            except Locked as why:
+            except Blocked as why:
                 blocked.setdefault(_owner(bridged.records, edit), str(why))
         edits = [e for e in edits if _owner(bridged.records, e) not in blocked]
         lowered = document.lower(edits)

@@ -40,7 +40,12 @@ from zonefix.source import NotTextError, SourceFile, decode
 IN = dns.rdataclass.IN
 
 
-class Locked(CannotEdit):
+class Blocked(CannotEdit):
+    """An edit the file may not take here (the message says why): the fix
+    is left out and said to be blocked; the other fixes are made."""
+
+
+class Locked(Blocked):
     """The record is locked at the provider: no fix may edit it."""
 
 

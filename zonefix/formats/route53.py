@@ -25,7 +25,7 @@ import dns.rdatatype
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit, Capabilities, InsertRecords, ReadSettings
 from zonefix.formats import jsondoc
-from zonefix.formats.export import ExportDocument, presentation
+from zonefix.formats.export import Blocked, ExportDocument, presentation
 from zonefix.formats.jsontext import JsonError, Node, parse_values, string_like
 
 NAME = "route53"
@@ -95,6 +95,10 @@ class Route53Document(ExportDocument):
         #: Alias sets: (owner, type, the set's node).
         self.aliases: list[tuple[dns.name.Name, dns.rdatatype.RdataType, Node]] = []
         self._array: Node | None = None  # ResourceRecordSets or Changes
+        #: A change batch ("Changes"), not a listing.
+        self.batch = False
+        #: A listing page with "IsTruncated": true.
+        self.truncated = False
         if self.readable:
             self._read(settings)
 
@@ -120,6 +124,14 @@ class Route53Document(ExportDocument):
             return
         self._array = array
         batch = top.get("ResourceRecordSets") is None
+        truncated = top.get("IsTruncated")
+        #: One page of a listing: the rest of the zone is on later pages.
+        self.truncated = not batch and truncated is not None and truncated.value is True
+        self.batch = batch
+        if batch or self.truncated:
+            # Part of the zone: rules say nothing that rests on a record
+            # being absent (see Capabilities.complete).
+            self._capabilities = self._capabilities._replace(complete=False)
         for item in array.items:
             change = None
             rrset: Node | None = item
@@ -224,6 +236,16 @@ class Route53Document(ExportDocument):
                 common = common.parent()
         return common if len(common) > 2 else None
 
+    @property
+    def notes(self) -> list[str]:
+        if not self.truncated:
+            return []
+        return [
+            "the file is one page of the zone (IsTruncated): the rest is on later "
+            "pages, so findings about absent records (no SPF, no DMARC, a target "
+            "with no address...) are left out"
+        ]
+
     # ------------------------------------------------------------- writing
 
     def replace_rdata(self, index: int, rdata: dns.rdata.Rdata) -> list[Edit]:
@@ -266,6 +288,13 @@ class Route53Document(ExportDocument):
                     [self._value_item(values.items[-1], r) for r in edit.rdatas],
                 )
             ]
+        if self.batch:
+            # An UPSERT replaces the live set whole, a CREATE fails where it
+            # exists: a new change would delete what the batch never saw.
+            raise Blocked(
+                "a change batch lists changes: adding a set here would replace "
+                "the live one (UPSERT)"
+            )
         template = next(
             (
                 s
@@ -301,28 +330,16 @@ class Route53Document(ExportDocument):
             (ttl.start, ttl.end): str(edit.ttl if edit.ttl is not None else ttl.value),
             inner: lead + sep.join(items) + trail,
         }
-        whole = template.change if template.change is not None else template.node
-        rendered = jsondoc.render(text, whole, substitutions)
-        if template.change is None:
-            # A list is in Route 53's order: names with their labels
-            # reversed, then types.
-            key = _order(edit.owner, edit.rdtype)
-            following = next(
-                (s.node for s in self._sets if _order(s.owner, s.rdtype) > key), None
-            )
-            if following is not None:
-                return [jsondoc.insert_before(text, self._array, following, [rendered])]
-            return [jsondoc.append_items(text, self._array, [rendered])]
-        # In a change batch: after the last change of that owner, else last.
-        after = next(
-            (
-                (s.change if s.change is not None else s.node)
-                for s in reversed(self._sets)
-                if s.owner == edit.owner
-            ),
-            self._array.items[-1],
+        rendered = jsondoc.render(text, template.node, substitutions)
+        # A list is in Route 53's order: names with their labels reversed,
+        # then types.
+        key = _order(edit.owner, edit.rdtype)
+        following = next(
+            (s.node for s in self._sets if _order(s.owner, s.rdtype) > key), None
         )
-        return [jsondoc.insert_after(text, self._array, after, [rendered])]
+        if following is not None:
+            return [jsondoc.insert_before(text, self._array, following, [rendered])]
+        return [jsondoc.append_items(text, self._array, [rendered])]
 
     def _value_item(self, template: Node, rdata: dns.rdata.Rdata) -> str:
         value = template.get("Value")

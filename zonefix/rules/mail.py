@@ -620,7 +620,13 @@ def provider_client_record(ctx: RuleContext) -> Iterator[Diagnostic]:
         assert provider is not None
         records = found[owner]
         if not records:
-            if client.recommended and domain.configured and provider.writes_records:
+            if (
+                client.recommended
+                and domain.configured
+                and provider.writes_records
+                # Part of a zone: the name may hold its CNAME elsewhere.
+                and zone.capabilities.complete
+            ):
                 name = dns.name.from_text(owner)
                 new = [NewRecord(name, "CNAME", (f"{client.target}.",))]
                 fix = insert_fix(

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+import dns.exception
 import dns.name
 import dns.rdatatype
 
@@ -578,6 +579,12 @@ def spf_provider_include_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         if set(provider.includes) & set(_includes(view, record)):
             continue
+        if not zone.capabilities.complete and _reaches_unseen(
+            view, record, zone.origin
+        ):
+            # Part of a zone: the include may be in the zone's SPF the
+            # file does not hold (``include:_spf.example.net``).
+            continue
         fix = None
         term = f"include:{provider.spf_include}"
         applicability = mail_applicability(domain)
@@ -638,6 +645,34 @@ def _includes(view: MailView, record: SpfRecord) -> list[str]:
             for i in view.spf_by_owner.get(target + ".", ())[:1]:
                 pending.append(view.spf(i))
     return found
+
+
+def _reaches_unseen(
+    view: MailView, record: SpfRecord, origin: dns.name.Name | None
+) -> bool:
+    """The record includes or redirects (itself, or through the zone's SPF
+    records it names) to a name of the zone with no SPF in the file."""
+    seen: set[str] = set()
+    pending = [record]
+    while pending:
+        current = pending.pop()
+        for term in current.effective():
+            if term.name not in ("include", "redirect") or not term.value:
+                continue
+            target = term.value.lower().rstrip(".") + "."
+            if target in seen:
+                continue
+            seen.add(target)
+            found = view.spf_by_owner.get(target, ())
+            if not found:
+                try:
+                    name = dns.name.from_text(target)
+                except dns.exception.DNSException:
+                    continue
+                if origin is not None and name.is_subdomain(origin):
+                    return True
+            pending.extend(view.spf(i) for i in found[:1])
+    return False
 
 
 def _insert_term_fix(
