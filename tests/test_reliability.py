@@ -816,6 +816,28 @@ def test_fixes_that_would_move_the_found_origin_are_refused(tmp_path: Path) -> N
     assert given.applied[0].code == "ZF107"
 
 
+def test_fixes_that_would_give_a_file_its_first_origin_are_refused(
+    tmp_path: Path,
+) -> None:
+    # Found by make fuzz: two SOA records and "$ORIGIN ." name no origin
+    # (the zone is read at the root); ZF107 deleted the copy, so the next
+    # run took the one SOA's owner as the apex and fixed again. The root the
+    # reader fell back to is no given origin.
+    path = tmp_path / "last-ttl-would-move.zone"
+    path.write_text(
+        "$ORIGIN .\nexample\t3600\tSOA\tns1 hostmaster 1 2h 1h 2w 5m\n"
+        "example\t3600\tSOA\tns1 hostmaster 1 2h 1h 2w 5m\n\t3600\tNS\tns1\n"
+        "ns1\t3600\tA\t192.0.2.53\n"
+    )
+    result = fix(zonefix.parse_file(path))
+    assert result.applied == []
+    assert result.problem == (
+        "the fixes would move the zone's origin as zonefix finds it "
+        "(none -> example.), so the next run would read another zone: "
+        "ZF107 (delete the later copy)"
+    )
+
+
 @pytest.mark.parametrize(
     ("origin", "mx"),
     [

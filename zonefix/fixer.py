@@ -358,17 +358,18 @@ def _origin_moved(
     owner the apex): the next run would read another zone, and fix it
     again. Nothing to say when the origin was given (--origin, a
     configured origin), which the next run is given too."""
+    if zone.origin_given:
+        return None
     path = Path(zone.filename)
     found = find_origin(zone.tree, path)
-    if found != zone.origin:
-        return None  # given, not found
     zones = [*(start for start, _ in passes[1:]), result]
     for (_, taken), after in zip(passes, zones, strict=True):
         moved = find_origin(after.tree, path)
         if moved != found:
             return (
                 f"the fixes would move the zone's origin as zonefix finds it "
-                f"({found} -> {moved}), so the next run would read another "
+                f"({'none' if found is None else found} -> "
+                f"{'none' if moved is None else moved}), so the next run would read another "
                 f"zone: {_naming(taken)}"
             )
     return None

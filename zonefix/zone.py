@@ -197,6 +197,9 @@ class Zone:
         #: "$ORIGIN ." means the zone's apex (a Cloudflare export), as the
         #: resolver read it; edits that write names read it the same way.
         self.root_is_apex = False
+        #: The origin was given (--origin, configuration, the caller), not
+        #: found in the file: a fix cannot move it.
+        self.origin_given = False
         self._fields: tuple[int, list[Field]] | None = None
         #: What the format the zone was written in can hold, where it is not
         #: a BIND file (zonefix.formats reads the others into BIND text).
@@ -452,6 +455,7 @@ def _parse(
     document = load_document(source, path, limits, diagnostics)
     if isinstance(origin, str):
         origin = dns.name.from_text(origin)
+    given = origin is not None
     if origin is None:
         origin = find_origin(document.tree, path)
     # A Cloudflare export writes "$ORIGIN ." and means its domain by "@".
@@ -462,6 +466,7 @@ def _parse(
     zone = Zone(resolver.run(real))
     zone.include_root = include_root
     zone.root_is_apex = root_is_apex
+    zone.origin_given = given
     if root_is_apex:
         # Cloudflare's export says in a comment which records it proxies.
         from zonefix.cloudflare import proxied_records
