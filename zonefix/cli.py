@@ -42,6 +42,8 @@ from zonefix.source import shown
 if TYPE_CHECKING:
     # PERF: the reading engine (and dnspython) is imported on first use,
     # so that --version and --help start without it.
+    from zonefix.fixer import FixResult
+    from zonefix.formats.bridge import FormatFixResult
     from zonefix.zone import Zone
 
 EXIT_CLEAN = 0
@@ -628,10 +630,8 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     if not (job.show_diff or job.write):
         return Outcome(run_rules(zone, rules, settings), [], checked=True)
 
-    # Only fixing needs these (tempfile and difflib among them).
-    from zonefix.diff import unified_diff
+    # Only fixing needs it (tempfile and difflib come with it).
     from zonefix.fixer import fix
-    from zonefix.writeback import write_atomic
 
     result = fix(
         zone,
@@ -641,37 +641,7 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
         limits=config.limits,
         settings=settings,
     )
-    if result.problem:
-        nothing = "no patch" if job.show_diff else "nothing written"
-        refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
-        if job.write and target.path is None:
-            # A pipe (zonefix --write - < db.x > new) gets the zone unchanged,
-            # never nothing.
-            sys.stdout.buffer.write(zone.to_bytes())
-            sys.stdout.flush()
-        return Outcome(result.remaining, [refused], checked=True)
-    before = zone.to_bytes()
-    after = zone.source.encode(result.text)
-    if job.show_diff:
-        patch = unified_diff(_patch_path(target.name), before, after, result.applied)
-        # The reader has the file as it is: findings placed in it.
-        return Outcome(list(result.remaining_in_original), [], patch, checked=True)
-    if target.path is None:
-        # --write with standard input: the fixed zone goes to standard out.
-        sys.stdout.buffer.write(after)
-        sys.stdout.flush()
-    elif result.changed:
-        try:
-            write_atomic(target.path, after, expected=before)
-        except OSError as error:
-            message = error.strerror or str(error)
-            return Outcome(
-                list(result.remaining_in_original),
-                [f"{target.name}: not written: {message}"],
-                checked=True,
-            )
-        return Outcome(result.remaining, [], checked=True, changed=True)
-    return Outcome(result.remaining, [], checked=True)
+    return _deliver(target, job, result, zone.to_bytes(), zone.source.encode)
 
 
 def _read_format(target: Target, job: Job, config: Config) -> Any:
@@ -734,9 +704,6 @@ def _check_format(
         found = bridge.check(bridged, rules, settings)
         return Outcome(found, [], checked=True, notes=said)
 
-    from zonefix.diff import unified_diff
-    from zonefix.writeback import write_atomic
-
     result = bridge.fix(
         bridged,
         rules=rules,
@@ -746,20 +713,40 @@ def _check_format(
     )
     notes = said + tuple(f"{target.name}: {b}" for b in result.blocked)
     before = bridged.to_bytes()
+    return _deliver(target, job, result, before, document.source.encode, notes)
+
+
+def _deliver(
+    target: Target,
+    job: Job,
+    result: FixResult | FormatFixResult,
+    before: bytes,
+    encode: Callable[[str], bytes],
+    notes: tuple[str, ...] = (),
+) -> Outcome:
+    """What a fix run gives, in every format: the refusal, the patch
+    (--diff), or the fixed file written (--write; standard out for stdin)."""
+    from zonefix.diff import unified_diff
+    from zonefix.writeback import write_atomic
+
     if result.problem:
         nothing = "no patch" if job.show_diff else "nothing written"
         refused = f"{target.name}: not fixed, {nothing}: {result.problem}"
         if job.write and target.path is None:
+            # A pipe (zonefix --write - < db.x > new) gets the file unchanged,
+            # never nothing.
             sys.stdout.buffer.write(before)
             sys.stdout.flush()
         return Outcome(result.remaining, [refused], checked=True, notes=notes)
-    after = document.source.encode(result.text)
+    after = encode(result.text)
     if job.show_diff:
         patch = unified_diff(_patch_path(target.name), before, after, result.applied)
+        # The reader has the file as it is: findings placed in it.
         return Outcome(
             list(result.remaining_in_original), [], patch, checked=True, notes=notes
         )
     if target.path is None:
+        # --write with standard input: the fixed file goes to standard out.
         sys.stdout.buffer.write(after)
         sys.stdout.flush()
     elif result.changed:
