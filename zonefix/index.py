@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -57,7 +58,6 @@ class ZoneIndex:
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
         self._dotless: list[DotlessName] | None = None
         self._named: dict[str, list[int]] = {}
-        self._targets: dict[int, str | None] = {}
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -135,13 +135,37 @@ class ZoneIndex:
     def owner_hashes(self) -> array[int]:
         """A hash of each record's owner key, in record order (8 bytes each)."""
         hashes = array("q")
+        append = hashes.append
         last_ref, last_hash = None, 0
-        owner_ref = self._table.owner_ref
+        table = self._table
+        owner_ref = table.owner_ref
+        # PERF: owner_key's usual case inline (a plain word at the start of
+        # an entry of one document, relative to the origin in force).
+        plain = _PLAIN_OWNER.match
+        documents = self._documents
+        entry, document, origin = table.entry, table.document, table.origin
+        generated = table.generated
         for index in range(len(owner_ref)):
             ref = owner_ref[index]
-            if ref != last_ref or ref < 0:
-                last_ref, last_hash = ref, hash(self.owner_key(index))
-            hashes.append(last_hash)
+            if ref == last_ref and ref >= 0:
+                append(last_hash)
+                continue
+            last_ref = ref
+            name = None
+            if ref >= 0 and ref not in generated:
+                tree = documents[document[ref]].tree
+                name = plain(tree.text, tree.entry_starts[entry[ref]])
+            if name is None:
+                last_hash = hash(self.owner_key(index))
+            else:
+                word = name.group().lower()
+                if word[-1] != ".":
+                    origin_text = self._origin_texts.get(origin[ref])
+                    if origin_text is None:
+                        origin_text = self._origin_text(origin[ref])
+                    word = f"{word}." if origin_text == "." else f"{word}.{origin_text}"
+                last_hash = hash(word)
+            append(last_hash)
         return hashes
 
     def records_named(self, key: str) -> list[int]:
@@ -259,23 +283,42 @@ class ZoneIndex:
         """The canonical name the target at rdata field *position* of
         record *index* means: as ZF104's fix would write it, when ZF104
         reports it (SPEC §3: other rules read that name)."""
-        # PERF: a dozen rules ask for the targets of every MX, NS, CNAME
-        # and SRV record: each is read from the text once (about a quarter
-        # of a zone's records; 40 MB a million).
-        memo = index * 8 + position if position < 8 else -1
-        targets = self._targets
-        if memo in targets:
-            return targets[memo]
+        table = self._table
+        if position == TARGET_FIELDS.get(table.rdtype[index]):  # type: ignore[call-overload]
+            indices, keys = self._targets
+            at = bisect_left(indices, index)
+            if at < len(indices) and indices[at] == index:
+                return keys[at]
+        return self._read_target(index, position)
+
+    def _read_target(self, index: int, position: int) -> str | None:
         words = self.rdata_words(index)
         if len(words) <= position:
-            found = None
-        else:
-            found = self._dotless_targets.get((index, position))
-            if found is None:
-                found = self.name_key(words[position], index)
-        if memo >= 0:
-            targets[memo] = found
-        return found
+            return None
+        fixed = self._dotless_targets.get((index, position))
+        return fixed if fixed is not None else self.name_key(words[position], index)
+
+    @cached_property
+    def _targets(self) -> tuple[array[int], list[str | None]]:
+        """The records of the types TARGET_FIELDS names, in file order, and
+        their targets' keys.
+
+        PERF: a dozen rules ask for the targets of every MX, NS, CNAME and
+        SRV record: each is read from the text once, and a target that many
+        records share (a provider's MX host, the zone's name servers) is
+        kept once (some 20 MB on a zone of a million records)."""
+        indices = array("I")
+        keys: list[str | None] = []
+        shared: dict[str, str] = {}
+        fields = TARGET_FIELDS
+        for i, rdtype in enumerate(self._table.rdtype):
+            position = fields.get(rdtype)  # type: ignore[call-overload]
+            if position is None:
+                continue
+            key = self._read_target(i, position)
+            indices.append(i)
+            keys.append(None if key is None else shared.setdefault(key, key))
+        return indices, keys
 
     @cached_property
     def _dotless_targets(self) -> dict[tuple[int, int], str]:
@@ -323,6 +366,14 @@ class ZoneIndex:
         )
 
     @cached_property
+    def _cut_suffixes(self) -> tuple[str, ...] | None:
+        """What a name below a delegation point ends with, where there are
+        few (PERF: one str.endswith, not a walk up the name's labels)."""
+        if len(self.cuts) > 64:
+            return None
+        return tuple(f".{cut}" for cut in self.cuts)
+
+    @cached_property
     def apex_key(self) -> str:
         """The zone's apex as canonical text ("." when it is unknown)."""
         origin = self.zone.origin
@@ -333,6 +384,9 @@ class ZoneIndex:
         cuts = self.cuts
         if not cuts:
             return False
+        suffixes = self._cut_suffixes
+        if suffixes is not None:
+            return key in cuts or key.endswith(suffixes)
         apex = self.apex_key
         while key and key != apex and key != ".":
             if key in cuts:
