@@ -133,40 +133,27 @@ class ZoneIndex:
 
     @cached_property
     def owner_hashes(self) -> array[int]:
-        """A hash of each record's owner key, in record order (8 bytes each)."""
-        hashes = array("q")
-        append = hashes.append
+        """A hash of each record's owner key, in record order (8 bytes each):
+        the table's, with those reading left out (0) worked out here."""
+        hashes = self._table.owner_hash
+        if 0 not in hashes:
+            return hashes
+        # Filled in place: a cache of what the column would hold.
         last_ref, last_hash = None, 0
-        table = self._table
-        owner_ref = table.owner_ref
-        # PERF: owner_key's usual case inline (a plain word at the start of
-        # an entry of one document, relative to the origin in force).
-        plain = _PLAIN_OWNER.match
-        documents = self._documents
-        entry, document, origin = table.entry, table.document, table.origin
-        generated = table.generated
-        for index in range(len(owner_ref)):
-            ref = owner_ref[index]
-            if ref == last_ref and ref >= 0:
-                append(last_hash)
+        owner_ref = self._table.owner_ref
+        for index in range(len(hashes)):
+            if hashes[index]:
                 continue
-            last_ref = ref
-            name = None
-            if ref >= 0 and ref not in generated:
-                tree = documents[document[ref]].tree
-                name = plain(tree.text, tree.entry_starts[entry[ref]])
-            if name is None:
-                last_hash = hash(self.owner_key(index))
-            else:
-                word = name.group().lower()
-                if word[-1] != ".":
-                    origin_text = self._origin_texts.get(origin[ref])
-                    if origin_text is None:
-                        origin_text = self._origin_text(origin[ref])
-                    word = f"{word}." if origin_text == "." else f"{word}.{origin_text}"
-                last_hash = hash(word)
-            append(last_hash)
+            ref = owner_ref[index]
+            if ref != last_ref or ref < 0:
+                last_ref, last_hash = ref, hash(self.owner_key(index))
+            hashes[index] = last_hash
         return hashes
+
+    def rdata_hash(self, index: int) -> int:
+        """A hash of record *index*'s rdata key (equal rdata, equal hash)."""
+        found = self._table.rdata_hash[index]
+        return found if found else hash(self.rdata_key(index))
 
     def records_named(self, key: str) -> list[int]:
         """The records whose owner key is *key*, in file order. A name not

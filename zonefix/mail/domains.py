@@ -19,6 +19,7 @@ import dns.name
 import dns.rdatatype
 import dns.tokenizer
 
+from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
 from zonefix.providers import (
     OTHER,
@@ -175,6 +176,19 @@ class MailView:
     def txt_records(self) -> list[int]:
         types = self.zone.table.rdtype
         return [i for i, t in enumerate(types) if t == TXT]
+
+    @cached_property
+    def dmarc_records(self) -> list[tuple[int, str, str]]:
+        """TXT records that say v=DMARC1, or stand at a _dmarc name: (record,
+        owner key, value), read once for the DMARC rules."""
+        index = self.zone.index
+        found = []
+        for i in self.txt_records:
+            owner = index.owner_key(i)
+            value = self.txt_value(i)
+            if is_dmarc(value) or owner.startswith("_dmarc."):
+                found.append((i, owner, value))
+        return found
 
     @cached_property
     def spf_by_owner(self) -> dict[str, list[int]]:

@@ -463,12 +463,22 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     hashes = index.owner_hashes
-    # Records that could be copies share owner, class, type and TTL: sort by
-    # a hash of those, and look closer only where hashes repeat.
+    rdata_hash = index.rdata_hash
+    # Copies share owner, class, type, TTL and rdata: look closer only where
+    # a hash of those repeats (PERF: the hashes of owner and rdata come from
+    # reading; only copies, and the rare collision, get their keys read).
     keys = array(
         "q",
         (
-            hash((hashes[i], table.rdclass[i], table.rdtype[i], table.ttl[i]))
+            hash(
+                (
+                    hashes[i],
+                    table.rdclass[i],
+                    table.rdtype[i],
+                    table.ttl[i],
+                    rdata_hash(i),
+                )
+            )
             for i in range(len(table))
         ),
     )
@@ -545,6 +555,11 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
         if rdtype not in _HOST_TARGETS:
             continue
         position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+        # PERF: the target's key starts as the word does (a digit; a colon
+        # is kept): most targets are ruled out without reading the words.
+        key = index.target_key(i, position)
+        if key is None or not may_be_address(key):
+            continue
         words = index.rdata_words(i)
         if len(words) <= position:
             continue
@@ -1005,6 +1020,7 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     placeholder: int | None = None
+    labels: dict[str, str | None] = {}
     for i, rdtype in enumerate(table.rdtype):
         if rdtype not in _HOSTNAME_TARGETS:
             continue
@@ -1023,7 +1039,11 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
                 continue  # ZF106's
             except ValueError:
                 pass
-        bad = bad_host_label(target)
+        bad = labels.get(target, "")
+        if bad == "":
+            # PERF: targets repeat (a provider's MX hosts, the zone's name
+            # servers): each is judged once.
+            bad = labels[target] = bad_host_label(target)
         if bad is None:
             continue
         rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
@@ -1258,6 +1278,7 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     found: dict[str, dict[str, int]] = {}
     last_ref: int | None = None
     owner = ""
+    below = False
     for i, rdtype in enumerate(table.rdtype):
         if table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE):
             continue
@@ -1265,8 +1286,9 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
         if ref != last_ref or ref < 0:
             # PERF: blank-owner lines repeat the owner: one key per name run.
             owner = index.owner_key(i)
+            below = index.below_cut(owner)
         last_ref = ref
-        if not index.below_cut(owner):
+        if not below:
             continue
         if rdtype in addresses and owner in glue:
             continue
