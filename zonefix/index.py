@@ -14,7 +14,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -57,7 +57,9 @@ class ZoneIndex:
         self._origin_keys: dict[int, str | None] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
         self._dotless: list[DotlessName] | None = None
-        self._named: dict[str, list[int]] = {}
+        # The targets ZF104's pass read, until _targets takes them.
+        self._collected_targets: tuple[array[int], list[str | None]] | None = None
+        self._named: dict[str, Sequence[int]] = {}
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -155,7 +157,7 @@ class ZoneIndex:
         found = self._table.rdata_hash[index]
         return found if found else hash(self.rdata_key(index))
 
-    def records_named(self, key: str) -> list[int]:
+    def records_named(self, key: str) -> Sequence[int]:
         """The records whose owner key is *key*, in file order. A name not
         looked up before costs a pass over the zone: rules that ask for many
         names give them to records_at first."""
@@ -164,25 +166,37 @@ class ZoneIndex:
             found = self.records_at([key])[key]
         return found
 
-    def records_at(self, keys: Iterable[str]) -> dict[str, list[int]]:
+    def records_at(
+        self, keys: Iterable[str], keep: bool = True
+    ) -> dict[str, Sequence[int]]:
         """The records at each of *keys* (owner keys), in file order, found
-        in one pass over the zone and kept for records_named."""
-        wanted = [k for k in set(keys) if k not in self._named]
+        in one pass over the zone and kept for records_named (unless *keep*
+        is false: PERF, a rule asking for every target of a big zone holds
+        them only while it runs)."""
+        keys = set(keys)
+        named = self._named
+        wanted = [k for k in keys if k not in named]
+        found: dict[str, list[int]] = {}
         if wanted:
             by_hash: dict[int, list[str]] = defaultdict(list)
             for key in wanted:
                 by_hash[hash(key)].append(key)
-            found: dict[str, list[int]] = {key: [] for key in wanted}
             hashes = self.owner_hashes
             for i in range(len(hashes)):
                 candidates = by_hash.get(hashes[i])
                 if candidates is None:
                     continue
                 key = self.owner_key(i)
-                if key in found:
-                    found[key].append(i)
-            self._named.update(found)
-        return {key: self._named[key] for key in keys}
+                if key in candidates:
+                    found.setdefault(key, []).append(i)
+            if keep:
+                # Names with no records (most that are asked: wildcards, and
+                # the names above targets) share one empty tuple.
+                named.update(dict.fromkeys(wanted, _NONE))
+                named.update(found)
+        return {
+            key: named[key] if key in named else found.get(key, _NONE) for key in keys
+        }
 
     def runs(self, keys: array[int]) -> Iterator[list[int]]:
         """The records whose *keys* (one per record, a hash that includes
@@ -253,8 +267,11 @@ class ZoneIndex:
         return self.groups(i for i in range(len(hashes)) if hashes[i] in wanted)
 
     def with_type(self, rdtype: int) -> list[tuple[list[int], list[int]]]:
-        """For each owner with records of *rdtype*: (those records, all the
-        owner's records), in file order. Worked out once per type."""
+        """For each owner with records of *rdtype* and at least one other
+        record: (those records, all the owner's records), in file order.
+        Worked out once per type. (An owner whose one record is of the type
+        is left out: PERF, nearly every CNAME stands alone, and keeping
+        them all cost 25 MB on a zone of a million records.)"""
         found = self._with_type.get(rdtype)
         if found is None:
             types = self._table.rdtype
@@ -262,6 +279,7 @@ class ZoneIndex:
             found = [
                 ([i for i in records if types[i] == rdtype], records)
                 for records in self.at_owners_of(of_type).values()
+                if len(records) > 1
             ]
             self._with_type[rdtype] = found
         return found
@@ -294,8 +312,21 @@ class ZoneIndex:
         SRV record: each is read from the text once, and a target that many
         records share (a provider's MX host, the zone's name servers) is
         kept once (some 20 MB on a zone of a million records)."""
+        self.dotless_names()
+        collected = self._collected_targets
+        if collected is not None:
+            # As ZF104's pass read them: the names it reports become what
+            # its fix writes (see _read_target).
+            self._collected_targets = None
+            indices, keys = collected
+            rdtypes = self._table.rdtype
+            for found in self.dotless_names():
+                i, position = found.record, found.position
+                if position >= 0 and position == TARGET_FIELDS.get(rdtypes[i]):  # type: ignore[call-overload]
+                    keys[bisect_left(indices, i)] = found.meant
+            return indices, keys
         indices = array("I")
-        keys: list[str | None] = []
+        keys = []
         shared: dict[str, str] = {}
         fields = TARGET_FIELDS
         for i, rdtype in enumerate(self._table.rdtype):
@@ -320,7 +351,10 @@ class ZoneIndex:
         if self._dotless is None:
             from zonefix.dotless import find_dotless_names
 
-            self._dotless = find_dotless_names(self.zone)
+            targets: tuple[array[int], list[str | None]] = (array("I"), [])
+            self._dotless = find_dotless_names(self.zone, targets)
+            if self.zone.origin is not None:
+                self._collected_targets = targets
         return self._dotless
 
     @cached_property
@@ -381,20 +415,25 @@ class ZoneIndex:
             _, _, key = key.partition(".")
         return False
 
-    def has_address(self, key: str) -> bool:
+    def has_address(
+        self, key: str, found: Mapping[str, Sequence[int]] | None = None
+    ) -> bool:
         """Name *key* has an A or AAAA record, or a wildcard gives it one.
-        For many names, give records_at their wildcard_keys first."""
+        For many names, give records_at their wildcard_keys first (and what
+        it found as *found*, where it did not keep it)."""
         types = self._table.rdtype
         addresses = (dns.rdatatype.A, dns.rdatatype.AAAA)
-        records = self.records_named(key)
+        records = self._at(key, found)
         if records:
             return any(types[i] in addresses for i in records)
-        cover = self.wildcard_for(key)
+        cover = self.wildcard_for(key, found)
         return cover is not None and any(
-            types[i] in addresses for i in self.records_named(cover)
+            types[i] in addresses for i in self._at(cover, found)
         )
 
-    def wildcard_for(self, key: str) -> str | None:
+    def wildcard_for(
+        self, key: str, found: Mapping[str, Sequence[int]] | None = None
+    ) -> str | None:
         """The wildcard that answers for name *key*, which has no records
         itself: ``*.`` and its nearest ancestor that has one, up to the
         apex, stopping at an ancestor that holds records (the closest
@@ -402,11 +441,18 @@ class ZoneIndex:
         errs toward a wildcard answering)."""
         for ancestor in self._ancestors(key):
             wildcard = f"*.{ancestor}"
-            if self.records_named(wildcard):
+            if self._at(wildcard, found):
                 return wildcard
-            if self.records_named(ancestor):
+            if self._at(ancestor, found):
                 return None
         return None
+
+    def _at(self, key: str, found: Mapping[str, Sequence[int]] | None) -> Sequence[int]:
+        if found is not None:
+            records = found.get(key)
+            if records is not None:
+                return records
+        return self.records_named(key)
 
     def wildcard_keys(self, keys: Iterable[str]) -> list[str]:
         """The names wildcard_for looks at for *keys*: their ancestors up
@@ -487,6 +533,9 @@ def bad_host_label(key: str) -> str | None:
             return label
     return None
 
+
+# What records_at keeps for a name with no records.
+_NONE: tuple[int, ...] = ()
 
 # Buckets of runs(): a few thousand records each on a zone of a million.
 _BUCKETS = 256

@@ -11,6 +11,7 @@ child zone's: its MX in this file are never served, and it is no mail domain.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -104,7 +105,7 @@ class MailView:
         self.settings = settings
         self._txt_values: dict[int, str] = {}
         self._spf: dict[int, SpfRecord] = {}
-        self._holders: dict[tuple[str, str], list[Profile]] = {}
+        self._holders: dict[str, list[Profile]] = {}
 
     @cached_property
     def profiles(self) -> dict[str, Profile]:
@@ -210,7 +211,7 @@ class MailView:
         mx_records = [i for i, t in enumerate(table.rdtype) if t == MX]
         if not mx_records and not self.settings.providers:
             return []
-        by_owner = index.at_owners_of(mx_records)
+        by_owner: dict[str, Sequence[int]] = dict(index.at_owners_of(mx_records))
         missing = [key for key in self.configured if key not in by_owner]
         by_owner.update(index.records_at(missing))
         apex = zone.origin.to_text().lower() if zone.origin is not None else None
@@ -312,10 +313,14 @@ class MailView:
     def holders(self, host: str, domain: str) -> list[Profile]:
         """The profiles *host* belongs to: those whose MX sets name it,
         else those whose family's host patterns match it most closely."""
-        key = (host, domain)
-        found = self._holders.get(key)
+        found = self._holders.get(host)
         if found is None:
-            found = self._holders[key] = self._find_holders(host, domain)
+            found, by_domain = self._find_holders(host, domain)
+            # PERF: kept by host where the answer is the same at every domain
+            # (a provider's host); a host of no provider (a domain's own
+            # server, most of a hosting zone's) is quickly found to be none.
+            if found and not by_domain:
+                self._holders[host] = found
         return found
 
     @cached_property
@@ -338,23 +343,31 @@ class MailView:
             for pattern in profile.family_hosts
         )
 
-    def _find_holders(self, host: str, domain: str) -> list[Profile]:
+    def _find_holders(self, host: str, domain: str) -> tuple[list[Profile], bool]:
+        """holders(), and whether the answer depends on *domain* (a pattern
+        with ``{domain-dashes}`` was tried)."""
         # Those whose sets name it (Profile.set_of is not None), else those
         # whose family's patterns match it longest (Profile.family_match).
-        profiles = list(self.profiles.values())
+        profiles = self._profile_list
+        candidates = self._mx_hosts.candidates(host)
+        by_domain = any("{" in pattern for pattern, _ in candidates)
         named = {
             place
-            for pattern, place in self._mx_hosts.candidates(host)
+            for pattern, place in candidates
             if host_matches(host, pattern, domain)
         }
         if named:
-            return [profiles[place] for place in sorted(named)]
+            return [profiles[place] for place in sorted(named)], by_domain
         longest: dict[int, int] = {}
         for pattern, place in self._family_hosts.candidates(host):
             if len(pattern) > longest.get(place, 0) and host_matches(host, pattern, ""):
                 longest[place] = len(pattern)
         best = max(longest.values(), default=0)
-        return [profiles[p] for p in sorted(longest) if longest[p] == best]
+        return [profiles[p] for p in sorted(longest) if longest[p] == best], by_domain
+
+    @cached_property
+    def _profile_list(self) -> list[Profile]:
+        return list(self.profiles.values())
 
     def profile_of_host(self, host: str, domain: str) -> Profile | None:
         """The profile whose MX sets hold *host*, else whose family does."""

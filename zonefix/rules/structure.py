@@ -789,7 +789,11 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
         ),
     )
     automatic = ctx.capabilities.automatic_ttls
+    ttl = table.ttl
     for records in index.runs(keys):
+        first = ttl[records[0]]
+        if all(ttl[i] == first for i in records):
+            continue  # PERF: the usual RRset, whose TTLs agree
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
             covers = index.covered_type(i) if table.rdtype[i] == rrsig else 0
@@ -1133,10 +1137,10 @@ def _targets_without_address(
         if index.below_cut(target):
             continue
         wanted.setdefault(target, []).append(i)
-    index.records_at([*wanted, *index.wildcard_keys(wanted)])
+    found = index.records_at([*wanted, *index.wildcard_keys(wanted)], keep=False)
     rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
     for target, records in wanted.items():
-        if index.has_address(target):
+        if index.has_address(target, found):
             continue
         for i in records:
             yield finding_at_field(
@@ -1204,9 +1208,9 @@ def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         if index.below_cut(target):
             continue
         wanted.setdefault(target, []).append(i)
-    found = index.records_at([*wanted, *index.wildcard_keys(wanted)])
+    found = index.records_at([*wanted, *index.wildcard_keys(wanted)], keep=False)
     for target, records in wanted.items():
-        if found[target] or index.wildcard_for(target) is not None:
+        if found[target] or index.wildcard_for(target, found) is not None:
             continue
         for i in records:
             yield finding_at_field(
