@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-import dns.rdatatype
-
+from zonefix import rrtypes
 from zonefix.diagnostics import Applicability, Edit, Fix
-from zonefix.edits import replace_field
+from zonefix.rrtypes import type_text
 
 if TYPE_CHECKING:
     from zonefix.document import RecordEdit
@@ -21,12 +20,12 @@ if TYPE_CHECKING:
 # Where the target host name stands among each type's rdata fields
 # (ZF104 checks them all; ZF105 and ZF106 the types their RFCs name).
 TARGET_FIELDS = {
-    dns.rdatatype.MX: 1,
-    dns.rdatatype.NS: 0,
-    dns.rdatatype.CNAME: 0,
-    dns.rdatatype.SRV: 3,
-    dns.rdatatype.PTR: 0,
-    dns.rdatatype.DNAME: 0,
+    rrtypes.MX: 1,
+    rrtypes.NS: 0,
+    rrtypes.CNAME: 0,
+    rrtypes.SRV: 3,
+    rrtypes.PTR: 0,
+    rrtypes.DNAME: 0,
 }
 
 
@@ -49,7 +48,7 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
     """Every name ZF104 reports, in record order: in the top file and in
     the files it includes, which are read the same way (only the top file's
     are fixed: zonefix writes no other file)."""
-    if zone.origin is None:
+    if zone.origin_text is None:
         return []
     table = zone.table
     index = zone.index
@@ -77,7 +76,7 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
     for i, rdtype in enumerate(table.rdtype):
         if i in generated:
             continue
-        position = TARGET_FIELDS.get(rdtype)  # type: ignore[call-overload]
+        position = TARGET_FIELDS.get(rdtype)
         if position is None:
             if owner_ref[i] == i:
                 look(i, -1, index.first_word(i))
@@ -117,7 +116,7 @@ def _finding(
     start = tree.span(table.entry[i])[0]
     fields = zone.fields_of(i)
     field = fields[0 if position < 0 else table.rdata_field[i] + position]
-    rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
+    rtype = type_text(table.rdtype[i])
     what = "owner" if position < 0 else f"{rtype} target"
     if why == "repeats":
         message = f"{what} {word} repeats the origin: it means {as_read}"
@@ -140,6 +139,9 @@ def _finding(
         scope = (start, tree.span(table.entry[last])[1])
     fix = None
     if table.document[i] == 0:
+        # PERF: the editing module only for a zone with a name to fix.
+        from zonefix.edits import replace_field
+
         edit = replace_field(tree.text, field, fixed)
         fix = Fix(
             action,
@@ -182,7 +184,7 @@ def _record_edits(
             edits = tuple(RenameOwner(j, owner) for j in group)
         else:
             old = zone.index.rdata(i)
-            field = "exchange" if old.rdtype == dns.rdatatype.MX else "target"
+            field = "exchange" if old.rdtype == rrtypes.MX else "target"
             meant = dns.name.from_text(fixed, origin)
             edits = (ReplaceRdata(i, old.replace(**{field: meant})),)
         lowered = lower(zone, edits)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import dns.name
-
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail import printable
 from zonefix.mail.dkim import dkim_problems
@@ -15,6 +13,8 @@ from zonefix.mail.domains import MailDomain, MailView
 from zonefix.rules.registry import FixAvailability, insert_fix, rule
 
 if TYPE_CHECKING:
+    import dns.name
+
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
@@ -74,12 +74,10 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     `p=reject`, which tells receivers the same.
     """
     zone = ctx.zone
-    from zonefix.edits import NewRecord
     from zonefix.tlds import organisational_domain
 
     view = ctx.mail
-    origin = zone.origin
-    if origin is None or not view.domains:
+    if zone.origin_text is None or not view.domains:
         return
     have: set[str] = set()
     for _, owner, value in _dmarc_records(ctx):
@@ -97,12 +95,21 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             # lies (PERF: the Public Suffix List is not read for it).
             continue
         org = organisational_domain(domain.name) or domain.name
+        # PERF: dnspython only for a domain without a record of its own.
+        import dns.name
+
+        origin = zone.origin
+        assert origin is not None
         org_name = dns.name.from_text(org)
         if not org_name.is_subdomain(origin):
             continue  # its DMARC lives in a parent zone
         if not _covered(domain.name, org_name, have):
             groups.setdefault(org, []).append(domain)
     for org, domains in groups.items():
+        import dns.name
+
+        from zonefix.edits import NewRecord
+
         at = next((d for d in domains if d.name == org), None)
         if at is None:
             at = min(domains, key=lambda d: (d.name.count("."), d.anchor or 0))
@@ -153,6 +160,8 @@ def _sends_nothing(view: MailView, name: str) -> bool:
 def _covered(name: str, org: dns.name.Name, have: set[str]) -> bool:
     """A DMARC record applies to mail domain *name*: at its own ``_dmarc``,
     or at one of a name above it up to its organisational domain."""
+    import dns.name
+
     current = dns.name.from_text(name)
     while True:
         if current.to_text().lower() in have:
