@@ -220,3 +220,44 @@ def test_every_zones_origins_are_dnspythons(read_zones: list[tuple[str, Zone]]) 
             assert origin == Origin.of(origin.name), name
         expected = None if zone.origin is None else str(zone.origin)
         assert zone.origin_text == expected, name
+
+
+# ------------------------------------------------------------ host patterns
+
+
+def _shipped_patterns() -> list[str]:
+    from zonefix.providers import shipped_profiles
+
+    found: set[str] = set()
+    for profile in shipped_profiles().values():
+        found.update(profile.family_hosts)
+        found.update(mx.host for mx_set in profile.mx_sets for mx in mx_set)
+    return sorted(p for p in found if "*" in p and "{" not in p)
+
+
+PATTERNS = [*_shipped_patterns(), "*", "**", "a*b*c", "*a*a*", "x.*.*.y", "*.*"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(PATTERNS),
+    st.lists(
+        st.sampled_from(["a", "b", "c", ".", "x", "y", "-", "*", "\n"]), max_size=8
+    ),
+    st.integers(min_value=0, max_value=3),
+)
+def test_host_globs_match_as_their_expressions_do(
+    pattern: str, noise: list[str], where: int
+) -> None:
+    """providers._glob, which matches a host pattern of ``*`` without an
+    expression, says what the pattern's expression says."""
+    from zonefix.providers import _glob, _pattern, host_matches
+
+    pieces = pattern.split("*")
+    # A host built from the pattern's own pieces, with noise put in.
+    host = "".join(p + "".join(noise[: where + 1]) for p in pieces)
+    for text in (host, host.rstrip(".x"), "".join(noise), pattern.replace("*", "")):
+        expected = bool(_pattern(pattern).fullmatch(text))
+        assert host_matches(text, pattern, "example.net.") == expected
+        if "\n" not in text:  # host_matches asks the expression then
+            assert _glob(text, pattern) == expected
