@@ -57,10 +57,17 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
     # which is checked for all of them at once below.
     maybe: list[tuple[int, int, str]] = []
 
+    # The origin in force, by its id: "" for the root (PERF: worked out
+    # once, not for each name).
+    origins: dict[int, str] = {}
+
     def look(i: int, position: int, word: str) -> None:
         if word.endswith(".") or word == "@" or "\\" in word or not word.isascii():
             return
-        origin = index.name_key("@", i).rstrip(".")
+        origin_id = table.origin[i]
+        origin = origins.get(origin_id)
+        if origin is None:
+            origin = origins[origin_id] = index.name_key("@", i).rstrip(".")
         lowered = word.lower()
         kind = "owner" if position < 0 else "target"
         if origin and (lowered == origin or lowered.endswith("." + origin)):
@@ -73,13 +80,16 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
     # a record without a target needs only its first word.
     generated = table.generated
     owner_ref = table.owner_ref
+    first_word = index.first_word
     for i, rdtype in enumerate(table.rdtype):
         if i in generated:
             continue
         position = TARGET_FIELDS.get(rdtype)
         if position is None:
             if owner_ref[i] == i:
-                look(i, -1, index.first_word(i))
+                word = first_word(i)
+                if word[-1:] != ".":
+                    look(i, -1, word)
             continue
         fields = index.fields(i)
         if owner_ref[i] == i:

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from zonefix import rrtypes
 from zonefix.fastpath import txt_string
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
-from zonefix.providers import OTHER, Profile, all_profiles, host_matches
+from zonefix.providers import (
+    OTHER,
+    HostPatterns,
+    Profile,
+    all_profiles,
+    host_matches,
+)
 
 if TYPE_CHECKING:
     import dns.exception
@@ -305,29 +311,42 @@ class MailView:
         return found
 
     @cached_property
-    def _mx_hosts(self) -> list[tuple[Profile, frozenset[str], tuple[str, ...]]]:
-        """Each profile with the hosts its MX sets name: those written out,
-        and the patterns (``*``, ``{domain-dashes}``)."""
-        tables = []
-        for profile in self.profiles.values():
-            hosts = {mx.host for mx_set in profile.mx_sets for mx in mx_set}
-            patterns = tuple(sorted(h for h in hosts if "{" in h or "*" in h))
-            tables.append((profile, frozenset(hosts.difference(patterns)), patterns))
-        return tables
+    def _mx_hosts(self) -> HostPatterns[int]:
+        """The hosts each profile's MX sets name (written out, or patterns:
+        ``*``, ``{domain-dashes}``), with the profile's place in profiles."""
+        return HostPatterns(
+            (mx.host, place)
+            for place, profile in enumerate(self.profiles.values())
+            for host_set in profile.mx_sets
+            for mx in host_set
+        )
+
+    @cached_property
+    def _family_hosts(self) -> HostPatterns[int]:
+        """Each profile's family host patterns, with the profile's place."""
+        return HostPatterns(
+            (pattern, place)
+            for place, profile in enumerate(self.profiles.values())
+            for pattern in profile.family_hosts
+        )
 
     def _find_holders(self, host: str, domain: str) -> list[Profile]:
-        # Those whose sets name it (Profile.set_of is not None); PERF: a
-        # host written out is looked up, only patterns are matched.
-        named = [
-            profile
-            for profile, hosts, patterns in self._mx_hosts
-            if host in hosts or any(host_matches(host, p, domain) for p in patterns)
-        ]
+        # Those whose sets name it (Profile.set_of is not None), else those
+        # whose family's patterns match it longest (Profile.family_match).
+        profiles = list(self.profiles.values())
+        named = {
+            place
+            for pattern, place in self._mx_hosts.candidates(host)
+            if host_matches(host, pattern, domain)
+        }
         if named:
-            return named
-        matches = [(p.family_match(host), p) for p in self.profiles.values()]
-        best = max((m for m, _ in matches), default=0)
-        return [p for m, p in matches if m == best] if best else []
+            return [profiles[place] for place in sorted(named)]
+        longest: dict[int, int] = {}
+        for pattern, place in self._family_hosts.candidates(host):
+            if len(pattern) > longest.get(place, 0) and host_matches(host, pattern, ""):
+                longest[place] = len(pattern)
+        best = max(longest.values(), default=0)
+        return [profiles[p] for p in sorted(longest) if longest[p] == best]
 
     def profile_of_host(self, host: str, domain: str) -> Profile | None:
         """The profile whose MX sets hold *host*, else whose family does."""

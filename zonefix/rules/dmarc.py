@@ -13,8 +13,6 @@ from zonefix.mail.domains import MailDomain, MailView
 from zonefix.rules.registry import FixAvailability, insert_fix, rule
 
 if TYPE_CHECKING:
-    import dns.name
-
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
@@ -79,6 +77,7 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     view = ctx.mail
     if zone.origin_text is None or not view.domains:
         return
+    apex = ctx.index.apex_key
     have: set[str] = set()
     for _, owner, value in _dmarc_records(ctx):
         if owner.startswith("_dmarc."):
@@ -95,15 +94,9 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             # lies (PERF: the Public Suffix List is not read for it).
             continue
         org = organisational_domain(domain.name) or domain.name
-        # PERF: dnspython only for a domain without a record of its own.
-        import dns.name
-
-        origin = zone.origin
-        assert origin is not None
-        org_name = dns.name.from_text(org)
-        if not org_name.is_subdomain(origin):
+        if not _at_or_below(org, apex):
             continue  # its DMARC lives in a parent zone
-        if not _covered(domain.name, org_name, have):
+        if not _covered(domain.name, org, have):
             groups.setdefault(org, []).append(domain)
     for org, domains in groups.items():
         import dns.name
@@ -157,18 +150,39 @@ def _sends_nothing(view: MailView, name: str) -> bool:
     return [t.text.lower() for t in terms] == ["-all"]
 
 
-def _covered(name: str, org: dns.name.Name, have: set[str]) -> bool:
+def _covered(name: str, org: str, have: set[str]) -> bool:
     """A DMARC record applies to mail domain *name*: at its own ``_dmarc``,
-    or at one of a name above it up to its organisational domain."""
-    import dns.name
+    or at one of a name above it up to its organisational domain *org*
+    (canonical keys)."""
+    if "\\" in name or "\\" in org or "." in (name, org):
+        # A label holding a dot (escaped) or the root: dnspython counts.
+        import dns.name
 
-    current = dns.name.from_text(name)
+        current, top = dns.name.from_text(name), dns.name.from_text(org)
+        while True:
+            if current.to_text().lower() in have:
+                return True
+            if current == top or len(current) <= len(top):
+                return False
+            current = current.parent()
+    labels = org.count(".")
+    # PERF: keys are walked as text (a mail domain each, 30,000 on a big
+    # hosting zone).
     while True:
-        if current.to_text().lower() in have:
+        if name in have:
             return True
-        if current == org or len(current) <= len(org):
+        if name == org or name.count(".") <= labels:
             return False
-        current = current.parent()
+        name = name.partition(".")[2]
+
+
+def _at_or_below(key: str, top: str) -> bool:
+    """Name *key* is *top* or below it (canonical keys)."""
+    if "\\" in key or "\\" in top:
+        import dns.name
+
+        return dns.name.from_text(key).is_subdomain(dns.name.from_text(top))
+    return top == "." or key == top or key.endswith("." + top)
 
 
 DMARC_SYNTAX = Code(

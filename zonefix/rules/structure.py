@@ -13,7 +13,6 @@ from zonefix.index import (
     TARGET_FIELDS,
     bad_host_label,
     may_be_address,
-    repeated_values,
 )
 from zonefix.rrtypes import type_text
 from zonefix.rules.registry import (
@@ -471,10 +470,7 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
             for i in range(len(table))
         ),
     )
-    repeated = repeated_values(keys)
-    candidates = [i for i, k in enumerate(keys) if k in repeated]
-    del keys
-    for records in index.groups(candidates).values():
+    for records in index.runs(keys):
         # Equal keys are equal rdata, read from the text without building
         # the rdata (nor its wire form, which some LOC rdata cannot have).
         seen: dict[tuple[int, int, int, RdataKey], int] = {}
@@ -774,13 +770,8 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
             for i in range(len(table))
         ),
     )
-    repeated = repeated_values(keys)
-    candidates = [
-        i for i, k in enumerate(keys) if k in repeated or table.rdtype[i] == rrsig
-    ]
-    del keys, repeated
     automatic = ctx.capabilities.automatic_ttls
-    for records in index.groups(candidates).values():
+    for records in index.runs(keys):
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
             covers = index.covered_type(i) if table.rdtype[i] == rrsig else 0
