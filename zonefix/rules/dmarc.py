@@ -237,11 +237,13 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     from zonefix.document import ReplaceTxtText
-    from zonefix.edits import CannotEdit, TxtLayout, lower
 
     for i, owner, value in _judged_dmarc_records(ctx):
         layout: TxtLayout | None = None
         for problem in dmarc_problems(value):
+            # PERF: the editing module only for a record with a problem.
+            from zonefix.edits import CannotEdit, TxtLayout, lower
+
             layout = layout or TxtLayout(zone, i)
             fix = None
             if problem.edit is not None:

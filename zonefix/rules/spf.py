@@ -187,12 +187,14 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     from zonefix.document import DeleteRecord, RecordEdit, ReplaceRdata
-    from zonefix.edits import CannotEdit, lower
 
     view = ctx.mail
     for name, records, _ in _spf_names(view):
         if len(records) < 2:
             continue
+        # PERF: the editing module only for a name with records to merge.
+        from zonefix.edits import CannotEdit, lower
+
         value, _ = merged_spf(view, records)
         applicability, why = _merge_applicability(view, records, value)
         fix = None
