@@ -649,10 +649,6 @@ def _read_format(target: Target, job: Job, config: Config) -> Any:
     name and content; zonefix.formats): its Document and how to read it
     again, or why it cannot be read (a message, or one finding for a .json
     or .csv file of no format zonefix reads). None: the BIND reader's."""
-    import dns.exception
-    import dns.name
-
-    from zonefix.document import ReadSettings
     from zonefix.formats import EXTENSIONS, HEAD, reader_for, unrecognised
 
     suffix = Path(target.name).suffix.lower()
@@ -660,6 +656,13 @@ def _read_format(target: Target, job: Job, config: Config) -> Any:
         return None
     if job.input_format is None and suffix not in EXTENSIONS:
         return None
+    # PERF: a BIND file is read without these (nor dnspython, where its
+    # names are plain).
+    import dns.exception
+    import dns.name
+
+    from zonefix.document import ReadSettings
+
     as_path = target.path or Path(target.name)
     origin_text = job.origin or config.origin_for(as_path)
     try:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import dns.name
-import dns.rdatatype
-
+from zonefix import rrtypes
 from zonefix.syntax.nodes import TokenKind
 
 if TYPE_CHECKING:
+    import dns.name
+    import dns.rdatatype
+
     from zonefix.zone import Zone
 
 # The tags of a record: "cf_tags=" then comma-separated name:value pairs,
@@ -63,8 +64,10 @@ def placeholder_soa(zone: Zone, index: int) -> bool:
     if not is_export(zone) or origin is None:
         return False
     rdata = zone.records[index].rdata
-    if rdata.rdtype != dns.rdatatype.SOA:
+    if rdata.rdtype != rrtypes.SOA:
         return False
+    import dns.name
+
     mname: dns.name.Name = rdata.mname  # type: ignore[attr-defined]
     rname: dns.name.Name = rdata.rname  # type: ignore[attr-defined]
     root = dns.name.Name((b"root",)).concatenate(origin)

@@ -8,7 +8,6 @@ and the file: a typo must not silently turn a rule off.
 from __future__ import annotations
 
 import os
-import tomllib
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -103,6 +102,8 @@ class Config(NamedTuple):
 
 def load_config(path: Path) -> Config:
     """Read and check one configuration file."""
+    import tomllib  # PERF: only where a configuration file is met
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

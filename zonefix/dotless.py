@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-import dns.rdatatype
-
+from zonefix import rrtypes
 from zonefix.diagnostics import Applicability, Edit, Fix
-from zonefix.edits import replace_field
+from zonefix.rrtypes import type_text
 
 if TYPE_CHECKING:
     from array import array
@@ -23,12 +22,12 @@ if TYPE_CHECKING:
 # Where the target host name stands among each type's rdata fields
 # (ZF104 checks them all; ZF105 and ZF106 the types their RFCs name).
 TARGET_FIELDS = {
-    dns.rdatatype.MX: 1,
-    dns.rdatatype.NS: 0,
-    dns.rdatatype.CNAME: 0,
-    dns.rdatatype.SRV: 3,
-    dns.rdatatype.PTR: 0,
-    dns.rdatatype.DNAME: 0,
+    rrtypes.MX: 1,
+    rrtypes.NS: 0,
+    rrtypes.CNAME: 0,
+    rrtypes.SRV: 3,
+    rrtypes.PTR: 0,
+    rrtypes.DNAME: 0,
 }
 
 
@@ -58,7 +57,7 @@ def find_dotless_names(
     TARGET_FIELDS names and its target's key as written (ZoneIndex's table
     of targets: PERF, the fields are split here anyway). Nothing is
     appended where the zone has no origin."""
-    if zone.origin is None:
+    if zone.origin_text is None:
         return []
     table = zone.table
     index = zone.index
@@ -102,7 +101,7 @@ def find_dotless_names(
             targets[1].append(None if key is None else shared.setdefault(key, key))
 
     for i, rdtype in enumerate(table.rdtype):
-        position = TARGET_FIELDS.get(rdtype)  # type: ignore[call-overload]
+        position = TARGET_FIELDS.get(rdtype)
         if i in generated:
             if position is not None:
                 words = index.rdata_words(i)
@@ -151,7 +150,7 @@ def _finding(
     start = tree.span(table.entry[i])[0]
     fields = zone.fields_of(i)
     field = fields[0 if position < 0 else table.rdata_field[i] + position]
-    rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
+    rtype = type_text(table.rdtype[i])
     what = "owner" if position < 0 else f"{rtype} target"
     if why == "repeats":
         message = f"{what} {word} repeats the origin: it means {as_read}"
@@ -174,6 +173,9 @@ def _finding(
         scope = (start, tree.span(table.entry[last])[1])
     fix = None
     if table.document[i] == 0:
+        # PERF: the editing module only for a zone with a name to fix.
+        from zonefix.edits import replace_field
+
         edit = replace_field(tree.text, field, fixed)
         fix = Fix(
             action,
@@ -216,7 +218,7 @@ def _record_edits(
             edits = tuple(RenameOwner(j, owner) for j in group)
         else:
             old = zone.index.rdata(i)
-            field = "exchange" if old.rdtype == dns.rdatatype.MX else "target"
+            field = "exchange" if old.rdtype == rrtypes.MX else "target"
             meant = dns.name.from_text(fixed, origin)
             edits = (ReplaceRdata(i, old.replace(**{field: meant})),)
         lowered = lower(zone, edits)

@@ -13,10 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-import dns.exception
-import dns.name
-import dns.rdatatype
-
+from zonefix import rrtypes
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
 from zonefix.document import (
@@ -38,6 +35,12 @@ from zonefix.semantic import (
 from zonefix.syntax.nodes import EntryKind, Field, fields_between
 
 if TYPE_CHECKING:
+    # PERF: dnspython is imported where an edit builds a name or rdata (a
+    # rule that finds nothing to fix imports this module, not it).
+    import dns.name
+    import dns.rdata
+    import dns.rdatatype
+
     from zonefix.zone import Zone
 
 
@@ -207,6 +210,8 @@ def lower(
     its line, its type field rewritten (_retyped). *layouts*: TXT records'
     layouts already read, by record (a rule editing many terms of one
     record reads it once)."""
+    import dns.rdatatype
+
     out: list[Edit] = []
     renames = [e for e in edits if isinstance(e, RenameOwner)]
     if renames:
@@ -276,6 +281,8 @@ def _retyped(
 def _retype(zone: Zone, index: int, rdtype: dns.rdatatype.RdataType) -> Edit:
     """The type field of record *index* rewritten as *rdtype*, in the case
     the line writes its type."""
+    import dns.rdatatype
+
     table = zone.table
     if table.document[index] != 0 or index in table.generated:
         raise CannotEdit("the record is in an included file or made by $GENERATE")
@@ -311,6 +318,8 @@ def _name_word(written: str, word: str, origin: dns.name.Name | None) -> str:
     *written* is a relative name and *word* that very name made absolute
     (it lacked its final dot), the name stays relative where it can, as
     the file wrote it (`www.example.net` in example.net becomes `www`)."""
+    import dns.name
+
     if origin is None or written.endswith(".") or written.lower() + "." != word.lower():
         return word
     name = dns.name.from_text(word)
@@ -416,6 +425,8 @@ def _renamed(
     origin: dns.name.Name | None,
 ) -> str:
     """How to write owner *new* in place of *word*, which writes *old*."""
+    import dns.name
+
     if new != old and new.is_subdomain(old) and word != "@":
         prefix = dns.name.Name(new.labels[: len(new) - len(old)])
         return f"{prefix.to_text()}.{word}"
@@ -426,12 +437,13 @@ def _renamed(
     return new.relativize(origin).to_text()
 
 
-_TXT_TYPES = (dns.rdatatype.TXT, dns.rdatatype.SPF)
+_TXT_TYPES = (rrtypes.TXT, rrtypes.SPF)
 
 
 def _txt_rewritten(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> Edit:
     """TXT record *index* given *rdata*: its strings written again from
     its joined value (rewrite_txt), where that writes those strings."""
+    import dns.exception
     import dns.rdata
 
     strings = rdata.strings  # type: ignore[attr-defined]
@@ -454,6 +466,7 @@ def _long_strings_split(
     """A TXT record written with strings over 255 bytes given *rdata*:
     where that is its strings cut at 255 bytes (as ZF112 reads it), each
     long string is cut in place (split_long_strings)."""
+    import dns.exception
     import dns.rdata
 
     edits = split_long_strings(zone, index)
@@ -494,8 +507,10 @@ def rdata_words(rdata: dns.rdata.Rdata) -> tuple[str, ...]:
 
 def record_of(new: NewRecord) -> dns.rdata.Rdata:
     """The rdata a NewRecord's words write."""
+    import dns.name
     import dns.rdata
     import dns.rdataclass
+    import dns.rdatatype
 
     rdtype = dns.rdatatype.from_text(new.rdtype)
     return dns.rdata.from_text(
@@ -514,6 +529,8 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
     They join their RRset's TTL, or take the TTL the line inherits there;
     where the $TTL in force would give another, the TTL is written.
     """
+    import dns.rdatatype
+
     if not records:
         return ()
     first = records[0]
@@ -620,6 +637,9 @@ def _in_force(zone: Zone, at: int) -> tuple[dns.name.Name | None, int | None]:
     """The $ORIGIN and the TTL a record without one would take at offset
     *at* of the top file (None for the TTL where it cannot be known: an
     $INCLUDE since, or no TTL at all)."""
+    import dns.exception
+    import dns.name
+
     tree = zone.tree
     origin = zone.origin
     default: int | None = None
@@ -906,6 +926,8 @@ def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
 
 
 def _unescaped(word: str) -> str:
+    import dns.exception
+
     from zonefix.semantic import to_dns_text
 
     inner = word[1:-1] if word.startswith('"') else word

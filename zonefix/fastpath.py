@@ -131,6 +131,18 @@ def _ttl(word: str) -> int | None:
     return total if total <= _UINT32 else None
 
 
+def ttl_value(word: str) -> int | None:
+    """*word* as dns.ttl.from_text reads it (seconds, or units as in 1h30m),
+    when it is of a shape this module reads; else None (ask dnspython)."""
+    return _ttl(word)
+
+
+def txt_string(word: str) -> bytes | None:
+    """The bytes of the TXT character-string *word*, as dnspython's tokenizer
+    reads it, when it is of a shape this module reads; else None."""
+    return _txt_string(word)
+
+
 def _string(word: str) -> str | None:
     """A character-string, quoted or bare, with no escapes."""
     if word[:1] == '"':

@@ -18,10 +18,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import dns.name
-import dns.rdata
-import dns.rdatatype
-
 from zonefix import fastpath
 from zonefix.dotless import TARGET_FIELDS as TARGET_FIELDS
 from zonefix.fastpath import RdataKey
@@ -36,6 +32,9 @@ _PLAIN_NAME = re.compile(r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+")
 _PLAIN_WORD = re.compile(r'[^\s"\\();]+(?=[ \t\r\n]|$)')
 
 if TYPE_CHECKING:
+    import dns.name
+    import dns.rdata
+
     from zonefix.dotless import DotlessName
     from zonefix.zone import Zone
 
@@ -91,8 +90,13 @@ class ZoneIndex:
         if not word.isascii() or not _PLAIN_NAME.fullmatch(word):
             # dnspython writes these characters escaped (\@, \012, \"):
             # the key must be its text, or one name gets two keys.
-            origin = self.zone._resolved.origins[self._table.origin[index]]
-            return dns.name.from_text(to_dns_text(word), origin).to_text().lower()
+            import dns.name
+
+            origin = self.zone._resolved.in_force[self._table.origin[index]]
+            name = dns.name.from_text(
+                to_dns_text(word), None if origin is None else origin.name
+            )
+            return name.to_text().lower()
         word = word.lower()
         if word.endswith("."):
             return word
@@ -127,9 +131,9 @@ class ZoneIndex:
     def _origin_text(self, origin_id: int) -> str:
         text = self._origin_texts.get(origin_id)
         if text is None:
-            origin = self.zone._resolved.origins[origin_id]
+            origin = self.zone._resolved.in_force[origin_id]
             text = self._origin_texts[origin_id] = (
-                origin.to_text().lower() if origin is not None else ""
+                origin.text.lower() if origin is not None else ""
             )
         return text
 
@@ -289,7 +293,7 @@ class ZoneIndex:
         record *index* means: as ZF104's fix would write it, when ZF104
         reports it (SPEC §3: other rules read that name)."""
         table = self._table
-        if position == TARGET_FIELDS.get(table.rdtype[index]):  # type: ignore[call-overload]
+        if position == TARGET_FIELDS.get(table.rdtype[index]):
             indices, keys = self._targets
             at = bisect_left(indices, index)
             if at < len(indices) and indices[at] == index:
@@ -322,7 +326,7 @@ class ZoneIndex:
             rdtypes = self._table.rdtype
             for found in self.dotless_names():
                 i, position = found.record, found.position
-                if position >= 0 and position == TARGET_FIELDS.get(rdtypes[i]):  # type: ignore[call-overload]
+                if position >= 0 and position == TARGET_FIELDS.get(rdtypes[i]):
                     keys[bisect_left(indices, i)] = found.meant
             return indices, keys
         indices = array("I")
@@ -330,10 +334,10 @@ class ZoneIndex:
         shared: dict[str, str] = {}
         fields = TARGET_FIELDS
         for i, rdtype in enumerate(self._table.rdtype):
-            position = fields.get(rdtype)  # type: ignore[call-overload]
-            if position is None:
+            at = fields.get(rdtype)
+            if at is None:
                 continue
-            key = self._read_target(i, position)
+            key = self._read_target(i, at)
             indices.append(i)
             keys.append(None if key is None else shared.setdefault(key, key))
         return indices, keys
@@ -353,7 +357,7 @@ class ZoneIndex:
 
             targets: tuple[array[int], list[str | None]] = (array("I"), [])
             self._dotless = find_dotless_names(self.zone, targets)
-            if self.zone.origin is not None:
+            if self.zone.origin_text is not None:
                 self._collected_targets = targets
         return self._dotless
 
@@ -363,10 +367,10 @@ class ZoneIndex:
         first CNAME of a name in file order."""
         table = self._table
         aliases: dict[str, tuple[str, int]] = {}
-        if dns.rdatatype.CNAME not in table.rdtype:
+        if fastpath.CNAME not in table.rdtype:
             return aliases
         for i, rdtype in enumerate(table.rdtype):
-            if rdtype == dns.rdatatype.CNAME:
+            if rdtype == fastpath.CNAME:
                 target = self.target_key(i)
                 if target is not None:
                     aliases.setdefault(self.owner_key(i), (target, i))
@@ -382,7 +386,7 @@ class ZoneIndex:
         return frozenset(
             self.owner_key(i)
             for i, rdtype in enumerate(table.rdtype)
-            if rdtype == dns.rdatatype.NS
+            if rdtype == fastpath.NS
             and not table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE)
         )
 
@@ -397,8 +401,8 @@ class ZoneIndex:
     @cached_property
     def apex_key(self) -> str:
         """The zone's apex as canonical text ("." when it is unknown)."""
-        origin = self.zone.origin
-        return origin.to_text().lower() if origin is not None else "."
+        origin = self.zone.origin_text
+        return origin.lower() if origin is not None else "."
 
     def below_cut(self, key: str) -> bool:
         """Name *key* (canonical) is at or below a delegation point."""
@@ -422,7 +426,7 @@ class ZoneIndex:
         For many names, give records_at their wildcard_keys first (and what
         it found as *found*, where it did not keep it)."""
         types = self._table.rdtype
-        addresses = (dns.rdatatype.A, dns.rdatatype.AAAA)
+        addresses = (fastpath.A, fastpath.AAAA)
         records = self._at(key, found)
         if records:
             return any(types[i] in addresses for i in records)
@@ -481,8 +485,9 @@ class ZoneIndex:
             origin_id = table.origin[index]
             origin = self._origin_keys.get(origin_id, "")
             if origin == "":
-                origin = self._origin_keys[origin_id] = fastpath.origin_key(
-                    self.zone._resolved.origins[origin_id]
+                in_force = self.zone._resolved.in_force[origin_id]
+                origin = self._origin_keys[origin_id] = (
+                    None if in_force is None else in_force.key
                 )
             key = fastpath.rdata_key(
                 table.rdtype[index], self.rdata_words(index), origin

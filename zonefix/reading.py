@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -169,6 +168,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_zonefix_table(path: Path) -> bool:
+    import tomllib  # PERF: only where a pyproject.toml is met
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

@@ -24,14 +24,7 @@ from array import array
 from collections.abc import Callable
 from functools import cache, partial
 from pathlib import Path
-from typing import NamedTuple, TypeVar, cast
-
-import dns.exception
-import dns.name
-import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
-import dns.ttl
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from zonefix import fastpath
 from zonefix.diagnostics import (
@@ -45,7 +38,9 @@ from zonefix.diagnostics import (
 )
 from zonefix.document import Limits as Limits  # re-exported: its old home
 from zonefix.generate import GenerateError, substitute
+from zonefix.origin import Origin, read_name
 from zonefix.reading import ReadRefused, inside, read_file
+from zonefix.rrtypes import BY_NAME, IN, type_text
 from zonefix.source import NotTextError, SourceFile, decode, printable
 from zonefix.syntax.nodes import (
     EntryKind,
@@ -56,8 +51,13 @@ from zonefix.syntax.nodes import (
 )
 from zonefix.syntax.parser import parse_syntax
 
-IN = dns.rdataclass.IN
-SOA = dns.rdatatype.SOA
+if TYPE_CHECKING:
+    import dns.name
+    import dns.rdata
+
+# PERF: dnspython is imported where a name or rdata needs it, not here: a
+# zone whose records all take the fast path is read without it.
+SOA = fastpath.SOA
 
 #: RecordTable.flags bits: the owner is the zone's apex; it is not at or
 #: below the apex.
@@ -69,21 +69,21 @@ TTL_FROM_LAST = 8
 #: A TXT-like record with a character-string over 255 bytes (ZF112): kept,
 #: and read as if the string were split.
 LONG_STRING = 16
-_TXT_LIKE = {dns.rdatatype.TXT, dns.rdatatype.SPF}
+_TXT_LIKE = {fastpath.TXT, fastpath.SPF}
 #: Types whose rdata dnspython checks fully while reading; others are also
 #: written to wire form once, to catch values it reads but cannot write.
 _PACKS_WHAT_IT_READS = frozenset(
     {
-        dns.rdatatype.A,
-        dns.rdatatype.AAAA,
-        dns.rdatatype.NS,
-        dns.rdatatype.CNAME,
-        dns.rdatatype.MX,
-        dns.rdatatype.TXT,
-        dns.rdatatype.SPF,
-        dns.rdatatype.PTR,
-        dns.rdatatype.SOA,
-        dns.rdatatype.SRV,
+        fastpath.A,
+        fastpath.AAAA,
+        fastpath.NS,
+        fastpath.CNAME,
+        fastpath.MX,
+        fastpath.TXT,
+        fastpath.SPF,
+        fastpath.PTR,
+        fastpath.SOA,
+        fastpath.SRV,
     }
 )
 #: The types Resolver._usual_record reads.
@@ -157,34 +157,42 @@ class RecordTable:
 class ResolvedZone:
     """What reading a zone gave: its files, origin, records and findings."""
 
-    __slots__ = ("diagnostics", "documents", "origin", "origins", "table")
+    __slots__ = ("apex", "diagnostics", "documents", "in_force", "table")
 
     def __init__(
         self,
         documents: list[Document],
-        origin: dns.name.Name | None,
+        apex: Origin | None,
         table: RecordTable,
-        origins: list[dns.name.Name | None],
+        in_force: list[Origin | None],
         diagnostics: list[Diagnostic],
     ) -> None:
         self.documents = documents
-        self.origin = origin
+        #: The zone's origin (its dnspython Name: .origin).
+        self.apex = apex
         self.table = table
-        #: The origins in force across the file; records index into it.
-        self.origins = origins
+        #: The origins in force across the file; records index into it
+        #: (their dnspython Names: .origins).
+        self.in_force = in_force
         self.diagnostics = diagnostics
+
+    @property
+    def origin(self) -> dns.name.Name | None:
+        return None if self.apex is None else self.apex.name
+
+    @property
+    def origins(self) -> list[dns.name.Name | None]:
+        return [None if o is None else o.name for o in self.in_force]
 
 
 #: A word as a TTL, a class and a type (None where it is not one).
-_Meaning = tuple[
-    int | None, dns.rdataclass.RdataClass | None, dns.rdatatype.RdataType | None
-]
+_Meaning = tuple[int | None, int | None, int | None]
 
 
 # What words read as, for every Resolver (bounded by _CACHE_LIMIT).
 _TTL_WORDS: dict[str, int | None] = {}
-_CLASS_WORDS: dict[str, dns.rdataclass.RdataClass | None] = {}
-_TYPE_WORDS: dict[str, dns.rdatatype.RdataType | None] = {}
+_CLASS_WORDS: dict[str, int | None] = {}
+_TYPE_WORDS: dict[str, int | None] = {}
 _MEANINGS: dict[str, _Meaning] = {"": (None, None, None)}
 
 
@@ -284,10 +292,14 @@ def rdata_text_of(text: str, start: int, end: int, words: list[str], first: int)
     return "".join(parts)
 
 
-def _name(word: str, origin: dns.name.Name | None) -> dns.name.Name:
+def _name(word: str, origin: Origin | None) -> dns.name.Name:
     """The name *word* means. Without an origin it must be absolute; a
     word that only looks so ("x\\.", an escaped dot) needs one (ZF003)."""
-    name = dns.name.from_text(to_dns_text(word), origin)
+    import dns.name
+
+    name = dns.name.from_text(
+        to_dns_text(word), None if origin is None else origin.name
+    )
     if not name.is_absolute():
         raise _NeedOrigin
     return name
@@ -303,7 +315,7 @@ class Resolver:
     def __init__(
         self,
         top: Document,
-        origin: dns.name.Name | None,
+        origin: Origin | None,
         include_root: Path | None,
         limits: Limits,
         diagnostics: list[Diagnostic],
@@ -320,7 +332,7 @@ class Resolver:
         self.zone_origin = origin
         #: Records $GENERATE and $INCLUDE may still add (Limits.records).
         self.budget = limits.records
-        self.origins: list[dns.name.Name | None] = [origin]
+        self.origins: list[Origin | None] = [origin]
         self.origin_id = 0
         self.current_origin = origin
         # The record whose owner blank-owner lines repeat (-1: none yet).
@@ -356,9 +368,9 @@ class Resolver:
         self._owner_cache: tuple[str, int, int, int] | None = None
         # The fast path's keys of the current origin and of the zone's apex,
         # and the origins they were worked out for.
-        self._keyed_origin: dns.name.Name | None = None
+        self._keyed_origin: Origin | None = None
         self._origin_key: str | None = None
-        self._keyed_apex: dns.name.Name | None = None
+        self._keyed_apex: Origin | None = None
         self._apex_key: str | None = None
 
     # ------------------------------------------------------------ driving
@@ -386,9 +398,9 @@ class Resolver:
             )
         return ResolvedZone(
             documents=self.documents,
-            origin=self.zone_origin,
+            apex=self.zone_origin,
             table=self.table,
-            origins=self.origins,
+            in_force=self.origins,
             diagnostics=self.diagnostics,
         )
 
@@ -424,7 +436,7 @@ class Resolver:
             )
         )
 
-    def _set_origin(self, origin: dns.name.Name) -> None:
+    def _set_origin(self, origin: Origin) -> None:
         if origin != self.current_origin:
             self.current_origin = origin
             self.origins.append(origin)
@@ -585,7 +597,9 @@ class Resolver:
         rdclass = self._class(words[i]) if i < count else None
         if rdclass is not None:
             if rdclass != IN:
-                text = dns.rdataclass.to_text(rdclass)
+                import dns.rdataclass
+
+                text = dns.rdataclass.to_text(dns.rdataclass.RdataClass.make(rdclass))
                 return FieldProblem(i, f"class {text} is not the zone's class IN")
             i += 1
         else:
@@ -603,12 +617,12 @@ class Resolver:
             if word[:1].isdigit():
                 return FieldProblem(i, f"bad TTL '{word}'")
             return FieldProblem(i, f"unknown record type '{word}'")
-        if dns.rdatatype.is_metatype(rdtype) or rdtype == dns.rdatatype.NONE:
+        if rdtype not in fastpath.FAST_TYPES and _meta_or_reserved(rdtype):
             # dnspython parses OPT, ANY, TYPE200 or TYPE0 (reserved) text; BIND
             # refuses them in a zone, and so does RFC 6895.
             return FieldProblem(
                 i,
-                f"{dns.rdatatype.to_text(rdtype)} is a meta or reserved type "
+                f"{type_text(rdtype)} is a meta or reserved type "
                 "(RFC 6895), not data a zone can hold",
                 INVALID_RDATA,
             )
@@ -631,7 +645,7 @@ class Resolver:
             if isinstance(rdata, str):
                 return FieldProblem(
                     i,
-                    f"invalid {dns.rdatatype.to_text(rdtype)} rdata "
+                    f"invalid {type_text(rdtype)} rdata "
                     f"'{_shorten(rdata_text)}': {rdata}",
                     INVALID_RDATA,
                     through_last=True,
@@ -728,6 +742,8 @@ class Resolver:
         if flags is not None:
             self._line_flags = flags
             return -2
+        import dns.exception
+
         try:
             self._line_flags = self._owner_flags(_name(word, self.current_origin))
         except dns.exception.DNSException as error:
@@ -744,9 +760,9 @@ class Resolver:
     def _owner_flags(self, name: dns.name.Name) -> int:
         """What rules need to know of an owner, worked out while its name is
         at hand rather than rebuilt for every record later."""
-        origin = self.zone_origin
-        if origin is None:
+        if self.zone_origin is None:
             return 0
+        origin = self.zone_origin.name
         if name == origin:
             return OWNER_APEX
         return 0 if name.is_subdomain(origin) else OWNER_OUTSIDE
@@ -756,7 +772,7 @@ class Resolver:
         origin = self.current_origin
         if origin is not self._keyed_origin:
             self._keyed_origin = origin
-            self._origin_key = fastpath.origin_key(origin)
+            self._origin_key = None if origin is None else origin.key
         return self._origin_key
 
     def _fast_owner_flags(self, key: str) -> int | None:
@@ -767,7 +783,7 @@ class Resolver:
             return 0
         if apex is not self._keyed_apex:
             self._keyed_apex = apex
-            self._apex_key = fastpath.origin_key(apex)
+            self._apex_key = apex.key
         apex_key = self._apex_key
         if apex_key is None:
             return None
@@ -783,8 +799,12 @@ class Resolver:
     # Words repeat (IN, A, 1h) on every line: remember what each one is.
 
     def _meaning(self, word: str) -> _Meaning:
-        """What *word* reads as: a TTL, a class, a type (None where not)."""
-        meaning = (self._ttl(word), self._class(word), self._type(word))
+        """What *word* reads as: a TTL, a class, a type (None where not).
+        The type of a TTL or a class is not looked up: _usual_record reads
+        no further in either case (no type, nor ANY, is usual)."""
+        ttl, rdclass = self._ttl(word), self._class(word)
+        rdtype = self._type(word) if ttl is None and rdclass is None else None
+        meaning = (ttl, rdclass, rdtype)
         if len(self._meanings) < _CACHE_LIMIT:
             self._meanings[word] = meaning
         return meaning
@@ -792,10 +812,10 @@ class Resolver:
     def _ttl(self, word: str) -> int | None:
         return _cached(self._ttl_cache, word, ttl_or_none)
 
-    def _class(self, word: str) -> dns.rdataclass.RdataClass | None:
+    def _class(self, word: str) -> int | None:
         return _cached(self._class_cache, word, class_or_none)
 
-    def _type(self, word: str) -> dns.rdatatype.RdataType | None:
+    def _type(self, word: str) -> int | None:
         return _cached(self._type_cache, word, type_or_none)
 
     def _ttl_is_last(self) -> bool:
@@ -815,15 +835,24 @@ class Resolver:
 
     def _rdata(
         self,
-        rdclass: dns.rdataclass.RdataClass,
-        rdtype: dns.rdatatype.RdataType,
+        rdclass: int,
+        rdtype: int,
         rdata_text: str,
     ) -> dns.rdata.Rdata | str:
         """The rdata, or why dnspython refuses it."""
-        origin = self.current_origin
+        import dns.name
+        import dns.rdata
+        import dns.rdataclass
+        import dns.rdatatype
+
+        origin = None if self.current_origin is None else self.current_origin.name
         try:
             rdata = dns.rdata.from_text(
-                rdclass, rdtype, to_dns_text(rdata_text), origin, relativize=False
+                dns.rdataclass.RdataClass.make(rdclass),
+                dns.rdatatype.RdataType.make(rdtype),
+                to_dns_text(rdata_text),
+                origin,
+                relativize=False,
             )
             if rdtype not in _PACKS_WHAT_IT_READS:
                 # dnspython reads some values it cannot write (a LOC altitude
@@ -895,12 +924,17 @@ class Resolver:
     def _arity(self, doc: int, fields: list[Field], message: str) -> None:
         self._report(SYNTAX_ERROR, message, doc, fields[0].start, fields[-1].end)
 
-    def _name_arg(self, doc: int, arg: Field, what: str) -> dns.name.Name | None:
+    def _name_arg(self, doc: int, arg: Field, what: str) -> Origin | None:
         word = unquote(arg.text)
         if self.current_origin is None and not word.endswith("."):
             raise _NeedOrigin
+        plain = read_name(word, self.current_origin)
+        if plain is not None:
+            return plain
+        import dns.exception
+
         try:
-            return _name(word, self.current_origin)
+            return Origin.of(_name(word, self.current_origin))
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
@@ -918,7 +952,7 @@ class Resolver:
         origin = self._name_arg(doc, fields[1], "origin")
         if origin is None:
             return
-        if self.root_is_apex and origin == dns.name.root and self.zone_origin:
+        if self.root_is_apex and origin.is_root and self.zone_origin:
             origin = self.zone_origin
         if self.zone_origin is None:
             self.zone_origin = origin
@@ -1022,6 +1056,7 @@ class Resolver:
         )
 
     def _generate(self, doc: int, index: int, fields: list[Field]) -> None:
+        import dns.exception
         import dns.grange
 
         spec = generate_spec(fields, self._ttl, self._class, self._type)
@@ -1109,6 +1144,8 @@ class Resolver:
         counters: range,
         ttl: int,
     ) -> None:
+        import dns.exception
+
         for counter in counters:
             try:
                 owner_text = substitute(unquote(lhs.text), counter)
@@ -1131,7 +1168,7 @@ class Resolver:
             if isinstance(rdata, str):
                 self._report(
                     INVALID_RDATA,
-                    f"invalid {dns.rdatatype.to_text(spec.rdtype)} rdata from "
+                    f"invalid {type_text(spec.rdtype)} rdata from "
                     f"$GENERATE at {counter} ('{rdata_text}'): {rdata}",
                     doc,
                     rhs.start,
@@ -1158,15 +1195,18 @@ class GenerateSpec(NamedTuple):
 
     range: str
     ttl: int | None
-    rdclass: dns.rdataclass.RdataClass
-    rdtype: dns.rdatatype.RdataType
+    rdclass: int
+    rdtype: int
 
 
 def txt_with_long_strings(
-    rdclass: dns.rdataclass.RdataClass, rdtype: dns.rdatatype.RdataType, text: str
+    rdclass: int, rdtype: int, text: str
 ) -> dns.rdata.Rdata | str:
     """A TXT-like rdata whose strings over 255 bytes are cut into 255-byte
     pieces, as ZF112's fix writes them; or why dnspython refuses it anyway."""
+    import dns.exception
+    import dns.rdataclass
+    import dns.rdatatype
     import dns.tokenizer
     from dns.rdtypes.ANY.SPF import SPF
     from dns.rdtypes.ANY.TXT import TXT
@@ -1183,31 +1223,79 @@ def txt_with_long_strings(
             strings.extend(
                 value[at : at + 255] for at in range(0, len(value) or 1, 255)
             )
-        cls = TXT if rdtype == dns.rdatatype.TXT else SPF
-        return cls(rdclass, rdtype, strings)
+        cls = TXT if rdtype == fastpath.TXT else SPF
+        return cls(
+            dns.rdataclass.RdataClass.make(rdclass),
+            dns.rdatatype.RdataType.make(rdtype),
+            strings,
+        )
     except (dns.exception.DNSException, ValueError) as error:
         return _reason(error)
 
 
+# What dnspython reads a word as (a TTL, a class, a type): decided here for
+# the words of a plain zone (digits, IN, the types zonefix.rrtypes names), by
+# dnspython for the rest. tests/test_cold_start.py holds these to dnspython.
+_DIGITS = frozenset("0123456789")
+#: dnspython's class mnemonics (RdataClass): a word that is none of these
+#: and does not start with CLASS is no class.
+CLASS_NAMES = frozenset(
+    {"RESERVED0", "IN", "INTERNET", "CH", "CHAOS", "HS", "HESIOD", "NONE", "ANY"}
+)
+
+
 def ttl_or_none(word: str) -> int | None:
+    """*word* as dns.ttl.from_text reads it; None where it refuses it."""
+    if word[:1] not in _DIGITS:
+        return None  # dnspython's TTLs start with a digit
+    value = fastpath.ttl_value(word)
+    if value is not None:
+        return value
+    import dns.exception
+    import dns.ttl
+
     try:
         return dns.ttl.from_text(word)
     except dns.exception.DNSException:
         return None
 
 
-def class_or_none(word: str) -> dns.rdataclass.RdataClass | None:
+def class_or_none(word: str) -> int | None:
+    """*word* as dns.rdataclass.from_text reads it; None where it refuses."""
+    upper = word.upper()  # as dnspython compares (even past ASCII)
+    if upper == "IN":
+        return IN
+    if upper not in CLASS_NAMES and not upper.startswith("CLASS"):
+        return None
+    import dns.exception
+    import dns.rdataclass
+
     try:
         return dns.rdataclass.from_text(word)
     except (dns.exception.DNSException, ValueError):
         return None
 
 
-def type_or_none(word: str) -> dns.rdatatype.RdataType | None:
+def type_or_none(word: str) -> int | None:
+    """*word* as dns.rdatatype.from_text reads it; None where it refuses."""
+    fast = BY_NAME.get(word.upper())
+    if fast is not None:
+        return fast
+    import dns.exception
+    import dns.rdatatype
+
     try:
         return dns.rdatatype.from_text(word)
     except (dns.exception.DNSException, ValueError):
         return None
+
+
+def _meta_or_reserved(rdtype: int) -> bool:
+    import dns.rdatatype
+
+    return dns.rdatatype.is_metatype(
+        dns.rdatatype.RdataType.make(rdtype)
+    ) or rdtype == int(dns.rdatatype.NONE)
 
 
 _T = TypeVar("_T")
@@ -1227,8 +1315,8 @@ def _cached(
 def generate_spec(
     fields: list[Field],
     ttl_of: Callable[[str], int | None] = ttl_or_none,
-    class_of: Callable[[str], dns.rdataclass.RdataClass | None] = class_or_none,
-    type_of: Callable[[str], dns.rdatatype.RdataType | None] = type_or_none,
+    class_of: Callable[[str], int | None] = class_or_none,
+    type_of: Callable[[str], int | None] = type_or_none,
 ) -> GenerateSpec | FieldProblem:
     """Read a $GENERATE line, or say which field is wrong and why."""
     if len(fields) < 5:

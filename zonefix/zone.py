@@ -10,14 +10,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, overload
 
-import dns.exception
-import dns.name
-import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
-
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
 from zonefix.fastpath import build_rdata
+from zonefix.origin import Origin, read_name
+from zonefix.rrtypes import IN
 from zonefix.semantic import (
     LONG_STRING,
     Document,
@@ -39,6 +35,13 @@ from zonefix.source import BOM, NotTextError, SourceFile, decode
 from zonefix.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
 
 if TYPE_CHECKING:
+    # PERF: dnspython is imported where a name or rdata is built, so that a
+    # zone whose records all take the fast path is linted without it.
+    import dns.name
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+
     from zonefix.document import Capabilities
     from zonefix.index import ZoneIndex
 
@@ -118,12 +121,12 @@ class RecordList(Sequence[Record]):
         tree = resolved.documents[table.document[index]].tree
         start, end = tree.span(table.entry[index])
         counter = table.generated.get(index)
-        origin = resolved.origins[table.origin[index]]
+        origin = _name_of(resolved.in_force[table.origin[index]])
         long_string = table.flags[index] & LONG_STRING
         if counter is None:
             first = table.rdata_field[index]
             words = split_fields(tree.text, start, end)
-            if not long_string and table.rdclass[index] == dns.rdataclass.IN:
+            if not long_string and table.rdclass[index] == IN:
                 # The common types are built without dnspython's text parser.
                 built = build_rdata(table.rdtype[index], words[first:], origin)
                 if built is not None:
@@ -131,6 +134,10 @@ class RecordList(Sequence[Record]):
             rdata_text = rdata_text_of(tree.text, start, end, words, first)
         else:
             rdata_text = _generated_texts(tree, start, end, counter)[1]
+        import dns.rdata
+        import dns.rdataclass
+        import dns.rdatatype
+
         rdclass = dns.rdataclass.RdataClass(table.rdclass[index])
         rdtype = dns.rdatatype.RdataType(table.rdtype[index])
         if long_string:
@@ -144,10 +151,12 @@ class RecordList(Sequence[Record]):
     def origin(self, index: int) -> dns.name.Name | None:
         """The $ORIGIN in force where record *index* is written."""
         resolved = self._resolved
-        return resolved.origins[resolved.table.origin[index]]
+        return _name_of(resolved.in_force[resolved.table.origin[index]])
 
     def owner(self, index: int) -> dns.name.Name:
         """The absolute owner name of record *index*."""
+        import dns.name
+
         resolved = self._resolved
         table = resolved.table
         ref = table.owner_ref[index]
@@ -155,7 +164,8 @@ class RecordList(Sequence[Record]):
             doc, entry, origin_id = table.anchors[-3 - ref]
             tree = resolved.documents[doc].tree
             word = split_fields(tree.text, *tree.span(entry))[0]
-            return dns.name.from_text(to_dns_text(word), resolved.origins[origin_id])
+            origin = _name_of(resolved.in_force[origin_id])
+            return dns.name.from_text(to_dns_text(word), origin)
         tree = resolved.documents[table.document[ref]].tree
         start, end = tree.span(table.entry[ref])
         counter = table.generated.get(ref)
@@ -164,8 +174,12 @@ class RecordList(Sequence[Record]):
         else:
             word = _generated_texts(tree, start, end, counter)[0]
         return dns.name.from_text(
-            to_dns_text(word), resolved.origins[table.origin[ref]]
+            to_dns_text(word), _name_of(resolved.in_force[table.origin[ref]])
         )
+
+
+def _name_of(origin: Origin | None) -> dns.name.Name | None:
+    return None if origin is None else origin.name
 
 
 def _generated_texts(
@@ -254,12 +268,19 @@ class Zone:
         """How the file is written: "bind", or "cloudflare" for Cloudflare's
         BIND export (a provider's record list: its SOA and NS are the
         provider's, not the file's)."""
-        return "cloudflare" if cloudflare_domain(self.source.text) else "bind"
+        return "cloudflare" if _cloudflare_origin(self.source.text) else "bind"
 
     @property
     def origin(self) -> dns.name.Name | None:
         """The zone's apex, as SPEC §2 determines it (None: unknown)."""
         return self._resolved.origin
+
+    @property
+    def origin_text(self) -> str | None:
+        """The apex as its Name prints (``str(zone.origin)``), read without
+        dnspython where it is a plain name."""
+        apex = self._resolved.apex
+        return None if apex is None else apex.text
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -453,16 +474,17 @@ def _parse(
         return zone
     del data
     document = load_document(source, path, limits, diagnostics)
-    if isinstance(origin, str):
-        origin = dns.name.from_text(origin)
     given = origin is not None
-    if origin is None:
-        origin = find_origin(document.tree, path)
+    apex: Origin | None
+    if isinstance(origin, str):
+        apex = _given_origin(origin)
+    elif origin is not None:
+        apex = Origin.of(origin)
+    else:
+        apex = _find_origin(document.tree, path)
     # A Cloudflare export writes "$ORIGIN ." and means its domain by "@".
-    root_is_apex = cloudflare_domain(source.text) is not None
-    resolver = Resolver(
-        document, origin, include_root, limits, diagnostics, root_is_apex
-    )
+    root_is_apex = _cloudflare_origin(source.text) is not None
+    resolver = Resolver(document, apex, include_root, limits, diagnostics, root_is_apex)
     zone = Zone(resolver.run(real))
     zone.include_root = include_root
     zone.root_is_apex = root_is_apex
@@ -482,20 +504,38 @@ def _parse(
 _ZONE_FILE_NAME = r"(?i)^(?:db\.(?P<a>.+)|(?P<b>.+)\.(?:zone|db)|(?P<c>.+))$"
 
 
+_ROOT = Origin(".")
+
+
+def _given_origin(text: str) -> Origin:
+    """An origin given as text, as ``dns.name.from_text`` reads it (relative
+    to the root)."""
+    plain = read_name(text, _ROOT)
+    if plain is not None:
+        return plain
+    import dns.name
+
+    return Origin.of(dns.name.from_text(text))
+
+
 def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
     """The origin a file states (SPEC §2): the owner of the file's only SOA,
     when that is not the root; else a ``$ORIGIN`` before the first record,
     other than ``$ORIGIN .``; else the file's name when it ends in a real
     top-level domain. A Cloudflare export names its domain in its header."""
-    exported = cloudflare_domain(tree.text)
+    return _name_of(_find_origin(tree, path))
+
+
+def _find_origin(tree: SyntaxTree, path: Path | None) -> Origin | None:
+    exported = _cloudflare_origin(tree.text)
     if exported is not None:
         return exported
     kinds = tree.entry_kinds
     text = tree.text
-    current: dns.name.Name | None = None  # the $ORIGIN in force
-    before_records: dns.name.Name | None = None
+    current: Origin | None = None  # the $ORIGIN in force
+    before_records: Origin | None = None
     first_record = kinds.find(EntryKind.RECORD)
-    soa_owners: list[dns.name.Name | None] = []
+    soa_owners: list[Origin | None] = []
     for index in _origin_entries(tree):
         if kinds[index] == EntryKind.DIRECTIVE:
             fields = tree.fields(index)
@@ -505,7 +545,7 @@ def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
                     not 0 <= first_record < index
                     and before_records is None
                     and current is not None
-                    and current != dns.name.root
+                    and not current.is_root
                 ):
                     before_records = current
             continue
@@ -524,11 +564,11 @@ def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
             break  # two SOAs: the SOA names no origin
     if len(soa_owners) == 1:
         owner = soa_owners[0]
-        if owner is not None and owner != dns.name.root:
+        if owner is not None and not owner.is_root:
             return owner
     if before_records is not None:
         return before_records
-    return origin_from_filename(path.name) if path else None
+    return _origin_from_filename(path.name) if path else None
 
 
 def _origin_entries(tree: SyntaxTree) -> list[int]:
@@ -567,15 +607,21 @@ def _owner_before(tree: SyntaxTree, index: int) -> str | None:
     return None
 
 
-def _name(word: str, origin: dns.name.Name | None) -> dns.name.Name | None:
+def _name(word: str, origin: Origin | None) -> Origin | None:
     """*word* as a name, relative to *origin*; None where it means nothing
     (a relative name without an origin, a bad name)."""
     if word == "@":
         return origin
     if origin is None and not (word.endswith(".") and not word.endswith("\\.")):
         return None
+    plain = read_name(word, origin)
+    if plain is not None:
+        return plain
+    import dns.exception
+    import dns.name
+
     try:
-        return dns.name.from_text(to_dns_text(word), origin)
+        return Origin.of(dns.name.from_text(to_dns_text(word), _name_of(origin)))
     except dns.exception.DNSException:
         return None
 
@@ -590,6 +636,10 @@ def cloudflare_domain(text: str) -> dns.name.Name | None:
     """The domain a Cloudflare export names in its header (``;; Domain:``
     and ``;; Exported:`` among the first comment lines), if the file is one.
     Cloudflare writes ``$ORIGIN .`` and then ``@`` for that domain."""
+    return _name_of(_cloudflare_origin(text))
+
+
+def _cloudflare_origin(text: str) -> Origin | None:
     head = text[:4096].lstrip("\ufeff")
     if not head.startswith(";;"):
         return None
@@ -602,14 +652,24 @@ def cloudflare_domain(text: str) -> dns.name.Name | None:
 def origin_from_filename(filename: str) -> dns.name.Name | None:
     """``db.example.net``, ``example.net.zone``, ``example.net.db`` or
     ``example.net`` name the zone example.net, when it ends in a real TLD."""
+    return _name_of(_origin_from_filename(filename))
+
+
+def _origin_from_filename(filename: str) -> Origin | None:
     match = re.match(_ZONE_FILE_NAME, filename)
     if match is None:
         return None
     candidate = (match.group("a") or match.group("b") or match.group("c")).rstrip(".")
     if "." not in candidate or not is_real_tld(candidate.rsplit(".", 1)[1]):
         return None
+    plain = read_name(candidate + ".", None)
+    if plain is not None:
+        return plain
+    import dns.exception
+    import dns.name
+
     try:
-        return dns.name.from_text(candidate + ".")
+        return Origin.of(dns.name.from_text(candidate + "."))
     except dns.exception.DNSException:
         return None
 

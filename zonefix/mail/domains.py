@@ -15,11 +15,8 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
-import dns.exception
-import dns.name
-import dns.rdatatype
-import dns.tokenizer
-
+from zonefix import rrtypes
+from zonefix.fastpath import txt_string
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
 from zonefix.providers import (
@@ -31,11 +28,16 @@ from zonefix.providers import (
 )
 
 if TYPE_CHECKING:
+    import dns.exception
+    import dns.name
+    import dns.rdatatype
+    import dns.tokenizer
+
     from zonefix.mail import MailSettings
     from zonefix.zone import Zone
 
-MX = dns.rdatatype.MX
-TXT = dns.rdatatype.TXT
+MX = rrtypes.MX
+TXT = rrtypes.TXT
 
 
 class MxRecord(NamedTuple):
@@ -117,6 +119,10 @@ class MailView:
     def configured(self) -> dict[str, Profile | None]:
         """Configured providers by name key (None: "other")."""
         configured: dict[str, Profile | None] = {}
+        if not self.settings.providers:
+            return configured  # PERF: no name read (nor dnspython imported)
+        import dns.name
+
         origin = self.zone.origin
         for name, ident in self.settings.providers:
             key = _absolute_key(name, origin)
@@ -214,7 +220,7 @@ class MailView:
         by_owner: dict[str, Sequence[int]] = dict(index.at_owners_of(mx_records))
         missing = [key for key in self.configured if key not in by_owner]
         by_owner.update(index.records_at(missing))
-        apex = zone.origin.to_text().lower() if zone.origin is not None else None
+        apex = zone.origin_text.lower() if zone.origin_text is not None else None
         domains = []
         for key, records in by_owner.items():
             if index.below_cut(key):
@@ -397,6 +403,15 @@ def _strings_joined(words: list[str]) -> str | None:
         if "\\" not in word:
             parts.append(word[1:-1] if word.startswith('"') else word)
             continue
+        # A quoted string with the plain escapes, read as dnspython reads it
+        # (PERF: without importing it).
+        value = txt_string(word)
+        if value is not None:
+            parts.append(value.decode("utf-8", "replace"))
+            continue
+        import dns.exception
+        import dns.tokenizer
+
         try:
             token = dns.tokenizer.Tokenizer(word).get().unescape_to_bytes()
         except (dns.exception.DNSException, UnicodeError):
@@ -408,6 +423,9 @@ def _strings_joined(words: list[str]) -> str | None:
 def _absolute_key(name: str, origin: dns.name.Name | None) -> str | None:
     if name == "@":
         return origin.to_text().lower() if origin is not None else None
+    import dns.exception
+    import dns.name
+
     try:
         return dns.name.from_text(name, origin).to_text().lower()
     except dns.exception.DNSException:

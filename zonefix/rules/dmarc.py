@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import dns.name
-
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail import printable
 from zonefix.mail.dkim import dkim_problems
@@ -68,11 +66,10 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     `p=reject`, which tells receivers the same.
     """
     zone = ctx.zone
-    from zonefix.edits import NewRecord
     from zonefix.tlds import organisational_domain
 
     view = ctx.mail
-    if zone.origin is None or not view.domains:
+    if zone.origin_text is None or not view.domains:
         return
     apex = ctx.index.apex_key
     have: set[str] = set()
@@ -96,6 +93,10 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         if not _covered(domain.name, org, have):
             groups.setdefault(org, []).append(domain)
     for org, domains in groups.items():
+        import dns.name
+
+        from zonefix.edits import NewRecord
+
         at = next((d for d in domains if d.name == org), None)
         if at is None:
             at = min(domains, key=lambda d: (d.name.count("."), d.anchor or 0))
@@ -149,6 +150,8 @@ def _covered(name: str, org: str, have: set[str]) -> bool:
     (canonical keys)."""
     if "\\" in name or "\\" in org or "." in (name, org):
         # A label holding a dot (escaped) or the root: dnspython counts.
+        import dns.name
+
         current, top = dns.name.from_text(name), dns.name.from_text(org)
         while True:
             if current.to_text().lower() in have:
@@ -170,6 +173,8 @@ def _covered(name: str, org: str, have: set[str]) -> bool:
 def _at_or_below(key: str, top: str) -> bool:
     """Name *key* is *top* or below it (canonical keys)."""
     if "\\" in key or "\\" in top:
+        import dns.name
+
         return dns.name.from_text(key).is_subdomain(dns.name.from_text(top))
     return top == "." or key == top or key.endswith("." + top)
 
@@ -226,11 +231,13 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     from zonefix.document import ReplaceTxtText
-    from zonefix.edits import CannotEdit, TxtLayout, lower
 
     for i, owner, value in _judged_dmarc_records(ctx):
         layout: TxtLayout | None = None
         for problem in dmarc_problems(value):
+            # PERF: the editing module only for a record with a problem.
+            from zonefix.edits import CannotEdit, TxtLayout, lower
+
             layout = layout or TxtLayout(zone, i)
             fix = None
             if problem.edit is not None:

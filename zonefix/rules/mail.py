@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-import dns.name
-import dns.rdatatype
-
+from zonefix import rrtypes
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.index import bad_host_label, may_be_address
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
@@ -213,8 +211,6 @@ def provider_mx_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     is inferred.
     """
     zone = ctx.zone
-    from zonefix.edits import NewRecord
-
     for domain in ctx.mail.domains:
         provider = domain.provider
         if provider is None or not provider.writes_records or not domain.mx:
@@ -233,6 +229,10 @@ def provider_mx_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         hosts = ", ".join(f"{e.priority} {e.host}." for e in missing)
         fix = None
         if all(p is not None for p, _ in planned):
+            import dns.name
+
+            from zonefix.edits import NewRecord
+
             owner = dns.name.from_text(domain.name)
             records = [
                 NewRecord(owner, "MX", (str(p), f"{h}."))
@@ -468,8 +468,7 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     has them.
     """
     zone = ctx.zone
-    origin = zone.origin
-    if origin is None:
+    if zone.origin_text is None:
         return
     zone_index = zone.index
     table = zone.table
@@ -477,7 +476,7 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     aliases = zone_index.aliases
     wanted: dict[str, list[int]] = defaultdict(list)
     for i, rdtype in enumerate(table.rdtype):
-        if rdtype != dns.rdatatype.MX or (i, 1) in dotless:
+        if rdtype != rrtypes.MX or (i, 1) in dotless:
             continue
         words = zone_index.rdata_words(i)
         if len(words) < 2 or is_address(words[1].rstrip(".")):
@@ -487,7 +486,7 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         if bad_host_label(host) is not None:
             continue  # ZF115's: no host has that name
-        if not _in_zone(host, zone_index.apex_key, origin):
+        if not _in_zone(host, zone_index.apex_key, zone):
             continue
         if zone_index.below_cut(host):
             continue
@@ -510,10 +509,14 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-def _in_zone(key: str, apex_key: str, origin: dns.name.Name) -> bool:
+def _in_zone(key: str, apex_key: str, zone: Zone) -> bool:
     """Name *key* (canonical text) is at or below the zone's apex. PERF:
     compared as text where no escape can make a dot other than a label's."""
     if "\\" in key or "\\" in apex_key:
+        import dns.name
+
+        origin = zone.origin
+        assert origin is not None
         return dns.name.from_text(key).is_subdomain(origin)
     return apex_key == "." or key == apex_key or key.endswith("." + apex_key)
 
@@ -604,8 +607,6 @@ def provider_client_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     safe when the provider is configured, unsafe when it is inferred.
     """
     zone = ctx.zone
-    from zonefix.edits import NewRecord
-
     view = ctx.mail
     zone_index = zone.index
     table = zone.table
@@ -629,6 +630,10 @@ def provider_client_record(ctx: RuleContext) -> Iterator[Diagnostic]:
                 # Part of a zone: the name may hold its CNAME elsewhere.
                 and zone.capabilities.complete
             ):
+                import dns.name
+
+                from zonefix.edits import NewRecord
+
                 name = dns.name.from_text(owner)
                 new = [NewRecord(name, "CNAME", (f"{client.target}.",))]
                 fix = insert_fix(
@@ -646,7 +651,7 @@ def provider_client_record(ctx: RuleContext) -> Iterator[Diagnostic]:
                 )
             continue
         for i in records:
-            if table.rdtype[i] != dns.rdatatype.CNAME:
+            if table.rdtype[i] != rrtypes.CNAME:
                 continue
             target = (zone_index.target_key(i) or "").rstrip(".")
             other = _elsewhere(view, target, provider)

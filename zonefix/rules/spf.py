@@ -7,10 +7,7 @@ from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-import dns.exception
-import dns.name
-import dns.rdatatype
-
+from zonefix import rrtypes
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Edit, Fix, Severity
 from zonefix.mail import printable
 from zonefix.mail.domains import MailDomain, MailView
@@ -40,6 +37,10 @@ from zonefix.rules.registry import (
 )
 
 if TYPE_CHECKING:
+    import dns.exception
+    import dns.name
+    import dns.rdatatype
+
     from zonefix.edits import TxtLayout
     from zonefix.providers import Profile
     from zonefix.rules.context import RuleContext
@@ -121,8 +122,6 @@ def spf_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     one) is known.
     """
     zone = ctx.zone
-    from zonefix.edits import NewRecord
-
     view = ctx.mail
     for domain in view.domains:
         if domain.spf or not domain.sends or _has_type99(zone, domain):
@@ -132,6 +131,10 @@ def spf_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         message = f"mail domain {domain.name} has no SPF record"
         if provider is not None and provider.spf_include and provider.writes_records:
             value = f"v=spf1 include:{provider.spf_include} {provider.spf_all}"
+            import dns.name
+
+            from zonefix.edits import NewRecord
+
             new = NewRecord(dns.name.from_text(domain.name), "TXT", (f'"{value}"',))
             fix = insert_fix(
                 zone, [new], f'add TXT "{value}"', mail_applicability(domain)
@@ -141,7 +144,7 @@ def spf_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _has_type99(zone: Zone, domain: MailDomain) -> bool:
-    return any(zone.table.rdtype[i] == dns.rdatatype.SPF for i in domain.records)
+    return any(zone.table.rdtype[i] == rrtypes.SPF for i in domain.records)
 
 
 SPF_MULTIPLE = Code(
@@ -184,12 +187,14 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     from zonefix.document import DeleteRecord, RecordEdit, ReplaceRdata
-    from zonefix.edits import CannotEdit, lower
 
     view = ctx.mail
     for name, records, _ in _spf_names(view):
         if len(records) < 2:
             continue
+        # PERF: the editing module only for a name with records to merge.
+        from zonefix.edits import CannotEdit, lower
+
         value, _ = merged_spf(view, records)
         applicability, why = _merge_applicability(view, records, value)
         fix = None
@@ -652,6 +657,9 @@ def _reaches_unseen(
 ) -> bool:
     """The record includes or redirects (itself, or through the zone's SPF
     records it names) to a name of the zone with no SPF in the file."""
+    import dns.exception
+    import dns.name
+
     seen: set[str] = set()
     pending = [record]
     while pending:
@@ -918,7 +926,7 @@ def _mx_record_counts(zone: Zone) -> dict[str, int]:
     twice is one; the null MX is none): what an ``mx`` term finds there."""
     index = zone.index
     types = zone.table.rdtype
-    mx = [i for i, t in enumerate(types) if t == dns.rdatatype.MX]
+    mx = [i for i, t in enumerate(types) if t == rrtypes.MX]
     counts = {}
     for owner, records in index.groups(mx).items():
         found = set()
@@ -961,7 +969,7 @@ def spf_rr_type(ctx: RuleContext) -> Iterator[Diagnostic]:
     view = ctx.mail
     zone_index = zone.index
     for i, rdtype in enumerate(table.rdtype):
-        if rdtype != dns.rdatatype.SPF:
+        if rdtype != rrtypes.SPF:
             continue
         value = view.txt_value(i)
         owner = zone_index.owner_key(i)
@@ -978,6 +986,7 @@ def spf_rr_type(ctx: RuleContext) -> Iterator[Diagnostic]:
 def _type_fix(zone: Zone, index: int, value: str) -> Fix | None:
     """The record made TXT: deleted and inserted again as a TXT with its
     strings (BIND rewrites the line's type in place)."""
+    import dns.rdatatype
     import dns.rdtypes.ANY.TXT
 
     from zonefix.document import DeleteRecord, InsertRecords, RecordEdit
@@ -1151,10 +1160,10 @@ def spf_domain_typo(ctx: RuleContext) -> Iterator[Diagnostic]:
     zone = ctx.zone
     from zonefix.tlds import organisational_domain
 
-    origin = zone.origin
+    origin = zone.origin_text
     if origin is None:
         return
-    origin_text = origin.to_text().lower()
+    origin_text = origin.lower()
     origin_tails = _tails(origin_text)
     own: str | None = ""  # "": not worked out yet
     view = ctx.mail
@@ -1281,13 +1290,13 @@ def spf_void_mechanism(ctx: RuleContext) -> Iterator[Diagnostic]:
     None: name the domain meant (`mx:example.net`), or drop the term.
     """
     zone = ctx.zone
-    origin = zone.origin
+    origin = zone.origin_text
     if origin is None:
         return
     view = ctx.mail
     index = zone.index
     table = zone.table
-    suffix = origin.to_text().lower()
+    suffix = origin.lower()
     checks: list[tuple[int, Term, str, str]] = []
     for owner, records in view.spf_by_owner.items():
         for i in records:
@@ -1306,9 +1315,7 @@ def spf_void_mechanism(ctx: RuleContext) -> Iterator[Diagnostic]:
     index.records_at([*names, *index.wildcard_keys(names)])
     redirected = _redirected_from(view)
     for i, term, name, owner in checks:
-        if any(
-            table.rdtype[j] == dns.rdatatype.CNAME for j in index.records_named(name)
-        ):
+        if any(table.rdtype[j] == rrtypes.CNAME for j in index.records_named(name)):
             continue  # the lookup follows the alias out of what zonefix sees
         if term.name == "a":
             if index.has_address(name):
@@ -1319,7 +1326,7 @@ def spf_void_mechanism(ctx: RuleContext) -> Iterator[Diagnostic]:
             if not at_name:
                 cover = index.wildcard_for(name)
                 at_name = index.records_named(cover) if cover else ()
-            if any(table.rdtype[j] == dns.rdatatype.MX for j in at_name):
+            if any(table.rdtype[j] == rrtypes.MX for j in at_name):
                 continue
             what = "no MX"
         message = f"SPF term '{term.text}' at {owner} finds nothing: {name} has {what}"

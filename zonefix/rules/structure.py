@@ -6,10 +6,7 @@ from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import dns.name
-import dns.rdatatype
-
-from zonefix import cloudflare
+from zonefix import cloudflare, rrtypes
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.fastpath import RdataKey
 from zonefix.index import (
@@ -17,6 +14,7 @@ from zonefix.index import (
     bad_host_label,
     may_be_address,
 )
+from zonefix.rrtypes import type_text
 from zonefix.rules.registry import (
     FixAvailability,
     delete_fix,
@@ -77,7 +75,7 @@ def out_of_zone(ctx: RuleContext) -> Iterator[Diagnostic]:
                 seen.add(owner)
                 yield zone.finding_at_record(
                     OUT_OF_ZONE,
-                    f"owner {owner} is outside the zone {zone.origin}",
+                    f"owner {owner} is outside the zone {zone.origin_text}",
                     index,
                 )
 
@@ -93,7 +91,7 @@ def _whole(ctx: RuleContext) -> bool:
     while the provider serves the SOA and NS itself."""
     zone = ctx.zone
     return (
-        zone.origin is not None
+        zone.origin_text is not None
         and ctx.capabilities.has_soa_ns
         and not any(d.code.code in ("ZF001", "ZF004") for d in zone.diagnostics)
     )
@@ -134,23 +132,23 @@ def soa_problem(ctx: RuleContext) -> Iterator[Diagnostic]:
     if not _whole(ctx):
         return
     table = zone.table
-    soa = dns.rdatatype.SOA
+    soa = rrtypes.SOA
     apex = _apex_records(zone)
     apex_soas = [i for i in apex if table.rdtype[i] == soa]
     for index, rdtype in enumerate(table.rdtype):
         if rdtype == soa and not table.flags[index] & (OWNER_APEX | OWNER_OUTSIDE):
             yield zone.finding_at_record(
                 SOA_PROBLEM,
-                f"SOA at {zone.records.owner(index)}, not at the apex {zone.origin}",
+                f"SOA at {zone.records.owner(index)}, not at the apex {zone.origin_text}",
                 index,
             )
     if not apex_soas:
-        message = f"no SOA record at the apex {zone.origin}"
+        message = f"no SOA record at the apex {zone.origin_text}"
         yield zone.finding_at_record(SOA_PROBLEM, message, apex[0] if apex else None)
     elif len(apex_soas) > 1:
         yield zone.finding_at_record(
             SOA_PROBLEM,
-            f"{len(apex_soas)} SOA records at the apex {zone.origin}; "
+            f"{len(apex_soas)} SOA records at the apex {zone.origin_text}; "
             "a zone has exactly one",
             apex_soas[0],
         )
@@ -165,7 +163,7 @@ def _export_placeholders(zone: Zone) -> Iterator[Diagnostic]:
         (
             i
             for i, t in enumerate(table.rdtype)
-            if t == dns.rdatatype.SOA and cloudflare.placeholder_soa(zone, i)
+            if t == rrtypes.SOA and cloudflare.placeholder_soa(zone, i)
         ),
         None,
     )
@@ -173,7 +171,7 @@ def _export_placeholders(zone: Zone) -> Iterator[Diagnostic]:
         (
             i
             for i, t in enumerate(table.rdtype)
-            if t == dns.rdatatype.NS
+            if t == rrtypes.NS
             and zone.index.target_key(i, 0) == CLOUDFLARE_PLACEHOLDER_NS
         ),
         None,
@@ -223,10 +221,10 @@ def apex_ns_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         return
     table = zone.table
     apex = _apex_records(zone)
-    if not any(table.rdtype[i] == dns.rdatatype.NS for i in apex):
+    if not any(table.rdtype[i] == rrtypes.NS for i in apex):
         yield zone.finding_at_record(
             APEX_NS_MISSING,
-            f"no NS records at the apex {zone.origin}",
+            f"no NS records at the apex {zone.origin_text}",
             apex[0] if apex else None,
         )
 
@@ -273,7 +271,7 @@ def cname_at_apex(ctx: RuleContext) -> Iterator[Diagnostic]:
     zone = ctx.zone
     table = zone.table
     for index, flags in enumerate(table.flags):
-        if flags & OWNER_APEX and table.rdtype[index] == dns.rdatatype.CNAME:
+        if flags & OWNER_APEX and table.rdtype[index] == rrtypes.CNAME:
             target = zone.records[index].rdata.to_text()
             if ctx.capabilities.cname_flattening:
                 # The provider (Cloudflare) always flattens a CNAME at the
@@ -281,7 +279,7 @@ def cname_at_apex(ctx: RuleContext) -> Iterator[Diagnostic]:
                 # apex's other data.
                 yield zone.finding_at_record(
                     CNAME_AT_APEX._replace(severity=Severity.INFO),
-                    f"CNAME at the apex {zone.origin} (to {target}) is "
+                    f"CNAME at the apex {zone.origin_text} (to {target}) is "
                     "Cloudflare's CNAME flattening: Cloudflare answers with "
                     f"the addresses of {target}; any other DNS server needs "
                     "them written as A/AAAA records (or its own ALIAS/ANAME)",
@@ -289,7 +287,7 @@ def cname_at_apex(ctx: RuleContext) -> Iterator[Diagnostic]:
                 )
                 continue
             message = (
-                f"CNAME at the apex {zone.origin} (to {target}): give the apex "
+                f"CNAME at the apex {zone.origin_text} (to {target}): give the apex "
                 f"the A/AAAA records of {target}, or use the DNS provider's "
                 "flattening (ALIAS/ANAME)"
             )
@@ -316,12 +314,12 @@ DUPLICATE_RECORD = Code(
 )
 
 # DNSSEC records that RFC 4035 allows beside a CNAME.
-_BESIDE_CNAME = {dns.rdatatype.CNAME, dns.rdatatype.RRSIG, dns.rdatatype.NSEC}
+_BESIDE_CNAME = {rrtypes.CNAME, rrtypes.RRSIG, rrtypes.NSEC}
 
 
 def _cname_groups(zone: Zone) -> list[tuple[list[int], list[int]]]:
     """(its CNAME records, all its records) for each owner with a CNAME."""
-    return zone.index.with_type(dns.rdatatype.CNAME)
+    return zone.index.with_type(rrtypes.CNAME)
 
 
 @rule(CNAME_AND_OTHER_DATA)
@@ -360,7 +358,7 @@ def cname_and_other_data(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue  # ZF101
         others = sorted(
             {
-                dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
+                type_text(table.rdtype[i])
                 for i in records
                 if table.rdtype[i] not in _BESIDE_CNAME
             }
@@ -495,7 +493,7 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
                 continue
             rdata = index.rdata(i)
             line = zone.records[first].line
-            rtype = dns.rdatatype.to_text(rdata.rdtype)
+            rtype = type_text(rdata.rdtype)
             yield zone.finding_at_record(
                 DUPLICATE_RECORD,
                 f"duplicate of the {rtype} record at line {line}: "
@@ -522,7 +520,7 @@ CNAME_LOOP = Code(
 )
 
 # The types whose target must be a host name, not an address.
-_HOST_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.CNAME}
+_HOST_TARGETS = {rrtypes.MX, rrtypes.NS, rrtypes.CNAME}
 
 
 @rule(TARGET_IS_ADDRESS)
@@ -554,7 +552,7 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     for i, rdtype in enumerate(table.rdtype):
         if rdtype not in _HOST_TARGETS:
             continue
-        position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+        position = TARGET_FIELDS[rdtype]
         # PERF: the target's key starts as the word does (a digit; a colon
         # is kept): most targets are ruled out without reading the words.
         key = index.target_key(i, position)
@@ -570,7 +568,7 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
             ipaddress.ip_address(target)
         except ValueError:
             continue
-        rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+        rtype = type_text(rdtype)
         yield finding_at_field(
             zone,
             TARGET_IS_ADDRESS,
@@ -604,15 +602,15 @@ def missing_glue(ctx: RuleContext) -> Iterator[Diagnostic]:
     None: only the owner knows the server's address. Add `ns1.sub  A  ...`.
     """
     zone = ctx.zone
-    if zone.origin is None:
+    if zone.origin_text is None:
         return
     table = zone.table
     index = zone.index
-    origin = zone.origin.to_text().lower()
+    origin = zone.origin_text.lower()
     suffix = "" if origin == "." else "." + origin
     wanted: dict[str, list[int]] = {}
     for i, rdtype in enumerate(table.rdtype):
-        if rdtype != dns.rdatatype.NS or table.flags[i] & OWNER_OUTSIDE:
+        if rdtype != rrtypes.NS or table.flags[i] & OWNER_OUTSIDE:
             continue
         target = index.target_key(i)
         if target is None:
@@ -625,14 +623,13 @@ def missing_glue(ctx: RuleContext) -> Iterator[Diagnostic]:
     addressed = set()
     owner_hashes = index.owner_hashes
     for i, rdtype in enumerate(table.rdtype):
-        if (
-            rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA)
-            and owner_hashes[i] in hashes
-        ):
+        if rdtype in (rrtypes.A, rrtypes.AAAA) and owner_hashes[i] in hashes:
             addressed.add(index.owner_key(i))
     for target, records in wanted.items():
         if target in addressed:
             continue
+        import dns.name
+
         for i in records:
             owner = index.owner(i)
             if table.flags[i] & OWNER_APEX:
@@ -777,7 +774,7 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     hashes = index.owner_hashes
-    rrsig = dns.rdatatype.RRSIG
+    rrsig = rrtypes.RRSIG
     # Records of one RRset share the hash of (owner, class, type): only
     # RRsets of two or more records can disagree. PERF: found as ZF107 finds
     # its candidates, from sorted hash values, with nothing kept per record.
@@ -806,9 +803,7 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
             if len(ttls) < 2:
                 continue
             lowest = ttls[0]
-            rtype = dns.rdatatype.to_text(
-                dns.rdatatype.RdataType(table.rdtype[rrset[0]])
-            )
+            rtype = type_text(table.rdtype[rrset[0]])
             yield zone.finding_at_record(
                 RRSET_TTL_MISMATCH,
                 f"{index.owner(rrset[0])} {rtype} records have TTLs "
@@ -845,7 +840,7 @@ TARGET_IS_CNAME = Code(
     "MX, NS or SRV target is an in-zone CNAME (RFC 2181 §10.3)",
 )
 # The types whose target must not be an alias (RFC 2181 §10.3, RFC 2782).
-_NO_ALIAS_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.SRV}
+_NO_ALIAS_TARGETS = {rrtypes.MX, rrtypes.NS, rrtypes.SRV}
 
 
 @rule(TARGET_IS_CNAME, FixAvailability.UNSAFE)
@@ -880,7 +875,7 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
     for i, rdtype in enumerate(table.rdtype):
         if rdtype not in _NO_ALIAS_TARGETS:
             continue
-        position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+        position = TARGET_FIELDS[rdtype]
         target = index.target_key(i, position)
         if target is None or target not in aliases:
             continue
@@ -888,7 +883,7 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
         chain = [target]
         while chain[-1] in aliases and len(chain) <= len(aliases):
             chain.append(aliases[chain[-1]][0])
-        rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+        rtype = type_text(rdtype)
         fix = None
         if chain[-1] not in aliases:
             last = aliases[chain[-2]][1]
@@ -944,7 +939,7 @@ def txt_string_too_long(ctx: RuleContext) -> Iterator[Diagnostic]:
         if not flags & LONG_STRING:
             continue
         fix = _split_strings_fix(zone, i)
-        rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(table.rdtype[i]))
+        rtype = type_text(table.rdtype[i])
         yield zone.finding_at_record(
             TXT_STRING_TOO_LONG,
             f"{rtype} record at {zone.index.owner(i)} has a string over 255 bytes",
@@ -984,7 +979,7 @@ TARGET_NOT_HOSTNAME = Code(
 CLOUDFLARE_PLACEHOLDER_NS = "replace&me\\$with^your\\@nameserver."
 # The types whose target is a host (RFC 1123 §2.1 names: letters, digits
 # and hyphens, no hyphen at a label's ends), as BIND's check-names has it.
-_HOSTNAME_TARGETS = {dns.rdatatype.MX, dns.rdatatype.NS, dns.rdatatype.SRV}
+_HOSTNAME_TARGETS = {rrtypes.MX, rrtypes.NS, rrtypes.SRV}
 
 
 @rule(TARGET_NOT_HOSTNAME)
@@ -1028,7 +1023,7 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     for i, rdtype in enumerate(table.rdtype):
         if rdtype not in _HOSTNAME_TARGETS:
             continue
-        position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+        position = TARGET_FIELDS[rdtype]
         target = index.target_key(i, position)
         if target is None or target == ".":
             continue
@@ -1050,7 +1045,7 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
             bad = labels[target] = bad_host_label(target)
         if bad is None:
             continue
-        rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+        rtype = type_text(rdtype)
         yield finding_at_field(
             zone,
             TARGET_NOT_HOSTNAME,
@@ -1106,7 +1101,7 @@ def srv_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     that has them.
     """
     zone = ctx.zone
-    yield from _targets_without_address(zone, dns.rdatatype.SRV, SRV_TARGET_NO_ADDRESS)
+    yield from _targets_without_address(zone, rrtypes.SRV, SRV_TARGET_NO_ADDRESS)
 
 
 def _targets_without_address(
@@ -1114,15 +1109,15 @@ def _targets_without_address(
 ) -> Iterator[Diagnostic]:
     """Records of *rdtype* whose in-zone target has no address."""
 
-    origin = zone.origin
+    origin = zone.origin_text
     if origin is None:
         return
     table = zone.table
     index = zone.index
-    position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+    position = TARGET_FIELDS[rdtype]
     dotless = {(d.record, d.position) for d in index.dotless_names()}
     aliases = index.aliases
-    suffix = origin.to_text().lower()
+    suffix = origin.lower()
     wanted: dict[str, list[int]] = {}
     for i, t in enumerate(table.rdtype):
         if t != rdtype or (i, position) in dotless:
@@ -1138,7 +1133,7 @@ def _targets_without_address(
             continue
         wanted.setdefault(target, []).append(i)
     found = index.records_at([*wanted, *index.wildcard_keys(wanted)], keep=False)
-    rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
+    rtype = type_text(rdtype)
     for target, records in wanted.items():
         if index.has_address(target, found):
             continue
@@ -1187,16 +1182,16 @@ def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
 
-    origin = zone.origin
+    origin = zone.origin_text
     if origin is None:
         return
     table = zone.table
     index = zone.index
     dotless = {(d.record, d.position) for d in index.dotless_names()}
-    suffix = origin.to_text().lower()
+    suffix = origin.lower()
     wanted: dict[str, list[int]] = {}
     for i, rdtype in enumerate(table.rdtype):
-        if rdtype != dns.rdatatype.CNAME or (i, 0) in dotless:
+        if rdtype != rrtypes.CNAME or (i, 0) in dotless:
             continue
         if table.flags[i] & OWNER_OUTSIDE:
             continue
@@ -1231,10 +1226,10 @@ OCCLUDED_DATA = Code(
 # What a parent zone holds at a delegation point itself (RFC 4035 adds
 # DS, and the NSEC and RRSIG that sign them).
 _AT_A_CUT = {
-    dns.rdatatype.NS,
-    dns.rdatatype.DS,
-    dns.rdatatype.NSEC,
-    dns.rdatatype.RRSIG,
+    rrtypes.NS,
+    rrtypes.DS,
+    rrtypes.NSEC,
+    rrtypes.RRSIG,
 }
 
 
@@ -1275,9 +1270,9 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     glue = {
         key
         for i, rdtype in enumerate(table.rdtype)
-        if rdtype == dns.rdatatype.NS and (key := index.target_key(i)) is not None
+        if rdtype == rrtypes.NS and (key := index.target_key(i)) is not None
     }
-    addresses = {dns.rdatatype.A, dns.rdatatype.AAAA}
+    addresses = {rrtypes.A, rrtypes.AAAA}
     # Per delegation point: the occluded names, each with its first record.
     found: dict[str, dict[str, int]] = {}
     last_ref: int | None = None
