@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
 
+from zonefix.bind_facts import record_repeats_owner
 from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.edits import replace_field
 
@@ -185,8 +186,7 @@ def _record_edits(
             for j in range(i + 1, len(table)):
                 if table.document[j] != 0 or j in table.generated:
                     continue
-                start = zone.tree.span(table.entry[j])[0]
-                if zone.tree.text[start] not in " \t":
+                if not record_repeats_owner(zone, j):
                     break
                 group.append(j)
             edits = tuple(RenameOwner(j, owner) for j in group)

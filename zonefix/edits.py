@@ -7,7 +7,6 @@ deleting a record never changes another record's meaning.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
@@ -17,6 +16,12 @@ import dns.exception
 import dns.name
 import dns.rdatatype
 
+from zonefix.bind_facts import (
+    origin_directive,
+    record_repeats_owner,
+    repeats_owner,
+    ttl_directive,
+)
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
 from zonefix.document import (
@@ -56,7 +61,7 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     start, end = tree.span(entry)
     text = tree.text
     fields = fields_between(text, start, end)
-    owner_written = text[start] not in " \t\r"
+    owner_written = not repeats_owner(text, start)
     edits = [Edit(start, end, "")]
 
     if owner_written and _owner_repeated_out_of_reach(zone, index):
@@ -70,7 +75,7 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
         return tuple(edits)
     next_start, next_end = tree.span(table.entry[following])
     next_fields = fields_between(text, next_start, next_end)
-    next_blank = text[next_start] in " \t\r"
+    next_blank = repeats_owner(text, next_start)
     first = 1 if owner_written else 0
     carry_owner = owner_written and next_blank
     carry_ttl = bool(
@@ -120,7 +125,9 @@ def _owner_repeated_out_of_reach(zone: Zone, index: int) -> bool:
     ):
         crossed = crossed or kinds[following] == EntryKind.DIRECTIVE
         following += 1
-    if following >= len(kinds) or tree.text[tree.entry_starts[following]] not in " \t":
+    if following >= len(kinds) or not repeats_owner(
+        tree.text, tree.entry_starts[following]
+    ):
         return False
     if crossed:
         return True
@@ -345,7 +352,7 @@ def replace_ttl(zone: Zone, records: Sequence[int], ttl: int) -> tuple[Edit, ...
             raise CannotEdit("the next record takes its TTL from this line")
         start, end = tree.span(table.entry[i])
         fields = fields_between(text, start, end)
-        first = 0 if text[start] in " \t\r" else 1
+        first = 0 if repeats_owner(text, start) else 1
         if table.flags[i] & TTL_WRITTEN:
             ttl_field = next(
                 f
@@ -377,7 +384,7 @@ def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...
     for i, owner in wanted.items():
         if table.document[i] != 0 or i in table.generated:
             raise CannotEdit("the record is in an included file or made by $GENERATE")
-        if _blank_owner(zone, i):
+        if record_repeats_owner(zone, i):
             before = _previous_record(zone, i)
             if before is None or wanted.get(before) != owner:
                 raise CannotEdit("the line repeats the owner of a line before it")
@@ -385,7 +392,7 @@ def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...
         for j in range(i + 1, len(table)):
             if table.document[j] != 0 or j in table.generated:
                 continue
-            if not _blank_owner(zone, j):
+            if not record_repeats_owner(zone, j):
                 break
             if wanted.get(j) != owner:
                 raise CannotEdit("a line after it repeats this owner")
@@ -594,18 +601,13 @@ def _last_of_type(zone: Zone, rdtype: int) -> int | None:
                 return None
             last = i
             for j in range(i + 1, len(table)):
-                if table.document[j] == 0 and not _blank_owner(zone, j):
+                if table.document[j] == 0 and not record_repeats_owner(zone, j):
                     break
                 last = j
             if table.document[last] != 0 or last in table.generated:
                 return None
             return last
     return None
-
-
-def _blank_owner(zone: Zone, index: int) -> bool:
-    start = zone.tree.span(zone.table.entry[index])[0]
-    return zone.tree.text[start] in " \t"
 
 
 def _last_editable_record(zone: Zone) -> int | None:
@@ -635,14 +637,16 @@ def _in_force(zone: Zone, at: int) -> tuple[dns.name.Name | None, int | None]:
         if kind == EntryKind.DIRECTIVE:
             fields = tree.fields(entry)
             name = fields[0].text.upper()
-            if name == "$ORIGIN" and len(fields) > 1:
+            if name == "$ORIGIN":
                 # A bad $ORIGIN (ZF001) changes nothing, as in reading.
-                with contextlib.suppress(dns.exception.DNSException):
-                    origin = dns.name.from_text(to_dns_text(fields[1].text), origin)
+                origin = origin_directive(fields, origin) or origin
                 if origin == dns.name.root and zone.root_is_apex and zone.origin:
                     origin = zone.origin  # as the resolver reads a Cloudflare export
-            elif name == "$TTL" and len(fields) > 1:
-                default, known = ttl_or_none(fields[1].text), True
+            elif name == "$TTL":
+                # A bad $TTL (ZF001) changes nothing, as in reading.
+                ttl = ttl_directive(fields)
+                if ttl is not None:
+                    default, known = ttl, True
             elif name == "$INCLUDE":
                 known = False  # what the included file sets carries on (BIND)
         # The records this entry made (a $GENERATE makes many).
@@ -695,7 +699,7 @@ class _Layout:
         fields = fields_between(text, start, end)
         line_end = text.find("\n", start, end)
         line_end = end if line_end < 0 else line_end
-        self.blank_owner = text[start] in " \t"
+        self.blank_owner = repeats_owner(text, start)
         roles: list[str] = []
         type_at = table.rdata_field[index] - 1
         for i, field in enumerate(fields):

@@ -31,9 +31,15 @@ import dns.name
 import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
-import dns.ttl
 
 from zonefix import fastpath
+from zonefix.bind_facts import NeedOrigin as _NeedOrigin
+from zonefix.bind_facts import (
+    origin_argument,
+    repeats_owner,
+)
+from zonefix.bind_facts import to_dns_text as to_dns_text  # re-exported: its old home
+from zonefix.bind_facts import ttl_or_none as ttl_or_none  # re-exported: its old home
 from zonefix.diagnostics import (
     GENERATE_LIMIT,
     INCLUDE_REFUSED,
@@ -180,10 +186,6 @@ _TYPE_WORDS: dict[str, dns.rdatatype.RdataType | None] = {}
 _MEANINGS: dict[str, _Meaning] = {"": (None, None, None)}
 
 
-class _NeedOrigin(Exception):
-    """A relative name was met and no origin is known (ZF003)."""
-
-
 class _OverBudget(Exception):
     """$INCLUDE brought in more records than Limits.records allows."""
 
@@ -191,26 +193,7 @@ class _OverBudget(Exception):
 # Bounded, so a file of a million distinct words cannot grow them without end.
 _CACHE_LIMIT = 4096
 # Pattern strings: re compiles (and caches) them on first use, not at import.
-_NON_ASCII = r"[^\x00-\x7f]+"
 _COMMENT = r";[^\r\n]*"
-
-
-def to_dns_text(text: str) -> str:
-    """*text* with every non-ASCII character written as \\DDD byte escapes.
-
-    BIND reads a zone file as bytes: a raw byte in a TXT string or a UTF-8
-    label is that byte on the wire. dnspython would run names through IDNA and
-    refuse undecodable bytes, so zonefix hands it the bytes spelled out.
-    """
-    if text.isascii():
-        return text
-    return re.sub(
-        _NON_ASCII,
-        lambda m: "".join(
-            f"\\{b:03d}" for b in m.group().encode("utf-8", "surrogateescape")
-        ),
-        text,
-    )
 
 
 @cache
@@ -428,9 +411,10 @@ class Resolver:
     ) -> None:
         text = tree.text
         words = split_fields(text, start, end)
-        if self._usual_record(doc, index, words, text[start] in " \t\r"):
+        blank_owner = repeats_owner(text, start)
+        if self._usual_record(doc, index, words, blank_owner):
             return
-        if text[start] not in " \t\r":
+        if not blank_owner:
             owner_ref = self._owner(doc, start, words[0])
             if owner_ref is None:
                 return
@@ -855,11 +839,8 @@ class Resolver:
         self._report(SYNTAX_ERROR, message, doc, fields[0].start, fields[-1].end)
 
     def _name_arg(self, doc: int, arg: Field, what: str) -> dns.name.Name | None:
-        word = unquote(arg.text)
-        if self.current_origin is None and not word.endswith("."):
-            raise _NeedOrigin
         try:
-            return _name(word, self.current_origin)
+            return origin_argument(arg.text, self.current_origin)
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
@@ -1146,13 +1127,6 @@ def txt_with_long_strings(
         return cls(rdclass, rdtype, strings)
     except (dns.exception.DNSException, ValueError) as error:
         return _reason(error)
-
-
-def ttl_or_none(word: str) -> int | None:
-    try:
-        return dns.ttl.from_text(word)
-    except dns.exception.DNSException:
-        return None
 
 
 def class_or_none(word: str) -> dns.rdataclass.RdataClass | None:

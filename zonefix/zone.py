@@ -16,6 +16,7 @@ import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 
+from zonefix.bind_facts import origin_directive, repeats_owner
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
 from zonefix.fastpath import build_rdata
 from zonefix.semantic import (
@@ -499,8 +500,9 @@ def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
     for index in _origin_entries(tree):
         if kinds[index] == EntryKind.DIRECTIVE:
             fields = tree.fields(index)
-            if fields[0].text.upper() == "$ORIGIN" and len(fields) == 2:
-                current = _name(unquote(fields[1].text), current)
+            if fields[0].text.upper() == "$ORIGIN":
+                # One refused (ZF001) leaves the origin before it, as in reading.
+                current = origin_directive(fields, current) or current
                 if (
                     not 0 <= first_record < index
                     and before_records is None
@@ -513,7 +515,7 @@ def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
         if "SOA" not in text[start:end].upper():
             continue
         words = split_fields(text, start, end)
-        blank = text[start] in " \t\r"
+        blank = repeats_owner(text, start)
         # owner [ttl] [class] SOA: the type is among the next three words.
         types = words[:3] if blank else words[1:4]
         if not any(w.upper() == "SOA" for w in types):
@@ -562,7 +564,7 @@ def _owner_before(tree: SyntaxTree, index: int) -> str | None:
         if tree.entry_kinds[earlier] != EntryKind.RECORD:
             continue
         start, end = tree.span(earlier)
-        if text[start] not in " \t\r":
+        if not repeats_owner(text, start):
             return split_fields(text, start, end)[0]
     return None
 
