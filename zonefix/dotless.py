@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
 
-from zonefix.bind_facts import record_repeats_owner
+from zonefix.bind_facts import editable, record_repeats_owner
 from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.edits import replace_field
 
@@ -150,7 +150,7 @@ def _finding(
             last = j
         scope = (start, tree.span(table.entry[last])[1])
     fix = None
-    if table.document[i] == 0:
+    if editable(zone, i):
         edit = replace_field(tree.text, field, fixed)
         fix = Fix(
             action,
@@ -184,7 +184,7 @@ def _record_edits(
             owner = dns.name.from_text(fixed, origin)
             group = [i]
             for j in range(i + 1, len(table)):
-                if table.document[j] != 0 or j in table.generated:
+                if not editable(zone, j):
                     continue
                 if not record_repeats_owner(zone, j):
                     break

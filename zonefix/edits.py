@@ -17,9 +17,11 @@ import dns.name
 import dns.rdatatype
 
 from zonefix.bind_facts import (
+    editable,
     origin_directive,
     record_repeats_owner,
     repeats_owner,
+    require_editable,
     ttl_directive,
 )
 from zonefix.diagnostics import Edit
@@ -54,8 +56,7 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     TTL written), that owner or TTL moves onto the next record's line.
     """
     table = zone.table
-    if table.document[index] != 0 or index in table.generated:
-        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    require_editable(zone, index)
     tree = zone.tree
     entry = table.entry[index]
     start, end = tree.span(entry)
@@ -284,8 +285,7 @@ def _retype(zone: Zone, index: int, rdtype: dns.rdatatype.RdataType) -> Edit:
     """The type field of record *index* rewritten as *rdtype*, in the case
     the line writes its type."""
     table = zone.table
-    if table.document[index] != 0 or index in table.generated:
-        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    require_editable(zone, index)
     field = zone.fields_of(index)[table.rdata_field[index] - 1]
     text = dns.rdatatype.to_text(rdtype)
     return Edit(field.start, field.end, text.lower() if field.text.islower() else text)
@@ -293,8 +293,7 @@ def _retype(zone: Zone, index: int, rdtype: dns.rdatatype.RdataType) -> Edit:
 
 def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit, ...]:
     table = zone.table
-    if table.document[index] != 0 or index in table.generated:
-        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    require_editable(zone, index)
     if table.flags[index] & LONG_STRING:
         return _long_strings_split(zone, index, rdata)
     if table.rdtype[index] in _TXT_TYPES:
@@ -341,8 +340,7 @@ def replace_ttl(zone: Zone, records: Sequence[int], ttl: int) -> tuple[Edit, ...
     for i in records:
         if table.ttl[i] == ttl:
             continue
-        if table.document[i] != 0 or i in table.generated:
-            raise CannotEdit("the record is in an included file or made by $GENERATE")
+        require_editable(zone, i)
         following = i + 1
         if (
             following < len(table)
@@ -382,15 +380,14 @@ def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...
     wanted = {r.record: r.owner for r in renames}
     edits = []
     for i, owner in wanted.items():
-        if table.document[i] != 0 or i in table.generated:
-            raise CannotEdit("the record is in an included file or made by $GENERATE")
+        require_editable(zone, i)
         if record_repeats_owner(zone, i):
             before = _previous_record(zone, i)
             if before is None or wanted.get(before) != owner:
                 raise CannotEdit("the line repeats the owner of a line before it")
             continue
         for j in range(i + 1, len(table)):
-            if table.document[j] != 0 or j in table.generated:
+            if not editable(zone, j):
                 continue
             if not record_repeats_owner(zone, j):
                 break
@@ -412,7 +409,7 @@ def _previous_record(zone: Zone, index: int) -> int | None:
     table = zone.table
     for j in range(index - 1, -1, -1):
         if table.document[j] == 0:
-            return None if j in table.generated else j
+            return j if editable(zone, j) else None
     return None
 
 
@@ -532,12 +529,10 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
     same_owner = zone.index.records_named(first.owner.to_text().lower())
     rdtype = dns.rdatatype.from_text(first.rdtype)
     same_type = [i for i in same_owner if table.rdtype[i] == rdtype]
-    editable = [
-        i for i in same_owner if table.document[i] == 0 and i not in table.generated
-    ]
+    written = [i for i in same_owner if editable(zone, i)]
     anchor = next(
-        (i for i in reversed(editable) if table.rdtype[i] == rdtype),
-        editable[-1] if editable else None,
+        (i for i in reversed(written) if table.rdtype[i] == rdtype),
+        written[-1] if written else None,
     )
     new_owner = anchor is None
     if new_owner:
@@ -597,14 +592,14 @@ def _last_of_type(zone: Zone, rdtype: int) -> int | None:
     table = zone.table
     for i in range(len(table) - 1, -1, -1):
         if table.rdtype[i] == rdtype and table.document[i] == 0:
-            if i in table.generated:
+            if not editable(zone, i):
                 return None
             last = i
             for j in range(i + 1, len(table)):
                 if table.document[j] == 0 and not record_repeats_owner(zone, j):
                     break
                 last = j
-            if table.document[last] != 0 or last in table.generated:
+            if not editable(zone, last):
                 return None
             return last
     return None
@@ -613,7 +608,7 @@ def _last_of_type(zone: Zone, rdtype: int) -> int | None:
 def _last_editable_record(zone: Zone) -> int | None:
     table = zone.table
     for i in range(len(table) - 1, -1, -1):
-        if table.document[i] == 0 and i not in table.generated:
+        if editable(zone, i):
             return i
     return None
 
@@ -775,9 +770,7 @@ def txt_value_edits(
     again, cut at 255 bytes. *layout* is the record's, when the caller
     edits or points into it many times.
     """
-    table = zone.table
-    if table.document[index] != 0 or index in table.generated:
-        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    require_editable(zone, index)
     edits = (layout or TxtLayout(zone, index)).edits(start, end, replacement)
     if edits is not None:
         return edits
