@@ -205,7 +205,11 @@ def txt_text(word: str) -> str | None:
 
 def txt_joined(words: Sequence[str]) -> str | None:
     """A TXT record's strings as written, joined (as SPF, DMARC and DKIM
-    read them); None where one has a broken escape."""
+    read them); None where one has a broken escape.
+
+    PERF: read from the text, not the rdata built again (which cost more
+    than all the mail rules together on a big zone); a string without an
+    escape is its own value."""
     parts = []
     for word in words:
         part = txt_text(word)

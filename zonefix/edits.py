@@ -23,6 +23,7 @@ from zonefix.bind_facts import (
     repeats_owner,
     require_editable,
     ttl_directive,
+    txt_joined,
 )
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
@@ -774,8 +775,9 @@ def txt_value_edits(
     edits = (layout or TxtLayout(zone, index)).edits(start, end, replacement)
     if edits is not None:
         return edits
-    fields = _txt_fields(zone, index)
-    value = "".join(_unescaped(f.text) for f in fields)
+    value = txt_joined([f.text for f in _txt_fields(zone, index)])
+    if value is None:
+        raise CannotEdit("a string of the record has a broken escape")
     return (rewrite_txt(zone, index, value[:start] + replacement + value[end:]),)
 
 
@@ -888,7 +890,10 @@ def _txt_fields(zone: Zone, index: int) -> list[Field]:
     return zone.fields_of(index)[zone.table.rdata_field[index] :]
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A control character (a NUL, a line break) is no text of a zone file; a
+# byte that is no UTF-8 (read as a surrogate, from \\255 or as it was) is
+# written as its escape.
+_ESCAPED = re.compile(r"[\x00-\x1f\x7f\udc80-\udcff]")
 
 
 def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
@@ -896,28 +901,13 @@ def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
     bytes, in place of the strings it has."""
     fields = _txt_fields(zone, index)
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    # A control character (a NUL, a line break) is no text of a zone file.
-    escaped = _CONTROL.sub(lambda m: f"\\{ord(m.group()):03d}", escaped)
+    escaped = _ESCAPED.sub(_byte_escape, escaped)
     pieces = split_character_string(f'"{escaped}"')
     return Edit(fields[0].start, fields[-1].end, " ".join(f'"{p}"' for p in pieces))
 
 
-def _unescaped(word: str) -> str:
-    from zonefix.semantic import to_dns_text
-
-    inner = word[1:-1] if word.startswith('"') else word
-    if "\\" not in inner:
-        return inner
-    import dns.tokenizer
-
-    # The tokenizer, not TXT rdata: a string may be over 255 bytes (ZF112).
-    try:
-        token = dns.tokenizer.Tokenizer('"' + to_dns_text(inner) + '"').get()
-        value = token.unescape_to_bytes().value
-    except dns.exception.DNSException:
-        return inner
-    assert isinstance(value, bytes)
-    return value.decode("utf-8", "replace")
+def _byte_escape(match: re.Match[str]) -> str:
+    return f"\\{match.group().encode('utf-8', 'surrogateescape')[0]:03d}"
 
 
 def split_character_string(text: str, limit: int = 255) -> list[str]:

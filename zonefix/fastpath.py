@@ -30,6 +30,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from zonefix.bind_facts import txt_bytes
+
 if TYPE_CHECKING:
     import dns.name
     import dns.rdata
@@ -72,7 +74,6 @@ _BARE = re.compile(r"[\x21\x23-\x27\x2a-\x3a\x3c-\x5b\x5d-\x7e]+").fullmatch
 _QUOTED_ESCAPES = re.compile(
     r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[0-9]{3}|\\[\x20-\x2f\x3a-\x7e])*)"'
 ).fullmatch
-_ESCAPE = re.compile(rb"\\(?:([0-9]{3})|(.))")
 _CAA_TAG = re.compile(r"[A-Za-z0-9]{1,255}").fullmatch
 # A TTL with units, as dns.ttl reads it (1h30m, 2W); bounded in length.
 _TTL_UNITS = re.compile(r"(?:[0-9]{1,10}[WDHMSwdhms]){1,8}").fullmatch
@@ -146,27 +147,9 @@ def _txt_string(word: str) -> bytes | None:
     if "\\" not in word:
         string = _string(word)
         return None if string is None else string.encode("ascii")
-    match = _QUOTED_ESCAPES(word)
-    if match is None:
+    if _QUOTED_ESCAPES(word) is None:
         return None
-    try:
-        return _ESCAPE.sub(_unescape, match.group(1).encode("ascii"))
-    except _NotAByte:
-        return None
-
-
-class _NotAByte(ValueError):
-    """An escape of three digits over 255 (dnspython refuses it)."""
-
-
-def _unescape(match: re.Match[bytes]) -> bytes:
-    digits, char = match.groups()
-    if digits is None:
-        return char
-    value = int(digits)
-    if value > 0xFF:
-        raise _NotAByte
-    return bytes((value,))
+    return txt_bytes(word)
 
 
 # ------------------------------------------------------------------ readers
