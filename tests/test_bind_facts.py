@@ -58,7 +58,8 @@ def test_an_insertion_after_a_refused_origin_is_written_for_the_origin_read() ->
     text = HEAD + "www A 192.0.2.1\n$ORIGIN lab.example.net. extra.example.net.\n"
     zone = zonefix.parse_text(text, origin="example.net.")
     meant = dns.name.from_text("db.lab.example.net.")
-    (edit,) = insert_records(zone, [NewRecord(meant, "A", ("192.0.2.2",))])
+    # No CNAME yet: the new one goes at the end, past the directive.
+    (edit,) = insert_records(zone, [NewRecord(meant, "CNAME", ("mx.example.org.",))])
     fixed = text[: edit.start] + edit.text + text[edit.end :]
     owners = [r.owner for r in zonefix.parse_text(fixed, origin="example.net.").records]
     assert meant in owners
