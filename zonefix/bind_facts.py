@@ -4,9 +4,9 @@ writes its owner, whether a record can be edited in place, what a
 ``$ORIGIN`` or ``$TTL`` line sets, and what a TXT string's escapes stand
 for.
 
-Kept free of zonefix's other modules (the resolver imports it as well as
-the edits and the rules), and cheap: the resolver asks the first of these
-for every line of a zone.
+It imports nothing of zonefix but CannotEdit (document.py), so that the
+resolver can ask it as well as the edits, the fixer and the rules; and it
+is cheap: the resolver asks whether a line writes its owner of every line.
 """
 
 from __future__ import annotations

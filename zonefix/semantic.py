@@ -34,10 +34,7 @@ import dns.rdatatype
 
 from zonefix import fastpath
 from zonefix.bind_facts import NeedOrigin as _NeedOrigin
-from zonefix.bind_facts import (
-    origin_argument,
-    repeats_owner,
-)
+from zonefix.bind_facts import origin_argument, repeats_owner
 from zonefix.bind_facts import to_dns_text as to_dns_text  # re-exported: its old home
 from zonefix.bind_facts import ttl_or_none as ttl_or_none  # re-exported: its old home
 from zonefix.diagnostics import (
