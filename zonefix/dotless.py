@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from zonefix import rrtypes
+from zonefix.bind_facts import editable, record_repeats_owner
 from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.rrtypes import type_text
 
@@ -172,7 +173,7 @@ def _finding(
             last = j
         scope = (start, tree.span(table.entry[last])[1])
     fix = None
-    if table.document[i] == 0:
+    if editable(zone, i):
         # PERF: the editing module only for a zone with a name to fix.
         from zonefix.edits import replace_field
 
@@ -209,10 +210,9 @@ def _record_edits(
             owner = dns.name.from_text(fixed, origin)
             group = [i]
             for j in range(i + 1, len(table)):
-                if table.document[j] != 0 or j in table.generated:
+                if not editable(zone, j):
                     continue
-                start = zone.tree.span(table.entry[j])[0]
-                if zone.tree.text[start] not in " \t":
+                if not record_repeats_owner(zone, j):
                     break
                 group.append(j)
             edits = tuple(RenameOwner(j, owner) for j in group)

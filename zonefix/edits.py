@@ -7,13 +7,21 @@ deleting a record never changes another record's meaning.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from zonefix import rrtypes
+from zonefix.bind_facts import (
+    editable,
+    origin_directive,
+    record_repeats_owner,
+    repeats_owner,
+    require_editable,
+    ttl_directive,
+    txt_joined,
+)
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
 from zonefix.document import (
@@ -52,14 +60,13 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
     TTL written), that owner or TTL moves onto the next record's line.
     """
     table = zone.table
-    if table.document[index] != 0 or index in table.generated:
-        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    require_editable(zone, index)
     tree = zone.tree
     entry = table.entry[index]
     start, end = tree.span(entry)
     text = tree.text
     fields = fields_between(text, start, end)
-    owner_written = text[start] not in " \t\r"
+    owner_written = not repeats_owner(text, start)
     edits = [Edit(start, end, "")]
 
     if owner_written and _owner_repeated_out_of_reach(zone, index):
@@ -73,7 +80,7 @@ def delete_record(zone: Zone, index: int) -> tuple[Edit, ...]:
         return tuple(edits)
     next_start, next_end = tree.span(table.entry[following])
     next_fields = fields_between(text, next_start, next_end)
-    next_blank = text[next_start] in " \t\r"
+    next_blank = repeats_owner(text, next_start)
     first = 1 if owner_written else 0
     carry_owner = owner_written and next_blank
     carry_ttl = bool(
@@ -123,7 +130,9 @@ def _owner_repeated_out_of_reach(zone: Zone, index: int) -> bool:
     ):
         crossed = crossed or kinds[following] == EntryKind.DIRECTIVE
         following += 1
-    if following >= len(kinds) or tree.text[tree.entry_starts[following]] not in " \t":
+    if following >= len(kinds) or not repeats_owner(
+        tree.text, tree.entry_starts[following]
+    ):
         return False
     if crossed:
         return True
@@ -284,8 +293,7 @@ def _retype(zone: Zone, index: int, rdtype: dns.rdatatype.RdataType) -> Edit:
     import dns.rdatatype
 
     table = zone.table
-    if table.document[index] != 0 or index in table.generated:
-        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    require_editable(zone, index)
     field = zone.fields_of(index)[table.rdata_field[index] - 1]
     text = dns.rdatatype.to_text(rdtype)
     return Edit(field.start, field.end, text.lower() if field.text.islower() else text)
@@ -293,8 +301,7 @@ def _retype(zone: Zone, index: int, rdtype: dns.rdatatype.RdataType) -> Edit:
 
 def _replace_rdata(zone: Zone, index: int, rdata: dns.rdata.Rdata) -> tuple[Edit, ...]:
     table = zone.table
-    if table.document[index] != 0 or index in table.generated:
-        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    require_editable(zone, index)
     if table.flags[index] & LONG_STRING:
         return _long_strings_split(zone, index, rdata)
     if table.rdtype[index] in _TXT_TYPES:
@@ -343,8 +350,7 @@ def replace_ttl(zone: Zone, records: Sequence[int], ttl: int) -> tuple[Edit, ...
     for i in records:
         if table.ttl[i] == ttl:
             continue
-        if table.document[i] != 0 or i in table.generated:
-            raise CannotEdit("the record is in an included file or made by $GENERATE")
+        require_editable(zone, i)
         following = i + 1
         if (
             following < len(table)
@@ -354,7 +360,7 @@ def replace_ttl(zone: Zone, records: Sequence[int], ttl: int) -> tuple[Edit, ...
             raise CannotEdit("the next record takes its TTL from this line")
         start, end = tree.span(table.entry[i])
         fields = fields_between(text, start, end)
-        first = 0 if text[start] in " \t\r" else 1
+        first = 0 if repeats_owner(text, start) else 1
         if table.flags[i] & TTL_WRITTEN:
             ttl_field = next(
                 f
@@ -384,17 +390,16 @@ def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...
     wanted = {r.record: r.owner for r in renames}
     edits = []
     for i, owner in wanted.items():
-        if table.document[i] != 0 or i in table.generated:
-            raise CannotEdit("the record is in an included file or made by $GENERATE")
-        if _blank_owner(zone, i):
+        require_editable(zone, i)
+        if record_repeats_owner(zone, i):
             before = _previous_record(zone, i)
             if before is None or wanted.get(before) != owner:
                 raise CannotEdit("the line repeats the owner of a line before it")
             continue
         for j in range(i + 1, len(table)):
-            if table.document[j] != 0 or j in table.generated:
+            if not editable(zone, j):
                 continue
-            if not _blank_owner(zone, j):
+            if not record_repeats_owner(zone, j):
                 break
             if wanted.get(j) != owner:
                 raise CannotEdit("a line after it repeats this owner")
@@ -414,7 +419,7 @@ def _previous_record(zone: Zone, index: int) -> int | None:
     table = zone.table
     for j in range(index - 1, -1, -1):
         if table.document[j] == 0:
-            return None if j in table.generated else j
+            return j if editable(zone, j) else None
     return None
 
 
@@ -542,12 +547,10 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
     same_owner = zone.index.records_named(first.owner.to_text().lower())
     rdtype = dns.rdatatype.from_text(first.rdtype)
     same_type = [i for i in same_owner if table.rdtype[i] == rdtype]
-    editable = [
-        i for i in same_owner if table.document[i] == 0 and i not in table.generated
-    ]
+    written = [i for i in same_owner if editable(zone, i)]
     anchor = next(
-        (i for i in reversed(editable) if table.rdtype[i] == rdtype),
-        editable[-1] if editable else None,
+        (i for i in reversed(written) if table.rdtype[i] == rdtype),
+        written[-1] if written else None,
     )
     new_owner = anchor is None
     if new_owner:
@@ -607,28 +610,23 @@ def _last_of_type(zone: Zone, rdtype: int) -> int | None:
     table = zone.table
     for i in range(len(table) - 1, -1, -1):
         if table.rdtype[i] == rdtype and table.document[i] == 0:
-            if i in table.generated:
+            if not editable(zone, i):
                 return None
             last = i
             for j in range(i + 1, len(table)):
-                if table.document[j] == 0 and not _blank_owner(zone, j):
+                if table.document[j] == 0 and not record_repeats_owner(zone, j):
                     break
                 last = j
-            if table.document[last] != 0 or last in table.generated:
+            if not editable(zone, last):
                 return None
             return last
     return None
 
 
-def _blank_owner(zone: Zone, index: int) -> bool:
-    start = zone.tree.span(zone.table.entry[index])[0]
-    return zone.tree.text[start] in " \t"
-
-
 def _last_editable_record(zone: Zone) -> int | None:
     table = zone.table
     for i in range(len(table) - 1, -1, -1):
-        if table.document[i] == 0 and i not in table.generated:
+        if editable(zone, i):
             return i
     return None
 
@@ -655,14 +653,16 @@ def _in_force(zone: Zone, at: int) -> tuple[dns.name.Name | None, int | None]:
         if kind == EntryKind.DIRECTIVE:
             fields = tree.fields(entry)
             name = fields[0].text.upper()
-            if name == "$ORIGIN" and len(fields) > 1:
+            if name == "$ORIGIN":
                 # A bad $ORIGIN (ZF001) changes nothing, as in reading.
-                with contextlib.suppress(dns.exception.DNSException):
-                    origin = dns.name.from_text(to_dns_text(fields[1].text), origin)
+                origin = origin_directive(fields, origin) or origin
                 if origin == dns.name.root and zone.root_is_apex and zone.origin:
                     origin = zone.origin  # as the resolver reads a Cloudflare export
-            elif name == "$TTL" and len(fields) > 1:
-                default, known = ttl_or_none(fields[1].text), True
+            elif name == "$TTL":
+                # A bad $TTL (ZF001) changes nothing, as in reading.
+                ttl = ttl_directive(fields)
+                if ttl is not None:
+                    default, known = ttl, True
             elif name == "$INCLUDE":
                 known = False  # what the included file sets carries on (BIND)
         # The records this entry made (a $GENERATE makes many).
@@ -715,7 +715,7 @@ class _Layout:
         fields = fields_between(text, start, end)
         line_end = text.find("\n", start, end)
         line_end = end if line_end < 0 else line_end
-        self.blank_owner = text[start] in " \t"
+        self.blank_owner = repeats_owner(text, start)
         roles: list[str] = []
         type_at = table.rdata_field[index] - 1
         for i, field in enumerate(fields):
@@ -791,14 +791,13 @@ def txt_value_edits(
     again, cut at 255 bytes. *layout* is the record's, when the caller
     edits or points into it many times.
     """
-    table = zone.table
-    if table.document[index] != 0 or index in table.generated:
-        raise CannotEdit("the record is in an included file or made by $GENERATE")
+    require_editable(zone, index)
     edits = (layout or TxtLayout(zone, index)).edits(start, end, replacement)
     if edits is not None:
         return edits
-    fields = _txt_fields(zone, index)
-    value = "".join(_unescaped(f.text) for f in fields)
+    value = txt_joined([f.text for f in _txt_fields(zone, index)])
+    if value is None:
+        raise CannotEdit("a string of the record has a broken escape")
     return (rewrite_txt(zone, index, value[:start] + replacement + value[end:]),)
 
 
@@ -911,7 +910,10 @@ def _txt_fields(zone: Zone, index: int) -> list[Field]:
     return zone.fields_of(index)[zone.table.rdata_field[index] :]
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A control character (a NUL, a line break) is no text of a zone file; a
+# byte that is no UTF-8 (read as a surrogate, from \\255 or as it was) is
+# written as its escape.
+_ESCAPED = re.compile(r"[\x00-\x1f\x7f\udc80-\udcff]")
 
 
 def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
@@ -919,30 +921,13 @@ def rewrite_txt(zone: Zone, index: int, value: str) -> Edit:
     bytes, in place of the strings it has."""
     fields = _txt_fields(zone, index)
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    # A control character (a NUL, a line break) is no text of a zone file.
-    escaped = _CONTROL.sub(lambda m: f"\\{ord(m.group()):03d}", escaped)
+    escaped = _ESCAPED.sub(_byte_escape, escaped)
     pieces = split_character_string(f'"{escaped}"')
     return Edit(fields[0].start, fields[-1].end, " ".join(f'"{p}"' for p in pieces))
 
 
-def _unescaped(word: str) -> str:
-    import dns.exception
-
-    from zonefix.semantic import to_dns_text
-
-    inner = word[1:-1] if word.startswith('"') else word
-    if "\\" not in inner:
-        return inner
-    import dns.tokenizer
-
-    # The tokenizer, not TXT rdata: a string may be over 255 bytes (ZF112).
-    try:
-        token = dns.tokenizer.Tokenizer('"' + to_dns_text(inner) + '"').get()
-        value = token.unescape_to_bytes().value
-    except dns.exception.DNSException:
-        return inner
-    assert isinstance(value, bytes)
-    return value.decode("utf-8", "replace")
+def _byte_escape(match: re.Match[str]) -> str:
+    return f"\\{match.group().encode('utf-8', 'surrogateescape')[0]:03d}"
 
 
 def split_character_string(text: str, limit: int = 255) -> list[str]:

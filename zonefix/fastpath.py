@@ -30,6 +30,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from zonefix.bind_facts import ttl_value, txt_bytes
+
 if TYPE_CHECKING:
     import dns.name
     import dns.rdata
@@ -72,12 +74,7 @@ _BARE = re.compile(r"[\x21\x23-\x27\x2a-\x3a\x3c-\x5b\x5d-\x7e]+").fullmatch
 _QUOTED_ESCAPES = re.compile(
     r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[0-9]{3}|\\[\x20-\x2f\x3a-\x7e])*)"'
 ).fullmatch
-_ESCAPE = re.compile(rb"\\(?:([0-9]{3})|(.))")
 _CAA_TAG = re.compile(r"[A-Za-z0-9]{1,255}").fullmatch
-# A TTL with units, as dns.ttl reads it (1h30m, 2W); bounded in length.
-_TTL_UNITS = re.compile(r"(?:[0-9]{1,10}[WDHMSwdhms]){1,8}").fullmatch
-_TTL_PART = re.compile(r"([0-9]+)([WDHMSwdhms])").findall
-_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _UINT8, _UINT16, _UINT32 = 0xFF, 0xFFFF, 0xFFFFFFFF
 
 
@@ -123,18 +120,7 @@ def _number(word: str, limit: int) -> int | None:
 
 def _ttl(word: str) -> int | None:
     """A TTL-style field (the SOA's timers), as dns.ttl.from_text reads it."""
-    if word.isascii() and word.isdecimal():
-        return _number(word, _UINT32)
-    if _TTL_UNITS(word) is None:
-        return None
-    total = sum(int(n) * _SECONDS[unit.lower()] for n, unit in _TTL_PART(word))
-    return total if total <= _UINT32 else None
-
-
-def ttl_value(word: str) -> int | None:
-    """*word* as dns.ttl.from_text reads it (seconds, or units as in 1h30m),
-    when it is of a shape this module reads; else None (ask dnspython)."""
-    return _ttl(word)
+    return ttl_value(word)
 
 
 def txt_string(word: str) -> bytes | None:
@@ -158,27 +144,9 @@ def _txt_string(word: str) -> bytes | None:
     if "\\" not in word:
         string = _string(word)
         return None if string is None else string.encode("ascii")
-    match = _QUOTED_ESCAPES(word)
-    if match is None:
+    if _QUOTED_ESCAPES(word) is None:
         return None
-    try:
-        return _ESCAPE.sub(_unescape, match.group(1).encode("ascii"))
-    except _NotAByte:
-        return None
-
-
-class _NotAByte(ValueError):
-    """An escape of three digits over 255 (dnspython refuses it)."""
-
-
-def _unescape(match: re.Match[bytes]) -> bytes:
-    digits, char = match.groups()
-    if digits is None:
-        return char
-    value = int(digits)
-    if value > 0xFF:
-        raise _NotAByte
-    return bytes((value,))
+    return txt_bytes(word)
 
 
 # ------------------------------------------------------------------ readers

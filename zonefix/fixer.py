@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
 
+from zonefix.bind_facts import editable
 from zonefix.diagnostics import (
     GENERATE_LIMIT,
     INCLUDE_REFUSED,
@@ -678,9 +679,7 @@ def _apex_soa(zone: Zone) -> int | None:
     for index, rdtype in enumerate(table.rdtype):
         if rdtype != dns.rdatatype.SOA or not table.flags[index] & OWNER_APEX:
             continue
-        if table.document[index] != 0 or index in table.generated:
-            return None
-        return index
+        return index if editable(zone, index) else None
     return None
 
 

@@ -27,6 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from zonefix import fastpath
+from zonefix.bind_facts import NeedOrigin as _NeedOrigin
+from zonefix.bind_facts import origin_argument, repeats_owner
+from zonefix.bind_facts import to_dns_text as to_dns_text  # re-exported: its old home
+from zonefix.bind_facts import ttl_or_none as ttl_or_none  # re-exported: its old home
 from zonefix.diagnostics import (
     GENERATE_LIMIT,
     INCLUDE_REFUSED,
@@ -196,10 +200,6 @@ _TYPE_WORDS: dict[str, int | None] = {}
 _MEANINGS: dict[str, _Meaning] = {"": (None, None, None)}
 
 
-class _NeedOrigin(Exception):
-    """A relative name was met and no origin is known (ZF003)."""
-
-
 class _OverBudget(Exception):
     """$INCLUDE brought in more records than Limits.records allows."""
 
@@ -207,26 +207,7 @@ class _OverBudget(Exception):
 # Bounded, so a file of a million distinct words cannot grow them without end.
 _CACHE_LIMIT = 4096
 # Pattern strings: re compiles (and caches) them on first use, not at import.
-_NON_ASCII = r"[^\x00-\x7f]+"
 _COMMENT = r";[^\r\n]*"
-
-
-def to_dns_text(text: str) -> str:
-    """*text* with every non-ASCII character written as \\DDD byte escapes.
-
-    BIND reads a zone file as bytes: a raw byte in a TXT string or a UTF-8
-    label is that byte on the wire. dnspython would run names through IDNA and
-    refuse undecodable bytes, so zonefix hands it the bytes spelled out.
-    """
-    if text.isascii():
-        return text
-    return re.sub(
-        _NON_ASCII,
-        lambda m: "".join(
-            f"\\{b:03d}" for b in m.group().encode("utf-8", "surrogateescape")
-        ),
-        text,
-    )
 
 
 @cache
@@ -449,9 +430,10 @@ class Resolver:
     ) -> None:
         text = tree.text
         words = split_fields(text, start, end)
-        if self._usual_record(doc, index, words, text[start] in " \t\r"):
+        blank_owner = repeats_owner(text, start)
+        if self._usual_record(doc, index, words, blank_owner):
             return
-        if text[start] not in " \t\r":
+        if not blank_owner:
             owner_ref = self._owner(doc, start, words[0])
             if owner_ref is None:
                 return
@@ -925,16 +907,19 @@ class Resolver:
         self._report(SYNTAX_ERROR, message, doc, fields[0].start, fields[-1].end)
 
     def _name_arg(self, doc: int, arg: Field, what: str) -> Origin | None:
-        word = unquote(arg.text)
-        if self.current_origin is None and not word.endswith("."):
+        word = arg.text
+        current = self.current_origin
+        if current is None and not word.endswith("."):
             raise _NeedOrigin
-        plain = read_name(word, self.current_origin)
+        plain = None if word.startswith('"') else read_name(word, current)
         if plain is not None:
             return plain
         import dns.exception
 
         try:
-            return Origin.of(_name(word, self.current_origin))
+            return Origin.of(
+                origin_argument(word, None if current is None else current.name)
+            )
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
@@ -1233,31 +1218,15 @@ def txt_with_long_strings(
         return _reason(error)
 
 
-# What dnspython reads a word as (a TTL, a class, a type): decided here for
-# the words of a plain zone (digits, IN, the types zonefix.rrtypes names), by
-# dnspython for the rest. tests/test_cold_start.py holds these to dnspython.
-_DIGITS = frozenset("0123456789")
+# What dnspython reads a word as (a class, a type): decided here for the
+# words of a plain zone (IN, the types zonefix.rrtypes names), by dnspython
+# for the rest (a TTL: bind_facts.ttl_or_none). tests/test_cold_start.py
+# holds these to dnspython.
 #: dnspython's class mnemonics (RdataClass): a word that is none of these
 #: and does not start with CLASS is no class.
 CLASS_NAMES = frozenset(
     {"RESERVED0", "IN", "INTERNET", "CH", "CHAOS", "HS", "HESIOD", "NONE", "ANY"}
 )
-
-
-def ttl_or_none(word: str) -> int | None:
-    """*word* as dns.ttl.from_text reads it; None where it refuses it."""
-    if word[:1] not in _DIGITS:
-        return None  # dnspython's TTLs start with a digit
-    value = fastpath.ttl_value(word)
-    if value is not None:
-        return value
-    import dns.exception
-    import dns.ttl
-
-    try:
-        return dns.ttl.from_text(word)
-    except dns.exception.DNSException:
-        return None
 
 
 def class_or_none(word: str) -> int | None:

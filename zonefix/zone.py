@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, overload
 
+from zonefix.bind_facts import origin_directive, repeats_owner
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
 from zonefix.fastpath import build_rdata
 from zonefix.origin import Origin, read_name
@@ -539,8 +540,9 @@ def _find_origin(tree: SyntaxTree, path: Path | None) -> Origin | None:
     for index in _origin_entries(tree):
         if kinds[index] == EntryKind.DIRECTIVE:
             fields = tree.fields(index)
-            if fields[0].text.upper() == "$ORIGIN" and len(fields) == 2:
-                current = _name(unquote(fields[1].text), current)
+            if fields[0].text.upper() == "$ORIGIN":
+                # One refused (ZF001) leaves the origin before it, as in reading.
+                current = _origin_directive(fields, current) or current
                 if (
                     not 0 <= first_record < index
                     and before_records is None
@@ -553,7 +555,7 @@ def _find_origin(tree: SyntaxTree, path: Path | None) -> Origin | None:
         if "SOA" not in text[start:end].upper():
             continue
         words = split_fields(text, start, end)
-        blank = text[start] in " \t\r"
+        blank = repeats_owner(text, start)
         # owner [ttl] [class] SOA: the type is among the next three words.
         types = words[:3] if blank else words[1:4]
         if not any(w.upper() == "SOA" for w in types):
@@ -602,9 +604,22 @@ def _owner_before(tree: SyntaxTree, index: int) -> str | None:
         if tree.entry_kinds[earlier] != EntryKind.RECORD:
             continue
         start, end = tree.span(earlier)
-        if text[start] not in " \t\r":
+        if not repeats_owner(text, start):
             return split_fields(text, start, end)[0]
     return None
+
+
+def _origin_directive(fields: list[Field], current: Origin | None) -> Origin | None:
+    """bind_facts.origin_directive for Origins (PERF: a plain name without
+    dnspython)."""
+    if len(fields) == 2 and not fields[1].text.startswith('"'):
+        word = fields[1].text
+        if current is not None or word.endswith("."):
+            plain = read_name(word, current)
+            if plain is not None:
+                return plain
+    name = origin_directive(fields, _name_of(current))
+    return None if name is None else Origin.of(name)
 
 
 def _name(word: str, origin: Origin | None) -> Origin | None:

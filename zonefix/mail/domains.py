@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from zonefix import rrtypes
-from zonefix.fastpath import txt_string
+from zonefix.bind_facts import txt_joined
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
 from zonefix.providers import (
@@ -165,7 +165,7 @@ class MailView:
 
     def _read_txt(self, index: int) -> str:
         if index not in self.zone.table.generated:
-            value = _strings_joined(self.zone.index.rdata_words(index))
+            value = txt_joined(self.zone.index.rdata_words(index))
             if value is not None:
                 return value
         rdata = self.zone.index.rdata(index)
@@ -387,37 +387,6 @@ class MailView:
     def domain_of(self, key: str) -> MailDomain | None:
         """The mail domain named by *key*, if it is one."""
         return self._by_name.get(key)
-
-
-def _strings_joined(words: list[str]) -> str | None:
-    """TXT character-strings as written, joined; None where dnspython's
-    tokenizer cannot read one.
-
-    PERF: building each TXT record's rdata again cost more than all the
-    mail rules together on a big zone. A string without an escape is its own
-    value, and the tokenizer reads those with one (every rdata was checked
-    by dnspython while the zone was read).
-    """
-    parts = []
-    for word in words:
-        if "\\" not in word:
-            parts.append(word[1:-1] if word.startswith('"') else word)
-            continue
-        # A quoted string with the plain escapes, read as dnspython reads it
-        # (PERF: without importing it).
-        value = txt_string(word)
-        if value is not None:
-            parts.append(value.decode("utf-8", "replace"))
-            continue
-        import dns.exception
-        import dns.tokenizer
-
-        try:
-            token = dns.tokenizer.Tokenizer(word).get().unescape_to_bytes()
-        except (dns.exception.DNSException, UnicodeError):
-            return None
-        parts.append(token.value.decode("utf-8", "replace"))
-    return "".join(parts)
 
 
 def _absolute_key(name: str, origin: dns.name.Name | None) -> str | None:

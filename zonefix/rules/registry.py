@@ -108,10 +108,11 @@ def replace_field_fix(
     import dns.exception
     import dns.rdatatype
 
+    from zonefix.bind_facts import editable
     from zonefix.document import CannotEdit, ReplaceRdata
     from zonefix.edits import NewRecord, lower, rdata_words, record_of, replace_field
 
-    if zone.table.document[index] != 0:
+    if not editable(zone, index):
         return None
     field = rdata_field(zone, index, position)
     if field is None:

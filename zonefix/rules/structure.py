@@ -951,11 +951,11 @@ def txt_string_too_long(ctx: RuleContext) -> Iterator[Diagnostic]:
 def _split_strings_fix(zone: Zone, index: int) -> Fix | None:
     """The record's value as read (its strings cut at 255 bytes) written
     in place of the long strings."""
+    from zonefix.bind_facts import editable
     from zonefix.document import ReplaceRdata
     from zonefix.edits import CannotEdit, lower, split_long_strings
 
-    table = zone.table
-    if table.document[index] != 0 or index in table.generated:
+    if not editable(zone, index):
         return None
     message = "split the string into pieces of 255 bytes"
     edits = (ReplaceRdata(index, zone.index.rdata(index)),)
