@@ -311,7 +311,7 @@ def _fix(
         applied,
         findings,
         None,
-        tuple(_at_original(d, current, zone, mapper) for d in findings),
+        tuple(_at_original(d, zone, mapper) for d in findings),
     )
 
 
@@ -507,7 +507,7 @@ def _errors_added(
         for d, identity in zip(errors, _identities(after, errors), strict=True)
         if identity not in had
     ]
-    where_it_was = [_at_original(d, after, before, mapper) for d in added]
+    where_it_was = [_at_original(d, before, mapper) for d in added]
     return [
         d
         for d, identity in zip(added, _identities(before, where_it_was), strict=True)
@@ -548,9 +548,7 @@ def _adding(
     return [d for _, taken in passes for d in taken]
 
 
-def _at_original(
-    d: Diagnostic, fixed: Zone, original: Zone, mapper: _Mapper
-) -> Diagnostic:
+def _at_original(d: Diagnostic, original: Zone, mapper: _Mapper) -> Diagnostic:
     """*d*, found in the fixed text, placed in the original (where --diff's
     reader has the file open); inside text a fix wrote, at that fix."""
     if d.file != original.filename or not mapper.passes:
