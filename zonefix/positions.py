@@ -5,7 +5,8 @@ fix's edits) says it as character offsets into the file's decoded text.
 Line and column are for people: a finding's are worked out from its
 offsets when it is printed, through the one LineIndex of its file, which
 finds the line breaks the first time it is asked (a run that prints no
-place, as ``--statistics``, never looks for them).
+place, as ``--statistics``, looks for them only where a message names a
+line).
 """
 
 from __future__ import annotations
