@@ -234,12 +234,14 @@ def test_a_finding_sent_between_processes_keeps_its_place(tmp_path: Path) -> Non
     path = tmp_path / "db.example.net"
     path.write_text(
         f"$ORIGIN example.net.\n{SOA}\n@ 3600 IN NS ns1\nns1 3600 IN A 192.0.2.1\n"
-        "mail 3600 IN A 192.0.2.300\n"
+        "mail 3600 IN A 192.0.2.300 ; a comment no finding quotes\n"
     )
     findings = bind_findings(path)
-    # As sent before any place was asked for (the text goes along), and
-    # after (the line starts go, not the text).
-    before = pickle.loads(pickle.dumps(findings))
+    # As sent before any place was asked for, and after; the file's line
+    # starts go along, not its text.
+    sent = pickle.dumps(findings)
+    assert b"no finding quotes" not in sent
+    before = pickle.loads(sent)
     places = [printed(d) for d in findings]
     after = pickle.loads(pickle.dumps(findings))
     assert [printed(d) for d in before] == places == [printed(d) for d in after]

@@ -37,12 +37,16 @@ class LineIndex:
         the text: on its last line)."""
         starts = self._starts
         if starts is None:
-            starts = array("q", [0])
-            starts.extend(m.end() for m in re.finditer("\n", self._text))
-            self._starts = starts
-            self._text = ""  # the offsets are all it needs from now on
+            starts = self._build()
         line = bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
+
+    def _build(self) -> array[int]:
+        starts = array("q", [0])
+        starts.extend(m.end() for m in re.finditer("\n", self._text))
+        self._starts = starts
+        self._text = ""  # the offsets are all it needs from now on
+        return starts
 
     def __repr__(self) -> str:
         # Not its identity: findings print alike from two readings of a file.
@@ -50,10 +54,10 @@ class LineIndex:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A finding sent from a worker process takes its file's line starts
-        # where they are known, else the text (never both).
-        if self._starts is not None:
-            return (_from_starts, (self._starts,))
-        return (LineIndex, (self._text,))
+        # (8 bytes a line), not its text (a zone's line is some 40), and
+        # the worker lets the text go.
+        starts = self._starts if self._starts is not None else self._build()
+        return (_from_starts, (starts,))
 
 
 def _from_starts(starts: array[int]) -> LineIndex:
