@@ -431,7 +431,7 @@ def test_passes_that_never_settle_are_refused_naming_the_fixes(
         new = "192.0.2.2" if text[at : at + 9] == "192.0.2.1" else "192.0.2.1"
         edit = Edit(at, at + 9, new)
         fix = Fix(f"write {new}", Applicability.SAFE, (edit,))
-        return [Diagnostic(DUPLICATE_RECORD, "flip", zone.filename, 1, 1, 1, 1, fix)]
+        return [Diagnostic(DUPLICATE_RECORD, "flip", zone.filename, fix=fix)]
 
     path = tmp_path / "db.example.net"
     path.write_text(SOA_NS.decode())

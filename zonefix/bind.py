@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from zonefix.diagnostics import Diagnostic, Edit
     from zonefix.document import Capabilities, RecordEdit
+    from zonefix.positions import LineIndex
     from zonefix.source import SourceFile
     from zonefix.suppress import Suppressions
     from zonefix.syntax.nodes import SyntaxTree
@@ -56,6 +57,9 @@ class BindDocument:
     def diagnostics(self) -> Sequence[Diagnostic]:
         return self.zone.diagnostics
 
+    def line_index(self, file: str) -> LineIndex:
+        return self._tree(file).lines
+
     def position(self, file: str, offset: int) -> tuple[int, int]:
         return self._tree(file).position(offset)
 
@@ -70,13 +74,7 @@ class BindDocument:
         found = self._suppressions.get(file)
         if found is None:
             found = self._suppressions[file] = Suppressions(self._tree(file))
-        tree = self._tree(file)
-        first, _ = tree.position(start)
-        last, _ = tree.position(max(start, end - 1))
-        codes = set(found.file)
-        for line in range(first, last + 1):
-            codes |= found.lines.get(line, set())
-        return frozenset(codes) or None
+        return frozenset(found.between(start, end)) or None
 
     def _tree(self, file: str) -> SyntaxTree:
         if file == self.zone.filename:

@@ -6,6 +6,8 @@ import enum
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from zonefix.positions import LineIndex
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -88,23 +90,65 @@ class Fix(NamedTuple):
 
 
 class Diagnostic(NamedTuple):
-    """One finding at a place in one file."""
+    """One finding at a place in one file.
+
+    The place is a span of the file's decoded text; its line and column are
+    worked out from it where the finding is printed (zonefix.positions)."""
 
     code: Code
     #: Lower-case, no final period; quotes the offending value.
     message: str
     #: The file the finding is in (an $INCLUDE'd file names itself).
     file: str
-    #: 1-based line and column where the finding starts, and where it ends.
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    #: Character offsets of the span where the finding starts and ends.
+    start: int = 0
+    end: int = 0
+    #: The file's line index, which gives line and column (None: the finding
+    #: is about the file as a whole, at line 1 column 1).
+    lines: LineIndex | None = None
     fix: Fix | None = None
 
+    def position(self) -> tuple[int, int]:
+        """1-based line and column where the finding starts."""
+        return (1, 1) if self.lines is None else self.lines.position(self.start)
+
+    def end_position(self) -> tuple[int, int]:
+        """1-based line and column where the finding ends."""
+        return (1, 1) if self.lines is None else self.lines.position(self.end)
+
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.file, self.line, self.column, self.code.code)
+    def line(self) -> int:
+        return self.position()[0]
+
+    @property
+    def column(self) -> int:
+        return self.position()[1]
+
+    @property
+    def end_line(self) -> int:
+        return self.end_position()[0]
+
+    @property
+    def end_column(self) -> int:
+        return self.end_position()[1]
+
+    # The same finding, whichever reading of the file gave it: the line
+    # index is how to print the span, not part of what was found.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return self[:5] == other[:5] and self.fix == other.fix
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((*self[:5], self.fix))
+
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        # In one file, offsets are in the order of lines and columns.
+        return (self.file, self.start, self.code.code)
 
 
 def once_per_place(
@@ -113,10 +157,10 @@ def once_per_place(
     """*diagnostics* of one run, with a finding in a file that several zones
     include given once: the first zone's (one line, one finding, however
     many zones read it). Findings in the zone files themselves all stay."""
-    seen: set[tuple[str, int, int, str]] = set()
+    seen: set[tuple[str, int, str]] = set()
     for d in diagnostics:
         if d.file not in tops:
-            place = (d.file, d.line, d.column, d.code.code)
+            place = (d.file, d.start, d.code.code)
             if place in seen:
                 continue
             seen.add(place)

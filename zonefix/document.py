@@ -12,8 +12,9 @@ Conventions, one for every format:
 - **Offsets** are indices into the file's *decoded text* (``str``): the
   bytes read as UTF-8 with ``surrogateescape``, a UTF-8 BOM set aside (see
   ``zonefix.source``). A Span names its file, so a record read through
-  BIND's ``$INCLUDE`` points into the file that holds it. Line and column
-  are worked out only where a finding is printed (``Document.position``).
+  BIND's ``$INCLUDE`` points into the file that holds it. A finding, too,
+  is a span of its file; line and column are worked out only where it is
+  printed, from the file's ``LineIndex`` (``Document.line_index``).
 - **Records are numbered** in the order the Document reads them (file
   order; an included file's records where the ``$INCLUDE`` stands), from 0.
   Record edits name records by that number.
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     import dns.rdataclass
     import dns.rdatatype
 
+    from zonefix.positions import LineIndex
     from zonefix.source import SourceFile
 
 __all__ = [
@@ -256,14 +258,18 @@ class Document(Protocol):
 
     @property
     def diagnostics(self) -> Sequence[Diagnostic]:
-        """Findings of reading (ZF001-ZF005), placed with ``position``. A
-        file that is not of this format at all gives one ZF001, not one per
-        line."""
+        """Findings of reading (ZF001-ZF005), spans of the file with its
+        ``line_index``. A file that is not of this format at all gives one
+        ZF001, not one per line."""
+        ...
+
+    def line_index(self, file: str) -> LineIndex:
+        """The lines of *file* (the document's own file, or one it read):
+        the one a finding there carries, to be printed with."""
         ...
 
     def position(self, file: str, offset: int) -> tuple[int, int]:
-        """1-based line and column of *offset* in *file* (the document's
-        own file, or one it read)."""
+        """1-based line and column of *offset* in *file* (its line_index's)."""
         ...
 
     def lower(self, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:

@@ -312,7 +312,7 @@ def _fix(
         applied,
         findings,
         None,
-        tuple(_at_original(d, current, zone, mapper) for d in findings),
+        tuple(_at_original(d, zone, mapper) for d in findings),
     )
 
 
@@ -433,8 +433,9 @@ def _identities(zone: Zone, findings: Sequence[Diagnostic]) -> list[Identity]:
     records: dict[int, int] | None = None
     out = []
     for d in findings:
-        # (1, 1, 1, 1) is a finding about the whole zone (no SOA, no NS).
-        whole = (d.line, d.column, d.end_line, d.end_column) == (1, 1, 1, 1)
+        # The empty span at the start (line 1, column 1) is a finding about
+        # the whole zone (no SOA, no NS).
+        whole = d.start == d.end == 0
         if d.file == top and len(tree) and not whole:
             if records is None:
                 # The top file's entries that hold a record: its first.
@@ -442,8 +443,7 @@ def _identities(zone: Zone, findings: Sequence[Diagnostic]) -> list[Identity]:
                 for i in range(len(table)):
                     if table.document[i] == 0:
                         records.setdefault(table.entry[i], i)
-            offset = tree.offset(d.line, d.column)
-            entry = bisect_right(tree.entry_starts, offset) - 1
+            entry = bisect_right(tree.entry_starts, d.start) - 1
             if entry in records:
                 out.append((d.code.code, d.file, zone.index.owner_key(records[entry])))
                 continue
@@ -508,7 +508,7 @@ def _errors_added(
         for d, identity in zip(errors, _identities(after, errors), strict=True)
         if identity not in had
     ]
-    where_it_was = [_at_original(d, after, before, mapper) for d in added]
+    where_it_was = [_at_original(d, before, mapper) for d in added]
     return [
         d
         for d, identity in zip(added, _identities(before, where_it_was), strict=True)
@@ -549,21 +549,14 @@ def _adding(
     return [d for _, taken in passes for d in taken]
 
 
-def _at_original(
-    d: Diagnostic, fixed: Zone, original: Zone, mapper: _Mapper
-) -> Diagnostic:
+def _at_original(d: Diagnostic, original: Zone, mapper: _Mapper) -> Diagnostic:
     """*d*, found in the fixed text, placed in the original (where --diff's
     reader has the file open); inside text a fix wrote, at that fix."""
     if d.file != original.filename or not mapper.passes:
         return d
-    tree = fixed.tree
-    start = mapper.to_original(tree.offset(d.line, d.column))
-    end = max(start, mapper.to_original(tree.offset(d.end_line, d.end_column)))
-    line, column = original.tree.position(start)
-    end_line, end_column = original.tree.position(end)
-    return d._replace(
-        line=line, column=column, end_line=end_line, end_column=end_column, fix=None
-    )
+    start = mapper.to_original(d.start)
+    end = max(start, mapper.to_original(d.end))
+    return d._replace(start=start, end=end, lines=original.tree.lines, fix=None)
 
 
 def _choose(

@@ -34,7 +34,8 @@ def render_text(
 
 
 def _text_line(d: Diagnostic, colour: bool) -> str:
-    where = f"{shown(d.file)}:{d.line}:{d.column}:"
+    line, column = d.position()
+    where = f"{shown(d.file)}:{line}:{column}:"
     code = d.code.code
     if colour:
         where = click.style(where, bold=True)
@@ -135,12 +136,14 @@ def render_statistics(diagnostics: Sequence[Diagnostic], as_json: bool) -> str:
 
 def as_json(d: Diagnostic) -> dict[str, object]:
     """The SPEC §1 JSON object for one finding."""
+    line, column = d.position()
+    end_line, end_column = d.end_position()
     return {
         "file": shown(d.file),
-        "line": d.line,
-        "column": d.column,
-        "end_line": d.end_line,
-        "end_column": d.end_column,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
         "code": d.code.code,
         "name": d.code.name,
         "severity": d.code.severity.value,
@@ -205,13 +208,15 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     lines = []
     for d in diagnostics:
+        line, column = d.position()
+        end_line, end_column = d.end_position()
         properties = ",".join(
             (
                 f"file={_escape_property(shown(d.file))}",
-                f"line={d.line}",
-                f"col={d.column}",
-                f"endLine={d.end_line}",
-                f"endColumn={d.end_column}",
+                f"line={line}",
+                f"col={column}",
+                f"endLine={end_line}",
+                f"endColumn={end_column}",
                 f"title={_escape_property(f'{d.code.code} {d.code.name}')}",
             )
         )
@@ -300,6 +305,8 @@ def _doc_section(doc: str, heading: str) -> str:
 
 def _sarif_result(d: Diagnostic, index: dict[str, int]) -> dict[str, object]:
     artifact = {"uri": artifact_uri(d.file)}
+    line, column = d.position()
+    end_line, end_column = d.end_position()
     result: dict[str, object] = {
         "ruleId": d.code.code,
         "level": _SARIF_LEVEL[d.code.severity],
@@ -309,10 +316,10 @@ def _sarif_result(d: Diagnostic, index: dict[str, int]) -> dict[str, object]:
                 "physicalLocation": {
                     "artifactLocation": artifact,
                     "region": {
-                        "startLine": d.line,
-                        "startColumn": d.column,
-                        "endLine": d.end_line,
-                        "endColumn": d.end_column,
+                        "startLine": line,
+                        "startColumn": column,
+                        "endLine": end_line,
+                        "endColumn": end_column,
                     },
                 }
             }

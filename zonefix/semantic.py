@@ -371,10 +371,6 @@ class Resolver:
                     "relative names but no origin: give --origin, add $ORIGIN, "
                     "or name the file after the zone (db.example.net)",
                     top.source.name,
-                    1,
-                    1,
-                    1,
-                    1,
                 )
             )
         return ResolvedZone(
@@ -402,18 +398,15 @@ class Resolver:
     def _report(
         self, code: Code, message: str, doc: int, start: int, end: int | None = None
     ) -> None:
-        tree = self.documents[doc].tree
-        line, column = tree.position(start)
-        end_line, end_column = tree.position(start if end is None else end)
+        document = self.documents[doc]
         self.diagnostics.append(
             Diagnostic(
                 code,
                 printable(message),
-                self.documents[doc].source.name,
-                line,
-                column,
-                end_line,
-                end_column,
+                document.source.name,
+                start,
+                start if end is None else end,
+                document.tree.lines,
             )
         )
 
@@ -1358,32 +1351,27 @@ def load_document(
     if long_line is not None:
         # Not parsed at all: kept whole, as one error entry.
         tree = SyntaxTree(source.text, array("q", [0]), bytearray([EntryKind.ERROR]))
-        line, column = tree.position(long_line)
+        line, _ = tree.position(long_line)
         diagnostics.append(
             Diagnostic(
                 SYNTAX_ERROR,
                 f"line {line} is longer than {limits.line_length} characters; "
                 "the file is not read",
                 source.name,
-                line,
-                1,
-                line,
-                1,
+                long_line,
+                long_line,
+                tree.lines,
             )
         )
         return Document(source, tree, path)
     tree, problems = parse_syntax(source.text)
     for problem in problems:
-        line, column = tree.position(problem.offset)
+        # The offending character (never a line break: the grammar takes
+        # one anywhere).
+        at = problem.offset
         diagnostics.append(
             Diagnostic(
-                SYNTAX_ERROR,
-                problem.message,
-                source.name,
-                line,
-                column,
-                line,
-                column + 1,
+                SYNTAX_ERROR, problem.message, source.name, at, at + 1, tree.lines
             )
         )
     return Document(source, tree, path)

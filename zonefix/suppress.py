@@ -10,6 +10,7 @@ Codes may be prefixes (``ZF2``), as in ``--ignore``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from zonefix.diagnostics import Diagnostic
@@ -24,8 +25,13 @@ class Suppressions:
     def __init__(self, tree: SyntaxTree) -> None:
         #: Code prefixes silenced in the whole file.
         self.file: set[str] = set()
-        #: line -> code prefixes silenced for the record on that line.
-        self.lines: dict[int, set[str]] = {}
+        # Per record with an ignore[...] comment, in file order: its span
+        # and the code prefixes it silences. A record runs from the start of
+        # its first line to the end of its last, so a place is on one of its
+        # lines exactly when it lies in its span (no line numbers needed).
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._codes: list[set[str]] = []
         if "zonefix:" not in tree.text:
             return
         for index in range(len(tree)):
@@ -44,15 +50,32 @@ class Suppressions:
                     }
                     if kind == "ignore-file":
                         self.file |= prefixes
-                    else:
-                        first, _ = tree.position(start)
-                        last, _ = tree.position(max(start, end - 1))
-                        for line in range(first, last + 1):
-                            self.lines.setdefault(line, set()).update(prefixes)
+                        continue
+                    if not self._starts or self._starts[-1] != start:
+                        # The last line of a file without a final line
+                        # break: the end of the file is on it too.
+                        open_end = end == len(tree.text) and tree.text[-1] != "\n"
+                        self._starts.append(start)
+                        self._ends.append(end + 1 if open_end else end)
+                        self._codes.append(set())
+                    self._codes[-1].update(prefixes)
+
+    def between(self, start: int, end: int) -> set[str]:
+        """The code prefixes silenced for text[start:end] (at *start*, for
+        an empty span): the file's, and those of the records on its lines."""
+        codes = set(self.file)
+        last = max(start, end - 1)
+        at = bisect_right(self._starts, start) - 1
+        if at < 0 or self._ends[at] <= start:
+            at += 1
+        while at < len(self._starts) and self._starts[at] <= last:
+            codes |= self._codes[at]
+            at += 1
+        return codes
 
     def silences(self, diagnostic: Diagnostic) -> bool:
         code = diagnostic.code.code
-        prefixes = self.file | self.lines.get(diagnostic.line, set())
+        prefixes = self.between(diagnostic.start, diagnostic.start)
         return any(code.startswith(p) for p in prefixes)
 
 

@@ -331,7 +331,7 @@ class Zone:
         """A finding at record *index* (at line 1 of the zone for None): from
         the start of its line to the end of its last field."""
         if index is None:
-            return Diagnostic(code, message, self.filename, 1, 1, 1, 1)
+            return Diagnostic(code, message, self.filename)
         start = self.document_of(index).tree.span(self.table.entry[index])[0]
         fields = self.fields_of(index)
         end = fields[-1].end if fields else start
@@ -350,11 +350,8 @@ class Zone:
         if span is None:
             return self.finding_at_record(code, message, index, fix)
         document = self.document_of(index)
-        line, column = document.tree.position(span[0])
-        end_line, end_column = document.tree.position(span[1])
-        return Diagnostic(
-            code, message, document.source.name, line, column, end_line, end_column, fix
-        )
+        name = document.source.name
+        return Diagnostic(code, message, name, *span, document.tree.lines, fix)
 
     @property
     def parsed(self) -> bool:
@@ -469,7 +466,7 @@ def _parse(
         # Not parsed at all; the bytes are kept so the zone prints them back.
         source = SourceFile(name=name, text="", raw=data)
         document = Document(source, SyntaxTree("", array("q"), bytearray()), path)
-        diagnostics.append(Diagnostic(SYNTAX_ERROR, error.reason, name, 1, 1, 1, 1))
+        diagnostics.append(Diagnostic(SYNTAX_ERROR, error.reason, name))
         zone = Zone(ResolvedZone([document], None, RecordTable(), [None], diagnostics))
         zone.include_root = include_root
         return zone

@@ -186,8 +186,4 @@ def unrecognised(filename: str) -> Diagnostic:
         "not a format zonefix reads: no Route 53, Google Cloud DNS, Alibaba Cloud "
         "DNS or Azure DNS export (see --list-formats; --input-format names one)",
         filename,
-        1,
-        1,
-        1,
-        1,
     )

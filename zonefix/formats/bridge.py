@@ -200,10 +200,6 @@ class Bridged:
                     "the zone's name is not in the file: give --origin, or name "
                     "the file after the zone (example.net.json)",
                     self.document.name,
-                    1,
-                    1,
-                    1,
-                    1,
                 )
             )
         for d in diagnostics:
@@ -214,13 +210,14 @@ class Bridged:
 
     def placed(self, d: Diagnostic, *, fixes: bool = True) -> Diagnostic:
         document = self.document
-        start, end = self.place(d.line, d.column)
-        if d.end_line == d.line:
-            end_start, end_end = self.place(d.end_line, max(d.column, d.end_column - 1))
+        # The rendering is a line per record: its line says which record.
+        line, column = d.position()
+        end_line, end_column = d.end_position()
+        start, end = self.place(line, column)
+        if end_line == line:
+            end_start, end_end = self.place(end_line, max(column, end_column - 1))
             if (end_start, end_end) != (start, end):
                 end = max(end, end_end)
-        line, column = document.position(document.name, start)
-        end_line, end_column = document.position(document.name, end)
         message = re.sub(
             r"\bat line (\d+)",
             lambda m: f"at line {self.line_of_record(int(m.group(1)))}",
@@ -242,10 +239,9 @@ class Bridged:
         return d._replace(
             message=message,
             file=document.name,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column,
+            start=start,
+            end=end,
+            lines=document.line_index(document.name),
             fix=fix,
         )
 
@@ -506,11 +502,11 @@ def fix(
     if blocked:
         # The blocked fixes' findings stay in the patched file: --diff
         # reports them where the file before the patch has them.
-        have = {(d.code.code, d.line, d.column) for d in in_original}
+        have = {(d.code.code, d.start) for d in in_original}
         in_original += tuple(
             d
             for d in _held(check(bridged, rules, settings), remaining)
-            if (d.code.code, d.line, d.column) not in have
+            if (d.code.code, d.start) not in have
         )
     said = tuple(f"fix at {o} blocked: {why}" for o, why in blocked.items())
     return FormatFixResult(

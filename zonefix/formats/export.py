@@ -9,7 +9,6 @@ not let anyone edit (Alibaba's Locked), raises CannotEdit with the reason.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Mapping, Sequence
 
@@ -35,6 +34,7 @@ from zonefix.document import (
     SourceRecord,
     Span,
 )
+from zonefix.positions import LineIndex
 from zonefix.source import NotTextError, SourceFile, decode
 
 IN = dns.rdataclass.IN
@@ -67,7 +67,6 @@ class ExportDocument:
         self._diagnostics: list[Diagnostic] = []
         #: The ZF001s of set_error (the bridge lints the file despite them).
         self.local_errors: list[Diagnostic] = []
-        self._line_starts: list[int] | None = None
         try:
             self._source = decode(filename, data)
             #: The bytes are text: the format's reader may read them.
@@ -75,7 +74,10 @@ class ExportDocument:
         except NotTextError as error:
             self._source = SourceFile(name=filename, text="", raw=data)
             self.readable = False
+            self._lines = LineIndex("")
             self.syntax_error(error.reason, 0)
+        else:
+            self._lines = LineIndex(self._source.text)
 
     # ------------------------------------------------------------ protocol
 
@@ -107,17 +109,11 @@ class ExportDocument:
     def diagnostics(self) -> Sequence[Diagnostic]:
         return self._diagnostics
 
+    def line_index(self, file: str) -> LineIndex:
+        return self._lines
+
     def position(self, file: str, offset: int) -> tuple[int, int]:
-        if self._line_starts is None:
-            starts = [0]
-            text = self.text
-            at = text.find("\n")
-            while at != -1:
-                starts.append(at + 1)
-                at = text.find("\n", at + 1)
-            self._line_starts = starts
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line] + 1
+        return self._lines.position(offset)
 
     @property
     def notes(self) -> list[str]:
@@ -143,9 +139,8 @@ class ExportDocument:
     def finding(
         self, code: Code, message: str, start: int, end: int | None = None
     ) -> Diagnostic:
-        line, column = self.position(self.name, start)
-        end_line, end_column = self.position(self.name, start if end is None else end)
-        return Diagnostic(code, message, self.name, line, column, end_line, end_column)
+        end = start if end is None else end
+        return Diagnostic(code, message, self.name, start, end, self._lines)
 
     def syntax_error(self, message: str, start: int, end: int | None = None) -> None:
         self._diagnostics.append(self.finding(SYNTAX_ERROR, message, start, end))

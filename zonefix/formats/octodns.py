@@ -19,7 +19,6 @@ record edits (zonefix.document) this module lowers into YAML splices.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +53,7 @@ from zonefix.document import (
     SourceRecord,
     Span,
 )
+from zonefix.positions import LineIndex
 from zonefix.source import NotTextError, SourceFile, decode
 
 if TYPE_CHECKING:
@@ -148,10 +148,11 @@ class OctoDnsDocument:
             self.source: SourceFile = decode(name, data)
         except NotTextError as error:
             self.source = SourceFile(name, "", raw=data)
+            self._lines = LineIndex("")
             self._report(SYNTAX_ERROR, error.reason, 0, 0)
             self.origin = settings.origin
             return
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        self._lines = LineIndex(self.text)
         self.origin = settings.origin or origin_of(name)
         self._read()
 
@@ -180,21 +181,18 @@ class OctoDnsDocument:
     def diagnostics(self) -> list[Diagnostic]:
         return list(self._diagnostics)
 
+    def line_index(self, file: str) -> LineIndex:
+        return self._lines
+
     def position(self, file: str, offset: int) -> tuple[int, int]:
-        line = bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        return self._lines.position(offset)
 
     def ignored(self, file: str, start: int, end: int) -> frozenset[str] | None:
         return None  # no suppression comments in octoDNS files (yet)
 
     def _report(self, code: Code, message: str, start: int, end: int) -> None:
-        if self.source.raw is not None:
-            line = column = end_line = end_column = 1
-        else:
-            line, column = self.position(self.name, start)
-            end_line, end_column = self.position(self.name, end)
         self._diagnostics.append(
-            Diagnostic(code, message, self.name, line, column, end_line, end_column)
+            Diagnostic(code, message, self.name, start, end, self._lines)
         )
 
     def _read(self) -> None:

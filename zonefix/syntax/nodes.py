@@ -14,9 +14,10 @@ from __future__ import annotations
 import enum
 import re
 from array import array
-from bisect import bisect_right
 from functools import cache
 from typing import NamedTuple
+
+from zonefix.positions import LineIndex
 
 
 class EntryKind(enum.IntEnum):
@@ -101,7 +102,7 @@ class Field(NamedTuple):
 class SyntaxTree:
     """A zone file's text and its entries."""
 
-    __slots__ = ("_line_starts", "entry_kinds", "entry_starts", "text")
+    __slots__ = ("entry_kinds", "entry_starts", "lines", "text")
 
     def __init__(
         self, text: str, entry_starts: array[int], entry_kinds: bytearray
@@ -112,7 +113,8 @@ class SyntaxTree:
         self.entry_starts = entry_starts
         #: Each entry's EntryKind.
         self.entry_kinds = entry_kinds
-        self._line_starts: array[int] | None = None
+        #: Lines and columns of the text, worked out when first asked.
+        self.lines = LineIndex(text)
 
     def __len__(self) -> int:
         return len(self.entry_starts)
@@ -163,21 +165,7 @@ class SyntaxTree:
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
-        line_starts = self._lines()
-        line = bisect_right(line_starts, offset)
-        return line, offset - line_starts[line - 1] + 1
-
-    def offset(self, line: int, column: int) -> int:
-        """The character offset of a 1-based line and column."""
-        line_starts = self._lines()
-        return line_starts[min(line, len(line_starts)) - 1] + column - 1
-
-    def _lines(self) -> array[int]:
-        if self._line_starts is None:
-            line_starts = array("q", [0])
-            line_starts.extend(m.end() for m in re.finditer("\n", self.text))
-            self._line_starts = line_starts
-        return self._line_starts
+        return self.lines.position(offset)
 
 
 def field_texts(text: str, start: int, end: int) -> list[str]:

@@ -1,0 +1,66 @@
+"""Lines and columns of one file's text, worked out only when asked.
+
+Everything that says where something is (a finding, a record's span, a
+fix's edits) says it as character offsets into the file's decoded text.
+Line and column are for people: a finding's are worked out from its
+offsets when it is printed, through the one LineIndex of its file, which
+finds the line breaks the first time it is asked (a run that prints no
+place, as ``--statistics``, looks for them only where a message names a
+line).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from typing import Any
+
+
+class LineIndex:
+    """Where each line of one file's text starts. A line ends after "\\n"
+    (a CRLF's "\\r" is the end of its line; a lone "\\r" ends none)."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: array[int] | None = None
+
+    @property
+    def built(self) -> bool:
+        """Whether the line breaks have been looked for."""
+        return self._starts is not None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character *offset* (past the end of
+        the text: on its last line)."""
+        starts = self._starts
+        if starts is None:
+            starts = self._build()
+        line = bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def _build(self) -> array[int]:
+        starts = array("q", [0])
+        starts.extend(m.end() for m in re.finditer("\n", self._text))
+        self._starts = starts
+        self._text = ""  # the offsets are all it needs from now on
+        return starts
+
+    def __repr__(self) -> str:
+        # Not its identity: findings print alike from two readings of a file.
+        return "LineIndex()"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A finding sent from a worker process takes its file's line starts
+        # (8 bytes a line), not its text (a zone's line is some 40), and
+        # the worker lets the text go.
+        starts = self._starts if self._starts is not None else self._build()
+        return (_from_starts, (starts,))
+
+
+def _from_starts(starts: array[int]) -> LineIndex:
+    index = LineIndex("")
+    index._starts = starts
+    return index
