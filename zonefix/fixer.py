@@ -206,7 +206,7 @@ def _fix(
             if folded is not None:
                 edits.append(folded[0])
         new_text = apply_edits(text, edits)
-        reparsed = _reparse(current, new_text, limits)
+        reparsed = _reparse(current, new_text, limits, edits)
         if not reparsed.parsed:
             culprits = _breaking(current, text, taken, limits) or taken
             return _unchanged(
@@ -302,7 +302,7 @@ def _fix(
                 AppliedFix(codes, f"bump the SOA serial {old} -> {new}", line, line)
             )
             text = apply_edits(text, [edit])
-            current = _reparse(current, text, limits)
+            current = _reparse(current, text, limits, [edit])
             mapper.add_pass([edit])
             findings = run_rules(current, chosen_rules)
     return FixResult(
@@ -604,18 +604,24 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return out
 
 
-def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
-    source = zone.source
-    data = source.encode(text)
-    origin = zone.origin
-    # Read as the zone was: the same include root (--include-root included).
-    fixed = parse_text(
-        data,
-        origin=origin,
-        filename=zone.filename,
-        include_root=zone.include_root,
-        limits=limits,
-    )
+def _reparse(
+    zone: Zone, text: str, limits: Limits | None, edits: Sequence[Edit] = ()
+) -> Zone:
+    """*zone*'s text after a fix (*edits*, when known, made *text*), read
+    as the zone was: with its origin and include root (--include-root
+    included)."""
+    from zonefix.reread import reread
+
+    # PERF: only the lines the edits touch, where that reads the same.
+    fixed = reread(zone, text, edits, limits) if edits else None
+    if fixed is None:
+        fixed = parse_text(
+            zone.source.encode(text),
+            origin=zone.origin,
+            filename=zone.filename,
+            include_root=zone.include_root,
+            limits=limits,
+        )
     fixed.format_capabilities = zone.format_capabilities
     if zone.record_extras:
         # Another format's records keep their facts (octoDNS: one line per
