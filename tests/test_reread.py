@@ -323,3 +323,51 @@ def test_random_edits_are_mostly_reread() -> None:
             read += 1
             assert_reads_alike(got, read_fully(zone, new_text), rules=False)
     assert read >= 30
+
+
+def _reread_alike(text: str, old: str, new: str) -> Zone:
+    """*text* with its one *old* made *new*, read both ways: alike, and
+    read from the edit."""
+    zone = parse_text(text, origin=ORIGIN, filename="zone.txt")
+    at = text.index(old)
+    edits = [Edit(at, at + len(old), new)]
+    new_text = fixer.apply_edits(text, edits)
+    got = reread(zone, new_text, edits, Limits())
+    assert got is not None
+    assert_reads_alike(got, read_fully(zone, new_text))
+    return got
+
+
+def test_a_ttl_taken_by_the_lines_after_it() -> None:
+    """Without $TTL a record takes the last TTL written: a fix of one
+    changes every record up to the next TTL written."""
+    lines = ["@ IN SOA ns1 host 1 1h 15m 1w 5m", "\tIN NS ns1", "a 300 IN A 192.0.2.1"]
+    lines += [f"b{i} IN A 192.0.2.{i + 2}" for i in range(10)]
+    lines += ["z 600 IN A 192.0.2.99", "y IN A 192.0.2.98"]
+    got = _reread_alike("\n".join(lines) + "\n", "300", "100")
+    assert [r.ttl for r in got.records][2:] == [100] * 11 + [600, 600]
+
+
+def test_an_owner_repeated_past_a_directive() -> None:
+    """An edit to the last record before $ORIGIN: the read goes on over the
+    directive to the next owner written."""
+    text = (
+        "$TTL 1h\n@ IN SOA ns1 host 1 1h 15m 1w 5m\n\tIN NS ns1\n"
+        "a IN A 192.0.2.1\nb IN A 192.0.2.2\n$ORIGIN sub.example.com.\n"
+        "c IN A 192.0.2.3\n\tIN A 192.0.2.4\n$ORIGIN example.com.\nd IN A 192.0.2.5\n"
+    )
+    _reread_alike(text, "b IN A 192.0.2.2", "b IN A 192.0.2.7")
+    _reread_alike(text, "b IN A 192.0.2.2", "\tIN A 192.0.2.7")
+    _reread_alike(text, "b IN A 192.0.2.2\n", "")
+
+
+def test_a_renamed_owner_and_the_lines_that_repeat_it() -> None:
+    text = (
+        "$TTL 1h\n@ IN SOA ns1 host 1 1h 15m 1w 5m\n\tIN NS ns1\n"
+        'www IN A 192.0.2.1\n\tIN AAAA 2001:db8::1\nwww IN TXT "x"\n'
+        "other.example.org. IN A 192.0.2.2\n\tIN A 192.0.2.3\n"
+    )
+    _reread_alike(text, "www IN A", "WWW IN A")
+    _reread_alike(text, "www IN A", "ftp IN A")
+    _reread_alike(text, "other.example.org.", "example.com.")
+    _reread_alike(text, "@ IN SOA ns1 host 1 ", "@ IN SOA ns1 host 2 ")

@@ -3,8 +3,9 @@
 Each pass lints the text, takes the fixes allowed (safe ones; unsafe ones
 only when asked), drops any whose edits overlap an edit already taken (or
 the records another one rewrites), applies the rest back to front, and
-parses the result again. Fixes apply to the top file; records read through
-$INCLUDE are left as they are.
+reads the result again (only the lines the edits touch, where that reads
+as the whole text would: zonefix.reread). Fixes apply to the top file;
+records read through $INCLUDE are left as they are.
 
 A fix run settles or changes nothing: when the passes do not settle, when
 a pass would break the parse, when the result has an error the input did

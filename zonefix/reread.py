@@ -186,7 +186,7 @@ def _splice_tree(
         first, end, mine = runs[at]
         start, stop = span(first, end)
         segment = _apply(old_text[start:stop], mine, start)
-        if end < count and not segment.endswith("\n"):
+        if end < count and segment and not segment.endswith("\n"):
             # The edits took the run's last line break: the next line joins it.
             end += 1
             if at + 1 < len(runs) and runs[at + 1][0] < end:
@@ -310,8 +310,9 @@ class _Walk:
                 if entry - region.old_end >= _READ_ON_LIMIT:
                     raise _GiveUp
                 if self.old_tree.entry_kinds[entry] == EntryKind.DIRECTIVE:
-                    raise _GiveUp
-                reader.read_entry(0, entry + entry_shift)
+                    self._follow_directive(entry)
+                else:
+                    reader.read_entry(0, entry + entry_shift)
                 entry += 1
                 if len(table) - record_shift != self._records_from(entry):
                     raise _GiveUp  # a line read otherwise than before
@@ -351,6 +352,26 @@ class _Walk:
             if name not in ("$ORIGIN", "$TTL"):
                 raise _GiveUp  # $INCLUDE and $GENERATE keep state of their own
             follower.read_entry(0, at)
+
+    def _follow_directive(self, entry: int) -> None:
+        """Read on over old entry *entry*, a directive, as the follower
+        reads it. The reader's origin is the follower's (no directive
+        among the new lines), so the origin it sets is the one the old read
+        set (its number too); $TTL sets the same default TTL whatever the
+        reader had."""
+        follower = self.follower
+        reader = self.reader
+        self._follow_to(entry + 1)
+        state = reader.state()
+        if self.old_tree.fields(entry)[0].text.upper() == "$TTL":
+            state = state._replace(
+                default_ttl=follower.default_ttl,
+                default_ttl_from_soa=follower.default_ttl_from_soa,
+            )
+        origin_id = follower.origin_id
+        if reader.origins[origin_id] != follower.current_origin:
+            raise _GiveUp
+        reader.resume(state._replace(origin_id=origin_id))
 
     def _resume(self) -> None:
         """Set the reader to read on where the new table ends."""
