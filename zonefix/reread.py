@@ -275,6 +275,7 @@ class _Walk:
         self.events = events
         self.next_event = 0
         self.old_wrote_ttl = self.old.flags.translate(_WROTE_TTL)
+        self.new_wrote_ttl = bytearray()
         # Old record numbers the new table holds, as (first, end, shift).
         self.kept: list[tuple[int, int, int]] = []
 
@@ -380,8 +381,14 @@ class _Walk:
         origin_id = follower.origin_id
         if reader.origins[origin_id] != follower.current_origin:
             raise _GiveUp
+        table = reader.table
+        # PERF: the new table's TTL_WRITTEN bits, grown with it (not all of
+        # it again at each edit).
+        self.new_wrote_ttl += table.flags[len(self.new_wrote_ttl) :].translate(
+            _WROTE_TTL
+        )
         owner, flags, cache, last_ttl = _owner_state(
-            reader.table, self.new_tree, len(reader.table), None
+            table, self.new_tree, len(table), self.new_wrote_ttl
         )
         reader.resume(
             ReadState(
@@ -473,7 +480,7 @@ def _owner_state(
     table: RecordTable,
     tree: SyntaxTree,
     records: int,
-    wrote_ttl: bytes | bytearray | None,
+    wrote_ttl: bytes | bytearray,
 ) -> tuple[int, int, tuple[str, int, int, int] | None, int | None]:
     """The reader's state after the first *records* records of *table* (a
     clean read of one file, no $GENERATE): the owner a blank owner repeats
@@ -497,8 +504,6 @@ def _owner_state(
             written,
             table.flags[written] & _OWNER_BITS,
         )
-    if wrote_ttl is None:
-        wrote_ttl = table.flags.translate(_WROTE_TTL)
     ttl_at = wrote_ttl.rfind(b"\x01", 0, records)
     last_ttl = table.ttl[ttl_at] if ttl_at >= 0 else None
     return owner, flags, cache, last_ttl
