@@ -371,3 +371,24 @@ def test_a_renamed_owner_and_the_lines_that_repeat_it() -> None:
     _reread_alike(text, "www IN A", "ftp IN A")
     _reread_alike(text, "other.example.org.", "example.com.")
     _reread_alike(text, "@ IN SOA ns1 host 1 ", "@ IN SOA ns1 host 2 ")
+
+
+def test_a_file_with_a_bom_crlf_line_ends_and_other_bytes() -> None:
+    data = (
+        "\ufeff$TTL 1h\r\n@ IN SOA ns1 host 1 1h 15m 1w 5m\r\n\tIN NS ns1\r\n"
+        'www IN A 192.0.2.1\r\n\tIN TXT "caf\u00e9"\r\nb IN A 192.0.2.2'
+    ).encode() + b" ; \xff"
+    zone = parse_text(data, origin=ORIGIN, filename="zone.txt")
+    text = zone.tree.text
+    for old, new in (
+        ("192.0.2.1", "192.0.2.9"),
+        ("b IN A 192.0.2.2", "b 5 IN A 192.0.2.3\r\nc IN A 192.0.2.4"),
+        ("www IN A 192.0.2.1\r\n", ""),
+    ):
+        at = text.index(old)
+        edits = [Edit(at, at + len(old), new)]
+        new_text = fixer.apply_edits(text, edits)
+        got = reread(zone, new_text, edits, Limits())
+        assert got is not None
+        assert got.source.bom
+        assert_reads_alike(got, read_fully(zone, new_text))
