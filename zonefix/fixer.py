@@ -222,7 +222,10 @@ def _fix(
                 for d in taken
                 if d.fix is not None
                 and _unreadable(
-                    current, _reparse(current, apply_edits(text, d.fix.edits), limits)
+                    current,
+                    _reparse(
+                        current, apply_edits(text, d.fix.edits), limits, d.fix.edits
+                    ),
                 )
                 is not None
             ]
@@ -396,7 +399,9 @@ def _breaking(
         d
         for d in taken
         if d.fix is not None
-        and not _reparse(zone, apply_edits(text, d.fix.edits), limits).parsed
+        and not _reparse(
+            zone, apply_edits(text, d.fix.edits), limits, d.fix.edits
+        ).parsed
     ]
 
 
@@ -542,7 +547,12 @@ def _adding(
             for d in taken
             if d.fix is not None
             and brings(
-                _reparse(start, apply_edits(start.tree.text, d.fix.edits), limits)
+                _reparse(
+                    start,
+                    apply_edits(start.tree.text, d.fix.edits),
+                    limits,
+                    d.fix.edits,
+                )
             )
         ]
         return alone or taken

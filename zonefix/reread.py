@@ -104,9 +104,9 @@ def _clean(zone: Zone, limits: Limits) -> bool:
 
 
 def _reread(zone: Zone, text: str, edits: list[Edit], limits: Limits) -> Zone:
-    old_tree = zone.tree
     new_source = _source(zone, text)
-    new_tree, regions = _splice_tree(old_tree, text, edits, limits)
+    # The tree holds the source's text (one copy of it, as a whole read).
+    new_tree, regions = _splice_tree(zone.tree, new_source.text, edits, limits)
     path = Path(zone.filename)
     root = _root(zone.include_root, path)
     origin = zone.origin
