@@ -392,3 +392,39 @@ def test_a_file_with_a_bom_crlf_line_ends_and_other_bytes() -> None:
         assert got is not None
         assert got.source.bom
         assert_reads_alike(got, read_fully(zone, new_text))
+
+
+FIX_ZONES = sorted(
+    p
+    for folder in ("rules", "scenarios")
+    for p in (FIXTURES / folder).rglob("*.zone")
+    if not p.name.endswith(".fixed.zone")
+)
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_fix_runs_alike_with_whole_reads(
+    unsafe: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fix() on every fixture gives what it gives when every pass reads
+    its result whole: the text, what was applied, what remains, the
+    refusals; and most passes were read from their edits."""
+    import zonefix.reread
+
+    reread_ones = []
+
+    def counted(*args: Any) -> Zone | None:
+        got = reread(*args)
+        reread_ones.append(got is not None)
+        return got
+
+    def whole(*args: Any) -> None:
+        return None
+
+    for path in FIX_ZONES:
+        monkeypatch.setattr(zonefix.reread, "reread", counted)
+        got = fixer.fix(load_fixture(path), unsafe=unsafe, today=TODAY)
+        monkeypatch.setattr(zonefix.reread, "reread", whole)
+        want = fixer.fix(load_fixture(path), unsafe=unsafe, today=TODAY)
+        assert got[1:] == want[1:], path  # all but the original Zone object
+    assert sum(reread_ones) > len(reread_ones) // 2 > 20
