@@ -605,6 +605,46 @@ def test_real_records_agree_with_dnspython(
     assert read > 0.8 * len(texts), (read, len(texts))
 
 
+def test_hashes_kept_while_reading_are_the_keys_hashes(
+    read_zones: list[tuple[str, Callable[[], Zone], Zone]],
+) -> None:
+    """The owner and rdata hashes reading keeps for the rules (0: not
+    worked out) are the hashes of the keys the rules would read: every
+    record of the fixtures, the corpus and the real zones."""
+    kept = 0
+    for name, _, zone in read_zones:
+        table = zone.table
+        index = zone.index
+        for i in range(len(table)):
+            owner_hash = table.owner_hash[i]
+            if owner_hash:
+                kept += 1
+                assert owner_hash == hash(index.owner_key(i)), (name, i)
+            rdata_hash = table.rdata_hash[i]
+            if rdata_hash:
+                assert rdata_hash == hash(index.rdata_key(i)), (name, i)
+        # Filled in where reading left them out.
+        hashes = index.owner_hashes
+        assert all(hashes[i] == hash(index.owner_key(i)) for i in range(len(table)))
+        assert len(table.owner_hash) == len(table.rdata_hash) == len(table)
+    assert kept > 0
+
+
+def test_targets_read_in_zf104s_pass_are_those_read_alone(
+    read_zones: list[tuple[str, Callable[[], Zone], Zone]],
+) -> None:
+    """The index's table of targets, taken from ZF104's pass over the zone,
+    is what reading each target alone gives (every fixture, corpus and real
+    zone)."""
+    for name, load, _ in read_zones:
+        zone = load()
+        index = zone.index
+        alone = type(index)(zone)
+        alone.dotless_names()
+        alone._collected_targets = None
+        assert index._targets == alone._targets, name
+
+
 def _check_owner(word: str, origin: dns.name.Name | None) -> None:
     key = fastpath.name_key(word, fastpath.origin_key(origin))
     if key is not None:

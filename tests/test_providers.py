@@ -11,8 +11,10 @@ import pytest
 from zonefix.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, main
 from zonefix.config import ConfigError, load_config
 from zonefix.providers import (
+    HostPatterns,
     ProfileError,
     all_profiles,
+    host_matches,
     profile_from_mapping,
     shipped_profiles,
 )
@@ -349,3 +351,27 @@ def test_profiles_are_read_only_for_a_zone_with_mail() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["0", "1"]
+
+
+def test_host_patterns_offer_every_pattern_that_matches() -> None:
+    # HostPatterns narrows the patterns tried by a host's last two labels:
+    # it must never leave out one that matches (brute force says which).
+    patterns = {
+        host
+        for profile in shipped_profiles().values()
+        for host_set in profile.mx_sets
+        for host in [mx.host for mx in host_set] + list(profile.family_hosts)
+    } | {"*", "mx*", "*.example", "a*b.example.net", "{domain-dashes}.mx.test."}
+    fill = {"*": "x.y", "{domain-dashes}": "example-net"}
+    hosts = {"example.net", "qq.com", "localhost", "x.mx.test", "mx.zoho.com.au"}
+    for pattern in patterns:
+        host = pattern
+        for wildcard, text in fill.items():
+            host = host.replace(wildcard, text)
+        hosts |= {host, host.rstrip("."), "a." + host, host.split(".", 1)[-1]}
+    index = HostPatterns((p, p) for p in sorted(patterns))
+    for host in sorted(hosts):
+        for domain in ("", "example.net."):
+            offered = {p for p, _ in index.candidates(host)}
+            matching = {p for p in patterns if host_matches(host, p, domain)}
+            assert matching <= offered, host

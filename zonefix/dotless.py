@@ -15,6 +15,8 @@ from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.edits import replace_field
 
 if TYPE_CHECKING:
+    from array import array
+
     from zonefix.document import RecordEdit
     from zonefix.zone import Zone
 
@@ -45,10 +47,17 @@ class DotlessName(NamedTuple):
     fix: Fix | None
 
 
-def find_dotless_names(zone: Zone) -> list[DotlessName]:
+def find_dotless_names(
+    zone: Zone, targets: tuple[array[int], list[str | None]] | None = None
+) -> list[DotlessName]:
     """Every name ZF104 reports, in record order: in the top file and in
     the files it includes, which are read the same way (only the top file's
-    are fixed: zonefix writes no other file)."""
+    are fixed: zonefix writes no other file).
+
+    Given *targets*, also appends to it each record of the types
+    TARGET_FIELDS names and its target's key as written (ZoneIndex's table
+    of targets: PERF, the fields are split here anyway). Nothing is
+    appended where the zone has no origin."""
     if zone.origin is None:
         return []
     table = zone.table
@@ -58,10 +67,17 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
     # which is checked for all of them at once below.
     maybe: list[tuple[int, int, str]] = []
 
+    # The origin in force, by its id: "" for the root (PERF: worked out
+    # once, not for each name).
+    origins: dict[int, str] = {}
+
     def look(i: int, position: int, word: str) -> None:
         if word.endswith(".") or word == "@" or "\\" in word or not word.isascii():
             return
-        origin = index.name_key("@", i).rstrip(".")
+        origin_id = table.origin[i]
+        origin = origins.get(origin_id)
+        if origin is None:
+            origin = origins[origin_id] = index.name_key("@", i).rstrip(".")
         lowered = word.lower()
         kind = "owner" if position < 0 else "target"
         if origin and (lowered == origin or lowered.endswith("." + origin)):
@@ -74,21 +90,39 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
     # a record without a target needs only its first word.
     generated = table.generated
     owner_ref = table.owner_ref
+    first_word = index.first_word
+    name_key = index.name_key
+    shared: dict[str, str] = {}
+
+    def keep(i: int, word: str | None) -> None:
+        # A target that many records share is kept once.
+        if targets is not None:
+            key = None if word is None else name_key(word, i)
+            targets[0].append(i)
+            targets[1].append(None if key is None else shared.setdefault(key, key))
+
     for i, rdtype in enumerate(table.rdtype):
-        if i in generated:
-            continue
         position = TARGET_FIELDS.get(rdtype)  # type: ignore[call-overload]
+        if i in generated:
+            if position is not None:
+                words = index.rdata_words(i)
+                keep(i, words[position] if position < len(words) else None)
+            continue
         if position is None:
             if owner_ref[i] == i:
-                look(i, -1, index.first_word(i))
+                word = first_word(i)
+                if word[-1:] != ".":
+                    look(i, -1, word)
             continue
         fields = index.fields(i)
         if owner_ref[i] == i:
             look(i, -1, fields[0])
-        if position is not None:
-            at = table.rdata_field[i] + position
-            if at < len(fields):
-                look(i, position, fields[at])
+        at = table.rdata_field[i] + position
+        if at < len(fields):
+            look(i, position, fields[at])
+            keep(i, fields[at])
+        else:
+            keep(i, None)
 
     if maybe:
         expansions = {hash(index.name_key(word, i)) for i, _, word in maybe}

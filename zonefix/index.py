@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import dns.name
@@ -57,7 +57,9 @@ class ZoneIndex:
         self._origin_keys: dict[int, str | None] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
         self._dotless: list[DotlessName] | None = None
-        self._named: dict[str, list[int]] = {}
+        # The targets ZF104's pass read, until _targets takes them.
+        self._collected_targets: tuple[array[int], list[str | None]] | None = None
+        self._named: dict[str, Sequence[int]] = {}
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -133,18 +135,29 @@ class ZoneIndex:
 
     @cached_property
     def owner_hashes(self) -> array[int]:
-        """A hash of each record's owner key, in record order (8 bytes each)."""
-        hashes = array("q")
+        """A hash of each record's owner key, in record order (8 bytes each):
+        the table's, with those reading left out (0) worked out here."""
+        hashes = self._table.owner_hash
+        if 0 not in hashes:
+            return hashes
+        # Filled in place: a cache of what the column would hold.
         last_ref, last_hash = None, 0
         owner_ref = self._table.owner_ref
-        for index in range(len(owner_ref)):
+        for index in range(len(hashes)):
+            if hashes[index]:
+                continue
             ref = owner_ref[index]
             if ref != last_ref or ref < 0:
                 last_ref, last_hash = ref, hash(self.owner_key(index))
-            hashes.append(last_hash)
+            hashes[index] = last_hash
         return hashes
 
-    def records_named(self, key: str) -> list[int]:
+    def rdata_hash(self, index: int) -> int:
+        """A hash of record *index*'s rdata key (equal rdata, equal hash)."""
+        found = self._table.rdata_hash[index]
+        return found if found else hash(self.rdata_key(index))
+
+    def records_named(self, key: str) -> Sequence[int]:
         """The records whose owner key is *key*, in file order. A name not
         looked up before costs a pass over the zone: rules that ask for many
         names give them to records_at first."""
@@ -153,25 +166,80 @@ class ZoneIndex:
             found = self.records_at([key])[key]
         return found
 
-    def records_at(self, keys: Iterable[str]) -> dict[str, list[int]]:
+    def records_at(
+        self, keys: Iterable[str], keep: bool = True
+    ) -> dict[str, Sequence[int]]:
         """The records at each of *keys* (owner keys), in file order, found
-        in one pass over the zone and kept for records_named."""
-        wanted = [k for k in set(keys) if k not in self._named]
+        in one pass over the zone and kept for records_named (unless *keep*
+        is false: PERF, a rule asking for every target of a big zone holds
+        them only while it runs)."""
+        keys = set(keys)
+        named = self._named
+        wanted = [k for k in keys if k not in named]
+        found: dict[str, list[int]] = {}
         if wanted:
             by_hash: dict[int, list[str]] = defaultdict(list)
             for key in wanted:
                 by_hash[hash(key)].append(key)
-            found: dict[str, list[int]] = {key: [] for key in wanted}
             hashes = self.owner_hashes
             for i in range(len(hashes)):
                 candidates = by_hash.get(hashes[i])
                 if candidates is None:
                     continue
                 key = self.owner_key(i)
-                if key in found:
-                    found[key].append(i)
-            self._named.update(found)
-        return {key: self._named[key] for key in keys}
+                if key in candidates:
+                    found.setdefault(key, []).append(i)
+            if keep:
+                # Names with no records (most that are asked: wildcards, and
+                # the names above targets) share one empty tuple.
+                named.update(dict.fromkeys(wanted, _NONE))
+                named.update(found)
+        return {
+            key: named[key] if key in named else found.get(key, _NONE) for key in keys
+        }
+
+    def runs(self, keys: array[int]) -> Iterator[list[int]]:
+        """The records whose *keys* (one per record, a hash that includes
+        the owner's) repeat, in runs of one key and one owner, each run in
+        file order.
+
+        PERF: the records are dealt into buckets by their keys' low bits
+        (arrays of indices, 4 bytes a record) and each bucket sorted alone;
+        owner keys are worked out a run at a time and dropped. Nothing else
+        is kept per record: a dict of owners, and then a sort of the whole
+        zone's keys, held 126 and 51 MB on a zone of a million records.
+        """
+        buckets = [array("I") for _ in range(_BUCKETS)]
+        appends = [bucket.append for bucket in buckets]
+        mask = _BUCKETS - 1
+        for i in range(len(keys)):
+            appends[keys[i] & mask](i)
+        owner_ref = self._table.owner_ref
+        key_of = keys.__getitem__
+        for bucket in buckets:
+            ordered = sorted(bucket, key=key_of)
+            total = len(ordered)
+            start = 0
+            while start < total:
+                key = keys[ordered[start]]
+                end = start + 1
+                while end < total and keys[ordered[end]] == key:
+                    end += 1
+                if end - start > 1:
+                    yield from self._one_owner(sorted(ordered[start:end]), owner_ref)
+                start = end
+
+    def _one_owner(self, run: list[int], owner_ref: array[int]) -> Iterator[list[int]]:
+        """*run* split by owner (one group but where two owners share a
+        hash)."""
+        refs = {owner_ref[i] for i in run}
+        if len(refs) == 1 and min(refs) >= 0:
+            # One written owner (a blank owner repeats it).
+            yield run
+        elif len({self.owner_key(i) for i in run}) == 1:
+            yield run
+        else:
+            yield from self.groups(run).values()
 
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""
@@ -199,8 +267,11 @@ class ZoneIndex:
         return self.groups(i for i in range(len(hashes)) if hashes[i] in wanted)
 
     def with_type(self, rdtype: int) -> list[tuple[list[int], list[int]]]:
-        """For each owner with records of *rdtype*: (those records, all the
-        owner's records), in file order. Worked out once per type."""
+        """For each owner with records of *rdtype* and at least one other
+        record: (those records, all the owner's records), in file order.
+        Worked out once per type. (An owner whose one record is of the type
+        is left out: PERF, nearly every CNAME stands alone, and keeping
+        them all cost 25 MB on a zone of a million records.)"""
         found = self._with_type.get(rdtype)
         if found is None:
             types = self._table.rdtype
@@ -208,6 +279,7 @@ class ZoneIndex:
             found = [
                 ([i for i in records if types[i] == rdtype], records)
                 for records in self.at_owners_of(of_type).values()
+                if len(records) > 1
             ]
             self._with_type[rdtype] = found
         return found
@@ -216,11 +288,55 @@ class ZoneIndex:
         """The canonical name the target at rdata field *position* of
         record *index* means: as ZF104's fix would write it, when ZF104
         reports it (SPEC §3: other rules read that name)."""
+        table = self._table
+        if position == TARGET_FIELDS.get(table.rdtype[index]):  # type: ignore[call-overload]
+            indices, keys = self._targets
+            at = bisect_left(indices, index)
+            if at < len(indices) and indices[at] == index:
+                return keys[at]
+        return self._read_target(index, position)
+
+    def _read_target(self, index: int, position: int) -> str | None:
         words = self.rdata_words(index)
         if len(words) <= position:
             return None
         fixed = self._dotless_targets.get((index, position))
         return fixed if fixed is not None else self.name_key(words[position], index)
+
+    @cached_property
+    def _targets(self) -> tuple[array[int], list[str | None]]:
+        """The records of the types TARGET_FIELDS names, in file order, and
+        their targets' keys.
+
+        PERF: a dozen rules ask for the targets of every MX, NS, CNAME and
+        SRV record: each is read from the text once, and a target that many
+        records share (a provider's MX host, the zone's name servers) is
+        kept once (some 20 MB on a zone of a million records)."""
+        self.dotless_names()
+        collected = self._collected_targets
+        if collected is not None:
+            # As ZF104's pass read them: the names it reports become what
+            # its fix writes (see _read_target).
+            self._collected_targets = None
+            indices, keys = collected
+            rdtypes = self._table.rdtype
+            for found in self.dotless_names():
+                i, position = found.record, found.position
+                if position >= 0 and position == TARGET_FIELDS.get(rdtypes[i]):  # type: ignore[call-overload]
+                    keys[bisect_left(indices, i)] = found.meant
+            return indices, keys
+        indices = array("I")
+        keys = []
+        shared: dict[str, str] = {}
+        fields = TARGET_FIELDS
+        for i, rdtype in enumerate(self._table.rdtype):
+            position = fields.get(rdtype)  # type: ignore[call-overload]
+            if position is None:
+                continue
+            key = self._read_target(i, position)
+            indices.append(i)
+            keys.append(None if key is None else shared.setdefault(key, key))
+        return indices, keys
 
     @cached_property
     def _dotless_targets(self) -> dict[tuple[int, int], str]:
@@ -235,7 +351,10 @@ class ZoneIndex:
         if self._dotless is None:
             from zonefix.dotless import find_dotless_names
 
-            self._dotless = find_dotless_names(self.zone)
+            targets: tuple[array[int], list[str | None]] = (array("I"), [])
+            self._dotless = find_dotless_names(self.zone, targets)
+            if self.zone.origin is not None:
+                self._collected_targets = targets
         return self._dotless
 
     @cached_property
@@ -268,6 +387,14 @@ class ZoneIndex:
         )
 
     @cached_property
+    def _cut_suffixes(self) -> tuple[str, ...] | None:
+        """What a name below a delegation point ends with, where there are
+        few (PERF: one str.endswith, not a walk up the name's labels)."""
+        if len(self.cuts) > 64:
+            return None
+        return tuple(f".{cut}" for cut in self.cuts)
+
+    @cached_property
     def apex_key(self) -> str:
         """The zone's apex as canonical text ("." when it is unknown)."""
         origin = self.zone.origin
@@ -278,6 +405,9 @@ class ZoneIndex:
         cuts = self.cuts
         if not cuts:
             return False
+        suffixes = self._cut_suffixes
+        if suffixes is not None:
+            return key in cuts or key.endswith(suffixes)
         apex = self.apex_key
         while key and key != apex and key != ".":
             if key in cuts:
@@ -285,20 +415,25 @@ class ZoneIndex:
             _, _, key = key.partition(".")
         return False
 
-    def has_address(self, key: str) -> bool:
+    def has_address(
+        self, key: str, found: Mapping[str, Sequence[int]] | None = None
+    ) -> bool:
         """Name *key* has an A or AAAA record, or a wildcard gives it one.
-        For many names, give records_at their wildcard_keys first."""
+        For many names, give records_at their wildcard_keys first (and what
+        it found as *found*, where it did not keep it)."""
         types = self._table.rdtype
         addresses = (dns.rdatatype.A, dns.rdatatype.AAAA)
-        records = self.records_named(key)
+        records = self._at(key, found)
         if records:
             return any(types[i] in addresses for i in records)
-        cover = self.wildcard_for(key)
+        cover = self.wildcard_for(key, found)
         return cover is not None and any(
-            types[i] in addresses for i in self.records_named(cover)
+            types[i] in addresses for i in self._at(cover, found)
         )
 
-    def wildcard_for(self, key: str) -> str | None:
+    def wildcard_for(
+        self, key: str, found: Mapping[str, Sequence[int]] | None = None
+    ) -> str | None:
         """The wildcard that answers for name *key*, which has no records
         itself: ``*.`` and its nearest ancestor that has one, up to the
         apex, stopping at an ancestor that holds records (the closest
@@ -306,11 +441,18 @@ class ZoneIndex:
         errs toward a wildcard answering)."""
         for ancestor in self._ancestors(key):
             wildcard = f"*.{ancestor}"
-            if self.records_named(wildcard):
+            if self._at(wildcard, found):
                 return wildcard
-            if self.records_named(ancestor):
+            if self._at(ancestor, found):
                 return None
         return None
+
+    def _at(self, key: str, found: Mapping[str, Sequence[int]] | None) -> Sequence[int]:
+        if found is not None:
+            records = found.get(key)
+            if records is not None:
+                return records
+        return self.records_named(key)
 
     def wildcard_keys(self, keys: Iterable[str]) -> list[str]:
         """The names wildcard_for looks at for *keys*: their ancestors up
@@ -392,11 +534,8 @@ def bad_host_label(key: str) -> str | None:
     return None
 
 
-def repeated_values(values: array[int]) -> set[int]:
-    """The values that occur more than once in *values*.
+# What records_at keeps for a name with no records.
+_NONE: tuple[int, ...] = ()
 
-    PERF: sorting the values (not indices, not a dict of them) keeps this to
-    a few bytes a record on a zone of a million.
-    """
-    ordered = sorted(values)
-    return {value for value, after in pairwise(ordered) if value == after}
+# Buckets of runs(): a few thousand records each on a zone of a million.
+_BUCKETS = 256

@@ -112,8 +112,10 @@ class RecordTable:
         "flags",
         "generated",
         "origin",
+        "owner_hash",
         "owner_ref",
         "rdata_field",
+        "rdata_hash",
         "rdclass",
         "rdtype",
         "ttl",
@@ -136,6 +138,12 @@ class RecordTable:
         self.rdata_field = array("B")
         #: OWNER_APEX / OWNER_OUTSIDE bits about each record's owner.
         self.flags = bytearray()
+        #: hash() of the owner's canonical text (ZoneIndex.owner_key) and of
+        #: the rdata's key (fastpath.rdata_key), where reading worked them
+        #: out (the usual record), else 0: what the rules that compare
+        #: records look at first (PERF: they are in hand while reading).
+        self.owner_hash = array("q")
+        self.rdata_hash = array("q")
         #: $GENERATE records: record index -> the iterator's value.
         self.generated: dict[int, int] = {}
         #: (document, entry, origin) of broken records whose owner later
@@ -361,6 +369,7 @@ class Resolver:
             *(table.document.append, table.entry.append, table.owner_ref.append),
             *(table.ttl.append, table.rdclass.append, table.rdtype.append),
             *(table.origin.append, table.rdata_field.append, table.flags.append),
+            *(table.owner_hash.append, table.rdata_hash.append),
         )
         # (word, origin id, owner reference, flags) of the last written owner.
         self._owner_cache: tuple[str, int, int, int] | None = None
@@ -542,6 +551,7 @@ class Resolver:
             origin_key = self._origin_key
         else:
             origin_key = self._fast_origin()
+        owner_hash = 0
         if blank_owner:
             owner_ref = self.last_owner
             if owner_ref == -1:
@@ -559,6 +569,7 @@ class Resolver:
                 if flags is None:
                     return False
                 owner_ref, line_flags = -2, flags
+                owner_hash = hash(key)
             i = 1
         # TTL and class in either order, then the type (as _resolve_fields
         # reads them). PERF: one look-up says what a word may be.
@@ -584,7 +595,8 @@ class Resolver:
         if rdtype not in _USUAL_TYPES:
             return False
         i += 1
-        if fastpath.rdata_key(rdtype, words[i:], origin_key) is None:
+        rdata_key = fastpath.rdata_key(rdtype, words[i:], origin_key)
+        if rdata_key is None:
             return False
         if ttl is not None:
             self.last_ttl = ttl
@@ -597,7 +609,18 @@ class Resolver:
             self._ttl_flags = TTL_FROM_LAST if from_last else 0
         self._line_flags = line_flags
         self._long_string = 0
-        self._add(doc, index, owner_ref, ttl, IN, rdtype, i, words[0])
+        self._add(
+            doc,
+            index,
+            owner_ref,
+            ttl,
+            IN,
+            rdtype,
+            i,
+            words[0],
+            owner_hash if owner_ref == -2 else 0,
+            hash(rdata_key),
+        )
         return True
 
     def _resolve_fields(
@@ -692,8 +715,11 @@ class Resolver:
         rdtype: int,
         rdata_field: int,
         owner_word: str | None,
+        owner_hash: int = 0,
+        rdata_hash: int = 0,
     ) -> int:
-        """Append a record; owner_ref -2 means its owner is its own."""
+        """Append a record; owner_ref -2 means its owner is its own (whose
+        hash is *owner_hash*, 0 where not worked out)."""
         if doc and owner_word is not None:
             # A record read through $INCLUDE ($GENERATE counts its own).
             self.budget -= 1
@@ -701,12 +727,27 @@ class Resolver:
                 raise _OverBudget
         record = len(self.table.flags)
         # PERF: the columns' append methods, bound once (0.25 µs a record).
-        document, entry, owner, ttls, rdclasses, rdtypes, origin, field, flags = (
-            self._appends
-        )
+        (
+            document,
+            entry,
+            owner,
+            ttls,
+            rdclasses,
+            rdtypes,
+            origin,
+            field,
+            flags,
+            owner_hashes,
+            rdata_hashes,
+        ) = self._appends
         document(doc)
         entry(index)
         owner(record if owner_ref == -2 else owner_ref)
+        if owner_ref != -2:
+            # A blank or repeated owner: the hash of the record that wrote it.
+            owner_hash = self.table.owner_hash[owner_ref] if owner_ref >= 0 else 0
+        owner_hashes(owner_hash)
+        rdata_hashes(rdata_hash)
         ttls(ttl)
         rdclasses(rdclass)
         rdtypes(rdtype)

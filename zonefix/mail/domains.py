@@ -11,6 +11,7 @@ child zone's: its MX in this file are never served, and it is no mail domain.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -19,8 +20,15 @@ import dns.name
 import dns.rdatatype
 import dns.tokenizer
 
+from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
-from zonefix.providers import OTHER, Profile, all_profiles, host_matches
+from zonefix.providers import (
+    OTHER,
+    HostPatterns,
+    Profile,
+    all_profiles,
+    host_matches,
+)
 
 if TYPE_CHECKING:
     from zonefix.mail import MailSettings
@@ -97,7 +105,7 @@ class MailView:
         self.settings = settings
         self._txt_values: dict[int, str] = {}
         self._spf: dict[int, SpfRecord] = {}
-        self._holders: dict[tuple[str, str], list[Profile]] = {}
+        self._holders: dict[str, list[Profile]] = {}
 
     @cached_property
     def profiles(self) -> dict[str, Profile]:
@@ -171,6 +179,19 @@ class MailView:
         return [i for i, t in enumerate(types) if t == TXT]
 
     @cached_property
+    def dmarc_records(self) -> list[tuple[int, str, str]]:
+        """TXT records that say v=DMARC1, or stand at a _dmarc name: (record,
+        owner key, value), read once for the DMARC rules."""
+        index = self.zone.index
+        found = []
+        for i in self.txt_records:
+            owner = index.owner_key(i)
+            value = self.txt_value(i)
+            if is_dmarc(value) or owner.startswith("_dmarc."):
+                found.append((i, owner, value))
+        return found
+
+    @cached_property
     def spf_by_owner(self) -> dict[str, list[int]]:
         """SPF TXT records by owner key, in file order."""
         index = self.zone.index
@@ -190,7 +211,7 @@ class MailView:
         mx_records = [i for i, t in enumerate(table.rdtype) if t == MX]
         if not mx_records and not self.settings.providers:
             return []
-        by_owner = index.at_owners_of(mx_records)
+        by_owner: dict[str, Sequence[int]] = dict(index.at_owners_of(mx_records))
         missing = [key for key in self.configured if key not in by_owner]
         by_owner.update(index.records_at(missing))
         apex = zone.origin.to_text().lower() if zone.origin is not None else None
@@ -292,36 +313,61 @@ class MailView:
     def holders(self, host: str, domain: str) -> list[Profile]:
         """The profiles *host* belongs to: those whose MX sets name it,
         else those whose family's host patterns match it most closely."""
-        key = (host, domain)
-        found = self._holders.get(key)
+        found = self._holders.get(host)
         if found is None:
-            found = self._holders[key] = self._find_holders(host, domain)
+            found, by_domain = self._find_holders(host, domain)
+            # PERF: kept by host where the answer is the same at every domain
+            # (a provider's host); a host of no provider (a domain's own
+            # server, most of a hosting zone's) is quickly found to be none.
+            if found and not by_domain:
+                self._holders[host] = found
         return found
 
     @cached_property
-    def _mx_hosts(self) -> list[tuple[Profile, frozenset[str], tuple[str, ...]]]:
-        """Each profile with the hosts its MX sets name: those written out,
-        and the patterns (``*``, ``{domain-dashes}``)."""
-        tables = []
-        for profile in self.profiles.values():
-            hosts = {mx.host for mx_set in profile.mx_sets for mx in mx_set}
-            patterns = tuple(sorted(h for h in hosts if "{" in h or "*" in h))
-            tables.append((profile, frozenset(hosts.difference(patterns)), patterns))
-        return tables
+    def _mx_hosts(self) -> HostPatterns[int]:
+        """The hosts each profile's MX sets name (written out, or patterns:
+        ``*``, ``{domain-dashes}``), with the profile's place in profiles."""
+        return HostPatterns(
+            (mx.host, place)
+            for place, profile in enumerate(self.profiles.values())
+            for host_set in profile.mx_sets
+            for mx in host_set
+        )
 
-    def _find_holders(self, host: str, domain: str) -> list[Profile]:
-        # Those whose sets name it (Profile.set_of is not None); PERF: a
-        # host written out is looked up, only patterns are matched.
-        named = [
-            profile
-            for profile, hosts, patterns in self._mx_hosts
-            if host in hosts or any(host_matches(host, p, domain) for p in patterns)
-        ]
+    @cached_property
+    def _family_hosts(self) -> HostPatterns[int]:
+        """Each profile's family host patterns, with the profile's place."""
+        return HostPatterns(
+            (pattern, place)
+            for place, profile in enumerate(self.profiles.values())
+            for pattern in profile.family_hosts
+        )
+
+    def _find_holders(self, host: str, domain: str) -> tuple[list[Profile], bool]:
+        """holders(), and whether the answer depends on *domain* (a pattern
+        with ``{domain-dashes}`` was tried)."""
+        # Those whose sets name it (Profile.set_of is not None), else those
+        # whose family's patterns match it longest (Profile.family_match).
+        profiles = self._profile_list
+        candidates = self._mx_hosts.candidates(host)
+        by_domain = any("{" in pattern for pattern, _ in candidates)
+        named = {
+            place
+            for pattern, place in candidates
+            if host_matches(host, pattern, domain)
+        }
         if named:
-            return named
-        matches = [(p.family_match(host), p) for p in self.profiles.values()]
-        best = max((m for m, _ in matches), default=0)
-        return [p for m, p in matches if m == best] if best else []
+            return [profiles[place] for place in sorted(named)], by_domain
+        longest: dict[int, int] = {}
+        for pattern, place in self._family_hosts.candidates(host):
+            if len(pattern) > longest.get(place, 0) and host_matches(host, pattern, ""):
+                longest[place] = len(pattern)
+        best = max(longest.values(), default=0)
+        return [profiles[p] for p in sorted(longest) if longest[p] == best], by_domain
+
+    @cached_property
+    def _profile_list(self) -> list[Profile]:
+        return list(self.profiles.values())
 
     def profile_of_host(self, host: str, domain: str) -> Profile | None:
         """The profile whose MX sets hold *host*, else whose family does."""

@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 KINDS = ("mailbox", "sending")
 #: How sure a profile's facts are (the tags of spec/mail-providers.md):
@@ -22,6 +22,9 @@ CONFIDENCES = ("doc", "3p", "unverified")
 #: The ``mail-provider`` value for a provider zonefix has no profile for
 #: (your own servers, a forwarder): it settles ZF204 and checks nothing else.
 OTHER = "other"
+
+
+T = TypeVar("T")
 
 
 class ProfileError(ValueError):
@@ -141,6 +144,49 @@ def host_matches(host: str, pattern: str, domain: str) -> bool:
         return False
     dashes = match.groupdict().get("dashes")
     return dashes is None or dashes == domain.rstrip(".").replace(".", "-")
+
+
+class HostPatterns(Generic[T]):
+    """Host patterns with what each stands for, looked up by a host's last
+    two labels (PERF: a zone's own MX hosts are matched against the few
+    patterns that could name them, not against every profile's).
+
+    A pattern can only name a host that ends with the literal text after its
+    last ``*`` or placeholder; where that text holds two whole labels, only
+    hosts ending in those labels are tried."""
+
+    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
+        self._by_tail: dict[str, list[tuple[str, T]]] = {}
+        self._anywhere: list[tuple[str, T]] = []
+        for pattern, value in entries:
+            tail = _tail_labels(pattern)
+            if tail is None:
+                self._anywhere.append((pattern, value))
+            else:
+                self._by_tail.setdefault(tail, []).append((pattern, value))
+
+    def candidates(self, host: str) -> list[tuple[str, T]]:
+        """The entries whose pattern may name *host*, in the order given."""
+        found = self._by_tail.get(".".join(host.rsplit(".", 2)[-2:]), [])
+        if not self._anywhere:
+            return found
+        return found + self._anywhere
+
+
+def _tail_labels(pattern: str) -> str | None:
+    """The last two labels every host *pattern* names ends with, if known."""
+    cut = max(pattern.rfind("*"), pattern.rfind("}"))
+    tail = pattern[cut + 1 :]
+    if cut >= 0:
+        # The text right after a wildcard may end a label: only what follows
+        # a dot is whole labels.
+        if "." not in tail:
+            return None
+        tail = tail[tail.index(".") + 1 :]
+    labels = tail.split(".")
+    if len(labels) < 2 or not all(labels[-2:]):
+        return None
+    return ".".join(labels[-2:])
 
 
 @cache

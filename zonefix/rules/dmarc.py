@@ -22,13 +22,7 @@ if TYPE_CHECKING:
 def _dmarc_records(ctx: RuleContext) -> Iterator[tuple[int, str, str]]:
     """TXT records that say v=DMARC1, or stand at a _dmarc name: (record,
     owner key, value)."""
-    view = ctx.mail
-    index = ctx.index
-    for i in view.txt_records:
-        owner = index.owner_key(i)
-        value = view.txt_value(i)
-        if is_dmarc(value) or owner.startswith("_dmarc."):
-            yield i, owner, value
+    return iter(ctx.mail.dmarc_records)
 
 
 DMARC_MISSING = Code(
@@ -78,9 +72,9 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     from zonefix.tlds import organisational_domain
 
     view = ctx.mail
-    origin = zone.origin
-    if origin is None or not view.domains:
+    if zone.origin is None or not view.domains:
         return
+    apex = ctx.index.apex_key
     have: set[str] = set()
     for _, owner, value in _dmarc_records(ctx):
         if owner.startswith("_dmarc."):
@@ -97,10 +91,9 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             # lies (PERF: the Public Suffix List is not read for it).
             continue
         org = organisational_domain(domain.name) or domain.name
-        org_name = dns.name.from_text(org)
-        if not org_name.is_subdomain(origin):
+        if not _at_or_below(org, apex):
             continue  # its DMARC lives in a parent zone
-        if not _covered(domain.name, org_name, have):
+        if not _covered(domain.name, org, have):
             groups.setdefault(org, []).append(domain)
     for org, domains in groups.items():
         at = next((d for d in domains if d.name == org), None)
@@ -150,16 +143,35 @@ def _sends_nothing(view: MailView, name: str) -> bool:
     return [t.text.lower() for t in terms] == ["-all"]
 
 
-def _covered(name: str, org: dns.name.Name, have: set[str]) -> bool:
+def _covered(name: str, org: str, have: set[str]) -> bool:
     """A DMARC record applies to mail domain *name*: at its own ``_dmarc``,
-    or at one of a name above it up to its organisational domain."""
-    current = dns.name.from_text(name)
+    or at one of a name above it up to its organisational domain *org*
+    (canonical keys)."""
+    if "\\" in name or "\\" in org or "." in (name, org):
+        # A label holding a dot (escaped) or the root: dnspython counts.
+        current, top = dns.name.from_text(name), dns.name.from_text(org)
+        while True:
+            if current.to_text().lower() in have:
+                return True
+            if current == top or len(current) <= len(top):
+                return False
+            current = current.parent()
+    labels = org.count(".")
+    # PERF: keys are walked as text (a mail domain each, 30,000 on a big
+    # hosting zone).
     while True:
-        if current.to_text().lower() in have:
+        if name in have:
             return True
-        if current == org or len(current) <= len(org):
+        if name == org or name.count(".") <= labels:
             return False
-        current = current.parent()
+        name = name.partition(".")[2]
+
+
+def _at_or_below(key: str, top: str) -> bool:
+    """Name *key* is *top* or below it (canonical keys)."""
+    if "\\" in key or "\\" in top:
+        return dns.name.from_text(key).is_subdomain(dns.name.from_text(top))
+    return top == "." or key == top or key.endswith("." + top)
 
 
 DMARC_SYNTAX = Code(

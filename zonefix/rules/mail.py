@@ -494,9 +494,11 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
         wanted[host].append(i)
     if not wanted:
         return
-    zone_index.records_at([*wanted, *zone_index.wildcard_keys(wanted)])
+    found = zone_index.records_at(
+        [*wanted, *zone_index.wildcard_keys(wanted)], keep=False
+    )
     for host, records in wanted.items():
-        if zone_index.has_address(host):
+        if zone_index.has_address(host, found):
             continue
         for i in records:
             yield finding_at_field(

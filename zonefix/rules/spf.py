@@ -1315,11 +1315,11 @@ def spf_void_mechanism(ctx: RuleContext) -> Iterator[Diagnostic]:
                 continue
             what = "no A or AAAA"
         else:
-            records = index.records_named(name)
-            if not records:
+            at_name = index.records_named(name)
+            if not at_name:
                 cover = index.wildcard_for(name)
-                records = index.records_named(cover) if cover else []
-            if any(table.rdtype[j] == dns.rdatatype.MX for j in records):
+                at_name = index.records_named(cover) if cover else ()
+            if any(table.rdtype[j] == dns.rdatatype.MX for j in at_name):
                 continue
             what = "no MX"
         message = f"SPF term '{term.text}' at {owner} finds nothing: {name} has {what}"

@@ -16,7 +16,6 @@ from zonefix.index import (
     TARGET_FIELDS,
     bad_host_label,
     may_be_address,
-    repeated_values,
 )
 from zonefix.rules.registry import (
     FixAvailability,
@@ -464,19 +463,26 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     hashes = index.owner_hashes
-    # Records that could be copies share owner, class, type and TTL: sort by
-    # a hash of those, and look closer only where hashes repeat.
+    rdata_hash = index.rdata_hash
+    # Copies share owner, class, type, TTL and rdata: look closer only where
+    # a hash of those repeats (PERF: the hashes of owner and rdata come from
+    # reading; only copies, and the rare collision, get their keys read).
     keys = array(
         "q",
         (
-            hash((hashes[i], table.rdclass[i], table.rdtype[i], table.ttl[i]))
+            hash(
+                (
+                    hashes[i],
+                    table.rdclass[i],
+                    table.rdtype[i],
+                    table.ttl[i],
+                    rdata_hash(i),
+                )
+            )
             for i in range(len(table))
         ),
     )
-    repeated = repeated_values(keys)
-    candidates = [i for i, k in enumerate(keys) if k in repeated]
-    del keys
-    for records in index.groups(candidates).values():
+    for records in index.runs(keys):
         # Equal keys are equal rdata, read from the text without building
         # the rdata (nor its wire form, which some LOC rdata cannot have).
         seen: dict[tuple[int, int, int, RdataKey], int] = {}
@@ -549,6 +555,11 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
         if rdtype not in _HOST_TARGETS:
             continue
         position = TARGET_FIELDS[rdtype]  # type: ignore[index]
+        # PERF: the target's key starts as the word does (a digit; a colon
+        # is kept): most targets are ruled out without reading the words.
+        key = index.target_key(i, position)
+        if key is None or not may_be_address(key):
+            continue
         words = index.rdata_words(i)
         if len(words) <= position:
             continue
@@ -777,13 +788,12 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
             for i in range(len(table))
         ),
     )
-    repeated = repeated_values(keys)
-    candidates = [
-        i for i, k in enumerate(keys) if k in repeated or table.rdtype[i] == rrsig
-    ]
-    del keys, repeated
     automatic = ctx.capabilities.automatic_ttls
-    for records in index.groups(candidates).values():
+    ttl = table.ttl
+    for records in index.runs(keys):
+        first = ttl[records[0]]
+        if all(ttl[i] == first for i in records):
+            continue  # PERF: the usual RRset, whose TTLs agree
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
             covers = index.covered_type(i) if table.rdtype[i] == rrsig else 0
@@ -1014,6 +1024,7 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     placeholder: int | None = None
+    labels: dict[str, str | None] = {}
     for i, rdtype in enumerate(table.rdtype):
         if rdtype not in _HOSTNAME_TARGETS:
             continue
@@ -1032,7 +1043,11 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
                 continue  # ZF106's
             except ValueError:
                 pass
-        bad = bad_host_label(target)
+        bad = labels.get(target, "")
+        if bad == "":
+            # PERF: targets repeat (a provider's MX hosts, the zone's name
+            # servers): each is judged once.
+            bad = labels[target] = bad_host_label(target)
         if bad is None:
             continue
         rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
@@ -1122,10 +1137,10 @@ def _targets_without_address(
         if index.below_cut(target):
             continue
         wanted.setdefault(target, []).append(i)
-    index.records_at([*wanted, *index.wildcard_keys(wanted)])
+    found = index.records_at([*wanted, *index.wildcard_keys(wanted)], keep=False)
     rtype = dns.rdatatype.to_text(dns.rdatatype.RdataType(rdtype))
     for target, records in wanted.items():
-        if index.has_address(target):
+        if index.has_address(target, found):
             continue
         for i in records:
             yield finding_at_field(
@@ -1193,9 +1208,9 @@ def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         if index.below_cut(target):
             continue
         wanted.setdefault(target, []).append(i)
-    found = index.records_at([*wanted, *index.wildcard_keys(wanted)])
+    found = index.records_at([*wanted, *index.wildcard_keys(wanted)], keep=False)
     for target, records in wanted.items():
-        if found[target] or index.wildcard_for(target) is not None:
+        if found[target] or index.wildcard_for(target, found) is not None:
             continue
         for i in records:
             yield finding_at_field(
@@ -1267,6 +1282,7 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     found: dict[str, dict[str, int]] = {}
     last_ref: int | None = None
     owner = ""
+    below = False
     for i, rdtype in enumerate(table.rdtype):
         if table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE):
             continue
@@ -1274,8 +1290,9 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
         if ref != last_ref or ref < 0:
             # PERF: blank-owner lines repeat the owner: one key per name run.
             owner = index.owner_key(i)
+            below = index.below_cut(owner)
         last_ref = ref
-        if not index.below_cut(owner):
+        if not below:
             continue
         if rdtype in addresses and owner in glue:
             continue
