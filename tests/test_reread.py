@@ -27,6 +27,7 @@ from zonefix.diagnostics import Edit
 from zonefix.document import Limits
 from zonefix.reread import reread
 from zonefix.rules import all_rules, run_rules
+from zonefix.semantic import RecordTable
 from zonefix.settings import Settings
 from zonefix.zone import Zone, parse_file, parse_text
 
@@ -75,18 +76,11 @@ def facts(zone: Zone) -> dict[str, Any]:
         "entry_kinds": bytes(tree.entry_kinds),
         "columns": {
             name: list(getattr(table, name))
-            for name in (
-                "document",
-                "entry",
-                "owner_ref",
-                "ttl",
-                "rdclass",
-                "rdtype",
-                "origin",
-                "rdata_field",
-                "flags",
-            )
+            for name in RecordTable.__slots__
+            if name not in ("generated", "anchors", "owner_hash")
         },
+        # A cache the index fills in where reading left 0: as it sees it.
+        "owner_hash": list(zone.index.owner_hashes),
         "generated": table.generated,
         "anchors": table.anchors,
         "origins": resolved.origins,

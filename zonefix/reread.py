@@ -49,6 +49,11 @@ _OWNER_BITS = OWNER_APEX | OWNER_OUTSIDE
 # bytes.translate table: 1 where a record's flags say it wrote its TTL.
 _WROTE_TTL = bytes(1 if flags & TTL_WRITTEN else 0 for flags in range(256))
 _DIRECTIVE = bytes([EntryKind.DIRECTIVE])
+# The record table's columns, one value per record (its dict and list of
+# $GENERATE records and anchors are empty in a zone reread reads).
+_COLUMNS = tuple(
+    name for name in RecordTable.__slots__ if name not in ("generated", "anchors")
+)
 _RECORD_OR_BLANK = bytes([EntryKind.RECORD, EntryKind.BLANK])
 # Old entries the walk reads again past the edits, at most, before it
 # gives up for a whole read (a TTL fix in a zone whose records take the
@@ -452,8 +457,6 @@ class _Walk:
         """Append old records [first, end) to the new table, moved."""
         old = self.old
         table = self.reader.table
-        table.document.extend(old.document[first:end])
-        _extend_shifted(table.entry, old.entry[first:end], entry_shift)
         refs = old.owner_ref[first:end]
         moved = array("q", map(record_shift.__add__, refs)) if record_shift else refs
         # Before the first record that owns its owner, a record may take an
@@ -466,13 +469,16 @@ class _Walk:
                 if number is None:
                     raise _GiveUp
                 moved[at] = number
-        table.owner_ref.extend(moved)
-        table.ttl.extend(old.ttl[first:end])
-        table.rdclass.extend(old.rdclass[first:end])
-        table.rdtype.extend(old.rdtype[first:end])
-        table.origin.extend(old.origin[first:end])
-        table.rdata_field.extend(old.rdata_field[first:end])
-        table.flags.extend(old.flags[first:end])
+        for name in _COLUMNS:
+            column = getattr(table, name)
+            if name == "entry":
+                _extend_shifted(column, old.entry[first:end], entry_shift)
+            elif name == "owner_ref":
+                column.extend(moved)
+            else:
+                # A fact of the record itself (owner_hash: of its owner,
+                # which the kept state says is the same record's).
+                column.extend(getattr(old, name)[first:end])
         self.kept.append((first, end, record_shift))
 
 
