@@ -3,8 +3,9 @@
 Each pass lints the text, takes the fixes allowed (safe ones; unsafe ones
 only when asked), drops any whose edits overlap an edit already taken (or
 the records another one rewrites), applies the rest back to front, and
-parses the result again. Fixes apply to the top file; records read through
-$INCLUDE are left as they are.
+reads the result again (only the lines the edits touch, where that reads
+as the whole text would: zonefix.reread). Fixes apply to the top file;
+records read through $INCLUDE are left as they are.
 
 A fix run settles or changes nothing: when the passes do not settle, when
 a pass would break the parse, when the result has an error the input did
@@ -207,7 +208,7 @@ def _fix(
             if folded is not None:
                 edits.append(folded[0])
         new_text = apply_edits(text, edits)
-        reparsed = _reparse(current, new_text, limits)
+        reparsed = _reparse(current, new_text, limits, edits)
         if not reparsed.parsed:
             culprits = _breaking(current, text, taken, limits) or taken
             return _unchanged(
@@ -222,7 +223,10 @@ def _fix(
                 for d in taken
                 if d.fix is not None
                 and _unreadable(
-                    current, _reparse(current, apply_edits(text, d.fix.edits), limits)
+                    current,
+                    _reparse(
+                        current, apply_edits(text, d.fix.edits), limits, d.fix.edits
+                    ),
                 )
                 is not None
             ]
@@ -303,7 +307,7 @@ def _fix(
                 AppliedFix(codes, f"bump the SOA serial {old} -> {new}", line, line)
             )
             text = apply_edits(text, [edit])
-            current = _reparse(current, text, limits)
+            current = _reparse(current, text, limits, [edit])
             mapper.add_pass([edit])
             findings = run_rules(current, chosen_rules)
     return FixResult(
@@ -396,7 +400,9 @@ def _breaking(
         d
         for d in taken
         if d.fix is not None
-        and not _reparse(zone, apply_edits(text, d.fix.edits), limits).parsed
+        and not _reparse(
+            zone, apply_edits(text, d.fix.edits), limits, d.fix.edits
+        ).parsed
     ]
 
 
@@ -542,7 +548,12 @@ def _adding(
             for d in taken
             if d.fix is not None
             and brings(
-                _reparse(start, apply_edits(start.tree.text, d.fix.edits), limits)
+                _reparse(
+                    start,
+                    apply_edits(start.tree.text, d.fix.edits),
+                    limits,
+                    d.fix.edits,
+                )
             )
         ]
         return alone or taken
@@ -598,18 +609,24 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return out
 
 
-def _reparse(zone: Zone, text: str, limits: Limits | None) -> Zone:
-    source = zone.source
-    data = source.encode(text)
-    origin = zone.origin
-    # Read as the zone was: the same include root (--include-root included).
-    fixed = parse_text(
-        data,
-        origin=origin,
-        filename=zone.filename,
-        include_root=zone.include_root,
-        limits=limits,
-    )
+def _reparse(
+    zone: Zone, text: str, limits: Limits | None, edits: Sequence[Edit] = ()
+) -> Zone:
+    """*zone*'s text after a fix (*edits*, when known, made *text*), read
+    as the zone was: with its origin and include root (--include-root
+    included)."""
+    from zonefix.reread import reread
+
+    # PERF: only the lines the edits touch, where that reads the same.
+    fixed = reread(zone, text, edits, limits) if edits else None
+    if fixed is None:
+        fixed = parse_text(
+            zone.source.encode(text),
+            origin=zone.origin,
+            filename=zone.filename,
+            include_root=zone.include_root,
+            limits=limits,
+        )
     fixed.format_capabilities = zone.format_capabilities
     if zone.record_extras:
         # Another format's records keep their facts (octoDNS: one line per

@@ -189,6 +189,25 @@ class ResolvedZone:
         return [None if o is None else o.name for o in self.in_force]
 
 
+class ReadState(NamedTuple):
+    """What the resolver carries from one entry of a file to the next, in a
+    file of records, $ORIGIN and $TTL (no $INCLUDE or $GENERATE, which
+    save and restore some of it): zonefix.reread resumes a read with it."""
+
+    #: Index into the resolver's origins of the origin in force.
+    origin_id: int
+    #: The record whose owner a blank owner repeats (-1: none), and its
+    #: owner's OWNER_APEX / OWNER_OUTSIDE bits.
+    last_owner: int
+    last_owner_flags: int
+    #: (word, origin id, record, owner bits) of the last owner written.
+    owner_cache: tuple[str, int, int, int] | None
+    #: The last TTL a record wrote; $TTL's (or the SOA minimum's) TTL.
+    last_ttl: int | None
+    default_ttl: int | None
+    default_ttl_from_soa: bool
+
+
 #: A word as a TTL, a class and a type (None where it is not one).
 _Meaning = tuple[int | None, int | None, int | None]
 
@@ -380,6 +399,39 @@ class Resolver:
             in_force=self.origins,
             diagnostics=self.diagnostics,
         )
+
+    def state(self) -> ReadState:
+        """The state the next entry is read in."""
+        return ReadState(
+            self.origin_id,
+            self.last_owner,
+            self.last_owner_flags,
+            self._owner_cache,
+            self.last_ttl,
+            self.default_ttl,
+            self.default_ttl_from_soa,
+        )
+
+    def resume(self, state: ReadState) -> None:
+        """Read on from *state* (its origin id indexes self.origins)."""
+        self.origin_id = state.origin_id
+        self.current_origin = self.origins[state.origin_id]
+        self.last_owner = state.last_owner
+        self.last_owner_flags = state.last_owner_flags
+        self._owner_cache = state.owner_cache
+        self.last_ttl = state.last_ttl
+        self.default_ttl = state.default_ttl
+        self.default_ttl_from_soa = state.default_ttl_from_soa
+
+    def read_entry(self, doc: int, index: int) -> None:
+        """Read entry *index* of document *doc*, as _read reads it in turn
+        ($INCLUDE's chain of files aside)."""
+        tree = self.documents[doc].tree
+        kind = tree.entry_kinds[index]
+        if kind == EntryKind.RECORD:
+            self._record(doc, tree, index, *tree.span(index))
+        elif kind == EntryKind.DIRECTIVE:
+            self._directive(doc, tree, index, ())
 
     def _read(self, doc: int, ancestors: tuple[str, ...]) -> None:
         tree = self.documents[doc].tree

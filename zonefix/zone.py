@@ -222,6 +222,11 @@ class Zone:
         #: Per record index: format facts beyond DNS (SourceRecord.extras),
         #: set by the reader of a format that has them.
         self.record_extras: dict[int, Mapping[str, object]] = {}
+        #: The origin the resolver started from, and the limits it read
+        #: under (parse_text, parse_file): what zonefix.reread needs to read
+        #: the zone again after edits as they would. None: read otherwise.
+        self.read_origin: Origin | None = None
+        self.read_limits: Limits | None = None
 
     @property
     def document(self) -> Document:
@@ -485,6 +490,8 @@ def _parse(
     resolver = Resolver(document, apex, include_root, limits, diagnostics, root_is_apex)
     zone = Zone(resolver.run(real))
     zone.include_root = include_root
+    zone.read_origin = apex
+    zone.read_limits = limits
     zone.root_is_apex = root_is_apex
     zone.origin_given = given
     if root_is_apex:
