@@ -28,6 +28,7 @@ from zonefix import rrtypes
 from zonefix.diagnostics import Edit
 from zonefix.document import Limits
 from zonefix.origin import Origin
+from zonefix.positions import offsets
 from zonefix.semantic import (
     OWNER_APEX,
     OWNER_OUTSIDE,
@@ -181,7 +182,7 @@ def _splice_tree(
         start = starts[first] if first < count else len(old_text)
         return start, starts[end] if end < count else len(old_text)
 
-    new_starts: array[int] = array("q")
+    new_starts = offsets(len(text))
     new_kinds = bytearray()
     regions: list[_Region] = []
     done = 0  # old entries copied or replaced so far
@@ -236,6 +237,8 @@ def _apply(segment: str, edits: list[Edit], base: int) -> str:
 def _extend_shifted(out: array[int], values: Sequence[int], shift: int) -> None:
     if shift:
         out.extend(map(shift.__add__, values))
+    elif isinstance(values, array) and values.typecode != out.typecode:
+        out.extend(iter(values))  # an array extends only one of its kind
     else:
         out.extend(values)
 

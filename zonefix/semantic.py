@@ -366,6 +366,8 @@ class Resolver:
         )
         # (word, origin id, owner reference, flags) of the last written owner.
         self._owner_cache: tuple[str, int, int, int] | None = None
+        # A record that wrote its owner, and its owner hash (see _add).
+        self._hash_ref, self._hash_value = -1, 0
         # The fast path's keys of the current origin and of the zone's apex,
         # and the origins they were worked out for.
         self._keyed_origin: Origin | None = None
@@ -732,9 +734,15 @@ class Resolver:
         document(doc)
         entry(index)
         owner(record if owner_ref == -2 else owner_ref)
-        if owner_ref != -2:
-            # A blank or repeated owner: the hash of the record that wrote it.
+        if owner_ref == -2:
+            self._hash_ref, self._hash_value = record, owner_hash
+        elif owner_ref == self._hash_ref:
+            # A blank or repeated owner: the hash of the record that wrote it
+            # (PERF: the last one looked up, kept).
+            owner_hash = self._hash_value
+        else:
             owner_hash = self.table.owner_hash[owner_ref] if owner_ref >= 0 else 0
+            self._hash_ref, self._hash_value = owner_ref, owner_hash
         owner_hashes(owner_hash)
         rdata_hashes(rdata_hash)
         ttls(ttl)

@@ -17,10 +17,10 @@ problem is recorded, and parsing resumes on the next line (as
 from __future__ import annotations
 
 import re
-from array import array
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from zonefix.positions import offsets
 from zonefix.syntax.grammar import Tables, load_tables
 from zonefix.syntax.lane import plain_lines
 from zonefix.syntax.nodes import EntryKind, SyntaxTree
@@ -106,7 +106,7 @@ def parse_syntax(
     start_state = machine.tables.start_state
     end_state = machine.tables.end_state
 
-    entry_starts = array("q")
+    entry_starts = offsets(len(text))
     entry_kinds = bytearray()
     problems: list[SyntaxProblem] = []
     length = len(text)
