@@ -48,9 +48,9 @@ typecheck: $(STAMP)
 ecosystem: $(STAMP)
 	$(BIN)/python -m tests.ecosystem
 
-# Regenerate zonefix/syntax/_tables.py after editing grammars/zone.lark.
+# Regenerate zonefix/bind/syntax/_tables.py after editing grammars/zone.lark.
 grammar: $(STAMP)
-	$(BIN)/python -m zonefix.syntax tables
+	$(BIN)/python -m zonefix.bind.syntax tables
 
 # A million mutated fixtures over two cores (hours): what broke is in
 # .cache/fuzz/failures.jsonl. FUZZ_INPUTS=100000 for a shorter run.

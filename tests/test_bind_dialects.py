@@ -75,7 +75,7 @@ def test_proxied_tag_marks_a_flattened_cname() -> None:
         "shop.example.net.\t1\tIN\tCNAME\tshops.example.org. ; cf_tags=cf-proxied:true\n"
         "blog.example.net.\t1\tIN\tCNAME\tblogs.example.org. ; cf_tags=cf-proxied:false\n"
     )
-    from zonefix import cloudflare
+    from zonefix.bind import cloudflare
 
     zone = zonefix.parse_text(text)
     assert [cloudflare.proxied(zone, i) for i in range(2)] == [True, False]

@@ -172,7 +172,7 @@ def test_version_and_help_start_without_the_engine(option: str) -> None:
         f"status = main([{option!r}])\n"
         "light = ('zonefix.rules.registry', 'zonefix.rules.context')\n"
         "loaded = sorted(m for m in sys.modules if m == 'dns' or m.startswith("
-        "('dns.', 'zonefix.zone', 'zonefix.semantic', 'zonefix.rules.')) "
+        "('dns.', 'zonefix.zone', 'zonefix.bind.resolver', 'zonefix.rules.')) "
         "and m not in light)\n"
         "print(status, loaded, file=sys.stderr)\n"
     )

@@ -4,7 +4,7 @@ A zone whose records all take the fast path is read and linted without
 importing dnspython (start-up time counts in a pre-commit hook). In its
 place zonefix uses its own numbers for the types and the class IN
 (zonefix.rrtypes), reads the words a record line starts with (TTL, class,
-type: zonefix.semantic), and keeps plain origins as text (zonefix.origin).
+type: zonefix.bind.resolver), and keeps plain origins as text (zonefix.origin).
 Each of those must say exactly what dnspython says: checked here on the
 tables, on words near each edge, on generated names, and on the origins of
 every fixture, corpus and real-world zone.
@@ -25,15 +25,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_fastpath import zones
-from zonefix import fastpath, rrtypes
-from zonefix.origin import Origin, read_name
-from zonefix.semantic import (
+from zonefix import rrtypes
+from zonefix.bind import fastpath
+from zonefix.bind.resolver import (
     CLASS_NAMES,
     class_or_none,
     to_dns_text,
     ttl_or_none,
     type_or_none,
 )
+from zonefix.origin import Origin, read_name
 from zonefix.zone import Zone
 
 # ------------------------------------------------------------ the tables

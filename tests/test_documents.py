@@ -11,7 +11,7 @@ import dns.rdatatype
 import pytest
 
 import zonefix
-from zonefix.bind import BindDocument
+from zonefix.bind.document import BindDocument
 from zonefix.document import (
     CannotEdit,
     DeleteRecord,

@@ -1,4 +1,4 @@
-"""The fast path (zonefix/fastpath.py) against dnspython, its reference.
+"""The fast path (zonefix/bind/fastpath.py) against dnspython, its reference.
 
 For every text it reads, dnspython must accept the text too, the key must be
 the one key_of_rdata gives for dnspython's rdata, and the rdata build_rdata
@@ -33,10 +33,10 @@ from hypothesis import strategies as st
 
 import zonefix
 from tests.conftest import CORPUS, ROOT, corpus_zones
-from zonefix import fastpath
-from zonefix.fastpath import RdataKey
-from zonefix.semantic import LONG_STRING, split_fields, to_dns_text
-from zonefix.syntax.nodes import fields_between
+from zonefix.bind import fastpath
+from zonefix.bind.fastpath import RdataKey
+from zonefix.bind.resolver import LONG_STRING, split_fields, to_dns_text
+from zonefix.bind.syntax.nodes import fields_between
 from zonefix.zone import Zone
 
 IN = dns.rdataclass.IN

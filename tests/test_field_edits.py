@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from zonefix.edits import replace_field
-from zonefix.syntax.nodes import fields_between
+from zonefix.bind.edits import replace_field
+from zonefix.bind.syntax.nodes import fields_between
 
 
 def rewrite(line: str, at: int, new: str) -> str:

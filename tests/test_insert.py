@@ -10,7 +10,7 @@ import dns.name
 import dns.zone
 import pytest
 
-from zonefix.edits import CannotEdit, NewRecord, insert_records
+from zonefix.bind.edits import CannotEdit, NewRecord, insert_records
 from zonefix.zone import parse_file, parse_text
 
 APEX = dns.name.from_text("example.net.")

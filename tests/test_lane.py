@@ -1,5 +1,5 @@
 """The fast lanes of reading against the general paths they shortcut: the
-parser's (zonefix/syntax/lane.py) against the LALR driver, and the
+parser's (zonefix/bind/syntax/lane.py) against the LALR driver, and the
 resolver's (Resolver._usual_record) against _owner and _resolve_fields.
 
 The lane must change nothing but the time: with it and without it, a text
@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 import zonefix
 from tests.conftest import CORPUS, ROOT
 from tests.test_syntax import _lark_entries
-from zonefix.semantic import Resolver
+from zonefix.bind.resolver import Resolver
+from zonefix.bind.syntax.nodes import EntryKind
+from zonefix.bind.syntax.parser import SyntaxProblem, parse_syntax
 from zonefix.source import NotTextError, decode
-from zonefix.syntax.nodes import EntryKind
-from zonefix.syntax.parser import SyntaxProblem, parse_syntax
 
 REALWORLD = ROOT.parent / "shared" / "realworld"
 EXAMPLES = int(os.environ.get("ZONEFIX_LANE_EXAMPLES", "1500"))

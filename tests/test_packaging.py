@@ -50,7 +50,7 @@ def test_wheel_ships_grammar_and_tables(tmp_path: Path) -> None:
 
     probe = (
         "import zonefix, sys\n"
-        "from zonefix.syntax.grammar import grammar_path\n"
+        "from zonefix.bind.syntax.grammar import grammar_path\n"
         f"assert zonefix.__file__.startswith({str(site)!r}), zonefix.__file__\n"
         f"assert str(grammar_path()).startswith({str(site)!r})\n"
         f"zone = zonefix.parse_file({str(FIXTURES / 'parse' / 'basic.zone')!r})\n"

@@ -15,8 +15,8 @@ import pytest
 import zonefix
 from tests.conftest import ROOT, load_fixture
 from tests.test_catalogue import _zone_files
+from zonefix.bind.edits import lower
 from zonefix.diagnostics import Diagnostic
-from zonefix.edits import lower
 from zonefix.rules import FixAvailability, Rule, all_rules
 
 #: Rules whose fix is still text where it is given, and why (none now:
@@ -83,21 +83,23 @@ def test_fixes_are_stated_as_record_edits(rule: Rule) -> None:
 @pytest.mark.parametrize("path", RULE_MODULES, ids=lambda p: p.name)
 def test_rule_modules_build_no_text(path: Path) -> None:
     """A rule module reads no BIND syntax and writes no text edit: it
-    imports nothing of zonefix.syntax, takes from zonefix.edits only the
+    imports nothing of zonefix.bind.syntax, takes from zonefix.bind.edits only the
     lowering, and constructs no Edit."""
     allowed = ALLOWED_FROM_EDITS | ALLOWED_FROM_EDITS_IN.get(path.name, set())
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:
-            assert not node.module.startswith("zonefix.syntax"), (
+            assert not node.module.startswith("zonefix.bind.syntax"), (
                 path.name,
                 node.lineno,
             )
-            if node.module == "zonefix.edits":
+            if node.module == "zonefix.bind.edits":
                 names = {alias.name for alias in node.names}
                 assert names <= allowed, (path.name, node.lineno, names - allowed)
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                assert not alias.name.startswith(("zonefix.syntax", "zonefix.edits"))
+                assert not alias.name.startswith(
+                    ("zonefix.bind.syntax", "zonefix.bind.edits")
+                )
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             assert node.func.id != "Edit", (path.name, node.lineno)

@@ -1,7 +1,7 @@
-"""zonefix.reread against a full read.
+"""zonefix.bind.reread against a full read.
 
 A fix pass reads its result again from only the lines its edits touch
-(zonefix/reread.py). Whatever the edits, what it gives must be what
+(zonefix/bind/reread.py). Whatever the edits, what it gives must be what
 reading the whole new text gives: the same syntax tree, record table,
 origins and findings while reading, the same records, and the same
 findings of every rule. Where it cannot be sure it gives None, and the
@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, ROOT, load_fixture
 from zonefix import fixer
+from zonefix.bind.reread import reread
+from zonefix.bind.resolver import RecordTable
 from zonefix.diagnostics import Edit
 from zonefix.document import Limits
-from zonefix.reread import reread
 from zonefix.rules import all_rules, run_rules
-from zonefix.semantic import RecordTable
 from zonefix.settings import Settings
 from zonefix.zone import Zone, parse_file, parse_text
 
@@ -55,7 +55,7 @@ REALWORLD_ZONES = _realworld()
 
 
 def read_fully(zone: Zone, text: str) -> Zone:
-    """What the fixer read before zonefix.reread: the whole new text."""
+    """What the fixer read before zonefix.bind.reread: the whole new text."""
     return parse_text(
         zone.source.encode(text),
         origin=zone.origin,
@@ -403,7 +403,7 @@ def test_fix_runs_alike_with_whole_reads(
     """fix() on every fixture gives what it gives when every pass reads
     its result whole: the text, what was applied, what remains, the
     refusals; and most passes were read from their edits."""
-    import zonefix.reread
+    import zonefix.bind.reread
 
     reread_ones = []
 
@@ -416,9 +416,9 @@ def test_fix_runs_alike_with_whole_reads(
         return None
 
     for path in FIX_ZONES:
-        monkeypatch.setattr(zonefix.reread, "reread", counted)
+        monkeypatch.setattr(zonefix.bind.reread, "reread", counted)
         got = fixer.fix(load_fixture(path), unsafe=unsafe, today=TODAY)
-        monkeypatch.setattr(zonefix.reread, "reread", whole)
+        monkeypatch.setattr(zonefix.bind.reread, "reread", whole)
         want = fixer.fix(load_fixture(path), unsafe=unsafe, today=TODAY)
         assert got[1:] == want[1:], path  # all but the original Zone object
     assert sum(reread_ones) > len(reread_ones) // 2 > 20

@@ -20,8 +20,8 @@ from tests.conftest import (
     corpus_zones,
     needs_corpus,
 )
-from zonefix.syntax.grammar import grammar_path
-from zonefix.syntax.parser import parse_syntax
+from zonefix.bind.syntax.grammar import grammar_path
+from zonefix.bind.syntax.parser import parse_syntax
 
 ALL_FIXTURES = [
     *PARSE_FIXTURES,

@@ -21,7 +21,7 @@ from tests.conftest import (
     rrsets_of_dnspython,
     rrsets_of_zone,
 )
-from zonefix.generate import GenerateError, substitute
+from zonefix.bind.generate import GenerateError, substitute
 from zonefix.zone import origin_from_filename
 
 PARSE = FIXTURES / "parse"

@@ -16,19 +16,19 @@ from tests.conftest import (
     corpus_zones,
     needs_corpus,
 )
+from zonefix.bind.syntax.__main__ import dump
+from zonefix.bind.syntax.grammar import build_tables, grammar_path, load_tables
+from zonefix.bind.syntax.nodes import EntryKind
+from zonefix.bind.syntax.parser import parse_syntax
 from zonefix.source import NotTextError, decode
-from zonefix.syntax.__main__ import dump
-from zonefix.syntax.grammar import build_tables, grammar_path, load_tables
-from zonefix.syntax.nodes import EntryKind
-from zonefix.syntax.parser import parse_syntax
 
 
 def test_generated_tables_match_the_grammar() -> None:
-    # `make grammar` regenerates zonefix/syntax/_tables.py; this fails when
+    # `make grammar` regenerates zonefix/bind/syntax/_tables.py; this fails when
     # someone edits grammars/zone.lark and forgets to.
     grammar = grammar_path().read_text(encoding="utf-8")
     assert load_tables() == build_tables(grammar)
-    from zonefix.syntax import _tables
+    from zonefix.bind.syntax import _tables
 
     assert grammar == _tables.GRAMMAR
 

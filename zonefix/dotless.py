@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from zonefix import rrtypes
-from zonefix.bind_facts import editable, record_repeats_owner
+from zonefix.bind.facts import editable, record_repeats_owner
 from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.rrtypes import type_text
 
@@ -175,7 +175,7 @@ def _finding(
     fix = None
     if editable(zone, i):
         # PERF: the editing module only for a zone with a name to fix.
-        from zonefix.edits import replace_field
+        from zonefix.bind.edits import replace_field
 
         edit = replace_field(tree.text, field, fixed)
         fix = Fix(
@@ -199,8 +199,8 @@ def _record_edits(
     import dns.exception
     import dns.name
 
+    from zonefix.bind.edits import CannotEdit, lower
     from zonefix.document import RenameOwner, ReplaceRdata
-    from zonefix.edits import CannotEdit, lower
 
     table = zone.table
     origin = zone.records.origin(i)

@@ -4,7 +4,7 @@ Each pass lints the text, takes the fixes allowed (safe ones; unsafe ones
 only when asked), drops any whose edits overlap an edit already taken (or
 the records another one rewrites), applies the rest back to front, and
 reads the result again (only the lines the edits touch, where that reads
-as the whole text would: zonefix.reread). Fixes apply to the top file;
+as the whole text would: zonefix.bind.reread). Fixes apply to the top file;
 records read through $INCLUDE are left as they are.
 
 A fix run settles or changes nothing: when the passes do not settle, when
@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
 
-from zonefix.bind_facts import editable
+from zonefix.bind.facts import editable
+from zonefix.bind.resolver import OWNER_APEX
+from zonefix.bind.syntax.nodes import Field, fields_between
 from zonefix.diagnostics import (
     GENERATE_LIMIT,
     INCLUDE_REFUSED,
@@ -37,9 +39,7 @@ from zonefix.diagnostics import (
     Severity,
 )
 from zonefix.document import Limits
-from zonefix.semantic import OWNER_APEX
 from zonefix.settings import Settings
-from zonefix.syntax.nodes import Field, fields_between
 from zonefix.zone import Zone, find_origin, parse_text
 
 if TYPE_CHECKING:
@@ -615,7 +615,7 @@ def _reparse(
     """*zone*'s text after a fix (*edits*, when known, made *text*), read
     as the zone was: with its origin and include root (--include-root
     included)."""
-    from zonefix.reread import reread
+    from zonefix.bind.reread import reread
 
     # PERF: only the lines the edits touch, where that reads the same.
     fixed = reread(zone, text, edits, limits) if edits else None

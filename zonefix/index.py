@@ -5,7 +5,7 @@ per record is what makes a big zone slow and heavy (dns.zone's 750 MB for a
 million records). So rules that compare records work in two steps: a cheap
 64-bit hash per record (of its canonical owner text) finds the few records
 that could be related, and only those get their exact owner key and rdata
-key (zonefix.fastpath: equal keys, equal rdata; read from the text).
+key (zonefix.bind.fastpath: equal keys, equal rdata; read from the text).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from zonefix import fastpath
+from zonefix.bind import fastpath
+from zonefix.bind.fastpath import RdataKey
+from zonefix.bind.resolver import LONG_STRING, split_fields, to_dns_text, type_or_none
 from zonefix.dotless import TARGET_FIELDS as TARGET_FIELDS
-from zonefix.fastpath import RdataKey
-from zonefix.semantic import LONG_STRING, split_fields, to_dns_text, type_or_none
 
 # Names dnspython writes back as they are: printable ASCII but for the
 # characters it escapes ("().;\\@$). Others go through dnspython for their key.
@@ -380,7 +380,7 @@ class ZoneIndex:
     def cuts(self) -> frozenset[str]:
         """The owner keys of the zone's delegation points (NS below the
         apex): what is at or below them is the child zone's."""
-        from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
+        from zonefix.bind.resolver import OWNER_APEX, OWNER_OUTSIDE
 
         table = self._table
         return frozenset(

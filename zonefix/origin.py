@@ -1,7 +1,7 @@
 """Zone origins, read without dnspython where their names are plain.
 
 zonefix hands out an origin as a dnspython Name (Zone.origin, the origin of
-a record), but reading a zone of plain names (zonefix.fastpath's shape)
+a record), but reading a zone of plain names (zonefix.bind.fastpath's shape)
 needs only its text. An Origin keeps that text and builds the Name on first
 use, so that linting such a zone never imports dnspython (start-up time
 counts in a pre-commit hook). A name of another shape (escapes, non-ASCII,
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zonefix import fastpath
+from zonefix.bind import fastpath
 
 if TYPE_CHECKING:
     import dns.name

@@ -9,7 +9,7 @@ held to dnspython's by tests/test_cold_start.py.
 
 from __future__ import annotations
 
-from zonefix.fastpath import AAAA, CAA, CNAME, MX, NS, PTR, SOA, SPF, SRV, TXT, A
+from zonefix.bind.fastpath import AAAA, CAA, CNAME, MX, NS, PTR, SOA, SPF, SRV, TXT, A
 
 DNAME = 39
 DS = 43

@@ -13,8 +13,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
+from zonefix.bind.syntax.nodes import EntryKind, SyntaxTree, TokenKind
 from zonefix.diagnostics import Diagnostic
-from zonefix.syntax.nodes import EntryKind, SyntaxTree, TokenKind
 
 _DIRECTIVE = r"zonefix:\s*(ignore|ignore-file)\[([^\]]*)\]"
 

@@ -10,12 +10,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, overload
 
-from zonefix.bind_facts import origin_directive, repeats_owner
-from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
-from zonefix.fastpath import build_rdata
-from zonefix.origin import Origin, read_name
-from zonefix.rrtypes import IN
-from zonefix.semantic import (
+from zonefix.bind.facts import origin_directive, repeats_owner
+from zonefix.bind.fastpath import build_rdata
+from zonefix.bind.resolver import (
     LONG_STRING,
     Document,
     GenerateSpec,
@@ -31,9 +28,12 @@ from zonefix.semantic import (
     txt_with_long_strings,
     unquote,
 )
+from zonefix.bind.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
+from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
+from zonefix.origin import Origin, read_name
+from zonefix.rrtypes import IN
 from zonefix.settings import MailSettings
 from zonefix.source import BOM, NotTextError, SourceFile, decode
-from zonefix.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
 
 if TYPE_CHECKING:
     # PERF: dnspython is imported where a name or rdata is built, so that a
@@ -186,7 +186,7 @@ def _name_of(origin: Origin | None) -> dns.name.Name | None:
 def _generated_texts(
     tree: SyntaxTree, start: int, end: int, counter: int
 ) -> tuple[str, str]:
-    from zonefix.generate import substitute
+    from zonefix.bind.generate import substitute
 
     fields = fields_between(tree.text, start, end)
     assert isinstance(generate_spec(fields), GenerateSpec)
@@ -223,7 +223,7 @@ class Zone:
         #: set by the reader of a format that has them.
         self.record_extras: dict[int, Mapping[str, object]] = {}
         #: The origin the resolver started from, and the limits it read
-        #: under (parse_text, parse_file): what zonefix.reread needs to read
+        #: under (parse_text, parse_file): what zonefix.bind.reread needs to read
         #: the zone again after edits as they would. None: read otherwise.
         self.read_origin: Origin | None = None
         self.read_limits: Limits | None = None
@@ -496,7 +496,7 @@ def _parse(
     zone.origin_given = given
     if root_is_apex:
         # Cloudflare's export says in a comment which records it proxies.
-        from zonefix.cloudflare import proxied_records
+        from zonefix.bind.cloudflare import proxied_records
 
         zone.record_extras = {
             i: {"cloudflare_proxied": True} for i in proxied_records(zone)

@@ -294,7 +294,7 @@ def _still_loads(before: zonefix.Zone, after: zonefix.Zone) -> list[str]:
     still loads after the safe fixes, and reading it finds no new error."""
     import dns.zone
 
-    from zonefix.semantic import to_dns_text
+    from zonefix.bind.resolver import to_dns_text
 
     def loads(zone: zonefix.Zone) -> bool:
         if zone.origin is None or zone.source.raw is not None:

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from zonefix import rrtypes
-from zonefix.bind_facts import txt_joined
+from zonefix.bind.facts import txt_joined
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
 from zonefix.providers import (

@@ -95,7 +95,7 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     for org, domains in groups.items():
         import dns.name
 
-        from zonefix.edits import NewRecord
+        from zonefix.bind.edits import NewRecord
 
         at = next((d for d in domains if d.name == org), None)
         if at is None:
@@ -236,7 +236,7 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
         layout: TxtLayout | None = None
         for problem in dmarc_problems(value):
             # PERF: the editing module only for a record with a problem.
-            from zonefix.edits import CannotEdit, TxtLayout, lower
+            from zonefix.bind.edits import CannotEdit, TxtLayout, lower
 
             layout = layout or TxtLayout(zone, i)
             fix = None
@@ -367,8 +367,8 @@ def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
     import dns.exception
     import dns.name
 
+    from zonefix.bind.edits import CannotEdit, lower
     from zonefix.document import RenameOwner
-    from zonefix.edits import CannotEdit, lower
 
     try:
         owner = dns.name.Name((b"_dmarc", *zone.records.owner(index).labels))

@@ -231,7 +231,7 @@ def provider_mx_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         if all(p is not None for p, _ in planned):
             import dns.name
 
-            from zonefix.edits import NewRecord
+            from zonefix.bind.edits import NewRecord
 
             owner = dns.name.from_text(domain.name)
             records = [
@@ -345,8 +345,8 @@ def _first_inversion(
 def _priorities_fix(
     zone: Zone, have: list[tuple[MxRecord, MxHost]], domain: MailDomain
 ) -> Fix | None:
+    from zonefix.bind.edits import CannotEdit, lower
     from zonefix.document import RecordEdit, ReplaceRdata
-    from zonefix.edits import CannotEdit, lower
 
     edits: list[RecordEdit] = []
     for mx, entry in have:
@@ -632,7 +632,7 @@ def provider_client_record(ctx: RuleContext) -> Iterator[Diagnostic]:
             ):
                 import dns.name
 
-                from zonefix.edits import NewRecord
+                from zonefix.bind.edits import NewRecord
 
                 name = dns.name.from_text(owner)
                 new = [NewRecord(name, "CNAME", (f"{client.target}.",))]

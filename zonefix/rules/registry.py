@@ -18,9 +18,9 @@ from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 if TYPE_CHECKING:
     import dns.rdata
 
-    from zonefix.edits import NewRecord
+    from zonefix.bind.edits import NewRecord
+    from zonefix.bind.syntax.nodes import Field
     from zonefix.rules.context import RuleContext
-    from zonefix.syntax.nodes import Field
     from zonefix.zone import Zone
 
 #: A rule's check: the findings for one run's context.
@@ -83,8 +83,8 @@ def delete_fix(
 ) -> Fix | None:
     """A fix that deletes record *index*; None where no plain edit can (a
     record from $GENERATE or in an included file)."""
+    from zonefix.bind.edits import CannotEdit, lower
     from zonefix.document import DeleteRecord
-    from zonefix.edits import CannotEdit, lower
 
     edits = (DeleteRecord(index),)
     try:
@@ -108,9 +108,15 @@ def replace_field_fix(
     import dns.exception
     import dns.rdatatype
 
-    from zonefix.bind_facts import editable
+    from zonefix.bind.edits import (
+        NewRecord,
+        lower,
+        rdata_words,
+        record_of,
+        replace_field,
+    )
+    from zonefix.bind.facts import editable
     from zonefix.document import CannotEdit, ReplaceRdata
-    from zonefix.edits import NewRecord, lower, rdata_words, record_of, replace_field
 
     if not editable(zone, index):
         return None
@@ -171,8 +177,8 @@ def insert_fix(
     """A fix adding *records* (one owner and type) in the file's style."""
     import dns.exception
 
+    from zonefix.bind.edits import CannotEdit, insert_records, lower, record_of
     from zonefix.document import InsertRecords
-    from zonefix.edits import CannotEdit, insert_records, lower, record_of
 
     first = records[0] if records else None
     if first is None or any(

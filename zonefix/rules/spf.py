@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import dns.name
     import dns.rdatatype
 
-    from zonefix.edits import TxtLayout
+    from zonefix.bind.edits import TxtLayout
     from zonefix.providers import Profile
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
@@ -133,7 +133,7 @@ def spf_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             value = f"v=spf1 include:{provider.spf_include} {provider.spf_all}"
             import dns.name
 
-            from zonefix.edits import NewRecord
+            from zonefix.bind.edits import NewRecord
 
             new = NewRecord(dns.name.from_text(domain.name), "TXT", (f'"{value}"',))
             fix = insert_fix(
@@ -193,7 +193,7 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
         if len(records) < 2:
             continue
         # PERF: the editing module only for a name with records to merge.
-        from zonefix.edits import CannotEdit, lower
+        from zonefix.bind.edits import CannotEdit, lower
 
         value, _ = merged_spf(view, records)
         applicability, why = _merge_applicability(view, records, value)
@@ -290,8 +290,8 @@ def _term_fix(
     applicability: Applicability = Applicability.SAFE,
     spots: _Spots | None = None,
 ) -> Fix | None:
+    from zonefix.bind.edits import CannotEdit, lower
     from zonefix.document import ReplaceTxtText
-    from zonefix.edits import CannotEdit, lower
 
     edits = (ReplaceTxtText(index, start, end, text),)
     layouts = {index: spots.layout} if spots is not None else None
@@ -336,7 +336,7 @@ class _Spots:
 
     @property
     def layout(self) -> TxtLayout:
-        from zonefix.edits import TxtLayout
+        from zonefix.bind.edits import TxtLayout
 
         if self._layout is None:
             self._layout = TxtLayout(self.zone, self.index)
@@ -989,8 +989,8 @@ def _type_fix(zone: Zone, index: int, value: str) -> Fix | None:
     import dns.rdatatype
     import dns.rdtypes.ANY.TXT
 
+    from zonefix.bind.edits import CannotEdit, lower
     from zonefix.document import DeleteRecord, InsertRecords, RecordEdit
-    from zonefix.edits import CannotEdit, lower
 
     old = zone.index.rdata(index)
     strings = old.strings  # type: ignore[attr-defined]

@@ -6,9 +6,11 @@ from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from zonefix import cloudflare, rrtypes
+from zonefix import rrtypes
+from zonefix.bind import cloudflare
+from zonefix.bind.fastpath import RdataKey
+from zonefix.bind.resolver import OWNER_APEX, OWNER_OUTSIDE
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.fastpath import RdataKey
 from zonefix.index import (
     TARGET_FIELDS,
     bad_host_label,
@@ -22,7 +24,6 @@ from zonefix.rules.registry import (
     replace_field_fix,
     rule,
 )
-from zonefix.semantic import OWNER_APEX, OWNER_OUTSIDE
 
 if TYPE_CHECKING:
     from zonefix.rules.context import RuleContext
@@ -817,8 +818,8 @@ def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
     """The fix giving every record of *rrset* the TTL *lowest*, or None
     where that cannot be written or would change another record's TTL too
     (with no $TTL, a record without a TTL takes the last one written)."""
+    from zonefix.bind.edits import CannotEdit, lower
     from zonefix.document import ReplaceTTL
-    from zonefix.edits import CannotEdit, lower
 
     edits = (ReplaceTTL(tuple(rrset), lowest),)
     try:
@@ -932,7 +933,7 @@ def txt_string_too_long(ctx: RuleContext) -> Iterator[Diagnostic]:
     joined by whoever reads them (SPF, DKIM), so the meaning is the same.
     """
     zone = ctx.zone
-    from zonefix.semantic import LONG_STRING
+    from zonefix.bind.resolver import LONG_STRING
 
     table = zone.table
     for i, flags in enumerate(table.flags):
@@ -951,9 +952,9 @@ def txt_string_too_long(ctx: RuleContext) -> Iterator[Diagnostic]:
 def _split_strings_fix(zone: Zone, index: int) -> Fix | None:
     """The record's value as read (its strings cut at 255 bytes) written
     in place of the long strings."""
-    from zonefix.bind_facts import editable
+    from zonefix.bind.edits import CannotEdit, lower, split_long_strings
+    from zonefix.bind.facts import editable
     from zonefix.document import ReplaceRdata
-    from zonefix.edits import CannotEdit, lower, split_long_strings
 
     if not editable(zone, index):
         return None

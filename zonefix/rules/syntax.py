@@ -1,5 +1,5 @@
 """ZF0: the file itself. These findings come from reading the zone
-(zonefix.semantic); the rules here select them and document them."""
+(zonefix.bind.resolver); the rules here select them and document them."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import dns.name
 
-    from zonefix.syntax.nodes import Field
+    from zonefix.bind.syntax.nodes import Field
     from zonefix.zone import Zone
 
 # Pattern strings: re compiles (and caches) them on first use, not at import.

@@ -31,7 +31,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from functools import cache
 
-from zonefix.syntax.nodes import EntryKind
+from zonefix.bind.syntax.nodes import EntryKind
 
 # Characters of a field or of the blanks between fields: no line break, no
 # comment, parenthesis, quote or backslash (the grammar's _FIELD and WS, less

@@ -5,7 +5,7 @@ BIND: a blank owner repeats the previous owner; TTL and class may come in
 either order; a record without a TTL takes ``$TTL``, else the last TTL
 written, else the SOA's minimum; ``$INCLUDE`` reads a file with the origin it
 names and restores the including file's state afterwards. Every rdata is
-checked: the common types in their plain shapes by zonefix.fastpath, the
+checked: the common types in their plain shapes by zonefix.bind.fastpath, the
 rest with ``dns.rdata.from_text``, which is the reference for both.
 
 What is kept per record is what cannot be derived again cheaply: where the
@@ -26,11 +26,20 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
-from zonefix import fastpath
-from zonefix.bind_facts import NeedOrigin as _NeedOrigin
-from zonefix.bind_facts import origin_argument, repeats_owner
-from zonefix.bind_facts import to_dns_text as to_dns_text  # re-exported: its old home
-from zonefix.bind_facts import ttl_or_none as ttl_or_none  # re-exported: its old home
+from zonefix.bind import fastpath
+from zonefix.bind.facts import NeedOrigin as _NeedOrigin
+from zonefix.bind.facts import origin_argument, repeats_owner
+from zonefix.bind.facts import to_dns_text as to_dns_text  # re-exported: its old home
+from zonefix.bind.facts import ttl_or_none as ttl_or_none  # re-exported: its old home
+from zonefix.bind.generate import GenerateError, substitute
+from zonefix.bind.syntax.nodes import (
+    EntryKind,
+    Field,
+    SyntaxTree,
+    field_texts,
+    fields_between,
+)
+from zonefix.bind.syntax.parser import parse_syntax
 from zonefix.diagnostics import (
     GENERATE_LIMIT,
     INCLUDE_REFUSED,
@@ -41,19 +50,10 @@ from zonefix.diagnostics import (
     Diagnostic,
 )
 from zonefix.document import Limits as Limits  # re-exported: its old home
-from zonefix.generate import GenerateError, substitute
 from zonefix.origin import Origin, read_name
 from zonefix.reading import ReadRefused, inside, read_file
 from zonefix.rrtypes import BY_NAME, IN, type_text
 from zonefix.source import NotTextError, SourceFile, decode, printable
-from zonefix.syntax.nodes import (
-    EntryKind,
-    Field,
-    SyntaxTree,
-    field_texts,
-    fields_between,
-)
-from zonefix.syntax.parser import parse_syntax
 
 if TYPE_CHECKING:
     import dns.name
@@ -192,7 +192,7 @@ class ResolvedZone:
 class ReadState(NamedTuple):
     """What the resolver carries from one entry of a file to the next, in a
     file of records, $ORIGIN and $TTL (no $INCLUDE or $GENERATE, which
-    save and restore some of it): zonefix.reread resumes a read with it."""
+    save and restore some of it): zonefix.bind.reread resumes a read with it."""
 
     #: Index into the resolver's origins of the origin in force.
     origin_id: int

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
-from zonefix.syntax.nodes import TokenKind
+from zonefix.bind.syntax.nodes import TokenKind
 
 if TYPE_CHECKING:
     import dns.name

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from zonefix import rrtypes
-from zonefix.bind_facts import (
+from zonefix.bind.facts import (
     editable,
     origin_directive,
     record_repeats_owner,
@@ -22,6 +22,14 @@ from zonefix.bind_facts import (
     ttl_directive,
     txt_joined,
 )
+from zonefix.bind.resolver import (
+    LONG_STRING,
+    TTL_FROM_LAST,
+    TTL_WRITTEN,
+    to_dns_text,
+    ttl_or_none,
+)
+from zonefix.bind.syntax.nodes import EntryKind, Field, fields_between
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
 from zonefix.document import (
@@ -33,14 +41,6 @@ from zonefix.document import (
     ReplaceTTL,
     ReplaceTxtText,
 )
-from zonefix.semantic import (
-    LONG_STRING,
-    TTL_FROM_LAST,
-    TTL_WRITTEN,
-    to_dns_text,
-    ttl_or_none,
-)
-from zonefix.syntax.nodes import EntryKind, Field, fields_between
 
 if TYPE_CHECKING:
     # PERF: dnspython is imported where an edit builds a name or rdata (a

@@ -1,16 +1,16 @@
 """Debugging aids for the grammar.
 
-python -m zonefix.syntax tables        rebuild _tables.py from the grammar
-python -m zonefix.syntax dump FILE     print each entry and its tokens
+python -m zonefix.bind.syntax tables        rebuild _tables.py from the grammar
+python -m zonefix.bind.syntax dump FILE     print each entry and its tokens
 """
 
 from __future__ import annotations
 
 import sys
 
+from zonefix.bind.syntax.grammar import write_tables
+from zonefix.bind.syntax.parser import parse_syntax
 from zonefix.source import decode, printable
-from zonefix.syntax.grammar import write_tables
-from zonefix.syntax.parser import parse_syntax
 
 
 def dump(path: str) -> int:

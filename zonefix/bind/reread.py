@@ -25,11 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from zonefix import rrtypes
-from zonefix.diagnostics import Edit
-from zonefix.document import Limits
-from zonefix.origin import Origin
-from zonefix.positions import offsets
-from zonefix.semantic import (
+from zonefix.bind.resolver import (
     OWNER_APEX,
     OWNER_OUTSIDE,
     TTL_WRITTEN,
@@ -41,9 +37,13 @@ from zonefix.semantic import (
     _long_line,
     split_fields,
 )
+from zonefix.bind.syntax.nodes import EntryKind, SyntaxTree
+from zonefix.bind.syntax.parser import parse_syntax
+from zonefix.diagnostics import Edit
+from zonefix.document import Limits
+from zonefix.origin import Origin
+from zonefix.positions import offsets
 from zonefix.source import NotTextError, SourceFile, decode
-from zonefix.syntax.nodes import EntryKind, SyntaxTree
-from zonefix.syntax.parser import parse_syntax
 from zonefix.zone import Zone, _root, cloudflare_domain
 
 _OWNER_BITS = OWNER_APEX | OWNER_OUTSIDE

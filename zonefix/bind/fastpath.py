@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from zonefix.bind_facts import ttl_value, txt_bytes
+from zonefix.bind.facts import ttl_value, txt_bytes
 
 if TYPE_CHECKING:
     import dns.name

@@ -17,12 +17,12 @@ from zonefix.document import SourceRecord, Span
 if TYPE_CHECKING:
     import dns.name
 
+    from zonefix.bind.syntax.nodes import SyntaxTree
     from zonefix.diagnostics import Diagnostic, Edit
     from zonefix.document import Capabilities, RecordEdit
     from zonefix.positions import LineIndex
     from zonefix.source import SourceFile
     from zonefix.suppress import Suppressions
-    from zonefix.syntax.nodes import SyntaxTree
     from zonefix.zone import Zone
 
 
@@ -64,7 +64,7 @@ class BindDocument:
         return self._tree(file).position(offset)
 
     def lower(self, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
-        from zonefix.edits import lower
+        from zonefix.bind.edits import lower
 
         return lower(self.zone, edits)
 

@@ -20,10 +20,10 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from zonefix.bind.syntax.grammar import Tables, load_tables
+from zonefix.bind.syntax.lane import plain_lines
+from zonefix.bind.syntax.nodes import EntryKind, SyntaxTree
 from zonefix.positions import offsets
-from zonefix.syntax.grammar import Tables, load_tables
-from zonefix.syntax.lane import plain_lines
-from zonefix.syntax.nodes import EntryKind, SyntaxTree
 
 _ENTRY_RULES = {
     "record": EntryKind.RECORD,
@@ -96,7 +96,7 @@ def parse_syntax(
     """Split *text* into entries, and say where it breaks the grammar.
 
     Between entries, runs of plain lines take the fast lane
-    (zonefix.syntax.lane), which makes the entries the driver would; *lane*
+    (zonefix.bind.syntax.lane), which makes the entries the driver would; *lane*
     False leaves every line to the driver (for the tests that compare them).
     """
     machine = _get_machine()
