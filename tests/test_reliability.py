@@ -867,3 +867,31 @@ def test_a_fix_that_writes_an_unreadable_record_is_refused(
         "a fix would write a record zonefix cannot read (ZF002 (invalid MX rdata"
     )
     assert "): ZF202 (add MX 0 " in result.problem
+
+
+# ------------------------------------------------- found in review (issue 11)
+
+
+def test_a_root_zone_without_an_origin_is_linted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The root's NS are a delegation point when no origin is known: "." is
+    # no name below a delegation (an internal error once, in ZF118).
+    path = tmp_path / "root2.zone"
+    path.write_text(". 86400 IN SOA a.root. b.root. 1 2 3 4 5\n. 86400 IN NS a.root.\n")
+    status = main(["--no-config", str(path)])
+    out = capsys.readouterr().out
+    assert status in (EXIT_CLEAN, EXIT_FINDINGS)
+    assert "failed" not in out
+
+
+def test_more_origins_than_two_bytes_count_are_read(tmp_path: Path) -> None:
+    # Origin numbers once lived in 2 bytes: a zone with 66,000 $ORIGIN
+    # changes (3 MB, loadable) ended in an internal error.
+    lines = ["$ORIGIN example.com.", "$TTL 300", "@ IN SOA ns1 host 1 2 3 4 5"]
+    lines += ["@ IN NS ns1", "ns1 IN A 192.0.2.1"]
+    for i in range(66_000):
+        lines += [f"$ORIGIN s{i}.example.com.", "w IN A 192.0.2.1"]
+    zone = zonefix.parse_text("\n".join(lines) + "\n", filename="db.example.com")
+    assert len(zone.records) == 66_003
+    assert str(zone.records[-1].owner) == "w.s65999.example.com."

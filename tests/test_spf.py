@@ -4,10 +4,13 @@ pasted from documentation it reads as the term meant."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from zonefix.cli import main
 from zonefix.mail.spf import is_spf, parse_spf
 
 
@@ -320,3 +323,20 @@ def test_a_100_kb_spf_record_is_checked_in_well_under_a_second(words: str) -> No
     elapsed = time.process_time() - started
     assert len(findings) >= 4000
     assert elapsed < 2.0, f"{elapsed:.2f} s"
+
+
+def test_a_byte_that_is_not_utf8_is_named_as_the_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Kept as read (surrogateescape), it is shown as the file writes it,
+    # not as the code point that stands for it inside zonefix.
+    zone = tmp_path / "db.example.net"
+    zone.write_text(
+        "$ORIGIN example.net.\n$TTL 300\n@ IN SOA ns1 h 1 2 3 4 5\n@ IN NS ns1\n"
+        "ns1 IN A 192.0.2.1\n@ IN MX 10 mx1.qiye.aliyun.com.\n"
+        '@ IN TXT "v=spf1 include:\\195x.example.net -all"\n'
+    )
+    main(["--no-config", "--select", "ZF303", str(zone)])
+    out = capsys.readouterr().out
+    assert "holds the byte \\195 (not UTF-8), which SPF does not allow" in out
+    assert "U+DC" not in out

@@ -126,12 +126,17 @@ def find_dotless_names(
 
     if maybe:
         expansions = {hash(index.name_key(word, i)) for i, _, word in maybe}
-        existing = {h for h in index.owner_hashes if h in expansions}
+        # The names themselves, where a hash matches (a hash alone could
+        # drop a finding on a collision).
+        hashes = index.owner_hashes
+        existing = {
+            index.owner_key(i) for i in range(len(hashes)) if hashes[i] in expansions
+        }
         from zonefix.tlds import is_tld
 
         for i, position, word in maybe:
             expansion = index.name_key(word, i)
-            if hash(expansion) in existing or index.below_cut(expansion):
+            if expansion in existing or index.below_cut(expansion):
                 continue  # a name of this zone, or of a zone it delegates to
             if is_tld(word.rsplit(".", 1)[1]):
                 found.append(

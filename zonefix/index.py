@@ -280,11 +280,13 @@ class ZoneIndex:
         if found is None:
             types = self._table.rdtype
             of_type = [i for i, t in enumerate(types) if t == rdtype]
-            found = [
-                ([i for i in records if types[i] == rdtype], records)
-                for records in self.at_owners_of(of_type).values()
-                if len(records) > 1
-            ]
+            found = []
+            for records in self.at_owners_of(of_type).values():
+                typed = [i for i in records if types[i] == rdtype]
+                # An owner whose hash only collides with one of them holds
+                # none of the type: not one of them.
+                if typed and len(records) > 1:
+                    found.append((typed, records))
             self._with_type[rdtype] = found
         return found
 
@@ -409,10 +411,12 @@ class ZoneIndex:
         cuts = self.cuts
         if not cuts:
             return False
+        apex = self.apex_key
+        if key == apex or key == ".":
+            return False  # as the walk below: the apex is no child's
         suffixes = self._cut_suffixes
         if suffixes is not None:
             return key in cuts or key.endswith(suffixes)
-        apex = self.apex_key
         while key and key != apex and key != ".":
             if key in cuts:
                 return True

@@ -137,7 +137,7 @@ class RecordTable:
         self.rdclass = array("H")
         self.rdtype = array("H")
         #: Index into ResolvedZone.origins: the origin relative names use.
-        self.origin = array("H")
+        self.origin = array("I")
         #: Index of the first rdata field among the entry's fields.
         self.rdata_field = array("B")
         #: OWNER_APEX / OWNER_OUTSIDE bits about each record's owner.

@@ -356,6 +356,10 @@ def _macro_string_problem(value: str) -> str | None:
 
 def _show(char: str) -> str:
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        # A byte that is not UTF-8, kept as read (surrogateescape): the file
+        # holds the byte, written as BIND escapes it.
+        return f"the byte \\{code - 0xDC00:03d} (not UTF-8)"
     return f"U+{code:04X}" if code > 0x7F or code < 0x20 or code == 0x7F else repr(char)
 
 

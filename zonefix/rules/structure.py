@@ -1294,7 +1294,9 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         if owner in cuts and rdtype in _AT_A_CUT:
             continue
-        cut = next(c for c in _up_from(owner) if c in cuts)
+        cut = next((c for c in _up_from(owner) if c in cuts), None)
+        if cut is None:
+            continue  # below_cut and the walk up disagree: no finding
         found.setdefault(cut, {}).setdefault(owner, i)
     for cut, names in found.items():
         first = min(names.values())
