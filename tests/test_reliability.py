@@ -895,3 +895,19 @@ def test_more_origins_than_two_bytes_count_are_read(tmp_path: Path) -> None:
     zone = zonefix.parse_text("\n".join(lines) + "\n", filename="db.example.com")
     assert len(zone.records) == 66_003
     assert str(zone.records[-1].owner) == "w.s65999.example.com."
+
+
+def test_generated_records_after_a_long_string_are_what_they_say() -> None:
+    # Found by make fuzz (input 3,060,779): a $GENERATE after a TXT record
+    # with a string over 255 bytes took its long-string flag, so its A
+    # records were read back as TXT-like rdata and ZF107 failed on them.
+    text = (
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns1 hostmaster 3 2h 1h 2w 5m\n"
+        "\tNS ns1\nns1 A 192.0.2.53\n"
+        f'sel._domainkey TXT "v=DKIM1; k=rsa; p={"A" * 300}"\n'
+        "$GENERATE 1-5 h$ A 10.0.0.$\n"
+    )
+    zone = zonefix.parse_text(text, filename="db.example.net")
+    generated = [r for r in zone.records if str(r.owner).startswith("h")]
+    assert [str(r.rdata) for r in generated] == [f"10.0.0.{i}" for i in range(1, 6)]
+    assert not [d for d in zonefix.check(zone) if d.code.code == "ZF107"]

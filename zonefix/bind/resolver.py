@@ -1213,6 +1213,9 @@ class Resolver:
                     rhs.end,
                 )
                 return
+            # Its rdata is read whole (above): no long string of the record
+            # before it carries over (its flag would make its rdata TXT's).
+            self._long_string = 0
             record = self._add(doc, index, -2, ttl, spec.rdclass, spec.rdtype, 0, None)
             self.table.generated[record] = counter
 
