@@ -84,3 +84,13 @@ def read_name(word: str, origin: Origin | None) -> Origin | None:
         return Origin(word)
     assert origin is not None  # name_key reads no relative name without one
     return Origin(f"{word}." if origin.is_root else f"{word}.{origin.text}")
+
+
+def plain_argument(word: str, current: Origin | None) -> Origin | None:
+    """The origin a ``$ORIGIN`` or ``$INCLUDE`` argument written as *word*
+    sets, relative to the origin *current* in force, where both are plain
+    (read_name); None: ask ``bind.facts.origin_argument``, which refuses a
+    quoted name and a relative one without an origin."""
+    if word.startswith('"') or (current is None and not word.endswith(".")):
+        return None
+    return read_name(word, current)

@@ -30,7 +30,7 @@ from zonefix.bind.resolver import (
 )
 from zonefix.bind.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
-from zonefix.origin import Origin, read_name
+from zonefix.origin import Origin, plain_argument, read_name
 from zonefix.rrtypes import IN
 from zonefix.settings import MailSettings
 from zonefix.source import BOM, NotTextError, SourceFile, decode
@@ -616,12 +616,9 @@ def _owner_before(tree: SyntaxTree, index: int) -> str | None:
 def _origin_directive(fields: list[Field], current: Origin | None) -> Origin | None:
     """bind_facts.origin_directive for Origins (PERF: a plain name without
     dnspython)."""
-    if len(fields) == 2 and not fields[1].text.startswith('"'):
-        word = fields[1].text
-        if current is not None or word.endswith("."):
-            plain = read_name(word, current)
-            if plain is not None:
-                return plain
+    plain = plain_argument(fields[1].text, current) if len(fields) == 2 else None
+    if plain is not None:
+        return plain
     name = origin_directive(fields, _name_of(current))
     return None if name is None else Origin.of(name)
 

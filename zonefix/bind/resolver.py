@@ -50,7 +50,7 @@ from zonefix.diagnostics import (
     Diagnostic,
 )
 from zonefix.document import Limits as Limits  # re-exported: its old home
-from zonefix.origin import Origin, read_name
+from zonefix.origin import Origin, plain_argument
 from zonefix.reading import ReadRefused, inside, read_file
 from zonefix.rrtypes import BY_NAME, IN, type_text
 from zonefix.source import NotTextError, SourceFile, decode, printable
@@ -964,7 +964,7 @@ class Resolver:
         current = self.current_origin
         if current is None and not word.endswith("."):
             raise _NeedOrigin
-        plain = None if word.startswith('"') else read_name(word, current)
+        plain = plain_argument(word, current)
         if plain is not None:
             return plain
         import dns.exception
