@@ -18,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import string
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -643,6 +644,64 @@ def test_targets_read_in_zf104s_pass_are_those_read_alone(
         alone.dotless_names()
         alone._collected_targets = None
         assert index._targets == alone._targets, name
+
+
+def test_records_found_by_type_flag_and_owner_are_those_a_scan_finds(
+    read_zones: list[tuple[str, Callable[[], Zone], Zone]],
+) -> None:
+    """The index's look-ups that stand in for passes over the zone (records
+    by type and by flag, found in the columns' bytes; records by owner hash
+    and by name, found through buckets) give what a plain scan of the table
+    gives: every fixture, corpus and real zone, every type and flag there,
+    every owner, and names that are not there."""
+    from zonefix.bind.resolver import OWNER_APEX, OWNER_OUTSIDE
+
+    for name, load, _ in read_zones:
+        zone = load()
+        index = zone.index
+        table = zone.table
+        records = range(len(table))
+        by_type: dict[int, list[int]] = defaultdict(list)
+        by_hash: dict[int, list[int]] = defaultdict(list)
+        by_key: dict[str, list[int]] = defaultdict(list)
+        hashes = index.owner_hashes
+        for i in records:
+            by_type[table.rdtype[i]].append(i)
+            by_hash[hashes[i]].append(i)
+            by_key[index.owner_key(i)].append(i)
+        for rdtype in {*by_type, 15, 2, 6, 256, 3840, 65535}:
+            assert list(index.of_type(rdtype)) == by_type[rdtype], (name, rdtype)
+        assert index.of_types(1, 15, 5) == sorted(
+            by_type[1] + by_type[15] + by_type[5]
+        ), name
+        for flag in (OWNER_APEX, OWNER_OUTSIDE, LONG_STRING):
+            scanned = [i for i in records if table.flags[i] & flag]
+            assert index.with_flag(flag) == scanned, (name, flag)
+        for owner_hash in {*by_hash, 0, 1, -1}:
+            assert index.with_owner_hash(owner_hash) == by_hash[owner_hash], name
+        asked = [*by_key, "not-there.example.", "*.example.net."]
+        fresh = type(index)(zone)
+        found = fresh.records_at(asked)
+        for key in asked:
+            assert list(found[key]) == by_key[key], (name, key)
+            assert list(fresh.records_named(key)) == by_key[key], (name, key)
+
+
+def test_records_of_a_type_are_not_found_across_two_records() -> None:
+    """A type is looked for in the bytes of the type column: two records'
+    bytes side by side may spell it (TYPE3840 then URI, 0x0F00 0x0100: the
+    bytes 0F 00 of MX, 15, across them) and must not count."""
+    zone = zonefix.parse_text(
+        "$ORIGIN example.net.\n$TTL 300\n"
+        "@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n"
+        'a TYPE3840 \\# 0\na URI 10 1 "https://example.net/"\n'
+        "b MX 10 mail\nmail A 192.0.2.2\n"
+    )
+    table = zone.table
+    assert list(table.rdtype[3:5]) == [3840, 256]
+    assert list(zone.index.of_type(15)) == [5]
+    assert list(zone.index.of_type(256)) == [4]
+    assert list(zone.index.of_type(3840)) == [3]
 
 
 def _check_owner(word: str, origin: dns.name.Name | None) -> None:

@@ -128,9 +128,10 @@ def find_dotless_names(
         expansions = {hash(index.name_key(word, i)) for i, _, word in maybe}
         # The names themselves, where a hash matches (a hash alone could
         # drop a finding on a collision).
-        hashes = index.owner_hashes
         existing = {
-            index.owner_key(i) for i in range(len(hashes)) if hashes[i] in expansions
+            index.owner_key(i)
+            for expansion in expansions
+            for i in index.with_owner_hash(expansion)
         }
         from zonefix.tlds import is_tld
 

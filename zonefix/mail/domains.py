@@ -181,8 +181,7 @@ class MailView:
 
     @cached_property
     def txt_records(self) -> list[int]:
-        types = self.zone.table.rdtype
-        return [i for i, t in enumerate(types) if t == TXT]
+        return list(self.zone.index.of_type(TXT))
 
     @cached_property
     def dmarc_records(self) -> list[tuple[int, str, str]]:
@@ -214,7 +213,7 @@ class MailView:
         zone = self.zone
         index = zone.index
         table = zone.table
-        mx_records = [i for i, t in enumerate(table.rdtype) if t == MX]
+        mx_records = index.of_type(MX)
         if not mx_records and not self.settings.providers:
             return []
         by_owner: dict[str, Sequence[int]] = dict(index.at_owners_of(mx_records))

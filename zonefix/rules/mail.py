@@ -471,12 +471,11 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     if zone.origin_text is None:
         return
     zone_index = zone.index
-    table = zone.table
     dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
     aliases = zone_index.aliases
     wanted: dict[str, list[int]] = defaultdict(list)
-    for i, rdtype in enumerate(table.rdtype):
-        if rdtype != rrtypes.MX or (i, 1) in dotless:
+    for i in zone_index.of_type(rrtypes.MX):
+        if (i, 1) in dotless:
             continue
         words = zone_index.rdata_words(i)
         if len(words) < 2 or is_address(words[1].rstrip(".")):

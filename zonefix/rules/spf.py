@@ -925,10 +925,8 @@ def _mx_record_counts(zone: Zone) -> dict[str, int]:
     """Owner key -> how many MX records it has (the same record written
     twice is one; the null MX is none): what an ``mx`` term finds there."""
     index = zone.index
-    types = zone.table.rdtype
-    mx = [i for i, t in enumerate(types) if t == rrtypes.MX]
     counts = {}
-    for owner, records in index.groups(mx).items():
+    for owner, records in index.groups(index.of_type(rrtypes.MX)).items():
         found = set()
         for i in records:
             words = index.rdata_words(i)
@@ -965,12 +963,9 @@ def spf_rr_type(ctx: RuleContext) -> Iterator[Diagnostic]:
     Safe: turn it into a TXT record, or delete it when the same TXT exists.
     """
     zone = ctx.zone
-    table = zone.table
     view = ctx.mail
     zone_index = zone.index
-    for i, rdtype in enumerate(table.rdtype):
-        if rdtype != rrtypes.SPF:
-            continue
+    for i in zone_index.of_type(rrtypes.SPF):
         value = view.txt_value(i)
         owner = zone_index.owner_key(i)
         same = any(view.txt_value(j) == value for j in view.spf_by_owner.get(owner, ()))

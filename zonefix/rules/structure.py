@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -67,22 +66,20 @@ def out_of_zone(ctx: RuleContext) -> Iterator[Diagnostic]:
     write it relative to this zone.
     """
     zone = ctx.zone
-    table = zone.table
     seen = set()
-    for index, flags in enumerate(table.flags):
-        if flags & OWNER_OUTSIDE:
-            owner = zone.records.owner(index)
-            if owner not in seen:
-                seen.add(owner)
-                yield zone.finding_at_record(
-                    OUT_OF_ZONE,
-                    f"owner {owner} is outside the zone {zone.origin_text}",
-                    index,
-                )
+    for index in zone.index.with_flag(OWNER_OUTSIDE):
+        owner = zone.records.owner(index)
+        if owner not in seen:
+            seen.add(owner)
+            yield zone.finding_at_record(
+                OUT_OF_ZONE,
+                f"owner {owner} is outside the zone {zone.origin_text}",
+                index,
+            )
 
 
 def _apex_records(zone: Zone) -> list[int]:
-    return [i for i, flags in enumerate(zone.table.flags) if flags & OWNER_APEX]
+    return zone.index.with_flag(OWNER_APEX)
 
 
 def _whole(ctx: RuleContext) -> bool:
@@ -136,8 +133,8 @@ def soa_problem(ctx: RuleContext) -> Iterator[Diagnostic]:
     soa = rrtypes.SOA
     apex = _apex_records(zone)
     apex_soas = [i for i in apex if table.rdtype[i] == soa]
-    for index, rdtype in enumerate(table.rdtype):
-        if rdtype == soa and not table.flags[index] & (OWNER_APEX | OWNER_OUTSIDE):
+    for index in zone.index.of_type(soa):
+        if not table.flags[index] & (OWNER_APEX | OWNER_OUTSIDE):
             yield zone.finding_at_record(
                 SOA_PROBLEM,
                 f"SOA at {zone.records.owner(index)}, not at the apex {zone.origin_text}",
@@ -159,21 +156,19 @@ def _export_placeholders(zone: Zone) -> Iterator[Diagnostic]:
     """One finding for the placeholder SOA and NS of a Cloudflare export:
     the file must be given them before anything else serves it, and
     Cloudflare itself ignores them (it serves its own)."""
-    table = zone.table
     soa = next(
         (
             i
-            for i, t in enumerate(table.rdtype)
-            if t == rrtypes.SOA and cloudflare.placeholder_soa(zone, i)
+            for i in zone.index.of_type(rrtypes.SOA)
+            if cloudflare.placeholder_soa(zone, i)
         ),
         None,
     )
     ns = next(
         (
             i
-            for i, t in enumerate(table.rdtype)
-            if t == rrtypes.NS
-            and zone.index.target_key(i, 0) == CLOUDFLARE_PLACEHOLDER_NS
+            for i in zone.index.of_type(rrtypes.NS)
+            if zone.index.target_key(i, 0) == CLOUDFLARE_PLACEHOLDER_NS
         ),
         None,
     )
@@ -271,8 +266,8 @@ def cname_at_apex(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     table = zone.table
-    for index, flags in enumerate(table.flags):
-        if flags & OWNER_APEX and table.rdtype[index] == rrtypes.CNAME:
+    for index in zone.index.with_flag(OWNER_APEX):
+        if table.rdtype[index] == rrtypes.CNAME:
             target = zone.records[index].rdata.to_text()
             if ctx.capabilities.cname_flattening:
                 # The provider (Cloudflare) always flattens a CNAME at the
@@ -461,47 +456,47 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     zone = ctx.zone
     table = zone.table
     index = zone.index
-    hashes = index.owner_hashes
     rdata_hash = index.rdata_hash
-    # Copies share owner, class, type, TTL and rdata: look closer only where
-    # a hash of those repeats (PERF: the hashes of owner and rdata come from
-    # reading; only copies, and the rare collision, get their keys read).
-    keys = array(
-        "q",
-        (
-            hash(
-                (
-                    hashes[i],
-                    table.rdclass[i],
-                    table.rdtype[i],
-                    table.ttl[i],
-                    rdata_hash(i),
-                )
-            )
-            for i in range(len(table))
-        ),
-    )
-    for records in index.runs(keys):
-        # Equal keys are equal rdata, read from the text without building
-        # the rdata (nor its wire form, which some LOC rdata cannot have).
-        seen: dict[tuple[int, int, int, RdataKey], int] = {}
-        for i in records:
-            key = index.rdata_key(i)
-            first = seen.setdefault(
-                (table.rdclass[i], table.rdtype[i], table.ttl[i], key), i
-            )
-            if first == i:
-                continue
-            rdata = index.rdata(i)
-            line = zone.records[first].line
-            rtype = type_text(rdata.rdtype)
-            yield zone.finding_at_record(
-                DUPLICATE_RECORD,
-                f"duplicate of the {rtype} record at line {line}: "
-                f"{index.owner(i)} {rtype} {rdata}",
-                i,
-                fix=delete_fix(zone, i, "delete the later copy"),
-            )
+    # Copies share owner, class and type (an RRset of two or more records),
+    # TTL and rdata: look closer only where a hash of those repeats (PERF:
+    # the hashes of rdata come from reading; only copies, and the rare
+    # collision, get their keys read).
+    for rrset in index.rrset_runs:
+        candidates: dict[tuple[int, int, int, int], list[int]] = {}
+        for i in rrset:
+            candidates.setdefault(
+                (table.rdclass[i], table.rdtype[i], table.ttl[i], rdata_hash(i)), []
+            ).append(i)
+        for records in candidates.values():
+            if len(records) > 1:
+                yield from _copies(zone, records)
+
+
+def _copies(zone: Zone, records: list[int]) -> Iterator[Diagnostic]:
+    """ZF107's findings among *records*, which share owner, class, type,
+    TTL and a hash of their rdata."""
+    table = zone.table
+    index = zone.index
+    # Equal keys are equal rdata, read from the text without building
+    # the rdata (nor its wire form, which some LOC rdata cannot have).
+    seen: dict[tuple[int, int, int, RdataKey], int] = {}
+    for i in records:
+        key = index.rdata_key(i)
+        first = seen.setdefault(
+            (table.rdclass[i], table.rdtype[i], table.ttl[i], key), i
+        )
+        if first == i:
+            continue
+        rdata = index.rdata(i)
+        line = zone.records[first].line
+        rtype = type_text(rdata.rdtype)
+        yield zone.finding_at_record(
+            DUPLICATE_RECORD,
+            f"duplicate of the {rtype} record at line {line}: "
+            f"{index.owner(i)} {rtype} {rdata}",
+            i,
+            fix=delete_fix(zone, i, "delete the later copy"),
+        )
 
 
 TARGET_IS_ADDRESS = Code(
@@ -550,9 +545,8 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
 
     table = zone.table
     index = zone.index
-    for i, rdtype in enumerate(table.rdtype):
-        if rdtype not in _HOST_TARGETS:
-            continue
+    for i in index.of_types(*_HOST_TARGETS):
+        rdtype = table.rdtype[i]
         position = TARGET_FIELDS[rdtype]
         # PERF: the target's key starts as the word does (a digit; a colon
         # is kept): most targets are ruled out without reading the words.
@@ -610,8 +604,8 @@ def missing_glue(ctx: RuleContext) -> Iterator[Diagnostic]:
     origin = zone.origin_text.lower()
     suffix = "" if origin == "." else "." + origin
     wanted: dict[str, list[int]] = {}
-    for i, rdtype in enumerate(table.rdtype):
-        if rdtype != rrtypes.NS or table.flags[i] & OWNER_OUTSIDE:
+    for i in index.of_type(rrtypes.NS):
+        if table.flags[i] & OWNER_OUTSIDE:
             continue
         target = index.target_key(i)
         if target is None:
@@ -620,12 +614,13 @@ def missing_glue(ctx: RuleContext) -> Iterator[Diagnostic]:
             wanted.setdefault(target, []).append(i)
     if not wanted:
         return
-    hashes = {hash(key) for key in wanted}
-    addressed = set()
-    owner_hashes = index.owner_hashes
-    for i, rdtype in enumerate(table.rdtype):
-        if rdtype in (rrtypes.A, rrtypes.AAAA) and owner_hashes[i] in hashes:
-            addressed.add(index.owner_key(i))
+    addresses = (rrtypes.A, rrtypes.AAAA)
+    addressed = {
+        index.owner_key(i)
+        for key in wanted
+        for i in index.with_owner_hash(hash(key))
+        if table.rdtype[i] in addresses
+    }
     for target, records in wanted.items():
         if target in addressed:
             continue
@@ -774,21 +769,11 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     zone = ctx.zone
     table = zone.table
     index = zone.index
-    hashes = index.owner_hashes
     rrsig = rrtypes.RRSIG
-    # Records of one RRset share the hash of (owner, class, type): only
-    # RRsets of two or more records can disagree. PERF: found as ZF107 finds
-    # its candidates, from sorted hash values, with nothing kept per record.
-    keys = array(
-        "q",
-        (
-            hash((hashes[i], table.rdclass[i], table.rdtype[i]))
-            for i in range(len(table))
-        ),
-    )
+    # Only RRsets of two or more records can disagree.
     automatic = ctx.capabilities.automatic_ttls
     ttl = table.ttl
-    for records in index.runs(keys):
+    for records in index.rrset_runs:
         first = ttl[records[0]]
         if all(ttl[i] == first for i in records):
             continue  # PERF: the usual RRset, whose TTLs agree
@@ -873,9 +858,8 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
     aliases = index.aliases
     if not aliases:
         return
-    for i, rdtype in enumerate(table.rdtype):
-        if rdtype not in _NO_ALIAS_TARGETS:
-            continue
+    for i in index.of_types(*_NO_ALIAS_TARGETS):
+        rdtype = table.rdtype[i]
         position = TARGET_FIELDS[rdtype]
         target = index.target_key(i, position)
         if target is None or target not in aliases:
@@ -936,9 +920,7 @@ def txt_string_too_long(ctx: RuleContext) -> Iterator[Diagnostic]:
     from zonefix.bind.resolver import LONG_STRING
 
     table = zone.table
-    for i, flags in enumerate(table.flags):
-        if not flags & LONG_STRING:
-            continue
+    for i in zone.index.with_flag(LONG_STRING):
         fix = _split_strings_fix(zone, i)
         rtype = type_text(table.rdtype[i])
         yield zone.finding_at_record(
@@ -1021,9 +1003,8 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     index = zone.index
     placeholder: int | None = None
     labels: dict[str, str | None] = {}
-    for i, rdtype in enumerate(table.rdtype):
-        if rdtype not in _HOSTNAME_TARGETS:
-            continue
+    for i in index.of_types(*_HOSTNAME_TARGETS):
+        rdtype = table.rdtype[i]
         position = TARGET_FIELDS[rdtype]
         target = index.target_key(i, position)
         if target is None or target == ".":
@@ -1113,15 +1094,14 @@ def _targets_without_address(
     origin = zone.origin_text
     if origin is None:
         return
-    table = zone.table
     index = zone.index
     position = TARGET_FIELDS[rdtype]
     dotless = {(d.record, d.position) for d in index.dotless_names()}
     aliases = index.aliases
     suffix = origin.lower()
     wanted: dict[str, list[int]] = {}
-    for i, t in enumerate(table.rdtype):
-        if t != rdtype or (i, position) in dotless:
+    for i in index.of_type(rdtype):
+        if (i, position) in dotless:
             continue
         target = index.target_key(i, position)
         if target is None or target == "." or target in aliases:
@@ -1191,8 +1171,8 @@ def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     dotless = {(d.record, d.position) for d in index.dotless_names()}
     suffix = origin.lower()
     wanted: dict[str, list[int]] = {}
-    for i, rdtype in enumerate(table.rdtype):
-        if rdtype != rrtypes.CNAME or (i, 0) in dotless:
+    for i in index.of_type(rrtypes.CNAME):
+        if (i, 0) in dotless:
             continue
         if table.flags[i] & OWNER_OUTSIDE:
             continue
@@ -1270,8 +1250,8 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     glue = {
         key
-        for i, rdtype in enumerate(table.rdtype)
-        if rdtype == rrtypes.NS and (key := index.target_key(i)) is not None
+        for i in index.of_type(rrtypes.NS)
+        if (key := index.target_key(i)) is not None
     }
     addresses = {rrtypes.A, rrtypes.AAAA}
     # Per delegation point: the occluded names, each with its first record.
