@@ -461,7 +461,7 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     # TTL and rdata: look closer only where a hash of those repeats (PERF:
     # the hashes of rdata come from reading; only copies, and the rare
     # collision, get their keys read).
-    for rrset in index.rrset_runs:
+    for rrset in index.rrset_runs():
         candidates: dict[tuple[int, int, int, int], list[int]] = {}
         for i in rrset:
             candidates.setdefault(
@@ -773,7 +773,7 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     # Only RRsets of two or more records can disagree.
     automatic = ctx.capabilities.automatic_ttls
     ttl = table.ttl
-    for records in index.rrset_runs:
+    for records in index.rrset_runs():
         first = ttl[records[0]]
         if all(ttl[i] == first for i in records):
             continue  # PERF: the usual RRset, whose TTLs agree
