@@ -1,8 +1,9 @@
 """Mail provider profiles (SPEC §5): what each provider documents, as data.
 
 The profiles ship as TOML files beside this module, one per provider family,
-and are read only when a mail rule runs. Configuration may add profiles or
-replace shipped ones by id (``[tool.zonefix.providers.<id>]``).
+which ``generate.py`` turns into Python (``_profiles.py``, imported only when
+a mail rule runs). Configuration may add profiles or replace shipped ones by
+id (``[tool.zonefix.providers.<id>]``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
 KINDS = ("mailbox", "sending")
@@ -232,22 +232,12 @@ def shipped_profiles() -> dict[str, Profile]:
 
 @cache
 def _shipped() -> tuple[tuple[str, Profile], ...]:
-    import tomllib
+    # PERF: the TOML files as Python (_profiles.py, made from them by
+    # zonefix.providers.generate and held equal to them by a test), so that
+    # a run neither imports tomllib nor reads and checks ten files.
+    from zonefix.providers._profiles import PROFILES
 
-    profiles: dict[str, Profile] = {}
-    # PERF: the package's folder, read as files (importlib.resources takes
-    # longer to import than every profile takes to read).
-    folder = Path(__file__).parent
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        data = tomllib.loads(entry.read_text(encoding="utf-8"))
-        for raw in data.get("profile", []):
-            profile = profile_from_mapping(raw, f"{entry.name}")
-            if profile.id in profiles:
-                raise ProfileError(f"{entry.name}: profile '{profile.id}' twice")
-            profiles[profile.id] = profile
-    return tuple(profiles.items())
+    return tuple((profile.id, profile) for profile in PROFILES)
 
 
 def all_profiles(extra: Iterable[Profile] = ()) -> dict[str, Profile]:
