@@ -129,8 +129,9 @@ def _is_export(path: str) -> bool:
     return is_zone_file(Path(path))
 
 
-# A directive starts its line; the file name may be quoted.
-_INCLUDE_LINE = re.compile(rb'(?im)^\$INCLUDE[ \t]+("[^"\r\n]*"|[^\s;]+)')
+# A directive starts its line; the file name may be quoted. (PERF: compiled,
+# and cached by re, only when a directory is scanned.)
+_INCLUDE_LINE = rb'(?im)^\$INCLUDE[ \t]+("[^"\r\n]*"|[^\s;]+)'
 #: Bytes of a file read to find its $INCLUDEs (a zone is rarely bigger).
 _INCLUDE_SCAN_LIMIT = 16 << 20
 
@@ -153,7 +154,7 @@ def _not_included(targets: list[Target], directory: Path) -> list[Target]:
             data = read_file(Path(target.name), (repository,), _INCLUDE_SCAN_LIMIT).data
         except OSError:
             continue
-        for match in _INCLUDE_LINE.finditer(data):
+        for match in re.finditer(_INCLUDE_LINE, data):
             word = match.group(1).strip(b'"').decode("utf-8", "surrogateescape")
             real = os.path.realpath(Path(target.name).parent / word)
             if real in by_real and by_real[real] is not target:
@@ -349,7 +350,8 @@ def command(
         raise UsageError("--diff shows what --write would do; give one of them")
     try:
         # Codes on the command line are checked before any file is read.
-        select_rules(_codes(select), _codes(ignore), _codes(extend_select))
+        if select or ignore or extend_select:
+            select_rules(_codes(select), _codes(ignore), _codes(extend_select))
     except UnknownCode as unknown:
         raise UsageError(str(unknown)) from None
     if mail_provider is not None:
@@ -653,17 +655,20 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     return _deliver(target, job, result, zone.to_bytes(), zone.source.encode)
 
 
+#: zonefix.formats.EXTENSIONS (a test holds them equal), here so that a BIND
+#: file is read without importing the other formats' registry (PERF).
+EXPORT_SUFFIXES = (".json", ".csv", ".yaml", ".yml")
+
+
 def _read_format(target: Target, job: Job, config: Config) -> Any:
     """For a file of another format than BIND (by --input-format, or by
     name and content; zonefix.formats): its Document and how to read it
     again, or why it cannot be read (a message, or one finding for a .json
     or .csv file of no format zonefix reads). None: the BIND reader's."""
-    from zonefix.formats import EXTENSIONS, HEAD, reader_for, unrecognised
-
     suffix = Path(target.name).suffix.lower()
     if job.input_format in ("bind", "cloudflare", "azure-zone"):
         return None
-    if job.input_format is None and suffix not in EXTENSIONS:
+    if job.input_format is None and suffix not in EXPORT_SUFFIXES:
         return None
     # PERF: a BIND file is read without these (nor dnspython, where its
     # names are plain).
@@ -671,6 +676,7 @@ def _read_format(target: Target, job: Job, config: Config) -> Any:
     import dns.name
 
     from zonefix.document import ReadSettings
+    from zonefix.formats import HEAD, reader_for, unrecognised
 
     as_path = target.path or Path(target.name)
     origin_text = job.origin or config.origin_for(as_path)
