@@ -253,8 +253,14 @@ def _lint_in_process(folder: Path) -> str:
 #: Modules a lint of a plain BIND zone does without (issue 11, start-up
 #: time): the TOML reader (profiles ship as Python, see
 #: zonefix.providers.generate), the other formats' registry, and the
-#: fixing machinery.
-NOT_FOR_A_LINT = ("tomllib", "zonefix.formats", "zonefix.fixer", "difflib")
+#: fixing machinery (record edits included, where no finding has a fix).
+NOT_FOR_A_LINT = (
+    "tomllib",
+    "zonefix.formats",
+    "zonefix.fixer",
+    "difflib",
+    "zonefix.record_edits",
+)
 
 
 def test_a_plain_zone_is_linted_without_the_modules_it_does_not_need(

@@ -151,78 +151,43 @@ class SourceRecord(NamedTuple):
 
 # ------------------------------------------------------------ record edits
 #
-# What a fix does, in DNS terms. A format that cannot make an edit (a
-# record in an included file, a Locked Alibaba record, an edit that would
-# change what another record means) raises CannotEdit with the reason, and
-# the finding is reported without that fix.
+# What a fix does, in DNS terms: zonefix.record_edits (DeleteRecord,
+# ReplaceRdata, ReplaceTxtText, ReplaceTTL, RenameOwner, InsertRecords,
+# RecordEdit, CannotEdit), named here too. PERF: imported on first use (a
+# fix built), not by every lint.
 
-
-class DeleteRecord(NamedTuple):
-    """Delete record *record* (one value of its RRset; the whole entry where
-    it is the last)."""
-
-    record: int
-
-
-class ReplaceRdata(NamedTuple):
-    """Write *rdata* in place of record *record*'s value (same type)."""
-
-    record: int
-    rdata: dns.rdata.Rdata
-
-
-class ReplaceTxtText(NamedTuple):
-    """Write *text* over value[start:end] of TXT (or SPF) record *record*,
-    where value is its strings joined as SPF and DMARC read them. A format
-    changes only those characters where it can (BIND: inside one string
-    written without escapes), else writes the value again."""
-
-    record: int
-    start: int
-    end: int
-    text: str
-
-
-class ReplaceTTL(NamedTuple):
-    """Give *records* the TTL *ttl*. Where the format has one TTL per
-    RRset, *records* is the whole RRset."""
-
-    records: tuple[int, ...]
-    ttl: int
-
-
-class RenameOwner(NamedTuple):
-    """Move record *record* to owner *owner* (same type and value)."""
-
-    record: int
-    owner: dns.name.Name
-
-
-class InsertRecords(NamedTuple):
-    """Add records of one owner and type, in the file's style: beside their
-    RRset where one exists (joining its TTL), else where the format puts a
-    new name (BIND: beside the records of that type; octoDNS: at the name's
-    sorted place)."""
-
-    owner: dns.name.Name
-    rdtype: dns.rdatatype.RdataType
-    rdatas: tuple[dns.rdata.Rdata, ...]
-    #: The TTL to give a new RRset (None: the format's default in force).
-    ttl: int | None = None
-
-
-RecordEdit = (
-    DeleteRecord
-    | ReplaceRdata
-    | ReplaceTxtText
-    | ReplaceTTL
-    | RenameOwner
-    | InsertRecords
+_RECORD_EDITS = frozenset(
+    {
+        "CannotEdit",
+        "DeleteRecord",
+        "InsertRecords",
+        "RecordEdit",
+        "RenameOwner",
+        "ReplaceRdata",
+        "ReplaceTTL",
+        "ReplaceTxtText",
+    }
 )
 
+if TYPE_CHECKING:
+    from zonefix.record_edits import CannotEdit as CannotEdit
+    from zonefix.record_edits import DeleteRecord as DeleteRecord
+    from zonefix.record_edits import InsertRecords as InsertRecords
+    from zonefix.record_edits import RecordEdit as RecordEdit
+    from zonefix.record_edits import RenameOwner as RenameOwner
+    from zonefix.record_edits import ReplaceRdata as ReplaceRdata
+    from zonefix.record_edits import ReplaceTTL as ReplaceTTL
+    from zonefix.record_edits import ReplaceTxtText as ReplaceTxtText
+else:
 
-class CannotEdit(Exception):
-    """The format cannot make the edit here; the message says why."""
+    def __getattr__(name: str) -> object:
+        if name not in _RECORD_EDITS:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from zonefix import record_edits
+
+        value = getattr(record_edits, name)
+        globals()[name] = value
+        return value
 
 
 # ---------------------------------------------------------------- document

@@ -230,13 +230,12 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     choose the policy.
     """
     zone = ctx.zone
-    from zonefix.document import ReplaceTxtText
-
     for i, owner, value in _judged_dmarc_records(ctx):
         layout: TxtLayout | None = None
         for problem in dmarc_problems(value):
-            # PERF: the editing module only for a record with a problem.
+            # PERF: the editing modules only for a record with a problem.
             from zonefix.bind.edits import CannotEdit, TxtLayout, lower
+            from zonefix.document import ReplaceTxtText
 
             layout = layout or TxtLayout(zone, i)
             fix = None

@@ -186,14 +186,13 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
     (receivers would ignore the redirect).
     """
     zone = ctx.zone
-    from zonefix.document import DeleteRecord, RecordEdit, ReplaceRdata
-
     view = ctx.mail
     for name, records, _ in _spf_names(view):
         if len(records) < 2:
             continue
-        # PERF: the editing module only for a name with records to merge.
+        # PERF: the editing modules only for a name with records to merge.
         from zonefix.bind.edits import CannotEdit, lower
+        from zonefix.document import DeleteRecord, RecordEdit, ReplaceRdata
 
         value, _ = merged_spf(view, records)
         applicability, why = _merge_applicability(view, records, value)
