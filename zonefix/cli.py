@@ -1,7 +1,8 @@
 """The ``zonefix`` command (SPEC §1): a thin layer over the library."""
 
 # ruff: noqa: E402 (the collector is set up before the imports, see PERF)
-from __future__ import annotations
+# PERF: no `from __future__ import annotations`: a NamedTuple's string
+# annotations cost a compile() each when the class is made (issue 11).
 
 import gc
 
@@ -164,7 +165,7 @@ def _not_included(targets: list[Target], directory: Path) -> list[Target]:
 
 def check_target(
     target: Target, origin: str | None, config: Config | None = None
-) -> tuple[Zone | None, str | None]:
+) -> "tuple[Zone | None, str | None]":
     """Parse one file: the zone, or an error message (exit 2)."""
     from zonefix.zone import ZoneFileError, parse_file, parse_text
 
@@ -487,7 +488,7 @@ def _config_error(error: ConfigError) -> int:
     return EXIT_ERROR
 
 
-def _list_providers(configs: _Configs) -> int:
+def _list_providers(configs: "_Configs") -> int:
     """Each profile: id, name, MX hosts and SPF include (SPEC §1)."""
     from zonefix.providers import all_profiles
 
@@ -737,7 +738,7 @@ def _check_format(
 def _deliver(
     target: Target,
     job: Job,
-    result: FixResult | FormatFixResult,
+    result: "FixResult | FormatFixResult",
     before: bytes,
     encode: Callable[[str], bytes],
     notes: tuple[str, ...] = (),
@@ -796,16 +797,16 @@ def _settings(config: Config, job: Job) -> Settings:
     )
 
 
-def _named_encoding(zone: Zone) -> bool:
+def _named_encoding(zone: "Zone") -> bool:
     """The file is text in an encoding zonefix names (UTF-16): a zone saved
     the wrong way, reported rather than passed by."""
     return any("UTF-16" in d.message for d in zone.diagnostics)
 
 
-_CONFIGS: dict[tuple[str | None, bool], _Configs] = {}
+_CONFIGS: "dict[tuple[str | None, bool], _Configs]" = {}
 
 
-def _configs(config_file: str | None, no_config: bool) -> _Configs:
+def _configs(config_file: str | None, no_config: bool) -> "_Configs":
     """The configurations of this process (loaded once per file)."""
     key = (config_file, no_config)
     if key not in _CONFIGS:
@@ -859,7 +860,7 @@ def _check_origin(origin: str) -> None:
         raise UsageError(f"--origin '{origin}' is not a domain name: {error}") from None
 
 
-def _cwd_profiles(configs: _Configs) -> tuple[Any, ...]:
+def _cwd_profiles(configs: "_Configs") -> tuple[Any, ...]:
     """The profiles the configuration of the working directory adds."""
     return configs.for_file(Path.cwd() / "-").profiles
 
