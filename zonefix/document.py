@@ -26,7 +26,8 @@ A new format is one module: a ``Format`` (``sniff`` + ``read``) whose
 ``read`` returns an object meeting the ``Document`` protocol below.
 """
 
-from __future__ import annotations
+# PERF: no `from __future__ import annotations`: a NamedTuple's string
+# annotations cost a compile() each when the class is made (issue 11).
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
@@ -93,9 +94,9 @@ class ReadSettings(NamedTuple):
 
     #: The zone's apex when the caller knows it (``--origin``, configured);
     #: None: the format works it out (BIND: SPEC §2; octoDNS: the file name).
-    origin: dns.name.Name | None = None
+    origin: "dns.name.Name | None" = None
     #: Where a format that reads other files (BIND's $INCLUDE) may read.
-    include_root: Path | None = None
+    include_root: "Path | None" = None
     limits: Limits = Limits()
 
 
@@ -136,11 +137,11 @@ class Capabilities(NamedTuple):
 class SourceRecord(NamedTuple):
     """One resolved record, with where it is written."""
 
-    owner: dns.name.Name
+    owner: "dns.name.Name"
     ttl: int
-    rdclass: dns.rdataclass.RdataClass
-    rdtype: dns.rdatatype.RdataType
-    rdata: dns.rdata.Rdata
+    rdclass: "dns.rdataclass.RdataClass"
+    rdtype: "dns.rdatatype.RdataType"
+    rdata: "dns.rdata.Rdata"
     span: Span
     #: Format facts that are no part of DNS but change what a rule may say:
     #: Cloudflare ``proxied``, Alibaba ``line``/``status``/``locked``,
@@ -202,7 +203,7 @@ class Document(Protocol):
         ...
 
     @property
-    def source(self) -> SourceFile:
+    def source(self) -> "SourceFile":
         """The decoded text and how to encode it back to the same bytes
         (BOM, surrogate-escaped bytes)."""
         ...
@@ -211,7 +212,7 @@ class Document(Protocol):
     def capabilities(self) -> Capabilities: ...
 
     @property
-    def origin(self) -> dns.name.Name | None:
+    def origin(self) -> "dns.name.Name | None":
         """The zone's apex (None: it could not be determined, ZF003)."""
         ...
 
@@ -228,7 +229,7 @@ class Document(Protocol):
         ZF001, not one per line."""
         ...
 
-    def line_index(self, file: str) -> LineIndex:
+    def line_index(self, file: str) -> "LineIndex":
         """The lines of *file* (the document's own file, or one it read):
         the one a finding there carries, to be printed with."""
         ...
@@ -237,7 +238,7 @@ class Document(Protocol):
         """1-based line and column of *offset* in *file* (its line_index's)."""
         ...
 
-    def lower(self, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
+    def lower(self, edits: "Sequence[RecordEdit]") -> tuple[Edit, ...]:
         """Text edits of the document's own file that make *edits* (one
         fix's), in the file's style, touching nothing they do not name.
         Raises CannotEdit where the format cannot."""
