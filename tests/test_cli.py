@@ -285,6 +285,20 @@ def test_a_plain_zone_is_linted_without_the_modules_it_does_not_need(
     assert done.stdout.endswith("\n1 []\n")
 
 
+def test_importing_zonefix_imports_none_of_its_modules() -> None:
+    """The command sets up the collector (zonefix.cli) before its imports:
+    the package itself imports nothing, and gives its names on first use."""
+    script = (
+        "import sys, zonefix\n"
+        "print(sorted(m for m in sys.modules if m.startswith('zonefix')))\n"
+        "print(zonefix.Severity.ERROR.value, zonefix.Diagnostic.__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "['zonefix']\nerror Diagnostic\n"
+
+
 def test_the_command_knows_the_export_formats_suffixes() -> None:
     from zonefix.cli import EXPORT_SUFFIXES
     from zonefix.formats import EXTENSIONS
