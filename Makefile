@@ -9,7 +9,7 @@ APP_STAMP := $(VENV)/.installed-app
 STAMP := $(VENV)/.installed
 SARIF_SCHEMA := .cache/sarif-schema-2.1.0.json
 
-.PHONY: demo test lint typecheck bench fuzz grammar clean sarif-schema ecosystem
+.PHONY: demo test lint typecheck bench fuzz grammar profiles clean sarif-schema ecosystem
 
 $(APP_STAMP): pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ ecosystem: $(STAMP)
 # Regenerate zonefix/bind/syntax/_tables.py after editing grammars/zone.lark.
 grammar: $(STAMP)
 	$(BIN)/python -m zonefix.bind.syntax tables
+
+# Regenerate zonefix/providers/_profiles.py after editing a profile's TOML.
+profiles: $(STAMP)
+	$(BIN)/python -m zonefix.providers.generate
 
 # A million mutated fixtures over two cores (hours): what broke is in
 # .cache/fuzz/failures.jsonl. FUZZ_INPUTS=100000 for a shorter run.

@@ -250,6 +250,62 @@ def _lint_in_process(folder: Path) -> str:
     return done.stdout
 
 
+#: Modules a lint of a plain BIND zone does without (issue 11, start-up
+#: time): the TOML reader (profiles ship as Python, see
+#: zonefix.providers.generate), the other formats' registry, and the
+#: fixing machinery (record edits included, where no finding has a fix),
+#: and the DKIM checks for a zone without a key.
+NOT_FOR_A_LINT = (
+    "tomllib",
+    "zonefix.formats",
+    "zonefix.fixer",
+    "difflib",
+    "zonefix.record_edits",
+    "zonefix.mail.dkim",
+    "base64",
+)
+
+
+def test_a_plain_zone_is_linted_without_the_modules_it_does_not_need(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "db.example.net").write_text(PLAIN_ZONE)
+    script = (
+        "import sys\n"
+        "from zonefix.cli import main\n"
+        "status = main(['--quiet', 'db.example.net'])\n"
+        f"print(status, [m for m in {NOT_FOR_A_LINT!r} if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
+    # The mail rules ran (ZF204), with the profiles.
+    assert "ZF204 MX hosts of alibaba-mail" in done.stdout
+    assert done.stdout.endswith("\n1 []\n")
+
+
+def test_importing_zonefix_imports_none_of_its_modules() -> None:
+    """The command sets up the collector (zonefix.cli) before its imports:
+    the package itself imports nothing, and gives its names on first use."""
+    script = (
+        "import sys, zonefix\n"
+        "print(sorted(m for m in sys.modules if m.startswith('zonefix')))\n"
+        "print(zonefix.Severity.ERROR.value, zonefix.Diagnostic.__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "['zonefix']\nerror Diagnostic\n"
+
+
+def test_the_command_knows_the_export_formats_suffixes() -> None:
+    from zonefix.cli import EXPORT_SUFFIXES
+    from zonefix.formats import EXTENSIONS
+
+    assert EXPORT_SUFFIXES == EXTENSIONS
+
+
 def test_colour_only_when_asked_or_on_a_terminal(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

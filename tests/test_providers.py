@@ -51,6 +51,18 @@ def test_every_shipped_profile_says_when_and_where_it_was_checked(ident: str) ->
     assert profile.kind in ("mailbox", "sending")
 
 
+def test_the_generated_profiles_are_the_toml_files() -> None:
+    """zonefix reads the profiles from _profiles.py, which must say what the
+    TOML files say (after editing one: make profiles)."""
+    from zonefix.providers import generate
+
+    from_toml = generate.read_toml()
+    assert tuple(SHIPPED.values()) == from_toml
+    assert generate.GENERATED.read_text(encoding="utf-8") == generate.source(
+        from_toml
+    ), "zonefix/providers/_profiles.py is stale: run make profiles"
+
+
 # SPEC §5's seed table, authoritative for Alibaba Mail.
 SEED = {
     "alibaba-mail": (

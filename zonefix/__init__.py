@@ -12,21 +12,27 @@ The library API (SPEC §9)::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-
-from zonefix.diagnostics import Diagnostic, Severity
-
+# PERF: nothing is imported here, typing neither (mypy reads this name as
+# typing's), so that the command sets up the collector (zonefix.cli) before
+# the first import that counts.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from zonefix.diagnostics import Diagnostic, Severity
     from zonefix.document import Limits
     from zonefix.zone import Record, Zone, ZoneFileError, parse_file, parse_text
 
 __version__ = "0.1.0"
 
-# PERF: the reading engine (and dnspython under it) is imported when one of
-# its names is first asked for, so that `zonefix --version` and `--help`
-# start without it.
+# PERF: each name's module is imported when the name is first asked for:
+# the reading engine (and dnspython under it), so that `zonefix --version`
+# and `--help` start without it; the findings' types, so that importing
+# zonefix imports nothing.
 _ENGINE = {
+    "Diagnostic": "zonefix.diagnostics",
+    "Severity": "zonefix.diagnostics",
     "Limits": "zonefix.document",
     "Record": "zonefix.zone",
     "Zone": "zonefix.zone",

@@ -1,6 +1,16 @@
 """The ``zonefix`` command (SPEC §1): a thin layer over the library."""
 
-from __future__ import annotations
+# ruff: noqa: E402 (the collector is set up before the imports, see PERF)
+# PERF: no `from __future__ import annotations`: a NamedTuple's string
+# annotations cost a compile() each when the class is made (issue 11).
+
+import gc
+
+# PERF (issue 11): start-up makes some 25,000 objects that live as long as
+# the process (modules, classes, functions). The collector's youngest
+# generation, collected every 700 allocations, walked them over and over:
+# every 50,000 leaves start-up alone, and holds little garbage on a big zone.
+gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
 import contextlib
 import os
@@ -120,8 +130,9 @@ def _is_export(path: str) -> bool:
     return is_zone_file(Path(path))
 
 
-# A directive starts its line; the file name may be quoted.
-_INCLUDE_LINE = re.compile(rb'(?im)^\$INCLUDE[ \t]+("[^"\r\n]*"|[^\s;]+)')
+# A directive starts its line; the file name may be quoted. (PERF: compiled,
+# and cached by re, only when a directory is scanned.)
+_INCLUDE_LINE = rb'(?im)^\$INCLUDE[ \t]+("[^"\r\n]*"|[^\s;]+)'
 #: Bytes of a file read to find its $INCLUDEs (a zone is rarely bigger).
 _INCLUDE_SCAN_LIMIT = 16 << 20
 
@@ -144,7 +155,7 @@ def _not_included(targets: list[Target], directory: Path) -> list[Target]:
             data = read_file(Path(target.name), (repository,), _INCLUDE_SCAN_LIMIT).data
         except OSError:
             continue
-        for match in _INCLUDE_LINE.finditer(data):
+        for match in re.finditer(_INCLUDE_LINE, data):
             word = match.group(1).strip(b'"').decode("utf-8", "surrogateescape")
             real = os.path.realpath(Path(target.name).parent / word)
             if real in by_real and by_real[real] is not target:
@@ -154,7 +165,7 @@ def _not_included(targets: list[Target], directory: Path) -> list[Target]:
 
 def check_target(
     target: Target, origin: str | None, config: Config | None = None
-) -> tuple[Zone | None, str | None]:
+) -> "tuple[Zone | None, str | None]":
     """Parse one file: the zone, or an error message (exit 2)."""
     from zonefix.zone import ZoneFileError, parse_file, parse_text
 
@@ -340,7 +351,8 @@ def command(
         raise UsageError("--diff shows what --write would do; give one of them")
     try:
         # Codes on the command line are checked before any file is read.
-        select_rules(_codes(select), _codes(ignore), _codes(extend_select))
+        if select or ignore or extend_select:
+            select_rules(_codes(select), _codes(ignore), _codes(extend_select))
     except UnknownCode as unknown:
         raise UsageError(str(unknown)) from None
     if mail_provider is not None:
@@ -476,7 +488,7 @@ def _config_error(error: ConfigError) -> int:
     return EXIT_ERROR
 
 
-def _list_providers(configs: _Configs) -> int:
+def _list_providers(configs: "_Configs") -> int:
     """Each profile: id, name, MX hosts and SPF include (SPEC §1)."""
     from zonefix.providers import all_profiles
 
@@ -644,17 +656,20 @@ def _check_and_fix(target: Target, job: Job) -> Outcome:
     return _deliver(target, job, result, zone.to_bytes(), zone.source.encode)
 
 
+#: zonefix.formats.EXTENSIONS (a test holds them equal), here so that a BIND
+#: file is read without importing the other formats' registry (PERF).
+EXPORT_SUFFIXES = (".json", ".csv", ".yaml", ".yml")
+
+
 def _read_format(target: Target, job: Job, config: Config) -> Any:
     """For a file of another format than BIND (by --input-format, or by
     name and content; zonefix.formats): its Document and how to read it
     again, or why it cannot be read (a message, or one finding for a .json
     or .csv file of no format zonefix reads). None: the BIND reader's."""
-    from zonefix.formats import EXTENSIONS, HEAD, reader_for, unrecognised
-
     suffix = Path(target.name).suffix.lower()
     if job.input_format in ("bind", "cloudflare", "azure-zone"):
         return None
-    if job.input_format is None and suffix not in EXTENSIONS:
+    if job.input_format is None and suffix not in EXPORT_SUFFIXES:
         return None
     # PERF: a BIND file is read without these (nor dnspython, where its
     # names are plain).
@@ -662,6 +677,7 @@ def _read_format(target: Target, job: Job, config: Config) -> Any:
     import dns.name
 
     from zonefix.document import ReadSettings
+    from zonefix.formats import HEAD, reader_for, unrecognised
 
     as_path = target.path or Path(target.name)
     origin_text = job.origin or config.origin_for(as_path)
@@ -722,7 +738,7 @@ def _check_format(
 def _deliver(
     target: Target,
     job: Job,
-    result: FixResult | FormatFixResult,
+    result: "FixResult | FormatFixResult",
     before: bytes,
     encode: Callable[[str], bytes],
     notes: tuple[str, ...] = (),
@@ -781,16 +797,16 @@ def _settings(config: Config, job: Job) -> Settings:
     )
 
 
-def _named_encoding(zone: Zone) -> bool:
+def _named_encoding(zone: "Zone") -> bool:
     """The file is text in an encoding zonefix names (UTF-16): a zone saved
     the wrong way, reported rather than passed by."""
     return any("UTF-16" in d.message for d in zone.diagnostics)
 
 
-_CONFIGS: dict[tuple[str | None, bool], _Configs] = {}
+_CONFIGS: "dict[tuple[str | None, bool], _Configs]" = {}
 
 
-def _configs(config_file: str | None, no_config: bool) -> _Configs:
+def _configs(config_file: str | None, no_config: bool) -> "_Configs":
     """The configurations of this process (loaded once per file)."""
     key = (config_file, no_config)
     if key not in _CONFIGS:
@@ -844,13 +860,26 @@ def _check_origin(origin: str) -> None:
         raise UsageError(f"--origin '{origin}' is not a domain name: {error}") from None
 
 
-def _cwd_profiles(configs: _Configs) -> tuple[Any, ...]:
+def _cwd_profiles(configs: "_Configs") -> tuple[Any, ...]:
     """The profiles the configuration of the working directory adds."""
     return configs.for_file(Path.cwd() / "-").profiles
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return its exit status. Never lets a traceback out."""
+    """Run the command; return its exit status. Never lets a traceback out.
+    Without *argv*, it is the process's command (``sys.argv``), which ends
+    after it."""
+    try:
+        return _main(argv)
+    finally:
+        if argv is None:
+            # PERF: what is left is left for the process's end: frozen, the
+            # objects are not walked by the collection Python makes on its
+            # way out (a tenth of a small zone's run).
+            gc.freeze()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         result = command.main(
             args=list(argv) if argv is not None else None,

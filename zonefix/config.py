@@ -5,12 +5,15 @@ An unknown key or a value of the wrong kind is an error that names the key
 and the file: a typo must not silently turn a rule off.
 """
 
-from __future__ import annotations
+# PERF: no `from __future__ import annotations`: a NamedTuple's string
+# annotations cost a compile() each when the class is made (issue 11).
 
 import os
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
+
+from zonefix.document import Limits
 
 # Where configuration is found is a fact of reading files (a zone's
 # repository bounds its $INCLUDEs): it lives there, importable here.
@@ -18,9 +21,6 @@ from zonefix.reading import FILE_NAMES as FILE_NAMES
 from zonefix.reading import default_include_root as default_include_root
 from zonefix.reading import find_config as find_config
 from zonefix.settings import MailSettings, Settings
-
-if TYPE_CHECKING:
-    from zonefix.document import Limits
 
 DEFAULT_INCLUDE = ("db.*", "*.zone", "*.db")
 
@@ -62,8 +62,6 @@ class Config(NamedTuple):
 
     def settings(self) -> Settings:
         """What a run of the rules reads from this configuration."""
-        from zonefix.document import Limits
-
         return Settings(
             MailSettings(self.mail_providers, self.profiles), self.limits or Limits()
         )
@@ -184,8 +182,6 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
     if "mail_providers" in fields:
         _check_provider_ids(path, fields["mail_providers"], fields.get("profiles", ()))
     if limits:
-        from zonefix.document import Limits
-
         fields["limits"] = Limits()._replace(**limits)
     return Config(**fields)
 

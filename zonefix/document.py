@@ -26,7 +26,8 @@ A new format is one module: a ``Format`` (``sniff`` + ``read``) whose
 ``read`` returns an object meeting the ``Document`` protocol below.
 """
 
-from __future__ import annotations
+# PERF: no `from __future__ import annotations`: a NamedTuple's string
+# annotations cost a compile() each when the class is made (issue 11).
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
@@ -93,9 +94,9 @@ class ReadSettings(NamedTuple):
 
     #: The zone's apex when the caller knows it (``--origin``, configured);
     #: None: the format works it out (BIND: SPEC §2; octoDNS: the file name).
-    origin: dns.name.Name | None = None
+    origin: "dns.name.Name | None" = None
     #: Where a format that reads other files (BIND's $INCLUDE) may read.
-    include_root: Path | None = None
+    include_root: "Path | None" = None
     limits: Limits = Limits()
 
 
@@ -136,11 +137,11 @@ class Capabilities(NamedTuple):
 class SourceRecord(NamedTuple):
     """One resolved record, with where it is written."""
 
-    owner: dns.name.Name
+    owner: "dns.name.Name"
     ttl: int
-    rdclass: dns.rdataclass.RdataClass
-    rdtype: dns.rdatatype.RdataType
-    rdata: dns.rdata.Rdata
+    rdclass: "dns.rdataclass.RdataClass"
+    rdtype: "dns.rdatatype.RdataType"
+    rdata: "dns.rdata.Rdata"
     span: Span
     #: Format facts that are no part of DNS but change what a rule may say:
     #: Cloudflare ``proxied``, Alibaba ``line``/``status``/``locked``,
@@ -151,78 +152,43 @@ class SourceRecord(NamedTuple):
 
 # ------------------------------------------------------------ record edits
 #
-# What a fix does, in DNS terms. A format that cannot make an edit (a
-# record in an included file, a Locked Alibaba record, an edit that would
-# change what another record means) raises CannotEdit with the reason, and
-# the finding is reported without that fix.
+# What a fix does, in DNS terms: zonefix.record_edits (DeleteRecord,
+# ReplaceRdata, ReplaceTxtText, ReplaceTTL, RenameOwner, InsertRecords,
+# RecordEdit, CannotEdit), named here too. PERF: imported on first use (a
+# fix built), not by every lint.
 
-
-class DeleteRecord(NamedTuple):
-    """Delete record *record* (one value of its RRset; the whole entry where
-    it is the last)."""
-
-    record: int
-
-
-class ReplaceRdata(NamedTuple):
-    """Write *rdata* in place of record *record*'s value (same type)."""
-
-    record: int
-    rdata: dns.rdata.Rdata
-
-
-class ReplaceTxtText(NamedTuple):
-    """Write *text* over value[start:end] of TXT (or SPF) record *record*,
-    where value is its strings joined as SPF and DMARC read them. A format
-    changes only those characters where it can (BIND: inside one string
-    written without escapes), else writes the value again."""
-
-    record: int
-    start: int
-    end: int
-    text: str
-
-
-class ReplaceTTL(NamedTuple):
-    """Give *records* the TTL *ttl*. Where the format has one TTL per
-    RRset, *records* is the whole RRset."""
-
-    records: tuple[int, ...]
-    ttl: int
-
-
-class RenameOwner(NamedTuple):
-    """Move record *record* to owner *owner* (same type and value)."""
-
-    record: int
-    owner: dns.name.Name
-
-
-class InsertRecords(NamedTuple):
-    """Add records of one owner and type, in the file's style: beside their
-    RRset where one exists (joining its TTL), else where the format puts a
-    new name (BIND: beside the records of that type; octoDNS: at the name's
-    sorted place)."""
-
-    owner: dns.name.Name
-    rdtype: dns.rdatatype.RdataType
-    rdatas: tuple[dns.rdata.Rdata, ...]
-    #: The TTL to give a new RRset (None: the format's default in force).
-    ttl: int | None = None
-
-
-RecordEdit = (
-    DeleteRecord
-    | ReplaceRdata
-    | ReplaceTxtText
-    | ReplaceTTL
-    | RenameOwner
-    | InsertRecords
+_RECORD_EDITS = frozenset(
+    {
+        "CannotEdit",
+        "DeleteRecord",
+        "InsertRecords",
+        "RecordEdit",
+        "RenameOwner",
+        "ReplaceRdata",
+        "ReplaceTTL",
+        "ReplaceTxtText",
+    }
 )
 
+if TYPE_CHECKING:
+    from zonefix.record_edits import CannotEdit as CannotEdit
+    from zonefix.record_edits import DeleteRecord as DeleteRecord
+    from zonefix.record_edits import InsertRecords as InsertRecords
+    from zonefix.record_edits import RecordEdit as RecordEdit
+    from zonefix.record_edits import RenameOwner as RenameOwner
+    from zonefix.record_edits import ReplaceRdata as ReplaceRdata
+    from zonefix.record_edits import ReplaceTTL as ReplaceTTL
+    from zonefix.record_edits import ReplaceTxtText as ReplaceTxtText
+else:
 
-class CannotEdit(Exception):
-    """The format cannot make the edit here; the message says why."""
+    def __getattr__(name: str) -> object:
+        if name not in _RECORD_EDITS:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from zonefix import record_edits
+
+        value = getattr(record_edits, name)
+        globals()[name] = value
+        return value
 
 
 # ---------------------------------------------------------------- document
@@ -237,7 +203,7 @@ class Document(Protocol):
         ...
 
     @property
-    def source(self) -> SourceFile:
+    def source(self) -> "SourceFile":
         """The decoded text and how to encode it back to the same bytes
         (BOM, surrogate-escaped bytes)."""
         ...
@@ -246,7 +212,7 @@ class Document(Protocol):
     def capabilities(self) -> Capabilities: ...
 
     @property
-    def origin(self) -> dns.name.Name | None:
+    def origin(self) -> "dns.name.Name | None":
         """The zone's apex (None: it could not be determined, ZF003)."""
         ...
 
@@ -263,7 +229,7 @@ class Document(Protocol):
         ZF001, not one per line."""
         ...
 
-    def line_index(self, file: str) -> LineIndex:
+    def line_index(self, file: str) -> "LineIndex":
         """The lines of *file* (the document's own file, or one it read):
         the one a finding there carries, to be printed with."""
         ...
@@ -272,7 +238,7 @@ class Document(Protocol):
         """1-based line and column of *offset* in *file* (its line_index's)."""
         ...
 
-    def lower(self, edits: Sequence[RecordEdit]) -> tuple[Edit, ...]:
+    def lower(self, edits: "Sequence[RecordEdit]") -> tuple[Edit, ...]:
         """Text edits of the document's own file that make *edits* (one
         fix's), in the file's style, touching nothing they do not name.
         Raises CannotEdit where the format cannot."""

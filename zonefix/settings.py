@@ -1,7 +1,8 @@
 """Per-run settings: what configuration says, handed to the rules with
 each run (never stored on a parsed zone)."""
 
-from __future__ import annotations
+# PERF: no `from __future__ import annotations`: a NamedTuple's string
+# annotations cost a compile() each when the class is made (issue 11).
 
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -16,7 +17,7 @@ class MailSettings(NamedTuple):
     absolute text, or "@" for the apex), and profiles it adds."""
 
     providers: tuple[tuple[str, str], ...] = ()
-    profiles: tuple[Profile, ...] = ()
+    profiles: "tuple[Profile, ...]" = ()
 
 
 class Settings(NamedTuple):

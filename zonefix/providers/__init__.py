@@ -1,17 +1,26 @@
 """Mail provider profiles (SPEC §5): what each provider documents, as data.
 
 The profiles ship as TOML files beside this module, one per provider family,
-and are read only when a mail rule runs. Configuration may add profiles or
-replace shipped ones by id (``[tool.zonefix.providers.<id>]``).
+which ``generate.py`` turns into Python (``_profiles.py``, imported only when
+a mail rule runs). Configuration may add profiles or replace shipped ones by
+id (``[tool.zonefix.providers.<id>]``).
 """
 
-from __future__ import annotations
+# PERF: no `from __future__ import annotations`: a NamedTuple's string
+# annotations cost a compile() each when the class is made (issue 11).
 
-import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, TypeVar
+
+# The profile and its matching live in profile.py (which _profiles.py
+# imports); they are named from here.
+from zonefix.providers.profile import Client as Client
+from zonefix.providers.profile import MxHost as MxHost
+from zonefix.providers.profile import Profile as Profile
+from zonefix.providers.profile import _glob as _glob
+from zonefix.providers.profile import _pattern as _pattern
+from zonefix.providers.profile import host_matches as host_matches
 
 KINDS = ("mailbox", "sending")
 #: How sure a profile's facts are (the tags of spec/mail-providers.md):
@@ -28,143 +37,6 @@ T = TypeVar("T")
 
 class ProfileError(ValueError):
     """A profile that cannot be used (a shipped file or configuration)."""
-
-
-class Client(NamedTuple):
-    """A client name the provider documents: ``imap`` CNAME its host."""
-
-    name: str
-    target: str
-    #: The provider's setup lists it among the records to add.
-    recommended: bool = False
-
-
-class MxHost(NamedTuple):
-    """One MX host of a provider's set."""
-
-    priority: int
-    #: Lower-case, no final dot; may hold ``*`` or ``{domain-dashes}``.
-    host: str
-    #: The provider asks for it; an optional host (a backup of a long set)
-    #: may be left out.
-    required: bool = True
-
-
-class Profile(NamedTuple):
-    id: str
-    name: str
-    #: "mailbox" (receives a domain's mail) or "sending" (a sending service,
-    #: used on a subdomain).
-    kind: str
-    #: Profiles of one family are sites or editions of one provider.
-    family: str
-    #: Sets of MX hosts the provider accepts at a mail domain.
-    mx_sets: tuple[tuple[MxHost, ...], ...]
-    checked: str
-    source: str
-    site: str = ""
-    spf_include: str = ""
-    #: Other includes that name this provider (older documentation).
-    spf_include_aliases: tuple[str, ...] = ()
-    #: The ``all`` the provider advises.
-    spf_all: str = "~all"
-    #: DNS lookups the SPF include makes below itself, where known.
-    spf_nested_lookups: int | None = None
-    family_hosts: tuple[str, ...] = ()
-    clients: tuple[Client, ...] = ()
-    dkim_selectors: tuple[str, ...] = ()
-    #: Labels of the service's ownership TXT records (``aliyundm``).
-    ownership: tuple[str, ...] = ()
-    #: A sending service that asks for a subdomain of its own (ZF208).
-    needs_subdomain: bool = False
-    #: A name whose MX are this provider's sends mail as it (a mailbox, or a
-    #: sending service's MAIL FROM domain); false where its MX only receive
-    #: (Mailgun's inbound routes).
-    mx_means_sending: bool = True
-    #: "doc", "3p" or "unverified" (see CONFIDENCES).
-    confidence: str = "doc"
-
-    @property
-    def includes(self) -> tuple[str, ...]:
-        return (self.spf_include, *self.spf_include_aliases) if self.spf_include else ()
-
-    @property
-    def writes_records(self) -> bool:
-        """Its facts are the provider's own documentation: fixes may write
-        its records. Third-party facts only recognise them."""
-        return self.confidence == "doc"
-
-    def mx_set(self, index: int, domain: str) -> list[MxHost]:
-        """MX set *index* for *domain* (absolute, lower-case, with the dot),
-        placeholders filled in."""
-        dashes = domain.rstrip(".").replace(".", "-")
-        return [
-            mx._replace(host=mx.host.replace("{domain-dashes}", dashes))
-            for mx in self.mx_sets[index]
-        ]
-
-    def set_of(self, host: str, domain: str) -> int | None:
-        """The first MX set that holds *host* (no trailing dot), if any."""
-        for index in range(len(self.mx_sets)):
-            if self.in_set(host, domain, index) is not None:
-                return index
-        return None
-
-    def in_set(self, host: str, domain: str, index: int) -> MxHost | None:
-        """The entry of MX set *index* that *host* is, if any."""
-        for mx in self.mx_sets[index]:
-            if host_matches(host, mx.host, domain):
-                return mx
-        return None
-
-    def priority_of(self, host: str, domain: str, index: int) -> int | None:
-        mx = self.in_set(host, domain, index)
-        return None if mx is None else mx.priority
-
-    def family_match(self, host: str) -> int:
-        """How closely *host* matches the family's host patterns: the
-        length of the longest matching pattern, 0 for none."""
-        return max(
-            (len(p) for p in self.family_hosts if host_matches(host, p, "")),
-            default=0,
-        )
-
-    def in_family(self, host: str) -> bool:
-        return self.family_match(host) > 0
-
-
-def host_matches(host: str, pattern: str, domain: str) -> bool:
-    """*host* is one *pattern* names: a host name, ``*`` for any run of
-    characters, ``{domain-dashes}`` for *domain* with dashes for dots."""
-    if "{" not in pattern:
-        if "*" not in pattern:
-            return host == pattern
-        if "\n" not in host:  # the expression's "." stops at a line break
-            return _glob(host, pattern)
-    match = _pattern(pattern).fullmatch(host)
-    if match is None:
-        return False
-    dashes = match.groupdict().get("dashes")
-    return dashes is None or dashes == domain.rstrip(".").replace(".", "-")
-
-
-def _glob(host: str, pattern: str) -> bool:
-    """*host* is what *pattern*, with ``*`` for any run of characters, names:
-    as ``_pattern(pattern).fullmatch(host)`` says (PERF: compiling an
-    expression for each pattern was a tenth of a small zone's start-up)."""
-    first, *middle, last = pattern.split("*")
-    end = len(host) - len(last)
-    if end < len(first) or not host.startswith(first) or not host.endswith(last):
-        return False
-    at = len(first)
-    # Each piece at its first place left of the end: any match can be moved
-    # there, leaving the most room for the pieces after it.
-    for piece in middle:
-        at = host.find(piece, at, end)
-        if at < 0:
-            return False
-        at += len(piece)
-    return True
 
 
 class HostPatterns(Generic[T]):
@@ -210,21 +82,6 @@ def _tail_labels(pattern: str) -> str | None:
     return ".".join(labels[-2:])
 
 
-@cache
-def _pattern(pattern: str) -> re.Pattern[str]:
-    """A host pattern as an expression (PERF: fnmatch compiled one per
-    domain where a pattern names the domain)."""
-    parts = []
-    for piece in re.split(r"(\*|\{domain-dashes\})", pattern):
-        if piece == "*":
-            parts.append(".*")
-        elif piece == "{domain-dashes}":
-            parts.append("(?P<dashes>[^.]*)")
-        else:
-            parts.append(re.escape(piece))
-    return re.compile("".join(parts))
-
-
 def shipped_profiles() -> dict[str, Profile]:
     """Every profile shipped in the package, by id."""
     return dict(_shipped())
@@ -232,22 +89,12 @@ def shipped_profiles() -> dict[str, Profile]:
 
 @cache
 def _shipped() -> tuple[tuple[str, Profile], ...]:
-    import tomllib
+    # PERF: the TOML files as Python (_profiles.py, made from them by
+    # zonefix.providers.generate and held equal to them by a test), so that
+    # a run neither imports tomllib nor reads and checks ten files.
+    from zonefix.providers._profiles import PROFILES
 
-    profiles: dict[str, Profile] = {}
-    # PERF: the package's folder, read as files (importlib.resources takes
-    # longer to import than every profile takes to read).
-    folder = Path(__file__).parent
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        data = tomllib.loads(entry.read_text(encoding="utf-8"))
-        for raw in data.get("profile", []):
-            profile = profile_from_mapping(raw, f"{entry.name}")
-            if profile.id in profiles:
-                raise ProfileError(f"{entry.name}: profile '{profile.id}' twice")
-            profiles[profile.id] = profile
-    return tuple(profiles.items())
+    return tuple((profile.id, profile) for profile in PROFILES)
 
 
 def all_profiles(extra: Iterable[Profile] = ()) -> dict[str, Profile]:

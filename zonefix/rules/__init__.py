@@ -91,21 +91,28 @@ def select_rules(
     ignore. *always_ignore* (per-file ignores) wins whatever it names."""
     chosen = (*(select if select else ("ZF",)), *extend_select)
     rules = _rules_of((*chosen, *ignore, *always_ignore))
+    codes = [r.code.code for r in rules]
     for prefix in (*(select or ()), *ignore, *extend_select, *always_ignore):
-        if not any(r.code.code.startswith(prefix.upper()) for r in rules):
+        upper = prefix.upper()
+        if not any(code.startswith(upper) for code in codes):
             raise UnknownCode(f"'{prefix}' names no rule")
 
-    def longest(rule: Rule, prefixes: Iterable[str]) -> int:
-        """The length of the longest of *prefixes* naming *rule* (-1: none)."""
-        return max(
-            (len(p) for p in prefixes if rule.code.code.startswith(p.upper())),
-            default=-1,
-        )
+    def longest(prefixes: Iterable[str]) -> dict[str, int]:
+        """For each code, the length of the longest of *prefixes* naming it
+        (absent: none)."""
+        found: dict[str, int] = {}
+        for prefix in {p.upper() for p in prefixes}:
+            for code in codes:
+                if code.startswith(prefix) and found.get(code, -1) < len(prefix):
+                    found[code] = len(prefix)
+        return found
 
+    selected, ignored = longest(chosen), longest(ignore)
+    always = longest(always_ignore)
     return [
         r
-        for r in rules
-        if longest(r, chosen) > longest(r, ignore) and longest(r, always_ignore) < 0
+        for r, code in zip(rules, codes, strict=True)
+        if selected.get(code, -1) > ignored.get(code, -1) and code not in always
     ]
 
 

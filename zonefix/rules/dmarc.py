@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail import printable
-from zonefix.mail.dkim import dkim_problems
 from zonefix.mail.dmarc import dmarc_problems, is_dmarc
 from zonefix.mail.domains import MailDomain, MailView
 from zonefix.rules.registry import FixAvailability, insert_fix, rule
@@ -230,13 +229,12 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     choose the policy.
     """
     zone = ctx.zone
-    from zonefix.document import ReplaceTxtText
-
     for i, owner, value in _judged_dmarc_records(ctx):
         layout: TxtLayout | None = None
         for problem in dmarc_problems(value):
-            # PERF: the editing module only for a record with a problem.
+            # PERF: the editing modules only for a record with a problem.
             from zonefix.bind.edits import CannotEdit, TxtLayout, lower
+            from zonefix.document import ReplaceTxtText
 
             layout = layout or TxtLayout(zone, i)
             fix = None
@@ -432,6 +430,9 @@ def dkim_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
         owner = index.owner_key(i)
         if not is_key_name(owner):
             continue
+        # PERF: the DKIM module (and base64) only for a zone with a key.
+        from zonefix.mail.dkim import dkim_problems
+
         problems = dkim_problems(view.txt_value(i))
         if problems:
             yield zone.finding_at_record(

@@ -186,14 +186,13 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
     (receivers would ignore the redirect).
     """
     zone = ctx.zone
-    from zonefix.document import DeleteRecord, RecordEdit, ReplaceRdata
-
     view = ctx.mail
     for name, records, _ in _spf_names(view):
         if len(records) < 2:
             continue
-        # PERF: the editing module only for a name with records to merge.
+        # PERF: the editing modules only for a name with records to merge.
         from zonefix.bind.edits import CannotEdit, lower
+        from zonefix.document import DeleteRecord, RecordEdit, ReplaceRdata
 
         value, _ = merged_spf(view, records)
         applicability, why = _merge_applicability(view, records, value)
@@ -470,8 +469,9 @@ def spf_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 # A word of a sentence: letters, and the punctuation a sentence has (not
-# digits: "moo1 moo2" are bad terms, each its own finding).
-_NOTE_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019.,;!?()-])*")
+# digits: "moo1 moo2" are bad terms, each its own finding). PERF: compiled
+# (and cached by re) only for a record with plain words in it.
+_NOTE_WORD = r"[^\W\d_](?:[^\W\d_]|['\u2019.,;!?()-])*"
 
 
 def _words_of_a_note(terms: Sequence[Term]) -> set[int]:
@@ -482,7 +482,7 @@ def _words_of_a_note(terms: Sequence[Term]) -> set[int]:
         t.problem is not None
         and t.problem.startswith("unknown mechanism")
         and t.meant is None
-        and _NOTE_WORD.fullmatch(t.text) is not None
+        and re.fullmatch(_NOTE_WORD, t.text) is not None
         for t in terms
     ]
     words: set[int] = set()

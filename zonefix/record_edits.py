@@ -1,0 +1,87 @@
+"""Record edits: what a fix does, in DNS terms ("delete this record",
+"replace this value"), which the file's Document lowers into text edits in
+the file's own style (see zonefix.document, which names them too).
+
+A format that cannot make an edit (a record in an included file, a Locked
+Alibaba record, an edit that would change what another record means)
+raises CannotEdit with the reason, and the finding is reported without that
+fix. (PERF: a module of their own, imported where a fix is built, not by
+every lint.)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import dns.name
+    import dns.rdata
+    import dns.rdatatype
+
+
+class DeleteRecord(NamedTuple):
+    """Delete record *record* (one value of its RRset; the whole entry where
+    it is the last)."""
+
+    record: int
+
+
+class ReplaceRdata(NamedTuple):
+    """Write *rdata* in place of record *record*'s value (same type)."""
+
+    record: int
+    rdata: dns.rdata.Rdata
+
+
+class ReplaceTxtText(NamedTuple):
+    """Write *text* over value[start:end] of TXT (or SPF) record *record*,
+    where value is its strings joined as SPF and DMARC read them. A format
+    changes only those characters where it can (BIND: inside one string
+    written without escapes), else writes the value again."""
+
+    record: int
+    start: int
+    end: int
+    text: str
+
+
+class ReplaceTTL(NamedTuple):
+    """Give *records* the TTL *ttl*. Where the format has one TTL per
+    RRset, *records* is the whole RRset."""
+
+    records: tuple[int, ...]
+    ttl: int
+
+
+class RenameOwner(NamedTuple):
+    """Move record *record* to owner *owner* (same type and value)."""
+
+    record: int
+    owner: dns.name.Name
+
+
+class InsertRecords(NamedTuple):
+    """Add records of one owner and type, in the file's style: beside their
+    RRset where one exists (joining its TTL), else where the format puts a
+    new name (BIND: beside the records of that type; octoDNS: at the name's
+    sorted place)."""
+
+    owner: dns.name.Name
+    rdtype: dns.rdatatype.RdataType
+    rdatas: tuple[dns.rdata.Rdata, ...]
+    #: The TTL to give a new RRset (None: the format's default in force).
+    ttl: int | None = None
+
+
+RecordEdit = (
+    DeleteRecord
+    | ReplaceRdata
+    | ReplaceTxtText
+    | ReplaceTTL
+    | RenameOwner
+    | InsertRecords
+)
+
+
+class CannotEdit(Exception):
+    """The format cannot make the edit here; the message says why."""
