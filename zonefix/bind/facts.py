@@ -1,8 +1,9 @@
 """Facts of BIND's reading that many parts of zonefix ask, each worked out
 here once so that no two copies can disagree (issue 12): whether a line
 writes its owner, whether a record can be edited in place, what a
-``$ORIGIN`` or ``$TTL`` line sets, and what a TXT string's escapes stand
-for.
+``$ORIGIN`` argument or a TTL reads as, and what a TXT string's escapes
+stand for. What the directives leave in force at each line is the
+resolver's to say (ResolvedZone.marks), not worked out again.
 
 It imports nothing of zonefix but CannotEdit (document.py), so that the
 resolver can ask it as well as the edits, the fixer and the rules; and it
@@ -18,7 +19,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import dns.name
 
-    from zonefix.bind.syntax.nodes import Field
     from zonefix.zone import Zone
 
 # Pattern strings: re compiles (and caches) them on first use, not at import.
@@ -163,30 +163,6 @@ def origin_argument(word: str, current: dns.name.Name | None) -> dns.name.Name:
         # "x\." only looks absolute: its last dot is escaped.
         raise NeedOrigin
     return name
-
-
-def origin_directive(
-    fields: Sequence[Field], current: dns.name.Name | None
-) -> dns.name.Name | None:
-    """The origin a ``$ORIGIN`` line of *fields* sets; None where it sets
-    none (it is refused: not one argument, no name, relative without an
-    origin), and the origin before it stays in force."""
-    import dns.exception
-
-    if len(fields) != 2:
-        return None
-    try:
-        return origin_argument(fields[1].text, current)
-    except (NeedOrigin, dns.exception.DNSException):
-        return None
-
-
-def ttl_directive(fields: Sequence[Field]) -> int | None:
-    """The default TTL a ``$TTL`` line of *fields* sets; None where it sets
-    none (not one argument, or no TTL), and the default before it stays."""
-    if len(fields) != 2:
-        return None
-    return ttl_or_none(fields[1].text)
 
 
 # ------------------------------------------------------------------ TXT strings
