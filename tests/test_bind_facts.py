@@ -85,9 +85,10 @@ def test_an_insertion_after_a_refused_ttl_takes_the_default_still_in_force() -> 
 def test_a_line_starting_with_a_lone_carriage_return_repeats_the_owner_everywhere() -> (
     None
 ):
-    # The grammar reads a lone CR as a blank, so reading makes line 8
-    # repeat line 6's owner past the $TTL. Deleting line 6 would leave it
-    # none; the delete fix tested blanks as space and tab only and offered it.
+    # A lone CR ends an (empty) line, as in BIND, and the blank owner after
+    # it repeats line 7's owner past the $TTL. Deleting the duplicate would
+    # leave it none: no fix. (When the grammar read the CR as a blank, the
+    # delete fix tested blanks as space and tab only and offered it.)
     text = HEAD + "a A 192.0.2.2\na A 192.0.2.2\n$TTL 300\n\r A 192.0.2.4\n"
     zone = zonefix.parse_text(text, origin="example.net.")
     assert zone.table.owner_ref[-1] == zone.table.owner_ref[-2]

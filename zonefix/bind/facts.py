@@ -91,11 +91,9 @@ def ttl_or_none(word: str) -> int | None:
 
 #: The characters that start a record line which writes no owner, and so
 #: repeats the owner of the record before it: the blanks of the grammar
-#: (space, tab, as dnspython's tokenizer and BIND take them, and a
-#: carriage return not followed by a line feed, which the grammar reads as
-#: a blank where BIND and dnspython read a line break: the fixer refuses
-#: such a file, see fixer._read_otherwise).
-LEADING_BLANKS = " \t\r"
+#: (space and tab, as dnspython's tokenizer and BIND take them; a lone
+#: carriage return ends a line, as in BIND).
+LEADING_BLANKS = " \t"
 
 
 def repeats_owner(text: str, start: int) -> bool:

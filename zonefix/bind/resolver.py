@@ -246,7 +246,7 @@ class _OverBudget(Exception):
 # Bounded, so a file of a million distinct words cannot grow them without end.
 _CACHE_LIMIT = 4096
 # Pattern strings: re compiles (and caches) them on first use, not at import.
-_COMMENT = r";[^\r\n]*"
+_COMMENT = r";(?:[^\r\n]|\r(?!\n))*"  # to the LF, over a lone CR (BIND)
 
 
 @cache
@@ -1477,6 +1477,12 @@ def _long_line(text: str, limit: int) -> int | None:
     """Offset of the first line longer than *limit*, if any."""
     if len(text) <= limit:
         return None
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        # A lone CR ends a line too (the grammar's NEWLINE). PERF: rare, and
+        # only then the slower search.
+        line = rf"(?:^|(?<=[\r\n]))(?:[^\r\n]|\r(?=\n)){{{limit + 1}}}"
+        match = re.search(line, text)
+        return None if match is None else match.start()
     start = 0
     while True:
         newline = text.find("\n", start)
