@@ -143,3 +143,19 @@ def test_a_cr_only_zone_is_linted_but_not_fixed(
     twin = tmp_path / "db.example.com"
     twin.write_bytes(text.replace("\r", "\n").encode())
     assert fix(zonefix.parse_file(twin)).applied != []
+
+
+def test_the_line_length_limit_counts_lines_a_lone_cr_ends() -> None:
+    from zonefix.document import Limits
+
+    limits = Limits(line_length=100)
+    text = HEAD.replace("\n", "\r") + "www A 192.0.2.1\r" * 20
+    assert len(text) > 100
+    zone = zonefix.parse_text(text, filename="db.example.net", limits=limits)
+    assert zone.diagnostics == []
+    assert len(zone.records) == 23
+    long = text + 'txt TXT "' + "x" * 100 + '"\r'
+    zone = zonefix.parse_text(long, filename="db.example.net", limits=limits)
+    (finding,) = zone.diagnostics
+    assert finding.message.startswith("line 1 is longer than 100 characters")
+    assert finding.column == len(text) + 1

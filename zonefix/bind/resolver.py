@@ -1479,10 +1479,17 @@ def _long_line(text: str, limit: int) -> int | None:
         return None
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         # A lone CR ends a line too (the grammar's NEWLINE). PERF: rare, and
-        # only then the slower search.
-        line = rf"(?:^|(?<=[\r\n]))(?:[^\r\n]|\r(?=\n)){{{limit + 1}}}"
-        match = re.search(line, text)
-        return None if match is None else match.start()
+        # only then the lines split apart (at every CR: a CRLF line counts
+        # one character less).
+        lines = text.replace("\r", "\n").split("\n")
+        if max(map(len, lines)) <= limit:
+            return None
+        start = 0
+        for line in lines:
+            if len(line) > limit:
+                return start
+            start += len(line) + 1  # and its line break
+        return None
     start = 0
     while True:
         newline = text.find("\n", start)
