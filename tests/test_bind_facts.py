@@ -1,7 +1,8 @@
 """The BIND facts many parts of zonefix ask (zonefix/bind/facts.py), each
 worked out once (issue 12): the cases where the copies they replaced
-disagreed, the TXT escapes held to dnspython's tokenizer, and a check
-that no second copy of the blank-owner or the editable test comes back."""
+disagreed, the TXT escapes held to dnspython's tokenizer, and checks that
+no second copy of the blank-owner or the editable test, nor a second walk
+of the $ORIGIN/$TTL state, comes back."""
 
 from __future__ import annotations
 
@@ -84,9 +85,10 @@ def test_an_insertion_after_a_refused_ttl_takes_the_default_still_in_force() -> 
 def test_a_line_starting_with_a_lone_carriage_return_repeats_the_owner_everywhere() -> (
     None
 ):
-    # The grammar reads a lone CR as a blank, so reading makes line 8
-    # repeat line 6's owner past the $TTL. Deleting line 6 would leave it
-    # none; the delete fix tested blanks as space and tab only and offered it.
+    # A lone CR ends an (empty) line, as in BIND, and the blank owner after
+    # it repeats line 7's owner past the $TTL. Deleting the duplicate would
+    # leave it none: no fix. (When the grammar read the CR as a blank, the
+    # delete fix tested blanks as space and tab only and offered it.)
     text = HEAD + "a A 192.0.2.2\na A 192.0.2.2\n$TTL 300\n\r A 192.0.2.4\n"
     zone = zonefix.parse_text(text, origin="example.net.")
     assert zone.table.owner_ref[-1] == zone.table.owner_ref[-2]
@@ -175,3 +177,59 @@ def test_no_second_copy_of_the_blank_owner_or_the_editable_test() -> None:
             if _is_blank_owner_test(node) or _is_editable_test(node):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")  # type: ignore[attr-defined]
     assert found == [], "use zonefix.bind.facts (repeats_owner, editable)"
+
+
+#: The functions that may walk a file's entries reading $ORIGIN or $TTL:
+#: find_origin's guess, made before reading (the resolver needs the origin
+#: it finds), and the reread walk that drives a Resolver over the old
+#: directives (it names them only to give up on others). The resolver
+#: itself reads one directive at a time.
+_WALKS_ALLOWED = {
+    ("zonefix/zone.py", "_find_origin"),
+    ("zonefix/bind/reread.py", "_follow_to"),
+}
+
+
+def _names_origin_or_ttl(node: ast.AST) -> bool:
+    """A comparison with the constant "$ORIGIN" or "$TTL"."""
+    return isinstance(node, ast.Compare) and any(
+        isinstance(c, ast.Constant) and c.value in ("$ORIGIN", "$TTL")
+        for part in (node.left, *node.comparators)
+        for c in ast.walk(part)
+    )
+
+
+def test_no_second_walk_of_the_origin_and_ttl_state() -> None:
+    # Edits ask the resolver's state (ResolvedZone.marks, the origin and TTL
+    # of each record) where they write a line: a function that loops over
+    # entries and tells $ORIGIN or $TTL apart is working it out again.
+    found = []
+    for path in _modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            loops = [
+                n for n in ast.walk(function) if isinstance(n, ast.For | ast.While)
+            ]
+            if any(_names_origin_or_ttl(n) for loop in loops for n in ast.walk(loop)):
+                where = (path.relative_to(ROOT).as_posix(), function.name)
+                if where not in _WALKS_ALLOWED:
+                    found.append(f"{where[0]}:{function.lineno} {function.name}")
+    assert found == [], "ask the resolver (ResolvedZone.marks, RecordTable.origin)"
+
+
+def test_the_walk_test_finds_the_walk_it_replaced() -> None:
+    # The insertion point's walk as it was (bind/edits.py before the marks).
+    source = """
+def _in_force(zone, at):
+    for entry in range(len(zone.tree)):
+        fields = zone.tree.fields(entry)
+        name = fields[0].text.upper()
+        if name == "$ORIGIN":
+            pass
+        elif name == "$TTL":
+            pass
+"""
+    loops = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.For)]
+    assert any(_names_origin_or_ttl(n) for n in ast.walk(loops[0]))

@@ -138,6 +138,13 @@ def test_generated_texts_parse_alike_with_and_without_the_lane(text: str) -> Non
         'a A 1\nb TXT "x\nc A 1\n',
         "a A 1\nb A 1",
         "a A 1\nb A 1\r",
+        # Lone CRs (old Mac line ends), also beside CRLF and LF; a comment
+        # runs on over one to the LF (or the end of the text).
+        "a A 1\rb A 1\r\r c A 1\r\nd A 1\n \r",
+        "a A 1\r; c\rb A 1\nc A 1\r; d\r",
+        'a A 1 ; c\r\nb TXT "x\ry"\rc A 1\r\n',
+        "a A 1\rb TXT ( x\r y )\rc A 1\r",
+        "a A 1\r" * 3000,
         "a A 1\nb \\; A 1\nc\\ d A 1\n",
         "a A 1\nb A 1\\\nc A 1\n",
         "a A 1\n\\$TTL A 1\n",

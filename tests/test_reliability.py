@@ -637,8 +637,9 @@ def test_a_refused_fix_of_standard_input_prints_the_zone_unchanged(repo: Path) -
 
 def test_a_lone_carriage_return_is_not_fixed(tmp_path: Path) -> None:
     # Found by make fuzz: BIND (and dnspython) read a lone CR as a line
-    # break, zonefix as a blank. Deleting the MX line before it moved the NS
-    # that BIND read on its own line to the owner above: no NS at the apex.
+    # break, zonefix then as a blank: deleting the MX line before it moved
+    # the NS that BIND read on its own line to the owner above. zonefix now
+    # reads it as BIND, but writes LF line ends: the file is not fixed.
     path = tmp_path / "db.example.net"
     path.write_bytes(
         b"$ORIGIN example.net.\n$TTL 1h\n@\tSOA\tns1 hostmaster 1 2h 1h 2w 5m\n"
@@ -650,8 +651,9 @@ def test_a_lone_carriage_return_is_not_fixed(tmp_path: Path) -> None:
     assert result.applied == []
     assert result.problem is not None
     assert result.problem.startswith(
-        "line 7 holds a lone carriage return, which BIND reads as a line break, "
-        "so zonefix fixes nothing (make it a line feed): "
+        "line 7 holds a lone carriage return (an old Mac line end), which zonefix "
+        "reads as BIND does, as a line break, but does not write, so it fixes "
+        "nothing (make it a line feed): "
     )
 
 

@@ -84,6 +84,7 @@ def facts(zone: Zone) -> dict[str, Any]:
         "generated": table.generated,
         "anchors": table.anchors,
         "origins": resolved.origins,
+        "marks": resolved.marks,
         "origin": zone.origin,
         "diagnostics": zone.diagnostics,
         "documents": [(d.source, d.path) for d in resolved.documents],

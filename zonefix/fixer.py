@@ -197,7 +197,7 @@ def _fix(
         if not taken:
             break
         if not passes:
-            blind = _unseen_records(zone) or _read_otherwise(zone)
+            blind = _unseen_records(zone) or _lone_carriage_return(zone)
             if blind is not None:
                 return _unchanged(zone, first_findings, blind + _naming(taken))
         edits = [edit for d in taken for edit in d.fix.edits]  # type: ignore[union-attr]
@@ -340,18 +340,21 @@ def _unseen_records(zone: Zone) -> str | None:
     return None
 
 
-def _read_otherwise(zone: Zone) -> str | None:
-    """Why BIND may read *zone* otherwise than zonefix, if it may: a lone
-    carriage return (old Mac line ends) is a blank to zonefix and a line
-    break to BIND and dnspython, so a fix could move records BIND sees on
-    a line of their own (deleting the line whose owner they repeat)."""
+def _lone_carriage_return(zone: Zone) -> str | None:
+    """Why a fix may not write *zone* as it reads, if it may not: a lone
+    carriage return (old Mac line ends) is a line break, to zonefix as to
+    BIND, but the lines a fix writes end in LF or CRLF (zone.source.newline),
+    and a patch (--diff) counts lines by LF alone, so it would hold the
+    whole file in one line. Not written, rather than written in a mix of
+    line ends."""
     lone = re.search(r"\r(?!\n)", zone.tree.text)
     if lone is None:
         return None
     line = _line_of(zone.tree.text, lone.start())
     return (
-        f"line {line} holds a lone carriage return, which BIND reads as a line "
-        "break, so zonefix fixes nothing (make it a line feed): "
+        f"line {line} holds a lone carriage return (an old Mac line end), which "
+        "zonefix reads as BIND does, as a line break, but does not write, so "
+        "it fixes nothing (make it a line feed): "
     )
 
 

@@ -94,3 +94,16 @@ def plain_argument(word: str, current: Origin | None) -> Origin | None:
     if word.startswith('"') or (current is None and not word.endswith(".")):
         return None
     return read_name(word, current)
+
+
+def argument_origin(word: str, current: Origin | None) -> Origin:
+    """The origin a ``$ORIGIN`` or ``$INCLUDE`` argument written as *word*
+    sets, relative to the origin *current* in force: the one reading of it,
+    for the resolver and for find_origin's guess before reading. Raises as
+    ``bind.facts.origin_argument`` does (NeedOrigin, DNSException)."""
+    plain = plain_argument(word, current)
+    if plain is not None:
+        return plain
+    from zonefix.bind.facts import origin_argument
+
+    return Origin.of(origin_argument(word, None if current is None else current.name))

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, overload
 
-from zonefix.bind.facts import origin_directive, repeats_owner
+from zonefix.bind.facts import NeedOrigin, repeats_owner
 from zonefix.bind.fastpath import build_rdata
 from zonefix.bind.resolver import (
     LONG_STRING,
@@ -30,7 +30,7 @@ from zonefix.bind.resolver import (
 )
 from zonefix.bind.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
-from zonefix.origin import Origin, plain_argument, read_name
+from zonefix.origin import Origin, argument_origin, read_name
 from zonefix.rrtypes import IN
 from zonefix.settings import MailSettings
 from zonefix.source import BOM, NotTextError, SourceFile, decode
@@ -532,6 +532,10 @@ def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
 
 
 def _find_origin(tree: SyntaxTree, path: Path | None) -> Origin | None:
+    # A guess made before reading, which needs the origin it finds (the
+    # apex of each owner, ZF003 for a relative name without one): not the
+    # resolver's walk, but each $ORIGIN read as the resolver reads it
+    # (_origin_directive). It looks only at the directives and SOA lines.
     exported = _cloudflare_origin(tree.text)
     if exported is not None:
         return exported
@@ -614,13 +618,21 @@ def _owner_before(tree: SyntaxTree, index: int) -> str | None:
 
 
 def _origin_directive(fields: list[Field], current: Origin | None) -> Origin | None:
-    """bind_facts.origin_directive for Origins (PERF: a plain name without
-    dnspython)."""
-    plain = plain_argument(fields[1].text, current) if len(fields) == 2 else None
-    if plain is not None:
-        return plain
-    name = origin_directive(fields, _name_of(current))
-    return None if name is None else Origin.of(name)
+    """The origin a ``$ORIGIN`` line of *fields* sets, read as the resolver
+    reads it (origin.argument_origin); None where reading refuses it (ZF001
+    or ZF003) and the origin before it stays in force."""
+    if len(fields) != 2:
+        return None
+    try:
+        return argument_origin(fields[1].text, current)
+    except NeedOrigin:
+        return None
+    except Exception as error:
+        import dns.exception  # PERF: only for a name that is not plain
+
+        if isinstance(error, dns.exception.DNSException):
+            return None
+        raise
 
 
 def _name(word: str, origin: Origin | None) -> Origin | None:

@@ -359,7 +359,7 @@ def _reason(problem: str) -> str:
     named = named.split("cannot read (", 1)[-1].split("): ", 1)[-1]
     codes = sorted(set(re.findall(r"\bZF\d{3}\b", named)))
     if problem.startswith("line ") and "lone carriage return" in problem:
-        return "a lone carriage return (read otherwise by BIND)"
+        return "a lone carriage return (read as BIND does, not written)"
     if problem.startswith("zonefix cannot see"):
         return "cannot see every record (a refused $INCLUDE or $GENERATE)"
     if problem.startswith("a fix would write a record"):

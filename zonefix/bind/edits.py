@@ -15,11 +15,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from zonefix import rrtypes
 from zonefix.bind.facts import (
     editable,
-    origin_directive,
     record_repeats_owner,
     repeats_owner,
     require_editable,
-    ttl_directive,
     txt_joined,
 )
 from zonefix.bind.resolver import (
@@ -564,7 +562,7 @@ def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]
     else:
         at = len(text)
         style = _last_editable_record(zone)
-    origin, inherited = _in_force(zone, at)
+    origin, inherited = _in_force(zone, anchor)
     needed = table.ttl[same_type[0]] if same_type else inherited
     if needed is None:
         # Nothing to inherit here: the TTL of the line followed, written.
@@ -631,52 +629,48 @@ def _last_editable_record(zone: Zone) -> int | None:
     return None
 
 
-def _in_force(zone: Zone, at: int) -> tuple[dns.name.Name | None, int | None]:
-    """The $ORIGIN and the TTL a record without one would take at offset
-    *at* of the top file (None for the TTL where it cannot be known: an
-    $INCLUDE since, or no TTL at all)."""
-    import dns.exception
-    import dns.name
-
-    tree = zone.tree
-    origin = zone.origin
-    default: int | None = None
-    last: int | None = None
-    known = True
-    table = zone.table
-    record = 0
-    for entry in range(len(tree)):
-        start = tree.entry_starts[entry]
-        if start >= at:
-            break
-        kind = tree.entry_kinds[entry]
-        if kind == EntryKind.DIRECTIVE:
-            fields = tree.fields(entry)
-            name = fields[0].text.upper()
-            if name == "$ORIGIN":
-                # A bad $ORIGIN (ZF001) changes nothing, as in reading.
-                origin = origin_directive(fields, origin) or origin
-                if origin == dns.name.root and zone.root_is_apex and zone.origin:
-                    origin = zone.origin  # as the resolver reads a Cloudflare export
-            elif name == "$TTL":
-                # A bad $TTL (ZF001) changes nothing, as in reading.
-                ttl = ttl_directive(fields)
-                if ttl is not None:
-                    default, known = ttl, True
-            elif name == "$INCLUDE":
-                known = False  # what the included file sets carries on (BIND)
-        # The records this entry made (a $GENERATE makes many).
-        while record < len(table) and (
-            table.document[record] != 0 or table.entry[record] <= entry
-        ):
-            if table.document[record] == 0:
-                last = table.ttl[record]
-                if default is None:
-                    known = True
-            record += 1
-    if not known:
-        return origin, None
-    return origin, default if default is not None else last
+def _in_force(
+    zone: Zone, anchor: int | None
+) -> tuple[dns.name.Name | None, int | None]:
+    """The $ORIGIN and the TTL a record without one would take right after
+    record *anchor* of the top file (None: at the end of the file), as
+    reading left them there (None for the TTL where it cannot be known: an
+    $INCLUDE since the last $TTL, or no TTL at all). PERF and one reading:
+    the resolver's state per record and per directive, not a walk."""
+    resolved = zone._resolved
+    table = resolved.table
+    if anchor is None:
+        # The last record of the top file ($INCLUDEs may follow it).
+        anchor = len(table) - 1
+        while anchor >= 0 and table.document[anchor] != 0:
+            anchor -= 1
+        entry = len(zone.tree)
+    else:
+        entry = table.entry[anchor] + 1
+    marks = resolved.marks
+    # The last directive before the place (a $GENERATE's records share its entry).
+    at = bisect_left(marks, entry, key=lambda mark: mark.entry) - 1
+    mark = marks[at] if at >= 0 else None
+    origin_id = 0
+    if mark is not None:
+        origin_id = mark.origin_id
+    if anchor >= 0 and (mark is None or table.entry[anchor] > mark.entry):
+        origin_id = table.origin[anchor]
+    origin = resolved.in_force[origin_id]
+    name = None if origin is None else origin.name
+    if mark is None:
+        return name, table.ttl[anchor] if anchor >= 0 else None
+    if mark.included_at >= 0 and (
+        # An included file may set $TTL, or write the last TTL.
+        mark.default_ttl is not None
+        or anchor < 0
+        or table.entry[anchor] < mark.included_at
+    ):
+        return name, None
+    if mark.default_ttl is not None:
+        return name, mark.default_ttl
+    # No $TTL: the last TTL written, which the last record took or wrote.
+    return name, table.ttl[anchor] if anchor >= 0 else None
 
 
 def _owner_text(

@@ -1,8 +1,9 @@
 """Facts of BIND's reading that many parts of zonefix ask, each worked out
 here once so that no two copies can disagree (issue 12): whether a line
 writes its owner, whether a record can be edited in place, what a
-``$ORIGIN`` or ``$TTL`` line sets, and what a TXT string's escapes stand
-for.
+``$ORIGIN`` argument or a TTL reads as, and what a TXT string's escapes
+stand for. What the directives leave in force at each line is the
+resolver's to say (ResolvedZone.marks), not worked out again.
 
 It imports nothing of zonefix but CannotEdit (document.py), so that the
 resolver can ask it as well as the edits, the fixer and the rules; and it
@@ -18,7 +19,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import dns.name
 
-    from zonefix.bind.syntax.nodes import Field
     from zonefix.zone import Zone
 
 # Pattern strings: re compiles (and caches) them on first use, not at import.
@@ -91,11 +91,9 @@ def ttl_or_none(word: str) -> int | None:
 
 #: The characters that start a record line which writes no owner, and so
 #: repeats the owner of the record before it: the blanks of the grammar
-#: (space, tab, as dnspython's tokenizer and BIND take them, and a
-#: carriage return not followed by a line feed, which the grammar reads as
-#: a blank where BIND and dnspython read a line break: the fixer refuses
-#: such a file, see fixer._read_otherwise).
-LEADING_BLANKS = " \t\r"
+#: (space and tab, as dnspython's tokenizer and BIND take them; a lone
+#: carriage return ends a line, as in BIND).
+LEADING_BLANKS = " \t"
 
 
 def repeats_owner(text: str, start: int) -> bool:
@@ -163,30 +161,6 @@ def origin_argument(word: str, current: dns.name.Name | None) -> dns.name.Name:
         # "x\." only looks absolute: its last dot is escaped.
         raise NeedOrigin
     return name
-
-
-def origin_directive(
-    fields: Sequence[Field], current: dns.name.Name | None
-) -> dns.name.Name | None:
-    """The origin a ``$ORIGIN`` line of *fields* sets; None where it sets
-    none (it is refused: not one argument, no name, relative without an
-    origin), and the origin before it stays in force."""
-    import dns.exception
-
-    if len(fields) != 2:
-        return None
-    try:
-        return origin_argument(fields[1].text, current)
-    except (NeedOrigin, dns.exception.DNSException):
-        return None
-
-
-def ttl_directive(fields: Sequence[Field]) -> int | None:
-    """The default TTL a ``$TTL`` line of *fields* sets; None where it sets
-    none (not one argument, or no TTL), and the default before it stays."""
-    if len(fields) != 2:
-        return None
-    return ttl_or_none(fields[1].text)
 
 
 # ------------------------------------------------------------------ TXT strings

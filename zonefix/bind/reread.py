@@ -29,6 +29,7 @@ from zonefix.bind.resolver import (
     OWNER_APEX,
     OWNER_OUTSIDE,
     TTL_WRITTEN,
+    DirectiveMark,
     Document,
     ReadState,
     RecordTable,
@@ -118,12 +119,30 @@ def _reread(zone: Zone, text: str, edits: list[Edit], limits: Limits) -> Zone:
     origin = zone._resolved.apex
     document = Document(new_source, new_tree, path)
     table, origins = _Walk(zone, document, regions, root, limits).run()
-    new = Zone(ResolvedZone([document], origin, table, origins, []))
+    marks = _moved_marks(zone._resolved.marks, regions)
+    new = Zone(ResolvedZone([document], origin, table, origins, [], marks))
     new.include_root = root
     new.origin_given = True
     new.read_origin = origin
     new.read_limits = limits
     return new
+
+
+def _moved_marks(
+    marks: list[DirectiveMark], regions: list[_Region]
+) -> list[DirectiveMark]:
+    """The old read's directive marks at their new entries: no edit touches
+    a directive (else the whole zone is read again), nor what it leaves in
+    force (the walk checks that the origins and $TTLs come back)."""
+    moved = []
+    at = 0
+    shift = 0
+    for mark in marks:
+        while at < len(regions) and regions[at].old_end <= mark.entry:
+            shift = regions[at].new_end - regions[at].old_end
+            at += 1
+        moved.append(mark._replace(entry=mark.entry + shift))
+    return moved
 
 
 def _source(zone: Zone, text: str) -> SourceFile:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from zonefix.bind import fastpath
 from zonefix.bind.facts import NeedOrigin as _NeedOrigin
-from zonefix.bind.facts import origin_argument, repeats_owner
+from zonefix.bind.facts import repeats_owner
 from zonefix.bind.facts import to_dns_text as to_dns_text  # re-exported: its old home
 from zonefix.bind.facts import ttl_or_none as ttl_or_none  # re-exported: its old home
 from zonefix.bind.generate import GenerateError, substitute
@@ -50,7 +50,7 @@ from zonefix.diagnostics import (
     Diagnostic,
 )
 from zonefix.document import Limits as Limits  # re-exported: its old home
-from zonefix.origin import Origin, plain_argument
+from zonefix.origin import Origin, argument_origin, plain_argument
 from zonefix.reading import ReadRefused, inside, read_file
 from zonefix.rrtypes import BY_NAME, IN, type_text
 from zonefix.source import NotTextError, SourceFile, decode, printable
@@ -158,10 +158,27 @@ class RecordTable:
         return len(self.rdtype)
 
 
+class DirectiveMark(NamedTuple):
+    """What a directive of the top file leaves in force after it, as the
+    resolver read it: with the origin and TTL of each record (RecordTable),
+    the state at any line of the file, which edits that write a line there
+    ask (bind.edits) instead of reading the directives again."""
+
+    #: The directive's entry in the top file.
+    entry: int
+    #: Index into ResolvedZone.in_force of the origin in force after it.
+    origin_id: int
+    #: The default TTL $TTL set (None: none, or only the SOA minimum's).
+    default_ttl: int | None
+    #: The entry of the top file's last $INCLUDE since its last $TTL (-1:
+    #: none): a record with no TTL may take what the included file leaves.
+    included_at: int
+
+
 class ResolvedZone:
     """What reading a zone gave: its files, origin, records and findings."""
 
-    __slots__ = ("apex", "diagnostics", "documents", "in_force", "table")
+    __slots__ = ("apex", "diagnostics", "documents", "in_force", "marks", "table")
 
     def __init__(
         self,
@@ -170,6 +187,7 @@ class ResolvedZone:
         table: RecordTable,
         in_force: list[Origin | None],
         diagnostics: list[Diagnostic],
+        marks: list[DirectiveMark] | None = None,
     ) -> None:
         self.documents = documents
         #: The zone's origin (its dnspython Name: .origin).
@@ -179,6 +197,8 @@ class ResolvedZone:
         #: (their dnspython Names: .origins).
         self.in_force = in_force
         self.diagnostics = diagnostics
+        #: One per directive of the top file, in file order.
+        self.marks: list[DirectiveMark] = [] if marks is None else marks
 
     @property
     def origin(self) -> dns.name.Name | None:
@@ -226,7 +246,7 @@ class _OverBudget(Exception):
 # Bounded, so a file of a million distinct words cannot grow them without end.
 _CACHE_LIMIT = 4096
 # Pattern strings: re compiles (and caches) them on first use, not at import.
-_COMMENT = r";[^\r\n]*"
+_COMMENT = r";(?:[^\r\n]|\r(?!\n))*"  # to the LF, over a lone CR (BIND)
 
 
 @cache
@@ -349,6 +369,9 @@ class Resolver:
         self.last_ttl: int | None = None
         self.default_ttl: int | None = None
         self.default_ttl_from_soa = False
+        #: What each directive of the top file leaves in force (DirectiveMark).
+        self.marks: list[DirectiveMark] = []
+        self._included_at = -1
         # PERF: shared by every resolver of the process (what a word reads
         # as depends on the word alone): a run over many small files reads
         # "IN" and "A" once.
@@ -400,6 +423,7 @@ class Resolver:
             table=self.table,
             in_force=self.origins,
             diagnostics=self.diagnostics,
+            marks=self.marks,
         )
 
     def state(self) -> ReadState:
@@ -921,6 +945,15 @@ class Resolver:
     def _directive(
         self, doc: int, tree: SyntaxTree, index: int, ancestors: tuple[str, ...]
     ) -> None:
+        self._read_directive(doc, tree, index, ancestors)
+        if not doc:
+            ttl = None if self.default_ttl_from_soa else self.default_ttl
+            mark = DirectiveMark(index, self.origin_id, ttl, self._included_at)
+            self.marks.append(mark)
+
+    def _read_directive(
+        self, doc: int, tree: SyntaxTree, index: int, ancestors: tuple[str, ...]
+    ) -> None:
         start, end = tree.span(index)
         fields = fields_between(tree.text, start, end)
         name = fields[0].text.upper()
@@ -943,8 +976,10 @@ class Resolver:
                 return
             self.default_ttl = ttl
             self.default_ttl_from_soa = False
+            self._included_at = self._included_at if doc else -1
         elif name == "$INCLUDE":
             self._include(doc, fields, ancestors)
+            self._included_at = self._included_at if doc else index
         elif name == "$GENERATE":
             self._generate(doc, index, fields)
         else:
@@ -970,9 +1005,7 @@ class Resolver:
         import dns.exception
 
         try:
-            return Origin.of(
-                origin_argument(word, None if current is None else current.name)
-            )
+            return argument_origin(word, current)
         except dns.exception.DNSException as error:
             self._report(
                 SYNTAX_ERROR,
@@ -1443,6 +1476,19 @@ def load_document(
 def _long_line(text: str, limit: int) -> int | None:
     """Offset of the first line longer than *limit*, if any."""
     if len(text) <= limit:
+        return None
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        # A lone CR ends a line too (the grammar's NEWLINE). PERF: rare, and
+        # only then the lines split apart (at every CR: a CRLF line counts
+        # one character less).
+        lines = text.replace("\r", "\n").split("\n")
+        if max(map(len, lines)) <= limit:
+            return None
+        start = 0
+        for line in lines:
+            if len(line) > limit:
+                return start
+            start += len(line) + 1  # and its line break
         return None
     start = 0
     while True:

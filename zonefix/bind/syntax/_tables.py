@@ -55,22 +55,26 @@ GRAMMAR: str = ("// zone.lark: BIND master files (RFC 1035 §5, RFC 2308 $TTL, B
  'DIRECTIVE.2: /\\$(?:[^ \\t\\r\\n;()"\\\\]|\\\\[^\\r\\n])*/\n'
  '\n'
  '// A quoted character-string. A backslash escapes the next character, a line\n'
- '// break included, as dnspython allows inside quotes.\n'
+ '// break included, as dnspython allows inside quotes. A lone CR (one not\n'
+ '// followed by LF) is a character of the string, as in BIND.\n'
  'QUOTED: /"(?:[^"\\\\\\r\\n]|\\\\[\\s\\S]|\\r(?!\\n))*"/\n'
  '\n'
- '// A lone CR (not part of CRLF) counts as whitespace.\n'
- 'WS: /(?:[ \\t]|\\r(?!\\n))+/\n'
- 'COMMENT: /;[^\\r\\n]*/\n'
- 'NEWLINE: /\\r?\\n/\n'
+ 'WS: /[ \\t]+/\n'
+ '// A comment runs to the next LF, over any lone CR, as in BIND.\n'
+ 'COMMENT: /;(?:[^\\r\\n]|\\r(?!\\n))*/\n'
+ "// A lone CR (old Mac line ends) breaks a line as LF and CRLF do, as BIND's\n"
+ "// lexer reads it (and dnspython's, which also ends a comment there). Line\n"
+ "// numbers count LF alone, as BIND's do.\n"
+ 'NEWLINE: /\\r?\\n|\\r/\n'
  'LPAREN: "("\n'
  'RPAREN: ")"\n')
 TERMINALS: tuple[tuple[str, str], ...] = (('DIRECTIVE', '\\$(?:[^ \t\r\n;()"\\\\]|\\\\[^\r\n])*'),
  ('FIELDS',
   '(?:[^ \t\r\n;()"\\\\]|\\\\[^\r\n])+(?:[ \t]+(?:[^ \t\r\n;()"\\\\]|\\\\[^\r\n])+)*'),
  ('QUOTED', '"(?:[^"\\\\\r\n]|\\\\[\\s\\S]|\r(?!\n))*"'),
- ('WS', '(?:[ \t]|\r(?!\n))+'),
- ('COMMENT', ';[^\r\n]*'),
- ('NEWLINE', '\r?\n'),
+ ('COMMENT', ';(?:[^\r\n]|\r(?!\n))*'),
+ ('WS', '[ \t]+'),
+ ('NEWLINE', '\r?\n|\r'),
  ('LPAREN', '\\('),
  ('RPAREN', '\\)'))
 RULES: tuple[tuple[str, int], ...] = (('start', 1),

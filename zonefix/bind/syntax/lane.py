@@ -9,8 +9,9 @@ A *plain line*, as accepted here, is one whose entry the grammar ends at its
 own line break, with nothing the lane would need to understand further:
 
 - no "(" or ")", and no backslash, outside its comment and its quoted strings;
-- quoted strings closed on the line, holding no backslash;
-- no CR but the one of a CRLF line end, and a line break at its end;
+- quoted strings closed on the line, holding no backslash or CR;
+- a line break at its end: LF, CRLF or a lone CR (old Mac line ends),
+  but LF or CRLF after a comment (which runs on over a lone CR);
 - not starting with "$" (a directive), "(" or a quote (errors).
 
 The driver calls the lane only between two entries, in the state the
@@ -35,19 +36,22 @@ from zonefix.bind.syntax.nodes import EntryKind
 
 # Characters of a field or of the blanks between fields: no line break, no
 # comment, parenthesis, quote or backslash (the grammar's _FIELD and WS, less
-# escapes and the lone CR).
+# escapes).
 _PLAIN = r'[^\r\n;()"\\]'
 # A quoted string without escapes (the grammar's QUOTED, less escapes and CR).
 _QUOTED = r'"[^"\\\r\n]*"'
+# The end of a line: a comment without a CR and LF or CRLF, or a line break
+# (CRLF, a lone CR, LF). Every CR and LF the lane takes ends a line.
+_END = r"(?:;[^\r\n]*\r?\n|\r\n?|\n)"
 # The rest of a line once its first token has started: fields, blanks and
 # quoted strings in any order (written so that each line matches one way
-# only), then a comment and the line break.
-_REST = rf"{_PLAIN}*(?:{_QUOTED}{_PLAIN}*)*(?:;[^\r\n]*)?\r?\n"
+# only), then its end.
+_REST = rf"{_PLAIN}*(?:{_QUOTED}{_PLAIN}*)*{_END}"
 # A record: a first field (its owner) at the start of the line, not "$"; or
 # blanks and a field or quoted string (a blank owner).
 _RECORD_LINE = rf'(?:[^ \t\r\n;()"\\$]|[ \t]+(?:[^ \t\r\n;()"\\]|{_QUOTED})){_REST}'
 # A blank line: blanks, a comment, both or neither.
-_BLANK_LINE = r"[ \t]*(?:;[^\r\n]*)?\r?\n"
+_BLANK_LINE = rf"[ \t]*{_END}"
 # Lines taken per match: a bound, so that one match never holds a whole file
 # (possessive: a run never gives back lines it matched).
 _RUN = 1024
@@ -58,12 +62,14 @@ def _matchers() -> tuple[
     Callable[[str, int], re.Match[str] | None],
     Callable[[str, int], re.Match[str] | None],
     Callable[[str, int, int], Iterator[re.Match[str]]],
+    Callable[[str, int, int], Iterator[re.Match[str]]],
 ]:
     # PERF: compiled on first use; start-up time counts in a pre-commit hook.
     return (
         re.compile(f"(?:{_RECORD_LINE}){{1,{_RUN}}}+").match,
         re.compile(f"(?:{_BLANK_LINE}){{1,{_RUN}}}+").match,
         re.compile("\n").finditer,
+        re.compile("\r\n?|\n").finditer,
     )
 
 
@@ -80,7 +86,7 @@ def plain_lines(text: str, pos: int, starts: array[int], kinds: bytearray) -> in
 
     *pos* must be the start of an entry, with the parser between entries.
     """
-    records, blanks, newlines = _matchers()
+    records, blanks, newlines, line_breaks = _matchers()
     while True:
         match = records(text, pos)
         kind = _RECORD
@@ -95,6 +101,11 @@ def plain_lines(text: str, pos: int, starts: array[int], kinds: bytearray) -> in
         # of a million-record zone 7.1 s -> 2.1 s.
         count = len(starts)
         starts.append(pos)
-        starts.extend(map(_end, newlines(text, pos, end - 1)))
+        if text.find("\r", pos, end) < 0:
+            starts.extend(map(_end, newlines(text, pos, end - 1)))
+        else:
+            # A CR ends a line (PERF: a slower search, only where one is).
+            starts.extend(map(_end, line_breaks(text, pos, end)))
+            starts.pop()  # the end of the last line: where the next run starts
         kinds.extend(kind * (len(starts) - count))
         pos = end

@@ -48,9 +48,9 @@ class TokenKind(enum.Enum):
 # word-like token of a directive entry. These mirror the grammar's terminals.
 _TOKEN_PATTERN = (
     r'(?P<QUOTED>"(?:[^"\\\r\n]|\\[\s\S]|\r(?!\n))*")'
-    r"|(?P<WS>(?:[ \t]|\r(?!\n))+)"
-    r"|(?P<COMMENT>;[^\r\n]*)"
-    r"|(?P<NEWLINE>\r?\n)"
+    r"|(?P<WS>[ \t]+)"
+    r"|(?P<COMMENT>;(?:[^\r\n]|\r(?!\n))*)"
+    r"|(?P<NEWLINE>\r?\n|\r)"
     r"|(?P<LPAREN>\()"
     r"|(?P<RPAREN>\))"
     r'|(?P<FIELDS>(?:[^ \t\r\n;()"\\]|\\[^\r\n])+'
@@ -63,7 +63,7 @@ _TOKEN_PATTERN = (
 _FIELD_PATTERN = (
     r'(?:[^ \t\r\n;()"\\]++|\\[^\r\n])++'
     r'|"(?:[^"\\\r\n]++|\\[\s\S]|\r(?!\n))*+"'
-    r"|;[^\r\n]*+|[()]"
+    r"|;(?:[^\r\n]++|\r(?!\n))*+|[()]"
 )
 
 

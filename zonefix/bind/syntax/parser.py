@@ -111,7 +111,7 @@ def parse_syntax(
     problems: list[SyntaxProblem] = []
     length = len(text)
     # A file whose last line has no line break ends in a zero-width NEWLINE,
-    # so every entry ends in one.
+    # so every entry ends in one (a last CR may be one, or in a comment).
     needs_final_newline = length > 0 and text[-1] != "\n"
 
     stack = [start_state]
@@ -177,8 +177,7 @@ def parse_syntax(
             problems.append(problem)
             entry_starts.append(entry_start)
             entry_kinds.append(EntryKind.ERROR)
-            newline = text.find("\n", pos)
-            pos = entry_start = length if newline < 0 else newline + 1
+            pos = entry_start = _next_line(text, pos)
             stack[:] = boundary
             open_parens.clear()
             needs_final_newline = needs_final_newline and pos < length
@@ -201,6 +200,21 @@ def parse_syntax(
             # first entry aside, whose stack is shorter).
             if lane and pos == entry_start and len(stack) == 2:
                 pos = entry_start = plain_lines(text, pos, entry_starts, entry_kinds)
+            if pos == length:
+                # The text ends in a line break (a lone CR may be the last).
+                needs_final_newline = False
+
+
+def _next_line(text: str, pos: int) -> int:
+    """Where the line after the one holding *pos* starts: past its LF, CRLF
+    or lone CR (the end of the text, on the last line)."""
+    newline = text.find("\n", pos)
+    end = len(text) if newline < 0 else newline
+    # PERF: a CR only looked for up to the LF (not through the whole text).
+    cr = text.find("\r", pos, end)
+    if cr >= 0 and cr + 1 != newline:
+        return cr + 1
+    return end if newline < 0 else newline + 1
 
 
 def _lexical_problem(machine: _Machine, text: str, pos: int) -> SyntaxProblem:
@@ -220,6 +234,8 @@ def _lexical_problem(machine: _Machine, text: str, pos: int) -> SyntaxProblem:
 def _parse_problem(text: str, pos: int, kind: str) -> SyntaxProblem:
     """Why a token of *kind* cannot stand at *pos*."""
     line_start = text.rfind("\n", 0, pos) + 1
+    # After a lone CR on the same LF line: the line starts there.
+    line_start = text.rfind("\r", line_start, pos) + 1 or line_start
     at_line_start = text[line_start:pos].strip(" \t") == ""
     if kind == "RPAREN":
         return SyntaxProblem(pos, "')' without a matching '('")
@@ -231,4 +247,9 @@ def _parse_problem(text: str, pos: int, kind: str) -> SyntaxProblem:
     if kind == "DIRECTIVE" or (at_line_start and text.startswith("$", pos)):
         return SyntaxProblem(pos, "a directive must start at the beginning of a line")
     shown = text[pos : pos + 20].split("\n", 1)[0]
+    lone = text.find("\r", pos, pos + len(shown))
+    while lone >= 0 and text.startswith("\n", lone + 1):
+        lone = text.find("\r", lone + 1, pos + len(shown))
+    if lone >= 0:
+        shown = text[pos:lone]  # up to the lone CR that ends the line
     return SyntaxProblem(pos, f"unexpected '{shown}'")
