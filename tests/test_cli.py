@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -787,4 +788,39 @@ def test_a_file_two_zones_include_gives_its_findings_once(
         ["zones/common.inc:1:1:", "ZF102"],
         ["zones/db.a.example:7:5:", "ZF002"],
         ["zones/db.b.example:7:5:", "ZF002"],
+    ]
+
+
+def test_findings_at_one_place_come_in_one_order_whatever_the_hash_seed(
+    tmp_path: Path,
+) -> None:
+    """Copies and TTL mismatches a $GENERATE line makes all stand at that
+    line: they are listed in record order, not in the order of the hashes
+    that found them (which change with each process's seed)."""
+    zone = tmp_path / "db.example.net"
+    zone.write_text(
+        "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
+        "ns1 A 192.0.2.1\n$GENERATE 1-30 h$ A 192.0.2.$\n"
+        "$GENERATE 1-30 h$ A 192.0.2.$\n$GENERATE 1-30 h$ 600 A 192.0.2.$\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-m", "zonefix", str(zone)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        )
+        assert done.returncode == EXIT_FINDINGS, done.stderr
+        outputs.add(done.stdout)
+    [output] = outputs
+    lines = output.splitlines()
+    assert sum(" ZF107 " in line for line in lines) == 30
+    assert sum(" ZF108 " in line for line in lines) == 30
+    assert [line for line in lines if " ZF108 " in line][:2] == [
+        f"{zone}:6:1: ZF108 h1.example.net. A records have TTLs 300, 600; "
+        "an RRset has one",
+        f"{zone}:6:1: ZF108 h2.example.net. A records have TTLs 300, 600; "
+        "an RRset has one",
     ]

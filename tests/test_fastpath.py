@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import zonefix
+import zonefix.index
 from tests.conftest import CORPUS, ROOT, corpus_zones
 from zonefix.bind import fastpath
 from zonefix.bind.fastpath import RdataKey
@@ -685,6 +686,131 @@ def test_records_found_by_type_flag_and_owner_are_those_a_scan_finds(
         for key in asked:
             assert list(found[key]) == by_key[key], (name, key)
             assert list(fresh.records_named(key)) == by_key[key], (name, key)
+
+
+def _plain_rrsets(zone: Zone) -> tuple[list[list[int]], dict[str, list[int]]]:
+    """RRsets of two or more records, and records by owner, by a plain scan
+    of owner keys (what the index's look-ups stand in for)."""
+    index = zone.index
+    table = zone.table
+    by_owner: dict[str, list[int]] = defaultdict(list)
+    rrsets: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    for i in range(len(table)):
+        key = index.owner_key(i)
+        by_owner[key].append(i)
+        rrsets[(key, table.rdclass[i], table.rdtype[i])].append(i)
+    return sorted(r for r in rrsets.values() if len(r) > 1), by_owner
+
+
+def _plain_with_type(
+    zone: Zone, by_owner: dict[str, list[int]], rdtype: int
+) -> list[tuple[list[int], list[int]]]:
+    types = zone.table.rdtype
+    return sorted(
+        ([i for i in records if types[i] == rdtype], records)
+        for records in by_owner.values()
+        if len(records) > 1 and any(types[i] == rdtype for i in records)
+    )
+
+
+def _runs_by_owner(zone: Zone) -> list[list[int]]:
+    """The index's RRset runs, told apart by owner, class and type (as
+    ZF107 and ZF108 tell them apart)."""
+    index = zone.index
+    table = zone.table
+    split: list[list[int]] = []
+    for run in index.rrset_runs():
+        parts: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+        for i in run:
+            parts[(index.owner_key(i), table.rdclass[i], table.rdtype[i])].append(i)
+        split += [p for p in parts.values() if len(p) > 1]
+    return sorted(split)
+
+
+def test_rrsets_and_owners_with_a_type_are_those_a_scan_finds(
+    read_zones: list[tuple[str, Callable[[], Zone], Zone]],
+) -> None:
+    """RRsets of two or more records (ZF107, ZF108) and the owners holding a
+    type beside other records (ZF102, ZF103) are what grouping every record
+    by its owner key gives: every fixture, corpus and real zone."""
+    for name, load, _ in read_zones:
+        zone = load()
+        rrsets, by_owner = _plain_rrsets(zone)
+        assert _runs_by_owner(zone) == rrsets, name
+        for rdtype in (rrtypes_cname := 5, 39, 15):
+            got = sorted(zone.index.with_type(rdtype))
+            assert got == _plain_with_type(zone, by_owner, rdtype), (name, rdtype)
+        del rrtypes_cname
+
+
+def test_owners_whose_hashes_collide_are_kept_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two names given one owner hash (a collision, forced): every look-up
+    by hash still tells them apart by their names."""
+    text = (
+        "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
+        "ns1 A 192.0.2.1\n"
+        'a CNAME t.example.org.\na TXT "x"\n'
+        "b A 192.0.2.2\nb A 192.0.2.3\nb CNAME u.example.org.\n"
+        "c 300 A 192.0.2.9\nc 600 A 192.0.2.9\n"
+    )
+    zone = zonefix.parse_text(text)
+    index = zone.index
+    hashes = index.owner_hashes
+    a, b = hash("a.example.net."), hash("b.example.net.")
+    for i in range(len(hashes)):
+        if hashes[i] == b:
+            hashes[i] = a  # before the buckets are built from them
+
+    def colliding(value: object) -> int:
+        return a if value == "b.example.net." else hash(value)
+
+    monkeypatch.setattr(zonefix.index, "hash", colliding, raising=False)
+    rrsets, by_owner = _plain_rrsets(zone)
+    assert (
+        index.with_owner_hash(a)
+        == by_owner["a.example.net."] + by_owner["b.example.net."]
+    )
+    found = index.records_at(["a.example.net.", "b.example.net."])
+    assert list(found["a.example.net."]) == by_owner["a.example.net."]
+    assert list(found["b.example.net."]) == by_owner["b.example.net."]
+    assert sorted(index.with_type(5)) == _plain_with_type(zone, by_owner, 5)
+    assert _runs_by_owner(zone) == rrsets
+    assert index.groups(index.with_owner_hash(a)) == {
+        "a.example.net.": by_owner["a.example.net."],
+        "b.example.net.": by_owner["b.example.net."],
+    }
+    codes = sorted(d.code.code for d in zonefix.check(zone))
+    assert codes.count("ZF102") == 2, codes  # a and b each
+    assert "ZF108" in codes, codes
+
+
+def test_owners_with_a_type_are_found_once_per_name() -> None:
+    """Thousands of CNAMEs at one name (a broken zone, but one that is
+    written): the owner's records are looked up once, not once per CNAME
+    (which made ZF102 quadratic: 35 s for 20,000)."""
+    lines = [
+        "$ORIGIN example.net.",
+        "$TTL 300",
+        "@ SOA ns1 host 1 2 3 4 5",
+        "@ NS ns1",
+        "ns1 A 192.0.2.1",
+    ]
+    lines += [f"a CNAME t{n}.example.org." for n in range(5000)]
+    zone = zonefix.parse_text("\n".join(lines) + "\n")
+    index = zone.index
+    asked = []
+    look_up = index.with_owner_hash
+
+    def counted(owner_hash: int) -> list[int]:
+        asked.append(owner_hash)
+        return look_up(owner_hash)
+
+    index.with_owner_hash = counted  # type: ignore[method-assign]
+    [(cnames, records)] = index.with_type(5)
+    assert len(cnames) == len(records) == 5000
+    assert len(asked) <= 2, len(asked)
 
 
 def test_records_of_a_type_are_not_found_across_two_records() -> None:

@@ -166,8 +166,7 @@ class ZoneIndex:
 
     def records_named(self, key: str) -> Sequence[int]:
         """The records whose owner key is *key*, in file order. A name not
-        looked up before costs a pass over the zone: rules that ask for many
-        names give them to records_at first."""
+        looked up before is looked for in its owner hash's bucket."""
         found = self._named.get(key)
         if found is None:
             found = self.records_at([key])[key]
@@ -393,11 +392,9 @@ class ZoneIndex:
             hashes = self.owner_hashes
             # PERF: only owners whose hash more than one record shares are
             # looked at closer (their keys read).
-            shared = {
-                hashes[i]
-                for i in self.of_type(rdtype)
-                if len(self.with_owner_hash(hashes[i])) > 1
-            }
+            # Each hash asked once: a name may hold thousands of the type.
+            typed_hashes = {hashes[i] for i in self.of_type(rdtype)}
+            shared = [h for h in typed_hashes if len(self.with_owner_hash(h)) > 1]
             found = []
             records_at_shared = chain.from_iterable(map(self.with_owner_hash, shared))
             for records in self.groups(records_at_shared).values():

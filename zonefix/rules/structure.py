@@ -461,6 +461,7 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     # TTL and rdata: look closer only where a hash of those repeats (PERF:
     # the hashes of rdata come from reading; only copies, and the rare
     # collision, get their keys read).
+    found: list[tuple[int, Diagnostic]] = []
     for rrset in index.rrset_runs():
         candidates: dict[tuple[int, int, int, int], list[int]] = {}
         for i in rrset:
@@ -469,12 +470,16 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
             ).append(i)
         for records in candidates.values():
             if len(records) > 1:
-                yield from _copies(zone, records)
+                found.extend(_copies(zone, records))
+    # In file order: the runs come in the order of their hashes, which
+    # changes from run to run (copies a $GENERATE line makes share a place).
+    for _, finding in sorted(found, key=lambda pair: pair[0]):
+        yield finding
 
 
-def _copies(zone: Zone, records: list[int]) -> Iterator[Diagnostic]:
+def _copies(zone: Zone, records: list[int]) -> Iterator[tuple[int, Diagnostic]]:
     """ZF107's findings among *records*, which share owner, class, type,
-    TTL and a hash of their rdata."""
+    TTL and a hash of their rdata, each with the record it reports."""
     table = zone.table
     index = zone.index
     # Equal keys are equal rdata, read from the text without building
@@ -490,12 +495,15 @@ def _copies(zone: Zone, records: list[int]) -> Iterator[Diagnostic]:
         rdata = index.rdata(i)
         line = zone.records[first].line
         rtype = type_text(rdata.rdtype)
-        yield zone.finding_at_record(
-            DUPLICATE_RECORD,
-            f"duplicate of the {rtype} record at line {line}: "
-            f"{index.owner(i)} {rtype} {rdata}",
+        yield (
             i,
-            fix=delete_fix(zone, i, "delete the later copy"),
+            zone.finding_at_record(
+                DUPLICATE_RECORD,
+                f"duplicate of the {rtype} record at line {line}: "
+                f"{index.owner(i)} {rtype} {rdata}",
+                i,
+                fix=delete_fix(zone, i, "delete the later copy"),
+            ),
         )
 
 
@@ -773,6 +781,7 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     # Only RRsets of two or more records can disagree.
     automatic = ctx.capabilities.automatic_ttls
     ttl = table.ttl
+    found: list[tuple[int, Diagnostic]] = []
     for records in index.rrset_runs():
         first = ttl[records[0]]
         if all(ttl[i] == first for i in records):
@@ -790,13 +799,17 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
                 continue
             lowest = ttls[0]
             rtype = type_text(table.rdtype[rrset[0]])
-            yield zone.finding_at_record(
+            finding = zone.finding_at_record(
                 RRSET_TTL_MISMATCH,
                 f"{index.owner(rrset[0])} {rtype} records have TTLs "
                 f"{', '.join(str(t) for t in ttls)}; an RRset has one",
                 rrset[0],
                 fix=_lowest_ttl_fix(zone, rrset, lowest),
             )
+            found.append((rrset[0], finding))
+    # In file order, as ZF107's (the runs come in their hashes' order).
+    for _, finding in sorted(found, key=lambda pair: pair[0]):
+        yield finding
 
 
 def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
