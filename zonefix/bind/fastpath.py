@@ -60,6 +60,8 @@ FAST_TYPES = frozenset({A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, SPF, CAA})
 # dnspython takes as they are and prints unescaped, so the lower-cased text
 # is its canonical form.
 _NAME = re.compile(r"(?:[A-Za-z0-9_*/-]{1,63}\.)*[A-Za-z0-9_*/-]{1,63}\.?").fullmatch
+#: Whether a word is a name of that shape (the resolver reads owners so).
+plain_name = _NAME
 # An IPv4 address as dnspython accepts it: four decimal bytes, no leading zeros.
 _BYTE = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"{_BYTE}\.{_BYTE}\.{_BYTE}\.{_BYTE}").fullmatch
@@ -95,19 +97,20 @@ def name_key(word: str, origin: str | None) -> str | None:
     *origin* is an origin_key. Equal keys are equal names, and a key is what
     ``dns.name.from_text(word, origin).to_text().lower()`` gives.
     """
-    if word == "@":
-        return origin
-    if _NAME(word) is None:
-        return "." if word == "." else None
-    if word[-1] == ".":
-        key = word.lower()
-    elif origin is None:
+    # PERF: one label of letters and digits (www, mail1), the most common
+    # name, is told by str methods (a regular expression costs 3 times more).
+    if not (word.isalnum() and word.isascii() and len(word) < 64):
+        if word == "@":
+            return origin
+        if _NAME(word) is None:
+            return "." if word == "." else None
+        if word[-1] == ".":
+            key = word.lower()
+            # The wire form is one octet longer than the text: at most 255.
+            return key if len(key) < 255 else None
+    if origin is None:
         return None
-    elif origin == ".":
-        key = word.lower() + "."
-    else:
-        key = f"{word.lower()}.{origin}"
-    # The wire form is one octet longer than the text: at most 255.
+    key = word.lower() + "." if origin == "." else f"{word.lower()}.{origin}"
     return key if len(key) < 255 else None
 
 
@@ -244,7 +247,10 @@ def _caa(words: Sequence[str], origin: str | None) -> RdataKey | None:
     return (flags, words[1].encode("ascii"), value.encode("ascii"))
 
 
-_READERS: dict[int, Callable[[Sequence[str], str | None], RdataKey | None]] = {
+#: A reader: the rdata's fields and the origin_key -> the key, or None.
+Reader = Callable[[Sequence[str], str | None], RdataKey | None]
+#: Each type's reader.
+READERS: dict[int, Reader] = {
     A: _a,
     AAAA: _aaaa,
     NS: _target,
@@ -266,7 +272,7 @@ def rdata_key(rdtype: int, words: Sequence[str], origin: str | None) -> RdataKey
 
     *origin* is origin_key(the origin in force).
     """
-    reader = _READERS.get(rdtype)
+    reader = READERS.get(rdtype)
     return None if reader is None else reader(words, origin)
 
 
