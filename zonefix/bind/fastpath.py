@@ -159,23 +159,25 @@ def _txt_string(word: str) -> bytes | None:
 
 
 # ------------------------------------------------------------------ readers
-# Each takes the rdata's fields (split as the zone file splits them) and the
-# origin_key, and returns the key, or None for "ask dnspython".
+# Each takes the fields of an entry (split as the zone file splits them), the
+# index of the first rdata field among them (PERF: no list of the rdata
+# fields is made for each record) and the origin_key, and returns the key, or
+# None for "ask dnspython".
 
 
-def _a(words: Sequence[str], origin: str | None) -> RdataKey | None:
+def _a(words: Sequence[str], first: int, origin: str | None) -> RdataKey | None:
     # dnspython accepts only the canonical text: the text is the key.
-    if len(words) != 1:
+    if len(words) != first + 1:
         return None
-    text = words[0]
+    text = words[first]
     octets = text.split(".")
     return text if len(octets) == 4 and _BYTES.issuperset(octets) else None
 
 
-def _aaaa(words: Sequence[str], origin: str | None) -> RdataKey | None:
-    if len(words) != 1:
+def _aaaa(words: Sequence[str], first: int, origin: str | None) -> RdataKey | None:
+    if len(words) != first + 1:
         return None
-    text = words[0]
+    text = words[first]
     full, short, pack = _ipv6 or _load_ipv6()
     if "::" in text:
         # At most 7 groups: one a colon, but where "::" starts or ends the
@@ -215,49 +217,49 @@ def _load_ipv6() -> tuple[_Match, _Match, Callable[[str], bytes]]:
     return _ipv6
 
 
-def _target(words: Sequence[str], origin: str | None) -> RdataKey | None:
-    return name_key(words[0], origin) if len(words) == 1 else None
+def _target(words: Sequence[str], first: int, origin: str | None) -> RdataKey | None:
+    return name_key(words[first], origin) if len(words) == first + 1 else None
 
 
-def _mx(words: Sequence[str], origin: str | None) -> RdataKey | None:
-    if len(words) != 2:
+def _mx(words: Sequence[str], first: int, origin: str | None) -> RdataKey | None:
+    if len(words) != first + 2:
         return None
-    preference = _number(words[0], _UINT16)
-    exchange = name_key(words[1], origin)
+    preference = _number(words[first], _UINT16)
+    exchange = name_key(words[first + 1], origin)
     if preference is None or exchange is None:
         return None
     return (preference, exchange)
 
 
-def _srv(words: Sequence[str], origin: str | None) -> RdataKey | None:
-    if len(words) != 4:
+def _srv(words: Sequence[str], first: int, origin: str | None) -> RdataKey | None:
+    if len(words) != first + 4:
         return None
-    priority = _number(words[0], _UINT16)
-    weight = _number(words[1], _UINT16)
-    port = _number(words[2], _UINT16)
-    target = name_key(words[3], origin)
+    priority = _number(words[first], _UINT16)
+    weight = _number(words[first + 1], _UINT16)
+    port = _number(words[first + 2], _UINT16)
+    target = name_key(words[first + 3], origin)
     if priority is None or weight is None or port is None or target is None:
         return None
     return (priority, weight, port, target)
 
 
-def _soa(words: Sequence[str], origin: str | None) -> RdataKey | None:
-    if len(words) != 7:
+def _soa(words: Sequence[str], first: int, origin: str | None) -> RdataKey | None:
+    if len(words) != first + 7:
         return None
-    mname = name_key(words[0], origin)
-    rname = name_key(words[1], origin)
-    serial = _number(words[2], _UINT32)
-    timers = [_ttl(word) for word in words[3:]]
+    mname = name_key(words[first], origin)
+    rname = name_key(words[first + 1], origin)
+    serial = _number(words[first + 2], _UINT32)
+    timers = [_ttl(word) for word in words[first + 3 :]]
     if mname is None or rname is None or serial is None or None in timers:
         return None
     return (mname, rname, serial, *timers)
 
 
-def _txt(words: Sequence[str], origin: str | None) -> RdataKey | None:
-    if not words:
+def _txt(words: Sequence[str], first: int, origin: str | None) -> RdataKey | None:
+    if len(words) <= first:
         return None
     strings = []
-    for word in words:
+    for word in words[first:]:
         string = _txt_string(word)
         # Longer strings are ZF112's: dnspython's refusal says so.
         if string is None or len(string) > 255:
@@ -266,19 +268,21 @@ def _txt(words: Sequence[str], origin: str | None) -> RdataKey | None:
     return tuple(strings)
 
 
-def _caa(words: Sequence[str], origin: str | None) -> RdataKey | None:
-    if len(words) != 3:
+def _caa(words: Sequence[str], first: int, origin: str | None) -> RdataKey | None:
+    if len(words) != first + 3:
         return None
-    flags = _number(words[0], _UINT8)
-    value = _string(words[2])
-    if flags is None or _CAA_TAG(words[1]) is None or value is None:
+    flags = _number(words[first], _UINT8)
+    tag = words[first + 1]
+    value = _string(words[first + 2])
+    if flags is None or _CAA_TAG(tag) is None or value is None:
         return None
     # The tag keeps its case: dnspython compares it byte for byte.
-    return (flags, words[1].encode("ascii"), value.encode("ascii"))
+    return (flags, tag.encode("ascii"), value.encode("ascii"))
 
 
-#: A reader: the rdata's fields and the origin_key -> the key, or None.
-Reader = Callable[[Sequence[str], str | None], RdataKey | None]
+#: A reader: an entry's fields, the first rdata field's index and the
+#: origin_key -> the key, or None.
+Reader = Callable[[Sequence[str], int, str | None], RdataKey | None]
 #: Each type's reader.
 READERS: dict[int, Reader] = {
     A: _a,
@@ -303,7 +307,7 @@ def rdata_key(rdtype: int, words: Sequence[str], origin: str | None) -> RdataKey
     *origin* is origin_key(the origin in force).
     """
     reader = READERS.get(rdtype)
-    return None if reader is None else reader(words, origin)
+    return None if reader is None else reader(words, 0, origin)
 
 
 # ------------------------------------------------------------ dnspython side

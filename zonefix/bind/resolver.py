@@ -478,10 +478,10 @@ class Resolver:
                     and ")" not in segment
                 ):
                     # Plain words, maybe a comment: split_fields's first case.
-                    cut = segment.find(";")
-                    if cut < 0:
+                    if ";" not in segment:
                         words = segment.split()
                     else:
+                        cut = segment.find(";")
                         comment = segment[cut:].rstrip("\r\n")
                         if "\n" in comment or "\r" in comment:
                             words = split_fields(text, start, end)
@@ -665,7 +665,7 @@ class Resolver:
             return False
         assert rdtype is not None
         i += 1
-        rdata_key = read_rdata(words[i:], origin_key)
+        rdata_key = read_rdata(words, i, origin_key)
         if rdata_key is None:
             return False
         if ttl is not None:
