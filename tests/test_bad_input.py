@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import zonefix
 from tests.conftest import BAD_FIXTURES, ROOT
@@ -97,6 +99,29 @@ def test_long_line_limit_is_configurable(tmp_path: Path) -> None:
     assert findings(zone) == [("ZF001", 3, 1)]
     # A thousand one-byte strings fit in one TXT record: only the limit refused it.
     assert zonefix.parse_text(text, origin="example.net.").diagnostics == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lengths=st.lists(st.integers(0, 30), min_size=1, max_size=40),
+    limit=st.integers(1, 25),
+    final_break=st.booleans(),
+)
+def test_the_first_line_over_the_limit_is_the_one_named(
+    lengths: list[int], limit: int, final_break: bool
+) -> None:
+    """Wherever lines over the limit lie (the check does not look at every
+    line), the first of them is the one reported."""
+    lines = [";" + "x" * max(0, length - 1) for length in lengths]
+    text = "\n".join(lines) + ("\n" if final_break else "")
+    zone = zonefix.parse_text(
+        text, origin="example.net.", limits=zonefix.Limits(line_length=limit)
+    )
+    over = [n for n, line in enumerate(lines, 1) if len(line) > limit]
+    if len(text) <= limit or not over:
+        assert findings(zone) == []
+    else:
+        assert findings(zone) == [("ZF001", over[0], 1)]
 
 
 def test_unreadable_file_is_exit_2(

@@ -462,6 +462,21 @@ EXAMPLES_BY_HAND = [
         True,
     ),
     (fastpath.AAAA, "1:2:3:4::5:6:7:8", None, False),  # "::" is one group or more
+    # Eight colons: seven groups around a "::" at either end, else eight.
+    (
+        fastpath.AAAA,
+        "::1:2:3:4:5:6:7",
+        bytes.fromhex("0000" + "000100020003000400050006" + "0007"),
+        True,
+    ),
+    (fastpath.AAAA, "::1:2:3:4:5:6:7:8", None, False),
+    (fastpath.AAAA, "1:2:3:4:5:6:7:8::", None, False),
+    (fastpath.AAAA, "1::2:3:4:5:6:7:8", None, False),
+    (fastpath.AAAA, "1:2::3:4::5", None, False),
+    (fastpath.AAAA, "12345::", None, False),
+    (fastpath.A, "1.2.3.4.", None, False),
+    (fastpath.A, "1.2.3", None, False),
+    (fastpath.A, "255.255.255.255", "255.255.255.255", True),
     (fastpath.AAAA, "::ffff:1.2.3.4", None, True),  # embedded IPv4: dnspython's
     (fastpath.AAAA, "fe80::1%eth0", None, False),  # no zone ids
     (fastpath.MX, "65535 @", (65535, "example.net."), True),

@@ -7,7 +7,8 @@ gives the same entries (starts and kinds) and the same syntax problems. It
 is checked on every file of the fixtures, of ../shared/corpus and of
 ../shared/realworld (read in place, skipped when absent), and on texts
 generated from pieces at the edge of what the lane takes (escapes, quotes,
-parentheses, CR, directives, odd blanks, a missing last line break). Where
+parentheses over one line or several, CR, directives, odd blanks, a missing
+last line break). Where
 the driver finds no problem, lark's own parser must find the same entries
 (tests/test_syntax.py holds the driver to lark on the files).
 
@@ -149,6 +150,21 @@ def test_generated_texts_parse_alike_with_and_without_the_lane(text: str) -> Non
         "a A 1\nb A 1\\\nc A 1\n",
         "a A 1\n\\$TTL A 1\n",
         "a A 1\n" + "b A 1\n" * 3000,
+        # Quoted strings with escapes; parentheses over several lines (after a
+        # first line, which is always the driver's).
+        'z A 1\na TXT "x\\"y" "\\065" "z\\\\"\nb A 1\n',
+        'z A 1\na TXT "x\\\ny"\nb A 1\n',
+        "z A 1\na SOA ns h (\n 1 ; serial\n 2 3 4 5 )\nb A 1\n",
+        "z A 1\na SOA ns h (\r\n 1 ; s\r\n 2 3 4 5 ) ; c\r\nb A 1\n",
+        'z A 1\na TXT ( "(" ";" )\n\t( "x" ) ( y )\nb A 1\n',
+        "z A 1\na TXT ( ; ) (\n x )\nb A 1\n",
+        "z A 1\na TXT ( ( x ) )\nb A 1\n",
+        "z A 1\na TXT ( x ) )\nb A 1\n",
+        "z A 1\na TXT ( x\n$TTL 1h )\nb A 1\n",
+        "z A 1\na TXT ( x\r y )\nb A 1\n",
+        "z A 1\na TXT ( x\n",
+        "z A 1\na TXT ( x )",
+        "a A 1\nb TXT ( x\n y )\n" * 3,
     ],
 )
 def test_lane_edges(text: str) -> None:

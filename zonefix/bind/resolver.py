@@ -23,14 +23,16 @@ import struct
 from array import array
 from collections.abc import Callable
 from functools import cache, partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from zonefix.bind import fastpath
+from zonefix.bind.facts import LEADING_BLANKS, repeats_owner
 from zonefix.bind.facts import NeedOrigin as _NeedOrigin
-from zonefix.bind.facts import repeats_owner
 from zonefix.bind.facts import to_dns_text as to_dns_text  # re-exported: its old home
 from zonefix.bind.facts import ttl_or_none as ttl_or_none  # re-exported: its old home
+from zonefix.bind.fastpath import plain_name
 from zonefix.bind.generate import GenerateError, substitute
 from zonefix.bind.syntax.nodes import (
     EntryKind,
@@ -90,8 +92,10 @@ _PACKS_WHAT_IT_READS = frozenset(
         fastpath.SRV,
     }
 )
-#: The types Resolver._usual_record reads.
-_USUAL_TYPES = fastpath.FAST_TYPES - {fastpath.SOA}
+#: The fast path's readers of the types Resolver._usual_record reads.
+_USUAL_READERS: dict[int | None, fastpath.Reader] = {
+    t: read for t, read in fastpath.READERS.items() if t != SOA
+}
 
 
 class Document:
@@ -269,6 +273,10 @@ def _compile_split_as_is() -> Callable[[str], re.Match[str] | None]:
     return _split_as_is
 
 
+# The characters str.split() splits on but the grammar does not.
+_SPLIT_ODD = "\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
 @cache
 def _comments() -> Callable[[str], str]:
     return partial(re.compile(_COMMENT).sub, "")
@@ -397,6 +405,11 @@ class Resolver:
         self._origin_key: str | None = None
         self._keyed_apex: Origin | None = None
         self._apex_key: str | None = None
+        # What _usual_record reads owners with (see _usual_origin_facts),
+        # and the origin and apex it was worked out for.
+        self._usual_origin: Origin | None = None
+        self._usual_apex: Origin | None = None
+        self._usual_facts: tuple[str | None, str, int] = (None, "", 0)
 
     # ------------------------------------------------------------ driving
 
@@ -461,16 +474,49 @@ class Resolver:
 
     def _read(self, doc: int, ancestors: tuple[str, ...]) -> None:
         tree = self.documents[doc].tree
-        kinds = tree.entry_kinds
-        starts = tree.entry_starts
-        count = len(kinds)
         text = tree.text
-        for index in range(count):
-            kind = kinds[index]
-            if kind == EntryKind.RECORD:
-                end = starts[index + 1] if index + 1 < count else len(text)
-                self._record(doc, tree, index, starts[index], end)
-            elif kind == EntryKind.DIRECTIVE:
+        starts = tree.entry_starts
+        # PERF: the hot loop of a big zone (a million turns), so its look-ups
+        # are bound once: an entry ends where the next starts (ends is one
+        # longer than starts, for a file of no entries); the usual line
+        # (one line of plain words, as split_fields's first case) is split
+        # here; the rest is split_fields's.
+        ends = chain(islice(starts, 1, None), (len(text),))
+        record_kind, directive_kind = int(EntryKind.RECORD), int(EntryKind.DIRECTIVE)
+        # Whether the text holds nothing split_fields's first case leaves to
+        # the rest but quotes, escapes and parentheses, which each line is
+        # then searched for (PERF: four searches in C, not a regular
+        # expression per line).
+        plain_text = text.isascii() and not any(c in text for c in _SPLIT_ODD)
+        usual = self._usual_record
+        for index, (kind, start, end) in enumerate(
+            zip(tree.entry_kinds, starts, ends, strict=False)
+        ):
+            if kind == record_kind:
+                segment = text[start:end]
+                if (
+                    plain_text
+                    and '"' not in segment
+                    and "\\" not in segment
+                    and "(" not in segment
+                    and ")" not in segment
+                ):
+                    # Plain words, maybe a comment: split_fields's first case.
+                    if ";" not in segment:
+                        words = segment.split()
+                    else:
+                        cut = segment.find(";")
+                        comment = segment[cut:].rstrip("\r\n")
+                        if "\n" in comment or "\r" in comment:
+                            words = split_fields(text, start, end)
+                        else:
+                            words = segment[:cut].split()
+                else:
+                    words = split_fields(text, start, end)
+                blank_owner = text[start] in LEADING_BLANKS
+                if not usual(doc, index, words, blank_owner):
+                    self._other_record(doc, tree, index, start, end, words, blank_owner)
+            elif kind == directive_kind:
                 self._directive(doc, tree, index, ancestors)
 
     def _report(
@@ -502,8 +548,22 @@ class Resolver:
         text = tree.text
         words = split_fields(text, start, end)
         blank_owner = repeats_owner(text, start)
-        if self._usual_record(doc, index, words, blank_owner):
-            return
+        if not self._usual_record(doc, index, words, blank_owner):
+            self._other_record(doc, tree, index, start, end, words, blank_owner)
+
+    def _other_record(
+        self,
+        doc: int,
+        tree: SyntaxTree,
+        index: int,
+        start: int,
+        end: int,
+        words: list[str],
+        blank_owner: bool,
+    ) -> None:
+        """Read a record _usual_record left alone (its *words*), reporting
+        what is wrong with it."""
+        text = tree.text
         if not blank_owner:
             owner_ref = self._owner(doc, start, words[0])
             if owner_ref is None:
@@ -557,13 +617,18 @@ class Resolver:
         at most a TTL and the class IN, in either order, as words met before;
         then a type the fast path reads, but SOA (which may set the default
         TTL), and rdata it reads; and a TTL that applies. PERF: the checks of
-        _owner, _resolve_fields and their helpers in one call, without the
-        problems they report: 6.2 µs a record -> 4.5 at 1M.
+        _owner, _resolve_fields and their helpers, and _add, in one call,
+        without the problems they report (nearly every record of a big zone
+        comes through here: each call and look-up saved counts a million
+        times).
         """
-        if self.current_origin is self._keyed_origin:
-            origin_key = self._origin_key
+        if (
+            self.current_origin is self._usual_origin
+            and self.zone_origin is self._usual_apex
+        ):
+            origin_key, suffix, below = self._usual_facts
         else:
-            origin_key = self._fast_origin()
+            origin_key, suffix, below = self._usual_origin_facts()
         owner_hash = 0
         if blank_owner:
             owner_ref = self.last_owner
@@ -577,12 +642,26 @@ class Resolver:
             if cached is not None and cached[0] == word and cached[1] == self.origin_id:
                 owner_ref, line_flags = cached[2], cached[3]
             else:
-                key = fastpath.name_key(word, origin_key)
-                flags = None if key is None else self._fast_owner_flags(key)
+                if suffix and (
+                    (word.isalnum() and word.isascii() and len(word) < 64)
+                    or (plain_name(word) is not None and word[-1] != ".")
+                ):
+                    # fastpath.name_key and _fast_owner_flags of the usual
+                    # owner, a relative name, inlined.
+                    owner_key = word.lower() + suffix
+                    if len(owner_key) > 254:
+                        return False
+                    flags = below if below >= 0 else self._fast_owner_flags(owner_key)
+                else:
+                    other_key = fastpath.name_key(word, origin_key)
+                    if other_key is None:
+                        return False
+                    owner_key = other_key
+                    flags = self._fast_owner_flags(owner_key)
                 if flags is None:
                     return False
                 owner_ref, line_flags = -2, flags
-                owner_hash = hash(key)
+                owner_hash = hash(owner_key)
             i = 1
         # TTL and class in either order, then the type (as _resolve_fields
         # reads them). PERF: one look-up says what a word may be.
@@ -605,35 +684,75 @@ class Resolver:
                 i += 1
                 word = words[i] if i < count else ""
                 rdtype = (meanings.get(word) or self._meaning(word))[2]
-        if rdtype not in _USUAL_TYPES:
+        read_rdata = _USUAL_READERS.get(rdtype)
+        if read_rdata is None:
             return False
+        assert rdtype is not None
         i += 1
-        rdata_key = fastpath.rdata_key(rdtype, words[i:], origin_key)
+        rdata_key = read_rdata(words, i, origin_key)
         if rdata_key is None:
             return False
         if ttl is not None:
             self.last_ttl = ttl
-            self._ttl_flags = TTL_WRITTEN
+            ttl_flags = TTL_WRITTEN
         else:
-            from_last = self._ttl_is_last()
-            ttl = self.last_ttl if from_last else self.default_ttl
-            if ttl is None:
-                return False
-            self._ttl_flags = TTL_FROM_LAST if from_last else 0
-        self._line_flags = line_flags
-        self._long_string = 0
-        self._add(
-            doc,
-            index,
-            owner_ref,
-            ttl,
-            IN,
-            rdtype,
-            i,
-            words[0],
-            owner_hash if owner_ref == -2 else 0,
-            hash(rdata_key),
-        )
+            # _implicit_ttl and _ttl_is_last.
+            ttl = self.last_ttl
+            if ttl is not None and (
+                self.default_ttl is None or self.default_ttl_from_soa
+            ):
+                ttl_flags = TTL_FROM_LAST
+            else:
+                ttl = self.default_ttl
+                if ttl is None:
+                    return False
+                ttl_flags = 0
+
+        # What _add does for this record.
+        if doc:
+            # A record read through $INCLUDE.
+            self.budget -= 1
+            if self.budget < 0:
+                raise _OverBudget
+        table = self.table
+        record = len(table.flags)
+        (
+            documents,
+            entries,
+            owners,
+            ttls,
+            rdclasses,
+            rdtypes,
+            origins,
+            fields,
+            flag_bytes,
+            owner_hashes,
+            rdata_hashes,
+        ) = self._appends
+        documents(doc)
+        entries(index)
+        if owner_ref == -2:
+            owners(record)
+            self._hash_ref, self._hash_value = record, owner_hash
+            self.last_owner = record
+            self._owner_cache = (words[0], self.origin_id, record, line_flags)
+        else:
+            owners(owner_ref)
+            if owner_ref == self._hash_ref:
+                owner_hash = self._hash_value
+            else:
+                owner_hash = table.owner_hash[owner_ref] if owner_ref >= 0 else 0
+                self._hash_ref, self._hash_value = owner_ref, owner_hash
+            self.last_owner = owner_ref
+        owner_hashes(owner_hash)
+        rdata_hashes(hash(rdata_key))
+        ttls(ttl)
+        rdclasses(IN)
+        rdtypes(rdtype)
+        origins(self.origin_id)
+        fields(i if i < 255 else 255)
+        flag_bytes(line_flags | ttl_flags)
+        self.last_owner_flags = line_flags
         return True
 
     def _resolve_fields(
@@ -833,6 +952,26 @@ class Resolver:
             self._keyed_origin = origin
             self._origin_key = None if origin is None else origin.key
         return self._origin_key
+
+    def _usual_origin_facts(self) -> tuple[str | None, str, int]:
+        """For _usual_record, what the origin in force and the zone's apex
+        say of relative owners: the origin's fast-path key; what a relative
+        name's key ends with ("": no key); and the names' _fast_owner_flags
+        (-1: each its own, the origin not being at or below the apex)."""
+        origin_key = self._fast_origin()
+        suffix = "" if origin_key is None else "." + origin_key.removeprefix(".")
+        apex = self.zone_origin
+        below = 0
+        if apex is not None:
+            apex_key = apex.key
+            if apex_key is None or origin_key is None:
+                below = -1
+            elif origin_key != apex_key and apex_key != ".":
+                inside = origin_key.endswith("." + apex_key)
+                below = 0 if inside else -1
+        self._usual_origin, self._usual_apex = self.current_origin, apex
+        self._usual_facts = (origin_key, suffix, below)
+        return self._usual_facts
 
     def _fast_owner_flags(self, key: str) -> int | None:
         """_owner_flags of the name whose fast-path key is *key* (None: ask
@@ -1474,8 +1613,16 @@ def load_document(
 
 
 def _long_line(text: str, limit: int) -> int | None:
-    """Offset of the first line longer than *limit*, if any."""
-    if len(text) <= limit:
+    """Offset of the first line longer than *limit*, if any.
+
+    PERF: not every line is looked at. After the line around offset *at*,
+    the next looked at is the one around *at* + *limit* (or the line after,
+    if further): a longer line cannot fit between two of those, so none is
+    missed, and they are met in order. A million-line zone (1 MiB lines)
+    costs some forty searches, not a million.
+    """
+    size = len(text)
+    if size <= limit:
         return None
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         # A lone CR ends a line too (the grammar's NEWLINE). PERF: rare, and
@@ -1490,12 +1637,13 @@ def _long_line(text: str, limit: int) -> int | None:
                 return start
             start += len(line) + 1  # and its line break
         return None
-    start = 0
-    while True:
-        newline = text.find("\n", start)
-        end = len(text) if newline < 0 else newline
+    at = 0
+    while at < size:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if end < 0:
+            end = size
         if end - start > limit:
             return start
-        if newline < 0:
-            return None
-        start = newline + 1
+        at = max(at + limit, end + 1)
+    return None
