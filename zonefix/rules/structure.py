@@ -674,19 +674,20 @@ def cname_loop(ctx: RuleContext) -> Iterator[Diagnostic]:
     knows where.
     """
     zone = ctx.zone
-    alias = zone.index.aliases
+    index = zone.index
+    alias = index.aliases
     reported: set[str] = set()
     for start in alias:
         chain = [start]
-        name = alias[start][0]
+        name = index.alias_target(start)
         while name in alias and name not in chain:
             chain.append(name)
-            name = alias[name][0]
+            name = index.alias_target(name)
         if name not in chain or name in reported:
             continue
         loop = chain[chain.index(name) :]
         reported.update(loop)
-        first = min(alias[n][1] for n in loop)
+        first = min(alias[n] for n in loop)
         path = " -> ".join([*loop, loop[0]])
         yield zone.finding_at_record(CNAME_LOOP, f"CNAME loop: {path}", first)
 
@@ -880,11 +881,11 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
         # Follow the chain to its end, unless it loops (ZF114 reports that).
         chain = [target]
         while chain[-1] in aliases and len(chain) <= len(aliases):
-            chain.append(aliases[chain[-1]][0])
+            chain.append(index.alias_target(chain[-1]))
         rtype = type_text(rdtype)
         fix = None
         if chain[-1] not in aliases:
-            last = aliases[chain[-2]][1]
+            last = aliases[chain[-2]]
             final = index.rdata(last).target.to_text()  # type: ignore[attr-defined]
             fix = replace_field_fix(
                 zone, i, position, final, f"point the {rtype} at {final}"
