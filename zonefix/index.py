@@ -250,17 +250,9 @@ class ZoneIndex:
             # rare type (MX, NS, SOA) at C speed, not a Python loop over all.
             # The column's bytes are copied for each type asked, not kept
             # (2 MB on a zone of a million records; a copy takes 0.3 ms).
-            column = self._table.rdtype.tobytes()
-            assert self._table.rdtype.itemsize == 2  # "H": the offsets below
-            word = rdtype.to_bytes(2, sys.byteorder)
-            found = array("I")
-            at = column.find(word)
-            while at >= 0:
-                if at & 1:  # across two records' bytes: not a record's type
-                    at = column.find(word, at + 1)
-                    continue
-                found.append(at >> 1)
-                at = column.find(word, at + 2)
+            column = self._table.rdtype
+            word = rdtype.to_bytes(column.itemsize, sys.byteorder)
+            found = array("I", _items_equal_to(column.tobytes(), word))
             self._of_type[rdtype] = found
         return found
 
@@ -270,12 +262,7 @@ class ZoneIndex:
         marks = self._table.flags.translate(
             bytes(1 if value & flag else 0 for value in range(256))
         )
-        found = []
-        at = marks.find(1)
-        while at >= 0:
-            found.append(at)
-            at = marks.find(1, at + 1)
-        return found
+        return list(_items_equal_to(marks, b"\x01"))
 
     def of_types(self, *rdtypes: int) -> list[int]:
         """The records of any of *rdtypes*, in file order."""
@@ -283,8 +270,9 @@ class ZoneIndex:
 
     def rrset_runs(self) -> Iterator[array[int]]:
         """The records of each RRset of two or more records (one owner,
-        class and type), each run in file order; where two types' hashes
-        collide a run holds both: callers tell them apart."""
+        class and type), each run in file order, the runs in no set order;
+        where two hashes collide a run holds both RRsets (or, split by
+        owner, one record): callers tell them apart."""
         members, starts = self._rrset_runs
         for run in range(len(starts) - 1):
             yield members[starts[run] : starts[run + 1]]
@@ -377,8 +365,12 @@ class ZoneIndex:
     def at_owners_of(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """Every record at the owners of *indices*, by owner, in file order."""
         hashes = self.owner_hashes
-        wanted = {hashes[i] for i in indices}
-        return self.groups(chain.from_iterable(self.with_owner_hash(h) for h in wanted))
+        return self._at_owner_hashes({hashes[i] for i in indices})
+
+    def _at_owner_hashes(self, owner_hashes: Iterable[int]) -> dict[str, list[int]]:
+        """Every record whose owner hash is one of *owner_hashes* (each given
+        once), by owner, in file order."""
+        return self.groups(chain.from_iterable(map(self.with_owner_hash, owner_hashes)))
 
     def with_type(self, rdtype: int) -> list[tuple[list[int], list[int]]]:
         """For each owner with records of *rdtype* and at least one other
@@ -390,14 +382,13 @@ class ZoneIndex:
         if found is None:
             types = self._table.rdtype
             hashes = self.owner_hashes
-            # PERF: only owners whose hash more than one record shares are
-            # looked at closer (their keys read).
-            # Each hash asked once: a name may hold thousands of the type.
+            # PERF: only owners whose hash more than one record shares get
+            # their keys read; each hash asked once (a name may hold
+            # thousands of the type).
             typed_hashes = {hashes[i] for i in self.of_type(rdtype)}
             shared = [h for h in typed_hashes if len(self.with_owner_hash(h)) > 1]
             found = []
-            records_at_shared = chain.from_iterable(map(self.with_owner_hash, shared))
-            for records in self.groups(records_at_shared).values():
+            for records in self._at_owner_hashes(shared).values():
                 typed = [i for i in records if types[i] == rdtype]
                 # An owner whose hash only collides with one of them holds
                 # none of the type: not one of them.
@@ -658,6 +649,20 @@ def bad_host_label(key: str) -> str | None:
         if label.startswith("-") or label.endswith("-"):
             return label
     return None
+
+
+def _items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
+    """The indices of the items of *column* (the bytes of an array of
+    items as long as *item*) equal to *item*: found by bytes.find at C
+    speed, a match across two items' bytes skipped."""
+    size = len(item)
+    at = column.find(item)
+    while at >= 0:
+        if at % size:  # across two items' bytes: not an item
+            at = column.find(item, at + 1)
+            continue
+        yield at // size
+        at = column.find(item, at + size)
 
 
 # What records_at keeps for a name with no records.
