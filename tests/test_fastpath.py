@@ -701,6 +701,17 @@ def test_records_found_by_type_flag_and_owner_are_those_a_scan_finds(
         for key in asked:
             assert list(found[key]) == by_key[key], (name, key)
             assert list(fresh.records_named(key)) == by_key[key], (name, key)
+        # CNAME owners, each with its first CNAME that has a target.
+        aliases: dict[str, int] = {}
+        for i in by_type[5]:
+            if index.target_key(i) is not None:
+                aliases.setdefault(index.owner_key(i), i)
+        assert dict(fresh.aliases) == aliases, name
+        assert list(fresh.aliases) == list(aliases), name
+        assert len(fresh.aliases) == len(aliases), name
+        assert bool(fresh.aliases) == bool(aliases), name
+        for key in asked:
+            assert (key in fresh.aliases) == (key in aliases), (name, key)
 
 
 def _plain_rrsets(zone: Zone) -> tuple[list[list[int]], dict[str, list[int]]]:
@@ -795,6 +806,12 @@ def test_owners_whose_hashes_collide_are_kept_apart(
         "a.example.net.": by_owner["a.example.net."],
         "b.example.net.": by_owner["b.example.net."],
     }
+    assert dict(index.aliases) == {
+        "a.example.net.": by_owner["a.example.net."][0],
+        "b.example.net.": by_owner["b.example.net."][2],
+    }
+    assert index.alias_target("b.example.net.") == "u.example.org."
+    assert "c.example.net." not in index.aliases
     codes = sorted(d.code.code for d in zonefix.check(zone))
     assert codes.count("ZF102") == 2, codes  # a and b each
     assert "ZF108" in codes, codes

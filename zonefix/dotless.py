@@ -86,6 +86,14 @@ def find_dotless_names(
         elif kind == "target" and "." in word.strip("."):
             maybe.append((i, position, word))
 
+    # PERF: a name with no dot in it is looked at only where an origin in
+    # force is one label (a word equal to it repeats it); otherwise it can
+    # neither repeat the origin nor end in a TLD, and look() would pass it.
+    one_label = any(
+        origin is not None and origin.text != "." and "." not in origin.text.rstrip(".")
+        for origin in zone._resolved.in_force
+    )
+
     # PERF: one pass, nothing kept per record: a zone can hold a million;
     # a record without a target needs only its first word.
     generated = table.generated
@@ -111,15 +119,16 @@ def find_dotless_names(
         if position is None:
             if owner_ref[i] == i:
                 word = first_word(i)
-                if word[-1:] != ".":
+                if word[-1:] != "." and (one_label or "." in word):
                     look(i, -1, word)
             continue
         fields = index.fields(i)
-        if owner_ref[i] == i:
+        if owner_ref[i] == i and (one_label or "." in fields[0]):
             look(i, -1, fields[0])
         at = table.rdata_field[i] + position
         if at < len(fields):
-            look(i, position, fields[at])
+            if one_label or "." in fields[at]:
+                look(i, position, fields[at])
             keep(i, fields[at])
         else:
             keep(i, None)

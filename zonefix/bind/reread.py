@@ -480,7 +480,11 @@ class _Walk:
         old = self.old
         table = self.reader.table
         refs = old.owner_ref[first:end]
-        moved = array("q", map(record_shift.__add__, refs)) if record_shift else refs
+        moved = (
+            array(refs.typecode, map(record_shift.__add__, refs))
+            if record_shift
+            else refs
+        )
         # Before the first record that owns its owner, a record may take an
         # owner from before *first*.
         for at, ref in enumerate(refs):

@@ -136,7 +136,7 @@ class RecordTable:
         #: Whose owner field names this record's owner: a record index (itself
         #: when written; an earlier one for a blank owner), or -3 - k for
         #: anchors[k].
-        self.owner_ref = array("q")
+        self.owner_ref = array("i")
         self.ttl = array("I")
         self.rdclass = array("H")
         self.rdtype = array("H")

@@ -221,6 +221,8 @@ class MailView:
         by_owner.update(index.records_at(missing))
         apex = zone.origin_text.lower() if zone.origin_text is not None else None
         domains = []
+        # A provider's host, named by thousands of MX records, kept once.
+        hosts: dict[str, str] = {}
         for key, records in by_owner.items():
             if index.below_cut(key):
                 # The child zone answers there: the parent's MX is never
@@ -238,7 +240,8 @@ class MailView:
                 if host == "." and int(words[0]) == 0:
                     null.append(i)
                 else:
-                    mx.append(MxRecord(i, int(words[0]), host.rstrip(".")))
+                    host = host.rstrip(".")
+                    mx.append(MxRecord(i, int(words[0]), hosts.setdefault(host, host)))
             if not mx and key not in self.configured:
                 continue
             domains.append(self._domain(key, tuple(records), mx, null, key == apex))
