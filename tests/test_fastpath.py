@@ -670,7 +670,7 @@ def test_records_found_by_type_flag_and_owner_are_those_a_scan_finds(
     and by name, found through buckets) give what a plain scan of the table
     gives: every fixture, corpus and real zone, every type and flag there,
     every owner, and names that are not there."""
-    from zonefix.bind.resolver import OWNER_APEX, OWNER_OUTSIDE
+    from zonefix.bind.resolver import OWNER_APEX, OWNER_DEEP, OWNER_OUTSIDE
 
     for name, load, _ in read_zones:
         zone = load()
@@ -690,9 +690,17 @@ def test_records_found_by_type_flag_and_owner_are_those_a_scan_finds(
         assert index.of_types(1, 15, 5) == sorted(
             by_type[1] + by_type[15] + by_type[5]
         ), name
-        for flag in (OWNER_APEX, OWNER_OUTSIDE, LONG_STRING):
+        for flag in (OWNER_APEX, OWNER_OUTSIDE, OWNER_DEEP, LONG_STRING):
             scanned = [i for i in records if table.flags[i] & flag]
             assert index.with_flag(flag) == scanned, (name, flag)
+        # Deep: two labels or more below the apex (every name, without one).
+        apex = zone.origin
+        for i in records:
+            if table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE):
+                continue
+            owner = zone.records.owner(i)
+            deep = apex is None or len(owner) - len(apex) > 1
+            assert bool(table.flags[i] & OWNER_DEEP) == deep, (name, i)
         for owner_hash in {*by_hash, 0, 1, -1}:
             assert index.with_owner_hash(owner_hash) == by_hash[owner_hash], name
         asked = [*by_key, "not-there.example.", "*.example.net."]

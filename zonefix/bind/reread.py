@@ -27,6 +27,7 @@ from typing import NamedTuple
 from zonefix import rrtypes
 from zonefix.bind.resolver import (
     OWNER_APEX,
+    OWNER_DEEP,
     OWNER_OUTSIDE,
     TTL_WRITTEN,
     DirectiveMark,
@@ -47,7 +48,7 @@ from zonefix.positions import offsets
 from zonefix.source import NotTextError, SourceFile, decode
 from zonefix.zone import Zone, _root, cloudflare_domain
 
-_OWNER_BITS = OWNER_APEX | OWNER_OUTSIDE
+_OWNER_BITS = OWNER_APEX | OWNER_OUTSIDE | OWNER_DEEP
 # bytes.translate table: 1 where a record's flags say it wrote its TTL.
 _WROTE_TTL = bytes(1 if flags & TTL_WRITTEN else 0 for flags in range(256))
 _DIRECTIVE = bytes([EntryKind.DIRECTIVE])

@@ -75,6 +75,10 @@ TTL_FROM_LAST = 8
 #: A TXT-like record with a character-string over 255 bytes (ZF112): kept,
 #: and read as if the string were split.
 LONG_STRING = 16
+#: The owner is two labels or more below the apex (or the zone has no
+#: apex): at or below a delegation point only such a name can be, or the
+#: point itself (ZF118 looks at no other).
+OWNER_DEEP = 32
 _TXT_LIKE = {fastpath.TXT, fastpath.SPF}
 #: Types whose rdata dnspython checks fully while reading; others are also
 #: written to wire form once, to catch values it reads but cannot write.
@@ -651,7 +655,12 @@ class Resolver:
                     owner_key = word.lower() + suffix
                     if len(owner_key) > 254:
                         return False
-                    flags = below if below >= 0 else self._fast_owner_flags(owner_key)
+                    if below < 0:
+                        flags = self._fast_owner_flags(owner_key)
+                    elif "." in word:
+                        flags = below | OWNER_DEEP
+                    else:
+                        flags = below
                 else:
                     other_key = fastpath.name_key(word, origin_key)
                     if other_key is None:
@@ -939,11 +948,13 @@ class Resolver:
         """What rules need to know of an owner, worked out while its name is
         at hand rather than rebuilt for every record later."""
         if self.zone_origin is None:
-            return 0
+            return OWNER_DEEP
         origin = self.zone_origin.name
         if name == origin:
             return OWNER_APEX
-        return 0 if name.is_subdomain(origin) else OWNER_OUTSIDE
+        if not name.is_subdomain(origin):
+            return OWNER_OUTSIDE
+        return OWNER_DEEP if len(name) - len(origin) > 1 else 0
 
     def _fast_origin(self) -> str | None:
         """The fast path's key of the origin in force."""
@@ -956,19 +967,24 @@ class Resolver:
     def _usual_origin_facts(self) -> tuple[str | None, str, int]:
         """For _usual_record, what the origin in force and the zone's apex
         say of relative owners: the origin's fast-path key; what a relative
-        name's key ends with ("": no key); and the names' _fast_owner_flags
-        (-1: each its own, the origin not being at or below the apex)."""
+        name's key ends with ("": no key); and the _fast_owner_flags of a
+        one-label name under it, to which a name of more labels adds
+        OWNER_DEEP (-1: each its own, the origin not being at or below the
+        apex)."""
         origin_key = self._fast_origin()
         suffix = "" if origin_key is None else "." + origin_key.removeprefix(".")
         apex = self.zone_origin
         below = 0
-        if apex is not None:
+        if apex is None:
+            below = OWNER_DEEP
+        else:
             apex_key = apex.key
             if apex_key is None or origin_key is None:
                 below = -1
-            elif origin_key != apex_key and apex_key != ".":
-                inside = origin_key.endswith("." + apex_key)
-                below = 0 if inside else -1
+            elif origin_key != apex_key:
+                # An origin below the apex makes every name under it deep.
+                inside = apex_key == "." or origin_key.endswith("." + apex_key)
+                below = OWNER_DEEP if inside else -1
         self._usual_origin, self._usual_apex = self.current_origin, apex
         self._usual_facts = (origin_key, suffix, below)
         return self._usual_facts
@@ -978,7 +994,7 @@ class Resolver:
         _owner_flags, for an apex whose text holds escapes)."""
         apex = self.zone_origin
         if apex is None:
-            return 0
+            return OWNER_DEEP
         if apex is not self._keyed_apex:
             self._keyed_apex = apex
             self._apex_key = apex.key
@@ -989,10 +1005,13 @@ class Resolver:
             return OWNER_APEX
         # Below the apex: its key after a label's dot (every name is below
         # the root).
-        below = apex_key == "." or (
-            key.endswith(apex_key) and key[-len(apex_key) - 1] == "."
-        )
-        return 0 if below else OWNER_OUTSIDE
+        if apex_key == ".":
+            labels = key[:-1]
+        elif key.endswith(apex_key) and key[-len(apex_key) - 1] == ".":
+            labels = key[: -len(apex_key) - 1]
+        else:
+            return OWNER_OUTSIDE
+        return OWNER_DEEP if "." in labels else 0
 
     # Words repeat (IN, A, 1h) on every line: remember what each one is.
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.bind import cloudflare
 from zonefix.bind.fastpath import RdataKey
-from zonefix.bind.resolver import OWNER_APEX, OWNER_OUTSIDE
+from zonefix.bind.resolver import OWNER_APEX, OWNER_DEEP, OWNER_OUTSIDE
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.index import (
     TARGET_FIELDS,
@@ -1281,7 +1282,18 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     last_ref: int | None = None
     owner = ""
     below = False
-    for i, rdtype in enumerate(table.rdtype):
+    # PERF: a name one label below the apex is at or below a delegation
+    # point only when it is one: the records of two labels or more, and
+    # those at the points, are all that can be occluded.
+    at_cuts = index.records_at(cuts).values()
+    candidates = heapq.merge(index.with_flag(OWNER_DEEP), *at_cuts)
+    types = table.rdtype
+    last = -1
+    for i in candidates:
+        if i == last:
+            continue  # a deep delegation point's record, met twice
+        last = i
+        rdtype = types[i]
         if table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE):
             continue
         ref = table.owner_ref[i]
