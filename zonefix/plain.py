@@ -9,18 +9,25 @@ indexed, ``_replace``-d) are therefore plain classes on the base below,
 compared, hashed and shown by their fields as a NamedTuple is.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 
 class Plain:
-    """Equality, hash and repr by the fields a subclass lists in
-    ``__slots__``. Like a NamedTuple's, an
-    instance is not changed once made."""
+    """Equality, hash and repr by a subclass's ``_fields`` (its slots, in
+    its ``__init__``'s order), as a NamedTuple has them::
 
-    __slots__: tuple[str, ...] = ()
+        class Span(Plain):
+            _fields = ("start", "end")
+            __slots__ = _fields
+            ...
+
+    Like a NamedTuple, an instance is not changed once made."""
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple([getattr(self, name) for name in self.__slots__])
+        return tuple([getattr(self, name) for name in self._fields])
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -32,5 +39,5 @@ class Plain:
         return hash(self._values())
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__name__}({fields})"

@@ -14,7 +14,8 @@ class MailSettings(Plain):
     """What configuration says about mail: provider ids by name (canonical
     absolute text, or "@" for the apex), and profiles it adds."""
 
-    __slots__ = ("profiles", "providers")
+    _fields = ("providers", "profiles")
+    __slots__ = _fields
     providers: tuple[tuple[str, str], ...]
     profiles: "tuple[Profile, ...]"
 
@@ -35,7 +36,8 @@ LIMITS = Limits()
 class Settings(Plain):
     """Everything a run of the rules reads besides the zone."""
 
-    __slots__ = ("limits", "mail")
+    _fields = ("mail", "limits")
+    __slots__ = _fields
     mail: MailSettings
     limits: Limits
 
