@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
 from zonefix.diagnostics import Diagnostic, Edit
+from zonefix.plain import Plain
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -89,49 +90,90 @@ class Limits(NamedTuple):
     records: int = 1 << 17
 
 
-class ReadSettings(NamedTuple):
+class ReadSettings(Plain):
     """What a Format's ``read`` is given besides the bytes."""
 
+    _fields = ("origin", "include_root", "limits")
+    __slots__ = _fields
     #: The zone's apex when the caller knows it (``--origin``, configured);
     #: None: the format works it out (BIND: SPEC §2; octoDNS: the file name).
-    origin: "dns.name.Name | None" = None
+    origin: "dns.name.Name | None"
     #: Where a format that reads other files (BIND's $INCLUDE) may read.
-    include_root: "Path | None" = None
-    limits: Limits = Limits()
+    include_root: "Path | None"
+    limits: Limits
+
+    def __init__(
+        self,
+        origin: "dns.name.Name | None" = None,
+        include_root: "Path | None" = None,
+        limits: Limits = Limits(),  # noqa: B008 (a NamedTuple: immutable)
+    ) -> None:
+        self.origin = origin
+        self.include_root = include_root
+        self.limits = limits
 
 
-class Capabilities(NamedTuple):
+class Capabilities(Plain):
     """What a format can hold. Rules consult these, never the format's name:
     a rule about SOA runs only where ``has_soa_ns``."""
 
+    _fields = (
+        *("format", "has_soa_ns", "ttl_per", "comments", "suppression_comments"),
+        *("automatic_ttls", "includes", "serial", "cname_flattening", "complete"),
+    )
+    __slots__ = _fields
     #: "bind", "cloudflare" (BIND text a provider wrote), "octodns", ...
     format: str
     #: The file states the zone's SOA and apex NS (a provider's export
     #: leaves them to the provider, or writes placeholders).
-    has_soa_ns: bool = True
+    has_soa_ns: bool
     #: "record": each record has its own TTL (BIND); "rrset": one TTL per
     #: name and type (octoDNS, Route 53), so TTLs cannot disagree in one.
-    ttl_per: Literal["record", "rrset"] = "record"
+    ttl_per: Literal["record", "rrset"]
     #: The format has comments (BIND ``;``, YAML ``#``).
-    comments: bool = True
+    comments: bool
     #: ``zonefix: ignore[...]`` comments are honoured (needs comments).
-    suppression_comments: bool = True
+    suppression_comments: bool
     #: TTL values that mean "automatic" (Cloudflare's 1), never "fixed".
-    automatic_ttls: frozenset[int] = frozenset()
+    automatic_ttls: frozenset[int]
     #: The format reads other files (BIND's $INCLUDE): records may come
     #: from, and findings point into, files other than the one named.
-    includes: bool = False
+    includes: bool
     #: A SOA serial to bump when a fix changes the zone.
-    serial: bool = True
+    serial: bool
     #: The provider answers a CNAME beside other data (or at the apex) by
     #: flattening it (Cloudflare): a warning there, not BIND's error.
-    cname_flattening: bool = False
+    cname_flattening: bool
     #: The file holds the whole zone. False where it holds part of it (a
     #: Route 53 change batch lists only what changes; a listing page with
     #: ``IsTruncated`` leaves the rest to later pages): a record missing
     #: from the file may be in the zone, so no finding rests on one being
     #: absent.
-    complete: bool = True
+    complete: bool
+
+    def __init__(
+        self,
+        format: str,
+        has_soa_ns: bool = True,
+        ttl_per: Literal["record", "rrset"] = "record",
+        comments: bool = True,
+        suppression_comments: bool = True,
+        automatic_ttls: frozenset[int] = frozenset(),
+        includes: bool = False,
+        serial: bool = True,
+        cname_flattening: bool = False,
+        complete: bool = True,
+    ) -> None:
+        self.format = format
+        self.has_soa_ns = has_soa_ns
+        self.ttl_per = ttl_per
+        self.comments = comments
+        self.suppression_comments = suppression_comments
+        self.automatic_ttls = automatic_ttls
+        self.includes = includes
+        self.serial = serial
+        self.cname_flattening = cname_flattening
+        self.complete = complete
 
 
 class SourceRecord(NamedTuple):
