@@ -9,7 +9,7 @@ indexed, ``_replace``-d) are therefore plain classes on the base below,
 compared, hashed and shown by their fields as a NamedTuple is.
 """
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 
 class Plain:
@@ -28,6 +28,12 @@ class Plain:
 
     def _values(self) -> tuple[Any, ...]:
         return tuple([getattr(self, name) for name in self._fields])
+
+    def _replace(self, **changes: Any) -> Self:
+        """A copy with *changes* (field name -> value), as a NamedTuple's."""
+        values = {name: getattr(self, name) for name in self._fields}
+        values.update(changes)
+        return type(self)(**values)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
