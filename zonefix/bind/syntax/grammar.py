@@ -17,7 +17,9 @@ Regenerate after editing the grammar (``make grammar``)::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+from zonefix.plain import Plain
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 _TABLES_PATH = Path(__file__).resolve().parent / "_tables.py"
@@ -34,9 +36,11 @@ def grammar_path() -> Path:
     raise FileNotFoundError("grammars/zone.lark is not installed with zonefix")
 
 
-class Tables(NamedTuple):
+class Tables(Plain):
     """What the parser needs from the grammar, as plain data."""
 
+    _fields = ("grammar", "terminals", "rules", "states", "start_state", "end_state")
+    __slots__ = _fields
     #: The grammar text the tables were computed from.
     grammar: str
     #: (name, regular expression), in the order lark's lexer tries them.
@@ -48,6 +52,22 @@ class Tables(NamedTuple):
     states: tuple[dict[str, int], ...]
     start_state: int
     end_state: int
+
+    def __init__(
+        self,
+        grammar: str,
+        terminals: tuple[tuple[str, str], ...],
+        rules: tuple[tuple[str, int], ...],
+        states: tuple[dict[str, int], ...],
+        start_state: int,
+        end_state: int,
+    ) -> None:
+        self.grammar = grammar
+        self.terminals = terminals
+        self.rules = rules
+        self.states = states
+        self.start_state = start_state
+        self.end_state = end_state
 
 
 def build_tables(grammar: str) -> Tables:
