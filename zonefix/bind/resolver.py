@@ -53,6 +53,7 @@ from zonefix.diagnostics import (
 )
 from zonefix.document import Limits as Limits  # re-exported: its old home
 from zonefix.origin import Origin, argument_origin, plain_argument
+from zonefix.plain import Plain
 from zonefix.reading import ReadRefused, inside, read_file
 from zonefix.rrtypes import BY_NAME, IN, type_text
 from zonefix.source import NotTextError, SourceFile, decode, printable
@@ -1392,24 +1393,46 @@ class Resolver:
             self.table.generated[record] = counter
 
 
-class FieldProblem(NamedTuple):
+class FieldProblem(Plain):
     """Which field of a line is wrong, and why."""
 
+    _fields = ("field", "message", "code", "through_last")
+    __slots__ = _fields
     #: Index among the line's fields (None: the line as a whole).
     field: int | None
     message: str
-    code: Code = SYNTAX_ERROR
+    code: Code
     #: The finding spans from the field to the end of the line (rdata).
-    through_last: bool = False
+    through_last: bool
+
+    def __init__(
+        self,
+        field: int | None,
+        message: str,
+        code: Code = SYNTAX_ERROR,
+        through_last: bool = False,
+    ) -> None:
+        self.field = field
+        self.message = message
+        self.code = code
+        self.through_last = through_last
 
 
-class GenerateSpec(NamedTuple):
+class GenerateSpec(Plain):
     """A $GENERATE line's parts: range lhs [ttl] [class] type rhs."""
 
+    _fields = ("range", "ttl", "rdclass", "rdtype")
+    __slots__ = _fields
     range: str
     ttl: int | None
     rdclass: int
     rdtype: int
+
+    def __init__(self, range: str, ttl: int | None, rdclass: int, rdtype: int) -> None:
+        self.range = range
+        self.ttl = ttl
+        self.rdclass = rdclass
+        self.rdtype = rdtype
 
 
 def txt_with_long_strings(

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import NamedTuple
+
+from zonefix.plain import Plain
 
 #: Mechanisms and whether they take a domain-spec (required, optional).
 MECHANISMS = {
@@ -46,9 +47,20 @@ _TOPLABEL = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\
 _PROSE_WORD = re.compile(r"[^\W\d_][^\W_]*[:\uff1a]?\Z")
 
 
-class Term(NamedTuple):
+class Term(Plain):
     """One directive or modifier, where it stands in the record's text."""
 
+    _fields = (
+        "text",
+        "start",
+        "qualifier",
+        "name",
+        "value",
+        "modifier",
+        "problem",
+        "meant",
+    )
+    __slots__ = _fields
     text: str
     start: int
     #: "+", "-", "?", "~" as written, "" when none is.
@@ -59,28 +71,57 @@ class Term(NamedTuple):
     value: str | None
     modifier: bool
     #: What is wrong with it (RFC 7208), or None.
-    problem: str | None = None
+    problem: str | None
     #: The term meant, where that is unambiguous.
-    meant: str | None = None
+    meant: str | None
+
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        qualifier: str,
+        name: str,
+        value: str | None,
+        modifier: bool,
+        problem: str | None = None,
+        meant: str | None = None,
+    ) -> None:
+        self.text = text
+        self.start = start
+        self.qualifier = qualifier
+        self.name = name
+        self.value = value
+        self.modifier = modifier
+        self.problem = problem
+        self.meant = meant
 
     @property
     def end(self) -> int:
         return self.start + len(self.text)
 
 
-class Prose(NamedTuple):
+class Prose(Plain):
     """Words pasted from documentation, and the SPF term they meant."""
 
+    _fields = ("text", "start", "meant")
+    __slots__ = _fields
     text: str
     start: int
     meant: str | None
 
+    def __init__(self, text: str, start: int, meant: str | None) -> None:
+        self.text = text
+        self.start = start
+        self.meant = meant
+
     @property
     def end(self) -> int:
         return self.start + len(self.text)
 
 
-class SpfRecord(NamedTuple):
+class SpfRecord(Plain):
+    _fields = ("text", "version", "terms", "prose", "problems")
+    __slots__ = _fields
     text: str
     #: The version tag as written, when the record starts with it.
     version: str
@@ -88,6 +129,20 @@ class SpfRecord(NamedTuple):
     prose: tuple[Prose, ...]
     #: Problems of the record as a whole (not of one term).
     problems: tuple[str, ...]
+
+    def __init__(
+        self,
+        text: str,
+        version: str,
+        terms: tuple[Term, ...],
+        prose: tuple[Prose, ...],
+        problems: tuple[str, ...],
+    ) -> None:
+        self.text = text
+        self.version = version
+        self.terms = terms
+        self.prose = prose
+        self.problems = problems
 
     def effective(self) -> list[Term]:
         """The terms the record means: those written, and the terms its
