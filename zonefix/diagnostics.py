@@ -7,6 +7,7 @@ import enum
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from zonefix.plain import Plain
 from zonefix.positions import LineIndex
 
 
@@ -16,14 +17,22 @@ class Severity(enum.Enum):
     INFO = "info"
 
 
-class Code(NamedTuple):
+class Code(Plain):
     """A finding's public identity. Codes are never renumbered or reused."""
 
+    _fields = ("code", "name", "severity", "summary")
+    __slots__ = _fields
     code: str
     #: Kebab-case, names the mistake ("allow syntax-error").
     name: str
     severity: Severity
     summary: str
+
+    def __init__(self, code: str, name: str, severity: Severity, summary: str) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.summary = summary
 
 
 # ZF0: the file itself (syntax and input). SPEC §3.
@@ -74,20 +83,36 @@ class Edit(NamedTuple):
     text: str
 
 
-class Fix(NamedTuple):
+class Fix(Plain):
     """What to do about a finding, as edits to its file's text."""
 
+    _fields = ("message", "applicability", "edits", "scope", "record_edits")
+    __slots__ = _fields
     #: Imperative: "delete the CNAME at the apex".
     message: str
     applicability: Applicability
     edits: tuple[Edit, ...]
     #: The text whose records the fix changes, where wider than the edits
     #: (an owner rewritten for the blank-owner lines that repeat it).
-    scope: tuple[int, int] | None = None
+    scope: tuple[int, int] | None
     #: What the fix does in DNS terms (zonefix.document's record edits),
     #: where the rule states it so; *edits* are those lowered into the
     #: file's text. Empty for a fix still built as text.
-    record_edits: tuple[object, ...] = ()
+    record_edits: tuple[object, ...]
+
+    def __init__(
+        self,
+        message: str,
+        applicability: Applicability,
+        edits: tuple[Edit, ...],
+        scope: tuple[int, int] | None = None,
+        record_edits: tuple[object, ...] = (),
+    ) -> None:
+        self.message = message
+        self.applicability = applicability
+        self.edits = edits
+        self.scope = scope
+        self.record_edits = record_edits
 
 
 class Diagnostic(NamedTuple):

@@ -176,9 +176,11 @@ class Capabilities(Plain):
         self.complete = complete
 
 
-class SourceRecord(NamedTuple):
+class SourceRecord(Plain):
     """One resolved record, with where it is written."""
 
+    _fields = ("owner", "ttl", "rdclass", "rdtype", "rdata", "span", "extras")
+    __slots__ = _fields
     owner: "dns.name.Name"
     ttl: int
     rdclass: "dns.rdataclass.RdataClass"
@@ -189,7 +191,25 @@ class SourceRecord(NamedTuple):
     #: Cloudflare ``proxied``, Alibaba ``line``/``status``/``locked``,
     #: Route 53 ``set_identifier``, octoDNS ``octodns`` settings.
     #: Empty for plain BIND records.
-    extras: Mapping[str, object] = {}
+    extras: Mapping[str, object]
+
+    def __init__(
+        self,
+        owner: "dns.name.Name",
+        ttl: int,
+        rdclass: "dns.rdataclass.RdataClass",
+        rdtype: "dns.rdatatype.RdataType",
+        rdata: "dns.rdata.Rdata",
+        span: Span,
+        extras: Mapping[str, object] = {},
+    ) -> None:
+        self.owner = owner
+        self.ttl = ttl
+        self.rdclass = rdclass
+        self.rdtype = rdtype
+        self.rdata = rdata
+        self.span = span
+        self.extras = extras
 
 
 # ------------------------------------------------------------ record edits

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import cache, partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from zonefix.bind import fastpath
 from zonefix.bind.facts import LEADING_BLANKS, repeats_owner
@@ -163,12 +163,14 @@ class RecordTable:
         return len(self.rdtype)
 
 
-class DirectiveMark(NamedTuple):
+class DirectiveMark(Plain):
     """What a directive of the top file leaves in force after it, as the
     resolver read it: with the origin and TTL of each record (RecordTable),
     the state at any line of the file, which edits that write a line there
     ask (bind.edits) instead of reading the directives again."""
 
+    _fields = ("entry", "origin_id", "default_ttl", "included_at")
+    __slots__ = _fields
     #: The directive's entry in the top file.
     entry: int
     #: Index into ResolvedZone.in_force of the origin in force after it.
@@ -178,6 +180,14 @@ class DirectiveMark(NamedTuple):
     #: The entry of the top file's last $INCLUDE since its last $TTL (-1:
     #: none): a record with no TTL may take what the included file leaves.
     included_at: int
+
+    def __init__(
+        self, entry: int, origin_id: int, default_ttl: int | None, included_at: int
+    ) -> None:
+        self.entry = entry
+        self.origin_id = origin_id
+        self.default_ttl = default_ttl
+        self.included_at = included_at
 
 
 class ResolvedZone:
@@ -214,11 +224,21 @@ class ResolvedZone:
         return [None if o is None else o.name for o in self.in_force]
 
 
-class ReadState(NamedTuple):
+class ReadState(Plain):
     """What the resolver carries from one entry of a file to the next, in a
     file of records, $ORIGIN and $TTL (no $INCLUDE or $GENERATE, which
     save and restore some of it): zonefix.bind.reread resumes a read with it."""
 
+    _fields = (
+        "origin_id",
+        "last_owner",
+        "last_owner_flags",
+        "owner_cache",
+        "last_ttl",
+        "default_ttl",
+        "default_ttl_from_soa",
+    )
+    __slots__ = _fields
     #: Index into the resolver's origins of the origin in force.
     origin_id: int
     #: The record whose owner a blank owner repeats (-1: none), and its
@@ -231,6 +251,24 @@ class ReadState(NamedTuple):
     last_ttl: int | None
     default_ttl: int | None
     default_ttl_from_soa: bool
+
+    def __init__(
+        self,
+        origin_id: int,
+        last_owner: int,
+        last_owner_flags: int,
+        owner_cache: tuple[str, int, int, int] | None,
+        last_ttl: int | None,
+        default_ttl: int | None,
+        default_ttl_from_soa: bool,
+    ) -> None:
+        self.origin_id = origin_id
+        self.last_owner = last_owner
+        self.last_owner_flags = last_owner_flags
+        self.owner_cache = owner_cache
+        self.last_ttl = last_ttl
+        self.default_ttl = default_ttl
+        self.default_ttl_from_soa = default_ttl_from_soa
 
 
 #: A word as a TTL, a class and a type (None where it is not one).
