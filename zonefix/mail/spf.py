@@ -35,13 +35,15 @@ LOOKUP_TERMS = frozenset({"include", "a", "mx", "ptr", "exists", "redirect"})
 QUALIFIERS = "+-?~"
 _FULLWIDTH_COLON = "\uff1a"
 
-_MODIFIER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
+# PERF: the patterns of terms most records lack (modifiers, a CIDR length
+# after a domain) are compiled, and cached by re, on first use.
+_MODIFIER_NAME = r"[A-Za-z][A-Za-z0-9_.-]*\Z"
 _MACRO = re.compile(r"%(?:\{[slodiphcrtvSLODIPHCRTV][0-9]*[rR]?[.\-+,/_=]*\}|%|_|-)")
 #: Macro letters RFC 7208 §7.2 allows only in explanation text (the TXT an
 #: ``exp=`` names), never in a record's own terms.
 _EXP_ONLY_MACRO = re.compile(r"%\{[crtCRT]")
 #: A trailing dual-cidr-length (RFC 7208 §5.6): "/N", "//N" or "/N//N".
-_TRAILING_CIDR = re.compile(r"(?:/[0-9]+)?(?://[0-9]+)?\Z")
+_TRAILING_CIDR = r"(?:/[0-9]+)?(?://[0-9]+)?\Z"
 _CIDR_LENGTH = re.compile(r"0|[1-9][0-9]*")
 _TOPLABEL = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\Z")
 _PROSE_WORD = re.compile(r"[^\W\d_][^\W_]*[:\uff1a]?\Z")
@@ -258,7 +260,7 @@ def parse_term(word: str, start: int) -> Term:
             name_end = min(name_end, at)
     head = word[:name_end]
     rest = word[name_end:]
-    if rest.startswith("=") and _MODIFIER_NAME.match(head):
+    if rest.startswith("=") and re.match(_MODIFIER_NAME, head):
         name = head.lower()
         argument = rest[1:]
         problem = None
@@ -307,7 +309,7 @@ def parse_term(word: str, start: int) -> Term:
 
 def _split_cidr(spec: str) -> tuple[str, str]:
     """A domain-spec and its trailing dual-cidr-length."""
-    match = _TRAILING_CIDR.search(spec)
+    match = re.search(_TRAILING_CIDR, spec)
     at = match.start() if match is not None else len(spec)
     return spec[:at], spec[at:]
 
