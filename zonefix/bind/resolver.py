@@ -33,7 +33,6 @@ from zonefix.bind.facts import NeedOrigin as _NeedOrigin
 from zonefix.bind.facts import to_dns_text as to_dns_text  # re-exported: its old home
 from zonefix.bind.facts import ttl_or_none as ttl_or_none  # re-exported: its old home
 from zonefix.bind.fastpath import plain_name
-from zonefix.bind.generate import GenerateError, substitute
 from zonefix.bind.syntax.nodes import (
     EntryKind,
     Field,
@@ -1394,6 +1393,9 @@ class Resolver:
         ttl: int,
     ) -> None:
         import dns.exception
+
+        # PERF: imported with the first $GENERATE.
+        from zonefix.bind.generate import GenerateError, substitute
 
         for counter in counters:
             try:
