@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import struct
 from array import array
 from collections.abc import Callable
 from functools import cache, partial
@@ -1632,6 +1631,8 @@ def _reason(error: BaseException) -> str:
     """*error* as the end of a message; an interrupt dnspython wrapped as a
     syntax error (its ExceptionWrapper) is raised again, to stop the run."""
     reraise_interrupt(error)
+    import struct  # PERF: a zone read without dnspython (or error) needs none
+
     if isinstance(error, struct.error | OverflowError):
         return "a value is out of range"
     text = str(error).strip().rstrip(".")
