@@ -436,12 +436,12 @@ def parse_file(
     if include_root is not None:
         allowed.append(_root(None, path))
     try:
-        data, real = read_file(path, allowed, limits.file_size)
+        read = read_file(path, allowed, limits.file_size)
     except ReadRefused as error:
         raise ZoneFileError(0, error.strerror, str(path)) from None
     except OSError as error:
         raise ZoneFileError(error.errno, error.strerror, str(path)) from None
-    return _parse(str(path), [data], path, origin, root, limits, real)
+    return _parse(str(path), [read.data], path, origin, root, limits, read.real)
 
 
 def _root(include_root: str | Path | None, path: Path) -> Path:

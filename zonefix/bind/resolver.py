@@ -1248,7 +1248,7 @@ class Resolver:
         try:
             # Opened once, and the opened file checked: a link swapped since
             # the check above is caught here.
-            data, real = read_file(path, (shown_root,), self.limits.file_size)
+            read = read_file(path, (shown_root,), self.limits.file_size)
         except ReadRefused as error:
             message = error.strerror or "cannot be read"
             if "outside the repository" in message:
@@ -1258,16 +1258,17 @@ class Resolver:
         except OSError as error:
             refuse((error.strerror or "cannot be read").lower())
             return
+        real = read.real
         if real in ancestors:
             chain = " -> ".join(os.path.basename(a) for a in (*ancestors, real))
             refuse(f"include cycle ({chain})")
             return
         try:
-            source = decode(str(path), data)
+            source = decode(str(path), read.data)
         except NotTextError as error:
             refuse(error.reason)
             return
-        del data
+        del read
         included = load_document(source, path, self.limits, self.diagnostics)
         self.documents.append(included)
         # After the included file, the origin and the owner are the including
