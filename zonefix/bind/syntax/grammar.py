@@ -21,15 +21,13 @@ from typing import Any
 
 from zonefix.plain import Plain
 
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
-_TABLES_PATH = Path(__file__).resolve().parent / "_tables.py"
-
 
 def grammar_path() -> Path:
     """The shipped grammar: zonefix/grammars/ in a wheel, grammars/ in a clone."""
+    package = Path(__file__).resolve().parent.parent.parent
     for candidate in (
-        _PACKAGE_DIR / "grammars" / "zone.lark",
-        _PACKAGE_DIR.parent / "grammars" / "zone.lark",
+        package / "grammars" / "zone.lark",
+        package.parent / "grammars" / "zone.lark",
     ):
         if candidate.is_file():
             return candidate
@@ -179,5 +177,6 @@ def load_tables() -> Tables:
 def write_tables() -> Path:
     """Rebuild ``_tables.py`` from the shipped grammar."""
     grammar = grammar_path().read_text(encoding="utf-8")
-    _TABLES_PATH.write_text(render_tables(build_tables(grammar)), encoding="utf-8")
-    return _TABLES_PATH
+    tables = Path(__file__).resolve().parent / "_tables.py"
+    tables.write_text(render_tables(build_tables(grammar)), encoding="utf-8")
+    return tables
