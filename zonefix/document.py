@@ -75,19 +75,35 @@ class Span(NamedTuple):
     end: int
 
 
-class Limits(NamedTuple):
+class Limits(Plain):
     """Bounds on what one zone may make zonefix do. All are configurable."""
 
+    _fields = ("generate", "include_depth", "line_length", "file_size", "records")
+    __slots__ = _fields
     #: Records one $GENERATE may expand to.
-    generate: int = 65536
+    generate: int
     #: How deep $INCLUDE may nest.
-    include_depth: int = 16
+    include_depth: int
     #: Characters in one physical line (a 10 MB line is refused, not read).
-    line_length: int = 1 << 20
+    line_length: int
     #: Bytes in one file, the top file or an included one (refused unread).
-    file_size: int = 128 << 20
+    file_size: int
     #: Records $GENERATE and $INCLUDE may add to a zone, all together.
-    records: int = 1 << 17
+    records: int
+
+    def __init__(
+        self,
+        generate: int = 65536,
+        include_depth: int = 16,
+        line_length: int = 1 << 20,
+        file_size: int = 128 << 20,
+        records: int = 1 << 17,
+    ) -> None:
+        self.generate = generate
+        self.include_depth = include_depth
+        self.line_length = line_length
+        self.file_size = file_size
+        self.records = records
 
 
 class ReadSettings(Plain):
@@ -106,7 +122,7 @@ class ReadSettings(Plain):
         self,
         origin: "dns.name.Name | None" = None,
         include_root: "Path | None" = None,
-        limits: Limits = Limits(),  # noqa: B008 (a NamedTuple: immutable)
+        limits: Limits = Limits(),  # noqa: B008 (never changed)
     ) -> None:
         self.origin = origin
         self.include_root = include_root
