@@ -5,21 +5,27 @@ million instructions (1.1 million when its annotations are strings, under
 ``from __future__ import annotations``): it compiles a ``__new__`` and checks
 each field's type. A class with ``__slots__`` costs a tenth of that. The
 value classes every run makes at import and never uses as tuples (unpacked,
-indexed, ``_replace``-d) are therefore plain classes on the base below,
-compared, hashed and shown by their fields as a NamedTuple is.
+indexed, sorted, compared with a tuple) are therefore plain classes on the
+base below: compared, hashed, shown and ``_replace``-d by their fields as a
+NamedTuple is.
 """
 
 from typing import Any, ClassVar, Self
 
 
 class Plain:
-    """Equality, hash and repr by a subclass's ``_fields`` (its slots, in
-    its ``__init__``'s order), as a NamedTuple has them::
+    """Equality, hash, repr and ``_replace`` by a subclass's ``_fields``: its
+    slots, which its ``__init__`` takes by those names, in that order::
 
-        class Span(Plain):
-            _fields = ("start", "end")
+        class Client(Plain):
+            _fields = ("name", "target")
             __slots__ = _fields
-            ...
+            name: str
+            target: str
+
+            def __init__(self, name: str, target: str) -> None:
+                self.name = name
+                self.target = target
 
     Like a NamedTuple, an instance is not changed once made."""
 
@@ -36,9 +42,8 @@ class Plain:
         return type(self)(**values)
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
+        if not isinstance(other, Plain) or type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, Plain)
         return self._values() == other._values()
 
     def __hash__(self) -> int:
