@@ -1,8 +1,8 @@
 """The ``zonefix`` command (SPEC §1): a thin layer over the library."""
 
 # ruff: noqa: E402 (the collector is set up before the imports, see PERF)
-# PERF: no `from __future__ import annotations`: a NamedTuple's string
-# annotations cost a compile() each when the class is made (issue 11).
+
+from __future__ import annotations
 
 import gc
 
@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,6 +33,7 @@ from zonefix.config import (
 )
 from zonefix.diagnostics import Diagnostic, once_per_place
 from zonefix.document import Limits
+from zonefix.plain import Plain
 from zonefix.report import (
     FORMATS,
     Summary,
@@ -66,17 +67,27 @@ class UsageError(click.UsageError):
     exit_code = EXIT_ERROR
 
 
-class Target(NamedTuple):
+class Target(Plain):
     """One file to check: a path, or standard input under a name."""
 
+    _fields = ("name", "path", "scanned", "argument")
+    __slots__ = _fields
     #: The name it is reported under: the path as given, normalised.
     name: str
     path: Path | None
     #: Found in a directory given on the command line (not named itself):
     #: a file there that is not text is passed by with a note.
-    scanned: bool = False
+    scanned: bool
     #: The command-line argument it came from.
-    argument: str = ""
+    argument: str
+
+    def __init__(
+        self, name: str, path: Path | None, scanned: bool = False, argument: str = ""
+    ) -> None:
+        self.name = name
+        self.path = path
+        self.scanned = scanned
+        self.argument = argument
 
 
 def iter_targets(
@@ -165,7 +176,7 @@ def _not_included(targets: list[Target], directory: Path) -> list[Target]:
 
 def check_target(
     target: Target, origin: str | None, config: Config | None = None
-) -> "tuple[Zone | None, str | None]":
+) -> tuple[Zone | None, str | None]:
     """Parse one file: the zone, or an error message (exit 2)."""
     from zonefix.zone import ZoneFileError, parse_file, parse_text
 
@@ -488,7 +499,7 @@ def _config_error(error: ConfigError) -> int:
     return EXIT_ERROR
 
 
-def _list_providers(configs: "_Configs") -> int:
+def _list_providers(configs: _Configs) -> int:
     """Each profile: id, name, MX hosts and SPF include (SPEC §1)."""
     from zonefix.providers import all_profiles
 
@@ -518,9 +529,15 @@ def _patch_path(name: str) -> str:
     return path.as_posix().lstrip("/")
 
 
-class Job(NamedTuple):
+class Job(Plain):
     """What to do with each file: the command line, minus the paths."""
 
+    _fields = (
+        *("origin", "select", "ignore", "extend_select", "show_diff", "write"),
+        *("unsafe_fixes", "config_file", "no_config", "mail_provider"),
+        *("include_root", "input_format"),
+    )
+    __slots__ = _fields
     origin: str | None
     select: tuple[str, ...]
     ignore: tuple[str, ...]
@@ -530,20 +547,66 @@ class Job(NamedTuple):
     unsafe_fixes: bool
     config_file: str | None
     no_config: bool
-    mail_provider: str | None = None
-    include_root: str | None = None
-    input_format: str | None = None
+    mail_provider: str | None
+    include_root: str | None
+    input_format: str | None
+
+    def __init__(
+        self,
+        origin: str | None,
+        select: tuple[str, ...],
+        ignore: tuple[str, ...],
+        extend_select: tuple[str, ...],
+        show_diff: bool,
+        write: bool,
+        unsafe_fixes: bool,
+        config_file: str | None,
+        no_config: bool,
+        mail_provider: str | None = None,
+        include_root: str | None = None,
+        input_format: str | None = None,
+    ) -> None:
+        self.origin = origin
+        self.select = select
+        self.ignore = ignore
+        self.extend_select = extend_select
+        self.show_diff = show_diff
+        self.write = write
+        self.unsafe_fixes = unsafe_fixes
+        self.config_file = config_file
+        self.no_config = no_config
+        self.mail_provider = mail_provider
+        self.include_root = include_root
+        self.input_format = input_format
 
 
-class Outcome(NamedTuple):
+class Outcome(Plain):
     """What checking (and fixing) one file gave."""
 
+    _fields = ("diagnostics", "errors", "patch", "checked", "changed", "notes")
+    __slots__ = _fields
     diagnostics: list[Diagnostic]
     errors: list[str]
-    patch: bytes = b""
-    checked: bool = False
-    changed: bool = False
-    notes: tuple[str, ...] = ()
+    patch: bytes
+    checked: bool
+    changed: bool
+    notes: tuple[str, ...]
+
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic],
+        errors: list[str],
+        patch: bytes = b"",
+        checked: bool = False,
+        changed: bool = False,
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        self.diagnostics = diagnostics
+        self.errors = errors
+        self.patch = patch
+        self.checked = checked
+        self.changed = changed
+        self.notes = notes
 
 
 #: Files enough to be worth spreading over the cores.
@@ -738,7 +801,7 @@ def _check_format(
 def _deliver(
     target: Target,
     job: Job,
-    result: "FixResult | FormatFixResult",
+    result: FixResult | FormatFixResult,
     before: bytes,
     encode: Callable[[str], bytes],
     notes: tuple[str, ...] = (),
@@ -797,16 +860,16 @@ def _settings(config: Config, job: Job) -> Settings:
     )
 
 
-def _named_encoding(zone: "Zone") -> bool:
+def _named_encoding(zone: Zone) -> bool:
     """The file is text in an encoding zonefix names (UTF-16): a zone saved
     the wrong way, reported rather than passed by."""
     return any("UTF-16" in d.message for d in zone.diagnostics)
 
 
-_CONFIGS: "dict[tuple[str | None, bool], _Configs]" = {}
+_CONFIGS: dict[tuple[str | None, bool], _Configs] = {}
 
 
-def _configs(config_file: str | None, no_config: bool) -> "_Configs":
+def _configs(config_file: str | None, no_config: bool) -> _Configs:
     """The configurations of this process (loaded once per file)."""
     key = (config_file, no_config)
     if key not in _CONFIGS:
@@ -860,7 +923,7 @@ def _check_origin(origin: str) -> None:
         raise UsageError(f"--origin '{origin}' is not a domain name: {error}") from None
 
 
-def _cwd_profiles(configs: "_Configs") -> tuple[Any, ...]:
+def _cwd_profiles(configs: _Configs) -> tuple[Any, ...]:
     """The profiles the configuration of the working directory adds."""
     return configs.for_file(Path.cwd() / "-").profiles
 

@@ -5,15 +5,15 @@ An unknown key or a value of the wrong kind is an error that names the key
 and the file: a typo must not silently turn a rule off.
 """
 
-# PERF: no `from __future__ import annotations`: a NamedTuple's string
-# annotations cost a compile() each when the class is made (issue 11).
+from __future__ import annotations
 
 import os
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any
 
 from zonefix.document import Limits
+from zonefix.plain import Plain
 
 # Where configuration is found is a fact of reading files (a zone's
 # repository bounds its $INCLUDEs): it lives there, importable here.
@@ -37,28 +37,62 @@ class ConfigError(ValueError):
     """A configuration file zonefix cannot use."""
 
 
-class Config(NamedTuple):
+class Config(Plain):
+    _fields = (
+        *("path", "select", "ignore", "extend_select", "per_file_ignores"),
+        *("include", "origins", "bump_serial", "include_root", "limits"),
+        *("mail_providers", "profiles"),
+    )
+    __slots__ = _fields
     #: The file it came from (None: defaults).
-    path: Path | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
+    path: Path | None
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    extend_select: tuple[str, ...]
     #: glob (relative to the configuration's folder) -> codes to ignore there.
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...]
     #: File names a directory argument contributes.
-    include: tuple[str, ...] = DEFAULT_INCLUDE
+    include: tuple[str, ...]
     #: glob -> origin; a plain string in the file applies to every zone.
-    origins: tuple[tuple[str, str], ...] = ()
-    bump_serial: bool = True
+    origins: tuple[tuple[str, str], ...]
+    bump_serial: bool
     #: Where $INCLUDE may read, as the file sets it (inside its repository).
-    include_root: Path | None = None
+    include_root: Path | None
     #: None: Limits' defaults.
-    limits: Limits | None = None
+    limits: Limits | None
     #: (name, provider id): "@" is the apex; other names are relative to
     #: the zone's origin unless absolute.
-    mail_providers: tuple[tuple[str, str], ...] = ()
+    mail_providers: tuple[tuple[str, str], ...]
     #: Profiles the configuration adds (or replaces, by id).
-    profiles: tuple[Any, ...] = ()
+    profiles: tuple[Any, ...]
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        include: tuple[str, ...] = DEFAULT_INCLUDE,
+        origins: tuple[tuple[str, str], ...] = (),
+        bump_serial: bool = True,
+        include_root: Path | None = None,
+        limits: Limits | None = None,
+        mail_providers: tuple[tuple[str, str], ...] = (),
+        profiles: tuple[Any, ...] = (),
+    ) -> None:
+        self.path = path
+        self.select = select
+        self.ignore = ignore
+        self.extend_select = extend_select
+        self.per_file_ignores = per_file_ignores
+        self.include = include
+        self.origins = origins
+        self.bump_serial = bump_serial
+        self.include_root = include_root
+        self.limits = limits
+        self.mail_providers = mail_providers
+        self.profiles = profiles
 
     def settings(self) -> Settings:
         """What a run of the rules reads from this configuration."""
@@ -182,7 +216,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
     if "mail_providers" in fields:
         _check_provider_ids(path, fields["mail_providers"], fields.get("profiles", ()))
     if limits:
-        fields["limits"] = Limits()._replace(**limits)
+        fields["limits"] = Limits(**limits)
     return Config(**fields)
 
 

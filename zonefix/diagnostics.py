@@ -1,12 +1,11 @@
 """Findings: what is wrong, where, and under which stable code."""
 
-# PERF: no `from __future__ import annotations`: a NamedTuple's string
-# annotations cost a compile() each when the class is made (issue 11).
+from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 
+from zonefix.plain import Plain
 from zonefix.positions import LineIndex
 
 
@@ -16,14 +15,22 @@ class Severity(enum.Enum):
     INFO = "info"
 
 
-class Code(NamedTuple):
+class Code(Plain):
     """A finding's public identity. Codes are never renumbered or reused."""
 
+    _fields = ("code", "name", "severity", "summary")
+    __slots__ = _fields
     code: str
     #: Kebab-case, names the mistake ("allow syntax-error").
     name: str
     severity: Severity
     summary: str
+
+    def __init__(self, code: str, name: str, severity: Severity, summary: str) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.summary = summary
 
 
 # ZF0: the file itself (syntax and input). SPEC §3.
@@ -66,48 +73,96 @@ class Applicability(enum.Enum):
     UNSAFE = "unsafe"
 
 
-class Edit(NamedTuple):
-    """Replace text[start:end] of the finding's file with *text*."""
+class Edit(Plain):
+    """Replace text[start:end] of the finding's file with *text*. Edits
+    sort by place, then text."""
 
+    _fields = ("start", "end", "text")
+    __slots__ = _fields
     start: int
     end: int
     text: str
 
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
 
-class Fix(NamedTuple):
+    def __lt__(self, other: Edit) -> bool:
+        """Edits sort by place, then text (as the tuples they were)."""
+        return self._values() < other._values()
+
+
+class Fix(Plain):
     """What to do about a finding, as edits to its file's text."""
 
+    _fields = ("message", "applicability", "edits", "scope", "record_edits")
+    __slots__ = _fields
     #: Imperative: "delete the CNAME at the apex".
     message: str
     applicability: Applicability
     edits: tuple[Edit, ...]
     #: The text whose records the fix changes, where wider than the edits
     #: (an owner rewritten for the blank-owner lines that repeat it).
-    scope: tuple[int, int] | None = None
+    scope: tuple[int, int] | None
     #: What the fix does in DNS terms (zonefix.document's record edits),
     #: where the rule states it so; *edits* are those lowered into the
     #: file's text. Empty for a fix still built as text.
-    record_edits: tuple[object, ...] = ()
+    record_edits: tuple[object, ...]
+
+    def __init__(
+        self,
+        message: str,
+        applicability: Applicability,
+        edits: tuple[Edit, ...],
+        scope: tuple[int, int] | None = None,
+        record_edits: tuple[object, ...] = (),
+    ) -> None:
+        self.message = message
+        self.applicability = applicability
+        self.edits = edits
+        self.scope = scope
+        self.record_edits = record_edits
 
 
-class Diagnostic(NamedTuple):
+class Diagnostic(Plain):
     """One finding at a place in one file.
 
     The place is a span of the file's decoded text; its line and column are
     worked out from it where the finding is printed (zonefix.positions)."""
 
+    _fields = ("code", "message", "file", "start", "end", "lines", "fix")
+    __slots__ = _fields
     code: Code
     #: Lower-case, no final period; quotes the offending value.
     message: str
     #: The file the finding is in (an $INCLUDE'd file names itself).
     file: str
     #: Character offsets of the span where the finding starts and ends.
-    start: int = 0
-    end: int = 0
+    start: int
+    end: int
     #: The file's line index, which gives line and column (None: the finding
     #: is about the file as a whole, at line 1 column 1).
-    lines: LineIndex | None = None
-    fix: Fix | None = None
+    lines: LineIndex | None
+    fix: Fix | None
+
+    def __init__(
+        self,
+        code: Code,
+        message: str,
+        file: str,
+        start: int = 0,
+        end: int = 0,
+        lines: LineIndex | None = None,
+        fix: Fix | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.file = file
+        self.start = start
+        self.end = end
+        self.lines = lines
+        self.fix = fix
 
     def position(self) -> tuple[int, int]:
         """1-based line and column where the finding starts."""
@@ -138,13 +193,16 @@ class Diagnostic(NamedTuple):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Diagnostic):
             return NotImplemented
-        return self[:5] == other[:5] and self.fix == other.fix
+        return self._found() == other._found()
 
     def __ne__(self, other: object) -> bool:
         return not self == other
 
     def __hash__(self) -> int:
-        return hash((*self[:5], self.fix))
+        return hash(self._found())
+
+    def _found(self) -> tuple[object, ...]:
+        return (self.code, self.message, self.file, self.start, self.end, self.fix)
 
     @property
     def sort_key(self) -> tuple[str, int, str]:

@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
 from zonefix.diagnostics import Diagnostic, Edit
+from zonefix.plain import Plain
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -74,69 +75,128 @@ class Span(NamedTuple):
     end: int
 
 
-class Limits(NamedTuple):
+class Limits(Plain):
     """Bounds on what one zone may make zonefix do. All are configurable."""
 
+    _fields = ("generate", "include_depth", "line_length", "file_size", "records")
+    __slots__ = _fields
     #: Records one $GENERATE may expand to.
-    generate: int = 65536
+    generate: int
     #: How deep $INCLUDE may nest.
-    include_depth: int = 16
+    include_depth: int
     #: Characters in one physical line (a 10 MB line is refused, not read).
-    line_length: int = 1 << 20
+    line_length: int
     #: Bytes in one file, the top file or an included one (refused unread).
-    file_size: int = 128 << 20
+    file_size: int
     #: Records $GENERATE and $INCLUDE may add to a zone, all together.
-    records: int = 1 << 17
+    records: int
+
+    def __init__(
+        self,
+        generate: int = 65536,
+        include_depth: int = 16,
+        line_length: int = 1 << 20,
+        file_size: int = 128 << 20,
+        records: int = 1 << 17,
+    ) -> None:
+        self.generate = generate
+        self.include_depth = include_depth
+        self.line_length = line_length
+        self.file_size = file_size
+        self.records = records
 
 
-class ReadSettings(NamedTuple):
+class ReadSettings(Plain):
     """What a Format's ``read`` is given besides the bytes."""
 
+    _fields = ("origin", "include_root", "limits")
+    __slots__ = _fields
     #: The zone's apex when the caller knows it (``--origin``, configured);
     #: None: the format works it out (BIND: SPEC §2; octoDNS: the file name).
-    origin: "dns.name.Name | None" = None
+    origin: "dns.name.Name | None"
     #: Where a format that reads other files (BIND's $INCLUDE) may read.
-    include_root: "Path | None" = None
-    limits: Limits = Limits()
+    include_root: "Path | None"
+    limits: Limits
+
+    def __init__(
+        self,
+        origin: "dns.name.Name | None" = None,
+        include_root: "Path | None" = None,
+        limits: Limits = Limits(),  # noqa: B008 (never changed)
+    ) -> None:
+        self.origin = origin
+        self.include_root = include_root
+        self.limits = limits
 
 
-class Capabilities(NamedTuple):
+class Capabilities(Plain):
     """What a format can hold. Rules consult these, never the format's name:
     a rule about SOA runs only where ``has_soa_ns``."""
 
+    _fields = (
+        *("format", "has_soa_ns", "ttl_per", "comments", "suppression_comments"),
+        *("automatic_ttls", "includes", "serial", "cname_flattening", "complete"),
+    )
+    __slots__ = _fields
     #: "bind", "cloudflare" (BIND text a provider wrote), "octodns", ...
     format: str
     #: The file states the zone's SOA and apex NS (a provider's export
     #: leaves them to the provider, or writes placeholders).
-    has_soa_ns: bool = True
+    has_soa_ns: bool
     #: "record": each record has its own TTL (BIND); "rrset": one TTL per
     #: name and type (octoDNS, Route 53), so TTLs cannot disagree in one.
-    ttl_per: Literal["record", "rrset"] = "record"
+    ttl_per: Literal["record", "rrset"]
     #: The format has comments (BIND ``;``, YAML ``#``).
-    comments: bool = True
+    comments: bool
     #: ``zonefix: ignore[...]`` comments are honoured (needs comments).
-    suppression_comments: bool = True
+    suppression_comments: bool
     #: TTL values that mean "automatic" (Cloudflare's 1), never "fixed".
-    automatic_ttls: frozenset[int] = frozenset()
+    automatic_ttls: frozenset[int]
     #: The format reads other files (BIND's $INCLUDE): records may come
     #: from, and findings point into, files other than the one named.
-    includes: bool = False
+    includes: bool
     #: A SOA serial to bump when a fix changes the zone.
-    serial: bool = True
+    serial: bool
     #: The provider answers a CNAME beside other data (or at the apex) by
     #: flattening it (Cloudflare): a warning there, not BIND's error.
-    cname_flattening: bool = False
+    cname_flattening: bool
     #: The file holds the whole zone. False where it holds part of it (a
     #: Route 53 change batch lists only what changes; a listing page with
     #: ``IsTruncated`` leaves the rest to later pages): a record missing
     #: from the file may be in the zone, so no finding rests on one being
     #: absent.
-    complete: bool = True
+    complete: bool
+
+    def __init__(
+        self,
+        format: str,
+        has_soa_ns: bool = True,
+        ttl_per: Literal["record", "rrset"] = "record",
+        comments: bool = True,
+        suppression_comments: bool = True,
+        automatic_ttls: frozenset[int] = frozenset(),
+        includes: bool = False,
+        serial: bool = True,
+        cname_flattening: bool = False,
+        complete: bool = True,
+    ) -> None:
+        self.format = format
+        self.has_soa_ns = has_soa_ns
+        self.ttl_per = ttl_per
+        self.comments = comments
+        self.suppression_comments = suppression_comments
+        self.automatic_ttls = automatic_ttls
+        self.includes = includes
+        self.serial = serial
+        self.cname_flattening = cname_flattening
+        self.complete = complete
 
 
-class SourceRecord(NamedTuple):
+class SourceRecord(Plain):
     """One resolved record, with where it is written."""
 
+    _fields = ("owner", "ttl", "rdclass", "rdtype", "rdata", "span", "extras")
+    __slots__ = _fields
     owner: "dns.name.Name"
     ttl: int
     rdclass: "dns.rdataclass.RdataClass"
@@ -147,7 +207,25 @@ class SourceRecord(NamedTuple):
     #: Cloudflare ``proxied``, Alibaba ``line``/``status``/``locked``,
     #: Route 53 ``set_identifier``, octoDNS ``octodns`` settings.
     #: Empty for plain BIND records.
-    extras: Mapping[str, object] = {}
+    extras: Mapping[str, object]
+
+    def __init__(
+        self,
+        owner: "dns.name.Name",
+        ttl: int,
+        rdclass: "dns.rdataclass.RdataClass",
+        rdtype: "dns.rdatatype.RdataType",
+        rdata: "dns.rdata.Rdata",
+        span: Span,
+        extras: Mapping[str, object] = {},
+    ) -> None:
+        self.owner = owner
+        self.ttl = ttl
+        self.rdclass = rdclass
+        self.rdtype = rdtype
+        self.rdata = rdata
+        self.span = span
+        self.extras = extras
 
 
 # ------------------------------------------------------------ record edits

@@ -7,11 +7,12 @@ ZoneIndex.dotless_names caches the result.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.bind.facts import editable, record_repeats_owner
 from zonefix.diagnostics import Applicability, Edit, Fix
+from zonefix.plain import Plain
 from zonefix.rrtypes import type_text
 
 if TYPE_CHECKING:
@@ -32,9 +33,11 @@ TARGET_FIELDS = {
 }
 
 
-class DotlessName(NamedTuple):
+class DotlessName(Plain):
     """One name ZF104 reports."""
 
+    _fields = ("record", "position", "meant", "message", "span", "fix")
+    __slots__ = _fields
     #: The record it is written in.
     record: int
     #: Its rdata field, or -1 for the owner.
@@ -45,6 +48,22 @@ class DotlessName(NamedTuple):
     message: str
     span: tuple[int, int]
     fix: Fix | None
+
+    def __init__(
+        self,
+        record: int,
+        position: int,
+        meant: str,
+        message: str,
+        span: tuple[int, int],
+        fix: Fix | None,
+    ) -> None:
+        self.record = record
+        self.position = position
+        self.meant = meant
+        self.message = message
+        self.span = span
+        self.fix = fix
 
 
 def find_dotless_names(

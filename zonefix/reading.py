@@ -9,15 +9,15 @@ of the allowed roots, and its size must be under the limit, all before a
 byte of it is read.
 """
 
-# PERF: no `from __future__ import annotations`: a NamedTuple's string
-# annotations cost a compile() each when the class is made (issue 11).
+from __future__ import annotations
 
 import errno
 import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+
+from zonefix.plain import Plain
 
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -31,10 +31,18 @@ class ReadRefused(OSError):
     """The file is not one zonefix reads; strerror says why."""
 
 
-class FileRead(NamedTuple):
+class FileRead(Plain):
+    """What read_file read."""
+
+    _fields = ("data", "real")
+    __slots__ = _fields
     data: bytes
     #: The real path of the file that was read.
     real: str
+
+    def __init__(self, data: bytes, real: str) -> None:
+        self.data = data
+        self.real = real
 
 
 def read_file(path: Path, roots: Sequence[str | Path], limit: int) -> FileRead:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import click
 
 from zonefix.diagnostics import Applicability, Diagnostic, Severity
+from zonefix.plain import Plain
 
 if TYPE_CHECKING:
     from zonefix.rules import Rule
@@ -52,18 +53,36 @@ def _unsafe(d: Diagnostic) -> bool:
     return d.fix is not None and d.fix.applicability is Applicability.UNSAFE
 
 
-class Summary(NamedTuple):
+class Summary(Plain):
     """What a run did, for the lines after the findings."""
 
+    _fields = ("diagnostics", "files", "errors", "patched", "written", "linting")
+    __slots__ = _fields
     diagnostics: Sequence[Diagnostic]
     files: int
-    errors: int = 0
+    errors: int
     #: --diff printed a patch.
-    patched: bool = False
+    patched: bool
     #: Files --write wrote.
-    written: int = 0
+    written: int
     #: The findings come from linting (their fixes are still to be made).
-    linting: bool = True
+    linting: bool
+
+    def __init__(
+        self,
+        diagnostics: Sequence[Diagnostic],
+        files: int,
+        errors: int = 0,
+        patched: bool = False,
+        written: int = 0,
+        linting: bool = True,
+    ) -> None:
+        self.diagnostics = diagnostics
+        self.files = files
+        self.errors = errors
+        self.patched = patched
+        self.written = written
+        self.linting = linting
 
 
 def render_summary(summary: Summary) -> list[str]:

@@ -7,11 +7,11 @@ back. Only a file that is not text at all (a NUL byte, or mostly control
 bytes: a compressed or binary file) is refused.
 """
 
-# PERF: no `from __future__ import annotations`: a NamedTuple's string
-# annotations cost a compile() each when the class is made (issue 11).
+from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from zonefix.plain import Plain
 
 BOM = "\ufeff"
 _BINARY_SAMPLE = 8192
@@ -19,17 +19,27 @@ _BINARY_SAMPLE = 8192
 _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 11, 12, 13)) + b"\x7f"
 
 
-class SourceFile(NamedTuple):
+class SourceFile(Plain):
     """What was read: the text, and how to write it back as the same bytes."""
 
+    _fields = ("name", "text", "bom", "raw")
+    __slots__ = _fields
     #: The name findings are reported under (a path, or --stdin-filename).
     name: str
     #: The decoded text, without the BOM.
     text: str
     #: The file started with a UTF-8 byte order mark.
-    bom: bool = False
+    bom: bool
     #: The bytes of a file that is not text, kept as they are and never parsed.
-    raw: bytes | None = None
+    raw: bytes | None
+
+    def __init__(
+        self, name: str, text: str, bom: bool = False, raw: bytes | None = None
+    ) -> None:
+        self.name = name
+        self.text = text
+        self.bom = bom
+        self.raw = raw
 
     @property
     def newline(self) -> str:

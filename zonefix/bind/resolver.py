@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import os
 import re
-import struct
 from array import array
 from collections.abc import Callable
 from functools import cache, partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from zonefix.bind import fastpath
 from zonefix.bind.facts import LEADING_BLANKS, repeats_owner
@@ -33,7 +32,6 @@ from zonefix.bind.facts import NeedOrigin as _NeedOrigin
 from zonefix.bind.facts import to_dns_text as to_dns_text  # re-exported: its old home
 from zonefix.bind.facts import ttl_or_none as ttl_or_none  # re-exported: its old home
 from zonefix.bind.fastpath import plain_name
-from zonefix.bind.generate import GenerateError, substitute
 from zonefix.bind.syntax.nodes import (
     EntryKind,
     Field,
@@ -53,6 +51,7 @@ from zonefix.diagnostics import (
 )
 from zonefix.document import Limits as Limits  # re-exported: its old home
 from zonefix.origin import Origin, argument_origin, plain_argument
+from zonefix.plain import Plain
 from zonefix.reading import ReadRefused, inside, read_file
 from zonefix.rrtypes import BY_NAME, IN, type_text
 from zonefix.source import NotTextError, SourceFile, decode, printable
@@ -166,12 +165,14 @@ class RecordTable:
         return len(self.rdtype)
 
 
-class DirectiveMark(NamedTuple):
+class DirectiveMark(Plain):
     """What a directive of the top file leaves in force after it, as the
     resolver read it: with the origin and TTL of each record (RecordTable),
     the state at any line of the file, which edits that write a line there
     ask (bind.edits) instead of reading the directives again."""
 
+    _fields = ("entry", "origin_id", "default_ttl", "included_at")
+    __slots__ = _fields
     #: The directive's entry in the top file.
     entry: int
     #: Index into ResolvedZone.in_force of the origin in force after it.
@@ -181,6 +182,14 @@ class DirectiveMark(NamedTuple):
     #: The entry of the top file's last $INCLUDE since its last $TTL (-1:
     #: none): a record with no TTL may take what the included file leaves.
     included_at: int
+
+    def __init__(
+        self, entry: int, origin_id: int, default_ttl: int | None, included_at: int
+    ) -> None:
+        self.entry = entry
+        self.origin_id = origin_id
+        self.default_ttl = default_ttl
+        self.included_at = included_at
 
 
 class ResolvedZone:
@@ -217,11 +226,21 @@ class ResolvedZone:
         return [None if o is None else o.name for o in self.in_force]
 
 
-class ReadState(NamedTuple):
+class ReadState(Plain):
     """What the resolver carries from one entry of a file to the next, in a
     file of records, $ORIGIN and $TTL (no $INCLUDE or $GENERATE, which
     save and restore some of it): zonefix.bind.reread resumes a read with it."""
 
+    _fields = (
+        "origin_id",
+        "last_owner",
+        "last_owner_flags",
+        "owner_cache",
+        "last_ttl",
+        "default_ttl",
+        "default_ttl_from_soa",
+    )
+    __slots__ = _fields
     #: Index into the resolver's origins of the origin in force.
     origin_id: int
     #: The record whose owner a blank owner repeats (-1: none), and its
@@ -234,6 +253,24 @@ class ReadState(NamedTuple):
     last_ttl: int | None
     default_ttl: int | None
     default_ttl_from_soa: bool
+
+    def __init__(
+        self,
+        origin_id: int,
+        last_owner: int,
+        last_owner_flags: int,
+        owner_cache: tuple[str, int, int, int] | None,
+        last_ttl: int | None,
+        default_ttl: int | None,
+        default_ttl_from_soa: bool,
+    ) -> None:
+        self.origin_id = origin_id
+        self.last_owner = last_owner
+        self.last_owner_flags = last_owner_flags
+        self.owner_cache = owner_cache
+        self.last_ttl = last_ttl
+        self.default_ttl = default_ttl
+        self.default_ttl_from_soa = default_ttl_from_soa
 
 
 #: A word as a TTL, a class and a type (None where it is not one).
@@ -1230,7 +1267,7 @@ class Resolver:
         try:
             # Opened once, and the opened file checked: a link swapped since
             # the check above is caught here.
-            data, real = read_file(path, (shown_root,), self.limits.file_size)
+            read = read_file(path, (shown_root,), self.limits.file_size)
         except ReadRefused as error:
             message = error.strerror or "cannot be read"
             if "outside the repository" in message:
@@ -1240,16 +1277,17 @@ class Resolver:
         except OSError as error:
             refuse((error.strerror or "cannot be read").lower())
             return
+        real = read.real
         if real in ancestors:
             chain = " -> ".join(os.path.basename(a) for a in (*ancestors, real))
             refuse(f"include cycle ({chain})")
             return
         try:
-            source = decode(str(path), data)
+            source = decode(str(path), read.data)
         except NotTextError as error:
             refuse(error.reason)
             return
-        del data
+        del read
         included = load_document(source, path, self.limits, self.diagnostics)
         self.documents.append(included)
         # After the included file, the origin and the owner are the including
@@ -1375,6 +1413,9 @@ class Resolver:
     ) -> None:
         import dns.exception
 
+        # PERF: imported with the first $GENERATE.
+        from zonefix.bind.generate import GenerateError, substitute
+
         for counter in counters:
             try:
                 owner_text = substitute(unquote(lhs.text), counter)
@@ -1411,24 +1452,46 @@ class Resolver:
             self.table.generated[record] = counter
 
 
-class FieldProblem(NamedTuple):
+class FieldProblem(Plain):
     """Which field of a line is wrong, and why."""
 
+    _fields = ("field", "message", "code", "through_last")
+    __slots__ = _fields
     #: Index among the line's fields (None: the line as a whole).
     field: int | None
     message: str
-    code: Code = SYNTAX_ERROR
+    code: Code
     #: The finding spans from the field to the end of the line (rdata).
-    through_last: bool = False
+    through_last: bool
+
+    def __init__(
+        self,
+        field: int | None,
+        message: str,
+        code: Code = SYNTAX_ERROR,
+        through_last: bool = False,
+    ) -> None:
+        self.field = field
+        self.message = message
+        self.code = code
+        self.through_last = through_last
 
 
-class GenerateSpec(NamedTuple):
+class GenerateSpec(Plain):
     """A $GENERATE line's parts: range lhs [ttl] [class] type rhs."""
 
+    _fields = ("range", "ttl", "rdclass", "rdtype")
+    __slots__ = _fields
     range: str
     ttl: int | None
     rdclass: int
     rdtype: int
+
+    def __init__(self, range: str, ttl: int | None, rdclass: int, rdtype: int) -> None:
+        self.range = range
+        self.ttl = ttl
+        self.rdclass = rdclass
+        self.rdtype = rdtype
 
 
 def txt_with_long_strings(
@@ -1588,6 +1651,8 @@ def _reason(error: BaseException) -> str:
     """*error* as the end of a message; an interrupt dnspython wrapped as a
     syntax error (its ExceptionWrapper) is raised again, to stop the run."""
     reraise_interrupt(error)
+    import struct  # PERF: a zone read without dnspython (or error) needs none
+
     if isinstance(error, struct.error | OverflowError):
         return "a value is out of range"
     text = str(error).strip().rstrip(".")

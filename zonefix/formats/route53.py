@@ -74,19 +74,24 @@ def sniff(filename: str, head: bytes) -> bool:
     )
 
 
+def _capabilities(complete: bool) -> Capabilities:
+    return Capabilities(
+        NAME,
+        has_soa_ns=False,
+        ttl_per="rrset",
+        comments=False,
+        suppression_comments=False,
+        serial=False,
+        complete=complete,
+    )
+
+
 class Route53Document(ExportDocument):
     def __init__(self, filename: str, data: bytes, settings: ReadSettings) -> None:
         super().__init__(
             filename,
             data,
-            Capabilities(
-                NAME,
-                has_soa_ns=False,
-                ttl_per="rrset",
-                comments=False,
-                suppression_comments=False,
-                serial=False,
-            ),
+            _capabilities(complete=True),
             settings,
         )
         self._sets: list[_Set] = []
@@ -131,7 +136,7 @@ class Route53Document(ExportDocument):
         if batch or self.truncated:
             # Part of the zone: rules say nothing that rests on a record
             # being absent (see Capabilities.complete).
-            self._capabilities = self._capabilities._replace(complete=False)
+            self._capabilities = _capabilities(complete=False)
         for item in array.items:
             change = None
             rrset: Node | None = item

@@ -13,7 +13,8 @@ from zonefix.settings import MailSettings as MailSettings
 def printable(text: str) -> str:
     """*text* for a message: control characters (a NUL, a line break, a
     carriage return) written as a zone file writes them, ``\\DDD``."""
-    return _CONTROL.sub(lambda m: f"\\{ord(m.group()):03d}", text)
+    return re.sub(_CONTROL, lambda m: f"\\{ord(m.group()):03d}", text)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# PERF: compiled, and cached by re, when a message is first written.
+_CONTROL = r"[\x00-\x1f\x7f]"

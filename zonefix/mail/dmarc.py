@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from zonefix.plain import Plain
 
 _POLICIES = ("none", "quarantine", "reject")
 #: The failure report formats IANA registered for ``rf=`` (RFC 7489 §11.3).
@@ -11,12 +12,15 @@ _REPORT_FORMATS = ("afrf",)
 _TAG = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _SIZE = re.compile(r"![0-9]+[kmgtKMGT]?\Z")
-_BARE_ADDRESS = re.compile(r"[^\s:@!,]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# PERF: compiled, and cached by re, for the rare address without "mailto:".
+_BARE_ADDRESS = r"[^\s:@!,]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
 _ADDRESS = re.compile(r"[^@\s]+@[^@\s.][^@\s]*")
 _WSP = " \t"
 
 
-class Tag(NamedTuple):
+class Tag(Plain):
+    _fields = ("name", "value", "start", "text")
+    __slots__ = _fields
     #: The tag's name and value as written, blanks around them stripped
     #: (the name is the whole part where there is no "=").
     name: str
@@ -24,6 +28,12 @@ class Tag(NamedTuple):
     #: Offset of the tag's text (the part between ";") in the record.
     start: int
     text: str
+
+    def __init__(self, name: str, value: str, start: int, text: str) -> None:
+        self.name = name
+        self.value = value
+        self.start = start
+        self.text = text
 
     @property
     def has_value(self) -> bool:
@@ -37,16 +47,32 @@ class Tag(NamedTuple):
         return self.start + at + len(self.text[at:]) - len(self.text[at:].lstrip())
 
 
-class Problem(NamedTuple):
+class Problem(Plain):
+    _fields = ("message", "tag", "edit", "fix_message", "warning")
+    __slots__ = _fields
     message: str
     #: The tag the problem is in (None: the record as a whole).
-    tag: Tag | None = None
+    tag: Tag | None
     #: record[start:end] -> text, where the intent is unambiguous.
-    edit: tuple[int, int, str] | None = None
+    edit: tuple[int, int, str] | None
     #: What the edit does, said to the user.
-    fix_message: str = ""
+    fix_message: str
     #: Allowed by RFC 7489, but it will not work as meant.
-    warning: bool = False
+    warning: bool
+
+    def __init__(
+        self,
+        message: str,
+        tag: Tag | None = None,
+        edit: tuple[int, int, str] | None = None,
+        fix_message: str = "",
+        warning: bool = False,
+    ) -> None:
+        self.message = message
+        self.tag = tag
+        self.edit = edit
+        self.fix_message = fix_message
+        self.warning = warning
 
 
 def is_dmarc(text: str) -> bool:
@@ -236,7 +262,7 @@ def _uri_problems(tag: Tag) -> list[Problem]:
         target = uri[: size.start()] if size is not None else uri
         scheme = _SCHEME.match(target)
         if scheme is None:
-            if _BARE_ADDRESS.fullmatch(target):
+            if re.fullmatch(_BARE_ADDRESS, target):
                 bare.append(uri)
                 fixed.append("mailto:" + uri)
                 continue

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.bind.facts import txt_joined
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
+from zonefix.plain import Plain
 from zonefix.providers import (
     OTHER,
     HostPatterns,
@@ -40,14 +41,34 @@ MX = rrtypes.MX
 TXT = rrtypes.TXT
 
 
-class MxRecord(NamedTuple):
+class MxRecord(Plain):
+    _fields = ("record", "preference", "host")
+    __slots__ = _fields
     record: int
     preference: int
     #: The host as ZF104's fix writes it: lower-case, no final dot.
     host: str
 
+    def __init__(self, record: int, preference: int, host: str) -> None:
+        self.record = record
+        self.preference = preference
+        self.host = host
 
-class MailDomain(NamedTuple):
+
+class MailDomain(Plain):
+    _fields = (
+        "name",
+        "mx",
+        "null_mx",
+        "records",
+        "provider",
+        "configured",
+        "candidates",
+        "unknown",
+        "spf",
+        "apex",
+    )
+    __slots__ = _fields
     #: Canonical absolute name (lower-case, with the dot).
     name: str
     mx: tuple[MxRecord, ...]
@@ -69,6 +90,30 @@ class MailDomain(NamedTuple):
     spf: tuple[int, ...]
     #: The zone's apex.
     apex: bool
+
+    def __init__(
+        self,
+        name: str,
+        mx: tuple[MxRecord, ...],
+        null_mx: tuple[int, ...],
+        records: tuple[int, ...],
+        provider: Profile | None,
+        configured: bool,
+        candidates: tuple[Profile, ...],
+        unknown: tuple[MxRecord, ...],
+        spf: tuple[int, ...],
+        apex: bool,
+    ) -> None:
+        self.name = name
+        self.mx = mx
+        self.null_mx = null_mx
+        self.records = records
+        self.provider = provider
+        self.configured = configured
+        self.candidates = candidates
+        self.unknown = unknown
+        self.spf = spf
+        self.apex = apex
 
     @property
     def anchor(self) -> int | None:

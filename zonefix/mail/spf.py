@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import NamedTuple
+
+from zonefix.plain import Plain
 
 #: Mechanisms and whether they take a domain-spec (required, optional).
 MECHANISMS = {
@@ -34,21 +35,34 @@ LOOKUP_TERMS = frozenset({"include", "a", "mx", "ptr", "exists", "redirect"})
 QUALIFIERS = "+-?~"
 _FULLWIDTH_COLON = "\uff1a"
 
-_MODIFIER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
+# PERF: the patterns of terms most records lack (modifiers, a CIDR length
+# after a domain) are compiled, and cached by re, on first use.
+_MODIFIER_NAME = r"[A-Za-z][A-Za-z0-9_.-]*\Z"
 _MACRO = re.compile(r"%(?:\{[slodiphcrtvSLODIPHCRTV][0-9]*[rR]?[.\-+,/_=]*\}|%|_|-)")
 #: Macro letters RFC 7208 §7.2 allows only in explanation text (the TXT an
 #: ``exp=`` names), never in a record's own terms.
 _EXP_ONLY_MACRO = re.compile(r"%\{[crtCRT]")
 #: A trailing dual-cidr-length (RFC 7208 §5.6): "/N", "//N" or "/N//N".
-_TRAILING_CIDR = re.compile(r"(?:/[0-9]+)?(?://[0-9]+)?\Z")
+_TRAILING_CIDR = r"(?:/[0-9]+)?(?://[0-9]+)?\Z"
 _CIDR_LENGTH = re.compile(r"0|[1-9][0-9]*")
 _TOPLABEL = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\Z")
 _PROSE_WORD = re.compile(r"[^\W\d_][^\W_]*[:\uff1a]?\Z")
 
 
-class Term(NamedTuple):
+class Term(Plain):
     """One directive or modifier, where it stands in the record's text."""
 
+    _fields = (
+        "text",
+        "start",
+        "qualifier",
+        "name",
+        "value",
+        "modifier",
+        "problem",
+        "meant",
+    )
+    __slots__ = _fields
     text: str
     start: int
     #: "+", "-", "?", "~" as written, "" when none is.
@@ -59,28 +73,57 @@ class Term(NamedTuple):
     value: str | None
     modifier: bool
     #: What is wrong with it (RFC 7208), or None.
-    problem: str | None = None
+    problem: str | None
     #: The term meant, where that is unambiguous.
-    meant: str | None = None
+    meant: str | None
+
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        qualifier: str,
+        name: str,
+        value: str | None,
+        modifier: bool,
+        problem: str | None = None,
+        meant: str | None = None,
+    ) -> None:
+        self.text = text
+        self.start = start
+        self.qualifier = qualifier
+        self.name = name
+        self.value = value
+        self.modifier = modifier
+        self.problem = problem
+        self.meant = meant
 
     @property
     def end(self) -> int:
         return self.start + len(self.text)
 
 
-class Prose(NamedTuple):
+class Prose(Plain):
     """Words pasted from documentation, and the SPF term they meant."""
 
+    _fields = ("text", "start", "meant")
+    __slots__ = _fields
     text: str
     start: int
     meant: str | None
 
+    def __init__(self, text: str, start: int, meant: str | None) -> None:
+        self.text = text
+        self.start = start
+        self.meant = meant
+
     @property
     def end(self) -> int:
         return self.start + len(self.text)
 
 
-class SpfRecord(NamedTuple):
+class SpfRecord(Plain):
+    _fields = ("text", "version", "terms", "prose", "problems")
+    __slots__ = _fields
     text: str
     #: The version tag as written, when the record starts with it.
     version: str
@@ -88,6 +131,20 @@ class SpfRecord(NamedTuple):
     prose: tuple[Prose, ...]
     #: Problems of the record as a whole (not of one term).
     problems: tuple[str, ...]
+
+    def __init__(
+        self,
+        text: str,
+        version: str,
+        terms: tuple[Term, ...],
+        prose: tuple[Prose, ...],
+        problems: tuple[str, ...],
+    ) -> None:
+        self.text = text
+        self.version = version
+        self.terms = terms
+        self.prose = prose
+        self.problems = problems
 
     def effective(self) -> list[Term]:
         """The terms the record means: those written, and the terms its
@@ -203,7 +260,7 @@ def parse_term(word: str, start: int) -> Term:
             name_end = min(name_end, at)
     head = word[:name_end]
     rest = word[name_end:]
-    if rest.startswith("=") and _MODIFIER_NAME.match(head):
+    if rest.startswith("=") and re.match(_MODIFIER_NAME, head):
         name = head.lower()
         argument = rest[1:]
         problem = None
@@ -252,7 +309,7 @@ def parse_term(word: str, start: int) -> Term:
 
 def _split_cidr(spec: str) -> tuple[str, str]:
     """A domain-spec and its trailing dual-cidr-length."""
-    match = _TRAILING_CIDR.search(spec)
+    match = re.search(_TRAILING_CIDR, spec)
     at = match.start() if match is not None else len(spec)
     return spec[:at], spec[at:]
 

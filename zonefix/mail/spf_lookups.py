@@ -17,25 +17,33 @@ stack), and totals are capped, since past the limit only "over" matters.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 
 from zonefix.mail.spf import LOOKUP_TERMS, SpfRecord, Term
+from zonefix.plain import Plain
 
 LOOKUP_LIMIT = 10
 #: Totals are capped here: a diamond of includes doubles per level.
 _CAP = 999
 
 
-class Edge(NamedTuple):
+class Edge(Plain):
     """An ``include`` or ``redirect`` whose target's SPF is in the zone."""
 
+    _fields = ("term", "target")
+    __slots__ = _fields
     term: Term
     target: str
 
+    def __init__(self, term: Term, target: str) -> None:
+        self.term = term
+        self.target = target
 
-class Lookups(NamedTuple):
+
+class Lookups(Plain):
     """What evaluating one name's SPF record costs."""
 
+    _fields = ("total", "edges", "unknown", "loop", "over")
+    __slots__ = _fields
     #: Lookups in all, nested ones included (capped at 999).
     total: int
     #: Includes and redirects followed to records in this zone.
@@ -44,10 +52,24 @@ class Lookups(NamedTuple):
     unknown: int
     #: The names of the loop this name is on or leads into, in the order
     #: they follow one another; () when there is none.
-    loop: tuple[str, ...] = ()
+    loop: tuple[str, ...]
     #: Over the limit, and not only through in-zone targets that are over
     #: it themselves (where the target is the one to report).
-    over: bool = False
+    over: bool
+
+    def __init__(
+        self,
+        total: int,
+        edges: tuple[Edge, ...],
+        unknown: int,
+        loop: tuple[str, ...] = (),
+        over: bool = False,
+    ) -> None:
+        self.total = total
+        self.edges = edges
+        self.unknown = unknown
+        self.loop = loop
+        self.over = over
 
 
 def target_key(term: Term) -> str | None:

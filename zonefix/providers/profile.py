@@ -13,18 +13,27 @@ import re
 from functools import cache
 from typing import NamedTuple
 
+from zonefix.plain import Plain
 
-class Client(NamedTuple):
+
+class Client(Plain):
     """A client name the provider documents: ``imap`` CNAME its host."""
 
+    _fields = ("name", "target", "recommended")
+    __slots__ = _fields
     name: str
     target: str
     #: The provider's setup lists it among the records to add.
-    recommended: bool = False
+    recommended: bool
+
+    def __init__(self, name: str, target: str, recommended: bool = False) -> None:
+        self.name = name
+        self.target = target
+        self.recommended = recommended
 
 
 class MxHost(NamedTuple):
-    """One MX host of a provider's set."""
+    """One MX host of a provider's set (a tuple: sets are sorted)."""
 
     priority: int
     #: Lower-case, no final dot; may hold ``*`` or ``{domain-dashes}``.
@@ -34,7 +43,14 @@ class MxHost(NamedTuple):
     required: bool = True
 
 
-class Profile(NamedTuple):
+class Profile(Plain):
+    _fields = (
+        *("id", "name", "kind", "family", "mx_sets", "checked", "source", "site"),
+        *("spf_include", "spf_include_aliases", "spf_all", "spf_nested_lookups"),
+        *("family_hosts", "clients", "dkim_selectors", "ownership"),
+        *("needs_subdomain", "mx_means_sending", "confidence"),
+    )
+    __slots__ = _fields
     id: str
     name: str
     #: "mailbox" (receives a domain's mail) or "sending" (a sending service,
@@ -46,27 +62,69 @@ class Profile(NamedTuple):
     mx_sets: tuple[tuple[MxHost, ...], ...]
     checked: str
     source: str
-    site: str = ""
-    spf_include: str = ""
+    site: str
+    spf_include: str
     #: Other includes that name this provider (older documentation).
-    spf_include_aliases: tuple[str, ...] = ()
+    spf_include_aliases: tuple[str, ...]
     #: The ``all`` the provider advises.
-    spf_all: str = "~all"
+    spf_all: str
     #: DNS lookups the SPF include makes below itself, where known.
-    spf_nested_lookups: int | None = None
-    family_hosts: tuple[str, ...] = ()
-    clients: tuple[Client, ...] = ()
-    dkim_selectors: tuple[str, ...] = ()
+    spf_nested_lookups: int | None
+    family_hosts: tuple[str, ...]
+    clients: tuple[Client, ...]
+    dkim_selectors: tuple[str, ...]
     #: Labels of the service's ownership TXT records (``aliyundm``).
-    ownership: tuple[str, ...] = ()
+    ownership: tuple[str, ...]
     #: A sending service that asks for a subdomain of its own (ZF208).
-    needs_subdomain: bool = False
+    needs_subdomain: bool
     #: A name whose MX are this provider's sends mail as it (a mailbox, or a
     #: sending service's MAIL FROM domain); false where its MX only receive
     #: (Mailgun's inbound routes).
-    mx_means_sending: bool = True
+    mx_means_sending: bool
     #: "doc", "3p" or "unverified" (see CONFIDENCES).
-    confidence: str = "doc"
+    confidence: str
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        kind: str,
+        family: str,
+        mx_sets: tuple[tuple[MxHost, ...], ...],
+        checked: str,
+        source: str,
+        site: str = "",
+        spf_include: str = "",
+        spf_include_aliases: tuple[str, ...] = (),
+        spf_all: str = "~all",
+        spf_nested_lookups: int | None = None,
+        family_hosts: tuple[str, ...] = (),
+        clients: tuple[Client, ...] = (),
+        dkim_selectors: tuple[str, ...] = (),
+        ownership: tuple[str, ...] = (),
+        needs_subdomain: bool = False,
+        mx_means_sending: bool = True,
+        confidence: str = "doc",
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.family = family
+        self.mx_sets = mx_sets
+        self.checked = checked
+        self.source = source
+        self.site = site
+        self.spf_include = spf_include
+        self.spf_include_aliases = spf_include_aliases
+        self.spf_all = spf_all
+        self.spf_nested_lookups = spf_nested_lookups
+        self.family_hosts = family_hosts
+        self.clients = clients
+        self.dkim_selectors = dkim_selectors
+        self.ownership = ownership
+        self.needs_subdomain = needs_subdomain
+        self.mx_means_sending = mx_means_sending
+        self.confidence = confidence
 
     @property
     def includes(self) -> tuple[str, ...]:

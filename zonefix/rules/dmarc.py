@@ -65,8 +65,6 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     `p=reject`, which tells receivers the same.
     """
     zone = ctx.zone
-    from zonefix.tlds import organisational_domain
-
     view = ctx.mail
     if zone.origin_text is None or not view.domains:
         return
@@ -86,6 +84,9 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             # Covered by its own record, wherever its organisational domain
             # lies (PERF: the Public Suffix List is not read for it).
             continue
+        # PERF: the suffix list's module, with the first name asked.
+        from zonefix.tlds import organisational_domain
+
         org = organisational_domain(domain.name) or domain.name
         if not _at_or_below(org, apex):
             continue  # its DMARC lives in a parent zone

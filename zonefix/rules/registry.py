@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
+from zonefix.plain import Plain
 
 if TYPE_CHECKING:
     import dns.rdata
@@ -33,10 +34,17 @@ class FixAvailability(enum.Enum):
     UNSAFE = "unsafe"
 
 
-class Rule(NamedTuple):
+class Rule(Plain):
+    _fields = ("code", "fix", "check")
+    __slots__ = _fields
     code: Code
     fix: FixAvailability
     check: Check
+
+    def __init__(self, code: Code, fix: FixAvailability, check: Check) -> None:
+        self.code = code
+        self.fix = fix
+        self.check = check
 
     @property
     def name(self) -> str:

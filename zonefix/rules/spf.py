@@ -1153,8 +1153,6 @@ def spf_domain_typo(ctx: RuleContext) -> Iterator[Diagnostic]:
     which servers may send as you, so the owner confirms it.
     """
     zone = ctx.zone
-    from zonefix.tlds import organisational_domain
-
     origin = zone.origin_text
     if origin is None:
         return
@@ -1182,6 +1180,9 @@ def spf_domain_typo(ctx: RuleContext) -> Iterator[Diagnostic]:
                     for mine in origin_tails
                 ):
                     continue
+                # PERF: the suffix list's module, with the first name asked.
+                from zonefix.tlds import organisational_domain
+
                 if own == "":
                     own = organisational_domain(origin_text)
                 if own is None:

@@ -17,26 +17,28 @@ Regenerate after editing the grammar (``make grammar``)::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
-_TABLES_PATH = Path(__file__).resolve().parent / "_tables.py"
+from zonefix.plain import Plain
 
 
 def grammar_path() -> Path:
     """The shipped grammar: zonefix/grammars/ in a wheel, grammars/ in a clone."""
+    package = Path(__file__).resolve().parent.parent.parent
     for candidate in (
-        _PACKAGE_DIR / "grammars" / "zone.lark",
-        _PACKAGE_DIR.parent / "grammars" / "zone.lark",
+        package / "grammars" / "zone.lark",
+        package.parent / "grammars" / "zone.lark",
     ):
         if candidate.is_file():
             return candidate
     raise FileNotFoundError("grammars/zone.lark is not installed with zonefix")
 
 
-class Tables(NamedTuple):
+class Tables(Plain):
     """What the parser needs from the grammar, as plain data."""
 
+    _fields = ("grammar", "terminals", "rules", "states", "start_state", "end_state")
+    __slots__ = _fields
     #: The grammar text the tables were computed from.
     grammar: str
     #: (name, regular expression), in the order lark's lexer tries them.
@@ -48,6 +50,22 @@ class Tables(NamedTuple):
     states: tuple[dict[str, int], ...]
     start_state: int
     end_state: int
+
+    def __init__(
+        self,
+        grammar: str,
+        terminals: tuple[tuple[str, str], ...],
+        rules: tuple[tuple[str, int], ...],
+        states: tuple[dict[str, int], ...],
+        start_state: int,
+        end_state: int,
+    ) -> None:
+        self.grammar = grammar
+        self.terminals = terminals
+        self.rules = rules
+        self.states = states
+        self.start_state = start_state
+        self.end_state = end_state
 
 
 def build_tables(grammar: str) -> Tables:
@@ -159,5 +177,6 @@ def load_tables() -> Tables:
 def write_tables() -> Path:
     """Rebuild ``_tables.py`` from the shipped grammar."""
     grammar = grammar_path().read_text(encoding="utf-8")
-    _TABLES_PATH.write_text(render_tables(build_tables(grammar)), encoding="utf-8")
-    return _TABLES_PATH
+    tables = Path(__file__).resolve().parent / "_tables.py"
+    tables.write_text(render_tables(build_tables(grammar)), encoding="utf-8")
+    return tables

@@ -15,8 +15,8 @@ import enum
 import re
 from array import array
 from functools import cache
-from typing import NamedTuple
 
+from zonefix.plain import Plain
 from zonefix.positions import LineIndex
 
 
@@ -77,22 +77,35 @@ def _field_re() -> re.Pattern[str]:
     return re.compile(_FIELD_PATTERN)
 
 
-class Token(NamedTuple):
+class Token(Plain):
     """One terminal of an entry: its kind and where its text lies."""
 
+    _fields = ("kind", "start", "end")
+    __slots__ = _fields
     kind: TokenKind
     #: Character offsets of the token in the file's text (end exclusive).
     start: int
     end: int
 
+    def __init__(self, kind: TokenKind, start: int, end: int) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
 
-class Field(NamedTuple):
+
+class Field(Plain):
     """One field of a record or directive: a word, or a quoted string."""
 
+    _fields = ("text", "start")
+    __slots__ = _fields
     #: The field as written, quotes and escapes included.
     text: str
     #: Character offset of the field in the file's text.
     start: int
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text = text
+        self.start = start
 
     @property
     def end(self) -> int:

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from zonefix.bind.syntax.grammar import Tables, load_tables
 from zonefix.bind.syntax.lane import plain_lines
 from zonefix.bind.syntax.nodes import EntryKind, SyntaxTree
+from zonefix.plain import Plain
 from zonefix.positions import offsets
 
 _ENTRY_RULES = {
@@ -32,12 +32,18 @@ _ENTRY_RULES = {
 }
 
 
-class SyntaxProblem(NamedTuple):
+class SyntaxProblem(Plain):
     """A place where the text does not follow the grammar."""
 
+    _fields = ("offset", "message")
+    __slots__ = _fields
     #: Character offset of the offending token (or of the unclosed "(").
     offset: int
     message: str
+
+    def __init__(self, offset: int, message: str) -> None:
+        self.offset = offset
+        self.message = message
 
 
 class _Machine:
