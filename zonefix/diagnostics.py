@@ -115,44 +115,24 @@ class Fix(Plain):
         self.record_edits = record_edits
 
 
-class Diagnostic(Plain):
+class Diagnostic(NamedTuple):
     """One finding at a place in one file.
 
     The place is a span of the file's decoded text; its line and column are
     worked out from it where the finding is printed (zonefix.positions)."""
 
-    _fields = ("code", "message", "file", "start", "end", "lines", "fix")
-    __slots__ = _fields
     code: Code
     #: Lower-case, no final period; quotes the offending value.
     message: str
     #: The file the finding is in (an $INCLUDE'd file names itself).
     file: str
     #: Character offsets of the span where the finding starts and ends.
-    start: int
-    end: int
+    start: int = 0
+    end: int = 0
     #: The file's line index, which gives line and column (None: the finding
     #: is about the file as a whole, at line 1 column 1).
-    lines: LineIndex | None
-    fix: Fix | None
-
-    def __init__(
-        self,
-        code: Code,
-        message: str,
-        file: str,
-        start: int = 0,
-        end: int = 0,
-        lines: LineIndex | None = None,
-        fix: Fix | None = None,
-    ) -> None:
-        self.code = code
-        self.message = message
-        self.file = file
-        self.start = start
-        self.end = end
-        self.lines = lines
-        self.fix = fix
+    lines: LineIndex | None = None
+    fix: Fix | None = None
 
     def position(self) -> tuple[int, int]:
         """1-based line and column where the finding starts."""
@@ -183,16 +163,13 @@ class Diagnostic(Plain):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Diagnostic):
             return NotImplemented
-        return self._found() == other._found()
+        return self[:5] == other[:5] and self.fix == other.fix
 
     def __ne__(self, other: object) -> bool:
         return not self == other
 
     def __hash__(self) -> int:
-        return hash(self._found())
-
-    def _found(self) -> tuple[object, ...]:
-        return (self.code, self.message, self.file, self.start, self.end, self.fix)
+        return hash((*self[:5], self.fix))
 
     @property
     def sort_key(self) -> tuple[str, int, str]:
