@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from zonefix.bind.facts import NeedOrigin, repeats_owner
 from zonefix.bind.fastpath import build_rdata
@@ -31,7 +31,6 @@ from zonefix.bind.resolver import (
 from zonefix.bind.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
 from zonefix.origin import Origin, argument_origin, read_name
-from zonefix.plain import Plain
 from zonefix.rrtypes import IN
 from zonefix.settings import MailSettings
 from zonefix.source import BOM, NotTextError, SourceFile, decode
@@ -48,21 +47,9 @@ if TYPE_CHECKING:
     from zonefix.index import ZoneIndex
 
 
-class Record(Plain):
+class Record(NamedTuple):
     """One resource record, with its meaning and where it is written."""
 
-    _fields = (
-        "owner",
-        "ttl",
-        "rdclass",
-        "rdtype",
-        "rdata",
-        "line",
-        "column",
-        "file",
-        "generated",
-    )
-    __slots__ = _fields
     #: Absolute owner name.
     owner: dns.name.Name
     ttl: int
@@ -75,29 +62,7 @@ class Record(Plain):
     #: The file that holds it (an $INCLUDE'd file names itself).
     file: str
     #: The record comes from a $GENERATE line (line and column are the line's).
-    generated: bool
-
-    def __init__(
-        self,
-        owner: dns.name.Name,
-        ttl: int,
-        rdclass: dns.rdataclass.RdataClass,
-        rdtype: dns.rdatatype.RdataType,
-        rdata: dns.rdata.Rdata,
-        line: int,
-        column: int,
-        file: str,
-        generated: bool = False,
-    ) -> None:
-        self.owner = owner
-        self.ttl = ttl
-        self.rdclass = rdclass
-        self.rdtype = rdtype
-        self.rdata = rdata
-        self.line = line
-        self.column = column
-        self.file = file
-        self.generated = generated
+    generated: bool = False
 
 
 class RecordList(Sequence[Record]):
