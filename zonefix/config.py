@@ -216,7 +216,7 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
     if "mail_providers" in fields:
         _check_provider_ids(path, fields["mail_providers"], fields.get("profiles", ()))
     if limits:
-        fields["limits"] = Limits(**limits)
+        fields["limits"] = Limits()._replace(**limits)
     return Config(**fields)
 
 

@@ -75,35 +75,19 @@ class Span(NamedTuple):
     end: int
 
 
-class Limits(Plain):
+class Limits(NamedTuple):
     """Bounds on what one zone may make zonefix do. All are configurable."""
 
-    _fields = ("generate", "include_depth", "line_length", "file_size", "records")
-    __slots__ = _fields
     #: Records one $GENERATE may expand to.
-    generate: int
+    generate: int = 65536
     #: How deep $INCLUDE may nest.
-    include_depth: int
+    include_depth: int = 16
     #: Characters in one physical line (a 10 MB line is refused, not read).
-    line_length: int
+    line_length: int = 1 << 20
     #: Bytes in one file, the top file or an included one (refused unread).
-    file_size: int
+    file_size: int = 128 << 20
     #: Records $GENERATE and $INCLUDE may add to a zone, all together.
-    records: int
-
-    def __init__(
-        self,
-        generate: int = 65536,
-        include_depth: int = 16,
-        line_length: int = 1 << 20,
-        file_size: int = 128 << 20,
-        records: int = 1 << 17,
-    ) -> None:
-        self.generate = generate
-        self.include_depth = include_depth
-        self.line_length = line_length
-        self.file_size = file_size
-        self.records = records
+    records: int = 1 << 17
 
 
 class ReadSettings(Plain):
@@ -122,7 +106,7 @@ class ReadSettings(Plain):
         self,
         origin: "dns.name.Name | None" = None,
         include_root: "Path | None" = None,
-        limits: Limits = Limits(),  # noqa: B008 (never changed)
+        limits: Limits = Limits(),  # noqa: B008 (a NamedTuple: immutable)
     ) -> None:
         self.origin = origin
         self.include_root = include_root
