@@ -1,0 +1,50 @@
+"""zonefix.plain's value classes keep their field lists in step: the slots,
+``_fields`` and ``__init__``'s parameters name the same fields in the same
+order (the base's equality, hash, repr and ``_replace`` read ``_fields``;
+a field left out of it would be ignored by all four)."""
+
+import importlib
+import inspect
+import pkgutil
+
+import zonefix
+from zonefix.plain import Plain
+
+
+def _every_plain_class() -> list[type[Plain]]:
+    for module in pkgutil.walk_packages(zonefix.__path__, "zonefix."):
+        if module.name != "zonefix.__main__":
+            importlib.import_module(module.name)
+    found: list[type[Plain]] = []
+    todo = list(Plain.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_plain_class_names_its_fields_alike() -> None:
+    classes = _every_plain_class()
+    assert len(classes) > 30  # the start-up path's value classes
+    for cls in classes:
+        fields = cls._fields
+        assert fields, cls
+        assert tuple(cls.__slots__) == fields, cls
+        parameters = list(inspect.signature(cls.__init__).parameters)[1:]
+        assert parameters == list(fields), cls
+        hints = inspect.get_annotations(cls)
+        assert set(fields) <= set(hints), (cls, set(fields) - set(hints))
+
+
+def test_a_plain_value_compares_hashes_and_replaces_by_its_fields() -> None:
+    from zonefix.diagnostics import Applicability, Fix
+
+    one = Fix("delete it", Applicability.SAFE, ())
+    same = Fix("delete it", Applicability.SAFE, ())
+    assert one == same
+    assert hash(one) == hash(same)
+    assert one != one._replace(message="keep it")
+    assert one._replace(scope=(1, 2)).scope == (1, 2)
+    assert one != ("delete it", Applicability.SAFE, (), None, ())
+    assert repr(one).startswith("Fix(message='delete it', applicability=")
