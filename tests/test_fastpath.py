@@ -971,3 +971,100 @@ def test_rrsigs_group_by_the_type_they_cover_however_written() -> None:
     )
     findings = zonefix.check(zone, select=["ZF108"])
     assert [(d.code.code, d.line) for d in findings] == [("ZF108", 7)]
+
+
+def test_a_name_whose_hash_is_a_cname_owners_is_no_alias(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name asked about whose hash is that of the one CNAME owner (a
+    collision, forced) is told apart by its name."""
+    zone = zonefix.parse_text(
+        "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
+        "ns1 A 192.0.2.1\na CNAME t.example.org.\n"
+    )
+    index = zone.index
+    a = hash("a.example.net.")
+
+    def colliding(value: object) -> int:
+        return a if value == "z.example.net." else hash(value)
+
+    monkeypatch.setattr(zonefix.index, "hash", colliding, raising=False)
+    assert "a.example.net." in index.aliases
+    assert "z.example.net." not in index.aliases
+    with pytest.raises(KeyError):
+        index.aliases["z.example.net."]
+
+
+def test_questions_about_an_alias_cost_the_same_at_any_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A CNAME owner that holds many other records (CNAME and other data),
+    named by many MX: each question about it costs one look, not a walk
+    through its records (ZF105 and ZF205 ask once or more per MX)."""
+    from zonefix.index import ZoneIndex
+
+    walked = 0
+    original = ZoneIndex.with_owner_hash
+
+    def counting(self: ZoneIndex, owner_hash: int) -> list[int]:
+        nonlocal walked
+        found = original(self, owner_hash)
+        walked += len(found)
+        return found
+
+    monkeypatch.setattr(ZoneIndex, "with_owner_hash", counting)
+
+    def walked_for(n: int) -> int:
+        nonlocal walked
+        text = "".join(
+            [
+                "$ORIGIN example.org.\n$TTL 3600\n@ SOA ns1 h 1 7200 900 1209600 300\n",
+                "@ NS ns1\nns1 A 192.0.2.1\n",
+                *(f'x TXT "t{k}"\n' for k in range(n)),
+                "x CNAME ns1\n",
+                *(f"h{k} MX 10 x\n" for k in range(n)),
+            ]
+        )
+        zone = zonefix.parse_text(text)
+        walked = 0
+        zonefix.check(zone)
+        return walked
+
+    small, large = walked_for(300), walked_for(600)
+    assert large < 2.5 * small, (small, large)
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        (
+            # An NS outside the zone, written before the $ORIGIN that makes
+            # the apex known.
+            "com. 3600 IN NS ns.other.\n$ORIGIN example.com.\n"
+            "www 3600 IN A 192.0.2.1\na.b 3600 IN A 192.0.2.2\n",
+            ["ZF109", "ZF111", "ZF113"],
+        ),
+        (
+            # The apex's NS, so written.
+            "example.com. 3600 IN NS ns.other.\n$ORIGIN example.com.\n"
+            "www 3600 IN A 192.0.2.1\na.b 3600 IN A 192.0.2.2\n",
+            ["ZF111"],
+        ),
+    ],
+)
+def test_owners_read_before_the_apex_is_known_are_told_as_under_it(
+    text: str, codes: list[str]
+) -> None:
+    """Records read before a later $ORIGIN makes the apex known (no origin
+    given, no SOA first) have their owner facts worked out under that apex,
+    as a read with the origin given has them: no delegation at or above the
+    apex (ZF118), the apex's NS seen (ZF113), an owner outside seen (ZF109)."""
+    from zonefix.bind.resolver import OWNER_BITS
+
+    late = zonefix.parse_text(text)
+    given = zonefix.parse_text(text, origin="example.com.")
+    assert late.origin == given.origin
+    assert [f & OWNER_BITS for f in late.table.flags] == [
+        f & OWNER_BITS for f in given.table.flags
+    ]
+    assert sorted(d.code.code for d in zonefix.check(late)) == codes

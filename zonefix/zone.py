@@ -179,6 +179,26 @@ class RecordList(Sequence[Record]):
         )
 
 
+def _owner_facts_again(resolved: ResolvedZone, count: int) -> None:
+    """The owner facts (OWNER_BITS) of the first *count* records, read
+    before a later $ORIGIN made the zone's apex known, worked out again
+    under that apex (they were worked out without one)."""
+    import dns.exception
+
+    from zonefix.bind.resolver import OWNER_BITS, owner_flags
+
+    assert resolved.apex is not None
+    apex = resolved.apex.name
+    records = RecordList(resolved)
+    flags = resolved.table.flags
+    for i in range(count):
+        try:
+            owner = records.owner(i)
+        except dns.exception.DNSException:
+            continue  # as read: its owner cannot be named again
+        flags[i] = (flags[i] & ~OWNER_BITS) | owner_flags(owner, apex)
+
+
 def _name_of(origin: Origin | None) -> dns.name.Name | None:
     return None if origin is None else origin.name
 
@@ -488,7 +508,10 @@ def _parse(
     # A Cloudflare export writes "$ORIGIN ." and means its domain by "@".
     root_is_apex = _cloudflare_origin(source.text) is not None
     resolver = Resolver(document, apex, include_root, limits, diagnostics, root_is_apex)
-    zone = Zone(resolver.run(real))
+    resolved = resolver.run(real)
+    if resolver.records_before_apex and resolved.apex is not None:
+        _owner_facts_again(resolved, resolver.records_before_apex)
+    zone = Zone(resolved)
     zone.include_root = include_root
     zone.read_origin = apex
     zone.read_limits = limits

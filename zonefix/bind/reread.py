@@ -26,9 +26,7 @@ from typing import NamedTuple
 
 from zonefix import rrtypes
 from zonefix.bind.resolver import (
-    OWNER_APEX,
-    OWNER_DEEP,
-    OWNER_OUTSIDE,
+    OWNER_BITS,
     TTL_WRITTEN,
     DirectiveMark,
     Document,
@@ -48,7 +46,6 @@ from zonefix.positions import offsets
 from zonefix.source import NotTextError, SourceFile, decode
 from zonefix.zone import Zone, _root, cloudflare_domain
 
-_OWNER_BITS = OWNER_APEX | OWNER_OUTSIDE | OWNER_DEEP
 # bytes.translate table: 1 where a record's flags say it wrote its TTL.
 _WROTE_TTL = bytes(1 if flags & TTL_WRITTEN else 0 for flags in range(256))
 _DIRECTIVE = bytes([EntryKind.DIRECTIVE])
@@ -522,7 +519,7 @@ def _owner_state(
         return -1, 0, None, None
     last = records - 1
     owner = table.owner_ref[last]
-    flags = table.flags[last] & _OWNER_BITS
+    flags = table.flags[last] & OWNER_BITS
     # The last owner written is the last record that owns its owner.
     written = last
     refs = table.owner_ref
@@ -535,7 +532,7 @@ def _owner_state(
             word,
             table.origin[written],
             written,
-            table.flags[written] & _OWNER_BITS,
+            table.flags[written] & OWNER_BITS,
         )
     ttl_at = wrote_ttl.rfind(b"\x01", 0, records)
     last_ttl = table.ttl[ttl_at] if ttl_at >= 0 else None

@@ -78,6 +78,8 @@ LONG_STRING = 16
 #: apex): at or below a delegation point only such a name can be, or the
 #: point itself (ZF118 looks at no other).
 OWNER_DEEP = 32
+#: The bits that are facts about the owner (blank-owner lines repeat them).
+OWNER_BITS = OWNER_APEX | OWNER_OUTSIDE | OWNER_DEEP
 _TXT_LIKE = {fastpath.TXT, fastpath.SPF}
 #: Types whose rdata dnspython checks fully while reading; others are also
 #: written to wire form once, to catch values it reads but cannot write.
@@ -99,6 +101,18 @@ _PACKS_WHAT_IT_READS = frozenset(
 _USUAL_READERS: dict[int | None, fastpath.Reader] = {
     t: read for t, read in fastpath.READERS.items() if t != SOA
 }
+
+
+def owner_flags(name: dns.name.Name, apex: dns.name.Name | None) -> int:
+    """The OWNER_BITS of an owner *name* in the zone whose apex is *apex*
+    (OWNER_DEEP alone where there is none)."""
+    if apex is None:
+        return OWNER_DEEP
+    if name == apex:
+        return OWNER_APEX
+    if not name.is_subdomain(apex):
+        return OWNER_OUTSIDE
+    return OWNER_DEEP if len(name) - len(apex) > 1 else 0
 
 
 class Document:
@@ -399,6 +413,8 @@ class Resolver:
         #: Findings so far (the top file's syntax problems come in here).
         self.diagnostics = diagnostics
         self.zone_origin = origin
+        #: Records read before a $ORIGIN made the apex known (none given).
+        self.records_before_apex = 0
         #: Records $GENERATE and $INCLUDE may still add (Limits.records).
         self.budget = limits.records
         self.origins: list[Origin | None] = [origin]
@@ -984,14 +1000,8 @@ class Resolver:
     def _owner_flags(self, name: dns.name.Name) -> int:
         """What rules need to know of an owner, worked out while its name is
         at hand rather than rebuilt for every record later."""
-        if self.zone_origin is None:
-            return OWNER_DEEP
-        origin = self.zone_origin.name
-        if name == origin:
-            return OWNER_APEX
-        if not name.is_subdomain(origin):
-            return OWNER_OUTSIDE
-        return OWNER_DEEP if len(name) - len(origin) > 1 else 0
+        apex = self.zone_origin
+        return owner_flags(name, None if apex is None else apex.name)
 
     def _fast_origin(self) -> str | None:
         """The fast path's key of the origin in force."""
@@ -1223,6 +1233,9 @@ class Resolver:
         if self.zone_origin is None:
             self.zone_origin = origin
             self.origins[0] = origin
+            # Read without an apex: their owners' facts are worked out again
+            # once the whole zone is read (zone.py).
+            self.records_before_apex = len(self.table.flags)
         self._set_origin(origin)
 
     def _include(
