@@ -48,3 +48,17 @@ def test_a_plain_value_compares_hashes_and_replaces_by_its_fields() -> None:
     assert one._replace(scope=(1, 2)).scope == (1, 2)
     assert one != ("delete it", Applicability.SAFE, (), None, ())
     assert repr(one).startswith("Fix(message='delete it', applicability=")
+
+
+def test_findings_sort_as_they_did() -> None:
+    """Findings (NamedTuples whose first field is their Code) sort without
+    a key, by code first, as callers of the API may sort them."""
+    zone = zonefix.parse_text(
+        "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
+        "ns1 A 192.0.2.1\n@ CNAME other.example.org.\nwww CNAME www\n"
+    )
+    findings = zonefix.check(zone)
+    assert len({d.code.code for d in findings}) > 1
+    assert [d.code.code for d in sorted(findings)] == sorted(
+        d.code.code for d in findings
+    )

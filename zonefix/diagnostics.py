@@ -17,22 +17,16 @@ class Severity(enum.Enum):
     INFO = "info"
 
 
-class Code(Plain):
-    """A finding's public identity. Codes are never renumbered or reused."""
+class Code(NamedTuple):
+    """A finding's public identity. Codes are never renumbered or reused.
+    (A NamedTuple, not a plain class: it is a finding's first field, so
+    findings sort by their codes, as callers of the API may sort them.)"""
 
-    _fields = ("code", "name", "severity", "summary")
-    __slots__ = _fields
     code: str
     #: Kebab-case, names the mistake ("allow syntax-error").
     name: str
     severity: Severity
     summary: str
-
-    def __init__(self, code: str, name: str, severity: Severity, summary: str) -> None:
-        self.code = code
-        self.name = name
-        self.severity = severity
-        self.summary = summary
 
 
 # ZF0: the file itself (syntax and input). SPEC §3.
