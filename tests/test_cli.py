@@ -234,6 +234,7 @@ NOT_FOR_A_LINT = (
     "base64",
     "zonefix.bind.generate",
     "zonefix.tlds",
+    "pathlib",  # its imports (urllib.parse, ipaddress) cost a twentieth of a run
 )
 
 
@@ -325,8 +326,8 @@ def test_a_bug_on_one_file_never_stops_the_others(
 ) -> None:
     real_parse = zonefix.zone.parse_file
 
-    def explode_on_one(path: Path, *args: object, **kwargs: object) -> zonefix.Zone:
-        if path.name == "db.example.net":
+    def explode_on_one(path: str, *args: object, **kwargs: object) -> zonefix.Zone:
+        if os.path.basename(path) == "db.example.net":
             raise RuntimeError("boom")
         return real_parse(path, *args, **kwargs)  # type: ignore[arg-type]
 

@@ -44,7 +44,7 @@ def assert_round_trip(path: Path, origin: str | None = None) -> zonefix.Zone:
         assert included.path is not None
         assert (
             included.source.encode(included.tree.to_text())
-            == included.path.read_bytes()
+            == Path(included.path).read_bytes()
         )
     return zone
 

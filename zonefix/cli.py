@@ -12,13 +12,11 @@ import gc
 # every 50,000 leaves start-up alone, and holds little garbage on a big zone.
 gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
-import contextlib
 import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatch
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -34,6 +32,7 @@ from zonefix.config import (
 from zonefix.diagnostics import Diagnostic, once_per_place
 from zonefix.document import Limits
 from zonefix.plain import Plain
+from zonefix.reading import folder_of, pure_path, suffix_of
 from zonefix.report import (
     FORMATS,
     Summary,
@@ -74,7 +73,7 @@ class Target(Plain):
     __slots__ = _fields
     #: The name it is reported under: the path as given, normalised.
     name: str
-    path: Path | None
+    path: str | None
     #: Found in a directory given on the command line (not named itself):
     #: a file there that is not text is passed by with a note.
     scanned: bool
@@ -82,7 +81,7 @@ class Target(Plain):
     argument: str
 
     def __init__(
-        self, name: str, path: Path | None, scanned: bool = False, argument: str = ""
+        self, name: str, path: str | None, scanned: bool = False, argument: str = ""
     ) -> None:
         self.name = name
         self.path = path
@@ -93,7 +92,7 @@ class Target(Plain):
 def iter_targets(
     paths: Sequence[str],
     stdin_filename: str | None,
-    include_for: Callable[[Path], Sequence[str]] = lambda _: DEFAULT_INCLUDE,
+    include_for: Callable[[str], Sequence[str]] = lambda _: DEFAULT_INCLUDE,
 ) -> Iterator[Target | str]:
     """Files to check in the order given, each once; a directory gives its
     zone files (names matching *include_for* it) in sorted order, less the
@@ -107,30 +106,30 @@ def iter_targets(
                 name = os.path.normpath(stdin_filename) if stdin_filename else "-"
                 yield Target(name, None, argument=raw)
             continue
-        path = Path(raw)
-        if path.is_dir():
+        path = pure_path(raw)
+        if os.path.isdir(path):
             found = list(_zone_files(path, include_for(path), raw))
             for target in _not_included(found, path):
                 if target.name not in seen:
                     seen.add(target.name)
                     yield target
-        elif path.exists() or path.is_symlink():
+        elif os.path.lexists(path):
             name = os.path.normpath(raw)
             if name not in seen:
                 seen.add(name)
-                yield Target(name, Path(name), argument=raw)
+                yield Target(name, pure_path(name), argument=raw)
         else:
             yield f"{raw}: no such file or directory"
 
 
-def _zone_files(directory: Path, include: Sequence[str], raw: str) -> Iterator[Target]:
+def _zone_files(directory: str, include: Sequence[str], raw: str) -> Iterator[Target]:
     for root, dirs, files in os.walk(directory):
         # Hidden folders (.git, .venv) hold no zones to check.
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = os.path.normpath(os.path.join(root, name))
             if any(fnmatch(name, pattern) for pattern in include) or _is_export(path):
-                yield Target(path, Path(path), scanned=True, argument=raw)
+                yield Target(path, pure_path(path), scanned=True, argument=raw)
 
 
 def _is_export(path: str) -> bool:
@@ -138,7 +137,7 @@ def _is_export(path: str) -> bool:
     recognised by its name and content."""
     from zonefix.formats import is_zone_file
 
-    return is_zone_file(Path(path))
+    return is_zone_file(path)
 
 
 # A directive starts its line; the file name may be quoted. (PERF: compiled,
@@ -148,7 +147,7 @@ _INCLUDE_LINE = rb'(?im)^\$INCLUDE[ \t]+("[^"\r\n]*"|[^\s;]+)'
 _INCLUDE_SCAN_LIMIT = 16 << 20
 
 
-def _not_included(targets: list[Target], directory: Path) -> list[Target]:
+def _not_included(targets: list[Target], directory: str) -> list[Target]:
     """*targets* less the files another of them $INCLUDEs: a piece of a
     zone is checked as part of it, not as a zone of its own. (Only files
     inside the directory's repository are read for this; a link out of it
@@ -163,12 +162,12 @@ def _not_included(targets: list[Target], directory: Path) -> list[Target]:
     included: set[str] = set()
     for target in targets:
         try:
-            data = read_file(Path(target.name), (repository,), _INCLUDE_SCAN_LIMIT).data
+            data = read_file(target.name, (repository,), _INCLUDE_SCAN_LIMIT).data
         except OSError:
             continue
         for match in re.finditer(_INCLUDE_LINE, data):
             word = match.group(1).strip(b'"').decode("utf-8", "surrogateescape")
-            real = os.path.realpath(Path(target.name).parent / word)
+            real = os.path.realpath(os.path.join(folder_of(target.name), word))
             if real in by_real and by_real[real] is not target:
                 included.add(real)
     return [t for t in targets if os.path.realpath(t.name) not in included]
@@ -187,9 +186,9 @@ def check_target(
             name = target.name if target.name != "-" else None
             zone = parse_text(
                 data,
-                origin or (config.origin_for(Path(name)) if name else None),
+                origin or (config.origin_for(name) if name else None),
                 name,
-                include_root=config.root_for(Path(name or "-")),
+                include_root=config.root_for(name or "-"),
                 limits=config.limits,
             )
         else:
@@ -352,7 +351,7 @@ def command(
         raise UsageError("--stdin-filename goes with the path '-'")
     if origin is not None:
         _check_origin(origin)
-    if include_root is not None and not Path(include_root).is_dir():
+    if include_root is not None and not os.path.isdir(include_root or "."):
         raise UsageError(f"--include-root '{include_root}' is not a folder")
     if output_format is None:
         output_format = (
@@ -389,7 +388,7 @@ def command(
         config_file,
         no_config,
         mail_provider,
-        str(Path(include_root).resolve()) if include_root else None,
+        os.path.realpath(include_root) if include_root else None,
         input_format,
     )
     diagnostics: list[Diagnostic] = []
@@ -417,7 +416,7 @@ def command(
     tops = {t.name for t in targets if isinstance(t, Target)}
     diagnostics = list(once_per_place(diagnostics, tops))
     for raw in paths:
-        if raw != "-" and Path(raw).is_dir() and not checked_from.get(raw):
+        if raw != "-" and os.path.isdir(raw or ".") and not checked_from.get(raw):
             errors.append(f"no zone files found in {raw}")
 
     errors = list(dict.fromkeys(errors))  # a configuration's error, once
@@ -522,11 +521,14 @@ def _list_providers(configs: _Configs) -> int:
 
 def _patch_path(name: str) -> str:
     """The file's path as a patch names it: relative, with / separators."""
-    path = Path(name)
-    if path.is_absolute():
-        with contextlib.suppress(ValueError):
-            path = path.relative_to(Path.cwd())
-    return path.as_posix().lstrip("/")
+    path = pure_path(name)
+    if path.startswith("/"):
+        here = pure_path(os.getcwd())
+        if path == here:
+            path = "."
+        elif path.startswith(here.rstrip("/") + "/"):
+            path = path[len(here.rstrip("/")) + 1 :]
+    return path.lstrip("/")
 
 
 class Job(Plain):
@@ -674,10 +676,10 @@ def _check_one(target: Target | str, job: Job) -> Outcome:
 def _check_and_fix(target: Target, job: Job) -> Outcome:
     configs = _configs(job.config_file, job.no_config)
     # Standard input is checked as the file --stdin-filename names.
-    as_path = target.path or Path(target.name if target.name != "-" else "-")
+    as_path = target.path or pure_path(target.name)
     config = configs.for_file(as_path)
     if job.include_root:
-        config = config._replace(include_root=Path(job.include_root))
+        config = config._replace(include_root=job.include_root)
     try:
         rules = select_rules(
             job.select or config.select,
@@ -729,7 +731,7 @@ def _read_format(target: Target, job: Job, config: Config) -> Any:
     name and content; zonefix.formats): its Document and how to read it
     again, or why it cannot be read (a message, or one finding for a .json
     or .csv file of no format zonefix reads). None: the BIND reader's."""
-    suffix = Path(target.name).suffix.lower()
+    suffix = suffix_of(target.name).lower()
     if job.input_format in ("bind", "cloudflare", "azure-zone"):
         return None
     if job.input_format is None and suffix not in EXPORT_SUFFIXES:
@@ -742,7 +744,7 @@ def _read_format(target: Target, job: Job, config: Config) -> Any:
     from zonefix.document import ReadSettings
     from zonefix.formats import HEAD, reader_for, unrecognised
 
-    as_path = target.path or Path(target.name)
+    as_path = target.path or pure_path(target.name)
     origin_text = job.origin or config.origin_for(as_path)
     try:
         origin = dns.name.from_text(origin_text) if origin_text else None
@@ -754,7 +756,8 @@ def _read_format(target: Target, job: Job, config: Config) -> Any:
         from zonefix.reading import ReadRefused, git_work_tree, read_file
 
         path = target.path
-        allowed = [git_work_tree(path.parent) or path.parent, config.root_for(path)]
+        folder = folder_of(path)
+        allowed = [git_work_tree(folder) or folder, config.root_for(path)]
         try:
             data = read_file(path, allowed, (config.limits or Limits()).file_size).data
         except ReadRefused as error:
@@ -832,8 +835,10 @@ def _deliver(
         sys.stdout.buffer.write(after)
         sys.stdout.flush()
     elif result.changed:
+        from pathlib import Path  # only writing needs it
+
         try:
-            write_atomic(target.path, after, expected=before)
+            write_atomic(Path(target.path), after, expected=before)
         except OSError as error:
             message = error.strerror or str(error)
             return Outcome(
@@ -881,11 +886,11 @@ class _Configs:
     """The configuration for each file: --config's, none, or the nearest."""
 
     def __init__(self, explicit: str | None, disabled: bool) -> None:
-        self.explicit = load_config(Path(explicit)) if explicit else None
+        self.explicit = load_config(explicit) if explicit else None
         self.disabled = disabled
-        self._loaded: dict[Path | None, Config] = {}
+        self._loaded: dict[str | None, Config] = {}
 
-    def for_file(self, path: Path) -> Config:
+    def for_file(self, path: str) -> Config:
         if self.explicit is not None:
             return self.explicit
         if self.disabled:
@@ -895,8 +900,8 @@ class _Configs:
             self._loaded[found] = load_config(found) if found else Config()
         return self._loaded[found]
 
-    def include_for(self, directory: Path) -> Sequence[str]:
-        return self.for_file(directory / "-").include
+    def include_for(self, directory: str) -> Sequence[str]:
+        return self.for_file(os.path.join(directory, "-")).include
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -925,7 +930,7 @@ def _check_origin(origin: str) -> None:
 
 def _cwd_profiles(configs: _Configs) -> tuple[Any, ...]:
     """The profiles the configuration of the working directory adds."""
-    return configs.for_file(Path.cwd() / "-").profiles
+    return configs.for_file(os.path.join(os.getcwd(), "-")).profiles
 
 
 def main(argv: Sequence[str] | None = None) -> int:

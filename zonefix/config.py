@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from fnmatch import fnmatch
-from pathlib import Path, PurePosixPath
 from typing import Any
 
 from zonefix.document import Limits
@@ -18,6 +17,7 @@ from zonefix.plain import Plain
 # Where configuration is found is a fact of reading files (a zone's
 # repository bounds its $INCLUDEs): it lives there, importable here.
 from zonefix.reading import FILE_NAMES as FILE_NAMES
+from zonefix.reading import PathText, folder_of, name_of, pure_path
 from zonefix.reading import default_include_root as default_include_root
 from zonefix.reading import find_config as find_config
 from zonefix.settings import MailSettings, Settings
@@ -45,7 +45,7 @@ class Config(Plain):
     )
     __slots__ = _fields
     #: The file it came from (None: defaults).
-    path: Path | None
+    path: str | None
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     extend_select: tuple[str, ...]
@@ -57,7 +57,7 @@ class Config(Plain):
     origins: tuple[tuple[str, str], ...]
     bump_serial: bool
     #: Where $INCLUDE may read, as the file sets it (inside its repository).
-    include_root: Path | None
+    include_root: str | None
     #: None: Limits' defaults.
     limits: Limits | None
     #: (name, provider id): "@" is the apex; other names are relative to
@@ -68,7 +68,7 @@ class Config(Plain):
 
     def __init__(
         self,
-        path: Path | None = None,
+        path: str | None = None,
         select: tuple[str, ...] = (),
         ignore: tuple[str, ...] = (),
         extend_select: tuple[str, ...] = (),
@@ -76,7 +76,7 @@ class Config(Plain):
         include: tuple[str, ...] = DEFAULT_INCLUDE,
         origins: tuple[tuple[str, str], ...] = (),
         bump_serial: bool = True,
-        include_root: Path | None = None,
+        include_root: str | None = None,
         limits: Limits | None = None,
         mail_providers: tuple[tuple[str, str], ...] = (),
         profiles: tuple[Any, ...] = (),
@@ -100,7 +100,7 @@ class Config(Plain):
             MailSettings(self.mail_providers, self.profiles), self.limits or Limits()
         )
 
-    def ignored_for(self, file: Path) -> tuple[str, ...]:
+    def ignored_for(self, file: PathText) -> tuple[str, ...]:
         """Codes per-file-ignores silence in *file*."""
         relative = self._relative(file)
         return tuple(
@@ -110,44 +110,52 @@ class Config(Plain):
             for code in codes
         )
 
-    def origin_for(self, file: Path) -> str | None:
+    def origin_for(self, file: PathText) -> str | None:
         relative = self._relative(file)
+        name = name_of(file)
         for pattern, origin in self.origins:
-            if fnmatch(relative, pattern) or fnmatch(file.name, pattern):
+            if fnmatch(relative, pattern) or fnmatch(name, pattern):
                 return origin
         return None
 
-    def root_for(self, file: Path) -> Path:
+    def root_for(self, file: PathText) -> str:
         """The include root for *file*: the configured one, else the
         repository (see default_include_root)."""
         if self.include_root is not None:
             return self.include_root
         return default_include_root(file, self.path, searched=True)
 
-    def _relative(self, file: Path) -> str:
-        base = self.path.parent if self.path else Path.cwd()
-        try:
-            return PurePosixPath(file.resolve().relative_to(base.resolve())).as_posix()
-        except ValueError:
-            return file.as_posix()
+    def _relative(self, file: PathText) -> str:
+        """*file* relative to this configuration's folder (or the working
+        directory), / separated; as it is, where it lies outside."""
+        base = os.path.realpath(folder_of(self.path) if self.path else os.getcwd())
+        real = os.path.realpath(file)
+        if real == base:
+            return "."
+        top = base.rstrip("/") + "/"
+        if real.startswith(top):
+            return real[len(top) :]
+        return pure_path(file)
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: PathText) -> Config:
     """Read and check one configuration file."""
     import tomllib  # PERF: only where a configuration file is met
 
+    path = pure_path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            data = tomllib.loads(file.read())
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    if path.name == "pyproject.toml":
+    if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("zonefix", {})
     return _parse(path, data)
 
 
-def _parse(path: Path, data: dict[str, Any]) -> Config:
+def _parse(path: str, data: dict[str, Any]) -> Config:
     def fail(key: str, expected: str) -> ConfigError:
         return ConfigError(f"{path}: '{key}' must be {expected}")
 
@@ -220,16 +228,16 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
     return Config(**fields)
 
 
-def _include_root(path: Path, value: str) -> Path:
+def _include_root(path: str, value: str) -> str:
     """A configured include root: it may narrow the repository's, never
     widen it (a repository's own file must not make zonefix read, and
     quote, files outside it; --include-root on the command line can)."""
     from zonefix.reading import git_work_tree, inside
 
-    folder = Path(os.path.abspath(path)).parent
-    root = Path(os.path.realpath(folder / value))
+    folder = os.path.dirname(os.path.abspath(path))
+    root = os.path.realpath(os.path.join(folder, value))
     repository = git_work_tree(folder) or folder
-    if not inside(str(root), repository):
+    if not inside(root, repository):
         raise ConfigError(
             f"{path}: 'include-root' = '{value}' is outside the repository "
             f"({repository}); a configuration may narrow the include root, not "
@@ -248,7 +256,7 @@ def _one_or_table(value: object, key: str) -> tuple[tuple[str, str], ...] | None
     return None
 
 
-def _profiles(path: Path, value: object) -> tuple[Any, ...]:
+def _profiles(path: str, value: object) -> tuple[Any, ...]:
     """``[providers.<id>]`` tables: profiles added or replaced."""
     from zonefix.providers import ProfileError, profile_from_mapping
 
@@ -266,7 +274,7 @@ def _profiles(path: Path, value: object) -> tuple[Any, ...]:
 
 
 def _check_provider_ids(
-    path: Path, pairs: tuple[tuple[str, str], ...], profiles: tuple[Any, ...]
+    path: str, pairs: tuple[tuple[str, str], ...], profiles: tuple[Any, ...]
 ) -> None:
     from zonefix.providers import OTHER, all_profiles
 
@@ -279,7 +287,7 @@ def _check_provider_ids(
             )
 
 
-def _check_names(path: Path, key: str, names: list[str]) -> None:
+def _check_names(path: str, key: str, names: list[str]) -> None:
     import dns.exception
     import dns.name
 

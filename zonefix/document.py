@@ -36,14 +36,13 @@ from zonefix.diagnostics import Diagnostic, Edit
 from zonefix.plain import Plain
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import dns.name
     import dns.rdata
     import dns.rdataclass
     import dns.rdatatype
 
     from zonefix.positions import LineIndex
+    from zonefix.reading import PathText
     from zonefix.source import SourceFile
 
 __all__ = [
@@ -99,13 +98,13 @@ class ReadSettings(Plain):
     #: None: the format works it out (BIND: SPEC §2; octoDNS: the file name).
     origin: "dns.name.Name | None"
     #: Where a format that reads other files (BIND's $INCLUDE) may read.
-    include_root: "Path | None"
+    include_root: "PathText | None"
     limits: Limits
 
     def __init__(
         self,
         origin: "dns.name.Name | None" = None,
-        include_root: "Path | None" = None,
+        include_root: "PathText | None" = None,
         limits: Limits = Limits(),  # noqa: B008 (a NamedTuple: immutable)
     ) -> None:
         self.origin = origin

@@ -21,7 +21,6 @@ import datetime
 import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
@@ -39,6 +38,7 @@ from zonefix.diagnostics import (
     Severity,
 )
 from zonefix.document import Limits
+from zonefix.reading import pure_path
 from zonefix.settings import Settings
 from zonefix.zone import Zone, find_origin, parse_text
 
@@ -368,7 +368,7 @@ def _origin_moved(
     configured origin), which the next run is given too."""
     if zone.origin_given:
         return None
-    path = Path(zone.filename)
+    path = pure_path(zone.filename)
     found = find_origin(zone.tree, path)
     zones = [*(start for start, _ in passes[1:]), result]
     for (_, taken), after in zip(passes, zones, strict=True):

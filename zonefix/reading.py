@@ -15,9 +15,13 @@ import errno
 import os
 import stat
 from collections.abc import Sequence
-from pathlib import Path
 
 from zonefix.plain import Plain
+
+#: A path as the API takes it: text, or an os.PathLike (a pathlib.Path).
+#: Inside, paths are text (PERF: a lint imports no pathlib, whose imports
+#: cost a twentieth of a small zone's run).
+PathText = str | os.PathLike[str]
 
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -45,7 +49,7 @@ class FileRead(Plain):
         self.real = real
 
 
-def read_file(path: Path, roots: Sequence[str | Path], limit: int) -> FileRead:
+def read_file(path: PathText, roots: Sequence[PathText], limit: int) -> FileRead:
     """*path*'s bytes, when it is a regular file of at most *limit* bytes
     whose real path lies inside one of *roots*. ReadRefused (an OSError)
     otherwise, without reading it; other OSErrors as open() gives them."""
@@ -90,13 +94,13 @@ def read_file(path: Path, roots: Sequence[str | Path], limit: int) -> FileRead:
         os.close(handle)
 
 
-def inside(real: str, root: str | Path) -> bool:
+def inside(real: str, root: PathText) -> bool:
     """Whether the real path *real* is *root* or lies below it."""
     top = os.path.realpath(root)
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
-def _real_path(handle: int, path: Path, info: os.stat_result) -> str:
+def _real_path(handle: int, path: PathText, info: os.stat_result) -> str:
     """The real path of the open file: from /proc where there is one, else
     the name resolved and checked to be the very file that is open (a link
     swapped after the open then fails the check, instead of being trusted)."""
@@ -128,12 +132,62 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
-def git_work_tree(start: Path) -> Path | None:
+def pure_path(path: PathText) -> str:
+    """*path* as ``str(pathlib.PurePosixPath(path))`` writes it: repeated
+    slashes and "." parts dropped, ".." kept, "." for nothing (a leading
+    "//" stays, as POSIX leaves its meaning open). Names in findings and
+    messages are written this way. tests/test_reading.py holds it (and
+    folder_of) to pathlib's."""
+    root, parts = _split(path)
+    return root + "/".join(parts) if root or parts else "."
+
+
+def folder_of(path: PathText) -> str:
+    """The folder *path* lies in, as ``str(PurePosixPath(path).parent)``."""
+    root, parts = _split(path)
+    parent = root + "/".join(parts[:-1])
+    return parent or "."
+
+
+def name_of(path: PathText) -> str:
+    """The last part of *path*, as ``PurePosixPath(path).name``."""
+    parts = _split(path)[1]
+    return parts[-1] if parts else ""
+
+
+def suffix_of(path: PathText) -> str:
+    """The last part's extension, as ``PurePosixPath(path).suffix``."""
+    name = name_of(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _split(path: PathText) -> tuple[str, list[str]]:
+    text = os.fspath(path)
+    root = ""
+    if text.startswith("/"):
+        stripped = text.lstrip("/")
+        root = "//" if len(text) - len(stripped) == 2 else "/"
+        text = stripped
+    return root, [part for part in text.split("/") if part and part != "."]
+
+
+def _ancestors(folder: str) -> list[str]:
+    """*folder* (absolute) and the folders above it, nearest first."""
+    found = [folder]
+    while True:
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return found
+        found.append(parent)
+        folder = parent
+
+
+def git_work_tree(start: PathText) -> str | None:
     """The git work tree *start* lies in: the nearest folder at or above it
     holding `.git` (a folder, or a worktree's file). No git process."""
-    folder = Path(os.path.abspath(start))
-    for directory in (folder, *folder.parents):
-        if os.path.lexists(directory / ".git"):
+    for directory in _ancestors(os.path.abspath(start)):
+        if os.path.lexists(os.path.join(directory, ".git")):
             return directory
     return None
 
@@ -143,8 +197,8 @@ FILE_NAMES = ("zonefix.toml", ".zonefix.toml", "pyproject.toml")
 
 
 def default_include_root(
-    file: Path, config: Path | None = None, *, searched: bool = False
-) -> Path:
+    file: PathText, config: str | None = None, *, searched: bool = False
+) -> str:
     """The repository of *file*, where $INCLUDE may read by default: the
     folder of the nearest configuration file, else the git work tree, else
     the file's own folder. A configuration file above the git work tree
@@ -152,35 +206,41 @@ def default_include_root(
 
     *config* is the configuration file found for *file* (when *searched*;
     otherwise it is looked for here)."""
-    folder = Path(os.path.abspath(file)).parent
+    folder = os.path.dirname(os.path.abspath(file))
     if not searched:
         config = find_config(file)
     tree = git_work_tree(folder)
-    candidates = [c for c in (config.parent if config else None, tree) if c]
+    candidates = [c for c in (folder_of(config) if config else None, tree) if c]
     if not candidates:
         return folder
     # Both hold the file: the deeper one is the narrower.
-    return max(candidates, key=lambda c: len(Path(os.path.abspath(c)).parts))
+    return max(candidates, key=_depth)
 
 
-def find_config(start: Path) -> Path | None:
+def _depth(folder: str) -> int:
+    """How many folders deep *folder* lies (its absolute path's parts)."""
+    return sum(1 for part in os.path.abspath(folder).split(os.sep) if part)
+
+
+def find_config(start: PathText) -> str | None:
     """The nearest configuration file at or above *start*'s folder."""
-    folder = (start if start.is_dir() else start.parent).resolve()
-    for directory in (folder, *folder.parents):
+    folder = os.path.realpath(start if os.path.isdir(start) else folder_of(start))
+    for directory in _ancestors(folder):
         for name in FILE_NAMES:
-            candidate = directory / name
-            if candidate.is_file() and (
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate) and (
                 name != "pyproject.toml" or _has_zonefix_table(candidate)
             ):
                 return candidate
     return None
 
 
-def _has_zonefix_table(path: Path) -> bool:
+def _has_zonefix_table(path: str) -> bool:
     import tomllib  # PERF: only where a pyproject.toml is met
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            data = tomllib.loads(file.read())
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
     return isinstance(data.get("tool"), dict) and "zonefix" in data["tool"]

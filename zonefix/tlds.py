@@ -11,14 +11,14 @@ few non-ASCII rules only when a name asked about holds an IDNA label.
 
 from __future__ import annotations
 
+import os
 from functools import cache
-from pathlib import Path
 
 _BEGIN = "// ===BEGIN ICANN DOMAINS==="
 _END = "// ===END ICANN DOMAINS==="
 
 
-def _list_file() -> Path:
+def _list_file() -> str:
     """The list the publicsuffixlist package ships (found without
     importing it)."""
     import importlib.util
@@ -26,7 +26,8 @@ def _list_file() -> Path:
     spec = importlib.util.find_spec("publicsuffixlist")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("the publicsuffixlist package is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "public_suffix_list.dat"
+    folder = next(iter(spec.submodule_search_locations))
+    return os.path.join(folder, "public_suffix_list.dat")
 
 
 class _Suffixes:
@@ -86,7 +87,8 @@ class _Suffixes:
 
 @cache
 def _suffixes() -> _Suffixes:
-    return _Suffixes(_list_file().read_text(encoding="utf-8"))
+    with open(_list_file(), encoding="utf-8") as file:
+        return _Suffixes(file.read())
 
 
 def _labels(name: str) -> list[str] | None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, overload
 
 from zonefix.bind.facts import NeedOrigin, repeats_owner
@@ -31,6 +31,7 @@ from zonefix.bind.resolver import (
 from zonefix.bind.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
 from zonefix.origin import Origin, argument_origin, read_name
+from zonefix.reading import PathText, name_of, pure_path
 from zonefix.rrtypes import IN
 from zonefix.settings import MailSettings
 from zonefix.source import BOM, NotTextError, SourceFile, decode
@@ -228,7 +229,7 @@ class Zone:
         #: with each run, in the rules' RuleContext).
         self.mail_settings: MailSettings = MailSettings()
         #: Where $INCLUDE could read (the same for the zone a fix gives).
-        self.include_root: Path | None = None
+        self.include_root: str | None = None
         #: "$ORIGIN ." means the zone's apex (a Cloudflare export), as the
         #: resolver read it; edits that write names read it the same way.
         self.root_is_apex = False
@@ -412,7 +413,7 @@ def parse_text(
     origin: str | dns.name.Name | None = None,
     filename: str | None = None,
     *,
-    include_root: str | Path | None = None,
+    include_root: PathText | None = None,
     limits: Limits | None = None,
 ) -> Zone:
     """Parse a zone from its text (or bytes).
@@ -424,16 +425,16 @@ def parse_text(
     """
     name = filename or "<text>"
     data = [text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text]
-    path = Path(filename) if filename else None
-    root = _root(include_root, path or Path.cwd() / "-")
+    path = pure_path(filename) if filename else None
+    root = _root(include_root, path or os.path.join(os.getcwd(), "-"))
     return _parse(name, data, path, origin, root, limits or Limits())
 
 
 def parse_file(
-    path: str | Path,
+    path: PathText,
     origin: str | dns.name.Name | None = None,
     *,
-    include_root: str | Path | None = None,
+    include_root: PathText | None = None,
     limits: Limits | None = None,
 ) -> Zone:
     """Read and parse a zone file; ZoneFileError when it cannot be read.
@@ -445,28 +446,29 @@ def parse_file(
     opened once and checked as opened: a regular file (never a FIFO or a
     device), inside those folders, under the size limit.
     """
-    from zonefix.reading import ReadRefused, git_work_tree, read_file
+    from zonefix.reading import ReadRefused, folder_of, git_work_tree, read_file
 
-    path = Path(path)
+    path = pure_path(path)
     limits = limits or Limits()
     root = _root(include_root, path)
     # The file itself may lie anywhere in its repository, whatever the
     # include root (a configuration may narrow that to zones/inc).
-    allowed = [git_work_tree(path.parent) or path.parent, root]
+    folder = folder_of(path)
+    allowed = [git_work_tree(folder) or folder, root]
     if include_root is not None:
         allowed.append(_root(None, path))
     try:
         read = read_file(path, allowed, limits.file_size)
     except ReadRefused as error:
-        raise ZoneFileError(0, error.strerror, str(path)) from None
+        raise ZoneFileError(0, error.strerror, path) from None
     except OSError as error:
-        raise ZoneFileError(error.errno, error.strerror, str(path)) from None
-    return _parse(str(path), [read.data], path, origin, root, limits, read.real)
+        raise ZoneFileError(error.errno, error.strerror, path) from None
+    return _parse(path, [read.data], path, origin, root, limits, read.real)
 
 
-def _root(include_root: str | Path | None, path: Path) -> Path:
+def _root(include_root: PathText | None, path: str) -> str:
     if include_root is not None:
-        return Path(include_root)
+        return pure_path(include_root)
     from zonefix.reading import default_include_root
 
     return default_include_root(path)
@@ -475,9 +477,9 @@ def _root(include_root: str | Path | None, path: Path) -> Path:
 def _parse(
     name: str,
     holder: list[bytes],
-    path: Path | None,
+    path: str | None,
     origin: str | dns.name.Name | None,
-    include_root: Path,
+    include_root: str,
     limits: Limits,
     real: str | None = None,
 ) -> Zone:
@@ -546,7 +548,7 @@ def _given_origin(text: str) -> Origin:
     return Origin.of(dns.name.from_text(text))
 
 
-def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
+def find_origin(tree: SyntaxTree, path: str | None) -> dns.name.Name | None:
     """The origin a file states (SPEC §2): the owner of the file's only SOA,
     when that is not the root; else a ``$ORIGIN`` before the first record,
     other than ``$ORIGIN .``; else the file's name when it ends in a real
@@ -554,7 +556,7 @@ def find_origin(tree: SyntaxTree, path: Path | None) -> dns.name.Name | None:
     return _name_of(_find_origin(tree, path))
 
 
-def _find_origin(tree: SyntaxTree, path: Path | None) -> Origin | None:
+def _find_origin(tree: SyntaxTree, path: str | None) -> Origin | None:
     # A guess made before reading, which needs the origin it finds (the
     # apex of each owner, ZF003 for a relative name without one): not the
     # resolver's walk, but each $ORIGIN read as the resolver reads it
@@ -601,7 +603,7 @@ def _find_origin(tree: SyntaxTree, path: Path | None) -> Origin | None:
             return owner
     if before_records is not None:
         return before_records
-    return _origin_from_filename(path.name) if path else None
+    return _origin_from_filename(name_of(path)) if path else None
 
 
 def _origin_entries(tree: SyntaxTree) -> list[int]:

@@ -21,7 +21,6 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 from zonefix import rrtypes
@@ -43,6 +42,7 @@ from zonefix.diagnostics import Edit
 from zonefix.document import Limits
 from zonefix.origin import Origin
 from zonefix.positions import offsets
+from zonefix.reading import pure_path
 from zonefix.source import NotTextError, SourceFile, decode
 from zonefix.zone import Zone, _root, cloudflare_domain
 
@@ -112,7 +112,7 @@ def _reread(zone: Zone, text: str, edits: list[Edit], limits: Limits) -> Zone:
     new_source = _source(zone, text)
     # The tree holds the source's text (one copy of it, as a whole read).
     new_tree, regions = _splice_tree(zone.tree, new_source.text, edits, limits)
-    path = Path(zone.filename)
+    path = pure_path(zone.filename)
     root = _root(zone.include_root, path)
     origin = zone._resolved.apex
     document = Document(new_source, new_tree, path)
@@ -273,7 +273,7 @@ class _Walk:
         zone: Zone,
         document: Document,
         regions: list[_Region],
-        root: Path,
+        root: str,
         limits: Limits,
     ) -> None:
         self.zone = zone

@@ -23,7 +23,6 @@ from array import array
 from collections.abc import Callable
 from functools import cache, partial
 from itertools import chain, islice
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from zonefix.bind import fastpath
@@ -52,7 +51,7 @@ from zonefix.diagnostics import (
 from zonefix.document import Limits as Limits  # re-exported: its old home
 from zonefix.origin import Origin, argument_origin, plain_argument
 from zonefix.plain import Plain
-from zonefix.reading import ReadRefused, inside, read_file
+from zonefix.reading import ReadRefused, folder_of, inside, pure_path, read_file
 from zonefix.rrtypes import BY_NAME, IN, type_text
 from zonefix.source import NotTextError, SourceFile, decode, printable
 
@@ -120,7 +119,7 @@ class Document:
 
     __slots__ = ("path", "source", "tree")
 
-    def __init__(self, source: SourceFile, tree: SyntaxTree, path: Path | None) -> None:
+    def __init__(self, source: SourceFile, tree: SyntaxTree, path: str | None) -> None:
         self.source = source
         self.tree = tree
         #: Where it was read from (None for text given directly).
@@ -399,7 +398,7 @@ class Resolver:
         self,
         top: Document,
         origin: Origin | None,
-        include_root: Path | None,
+        include_root: str | None,
         limits: Limits,
         diagnostics: list[Diagnostic],
         root_is_apex: bool = False,
@@ -1253,8 +1252,8 @@ class Resolver:
             if new_origin is None:
                 return
         including = self.documents[doc].path
-        base = including.parent if including else Path.cwd()
-        path = base / unquote(target.text)
+        base = folder_of(including) if including else os.getcwd()
+        path = pure_path(os.path.join(base, unquote(target.text)))
         shown_root = self.include_root or base
 
         def refuse(reason: str) -> None:
@@ -1296,7 +1295,7 @@ class Resolver:
             refuse(f"include cycle ({chain})")
             return
         try:
-            source = decode(str(path), read.data)
+            source = decode(path, read.data)
         except NotTextError as error:
             refuse(error.reason)
             return
@@ -1648,7 +1647,7 @@ def reraise_interrupt(error: BaseException) -> None:
         cause, seen = cause.__cause__ or cause.__context__, seen + 1
 
 
-def _display(folder: Path) -> str:
+def _display(folder: str) -> str:
     """*folder* as a message shows it: relative to the working directory
     when it lies below it (where the user is), else absolute."""
     absolute = os.path.abspath(folder)
@@ -1676,7 +1675,7 @@ def _reason(error: BaseException) -> str:
 
 
 def load_document(
-    source: SourceFile, path: Path | None, limits: Limits, diagnostics: list[Diagnostic]
+    source: SourceFile, path: str | None, limits: Limits, diagnostics: list[Diagnostic]
 ) -> Document:
     """Parse one file's text, reporting syntax problems as ZF001."""
     long_line = _long_line(source.text, limits.line_length)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from zonefix.reading import PathText, name_of
+
 if TYPE_CHECKING:
     from zonefix.diagnostics import Diagnostic
     from zonefix.document import Document, ReadSettings
@@ -135,9 +137,10 @@ def format_of(name: str) -> str:
     return "bind"
 
 
-def is_zone_file(path: Path) -> bool:
+def is_zone_file(path: PathText) -> bool:
     """A directory's file of one of these formats (by name and content)."""
-    by_extension = path.name.lower().endswith(EXTENSIONS)
+    name = name_of(path)
+    by_extension = name.lower().endswith(EXTENSIONS)
     head = _head(path)
     if head is None:
         return False
@@ -151,14 +154,14 @@ def is_zone_file(path: Path) -> bool:
         if fmt.module is None:
             continue
         module = importlib.import_module(f"zonefix.formats.{fmt.module}")
-        if module.sniff(path.name, head):
+        if module.sniff(name, head):
             # YAML with a "type:" key is common: an octoDNS zone must also
             # be named after its zone (example.net.yaml).
-            return fmt.name != "octodns" or module.origin_of(path.name) is not None
+            return fmt.name != "octodns" or module.origin_of(name) is not None
     return False
 
 
-def _head(path: Path) -> bytes | None:
+def _head(path: PathText) -> bytes | None:
     """The first bytes of a regular file, never of a link, FIFO or device
     (a scan neither follows links out of the repository nor blocks)."""
     try:

@@ -13,7 +13,6 @@ jumping to the next word that could end it).
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from zonefix.plain import Plain
@@ -336,6 +335,8 @@ def _mechanism_problem(
     # ip4 / ip6
     if not value:
         return f"'{name}' needs an address"
+    import ipaddress  # PERF: only for an SPF record with addresses
+
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
@@ -448,6 +449,8 @@ def _ip_fix(qualifier: str, name: str, rest: str) -> str | None:
     if name != "ip" or not rest.startswith(":"):
         return None
     address = rest[1:].partition("/")[0]
+    import ipaddress
+
     try:
         version = ipaddress.ip_address(address).version
     except ValueError:

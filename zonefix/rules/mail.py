@@ -8,7 +8,6 @@ guess, and a pre-commit hook must never reroute a domain's mail on one.
 
 from __future__ import annotations
 
-import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
@@ -523,6 +522,8 @@ def _in_zone(key: str, apex_key: str, zone: Zone) -> bool:
 def is_address(text: str) -> bool:
     if not may_be_address(text):
         return False
+    import ipaddress  # PERF: only where a name may be an address
+
     try:
         ipaddress.ip_address(text)
     except ValueError:

@@ -16,22 +16,39 @@ Regenerate after editing the grammar (``make grammar``)::
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+import os
+from typing import TYPE_CHECKING, Any
 
 from zonefix.plain import Plain
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def grammar_path() -> Path:
     """The shipped grammar: zonefix/grammars/ in a wheel, grammars/ in a clone."""
-    package = Path(__file__).resolve().parent.parent.parent
+    from pathlib import Path
+
+    return Path(_grammar_file())
+
+
+def _grammar_file() -> str:
+    # PERF: found without pathlib, which a lint does not import.
+    package = os.path.dirname(
+        os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    )
     for candidate in (
-        package / "grammars" / "zone.lark",
-        package.parent / "grammars" / "zone.lark",
+        os.path.join(package, "grammars", "zone.lark"),
+        os.path.join(os.path.dirname(package), "grammars", "zone.lark"),
     ):
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError("grammars/zone.lark is not installed with zonefix")
+
+
+def _read_grammar() -> str:
+    with open(_grammar_file(), encoding="utf-8") as file:
+        return file.read()
 
 
 class Tables(Plain):
@@ -161,7 +178,7 @@ def load_tables() -> Tables:
     """The tables for the shipped grammar, rebuilt with lark if they are stale."""
     from zonefix.bind.syntax import _tables
 
-    grammar = grammar_path().read_text(encoding="utf-8")
+    grammar = _read_grammar()
     if grammar != _tables.GRAMMAR:
         return build_tables(grammar)
     return Tables(
@@ -176,7 +193,9 @@ def load_tables() -> Tables:
 
 def write_tables() -> Path:
     """Rebuild ``_tables.py`` from the shipped grammar."""
-    grammar = grammar_path().read_text(encoding="utf-8")
+    from pathlib import Path
+
+    grammar = _read_grammar()
     tables = Path(__file__).resolve().parent / "_tables.py"
     tables.write_text(render_tables(build_tables(grammar)), encoding="utf-8")
     return tables
