@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import zonefix
 from tests.conftest import FIXTURES
@@ -252,3 +254,20 @@ def test_a_finding_about_the_whole_file_is_at_line_1_column_1() -> None:
     d = Diagnostic(select_rules()[0].code, "no SOA", "db.example.net")
     assert (d.line, d.column, d.end_line, d.end_column) == (1, 1, 1, 1)
     assert d.position() == d.end_position() == (1, 1)
+
+
+@given(
+    st.text(alphabet="ab\n\r ", max_size=40),
+    st.lists(st.integers(min_value=0, max_value=45), max_size=12),
+)
+def test_places_asked_in_any_order_are_the_line_starts_places(
+    text: str, offsets: list[int]
+) -> None:
+    """Places asked in file order are counted from the last one (without
+    finding every line start), others from the line starts: the same
+    lines and columns either way, in file order, then any order."""
+    built = LineIndex(text)
+    built._build()
+    for order in (sorted(offsets), offsets):
+        lines = LineIndex(text)
+        assert [lines.position(o) for o in order] == [built.position(o) for o in order]

@@ -28,22 +28,38 @@ class LineIndex:
     """Where each line of one file's text starts. A line ends after "\\n"
     (a CRLF's "\\r" is the end of its line; a lone "\\r" ends none)."""
 
-    __slots__ = ("_starts", "_text")
+    __slots__ = ("_at", "_starts", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._starts: array[int] | None = None
+        #: The last place asked for before the line starts were all found:
+        #: (offset, its line, that line's start).
+        self._at: tuple[int, int, int] | None = None
 
     @property
     def built(self) -> bool:
-        """Whether the line breaks have been looked for."""
-        return self._starts is not None
+        """Whether line breaks have been looked for."""
+        return self._starts is not None or self._at is not None
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character *offset* (past the end of
         the text: on its last line)."""
         starts = self._starts
         if starts is None:
+            # PERF: places asked in file order (printing sorted findings)
+            # count the line breaks from the last one, at C speed; every
+            # line start is found only when a place comes before the last.
+            at = self._at or (0, 1, 0)
+            if offset >= at[0]:
+                text = self._text
+                breaks = text.count("\n", at[0], offset)
+                if breaks:
+                    at = (offset, at[1] + breaks, text.rfind("\n", at[0], offset) + 1)
+                else:
+                    at = (offset, at[1], at[2])
+                self._at = at
+                return at[1], offset - at[2] + 1
             starts = self._build()
         line = bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
@@ -54,6 +70,7 @@ class LineIndex:
         starts.extend(m.end() for m in re.finditer("\n", self._text))
         self._starts = starts
         self._text = ""  # the offsets are all it needs from now on
+        self._at = None
         return starts
 
     def __repr__(self) -> str:
