@@ -471,25 +471,7 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     if zone.origin_text is None:
         return
     zone_index = zone.index
-    dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
-    aliases = zone_index.aliases
-    wanted: dict[str, list[int]] = defaultdict(list)
-    for i in zone_index.of_type(rrtypes.MX):
-        if (i, 1) in dotless:
-            continue
-        words = zone_index.rdata_words(i)
-        if len(words) < 2 or is_address(words[1].rstrip(".")):
-            continue  # ZF106's
-        host = zone_index.target_key(i, 1)
-        if host is None or host == "." or host in aliases:
-            continue
-        if bad_host_label(host) is not None:
-            continue  # ZF115's: no host has that name
-        if not _in_zone(host, zone_index.apex_key, zone):
-            continue
-        if zone_index.below_cut(host):
-            continue
-        wanted[host].append(i)
+    wanted = mx_hosts_to_look_up(zone)
     if not wanted:
         return
     found = zone_index.records_at(
@@ -506,6 +488,51 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
                 i,
                 1,
             )
+
+
+def mx_hosts_to_look_up(zone: Zone) -> dict[str, list[int]]:
+    """The MX records whose hosts ZF205 looks up, by host: in-zone names,
+    not written as an address (ZF106), without their final dot (ZF104),
+    as an alias (ZF105) or a name no host may have (ZF115), nor the child
+    zone's."""
+    zone_index = zone.index
+    dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
+    wanted: dict[str, list[int]] = defaultdict(list)
+    # PERF: each host judged once (a provider's host is named by thousands
+    # of MX records).
+    judged: dict[str, bool] = {}
+    for i in zone_index.of_type(rrtypes.MX):
+        if (i, 1) in dotless:
+            continue
+        host = zone_index.target_key(i, 1)
+        if host is None:
+            continue  # no host written
+        # PERF: the host as written is read only where its key could be an
+        # address's (an address's key keeps its first digit or its colon).
+        if may_be_address(host):
+            words = zone_index.rdata_words(i)
+            if len(words) < 2 or is_address(words[1].rstrip(".")):
+                continue  # ZF106's
+        asked = judged.get(host)
+        if asked is None:
+            asked = judged[host] = _may_lack_address(zone, host)
+        if asked:
+            wanted[host].append(i)
+    return wanted
+
+
+def _may_lack_address(zone: Zone, host: str) -> bool:
+    """MX host *host* (a key) is ZF205's to look up: a name in this zone
+    that is not the null MX's, an alias (ZF105), a name no host may have
+    (ZF115) or the child zone's."""
+    zone_index = zone.index
+    if host == "." or host in zone_index.aliases:
+        return False
+    if bad_host_label(host) is not None:
+        return False  # ZF115's: no host has that name
+    if not _in_zone(host, zone_index.apex_key, zone):
+        return False
+    return not zone_index.below_cut(host)
 
 
 def _in_zone(key: str, apex_key: str, zone: Zone) -> bool:

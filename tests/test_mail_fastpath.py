@@ -1,0 +1,136 @@
+"""The mail rules' quick look-ups held to the plain passes they stand in
+for: every fixture, corpus and real zone (tests/test_fastpath.py's zones),
+and generated shapes where they vary."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import zonefix
+from tests.test_fastpath import zones
+from zonefix import rrtypes
+from zonefix.index import bad_host_label
+from zonefix.rules.mail import _in_zone, is_address, mx_hosts_to_look_up
+from zonefix.rules.spf import mx_record_count, spf_word_not_first
+from zonefix.zone import Zone
+
+
+@pytest.fixture(scope="module")
+def read_zones() -> list[tuple[str, Zone]]:
+    return [(name, load()) for name, load in zones()]
+
+
+def _mx_counts_by_a_pass(zone: Zone) -> dict[str, int]:
+    """Every MX owner's count of MX records (a record written twice counts
+    once, the null MX not at all), from one pass over every MX."""
+    index = zone.index
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for i in index.of_type(rrtypes.MX):
+        host = index.target_key(i, 1)
+        owner = index.owner_key(i)
+        found.setdefault(owner, set())
+        if host is not None and host != ".":
+            found[owner].add((index.rdata_words(i)[0], host))
+    return {owner: len(pairs) for owner, pairs in found.items()}
+
+
+def test_mx_counts_asked_by_name_are_those_of_a_pass(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """ZF307 counts the MX records of the names an ``mx`` term asks about,
+    each found by name: the counts a pass over every MX gives, and none at
+    names with no MX."""
+    for name, zone in read_zones:
+        counts = _mx_counts_by_a_pass(zone)
+        for owner, count in counts.items():
+            assert mx_record_count(zone, owner) == count, (name, owner)
+        for other in ("", "not-there.example.", zone.index.apex_key):
+            assert mx_record_count(zone, other) == counts.get(other, 0), name
+
+
+def _mx_hosts_by_reading_each(zone: Zone) -> dict[str, list[int]]:
+    """ZF205's hosts to look up, each MX's host read as written and judged
+    on its own."""
+    index = zone.index
+    dotless = {(d.record, d.position) for d in index.dotless_names()}
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for i in index.of_type(rrtypes.MX):
+        if (i, 1) in dotless:
+            continue
+        words = index.rdata_words(i)
+        if len(words) < 2 or is_address(words[1].rstrip(".")):
+            continue
+        host = index.target_key(i, 1)
+        if host is None or host == "." or host in index.aliases:
+            continue
+        if bad_host_label(host) is not None:
+            continue
+        if not _in_zone(host, index.apex_key, zone) or index.below_cut(host):
+            continue
+        wanted[host].append(i)
+    return wanted
+
+
+def test_mx_hosts_judged_once_are_those_judged_per_record(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """ZF205 reads an MX host as written only where its key could be an
+    address's, and judges each host once: the hosts and records of reading
+    and judging every MX alone."""
+    for name, zone in read_zones:
+        if zone.origin_text is None:
+            continue
+        assert mx_hosts_to_look_up(zone) == _mx_hosts_by_reading_each(zone), name
+
+
+_HOST_WORDS = st.one_of(
+    st.ip_addresses().map(str),
+    st.ip_addresses(v=6).map(lambda a: f"{a}%eth0"),
+    st.from_regex(r"[0-9a-fA-F:.]{1,12}", fullmatch=True),
+    st.from_regex(r"(\\[0-9]{3}|[a-z0-9.-]|\\[:.a]){1,10}\.?", fullmatch=True),
+    st.sampled_from(["@", ".", "mail", "Mail.example.net.", "1mail", "x:y"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HOST_WORDS, min_size=1, max_size=6))
+def test_mx_hosts_of_any_shape_are_judged_as_each_alone(words: list[str]) -> None:
+    """Hosts written as addresses (with a scope, or escaped digits), names
+    starting with a digit or holding a colon: judged once per host, as each
+    record alone judges them."""
+    body = "".join(f"m{n} MX 10 {word}\n" for n, word in enumerate(words))
+    text = f"$ORIGIN example.net.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n{body}"
+    zone = zonefix.parse_text(text)
+    assert mx_hosts_to_look_up(zone) == _mx_hosts_by_reading_each(zone)
+
+
+def test_only_p_and_f_match_p_and_f_ignoring_case() -> None:
+    """ZF303 searches for "v=spf1" (ignoring case) only in values whose
+    lower case holds "pf1": every character the search takes for a "p", an
+    "f" or a "1" is one in lower case (unlike "s", which "\u017f" matches)."""
+    for letter in "pf1":
+        pattern = re.compile(letter, re.IGNORECASE)
+        for point in range(sys.maxunicode + 1):
+            char = chr(point)
+            if pattern.fullmatch(char):
+                assert char.lower() == letter, (letter, hex(point))
+    assert spf_word_not_first("x v=\u017fpf1")  # the long s: a match
+
+
+@given(
+    st.lists(
+        st.sampled_from(["v=spf1", "V=SPF1", "v=\u017fpf1", "pf1", " ", "\t", "x"])
+        | st.text(max_size=4),
+        max_size=8,
+    ).map("".join)
+)
+def test_spf_not_first_is_the_search_alone(value: str) -> None:
+    searched = re.search(r"(?i)(^|\s)v=spf1(\s|$)", value) is not None
+    first = value.lower().startswith("v=spf1")
+    assert spf_word_not_first(value) == (searched and not first)
