@@ -16,8 +16,13 @@ import zonefix
 from tests.test_fastpath import zones
 from zonefix import rrtypes
 from zonefix.index import bad_host_label
+from zonefix.mail.dmarc import is_dmarc
+from zonefix.mail.domains import MailView, MxRecord
+from zonefix.mail.spf import is_spf, spf_word_not_first
+from zonefix.providers import Profile
+from zonefix.rules.context import RuleContext
 from zonefix.rules.mail import _in_zone, is_address, mx_hosts_to_look_up
-from zonefix.rules.spf import mx_record_count, spf_word_not_first
+from zonefix.rules.spf import mx_record_count
 from zonefix.zone import Zone
 
 
@@ -134,3 +139,109 @@ def test_spf_not_first_is_the_search_alone(value: str) -> None:
     searched = re.search(r"(?i)(^|\s)v=spf1(\s|$)", value) is not None
     first = value.lower().startswith("v=spf1")
     assert spf_word_not_first(value) == (searched and not first)
+
+
+def _mail_view(zone: Zone) -> MailView:
+    return RuleContext(zone).mail
+
+
+def test_txt_records_read_in_one_pass_are_those_of_a_pass_each(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """The mail view reads every TXT record once (owner and value) for the
+    SPF, DMARC and DKIM rules: what a pass of its own over every TXT record
+    gives each of them, in file order."""
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        index = zone.index
+        spf: dict[str, list[int]] = defaultdict(list)
+        dmarc, not_first, domainkey = [], [], []
+        for i in index.of_type(rrtypes.TXT):
+            owner = index.owner_key(i)
+            value = _mail_view(zone)._read_txt(i)
+            if is_spf(value):
+                spf[owner].append(i)
+            if is_dmarc(value) or owner.startswith("_dmarc."):
+                dmarc.append((i, owner, value))
+            if spf_word_not_first(value):
+                not_first.append(i)
+            if owner.partition("._domainkey.")[1]:
+                domainkey.append((i, owner))
+        assert list(view.spf_by_owner.items()) == list(spf.items()), name
+        assert view.dmarc_records == dmarc, name
+        assert view.spf_not_first == not_first, name
+        assert view.domainkey_records == domainkey, name
+        for i in index.of_type(rrtypes.TXT):
+            assert view.txt_value(i) == _mail_view(zone)._read_txt(i), (name, i)
+
+
+def _infer_family_by_family(
+    view: MailView, domain: str, mx: list[MxRecord]
+) -> tuple[Profile | None, tuple[Profile, ...], tuple[MxRecord, ...]]:
+    """MailView.infer's answer, each host's holders taken family by family
+    (no shortcut for a host of one profile)."""
+    unknown: list[MxRecord] = []
+    fitting: dict[str, list[Profile]] = {}
+    named: dict[str, list[Profile]] = {}
+    for m in mx:
+        holders = view.holders(m.host, domain)
+        if not holders:
+            unknown.append(m)
+            continue
+        for family in dict.fromkeys(p.family for p in holders):
+            mine = [p for p in holders if p.family == family]
+            seen = named.setdefault(family, [])
+            seen.extend(p for p in mine if p not in seen)
+            before = fitting.get(family)
+            fitting[family] = (
+                mine if before is None else [p for p in before if p in mine]
+            )
+    if not named:
+        return None, (), tuple(unknown)
+    if len(named) == 1 and not unknown:
+        family = next(iter(named))
+        if fitting[family]:
+            return fitting[family][0], (), ()
+        return None, tuple(named[family]), ()
+    return None, tuple((fitting[f] or named[f])[0] for f in named), tuple(unknown)
+
+
+def test_providers_inferred_are_those_of_each_hosts_families(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        for domain in view.domains:
+            mx = list(domain.mx)
+            assert view.infer(domain.name, mx) == _infer_family_by_family(
+                view, domain.name, mx
+            ), (name, domain.name)
+
+
+def _profile_hosts() -> list[str]:
+    view = _mail_view(zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x."))
+    hosts = {
+        mx.host.replace("*", "a").replace("{domain-dashes}", "example-net")
+        for profile in view.profiles.values()
+        for host_set in profile.mx_sets
+        for mx in host_set
+    }
+    hosts |= {
+        pattern.replace("*", "mx")
+        for profile in view.profiles.values()
+        for pattern in profile.family_hosts
+    }
+    return [*sorted(hosts), "mail.example.net", "mx.example.org"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_profile_hosts()), min_size=1, max_size=5))
+def test_providers_inferred_from_any_hosts_are_those_family_by_family(
+    hosts: list[str],
+) -> None:
+    """Hosts of one profile, of several, of two sites or families, and of
+    none, in any order and repeated."""
+    view = _mail_view(zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x."))
+    mx = [MxRecord(n, 10, host) for n, host in enumerate(hosts)]
+    for domain in ("example.net.", "x."):
+        assert view.infer(domain, mx) == _infer_family_by_family(view, domain, mx)

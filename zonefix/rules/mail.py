@@ -771,11 +771,9 @@ def sending_on_mailbox_domain(ctx: RuleContext) -> Iterator[Diagnostic]:
     zone_index = zone.index
     # DKIM key records by the domain they sign for: one pass over the TXT.
     selectors: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for i in view.txt_records:
-        key = zone_index.owner_key(i)
-        selector, found, parent = key.partition("._domainkey.")
-        if found:
-            selectors[parent].append((selector, i))
+    for i, key in view.domainkey_records:
+        selector, _, parent = key.partition("._domainkey.")
+        selectors[parent].append((selector, i))
     owners = {
         f"{label}.{d.name}" for d in mailbox for s in services for label in s.ownership
     }
