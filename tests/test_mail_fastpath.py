@@ -16,6 +16,7 @@ import zonefix
 from tests.test_fastpath import zones
 from zonefix import rrtypes
 from zonefix.index import bad_host_label
+from zonefix.mail import printable
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.domains import MailView, MxRecord
 from zonefix.mail.spf import is_spf, spf_word_not_first
@@ -245,3 +246,13 @@ def test_providers_inferred_from_any_hosts_are_those_family_by_family(
     mx = [MxRecord(n, 10, host) for n, host in enumerate(hosts)]
     for domain in ("example.net.", "x."):
         assert view.infer(domain, mx) == _infer_family_by_family(view, domain, mx)
+
+
+@given(st.text(max_size=12) | st.sampled_from(["a\x00b", "\x7f", "x\ny", "\u2028"]))
+def test_printable_text_is_written_as_the_substitution_writes_it(text: str) -> None:
+    """printable() returns a text Python calls printable as it is: no
+    control character is printable, so the substitution would change
+    nothing."""
+    assert not any(chr(c).isprintable() for c in [*range(0x20), 0x7F])
+    expected = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\{ord(m.group()):03d}", text)
+    assert printable(text) == expected

@@ -377,6 +377,10 @@ MIXED_MAIL_PROVIDERS = Code(
 )
 
 
+# Hosts of one provider beside hosts of none: a warning (PERF: made once).
+_MIXED_BESIDE_UNKNOWN = MIXED_MAIL_PROVIDERS._replace(severity=Severity.WARNING)
+
+
 @rule(MIXED_MAIL_PROVIDERS)
 def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -422,7 +426,7 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
                 f"{domain.setting(ids[0])} if those are leftovers, or "
                 f'"{OTHER}" if they are yours'
             )
-            code = MIXED_MAIL_PROVIDERS._replace(severity=Severity.WARNING)
+            code = _MIXED_BESIDE_UNKNOWN
         else:
             what = "sites of one provider" if len(families) == 1 else "providers"
             message = (
