@@ -256,3 +256,14 @@ def test_printable_text_is_written_as_the_substitution_writes_it(text: str) -> N
     assert not any(chr(c).isprintable() for c in [*range(0x20), 0x7F])
     expected = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\{ord(m.group()):03d}", text)
     assert printable(text) == expected
+
+
+def test_whitespace_split_on_is_the_patterns() -> None:
+    """A DKIM key's blanks are dropped by str.split(): the characters it
+    splits on are those ``\\s`` matches, every code point."""
+    blank = re.compile(r"\s")
+    for point in range(sys.maxunicode + 1):
+        char = chr(point)
+        assert (blank.fullmatch(char) is not None) == (char.split() == []), hex(point)
+    key = "MIGf\tMA0G\u2003CSqG\r\nSIb3\x1cDQEB"
+    assert "".join(key.split()) == re.sub(r"\s", "", key)
