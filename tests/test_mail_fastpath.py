@@ -9,7 +9,7 @@ import sys
 from collections import defaultdict
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import zonefix
@@ -22,7 +22,12 @@ from zonefix.mail.domains import MailView, MxRecord
 from zonefix.mail.spf import is_spf, spf_word_not_first
 from zonefix.providers import Profile
 from zonefix.rules.context import RuleContext
-from zonefix.rules.mail import _in_zone, is_address, mx_hosts_to_look_up
+from zonefix.rules.mail import (
+    _in_zone,
+    _plain_host,
+    is_address,
+    mx_hosts_to_look_up,
+)
 from zonefix.rules.spf import mx_record_count
 from zonefix.zone import Zone
 
@@ -267,3 +272,39 @@ def test_whitespace_split_on_is_the_patterns() -> None:
         assert (blank.fullmatch(char) is not None) == (char.split() == []), hex(point)
     key = "MIGf\tMA0G\u2003CSqG\r\nSIb3\x1cDQEB"
     assert "".join(key.split()) == re.sub(r"\s", "", key)
+
+
+_KEY_PIECES = st.sampled_from(
+    ["a", "Z", "0", "-", ".", "_", "\\", "\\046", "*", "é", "xn--p1ai", "mail1", " "]
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(_KEY_PIECES | st.text(max_size=2), max_size=10).map("".join))
+@example("-.")
+@example("a-.b.")
+@example("a.-b.")
+@example("a..b.")
+@example("\\046.example.")
+@example("\u00e9.example.")
+@example("a_b.example.")
+@example("mail1.example.net.")
+def test_plain_hosts_have_no_bad_label(key: str) -> None:
+    """ZF205 takes a name matched whole as a host's name for the labels
+    bad_host_label reads one by one: it finds none there."""
+    if _plain_host(key):
+        assert bad_host_label(key) is None, key
+    if bad_host_label(key) is None and key.endswith(".") and not key.endswith(".."):
+        assert _plain_host(key) or key == "." or "\\" in key, key
+
+
+def test_plain_hosts_of_every_zone_have_no_bad_label(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    for name, zone in read_zones:
+        index = zone.index
+        for i in index.of_types(rrtypes.MX, rrtypes.NS, rrtypes.CNAME):
+            for position in (0, 1):
+                key = index.target_key(i, position)
+                if key is not None and _plain_host(key):
+                    assert bad_host_label(key) is None, (name, i, key)
