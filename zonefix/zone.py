@@ -28,7 +28,13 @@ from zonefix.bind.resolver import (
     txt_with_long_strings,
     unquote,
 )
-from zonefix.bind.syntax.nodes import EntryKind, Field, SyntaxTree, fields_between
+from zonefix.bind.syntax.nodes import (
+    EntryKind,
+    Field,
+    SyntaxTree,
+    fields_between,
+    last_field_end,
+)
 from zonefix.diagnostics import SYNTAX_ERROR, Code, Diagnostic, Fix
 from zonefix.origin import Origin, argument_origin, read_name
 from zonefix.reading import PathText, name_of, pure_path
@@ -358,10 +364,10 @@ class Zone:
         the start of its line to the end of its last field."""
         if index is None:
             return Diagnostic(code, message, self.filename)
-        start = self.document_of(index).tree.span(self.table.entry[index])[0]
-        fields = self.fields_of(index)
-        end = fields[-1].end if fields else start
-        return self.finding_at_span(code, message, index, (start, end), fix)
+        tree = self.document_of(index).tree
+        start, end = tree.span(self.table.entry[index])
+        span = (start, last_field_end(tree.text, start, end))
+        return self.finding_at_span(code, message, index, span, fix)
 
     def finding_at_span(
         self,

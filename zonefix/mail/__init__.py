@@ -13,6 +13,8 @@ from zonefix.settings import MailSettings as MailSettings
 def printable(text: str) -> str:
     """*text* for a message: control characters (a NUL, a line break, a
     carriage return) written as a zone file writes them, ``\\DDD``."""
+    if text.isprintable():
+        return text  # PERF: no control character (each is unprintable)
     return re.sub(_CONTROL, lambda m: f"\\{ord(m.group()):03d}", text)
 
 

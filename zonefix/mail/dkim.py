@@ -53,7 +53,9 @@ def dkim_problems(text: str) -> list[str]:
     if "p" not in values:
         problems.append("no 'p=' public key")
         return problems
-    p = re.sub(r"\s", "", values["p"])
+    # Blanks and line breaks dropped (PERF: str.split's whitespace is re's
+    # \s, a test holds it; no pattern to look up).
+    p = "".join(values["p"].split())
     if not p:
         return problems  # an empty p= is a revoked key (RFC 6376 §3.6.1)
     try:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from zonefix import rrtypes
 from zonefix.bind.facts import txt_joined
 from zonefix.mail.dmarc import is_dmarc
-from zonefix.mail.spf import SpfRecord, is_spf, parse_spf
+from zonefix.mail.spf import SpfRecord, is_spf, parse_spf, spf_word_not_first
 from zonefix.plain import Plain
 from zonefix.providers import (
     OTHER,
@@ -229,27 +229,62 @@ class MailView:
         return list(self.zone.index.of_type(TXT))
 
     @cached_property
+    def _txt_read(
+        self,
+    ) -> tuple[
+        dict[str, list[int]],
+        list[tuple[int, str, str]],
+        list[int],
+        list[tuple[int, str]],
+    ]:
+        """Every TXT record read once for the mail rules (PERF: one owner
+        key and one value each, kept only where a rule reads it again):
+        spf_by_owner, dmarc_records, spf_not_first, domainkey_records."""
+        owner_key = self.zone.index.owner_key
+        values = self._txt_values
+        spf: dict[str, list[int]] = defaultdict(list)
+        dmarc = []
+        not_first = []
+        domainkey = []
+        for i in self.txt_records:
+            owner = owner_key(i)
+            value = values.get(i)
+            if value is None:
+                value = self._read_txt(i)
+            if is_spf(value):
+                spf[owner].append(i)
+                values[i] = value
+            if is_dmarc(value) or owner.startswith("_dmarc."):
+                dmarc.append((i, owner, value))
+            if spf_word_not_first(value):
+                not_first.append(i)
+            if "._domainkey." in owner:
+                domainkey.append((i, owner))
+                values[i] = value
+        return dict(spf), dmarc, not_first, domainkey
+
+    @cached_property
     def dmarc_records(self) -> list[tuple[int, str, str]]:
         """TXT records that say v=DMARC1, or stand at a _dmarc name: (record,
         owner key, value), read once for the DMARC rules."""
-        index = self.zone.index
-        found = []
-        for i in self.txt_records:
-            owner = index.owner_key(i)
-            value = self.txt_value(i)
-            if is_dmarc(value) or owner.startswith("_dmarc."):
-                found.append((i, owner, value))
-        return found
+        return self._txt_read[1]
 
     @cached_property
     def spf_by_owner(self) -> dict[str, list[int]]:
         """SPF TXT records by owner key, in file order."""
-        index = self.zone.index
-        found: dict[str, list[int]] = defaultdict(list)
-        for i in self.txt_records:
-            if is_spf(self.txt_value(i)):
-                found[index.owner_key(i)].append(i)
-        return dict(found)
+        return self._txt_read[0]
+
+    @property
+    def spf_not_first(self) -> list[int]:
+        """TXT records that hold ``v=spf1`` as a word but not first, in file
+        order (ZF303)."""
+        return self._txt_read[2]
+
+    @property
+    def domainkey_records(self) -> list[tuple[int, str]]:
+        """TXT records at a name below a ``_domainkey`` label: (record,
+        owner key), in file order (DKIM keys, ZF405 and ZF208)."""
+        return self._txt_read[3]
 
     @cached_property
     def domains(self) -> list[MailDomain]:
@@ -268,6 +303,11 @@ class MailView:
         domains = []
         # A provider's host, named by thousands of MX records, kept once.
         hosts: dict[str, str] = {}
+        # PERF: what the loop asks of every MX, bound once.
+        rdtypes = table.rdtype
+        target_key = index.target_key
+        rdata_words = index.rdata_words
+        configured = self.configured
         for key, records in by_owner.items():
             if index.below_cut(key):
                 # The child zone answers there: the parent's MX is never
@@ -276,18 +316,21 @@ class MailView:
             mx: list[MxRecord] = []
             null: list[int] = []
             for i in records:
-                if table.rdtype[i] != MX:
+                if rdtypes[i] != MX:
                     continue
-                host = index.target_key(i, 1)
-                words = index.rdata_words(i)
-                if host is None or not words[0].isdigit():
+                host = target_key(i, 1)
+                if host is None:
                     continue
-                if host == "." and int(words[0]) == 0:
+                first = rdata_words(i)[0]
+                if not first.isdigit():
+                    continue
+                preference = int(first)
+                if preference == 0 and host == ".":
                     null.append(i)
                 else:
                     host = host.rstrip(".")
-                    mx.append(MxRecord(i, int(words[0]), hosts.setdefault(host, host)))
-            if not mx and key not in self.configured:
+                    mx.append(MxRecord(i, preference, hosts.setdefault(host, host)))
+            if not mx and key not in configured:
                 continue
             domains.append(self._domain(key, tuple(records), mx, null, key == apex))
         domains.sort(key=lambda d: d.records[0] if d.records else -1)
@@ -344,6 +387,20 @@ class MailView:
             holders = self.holders(m.host, domain)
             if not holders:
                 unknown.append(m)
+                continue
+            if len(holders) == 1:
+                # PERF: the usual host, of one profile (as the loop below).
+                only = holders[0]
+                seen = named.get(only.family)
+                if seen is None:
+                    named[only.family] = [only]
+                    fitting[only.family] = [only]
+                else:
+                    if only not in seen:
+                        seen.append(only)
+                    fitting[only.family] = [
+                        p for p in fitting[only.family] if p in holders
+                    ]
                 continue
             for family in dict.fromkeys(p.family for p in holders):
                 mine = [p for p in holders if p.family == family]
@@ -403,6 +460,9 @@ class MailView:
         # whose family's patterns match it longest (Profile.family_match).
         profiles = self._profile_list
         candidates = self._mx_hosts.candidates(host)
+        family = self._family_hosts.candidates(host)
+        if not candidates and not family:
+            return [], False  # PERF: a host no pattern could name
         by_domain = any("{" in pattern for pattern, _ in candidates)
         named = {
             place
@@ -412,7 +472,7 @@ class MailView:
         if named:
             return [profiles[place] for place in sorted(named)], by_domain
         longest: dict[int, int] = {}
-        for pattern, place in self._family_hosts.candidates(host):
+        for pattern, place in family:
             if len(pattern) > longest.get(place, 0) and host_matches(host, pattern, ""):
                 longest[place] = len(pattern)
         best = max(longest.values(), default=0)

@@ -188,6 +188,20 @@ def is_spf(text: str) -> bool:
     return text[:6].lower() == "v=spf1" and (len(text) == 6 or text[6] == " ")
 
 
+def spf_word_not_first(value: str) -> bool:
+    """*value* (a TXT value) holds ``v=spf1`` as a word, in any case, but
+    does not start with it."""
+    lowered = value.lower()
+    # PERF: searched only where "pf1" is written: no other character
+    # matches "p" or "f" ignoring case (as the long s, U+017F, matches "s";
+    # a test holds it).
+    return (
+        "pf1" in lowered
+        and not lowered.startswith("v=spf1")
+        and re.search(r"(?i)(^|\s)v=spf1(\s|$)", value) is not None
+    )
+
+
 def parse_spf(text: str) -> SpfRecord:
     """Read *text* (a TXT value, strings joined) as an SPF record."""
     problems: list[str] = []

@@ -426,9 +426,7 @@ def dkim_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     view = ctx.mail
-    index = ctx.index
-    for i in view.txt_records:
-        owner = index.owner_key(i)
+    for i, owner in view.domainkey_records:
         if not is_key_name(owner):
             continue
         # PERF: the DKIM module (and base64) only for a zone with a key.

@@ -8,8 +8,9 @@ guess, and a pre-commit hook must never reroute a domain's mail on one.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
@@ -376,6 +377,10 @@ MIXED_MAIL_PROVIDERS = Code(
 )
 
 
+# Hosts of one provider beside hosts of none: a warning (PERF: made once).
+_MIXED_BESIDE_UNKNOWN = MIXED_MAIL_PROVIDERS._replace(severity=Severity.WARNING)
+
+
 @rule(MIXED_MAIL_PROVIDERS)
 def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
@@ -421,7 +426,7 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
                 f"{domain.setting(ids[0])} if those are leftovers, or "
                 f'"{OTHER}" if they are yours'
             )
-            code = MIXED_MAIL_PROVIDERS._replace(severity=Severity.WARNING)
+            code = _MIXED_BESIDE_UNKNOWN
         else:
             what = "sites of one provider" if len(families) == 1 else "providers"
             message = (
@@ -470,25 +475,7 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     if zone.origin_text is None:
         return
     zone_index = zone.index
-    dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
-    aliases = zone_index.aliases
-    wanted: dict[str, list[int]] = defaultdict(list)
-    for i in zone_index.of_type(rrtypes.MX):
-        if (i, 1) in dotless:
-            continue
-        words = zone_index.rdata_words(i)
-        if len(words) < 2 or is_address(words[1].rstrip(".")):
-            continue  # ZF106's
-        host = zone_index.target_key(i, 1)
-        if host is None or host == "." or host in aliases:
-            continue
-        if bad_host_label(host) is not None:
-            continue  # ZF115's: no host has that name
-        if not _in_zone(host, zone_index.apex_key, zone):
-            continue
-        if zone_index.below_cut(host):
-            continue
-        wanted[host].append(i)
+    wanted = mx_hosts_to_look_up(zone)
     if not wanted:
         return
     found = zone_index.records_at(
@@ -505,6 +492,67 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
                 i,
                 1,
             )
+
+
+def mx_hosts_to_look_up(zone: Zone) -> dict[str, list[int]]:
+    """The MX records whose hosts ZF205 looks up, by host: in-zone names,
+    not written as an address (ZF106), without their final dot (ZF104),
+    as an alias (ZF105) or a name no host may have (ZF115), nor the child
+    zone's."""
+    zone_index = zone.index
+    dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
+    wanted: dict[str, list[int]] = defaultdict(list)
+    # PERF: each host judged once (a provider's host is named by thousands
+    # of MX records).
+    judged: dict[str, bool] = {}
+    for i in zone_index.of_type(rrtypes.MX):
+        if (i, 1) in dotless:
+            continue
+        host = zone_index.target_key(i, 1)
+        if host is None:
+            continue  # no host written
+        # PERF: the host as written is read only where its key could be an
+        # address's (an address's key keeps its first digit or its colon).
+        if may_be_address(host):
+            words = zone_index.rdata_words(i)
+            if len(words) < 2 or is_address(words[1].rstrip(".")):
+                continue  # ZF106's
+        asked = judged.get(host)
+        if asked is None:
+            asked = judged[host] = _may_lack_address(zone, host)
+        if asked:
+            wanted[host].append(i)
+    return wanted
+
+
+def _may_lack_address(zone: Zone, host: str) -> bool:
+    """MX host *host* (a key) is ZF205's to look up: a name in this zone
+    that is not the null MX's, an alias (ZF105), a name no host may have
+    (ZF115) or the child zone's."""
+    zone_index = zone.index
+    if host == "." or host in zone_index.aliases:
+        return False
+    if not _plain_host(host) and bad_host_label(host) is not None:
+        return False  # ZF115's: no host has that name
+    if not _in_zone(host, zone_index.apex_key, zone):
+        return False
+    return not zone_index.below_cut(host)
+
+
+def _plain_host(key: str) -> bool:
+    """True where every label of *key* (canonical, absolute) is a host
+    name's (bad_host_label finds none). PERF: one match of the whole name
+    for the usual host, not one per label; False says nothing."""
+    global _host_name
+    if _host_name is None:
+        _host_name = re.compile(
+            r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
+        ).fullmatch
+    return _host_name(key) is not None
+
+
+# Compiled on first use (most zones have no MX host in the zone).
+_host_name: Callable[[str], re.Match[str] | None] | None = None
 
 
 def _in_zone(key: str, apex_key: str, zone: Zone) -> bool:
@@ -745,11 +793,9 @@ def sending_on_mailbox_domain(ctx: RuleContext) -> Iterator[Diagnostic]:
     zone_index = zone.index
     # DKIM key records by the domain they sign for: one pass over the TXT.
     selectors: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for i in view.txt_records:
-        key = zone_index.owner_key(i)
-        selector, found, parent = key.partition("._domainkey.")
-        if found:
-            selectors[parent].append((selector, i))
+    for i, key in view.domainkey_records:
+        selector, _, parent = key.partition("._domainkey.")
+        selectors[parent].append((selector, i))
     owners = {
         f"{label}.{d.name}" for d in mailbox for s in services for label in s.ownership
     }

@@ -193,3 +193,30 @@ def fields_between(text: str, start: int, end: int) -> list[Field]:
         for m in _field_re().finditer(text, start, end)
         if m.group()[0] not in ";()"
     ]
+
+
+def last_field_end(text: str, start: int, end: int) -> int:
+    """Where the last field of text[start:end] ends (fields_between's last
+    Field's end), or *start* where it has none. PERF: a finding at a record
+    spans to there; the usual entry, plain words and maybe a comment to its
+    end, is measured without lexing it."""
+    segment = text[start:end]
+    # Quotes, escapes and parentheses: what only the lexer reads right.
+    if not ('"' in segment or "\\" in segment or "(" in segment or ")" in segment):
+        cut = segment.find(";")
+        if cut >= 0:
+            comment = segment[cut:].rstrip("\r\n")
+            if "\n" in comment:  # fields on a line after it
+                return _last_field_end_lexed(text, start, end)
+            segment = segment[:cut]
+        # The fields are the runs of what is not a blank or a line break.
+        return start + len(segment.rstrip(" \t\r\n"))
+    return _last_field_end_lexed(text, start, end)
+
+
+def _last_field_end_lexed(text: str, start: int, end: int) -> int:
+    last = start
+    for match in _field_re().finditer(text, start, end):
+        if match.group()[0] not in ";()":
+            last = match.end()
+    return last

@@ -1,0 +1,310 @@
+"""The mail rules' quick look-ups held to the plain passes they stand in
+for: every fixture, corpus and real zone (tests/test_fastpath.py's zones),
+and generated shapes where they vary."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import zonefix
+from tests.test_fastpath import zones
+from zonefix import rrtypes
+from zonefix.index import bad_host_label
+from zonefix.mail import printable
+from zonefix.mail.dmarc import is_dmarc
+from zonefix.mail.domains import MailView, MxRecord
+from zonefix.mail.spf import is_spf, spf_word_not_first
+from zonefix.providers import Profile
+from zonefix.rules.context import RuleContext
+from zonefix.rules.mail import (
+    _in_zone,
+    _plain_host,
+    is_address,
+    mx_hosts_to_look_up,
+)
+from zonefix.rules.spf import mx_record_count
+from zonefix.zone import Zone
+
+
+@pytest.fixture(scope="module")
+def read_zones() -> list[tuple[str, Zone]]:
+    return [(name, load()) for name, load in zones()]
+
+
+def _mx_counts_by_a_pass(zone: Zone) -> dict[str, int]:
+    """Every MX owner's count of MX records (a record written twice counts
+    once, the null MX not at all), from one pass over every MX."""
+    index = zone.index
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for i in index.of_type(rrtypes.MX):
+        host = index.target_key(i, 1)
+        owner = index.owner_key(i)
+        found.setdefault(owner, set())
+        if host is not None and host != ".":
+            found[owner].add((index.rdata_words(i)[0], host))
+    return {owner: len(pairs) for owner, pairs in found.items()}
+
+
+def test_mx_counts_asked_by_name_are_those_of_a_pass(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """ZF307 counts the MX records of the names an ``mx`` term asks about,
+    each found by name: the counts a pass over every MX gives, and none at
+    names with no MX."""
+    for name, zone in read_zones:
+        counts = _mx_counts_by_a_pass(zone)
+        for owner, count in counts.items():
+            assert mx_record_count(zone, owner) == count, (name, owner)
+        for other in ("", "not-there.example.", zone.index.apex_key):
+            assert mx_record_count(zone, other) == counts.get(other, 0), name
+
+
+def _mx_hosts_by_reading_each(zone: Zone) -> dict[str, list[int]]:
+    """ZF205's hosts to look up, each MX's host read as written and judged
+    on its own."""
+    index = zone.index
+    dotless = {(d.record, d.position) for d in index.dotless_names()}
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for i in index.of_type(rrtypes.MX):
+        if (i, 1) in dotless:
+            continue
+        words = index.rdata_words(i)
+        if len(words) < 2 or is_address(words[1].rstrip(".")):
+            continue
+        host = index.target_key(i, 1)
+        if host is None or host == "." or host in index.aliases:
+            continue
+        if bad_host_label(host) is not None:
+            continue
+        if not _in_zone(host, index.apex_key, zone) or index.below_cut(host):
+            continue
+        wanted[host].append(i)
+    return wanted
+
+
+def test_mx_hosts_judged_once_are_those_judged_per_record(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """ZF205 reads an MX host as written only where its key could be an
+    address's, and judges each host once: the hosts and records of reading
+    and judging every MX alone."""
+    for name, zone in read_zones:
+        if zone.origin_text is None:
+            continue
+        assert mx_hosts_to_look_up(zone) == _mx_hosts_by_reading_each(zone), name
+
+
+_HOST_WORDS = st.one_of(
+    st.ip_addresses().map(str),
+    st.ip_addresses(v=6).map(lambda a: f"{a}%eth0"),
+    st.from_regex(r"[0-9a-fA-F:.]{1,12}", fullmatch=True),
+    st.from_regex(r"(\\[0-9]{3}|[a-z0-9.-]|\\[:.a]){1,10}\.?", fullmatch=True),
+    st.sampled_from(["@", ".", "mail", "Mail.example.net.", "1mail", "x:y"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HOST_WORDS, min_size=1, max_size=6))
+def test_mx_hosts_of_any_shape_are_judged_as_each_alone(words: list[str]) -> None:
+    """Hosts written as addresses (with a scope, or escaped digits), names
+    starting with a digit or holding a colon: judged once per host, as each
+    record alone judges them."""
+    body = "".join(f"m{n} MX 10 {word}\n" for n, word in enumerate(words))
+    text = f"$ORIGIN example.net.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n{body}"
+    zone = zonefix.parse_text(text)
+    assert mx_hosts_to_look_up(zone) == _mx_hosts_by_reading_each(zone)
+
+
+def test_only_p_and_f_match_p_and_f_ignoring_case() -> None:
+    """ZF303 searches for "v=spf1" (ignoring case) only in values whose
+    lower case holds "pf1": every character the search takes for a "p", an
+    "f" or a "1" is one in lower case (unlike "s", which "\u017f" matches)."""
+    for letter in "pf1":
+        pattern = re.compile(letter, re.IGNORECASE)
+        for point in range(sys.maxunicode + 1):
+            char = chr(point)
+            if pattern.fullmatch(char):
+                assert char.lower() == letter, (letter, hex(point))
+    assert spf_word_not_first("x v=\u017fpf1")  # the long s: a match
+
+
+@given(
+    st.lists(
+        st.sampled_from(["v=spf1", "V=SPF1", "v=\u017fpf1", "pf1", " ", "\t", "x"])
+        | st.text(max_size=4),
+        max_size=8,
+    ).map("".join)
+)
+def test_spf_not_first_is_the_search_alone(value: str) -> None:
+    searched = re.search(r"(?i)(^|\s)v=spf1(\s|$)", value) is not None
+    first = value.lower().startswith("v=spf1")
+    assert spf_word_not_first(value) == (searched and not first)
+
+
+def _mail_view(zone: Zone) -> MailView:
+    return RuleContext(zone).mail
+
+
+def test_txt_records_read_in_one_pass_are_those_of_a_pass_each(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """The mail view reads every TXT record once (owner and value) for the
+    SPF, DMARC and DKIM rules: what a pass of its own over every TXT record
+    gives each of them, in file order."""
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        index = zone.index
+        spf: dict[str, list[int]] = defaultdict(list)
+        dmarc, not_first, domainkey = [], [], []
+        for i in index.of_type(rrtypes.TXT):
+            owner = index.owner_key(i)
+            value = _mail_view(zone)._read_txt(i)
+            if is_spf(value):
+                spf[owner].append(i)
+            if is_dmarc(value) or owner.startswith("_dmarc."):
+                dmarc.append((i, owner, value))
+            if spf_word_not_first(value):
+                not_first.append(i)
+            if owner.partition("._domainkey.")[1]:
+                domainkey.append((i, owner))
+        assert list(view.spf_by_owner.items()) == list(spf.items()), name
+        assert view.dmarc_records == dmarc, name
+        assert view.spf_not_first == not_first, name
+        assert view.domainkey_records == domainkey, name
+        for i in index.of_type(rrtypes.TXT):
+            assert view.txt_value(i) == _mail_view(zone)._read_txt(i), (name, i)
+
+
+def _infer_family_by_family(
+    view: MailView, domain: str, mx: list[MxRecord]
+) -> tuple[Profile | None, tuple[Profile, ...], tuple[MxRecord, ...]]:
+    """MailView.infer's answer, each host's holders taken family by family
+    (no shortcut for a host of one profile)."""
+    unknown: list[MxRecord] = []
+    fitting: dict[str, list[Profile]] = {}
+    named: dict[str, list[Profile]] = {}
+    for m in mx:
+        holders = view.holders(m.host, domain)
+        if not holders:
+            unknown.append(m)
+            continue
+        for family in dict.fromkeys(p.family for p in holders):
+            mine = [p for p in holders if p.family == family]
+            seen = named.setdefault(family, [])
+            seen.extend(p for p in mine if p not in seen)
+            before = fitting.get(family)
+            fitting[family] = (
+                mine if before is None else [p for p in before if p in mine]
+            )
+    if not named:
+        return None, (), tuple(unknown)
+    if len(named) == 1 and not unknown:
+        family = next(iter(named))
+        if fitting[family]:
+            return fitting[family][0], (), ()
+        return None, tuple(named[family]), ()
+    return None, tuple((fitting[f] or named[f])[0] for f in named), tuple(unknown)
+
+
+def test_providers_inferred_are_those_of_each_hosts_families(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        for domain in view.domains:
+            mx = list(domain.mx)
+            assert view.infer(domain.name, mx) == _infer_family_by_family(
+                view, domain.name, mx
+            ), (name, domain.name)
+
+
+def _profile_hosts() -> list[str]:
+    view = _mail_view(zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x."))
+    hosts = {
+        mx.host.replace("*", "a").replace("{domain-dashes}", "example-net")
+        for profile in view.profiles.values()
+        for host_set in profile.mx_sets
+        for mx in host_set
+    }
+    hosts |= {
+        pattern.replace("*", "mx")
+        for profile in view.profiles.values()
+        for pattern in profile.family_hosts
+    }
+    return [*sorted(hosts), "mail.example.net", "mx.example.org"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_profile_hosts()), min_size=1, max_size=5))
+def test_providers_inferred_from_any_hosts_are_those_family_by_family(
+    hosts: list[str],
+) -> None:
+    """Hosts of one profile, of several, of two sites or families, and of
+    none, in any order and repeated."""
+    view = _mail_view(zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x."))
+    mx = [MxRecord(n, 10, host) for n, host in enumerate(hosts)]
+    for domain in ("example.net.", "x."):
+        assert view.infer(domain, mx) == _infer_family_by_family(view, domain, mx)
+
+
+@given(st.text(max_size=12) | st.sampled_from(["a\x00b", "\x7f", "x\ny", "\u2028"]))
+def test_printable_text_is_written_as_the_substitution_writes_it(text: str) -> None:
+    """printable() returns a text Python calls printable as it is: no
+    control character is printable, so the substitution would change
+    nothing."""
+    assert not any(chr(c).isprintable() for c in [*range(0x20), 0x7F])
+    expected = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\{ord(m.group()):03d}", text)
+    assert printable(text) == expected
+
+
+def test_whitespace_split_on_is_the_patterns() -> None:
+    """A DKIM key's blanks are dropped by str.split(): the characters it
+    splits on are those ``\\s`` matches, every code point."""
+    blank = re.compile(r"\s")
+    for point in range(sys.maxunicode + 1):
+        char = chr(point)
+        assert (blank.fullmatch(char) is not None) == (char.split() == []), hex(point)
+    key = "MIGf\tMA0G\u2003CSqG\r\nSIb3\x1cDQEB"
+    assert "".join(key.split()) == re.sub(r"\s", "", key)
+
+
+_KEY_PIECES = st.sampled_from(
+    ["a", "Z", "0", "-", ".", "_", "\\", "\\046", "*", "é", "xn--p1ai", "mail1", " "]
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(_KEY_PIECES | st.text(max_size=2), max_size=10).map("".join))
+@example("-.")
+@example("a-.b.")
+@example("a.-b.")
+@example("a..b.")
+@example("\\046.example.")
+@example("\u00e9.example.")
+@example("a_b.example.")
+@example("mail1.example.net.")
+def test_plain_hosts_have_no_bad_label(key: str) -> None:
+    """ZF205 takes a name matched whole as a host's name for the labels
+    bad_host_label reads one by one: it finds none there."""
+    if _plain_host(key):
+        assert bad_host_label(key) is None, key
+    if bad_host_label(key) is None and key.endswith(".") and not key.endswith(".."):
+        assert _plain_host(key) or key == "." or "\\" in key, key
+
+
+def test_plain_hosts_of_every_zone_have_no_bad_label(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    for name, zone in read_zones:
+        index = zone.index
+        for i in index.of_types(rrtypes.MX, rrtypes.NS, rrtypes.CNAME):
+            for position in (0, 1):
+                key = index.target_key(i, position)
+                if key is not None and _plain_host(key):
+                    assert bad_host_label(key) is None, (name, i, key)
