@@ -1,0 +1,163 @@
+"""The index's and ZF104's quick ways held to the general ones they stand in
+for: every fixture, corpus and real zone, and generated zones where the
+shapes vary (case, $ORIGIN, comments, quotes, characters beyond ASCII).
+
+ZF104 finds the owners that may repeat the origin by a scan of the text
+(zonefix/dotless.py, _owners_ending_with_an_origin), and splits the usual
+target's entry itself: what it finds must be what reading every owner and
+every target through the index finds.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import zonefix
+from tests.test_fastpath import zones
+from zonefix import dotless
+from zonefix.zone import Zone
+
+
+def _dotless_both_ways(
+    zone: Zone, monkeypatch: pytest.MonkeyPatch
+) -> tuple[object, object]:
+    """ZF104's names and targets, found with the scan of the text (in
+    small pieces, so that matches fall across them) and without it."""
+    results = []
+    for scan_from, piece in ((0, 7), (10**9, dotless._PIECE)):
+        monkeypatch.setattr(dotless, "_SCAN_FROM", scan_from)
+        monkeypatch.setattr(dotless, "_PIECE", piece)
+        targets: tuple[array[int], list[str | None]] = (array("I"), [])
+        found = dotless.find_dotless_names(zone, targets)
+        results.append((found, targets))
+    monkeypatch.undo()
+    return results[0], results[1]
+
+
+@pytest.fixture(scope="module")
+def every_zone() -> list[tuple[str, Callable[[], Zone]]]:
+    return list(zones())
+
+
+def test_zf104_scan_finds_what_reading_every_owner_finds(
+    every_zone: list[tuple[str, Callable[[], Zone]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On every fixture, corpus and real zone: the same names (where, what
+    they mean, message, fix) and the same targets."""
+    reported = 0
+    for name, load in every_zone:
+        zone = load()
+        scanned, read = _dotless_both_ways(zone, monkeypatch)
+        assert scanned == read, name
+        reported += len(read[0])  # type: ignore[index]
+    assert reported > 10
+
+
+def test_targets_split_in_zf104s_pass_are_the_index_s(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """Each target ZF104's pass reads (its own split of the usual entry,
+    its own key of a plain name) is what the index's fields() and
+    name_key() give, on every fixture, corpus and real zone."""
+    checked = 0
+    for name, load in every_zone:
+        zone = load()
+        if zone.origin_text is None:
+            continue
+        index = zone.index
+        targets: tuple[array[int], list[str | None]] = (array("I"), [])
+        dotless.find_dotless_names(zone, targets)
+        table = zone.table
+        expected_records = [
+            i for i in range(len(table)) if table.rdtype[i] in dotless.TARGET_FIELDS
+        ]
+        assert list(targets[0]) == expected_records, name
+        for i, key in zip(*targets, strict=True):
+            position = dotless.TARGET_FIELDS[table.rdtype[i]]
+            words = index.rdata_words(i)
+            word = words[position] if position < len(words) else None
+            assert key == (None if word is None else index.name_key(word, i)), (
+                name,
+                i,
+            )
+            checked += 1
+    assert checked > 1000
+
+
+# ------------------------------------------------------------ generated zones
+
+_LABELS = ["www", "Mail", "a-b", "x_y", "*", "EXAMPLE", "net", "sub", "é", "ns1"]
+_ORIGINS = ["example.net.", "sub.example.net.", "Example.NET.", "other.org.", "net."]
+
+
+@st.composite
+def _names(draw: st.DrawFn) -> str:
+    """A name as written: relative, absolute, repeating an origin in any
+    case, or odd (quoted, escaped)."""
+    labels = draw(st.lists(st.sampled_from(_LABELS), min_size=1, max_size=3))
+    name = ".".join(labels)
+    kind = draw(st.sampled_from(["relative", "repeat", "absolute", "odd", "@"]))
+    if kind == "repeat":
+        origin = draw(st.sampled_from(_ORIGINS)).rstrip(".")
+        case = draw(st.sampled_from([str.lower, str.upper, str.title, str]))
+        name = f"{name}.{case(origin)}"
+    elif kind == "absolute":
+        name += "." + draw(st.sampled_from(_ORIGINS))
+    elif kind == "odd":
+        name = draw(st.sampled_from(["w\\.x.example.net", "a\\032b", "x.com"]))
+    elif kind == "@":
+        name = "@"
+    return name
+
+
+@st.composite
+def _zones(draw: st.DrawFn) -> str:
+    lines = ["$TTL 300", "$ORIGIN example.net."]
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(["record"] * 6 + ["origin", "blank", "multi"]))
+        owner = draw(_names())
+        comment = draw(st.sampled_from(["", " ; example.net", " ; é x.example.NET"]))
+        if kind == "origin":
+            lines.append(f"$ORIGIN {draw(st.sampled_from(_ORIGINS))}")
+            continue
+        if kind == "blank":
+            owner = ""
+        rdtype, rdata = draw(
+            st.sampled_from(
+                [
+                    ("A", "192.0.2.1"),
+                    ("MX", "10 {}"),
+                    ("CNAME", "{}"),
+                    ("NS", "{}"),
+                    ("SRV", "0 0 5060 {}"),
+                    ("PTR", "{}"),
+                    ("TXT", '"v=spf1 a:x.example.net -all"'),
+                    ("TXT", '"see example.net"'),
+                ]
+            )
+        )
+        rdata = rdata.format(draw(_names()))
+        if kind == "multi":
+            lines.append(f"{owner} IN {rdtype} ( {rdata}\n ){comment}")
+        else:
+            lines.append(f"{owner} IN {rdtype} {rdata}{comment}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=_zones())
+def test_zf104_scan_on_generated_zones(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zone = zonefix.parse_text(text)
+    scanned, read = _dotless_both_ways(zone, monkeypatch)
+    assert scanned == read, text
