@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import zonefix
-from tests.test_fastpath import zones
+import zonefix.index
+from tests.test_fastpath import _plain_rrsets, _runs_by_owner, zones
 from zonefix import dotless
+from zonefix.rules import run_rules, select_rules
 from zonefix.zone import Zone
 
 
@@ -87,6 +89,28 @@ def test_targets_split_in_zf104s_pass_are_the_index_s(
             )
             checked += 1
     assert checked > 1000
+
+
+@pytest.mark.parametrize(("at_once", "key_bits"), [(1, (1 << 30) - 1), (3, 0)])
+def test_rrset_runs_in_pieces_and_with_colliding_keys(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+    monkeypatch: pytest.MonkeyPatch,
+    at_once: int,
+    key_bits: int,
+) -> None:
+    """The RRset runs found a bucket or three at a time (pieces meet
+    everywhere), or with keys that all collide (every owner's records in
+    one run, then split by owner), are still the RRsets a plain grouping
+    finds, and ZF107 and ZF108 report what they report with the usual
+    runs: every fixture, corpus and real zone."""
+    rules = select_rules(["ZF107", "ZF108"])
+    usual = {name: run_rules(load(), rules) for name, load in every_zone}
+    monkeypatch.setattr(zonefix.index, "_BUCKETS_AT_ONCE", at_once)
+    monkeypatch.setattr(zonefix.index, "_KEY_BITS", key_bits)
+    for name, load in every_zone:
+        zone = load()
+        assert _runs_by_owner(zone) == _plain_rrsets(zone)[0], name
+        assert run_rules(load(), rules) == usual[name], name
 
 
 # ------------------------------------------------------------ generated zones

@@ -17,7 +17,8 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from itertools import accumulate, chain
+from itertools import accumulate, chain, islice, repeat
+from operator import and_, eq
 from typing import TYPE_CHECKING
 
 from zonefix.bind import fastpath
@@ -283,60 +284,59 @@ class ZoneIndex:
         run starts.
 
         PERF: what the rules comparing an RRset's records (ZF107, ZF108)
-        look at, found once from sorted hash values; in arrays, 4 bytes a
-        record in a run (a list per run held 28 MB on a zone of a million
-        records)."""
+        look at, found once; in arrays, 4 bytes a record in a run (a list
+        per run held 28 MB on a zone of a million records). Records of one
+        RRset share an owner hash, so they are in one bucket of
+        _by_owner_hash: its buckets, a thousand at a time (a few thousand
+        records), are sorted by a key of owner hash, class and type, and
+        the keys that repeat found, all at C speed; a run of one key is
+        split by owner. Nothing else is kept per record: a dict of owners,
+        and then a sort of the whole zone's keys, held 126 and 51 MB on a
+        zone of a million records."""
         table = self._table
-        hashes = self.owner_hashes
+        # PERF: 30 bits of a hash of owner hash, class and type: Python
+        # sorts such small ints several times quicker than 64-bit ones, and
+        # two RRsets whose keys collide share a run (which callers allow).
         keys = array(
-            "q",
-            (
-                hash((hashes[i], table.rdclass[i], table.rdtype[i]))
-                for i in range(len(table))
+            "I",
+            map(
+                and_,
+                map(
+                    hash,
+                    zip(self.owner_hashes, table.rdclass, table.rdtype, strict=True),
+                ),
+                repeat(_KEY_BITS),
             ),
         )
-        members = array("I")
-        starts = array("I", [0])
-        for run in self.runs(keys):
-            members.extend(run)
-            starts.append(len(members))
-        return members, starts
-
-    def runs(self, keys: array[int]) -> Iterator[list[int]]:
-        """The records whose *keys* (one per record, a hash that includes
-        the owner's) repeat, in runs of one key and one owner, each run in
-        file order.
-
-        PERF: the records are dealt into buckets by their keys' low bits
-        (arrays of indices, 4 bytes a record) and each bucket sorted alone;
-        owner keys are worked out a run at a time and dropped. Nothing else
-        is kept per record: a dict of owners, and then a sort of the whole
-        zone's keys, held 126 and 51 MB on a zone of a million records.
-        """
-        buckets = [array("I") for _ in range(_BUCKETS)]
-        appends = [bucket.append for bucket in buckets]
-        mask = _BUCKETS - 1
-        for i in range(len(keys)):
-            appends[keys[i] & mask](i)
-        owner_ref = self._table.owner_ref
         key_of = keys.__getitem__
-        for bucket in buckets:
-            ordered = sorted(bucket, key=key_of)
-            total = len(ordered)
-            start = 0
-            while start < total:
-                key = keys[ordered[start]]
-                end = start + 1
-                while end < total and keys[ordered[end]] == key:
-                    end += 1
-                if end - start > 1:
-                    yield from self._one_owner(sorted(ordered[start:end]), owner_ref)
-                start = end
+        owner_ref = table.owner_ref
+        mask, starts, order = self._by_owner_hash
+        members = array("I")
+        run_starts = array("I", [0])
+        buckets = mask + 1
+        for first in range(0, buckets, _BUCKETS_AT_ONCE):
+            last = min(first + _BUCKETS_AT_ONCE, buckets)
+            # Stable: records of one owner hash and key stay in file order
+            # (a bucket's are); _one_owner sorts any others.
+            ordered = sorted(order[starts[first] : starts[last]], key=key_of)
+            sorted_keys = list(map(key_of, ordered))
+            # same[j]: the j-th record and the next share a key.
+            same = bytes(map(eq, sorted_keys, islice(sorted_keys, 1, None)))
+            at = same.find(1)
+            while at >= 0:
+                end = same.find(0, at)
+                if end < 0:
+                    end = len(same)
+                for run in self._one_owner(ordered[at : end + 1], owner_ref):
+                    members.extend(run)
+                    run_starts.append(len(members))
+                at = same.find(1, end)
+        return members, run_starts
 
     def _one_owner(self, run: list[int], owner_ref: array[int]) -> Iterator[list[int]]:
         """*run* split by owner (one group but where two owners share a
         hash)."""
-        refs = {owner_ref[i] for i in run}
+        refs = set(map(owner_ref.__getitem__, run))
         if len(refs) == 1 and min(refs) >= 0:
             # One written owner (a blank owner repeats it).
             yield run
@@ -757,5 +757,8 @@ def _items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
 # What records_at keeps for a name with no records.
 _NONE: tuple[int, ...] = ()
 
-# Buckets of runs(): a few thousand records each on a zone of a million.
-_BUCKETS = 256
+# The buckets of _by_owner_hash _rrset_runs sorts at once (some 2 to 4
+# records each).
+_BUCKETS_AT_ONCE = 1024
+# The bits of _rrset_runs' keys (a small int: one digit of CPython's).
+_KEY_BITS = (1 << 30) - 1

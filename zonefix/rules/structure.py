@@ -465,8 +465,8 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     found: list[tuple[int, Diagnostic]] = []
     hashes_of = table.rdata_hash.__getitem__
     for rrset in index.rrset_runs():
-        hashes = list(map(hashes_of, rrset))
-        if 0 not in hashes and len(set(hashes)) == len(hashes):
+        hashes = set(map(hashes_of, rrset))
+        if len(hashes) == len(rrset) and 0 not in hashes:
             # PERF: no two records of the run share rdata (a hash read
             # while reading: 0 where it was not worked out).
             continue
@@ -792,9 +792,9 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     automatic = ctx.capabilities.automatic_ttls
     ttl = table.ttl
     found: list[tuple[int, Diagnostic]] = []
+    ttl_of = ttl.__getitem__
     for records in index.rrset_runs():
-        first = ttl[records[0]]
-        if all(ttl[i] == first for i in records):
+        if len(set(map(ttl_of, records))) == 1:
             continue  # PERF: the usual RRset, whose TTLs agree
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
