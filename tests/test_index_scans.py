@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Callable
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import zonefix
@@ -111,6 +111,55 @@ def test_rrset_runs_in_pieces_and_with_colliding_keys(
         zone = load()
         assert _runs_by_owner(zone) == _plain_rrsets(zone)[0], name
         assert run_rules(load(), rules) == usual[name], name
+
+
+def test_targets_of_types_are_target_key_s(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """targets_of (the keys taken from the table of targets at once) gives
+    each record of the types asked and its target_key, in file order:
+    every fixture, corpus and real zone, each type alone and together."""
+    for name, load in every_zone:
+        zone = load()
+        index = zone.index
+        table = zone.table
+        for rdtypes in ([5], [2], [33], [15, 2, 33], [15, 2, 5], [12, 39]):
+            expected = [
+                (i, index.target_key(i, dotless.TARGET_FIELDS[table.rdtype[i]]))
+                for i in range(len(table))
+                if table.rdtype[i] in rdtypes
+            ]
+            assert list(index.targets_of(*rdtypes)) == expected, (name, rdtypes)
+
+
+def _bad_label_by_labels(key: str) -> str | None:
+    """bad_host_label's answer, label by label (its loop, without the
+    match of a whole good name that comes first)."""
+    for label in key.rstrip(".").split("."):
+        if not label or "\\" in label:
+            return label or "(empty)"
+        if not label.isascii() or not label.replace("-", "").isalnum():
+            return label
+        if label.startswith("-") or label.endswith("-"):
+            return label
+    return None
+
+
+@given(
+    st.lists(
+        st.text("aZ09-_.\\é", max_size=6) | st.sampled_from(["", "-", "a-", "x1"]),
+        max_size=4,
+    ).map(".".join),
+    st.sampled_from(["", ".", ".."]),
+)
+@example("_a", ".")
+@example("a_b.c", ".")
+@example("a.-b", ".")
+@example("mx1.example", ".")
+@settings(max_examples=400)
+def test_bad_host_label_as_label_by_label(name: str, end: str) -> None:
+    key = name + end
+    assert zonefix.index.bad_host_label(key) == _bad_label_by_labels(key), key
 
 
 # ------------------------------------------------------------ generated zones

@@ -409,6 +409,19 @@ class ZoneIndex:
                 return keys[at]
         return self._read_target(index, position)
 
+    def targets_of(self, *rdtypes: int) -> Iterator[tuple[int, str | None]]:
+        """The records of *rdtypes* (types TARGET_FIELDS names), in file
+        order, each with target_key of its target. PERF: the keys are taken
+        from the table of targets at C speed, not by a call for each."""
+        assert all(rdtype in TARGET_FIELDS for rdtype in rdtypes)
+        records = (
+            self.of_types(*rdtypes) if len(rdtypes) > 1 else self.of_type(*rdtypes)
+        )
+        # The table holds every record of these types.
+        indices, keys = self._targets
+        places = map(bisect_left, repeat(indices), records)
+        return zip(records, map(keys.__getitem__, places), strict=True)
+
     def _read_target(self, index: int, position: int) -> str | None:
         words = self.rdata_words(index)
         if len(words) <= position:
@@ -623,6 +636,9 @@ class ZoneIndex:
 
 # Letters, digits and hyphens (ASCII): what a host name's label may hold.
 _HOST_LABEL = re.compile(r"[A-Za-z0-9-]+").fullmatch
+# An absolute name whose every label is a host name's (bad_host_label's
+# loop finds none there).
+_HOST_NAME = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+").fullmatch
 
 
 class Aliases(Mapping[str, int]):
@@ -660,9 +676,8 @@ class Aliases(Mapping[str, int]):
 
     def _cnames(self) -> Iterator[int]:
         """The CNAME records that have a target, in file order."""
-        target_key = self._index.target_key
-        for i in self._index.of_type(fastpath.CNAME):
-            if target_key(i) is not None:
+        for i, target in self._index.targets_of(fastpath.CNAME):
+            if target is not None:
                 yield i
 
     def __contains__(self, key: object) -> bool:
@@ -730,6 +745,8 @@ def bad_host_label(key: str) -> str | None:
     """The first label of name *key* (canonical text) that no host name may
     have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
     if any: what BIND's check-names refuses in MX, NS and SRV targets."""
+    if _HOST_NAME(key) is not None:
+        return None  # PERF: the usual name, every label good, in one match
     for label in key.rstrip(".").split("."):
         if not label or "\\" in label:
             return label or "(empty)"
