@@ -132,6 +132,49 @@ def test_targets_of_types_are_target_key_s(
             assert list(index.targets_of(*rdtypes)) == expected, (name, rdtypes)
 
 
+def _check_may_be_below_cut(name: str, zone: Zone) -> int:
+    """may_be_below_cut says no only where below_cut says no; the number
+    of records it rules out."""
+    index = zone.index
+    ruled_out = 0
+    for i in range(len(zone.table)):
+        if not index.may_be_below_cut(i):
+            ruled_out += 1
+            assert not index.below_cut(index.owner_key(i)), (name, i)
+    return ruled_out
+
+
+def test_owners_ruled_out_below_cuts_are_not_below_them(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """Every record of every fixture, corpus and real zone."""
+    ruled_out = sum(_check_may_be_below_cut(name, load()) for name, load in every_zone)
+    assert ruled_out > 100
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["sub", "Sub", "a.sub", "x.SUB", "lab", "b.lab", "*.sub"]),
+            st.sampled_from(
+                ["", ".example.net.", ".EXAMPLE.net.", ".lab.example.net."]
+            ),
+            st.sampled_from(["NS ns1.example.org.", "A 192.0.2.1", "TXT x"]),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["", "$ORIGIN lab.example.net.\n", "$ORIGIN Example.NET.\n"]),
+)
+def test_owners_ruled_out_below_cuts_in_generated_zones(
+    records: list[tuple[str, str, str]], directive: str
+) -> None:
+    text = "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
+    text += "sub NS ns1.example.org.\n" + directive
+    text += "".join(f"{name}{end} {rdata}\n" for name, end, rdata in records)
+    _check_may_be_below_cut(text, zonefix.parse_text(text))
+
+
 def _bad_label_by_labels(key: str) -> str | None:
     """bad_host_label's answer, label by label (its loop, without the
     match of a whole good name that comes first)."""

@@ -516,6 +516,41 @@ class ZoneIndex:
             return None
         return tuple(f".{cut}" for cut in self.cuts)
 
+    def may_be_below_cut(self, index: int) -> bool:
+        """False where record *index*'s owner is surely not at or below a
+        delegation point (below_cut would say no): a plain word written
+        relative to the apex, whose last label is no delegation point's
+        label under the apex. PERF: its first word, not its key (most
+        names two labels below the apex are under no delegation)."""
+        labels = self._cut_labels
+        table = self._table
+        ref = table.owner_ref[index]
+        if labels is None or ref < 0 or ref in table.generated:
+            return True
+        origin_text = self._origin_texts.get(table.origin[ref])
+        if origin_text is None:
+            origin_text = self._origin_text(table.origin[ref])
+        if origin_text != self.apex_key:
+            return True
+        tree = self._documents[table.document[ref]].tree
+        name = _PLAIN_OWNER.match(tree.text, tree.entry_starts[table.entry[ref]])
+        if name is None or name.group()[-1] == ".":
+            return True
+        return name.group().rpartition(".")[2].lower() in labels
+
+    @cached_property
+    def _cut_labels(self) -> frozenset[str] | None:
+        """The label under the apex of each delegation point (None where
+        the apex is unknown): a name at or below one ends with one of them
+        and the apex."""
+        apex = self.apex_key
+        if apex == ".":
+            return None
+        suffix = f".{apex}"
+        if not all(cut.endswith(suffix) for cut in self.cuts):
+            return None
+        return frozenset(cut[: -len(suffix)].rpartition(".")[2] for cut in self.cuts)
+
     @cached_property
     def apex_key(self) -> str:
         """The zone's apex as canonical text ("." when it is unknown)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
@@ -1278,7 +1278,7 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     # point only when it is one: the records of two labels or more, and
     # those at the points, are all that can be occluded.
     at_cuts = index.records_at(cuts).values()
-    candidates = heapq.merge(index.with_flag(OWNER_DEEP), *at_cuts)
+    candidates = sorted(chain(index.with_flag(OWNER_DEEP), *at_cuts))
     types = table.rdtype
     last = -1
     for i in candidates:
@@ -1290,9 +1290,12 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         ref = table.owner_ref[i]
         if ref != last_ref or ref < 0:
-            # PERF: blank-owner lines repeat the owner: one key per name run.
-            owner = index.owner_key(i)
-            below = index.below_cut(owner)
+            # PERF: blank-owner lines repeat the owner: one look per name
+            # run; its key only where its last label may be a cut's.
+            below = index.may_be_below_cut(i)
+            if below:
+                owner = index.owner_key(i)
+                below = index.below_cut(owner)
         last_ref = ref
         if not below:
             continue
