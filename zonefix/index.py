@@ -310,6 +310,7 @@ class ZoneIndex:
         )
         key_of = keys.__getitem__
         owner_ref = table.owner_ref
+        ref_of = owner_ref.__getitem__
         mask, starts, order = self._by_owner_hash
         members = array("I")
         run_starts = array("I", [0])
@@ -327,9 +328,16 @@ class ZoneIndex:
                 end = same.find(0, at)
                 if end < 0:
                     end = len(same)
-                for run in self._one_owner(ordered[at : end + 1], owner_ref):
+                run = ordered[at : end + 1]
+                refs = set(map(ref_of, run))
+                if len(refs) == 1 and refs.pop() >= 0:
+                    # PERF: the usual run, of one written owner, inline.
                     members.extend(run)
                     run_starts.append(len(members))
+                else:
+                    for part in self._one_owner(run, owner_ref):
+                        members.extend(part)
+                        run_starts.append(len(members))
                 at = same.find(1, end)
         return members, run_starts
 
