@@ -187,17 +187,29 @@ class ZoneIndex:
         if wanted:
             owner_ref = self._table.owner_ref
             generated = self._table.generated
+            owner_key = self.owner_key
+            # with_owner_hash, inline (PERF: called for thousands of names).
+            hashes = self.owner_hashes
+            mask, starts, order = self._by_owner_hash
             for key in wanted:
+                owner_hash = hash(key)
+                bucket = owner_hash & mask
                 # Records of one written owner share its key (a blank owner
                 # repeats it): read once per owner, and confirmed (a hash
                 # alone could join two names).
                 last_ref, same = -1, False
-                for i in self.with_owner_hash(hash(key)):
+                for i in order[starts[bucket] : starts[bucket + 1]]:
+                    if hashes[i] != owner_hash:
+                        continue
                     ref = owner_ref[i]
                     if ref != last_ref or ref < 0 or ref in generated:
-                        last_ref, same = ref, self.owner_key(i) == key
+                        last_ref, same = ref, owner_key(i) == key
                     if same:
-                        found.setdefault(key, []).append(i)
+                        records = found.get(key)
+                        if records is None:
+                            found[key] = [i]
+                        else:
+                            records.append(i)
             if keep:
                 # Names with no records (most that are asked: wildcards, and
                 # the names above targets) share one empty tuple.
@@ -394,7 +406,16 @@ class ZoneIndex:
             # their keys read; each hash asked once (a name may hold
             # thousands of the type).
             typed_hashes = {hashes[i] for i in self.of_type(rdtype)}
-            shared = [h for h in typed_hashes if len(self.with_owner_hash(h)) > 1]
+            mask, starts, order = self._by_owner_hash
+            hash_of = hashes.__getitem__
+            shared = []
+            for owner_hash in typed_hashes:
+                bucket = owner_hash & mask
+                start, end = starts[bucket], starts[bucket + 1]
+                # with_owner_hash's count, at C speed (no list per hash).
+                owned = map(hash_of, order[start:end])
+                if end - start > 1 and list(owned).count(owner_hash) > 1:
+                    shared.append(owner_hash)
             found = []
             for records in self._at_owner_hashes(shared).values():
                 typed = [i for i in records if types[i] == rdtype]
