@@ -220,7 +220,8 @@ def _names(draw: st.DrawFn) -> str:
     kind = draw(st.sampled_from(["relative", "repeat", "absolute", "odd", "@"]))
     if kind == "repeat":
         origin = draw(st.sampled_from(_ORIGINS)).rstrip(".")
-        case = draw(st.sampled_from([str.lower, str.upper, str.title, str]))
+        cases: list[Callable[[str], str]] = [str.lower, str.upper, str.title, str.strip]
+        case = draw(st.sampled_from(cases))
         name = f"{name}.{case(origin)}"
     elif kind == "absolute":
         name += "." + draw(st.sampled_from(_ORIGINS))
