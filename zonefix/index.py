@@ -15,7 +15,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from itertools import accumulate, chain, islice, repeat
 from operator import and_, eq
@@ -701,8 +701,9 @@ class ZoneIndex:
 # Letters, digits and hyphens (ASCII): what a host name's label may hold.
 _HOST_LABEL = re.compile(r"[A-Za-z0-9-]+").fullmatch
 # An absolute name whose every label is a host name's (bad_host_label's
-# loop finds none there).
-_HOST_NAME = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+").fullmatch
+# loop finds none there); compiled when first asked (PERF: not at start).
+_HOST_NAME = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
+_host_name: Callable[[str], re.Match[str] | None] | None = None
 
 
 class Aliases(Mapping[str, int]):
@@ -809,7 +810,10 @@ def bad_host_label(key: str) -> str | None:
     """The first label of name *key* (canonical text) that no host name may
     have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
     if any: what BIND's check-names refuses in MX, NS and SRV targets."""
-    if _HOST_NAME(key) is not None:
+    global _host_name
+    if _host_name is None:
+        _host_name = re.compile(_HOST_NAME).fullmatch
+    if _host_name(key) is not None:
         return None  # PERF: the usual name, every label good, in one match
     for label in key.rstrip(".").split("."):
         if not label or "\\" in label:
