@@ -7,17 +7,19 @@ ZoneIndex.dotless_names caches the result.
 
 from __future__ import annotations
 
+import re
+from array import array
+from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.bind.facts import editable, record_repeats_owner
+from zonefix.bind.resolver import split_fields
 from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.plain import Plain
 from zonefix.rrtypes import type_text
 
 if TYPE_CHECKING:
-    from array import array
-
     from zonefix.document import RecordEdit
     from zonefix.zone import Zone
 
@@ -67,7 +69,8 @@ class DotlessName(Plain):
 
 
 def find_dotless_names(
-    zone: Zone, targets: tuple[array[int], list[str | None]] | None = None
+    zone: Zone,
+    targets: tuple[array[int], list[str | None]] | None = None,
 ) -> list[DotlessName]:
     """Every name ZF104 reports, in record order: in the top file and in
     the files it includes, which are read the same way (only the top file's
@@ -113,44 +116,26 @@ def find_dotless_names(
         for origin in zone._resolved.in_force
     )
 
-    # PERF: one pass, nothing kept per record: a zone can hold a million;
-    # a record without a target needs only its first word.
-    generated = table.generated
-    owner_ref = table.owner_ref
+    # Owners: only one that ends with an origin can repeat it (an owner
+    # never ends in a TLD: that is for targets). PERF: found by a scan of
+    # the text, not by reading every owner, in a zone of some size.
     first_word = index.first_word
-    name_key = index.name_key
-    shared: dict[str, str] = {}
+    owners = None
+    if len(table) >= _SCAN_FROM:
+        owners = _owners_ending_with_an_origin(zone)
+    if owners is None:
+        generated = table.generated
+        owner_ref = table.owner_ref
+        owners = [
+            i for i in range(len(table)) if owner_ref[i] == i and i not in generated
+        ]
+    for i in owners:
+        word = first_word(i)
+        if word[-1:] != "." and (one_label or "." in word):
+            look(i, -1, word)
 
-    def keep(i: int, word: str | None) -> None:
-        # A target that many records share is kept once.
-        if targets is not None:
-            key = None if word is None else name_key(word, i)
-            targets[0].append(i)
-            targets[1].append(None if key is None else shared.setdefault(key, key))
-
-    for i, rdtype in enumerate(table.rdtype):
-        position = TARGET_FIELDS.get(rdtype)
-        if i in generated:
-            if position is not None:
-                words = index.rdata_words(i)
-                keep(i, words[position] if position < len(words) else None)
-            continue
-        if position is None:
-            if owner_ref[i] == i:
-                word = first_word(i)
-                if word[-1:] != "." and (one_label or "." in word):
-                    look(i, -1, word)
-            continue
-        fields = index.fields(i)
-        if owner_ref[i] == i and (one_label or "." in fields[0]):
-            look(i, -1, fields[0])
-        at = table.rdata_field[i] + position
-        if at < len(fields):
-            if one_label or "." in fields[at]:
-                look(i, position, fields[at])
-            keep(i, fields[at])
-        else:
-            keep(i, None)
+    for i, position, word in _relative_targets(zone, targets, one_label):
+        look(i, position, word)
 
     if maybe:
         expansions = {hash(index.name_key(word, i)) for i, _, word in maybe}
@@ -172,6 +157,171 @@ def find_dotless_names(
                     _finding(zone, i, position, word, "target", word + ".", "tld")
                 )
     return sorted(found, key=lambda f: (f.record, f.position))
+
+
+def _relative_targets(
+    zone: Zone, targets: tuple[array[int], list[str | None]] | None, one_label: bool
+) -> list[tuple[int, int, str]]:
+    """The targets of the records of the types TARGET_FIELDS names that
+    find_dotless_names must look at, in file order, with their records and
+    positions: those written without a final dot and with a dot inside
+    (any, where *one_label*: a name of one label may repeat the origin).
+    Given *targets*, appends to it every such record and its target's key.
+
+    PERF: a zone holds tens of thousands of them: the usual entry (plain
+    words on one line) is split, and its target's key made, here, not by
+    a call to the index for each (split_fields and name_key do the rest;
+    the tests hold the keys to those the index reads)."""
+    table = zone.table
+    index = zone.index
+    rdtypes = table.rdtype
+    generated = table.generated
+    document = table.document
+    entry = table.entry
+    rdata_field = table.rdata_field
+    origin_ids = table.origin
+    documents = zone._resolved.documents
+    name_key = index.name_key
+    # (re's cache holds them: index compiles the one, the resolver the other.)
+    plain_name = re.compile(_PLAIN_NAME).fullmatch
+    needs_split = re.compile(_NEEDS_SPLIT).search
+    fields_at = TARGET_FIELDS
+    # What a relative plain name's key ends with, by origin id (name_key's).
+    suffixes: dict[int, str] = {}
+    # A target that many records share is kept once.
+    shared: dict[str, str] = {}
+    kept = targets is not None
+    kept_records, kept_keys = targets if targets is not None else (array("I"), [])
+    found: list[tuple[int, int, str]] = []
+    last_document = -1
+    text, starts, last_entry = "", array("q"), -1
+    for i in index.of_types(*fields_at):
+        position = fields_at[rdtypes[i]]
+        word: str | None
+        key: str | None
+        if i in generated:
+            words = index.rdata_words(i)
+            word = words[position] if position < len(words) else None
+            key = None if word is None else name_key(word, i)
+        else:
+            if document[i] != last_document:
+                last_document = document[i]
+                tree = documents[last_document].tree
+                text, starts = tree.text, tree.entry_starts
+                last_entry = len(starts) - 1
+            at = entry[i]
+            start = starts[at]
+            end = starts[at + 1] if at < last_entry else len(text)
+            segment = text[start:end]
+            # split_fields' usual case, inline.
+            words = None
+            if segment.isascii() and needs_split(segment) is None:
+                cut = segment.find(";")
+                if cut < 0:
+                    words = segment.split()
+                else:
+                    comment = segment[cut:].rstrip("\r\n")
+                    if "\n" not in comment and "\r" not in comment:
+                        words = segment[:cut].split()
+            if words is None:
+                words = split_fields(text, start, end)
+            at = rdata_field[i] + position
+            word = words[at] if at < len(words) else None
+            if word is None:
+                key = None
+            elif plain_name(word) is None:
+                key = name_key(word, i)
+            else:
+                key = word.lower()
+                if key[-1] != ".":
+                    suffix = suffixes.get(origin_ids[i])
+                    if suffix is None:
+                        origin_text = name_key("@", i)
+                        suffix = suffixes[origin_ids[i]] = (
+                            "." if origin_text == "." else f".{origin_text}"
+                        )
+                    key += suffix
+        if kept:
+            kept_records.append(i)
+            kept_keys.append(None if key is None else shared.setdefault(key, key))
+        if word is not None and word[-1] != "." and (one_label or "." in word):
+            found.append((i, position, word))
+    return found
+
+
+def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:
+    """The records with a written owner (not $GENERATE's) whose entry holds
+    the text of an origin in force, any case, not followed by a dot: the
+    owners that may repeat the origin, and a few others (the text may be
+    in a comment or the rdata). None where the zone reads several files.
+
+    PERF: the text is searched at C speed, lower-cased a piece at a time
+    (a copy of a big zone's whole text would cost its size again)."""
+    resolved = zone._resolved
+    if len(resolved.documents) != 1:
+        return None
+    texts = {
+        origin.text.lower().rstrip(".")
+        for origin in resolved.in_force
+        if origin is not None
+    }
+    # The root repeats nothing; a word holding an escape is never looked at.
+    # A word that ends with an origin below another ends with that one too.
+    texts = {text for text in texts if text and "\\" not in text}
+    texts = {t for t in texts if not any(t.endswith(f".{o}") for o in texts)}
+    if not texts:
+        return []
+    # PERF: one literal each (a search for an alternation is many times
+    # slower).
+    patterns = [f"{re.escape(t)}(?!\\.)" for t in texts]
+    tree = resolved.documents[0].tree
+    text = tree.text
+    overlap = max(map(len, texts)) + 1
+    offsets: list[int] = []
+    for at in range(0, len(text), _PIECE):
+        piece = text[at : at + _PIECE + overlap]
+        if piece.isascii():
+            piece, flags = piece.lower(), 0
+        else:
+            # lower() may change the length of other characters.
+            flags = re.IGNORECASE
+        for pattern in patterns:
+            matches = re.finditer(pattern, piece, flags)
+            offsets += [at + m.start() for m in matches if m.start() < _PIECE]
+    if len(patterns) > 1:
+        offsets.sort()
+    table = zone.table
+    starts = tree.entry_starts
+    entries = table.entry
+    owner_ref = table.owner_ref
+    generated = table.generated
+    count = len(table)
+    owners: list[int] = []
+    for offset in offsets:
+        # One file: its records' entries are in file order.
+        at = bisect_right(starts, offset) - 1
+        i = bisect_left(entries, at)
+        if (
+            i < count
+            and entries[i] == at
+            and owner_ref[i] == i
+            and i not in generated
+            and (not owners or owners[-1] != i)
+        ):
+            owners.append(i)
+    return owners
+
+
+# What makes split_fields read an entry with more than str.split()
+# (resolver._split_as_is): quotes, escapes, parentheses, odd blanks.
+_NEEDS_SPLIT = r'["\\\x0b\x0c\x1c-\x1f()]'
+# Records from which the owners to read are found by a scan of the text
+# (below, reading them all costs less than making the scan's patterns).
+_SCAN_FROM = 1000
+# The text searched for origins a piece at a time (characters).
+_PIECE = 1 << 20
+# A name dnspython writes as it is (index._PLAIN_NAME): its key is its text.
+_PLAIN_NAME = r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+"
 
 
 def _finding(

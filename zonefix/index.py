@@ -15,9 +15,10 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from itertools import accumulate, chain
+from itertools import accumulate, chain, islice, repeat
+from operator import and_, eq
 from typing import TYPE_CHECKING
 
 from zonefix.bind import fastpath
@@ -186,17 +187,29 @@ class ZoneIndex:
         if wanted:
             owner_ref = self._table.owner_ref
             generated = self._table.generated
+            owner_key = self.owner_key
+            # with_owner_hash, inline (PERF: called for thousands of names).
+            hashes = self.owner_hashes
+            mask, starts, order = self._by_owner_hash
             for key in wanted:
+                owner_hash = hash(key)
+                bucket = owner_hash & mask
                 # Records of one written owner share its key (a blank owner
                 # repeats it): read once per owner, and confirmed (a hash
                 # alone could join two names).
                 last_ref, same = -1, False
-                for i in self.with_owner_hash(hash(key)):
+                for i in order[starts[bucket] : starts[bucket + 1]]:
+                    if hashes[i] != owner_hash:
+                        continue
                     ref = owner_ref[i]
                     if ref != last_ref or ref < 0 or ref in generated:
-                        last_ref, same = ref, self.owner_key(i) == key
+                        last_ref, same = ref, owner_key(i) == key
                     if same:
-                        found.setdefault(key, []).append(i)
+                        records = found.get(key)
+                        if records is None:
+                            found[key] = [i]
+                        else:
+                            records.append(i)
             if keep:
                 # Names with no records (most that are asked: wildcards, and
                 # the names above targets) share one empty tuple.
@@ -283,60 +296,67 @@ class ZoneIndex:
         run starts.
 
         PERF: what the rules comparing an RRset's records (ZF107, ZF108)
-        look at, found once from sorted hash values; in arrays, 4 bytes a
-        record in a run (a list per run held 28 MB on a zone of a million
-        records)."""
+        look at, found once; in arrays, 4 bytes a record in a run (a list
+        per run held 28 MB on a zone of a million records). Records of one
+        RRset share an owner hash, so they are in one bucket of
+        _by_owner_hash: its buckets, a thousand at a time (a few thousand
+        records), are sorted by a key of owner hash, class and type, and
+        the keys that repeat found, all at C speed; a run of one key is
+        split by owner. Nothing else is kept per record: a dict of owners,
+        and then a sort of the whole zone's keys, held 126 and 51 MB on a
+        zone of a million records."""
         table = self._table
-        hashes = self.owner_hashes
+        # PERF: 30 bits of a hash of owner hash, class and type: Python
+        # sorts such small ints several times quicker than 64-bit ones, and
+        # two RRsets whose keys collide share a run (which callers allow).
         keys = array(
-            "q",
-            (
-                hash((hashes[i], table.rdclass[i], table.rdtype[i]))
-                for i in range(len(table))
+            "I",
+            map(
+                and_,
+                map(
+                    hash,
+                    zip(self.owner_hashes, table.rdclass, table.rdtype, strict=True),
+                ),
+                repeat(_KEY_BITS),
             ),
         )
-        members = array("I")
-        starts = array("I", [0])
-        for run in self.runs(keys):
-            members.extend(run)
-            starts.append(len(members))
-        return members, starts
-
-    def runs(self, keys: array[int]) -> Iterator[list[int]]:
-        """The records whose *keys* (one per record, a hash that includes
-        the owner's) repeat, in runs of one key and one owner, each run in
-        file order.
-
-        PERF: the records are dealt into buckets by their keys' low bits
-        (arrays of indices, 4 bytes a record) and each bucket sorted alone;
-        owner keys are worked out a run at a time and dropped. Nothing else
-        is kept per record: a dict of owners, and then a sort of the whole
-        zone's keys, held 126 and 51 MB on a zone of a million records.
-        """
-        buckets = [array("I") for _ in range(_BUCKETS)]
-        appends = [bucket.append for bucket in buckets]
-        mask = _BUCKETS - 1
-        for i in range(len(keys)):
-            appends[keys[i] & mask](i)
-        owner_ref = self._table.owner_ref
         key_of = keys.__getitem__
-        for bucket in buckets:
-            ordered = sorted(bucket, key=key_of)
-            total = len(ordered)
-            start = 0
-            while start < total:
-                key = keys[ordered[start]]
-                end = start + 1
-                while end < total and keys[ordered[end]] == key:
-                    end += 1
-                if end - start > 1:
-                    yield from self._one_owner(sorted(ordered[start:end]), owner_ref)
-                start = end
+        owner_ref = table.owner_ref
+        ref_of = owner_ref.__getitem__
+        mask, starts, order = self._by_owner_hash
+        members = array("I")
+        run_starts = array("I", [0])
+        buckets = mask + 1
+        for first in range(0, buckets, _BUCKETS_AT_ONCE):
+            last = min(first + _BUCKETS_AT_ONCE, buckets)
+            # Stable: records of one owner hash and key stay in file order
+            # (a bucket's are); _one_owner sorts any others.
+            ordered = sorted(order[starts[first] : starts[last]], key=key_of)
+            sorted_keys = list(map(key_of, ordered))
+            # same[j]: the j-th record and the next share a key.
+            same = bytes(map(eq, sorted_keys, islice(sorted_keys, 1, None)))
+            at = same.find(1)
+            while at >= 0:
+                end = same.find(0, at)
+                if end < 0:
+                    end = len(same)
+                run = ordered[at : end + 1]
+                refs = set(map(ref_of, run))
+                if len(refs) == 1 and refs.pop() >= 0:
+                    # PERF: the usual run, of one written owner, inline.
+                    members.extend(run)
+                    run_starts.append(len(members))
+                else:
+                    for part in self._one_owner(run, owner_ref):
+                        members.extend(part)
+                        run_starts.append(len(members))
+                at = same.find(1, end)
+        return members, run_starts
 
     def _one_owner(self, run: list[int], owner_ref: array[int]) -> Iterator[list[int]]:
         """*run* split by owner (one group but where two owners share a
         hash)."""
-        refs = {owner_ref[i] for i in run}
+        refs = set(map(owner_ref.__getitem__, run))
         if len(refs) == 1 and min(refs) >= 0:
             # One written owner (a blank owner repeats it).
             yield run
@@ -386,7 +406,16 @@ class ZoneIndex:
             # their keys read; each hash asked once (a name may hold
             # thousands of the type).
             typed_hashes = {hashes[i] for i in self.of_type(rdtype)}
-            shared = [h for h in typed_hashes if len(self.with_owner_hash(h)) > 1]
+            mask, starts, order = self._by_owner_hash
+            hash_of = hashes.__getitem__
+            shared = []
+            for owner_hash in typed_hashes:
+                bucket = owner_hash & mask
+                start, end = starts[bucket], starts[bucket + 1]
+                # with_owner_hash's count, at C speed (no list per hash).
+                owned = map(hash_of, order[start:end])
+                if end - start > 1 and list(owned).count(owner_hash) > 1:
+                    shared.append(owner_hash)
             found = []
             for records in self._at_owner_hashes(shared).values():
                 typed = [i for i in records if types[i] == rdtype]
@@ -408,6 +437,19 @@ class ZoneIndex:
             if at < len(indices) and indices[at] == index:
                 return keys[at]
         return self._read_target(index, position)
+
+    def targets_of(self, *rdtypes: int) -> Iterator[tuple[int, str | None]]:
+        """The records of *rdtypes* (types TARGET_FIELDS names), in file
+        order, each with target_key of its target. PERF: the keys are taken
+        from the table of targets at C speed, not by a call for each."""
+        assert all(rdtype in TARGET_FIELDS for rdtype in rdtypes)
+        records = (
+            self.of_types(*rdtypes) if len(rdtypes) > 1 else self.of_type(*rdtypes)
+        )
+        # The table holds every record of these types.
+        indices, keys = self._targets
+        places = map(bisect_left, repeat(indices), records)
+        return zip(records, map(keys.__getitem__, places), strict=True)
 
     def _read_target(self, index: int, position: int) -> str | None:
         words = self.rdata_words(index)
@@ -502,6 +544,41 @@ class ZoneIndex:
         if len(self.cuts) > 64:
             return None
         return tuple(f".{cut}" for cut in self.cuts)
+
+    def may_be_below_cut(self, index: int) -> bool:
+        """False where record *index*'s owner is surely not at or below a
+        delegation point (below_cut would say no): a plain word written
+        relative to the apex, whose last label is no delegation point's
+        label under the apex. PERF: its first word, not its key (most
+        names two labels below the apex are under no delegation)."""
+        labels = self._cut_labels
+        table = self._table
+        ref = table.owner_ref[index]
+        if labels is None or ref < 0 or ref in table.generated:
+            return True
+        origin_text = self._origin_texts.get(table.origin[ref])
+        if origin_text is None:
+            origin_text = self._origin_text(table.origin[ref])
+        if origin_text != self.apex_key:
+            return True
+        tree = self._documents[table.document[ref]].tree
+        name = _PLAIN_OWNER.match(tree.text, tree.entry_starts[table.entry[ref]])
+        if name is None or name.group()[-1] == ".":
+            return True
+        return name.group().rpartition(".")[2].lower() in labels
+
+    @cached_property
+    def _cut_labels(self) -> frozenset[str] | None:
+        """The label under the apex of each delegation point (None where
+        the apex is unknown): a name at or below one ends with one of them
+        and the apex."""
+        apex = self.apex_key
+        if apex == ".":
+            return None
+        suffix = f".{apex}"
+        if not all(cut.endswith(suffix) for cut in self.cuts):
+            return None
+        return frozenset(cut[: -len(suffix)].rpartition(".")[2] for cut in self.cuts)
 
     @cached_property
     def apex_key(self) -> str:
@@ -623,6 +700,10 @@ class ZoneIndex:
 
 # Letters, digits and hyphens (ASCII): what a host name's label may hold.
 _HOST_LABEL = re.compile(r"[A-Za-z0-9-]+").fullmatch
+# An absolute name whose every label is a host name's (bad_host_label's
+# loop finds none there); compiled when first asked (PERF: not at start).
+_HOST_NAME = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
+_host_name: Callable[[str], re.Match[str] | None] | None = None
 
 
 class Aliases(Mapping[str, int]):
@@ -660,9 +741,8 @@ class Aliases(Mapping[str, int]):
 
     def _cnames(self) -> Iterator[int]:
         """The CNAME records that have a target, in file order."""
-        target_key = self._index.target_key
-        for i in self._index.of_type(fastpath.CNAME):
-            if target_key(i) is not None:
+        for i, target in self._index.targets_of(fastpath.CNAME):
+            if target is not None:
                 yield i
 
     def __contains__(self, key: object) -> bool:
@@ -730,6 +810,11 @@ def bad_host_label(key: str) -> str | None:
     """The first label of name *key* (canonical text) that no host name may
     have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
     if any: what BIND's check-names refuses in MX, NS and SRV targets."""
+    global _host_name
+    if _host_name is None:
+        _host_name = re.compile(_HOST_NAME).fullmatch
+    if _host_name(key) is not None:
+        return None  # PERF: the usual name, every label good, in one match
     for label in key.rstrip(".").split("."):
         if not label or "\\" in label:
             return label or "(empty)"
@@ -757,5 +842,8 @@ def _items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
 # What records_at keeps for a name with no records.
 _NONE: tuple[int, ...] = ()
 
-# Buckets of runs(): a few thousand records each on a zone of a million.
-_BUCKETS = 256
+# The buckets of _by_owner_hash _rrset_runs sorts at once (some 2 to 4
+# records each).
+_BUCKETS_AT_ONCE = 1024
+# The bits of _rrset_runs' keys (a small int: one digit of CPython's).
+_KEY_BITS = (1 << 30) - 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
@@ -465,8 +465,8 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     found: list[tuple[int, Diagnostic]] = []
     hashes_of = table.rdata_hash.__getitem__
     for rrset in index.rrset_runs():
-        hashes = list(map(hashes_of, rrset))
-        if 0 not in hashes and len(set(hashes)) == len(hashes):
+        hashes = set(map(hashes_of, rrset))
+        if len(hashes) == len(rrset) and 0 not in hashes:
             # PERF: no two records of the run share rdata (a hash read
             # while reading: 0 where it was not worked out).
             continue
@@ -560,14 +560,13 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
 
     table = zone.table
     index = zone.index
-    for i in index.of_types(*_HOST_TARGETS):
-        rdtype = table.rdtype[i]
-        position = TARGET_FIELDS[rdtype]
+    for i, key in index.targets_of(*_HOST_TARGETS):
         # PERF: the target's key starts as the word does (a digit; a colon
         # is kept): most targets are ruled out without reading the words.
-        key = index.target_key(i, position)
         if key is None or not may_be_address(key):
             continue
+        rdtype = table.rdtype[i]
+        position = TARGET_FIELDS[rdtype]
         words = index.rdata_words(i)
         if len(words) <= position:
             continue
@@ -619,11 +618,8 @@ def missing_glue(ctx: RuleContext) -> Iterator[Diagnostic]:
     origin = zone.origin_text.lower()
     suffix = "" if origin == "." else "." + origin
     wanted: dict[str, list[int]] = {}
-    for i in index.of_type(rrtypes.NS):
-        if table.flags[i] & OWNER_OUTSIDE:
-            continue
-        target = index.target_key(i)
-        if target is None:
+    for i, target in index.targets_of(rrtypes.NS):
+        if table.flags[i] & OWNER_OUTSIDE or target is None:
             continue
         if target == origin or target.endswith(suffix) or origin == ".":
             wanted.setdefault(target, []).append(i)
@@ -684,10 +680,16 @@ def cname_loop(ctx: RuleContext) -> Iterator[Diagnostic]:
     index = zone.index
     alias = index.aliases
     reported: set[str] = set()
-    for start, record in alias.owners():
+    # Each owner's first CNAME with a target, in file order (alias.owners()).
+    # PERF: a chain whose target is no alias cannot loop (the owner is one):
+    # the owner's key is read only for the others.
+    for record, target in index.targets_of(rrtypes.CNAME):
+        if target is None or target not in alias:
+            continue
+        start = index.owner_key(record)
+        if alias[start] != record:
+            continue  # not the owner's first
         chain = [start]
-        target = index.target_key(record)
-        assert target is not None  # aliases holds CNAMEs with a target
         name = target
         while name in alias and name not in chain:
             chain.append(name)
@@ -792,9 +794,9 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     automatic = ctx.capabilities.automatic_ttls
     ttl = table.ttl
     found: list[tuple[int, Diagnostic]] = []
+    ttl_of = ttl.__getitem__
     for records in index.rrset_runs():
-        first = ttl[records[0]]
-        if all(ttl[i] == first for i in records):
+        if len(set(map(ttl_of, records))) == 1:
             continue  # PERF: the usual RRset, whose TTLs agree
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
@@ -881,12 +883,11 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
     aliases = index.aliases
     if not aliases:
         return
-    for i in index.of_types(*_NO_ALIAS_TARGETS):
-        rdtype = table.rdtype[i]
-        position = TARGET_FIELDS[rdtype]
-        target = index.target_key(i, position)
+    for i, target in index.targets_of(*_NO_ALIAS_TARGETS):
         if target is None or target not in aliases:
             continue
+        rdtype = table.rdtype[i]
+        position = TARGET_FIELDS[rdtype]
         # Follow the chain to its end, unless it loops (ZF114 reports that).
         chain = [target]
         while chain[-1] in aliases and len(chain) <= len(aliases):
@@ -1026,12 +1027,11 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     index = zone.index
     placeholder: int | None = None
     labels: dict[str, str | None] = {}
-    for i in index.of_types(*_HOSTNAME_TARGETS):
-        rdtype = table.rdtype[i]
-        position = TARGET_FIELDS[rdtype]
-        target = index.target_key(i, position)
+    for i, target in index.targets_of(*_HOSTNAME_TARGETS):
         if target is None or target == ".":
             continue
+        rdtype = table.rdtype[i]
+        position = TARGET_FIELDS[rdtype]
         if target == CLOUDFLARE_PLACEHOLDER_NS:
             if placeholder is None and ctx.capabilities.has_soa_ns:
                 placeholder = i
@@ -1123,10 +1123,9 @@ def _targets_without_address(
     aliases = index.aliases
     suffix = origin.lower()
     wanted: dict[str, list[int]] = {}
-    for i in index.of_type(rdtype):
+    for i, target in index.targets_of(rdtype):
         if (i, position) in dotless:
             continue
-        target = index.target_key(i, position)
         if target is None or target == "." or target in aliases:
             continue
         if bad_host_label(target) is not None:
@@ -1194,13 +1193,10 @@ def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     dotless = {(d.record, d.position) for d in index.dotless_names()}
     suffix = origin.lower()
     wanted: dict[str, list[int]] = {}
-    for i in index.of_type(rrtypes.CNAME):
+    for i, target in index.targets_of(rrtypes.CNAME):
         if (i, 0) in dotless:
             continue
-        if table.flags[i] & OWNER_OUTSIDE:
-            continue
-        target = index.target_key(i)
-        if target is None:
+        if table.flags[i] & OWNER_OUTSIDE or target is None:
             continue
         if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
             continue
@@ -1271,11 +1267,7 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     if not cuts:
         return
     table = zone.table
-    glue = {
-        key
-        for i in index.of_type(rrtypes.NS)
-        if (key := index.target_key(i)) is not None
-    }
+    glue = {key for _, key in index.targets_of(rrtypes.NS) if key is not None}
     addresses = {rrtypes.A, rrtypes.AAAA}
     # Per delegation point: the occluded names, each with its first record.
     found: dict[str, dict[str, int]] = {}
@@ -1286,7 +1278,7 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     # point only when it is one: the records of two labels or more, and
     # those at the points, are all that can be occluded.
     at_cuts = index.records_at(cuts).values()
-    candidates = heapq.merge(index.with_flag(OWNER_DEEP), *at_cuts)
+    candidates = sorted(chain(index.with_flag(OWNER_DEEP), *at_cuts))
     types = table.rdtype
     last = -1
     for i in candidates:
@@ -1298,9 +1290,12 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         ref = table.owner_ref[i]
         if ref != last_ref or ref < 0:
-            # PERF: blank-owner lines repeat the owner: one key per name run.
-            owner = index.owner_key(i)
-            below = index.below_cut(owner)
+            # PERF: blank-owner lines repeat the owner: one look per name
+            # run; its key only where its last label may be a cut's.
+            below = index.may_be_below_cut(i)
+            if below:
+                owner = index.owner_key(i)
+                below = index.below_cut(owner)
         last_ref = ref
         if not below:
             continue

@@ -1,0 +1,280 @@
+"""The index's and ZF104's quick ways held to the general ones they stand in
+for: every fixture, corpus and real zone, and generated zones where the
+shapes vary (case, $ORIGIN, comments, quotes, characters beyond ASCII).
+
+ZF104 finds the owners that may repeat the origin by a scan of the text
+(zonefix/dotless.py, _owners_ending_with_an_origin), and splits the usual
+target's entry itself: what it finds must be what reading every owner and
+every target through the index finds.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import zonefix
+import zonefix.index
+from tests.test_fastpath import _plain_rrsets, _runs_by_owner, zones
+from zonefix import dotless
+from zonefix.rules import run_rules, select_rules
+from zonefix.zone import Zone
+
+
+def _dotless_both_ways(
+    zone: Zone, monkeypatch: pytest.MonkeyPatch
+) -> tuple[object, object]:
+    """ZF104's names and targets, found with the scan of the text (in
+    small pieces, so that matches fall across them) and without it."""
+    results = []
+    for scan_from, piece in ((0, 7), (10**9, dotless._PIECE)):
+        monkeypatch.setattr(dotless, "_SCAN_FROM", scan_from)
+        monkeypatch.setattr(dotless, "_PIECE", piece)
+        targets: tuple[array[int], list[str | None]] = (array("I"), [])
+        found = dotless.find_dotless_names(zone, targets)
+        results.append((found, targets))
+    monkeypatch.undo()
+    return results[0], results[1]
+
+
+@pytest.fixture(scope="module")
+def every_zone() -> list[tuple[str, Callable[[], Zone]]]:
+    return list(zones())
+
+
+def test_zf104_scan_finds_what_reading_every_owner_finds(
+    every_zone: list[tuple[str, Callable[[], Zone]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On every fixture, corpus and real zone: the same names (where, what
+    they mean, message, fix) and the same targets."""
+    reported = 0
+    for name, load in every_zone:
+        zone = load()
+        scanned, read = _dotless_both_ways(zone, monkeypatch)
+        assert scanned == read, name
+        reported += len(read[0])  # type: ignore[index]
+    assert reported > 10
+
+
+def test_targets_split_in_zf104s_pass_are_the_index_s(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """Each target ZF104's pass reads (its own split of the usual entry,
+    its own key of a plain name) is what the index's fields() and
+    name_key() give, on every fixture, corpus and real zone."""
+    checked = 0
+    for name, load in every_zone:
+        zone = load()
+        if zone.origin_text is None:
+            continue
+        index = zone.index
+        targets: tuple[array[int], list[str | None]] = (array("I"), [])
+        dotless.find_dotless_names(zone, targets)
+        table = zone.table
+        expected_records = [
+            i for i in range(len(table)) if table.rdtype[i] in dotless.TARGET_FIELDS
+        ]
+        assert list(targets[0]) == expected_records, name
+        for i, key in zip(*targets, strict=True):
+            position = dotless.TARGET_FIELDS[table.rdtype[i]]
+            words = index.rdata_words(i)
+            word = words[position] if position < len(words) else None
+            assert key == (None if word is None else index.name_key(word, i)), (
+                name,
+                i,
+            )
+            checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize(("at_once", "key_bits"), [(1, (1 << 30) - 1), (3, 0)])
+def test_rrset_runs_in_pieces_and_with_colliding_keys(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+    monkeypatch: pytest.MonkeyPatch,
+    at_once: int,
+    key_bits: int,
+) -> None:
+    """The RRset runs found a bucket or three at a time (pieces meet
+    everywhere), or with keys that all collide (every owner's records in
+    one run, then split by owner), are still the RRsets a plain grouping
+    finds, and ZF107 and ZF108 report what they report with the usual
+    runs: every fixture, corpus and real zone."""
+    rules = select_rules(["ZF107", "ZF108"])
+    usual = {name: run_rules(load(), rules) for name, load in every_zone}
+    monkeypatch.setattr(zonefix.index, "_BUCKETS_AT_ONCE", at_once)
+    monkeypatch.setattr(zonefix.index, "_KEY_BITS", key_bits)
+    for name, load in every_zone:
+        zone = load()
+        assert _runs_by_owner(zone) == _plain_rrsets(zone)[0], name
+        assert run_rules(load(), rules) == usual[name], name
+
+
+def test_targets_of_types_are_target_key_s(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """targets_of (the keys taken from the table of targets at once) gives
+    each record of the types asked and its target_key, in file order:
+    every fixture, corpus and real zone, each type alone and together."""
+    for name, load in every_zone:
+        zone = load()
+        index = zone.index
+        table = zone.table
+        for rdtypes in ([5], [2], [33], [15, 2, 33], [15, 2, 5], [12, 39]):
+            expected = [
+                (i, index.target_key(i, dotless.TARGET_FIELDS[table.rdtype[i]]))
+                for i in range(len(table))
+                if table.rdtype[i] in rdtypes
+            ]
+            assert list(index.targets_of(*rdtypes)) == expected, (name, rdtypes)
+
+
+def _check_may_be_below_cut(name: str, zone: Zone) -> int:
+    """may_be_below_cut says no only where below_cut says no; the number
+    of records it rules out."""
+    index = zone.index
+    ruled_out = 0
+    for i in range(len(zone.table)):
+        if not index.may_be_below_cut(i):
+            ruled_out += 1
+            assert not index.below_cut(index.owner_key(i)), (name, i)
+    return ruled_out
+
+
+def test_owners_ruled_out_below_cuts_are_not_below_them(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """Every record of every fixture, corpus and real zone."""
+    ruled_out = sum(_check_may_be_below_cut(name, load()) for name, load in every_zone)
+    assert ruled_out > 100
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["sub", "Sub", "a.sub", "x.SUB", "lab", "b.lab", "*.sub"]),
+            st.sampled_from(
+                ["", ".example.net.", ".EXAMPLE.net.", ".lab.example.net."]
+            ),
+            st.sampled_from(["NS ns1.example.org.", "A 192.0.2.1", "TXT x"]),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["", "$ORIGIN lab.example.net.\n", "$ORIGIN Example.NET.\n"]),
+)
+def test_owners_ruled_out_below_cuts_in_generated_zones(
+    records: list[tuple[str, str, str]], directive: str
+) -> None:
+    text = "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
+    text += "sub NS ns1.example.org.\n" + directive
+    text += "".join(f"{name}{end} {rdata}\n" for name, end, rdata in records)
+    _check_may_be_below_cut(text, zonefix.parse_text(text))
+
+
+def _bad_label_by_labels(key: str) -> str | None:
+    """bad_host_label's answer, label by label (its loop, without the
+    match of a whole good name that comes first)."""
+    for label in key.rstrip(".").split("."):
+        if not label or "\\" in label:
+            return label or "(empty)"
+        if not label.isascii() or not label.replace("-", "").isalnum():
+            return label
+        if label.startswith("-") or label.endswith("-"):
+            return label
+    return None
+
+
+@given(
+    st.lists(
+        st.text("aZ09-_.\\é", max_size=6) | st.sampled_from(["", "-", "a-", "x1"]),
+        max_size=4,
+    ).map(".".join),
+    st.sampled_from(["", ".", ".."]),
+)
+@example("_a", ".")
+@example("a_b.c", ".")
+@example("a.-b", ".")
+@example("mx1.example", ".")
+@settings(max_examples=400)
+def test_bad_host_label_as_label_by_label(name: str, end: str) -> None:
+    key = name + end
+    assert zonefix.index.bad_host_label(key) == _bad_label_by_labels(key), key
+
+
+# ------------------------------------------------------------ generated zones
+
+_LABELS = ["www", "Mail", "a-b", "x_y", "*", "EXAMPLE", "net", "sub", "é", "ns1"]
+_ORIGINS = ["example.net.", "sub.example.net.", "Example.NET.", "other.org.", "net."]
+
+
+@st.composite
+def _names(draw: st.DrawFn) -> str:
+    """A name as written: relative, absolute, repeating an origin in any
+    case, or odd (quoted, escaped)."""
+    labels = draw(st.lists(st.sampled_from(_LABELS), min_size=1, max_size=3))
+    name = ".".join(labels)
+    kind = draw(st.sampled_from(["relative", "repeat", "absolute", "odd", "@"]))
+    if kind == "repeat":
+        origin = draw(st.sampled_from(_ORIGINS)).rstrip(".")
+        cases: list[Callable[[str], str]] = [str.lower, str.upper, str.title, str.strip]
+        case = draw(st.sampled_from(cases))
+        name = f"{name}.{case(origin)}"
+    elif kind == "absolute":
+        name += "." + draw(st.sampled_from(_ORIGINS))
+    elif kind == "odd":
+        name = draw(st.sampled_from(["w\\.x.example.net", "a\\032b", "x.com"]))
+    elif kind == "@":
+        name = "@"
+    return name
+
+
+@st.composite
+def _zones(draw: st.DrawFn) -> str:
+    lines = ["$TTL 300", "$ORIGIN example.net."]
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(["record"] * 6 + ["origin", "blank", "multi"]))
+        owner = draw(_names())
+        comment = draw(st.sampled_from(["", " ; example.net", " ; é x.example.NET"]))
+        if kind == "origin":
+            lines.append(f"$ORIGIN {draw(st.sampled_from(_ORIGINS))}")
+            continue
+        if kind == "blank":
+            owner = ""
+        rdtype, rdata = draw(
+            st.sampled_from(
+                [
+                    ("A", "192.0.2.1"),
+                    ("MX", "10 {}"),
+                    ("CNAME", "{}"),
+                    ("NS", "{}"),
+                    ("SRV", "0 0 5060 {}"),
+                    ("PTR", "{}"),
+                    ("TXT", '"v=spf1 a:x.example.net -all"'),
+                    ("TXT", '"see example.net"'),
+                ]
+            )
+        )
+        rdata = rdata.format(draw(_names()))
+        if kind == "multi":
+            lines.append(f"{owner} IN {rdtype} ( {rdata}\n ){comment}")
+        else:
+            lines.append(f"{owner} IN {rdtype} {rdata}{comment}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=_zones())
+def test_zf104_scan_on_generated_zones(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zone = zonefix.parse_text(text)
+    scanned, read = _dotless_both_ways(zone, monkeypatch)
+    assert scanned == read, text
