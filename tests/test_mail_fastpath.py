@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import zonefix
 from tests.test_fastpath import zones
 from zonefix import rrtypes
+from zonefix.addresses import is_address
 from zonefix.index import bad_host_label
 from zonefix.mail import printable
 from zonefix.mail.dmarc import is_dmarc
@@ -25,7 +26,6 @@ from zonefix.rules.context import RuleContext
 from zonefix.rules.mail import (
     _in_zone,
     _plain_host,
-    is_address,
     mx_hosts_to_look_up,
 )
 from zonefix.rules.spf import mx_record_count

@@ -799,13 +799,6 @@ class Aliases(Mapping[str, int]):
         return bool(self._hashes)
 
 
-def may_be_address(text: str) -> bool:
-    """False where *text* cannot be an IP address (PERF: ipaddress raises
-    for a name, slowly): an IPv4 address starts with a digit, an IPv6 one
-    holds a colon."""
-    return ":" in text or text[:1].isdigit()
-
-
 def bad_host_label(key: str) -> str | None:
     """The first label of name *key* (canonical text) that no host name may
     have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from zonefix.addresses import DECIMAL_BYTES
 from zonefix.bind.facts import ttl_value, txt_bytes
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ plain_name = _NAME
 # An IPv4 address as dnspython accepts it: four decimal bytes, no leading
 # zeros. PERF: the words split at dots and looked up in C cost 2/3 of a
 # regular expression, on half the records of a zone.
-_BYTES = frozenset(str(byte) for byte in range(256))
+_BYTES = DECIMAL_BYTES
 # An IPv6 address of hex groups and colons (no embedded IPv4, no %zone), as
 # dnspython reads it: 8 groups of 1 to 4 digits; or at most 7 around one
 # "::", which stands for at least one group of zeros (the count is checked

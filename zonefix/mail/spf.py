@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from zonefix.addresses import address_version
 from zonefix.plain import Plain
 
 #: Mechanisms and whether they take a domain-spec (required, optional).
@@ -349,13 +350,7 @@ def _mechanism_problem(
     # ip4 / ip6
     if not value:
         return f"'{name}' needs an address"
-    import ipaddress  # PERF: only for an SPF record with addresses
-
-    try:
-        address = ipaddress.ip_address(value)
-    except ValueError:
-        return f"'{value}' is not an IPv{name[-1]} address"
-    if address.version != int(name[-1]):
+    if address_version(value) != int(name[-1]):
         return f"'{value}' is not an IPv{name[-1]} address"
     if cidr:
         limit = 32 if name == "ip4" else 128
@@ -463,11 +458,8 @@ def _ip_fix(qualifier: str, name: str, rest: str) -> str | None:
     if name != "ip" or not rest.startswith(":"):
         return None
     address = rest[1:].partition("/")[0]
-    import ipaddress
-
-    try:
-        version = ipaddress.ip_address(address).version
-    except ValueError:
+    version = address_version(address)
+    if version is None:
         return None
     candidate = f"{qualifier}ip{version}{rest}"
     return candidate if parse_term(candidate, 0).problem is None else None

@@ -15,8 +15,9 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
+from zonefix.addresses import is_address, may_be_address
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import bad_host_label, may_be_address
+from zonefix.index import bad_host_label
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
 from zonefix.rules.registry import (
@@ -565,18 +566,6 @@ def _in_zone(key: str, apex_key: str, zone: Zone) -> bool:
         assert origin is not None
         return dns.name.from_text(key).is_subdomain(origin)
     return apex_key == "." or key == apex_key or key.endswith("." + apex_key)
-
-
-def is_address(text: str) -> bool:
-    if not may_be_address(text):
-        return False
-    import ipaddress  # PERF: only where a name may be an address
-
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 NULL_MX_MIXED = Code(

@@ -7,15 +7,12 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
+from zonefix.addresses import is_address, may_be_address
 from zonefix.bind import cloudflare
 from zonefix.bind.fastpath import RdataKey
 from zonefix.bind.resolver import OWNER_APEX, OWNER_DEEP, OWNER_OUTSIDE
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import (
-    TARGET_FIELDS,
-    bad_host_label,
-    may_be_address,
-)
+from zonefix.index import TARGET_FIELDS, bad_host_label
 from zonefix.rrtypes import type_text
 from zonefix.rules.registry import (
     FixAvailability,
@@ -556,8 +553,6 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     record at the name.
     """
     zone = ctx.zone
-    import ipaddress
-
     table = zone.table
     index = zone.index
     for i, key in index.targets_of(*_HOST_TARGETS):
@@ -571,11 +566,7 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
         if len(words) <= position:
             continue
         target = words[position].rstrip(".")
-        if not may_be_address(target):
-            continue
-        try:
-            ipaddress.ip_address(target)
-        except ValueError:
+        if not is_address(target):
             continue
         rtype = type_text(rdtype)
         yield finding_at_field(
@@ -1021,8 +1012,6 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     file is served by anything else.
     """
     zone = ctx.zone
-    import ipaddress
-
     table = zone.table
     index = zone.index
     placeholder: int | None = None
@@ -1037,12 +1026,8 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
                 placeholder = i
             continue
         with_dot = target.rstrip(".")
-        if may_be_address(with_dot):
-            try:
-                ipaddress.ip_address(with_dot)
-                continue  # ZF106's
-            except ValueError:
-                pass
+        if is_address(with_dot):
+            continue  # ZF106's
         bad = labels.get(target, "")
         if bad == "":
             # PERF: targets repeat (a provider's MX hosts, the zone's name
