@@ -108,6 +108,11 @@ def test_missing_file_is_exit_2_and_others_still_checked(
     assert status == EXIT_ERROR
     assert err == "zonefix: error: nope.zone: no such file or directory\n"
     assert "ZF002" in out
+    # A name the system refuses is said so, not called missing.
+    long_name = "a" * 300
+    status, out, err = run(capsys, long_name)
+    assert status == EXIT_ERROR
+    assert err == f"zonefix: error: {long_name}: file name too long\n"
 
 
 def test_stdin(

@@ -278,3 +278,50 @@ def test_zf104_scan_on_generated_zones(
     zone = zonefix.parse_text(text)
     scanned, read = _dotless_both_ways(zone, monkeypatch)
     assert scanned == read, text
+
+
+def _zone_of(lines: list[str]) -> Zone:
+    head = [
+        "$TTL 3600",
+        "example.net. IN SOA ns1.example.net. host.example.net. 1 7200 3600 1209600 3600",
+        "example.net. IN NS ns1.example.net.",
+        "ns1.example.net. IN A 192.0.2.1",
+    ]
+    return zonefix.parse_text("\n".join([*head, *lines, ""]))
+
+
+def test_zf104_scan_gives_way_where_it_would_cost_more() -> None:
+    """The scan searches the text once per origin and keeps a place per
+    match: with many origins (a $ORIGIN per host), or the origin's text in
+    most records, ZF104 reads every owner instead (linear either way), and
+    finds the same names."""
+    many_origins = _zone_of(
+        [
+            line
+            for k in range(600)
+            for line in (
+                f"$ORIGIN h{k}.example.net.",
+                "www IN A 192.0.2.1",
+                "@ IN A 192.0.2.2",
+            )
+        ]
+    )
+    assert len(many_origins.table) >= dotless._SCAN_FROM
+    assert dotless._owners_ending_with_an_origin(many_origins) is None
+    mentioned = _zone_of(
+        ["$ORIGIN example.net."]
+        + [f'h{k} IN TXT "example.net example.net"' for k in range(1200)]
+    )
+    assert dotless._owners_ending_with_an_origin(mentioned) is None
+    few = _zone_of(
+        ["$ORIGIN example.net."]
+        + [f"h{k} IN A 192.0.2.1" for k in range(1200)]
+        + ["www.example.net IN A 192.0.2.9"]
+    )
+    owners = dotless._owners_ending_with_an_origin(few)
+    assert owners is not None
+    assert len(owners) == 1
+    assert [d.message for d in few.index.dotless_names()] == [
+        "owner www.example.net repeats the origin: it means "
+        "www.example.net.example.net."
+    ]

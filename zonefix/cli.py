@@ -12,6 +12,7 @@ import gc
 # every 50,000 leaves start-up alone, and holds little garbage on a big zone.
 gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
+import errno
 import os
 import re
 import sys
@@ -119,7 +120,18 @@ def iter_targets(
                 seen.add(name)
                 yield Target(name, pure_path(name), argument=raw)
         else:
-            yield f"{raw}: no such file or directory"
+            yield f"{raw}: {_not_found(path)}"
+
+
+def _not_found(path: str) -> str:
+    """Why *path* is no file to check: missing, or what the system says (a
+    name too long, a folder on the way that cannot be searched)."""
+    try:
+        os.lstat(path)
+    except OSError as error:
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR) and error.strerror:
+            return error.strerror[:1].lower() + error.strerror[1:]
+    return "no such file or directory"
 
 
 def _zone_files(directory: str, include: Sequence[str], raw: str) -> Iterator[Target]:

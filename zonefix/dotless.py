@@ -253,7 +253,11 @@ def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:
     """The records with a written owner (not $GENERATE's) whose entry holds
     the text of an origin in force, any case, not followed by a dot: the
     owners that may repeat the origin, and a few others (the text may be
-    in a comment or the rdata). None where the zone reads several files.
+    in a comment or the rdata). None where the zone reads several files,
+    and where the scan would not be the cheaper way: more than a few
+    origins (a search of the text each), or the origins' texts found in
+    more than an eighth as many places as there are records (a list entry
+    each): every owner is read then, in one pass.
 
     PERF: the text is searched at C speed, lower-cased a piece at a time
     (a copy of a big zone's whole text would cost its size again)."""
@@ -268,6 +272,8 @@ def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:
     # The root repeats nothing; a word holding an escape is never looked at.
     # A word that ends with an origin below another ends with that one too.
     texts = {text for text in texts if text and "\\" not in text}
+    if len(texts) > _MOST_ORIGINS:
+        return None
     texts = {t for t in texts if not any(t.endswith(f".{o}") for o in texts)}
     if not texts:
         return []
@@ -277,6 +283,7 @@ def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:
     tree = resolved.documents[0].tree
     text = tree.text
     overlap = max(map(len, texts)) + 1
+    most = len(zone.table) // 8
     offsets: list[int] = []
     for at in range(0, len(text), _PIECE):
         piece = text[at : at + _PIECE + overlap]
@@ -286,8 +293,11 @@ def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:
             # lower() may change the length of other characters.
             flags = re.IGNORECASE
         for pattern in patterns:
-            matches = re.finditer(pattern, piece, flags)
-            offsets += [at + m.start() for m in matches if m.start() < _PIECE]
+            for match in re.finditer(pattern, piece, flags):
+                if match.start() < _PIECE:
+                    offsets.append(at + match.start())
+                    if len(offsets) > most:
+                        return None
     if len(patterns) > 1:
         offsets.sort()
     table = zone.table
@@ -318,6 +328,8 @@ _NEEDS_SPLIT = r'["\\\x0b\x0c\x1c-\x1f()]'
 # Records from which the owners to read are found by a scan of the text
 # (below, reading them all costs less than making the scan's patterns).
 _SCAN_FROM = 1000
+# Origins in force past which the scan is not made (a search each).
+_MOST_ORIGINS = 8
 # The text searched for origins a piece at a time (characters).
 _PIECE = 1 << 20
 # A name dnspython writes as it is (index._PLAIN_NAME): its key is its text.

@@ -670,7 +670,12 @@ def cname_loop(ctx: RuleContext) -> Iterator[Diagnostic]:
     zone = ctx.zone
     index = zone.index
     alias = index.aliases
-    reported: set[str] = set()
+    # Names a chain already went through: what follows them was followed
+    # then (each name has one target), to its end or to a loop reported
+    # then. A chain stops at one, so each loop is reported once, and each
+    # name followed once (PERF: chains into a loop of n names from each of
+    # them cost n^3 when each was followed to its end).
+    followed: set[str] = set()
     # Each owner's first CNAME with a target, in file order (alias.owners()).
     # PERF: a chain whose target is no alias cannot loop (the owner is one):
     # the owner's key is read only for the others.
@@ -678,17 +683,19 @@ def cname_loop(ctx: RuleContext) -> Iterator[Diagnostic]:
         if target is None or target not in alias:
             continue
         start = index.owner_key(record)
-        if alias[start] != record:
-            continue  # not the owner's first
+        if alias[start] != record or start in followed:
+            continue  # not the owner's first, or followed already
         chain = [start]
+        at = {start: 0}
         name = target
-        while name in alias and name not in chain:
+        while name in alias and name not in at and name not in followed:
+            at[name] = len(chain)
             chain.append(name)
             name = index.alias_target(name)
-        if name not in chain or name in reported:
-            continue
-        loop = chain[chain.index(name) :]
-        reported.update(loop)
+        followed.update(chain)
+        if name not in at:
+            continue  # out of the zone, or into what was followed before
+        loop = chain[at[name] :]
         first = min(alias[n] for n in loop)
         path = " -> ".join([*loop, loop[0]])
         yield zone.finding_at_record(CNAME_LOOP, f"CNAME loop: {path}", first)
