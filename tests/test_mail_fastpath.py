@@ -16,18 +16,14 @@ import zonefix
 from tests.test_fastpath import zones
 from zonefix import rrtypes
 from zonefix.addresses import is_address
-from zonefix.index import bad_host_label
+from zonefix.index import bad_host_label, plain_host
 from zonefix.mail import printable
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.domains import MailView, MxRecord
 from zonefix.mail.spf import is_spf, spf_word_not_first
 from zonefix.providers import Profile
 from zonefix.rules.context import RuleContext
-from zonefix.rules.mail import (
-    _in_zone,
-    _plain_host,
-    mx_hosts_to_look_up,
-)
+from zonefix.rules.mail import _in_zone, mx_hosts_to_look_up
 from zonefix.rules.spf import mx_record_count
 from zonefix.zone import Zone
 
@@ -290,12 +286,13 @@ _KEY_PIECES = st.sampled_from(
 @example("a_b.example.")
 @example("mail1.example.net.")
 def test_plain_hosts_have_no_bad_label(key: str) -> None:
-    """ZF205 takes a name matched whole as a host's name for the labels
-    bad_host_label reads one by one: it finds none there."""
-    if _plain_host(key):
+    """A name matched whole as a host's name (what ZF205 and ZF115 take
+    first) is one where bad_host_label's labels, read one by one, hold no
+    bad label."""
+    if plain_host(key):
         assert bad_host_label(key) is None, key
     if bad_host_label(key) is None and key.endswith(".") and not key.endswith(".."):
-        assert _plain_host(key) or key == "." or "\\" in key, key
+        assert plain_host(key) or key == "." or "\\" in key, key
 
 
 def test_plain_hosts_of_every_zone_have_no_bad_label(
@@ -306,5 +303,5 @@ def test_plain_hosts_of_every_zone_have_no_bad_label(
         for i in index.of_types(rrtypes.MX, rrtypes.NS, rrtypes.CNAME):
             for position in (0, 1):
                 key = index.target_key(i, position)
-                if key is not None and _plain_host(key):
+                if key is not None and plain_host(key):
                     assert bad_host_label(key) is None, (name, i, key)

@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
-from zonefix.bind.facts import editable, record_repeats_owner
+from zonefix.bind.facts import PLAIN_NAME, editable, record_repeats_owner
 from zonefix.bind.resolver import split_fields
 from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.plain import Plain
@@ -182,9 +182,8 @@ def _relative_targets(
     origin_ids = table.origin
     documents = zone._resolved.documents
     name_key = index.name_key
-    # (re's cache holds them: index compiles the one, the resolver the other.)
-    plain_name = re.compile(_PLAIN_NAME).fullmatch
-    needs_split = re.compile(_NEEDS_SPLIT).search
+    # (re's cache holds it: index compiles it too.)
+    plain_name = re.compile(PLAIN_NAME).fullmatch
     fields_at = TARGET_FIELDS
     # What a relative plain name's key ends with, by origin id (name_key's).
     suffixes: dict[int, str] = {}
@@ -210,21 +209,8 @@ def _relative_targets(
                 text, starts = tree.text, tree.entry_starts
                 last_entry = len(starts) - 1
             at = entry[i]
-            start = starts[at]
             end = starts[at + 1] if at < last_entry else len(text)
-            segment = text[start:end]
-            # split_fields' usual case, inline.
-            words = None
-            if segment.isascii() and needs_split(segment) is None:
-                cut = segment.find(";")
-                if cut < 0:
-                    words = segment.split()
-                else:
-                    comment = segment[cut:].rstrip("\r\n")
-                    if "\n" not in comment and "\r" not in comment:
-                        words = segment[:cut].split()
-            if words is None:
-                words = split_fields(text, start, end)
+            words = split_fields(text, starts[at], end)
             at = rdata_field[i] + position
             word = words[at] if at < len(words) else None
             if word is None:
@@ -322,9 +308,6 @@ def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:
     return owners
 
 
-# What makes split_fields read an entry with more than str.split()
-# (resolver._split_as_is): quotes, escapes, parentheses, odd blanks.
-_NEEDS_SPLIT = r'["\\\x0b\x0c\x1c-\x1f()]'
 # Records from which the owners to read are found by a scan of the text
 # (below, reading them all costs less than making the scan's patterns).
 _SCAN_FROM = 1000
@@ -332,8 +315,6 @@ _SCAN_FROM = 1000
 _MOST_ORIGINS = 8
 # The text searched for origins a piece at a time (characters).
 _PIECE = 1 << 20
-# A name dnspython writes as it is (index._PLAIN_NAME): its key is its text.
-_PLAIN_NAME = r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+"
 
 
 def _finding(

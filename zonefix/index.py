@@ -22,13 +22,12 @@ from operator import and_, eq
 from typing import TYPE_CHECKING
 
 from zonefix.bind import fastpath
+from zonefix.bind.facts import PLAIN_NAME
 from zonefix.bind.fastpath import RdataKey
 from zonefix.bind.resolver import LONG_STRING, split_fields, to_dns_text, type_or_none
 from zonefix.dotless import TARGET_FIELDS as TARGET_FIELDS
 
-# Names dnspython writes back as they are: printable ASCII but for the
-# characters it escapes ("().;\\@$). Others go through dnspython for their key.
-_PLAIN_NAME = re.compile(r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+")
+_PLAIN_NAME = re.compile(PLAIN_NAME)
 
 # A first word that ends at a blank or a line's end, with nothing in it the
 # grammar reads specially (quotes, escapes, parentheses, a comment).
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
 # A first word that is a plain name (name_key's _PLAIN_NAME) ending at a
 # blank or a line's end: an owner whose key is its text (PERF: owner_key's
 # usual case in one match).
-_PLAIN_OWNER = re.compile(r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+(?=[ \t\r\n]|$)")
+_PLAIN_OWNER = re.compile(PLAIN_NAME + r"(?=[ \t\r\n]|$)")
 
 
 class ZoneIndex:
@@ -799,14 +798,21 @@ class Aliases(Mapping[str, int]):
         return bool(self._hashes)
 
 
+def plain_host(key: str) -> bool:
+    """True where every label of *key* (canonical, absolute) is a host
+    name's (bad_host_label finds none). PERF: one match of the whole name
+    for the usual host, not one per label; False says nothing."""
+    global _host_name
+    if _host_name is None:
+        _host_name = re.compile(_HOST_NAME).fullmatch
+    return _host_name(key) is not None
+
+
 def bad_host_label(key: str) -> str | None:
     """The first label of name *key* (canonical text) that no host name may
     have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
     if any: what BIND's check-names refuses in MX, NS and SRV targets."""
-    global _host_name
-    if _host_name is None:
-        _host_name = re.compile(_HOST_NAME).fullmatch
-    if _host_name(key) is not None:
+    if plain_host(key):
         return None  # PERF: the usual name, every label good, in one match
     for label in key.rstrip(".").split("."):
         if not label or "\\" in label:

@@ -28,6 +28,12 @@ _NON_ASCII = r"[^\x00-\x7f]+"
 _ESCAPE = rb"\\(?:([0-9]{3})|([^0-9]))"
 
 
+#: A name dnspython writes back as it is: printable ASCII but for the
+#: characters it escapes ("().;\\@$), so that its canonical key is its text,
+#: lower-cased (others go through dnspython for their key).
+PLAIN_NAME = r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+"
+
+
 def to_dns_text(text: str) -> str:
     """*text* with every non-ASCII character written as \\DDD byte escapes.
 

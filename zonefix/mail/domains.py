@@ -388,22 +388,16 @@ class MailView:
             if not holders:
                 unknown.append(m)
                 continue
+            # The holders by family, in the order they come (PERF: the usual
+            # host, of one profile, is not grouped).
+            families: dict[str, list[Profile]]
             if len(holders) == 1:
-                # PERF: the usual host, of one profile (as the loop below).
-                only = holders[0]
-                seen = named.get(only.family)
-                if seen is None:
-                    named[only.family] = [only]
-                    fitting[only.family] = [only]
-                else:
-                    if only not in seen:
-                        seen.append(only)
-                    fitting[only.family] = [
-                        p for p in fitting[only.family] if p in holders
-                    ]
-                continue
-            for family in dict.fromkeys(p.family for p in holders):
-                mine = [p for p in holders if p.family == family]
+                families = {holders[0].family: holders}
+            else:
+                families = {}
+                for p in holders:
+                    families.setdefault(p.family, []).append(p)
+            for family, mine in families.items():
                 seen = named.setdefault(family, [])
                 seen.extend(p for p in mine if p not in seen)
                 before = fitting.get(family)

@@ -8,9 +8,8 @@ guess, and a pre-commit hook must never reroute a domain's mail on one.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
@@ -533,27 +532,11 @@ def _may_lack_address(zone: Zone, host: str) -> bool:
     zone_index = zone.index
     if host == "." or host in zone_index.aliases:
         return False
-    if not _plain_host(host) and bad_host_label(host) is not None:
+    if bad_host_label(host) is not None:
         return False  # ZF115's: no host has that name
     if not _in_zone(host, zone_index.apex_key, zone):
         return False
     return not zone_index.below_cut(host)
-
-
-def _plain_host(key: str) -> bool:
-    """True where every label of *key* (canonical, absolute) is a host
-    name's (bad_host_label finds none). PERF: one match of the whole name
-    for the usual host, not one per label; False says nothing."""
-    global _host_name
-    if _host_name is None:
-        _host_name = re.compile(
-            r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
-        ).fullmatch
-    return _host_name(key) is not None
-
-
-# Compiled on first use (most zones have no MX host in the zone).
-_host_name: Callable[[str], re.Match[str] | None] | None = None
 
 
 def _in_zone(key: str, apex_key: str, zone: Zone) -> bool:
