@@ -5,7 +5,7 @@ fixer the settings it is given, on every pass."""
 from __future__ import annotations
 
 import zonefix
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_fixture
 from zonefix.config import load_config
 from zonefix.fixer import fix
 from zonefix.settings import MailSettings
@@ -37,3 +37,29 @@ def test_fix_runs_every_pass_under_its_settings() -> None:
     assert "pop3    IN  CNAME pop.sg.aliyun.com." in fixed.text
     assert "pop.sg.aliyun.com" not in plain.text
     assert not any(d.code.code == "ZF201" for d in fixed.remaining)
+
+
+RULE_FIXTURES = sorted((ROOT / "fixtures" / "rules").glob("*/*.zone"))
+
+
+def test_a_run_without_fixes_finds_the_same() -> None:
+    """The fixer's trust check compares findings and never applies their
+    fixes, so it runs the rules without them: every rule must then find
+    exactly what it finds with them, and ZF404 (whose fix rewrites an owner
+    and costs most) must leave its fix out."""
+    from zonefix.rules import all_rules, run_rules
+
+    rules = all_rules()
+    left_out = 0
+    for path in RULE_FIXTURES:
+        zone = load_fixture(path)
+        with_fixes = run_rules(zone, rules)
+        without = run_rules(zone, rules, fixes=False)
+        assert [d._replace(fix=None) for d in with_fixes] == [
+            d._replace(fix=None) for d in without
+        ], path
+        offered = [d.code.code for d in with_fixes if d.fix is not None]
+        kept = [d.code.code for d in without if d.fix is not None]
+        assert [c for c in offered if c != "ZF404"] == kept, path
+        left_out += offered.count("ZF404")
+    assert left_out >= 2

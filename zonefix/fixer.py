@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from itertools import islice
+from operator import le
 from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
@@ -43,6 +45,7 @@ from zonefix.settings import Settings
 from zonefix.zone import Zone, find_origin, parse_text
 
 if TYPE_CHECKING:
+    from zonefix.bind.resolver import RecordTable
     from zonefix.rules import Rule
 
 MAX_PASSES = 10
@@ -439,28 +442,44 @@ def _identities(zone: Zone, findings: Sequence[Diagnostic]) -> list[Identity]:
     tree = zone.tree
     table = zone.table
     top = zone.filename
-    records: dict[int, int] | None = None
+    record_at: Callable[[int], int | None] | None = None
     out = []
     for d in findings:
         # The empty span at the start (line 1, column 1) is a finding about
         # the whole zone (no SOA, no NS).
         whole = d.start == d.end == 0
         if d.file == top and len(tree) and not whole:
-            if records is None:
-                # The top file's entries that hold a record: its first.
-                records = {}
-                for i in range(len(table)):
-                    if table.document[i] == 0:
-                        records.setdefault(table.entry[i], i)
-            entry = bisect_right(tree.entry_starts, d.start) - 1
-            if entry in records:
-                out.append((d.code.code, d.file, zone.index.owner_key(records[entry])))
+            if record_at is None:
+                record_at = _first_record_of_entries(table)
+            record = record_at(bisect_right(tree.entry_starts, d.start) - 1)
+            if record is not None:
+                out.append((d.code.code, d.file, zone.index.owner_key(record)))
                 continue
         out.append((d.code.code, d.file, "\0" + _DETAILS.sub("", d.message)))
     return out
 
 
 Identity = tuple[str, str, str]
+
+
+def _first_record_of_entries(table: RecordTable) -> Callable[[int], int | None]:
+    """The first record of the top file an entry holds, if it holds one."""
+    entries = table.entry
+    if table.document.count(0) == len(entries) and all(
+        map(le, entries, islice(entries, 1, None))
+    ):
+        # PERF: the usual zone, all of whose records the top file holds in
+        # order: found by halving, not a map of every record made.
+        def first(entry: int) -> int | None:
+            i = bisect_left(entries, entry)
+            return i if i < len(entries) and entries[i] == entry else None
+
+        return first
+    records: dict[int, int] = {}
+    for i in range(len(table)):
+        if table.document[i] == 0:
+            records.setdefault(entries[i], i)
+    return records.get
 
 
 def _errors(findings: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -500,14 +519,16 @@ def _errors_added(
     ran = {getattr(r, "code", None) for r in chosen}
     others = [r for r in all_rules() if reports_errors(r) and r.code not in ran]
     if others:
-        found = run_rules(after, others, settings)
+        # Findings compared, never fixed: no rule need offer its fixes.
+        found = run_rules(after, others, settings, fixes=False)
         erring = {d.code.code for d in _errors(found)}
         asked = [r for r in others if r.code.code in erring]
         if len(asked) < len(erring):
             asked = others  # an error under a code of no rule here: ask all
         if asked:
             first = sorted(
-                [*first, *run_rules(before, asked, settings)], key=lambda d: d.sort_key
+                [*first, *run_rules(before, asked, settings, fixes=False)],
+                key=lambda d: d.sort_key,
             )
         last = sorted([*last, *found], key=lambda d: d.sort_key)
     had = set(_identities(before, _errors(first)))
@@ -540,7 +561,8 @@ def _adding(
     wanted = _identities(result, added[:1])[0]
 
     def brings(zone: Zone) -> bool:
-        return wanted in _identities(zone, _errors(run_rules(zone, every, settings)))
+        found = run_rules(zone, every, settings, fixes=False)
+        return wanted in _identities(zone, _errors(found))
 
     for at, (start, taken) in enumerate(passes):
         after = passes[at + 1][0] if at + 1 < len(passes) else result

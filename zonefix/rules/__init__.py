@@ -139,16 +139,21 @@ ABSENCE_CODES = frozenset(
 
 
 def run_rules(
-    zone: Zone, rules: Sequence[Rule], settings: Settings | None = None
+    zone: Zone,
+    rules: Sequence[Rule],
+    settings: Settings | None = None,
+    *,
+    fixes: bool = True,
 ) -> list[Diagnostic]:
     """The findings of *rules* on *zone* under *settings*, suppressions
     applied, in file order. Without *settings*: the defaults, with the mail
-    settings a caller of the API put on the zone (``zone.mail_settings``)."""
+    settings a caller of the API put on the zone (``zone.mail_settings``).
+    Without *fixes*, a rule may leave out a fix it would offer."""
     from zonefix.suppress import apply_suppressions
 
     if settings is None:
         settings = Settings(mail=zone.mail_settings)
-    context = RuleContext(zone, settings)
+    context = RuleContext(zone, settings, fixes=fixes)
     found: list[Diagnostic] = []
     if any(d.code is UNKNOWN_ORIGIN for d in zone.diagnostics):
         # Without an origin no name means anything: ZF003 stands alone.

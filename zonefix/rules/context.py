@@ -24,9 +24,14 @@ class RuleContext:
     """Built once per run of the rules (each fix pass builds its own), so
     what is worked out for one rule (mail domains, name keys) serves all."""
 
-    def __init__(self, zone: Zone, settings: Settings | None = None) -> None:
+    def __init__(
+        self, zone: Zone, settings: Settings | None = None, *, fixes: bool = True
+    ) -> None:
         self.zone = zone
         self.settings = settings if settings is not None else Settings()
+        #: False where the run's findings are compared, never fixed (the
+        #: fixer's trust check): a rule may then leave out a costly fix.
+        self.fixes = fixes
 
     @property
     def capabilities(self) -> Capabilities:

@@ -355,7 +355,7 @@ def dmarc_misplaced(ctx: RuleContext) -> Iterator[Diagnostic]:
             DMARC_MISPLACED,
             f"DMARC record at {owner}, not at _dmarc.{owner}",
             i,
-            _move_to_dmarc(zone, i),
+            _move_to_dmarc(zone, i) if ctx.fixes else None,
         )
 
 
