@@ -16,10 +16,11 @@ import zonefix
 from tests.test_fastpath import zones
 from zonefix import rrtypes
 from zonefix.addresses import is_address
+from zonefix.bind.facts import txt_joined
 from zonefix.index import bad_host_label, plain_host
 from zonefix.mail import printable
 from zonefix.mail.dmarc import is_dmarc
-from zonefix.mail.domains import MailView, MxRecord
+from zonefix.mail.domains import MailView, MxRecord, passed_by_text, plain_txt_value
 from zonefix.mail.spf import is_spf, spf_word_not_first
 from zonefix.providers import Profile
 from zonefix.rules.context import RuleContext
@@ -147,34 +148,154 @@ def _mail_view(zone: Zone) -> MailView:
     return RuleContext(zone).mail
 
 
+def _txt_pass_each(
+    zone: Zone,
+) -> tuple[
+    dict[str, list[int]], list[tuple[int, str, str]], list[int], list[tuple[int, str]]
+]:
+    """What the mail view's TXT pass gives, from every TXT record's owner
+    key and value, each read the general way."""
+    index = zone.index
+    spf: dict[str, list[int]] = defaultdict(list)
+    dmarc, not_first, domainkey = [], [], []
+    for i in index.of_type(rrtypes.TXT):
+        owner = index.owner_key(i)
+        value = _mail_view(zone)._read_txt(i)
+        if is_spf(value):
+            spf[owner].append(i)
+        if is_dmarc(value) or owner.startswith("_dmarc."):
+            dmarc.append((i, owner, value))
+        if spf_word_not_first(value):
+            not_first.append(i)
+        if owner.partition("._domainkey.")[1]:
+            domainkey.append((i, owner))
+    return dict(spf), dmarc, not_first, domainkey
+
+
+def _assert_txt_pass(name: str, zone: Zone) -> None:
+    view = _mail_view(zone)
+    spf, dmarc, not_first, domainkey = _txt_pass_each(zone)
+    assert list(view.spf_by_owner.items()) == list(spf.items()), name
+    assert view.dmarc_records == dmarc, name
+    assert view.spf_not_first == not_first, name
+    assert view.domainkey_records == domainkey, name
+    index = zone.index
+    table = zone.table
+    tree = zone.tree
+    for i in index.of_type(rrtypes.TXT):
+        assert view.txt_value(i) == _mail_view(zone)._read_txt(i), (name, i)
+        if i in table.generated or table.document[i] != 0:
+            continue
+        # The text's own answers, asked of every record (not only of those
+        # the pass asks): a record passed by its text is none the view
+        # keeps, and a value read from the text is the general way's.
+        entry = tree.text[slice(*tree.span(table.entry[i]))]
+        value = plain_txt_value(entry, table.rdata_field[i])
+        if value is not None:
+            assert value == txt_joined(index.rdata_words(i)), (name, i)
+        if table.owner_ref[i] == i and passed_by_text(entry):
+            owner = index.owner_key(i)
+            if not ("_dmarc" in owner or "_domainkey" in owner):
+                value = _mail_view(zone)._read_txt(i)
+                assert not is_spf(value), (name, i)
+                assert not is_dmarc(value), (name, i)
+                assert not spf_word_not_first(value), (name, i)
+
+
 def test_txt_records_read_in_one_pass_are_those_of_a_pass_each(
     read_zones: list[tuple[str, Zone]],
 ) -> None:
     """The mail view reads every TXT record once (owner and value) for the
     SPF, DMARC and DKIM rules: what a pass of its own over every TXT record
-    gives each of them, in file order."""
+    gives each of them, in file order. Those it passes by their text alone
+    are none of them, and the values it reads from the text are those of
+    their fields."""
     for name, zone in read_zones:
-        view = _mail_view(zone)
-        index = zone.index
-        spf: dict[str, list[int]] = defaultdict(list)
-        dmarc, not_first, domainkey = [], [], []
-        for i in index.of_type(rrtypes.TXT):
-            owner = index.owner_key(i)
-            value = _mail_view(zone)._read_txt(i)
-            if is_spf(value):
-                spf[owner].append(i)
-            if is_dmarc(value) or owner.startswith("_dmarc."):
-                dmarc.append((i, owner, value))
-            if spf_word_not_first(value):
-                not_first.append(i)
-            if owner.partition("._domainkey.")[1]:
-                domainkey.append((i, owner))
-        assert list(view.spf_by_owner.items()) == list(spf.items()), name
-        assert view.dmarc_records == dmarc, name
-        assert view.spf_not_first == not_first, name
-        assert view.domainkey_records == domainkey, name
-        for i in index.of_type(rrtypes.TXT):
-            assert view.txt_value(i) == _mail_view(zone)._read_txt(i), (name, i)
+        _assert_txt_pass(name, zone)
+
+
+# Pieces of TXT entries: owners (DMARC and DKIM names, escaped or not),
+# values that spell v=spf1 or v=DMARC1 across strings, in escapes, or in
+# another case, strings split across lines, comments among them.
+_TXT_OWNERS = [
+    "@",
+    "a",
+    "_dmarc",
+    "\\_dmarc",
+    "\\095DMARC",
+    "s._domainkey",
+    "s._DomainKey.x.",
+    "x._dmarc.",
+    "\\pf1",
+    "pf1",
+    "a\\.b",
+    "\\\\",
+]
+_TXT_PIECES = [
+    '"v=spf1 -all"',
+    '"V=SPF1"',
+    '"v=sp"',
+    '"f1 -all"',
+    '"v=DMARC1; p=none"',
+    '"v=dmarc"',
+    '"1; p=none"',
+    '"\\118=spf1"',
+    '"v=sp\\070\\0491"',
+    '"x\\"y"',
+    "v=spf1",
+    "pf1",
+    '"a;b"',
+    '"(p"',
+    '"f1)"',
+    '""',
+    '"\\\\"',
+    '"\\1"',
+    '"\\999"',
+    "(",
+    ")",
+    "\n ",
+    "; c\n",
+    " ",
+    "\t",
+    '"p\rf1"',
+    '"é pf1"',
+    "\x0b",
+    '"dm""arc1"',
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_TXT_OWNERS),
+            st.lists(st.sampled_from(_TXT_PIECES), min_size=1, max_size=6),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(["x.", "_dmarc.x.", "k._domainkey.x."]),
+)
+@example([("a", ["(", '"v=sp"', "; c\n", '"f1 -all"', ")"])], "x.")
+@example([("a", ['"v=DMARC1;"', "(", '"p=none"', ")"])], "x.")
+def test_txt_entries_of_any_shape_are_read_as_each_alone(
+    entries: list[tuple[str, list[str]]], origin: str
+) -> None:
+    """Entries that may spell v=spf1 or v=DMARC1 only once their strings
+    are joined or escapes read, at DMARC and DKIM names written in any
+    way, multi-line or with comments: the pass gives what reading each
+    record gives (entries the grammar refuses are left out)."""
+    lines = []
+    for owner, pieces in entries:
+        rdata = " ".join(pieces)
+        if rdata.count("(") != rdata.count(")") or rdata.find(")") < rdata.find("("):
+            rdata = rdata.replace("(", " ").replace(")", " ").replace("\n", " ")
+        lines.append(f"{owner} 300 IN TXT {rdata}\n")
+    try:
+        zone = zonefix.parse_text("".join(lines), origin=origin)
+    except Exception:
+        return
+    _assert_txt_pass(repr(lines), zone)
 
 
 def _infer_family_by_family(

@@ -10,6 +10,8 @@ child zone's: its MX in this file are never served, and it is no mail domain.
 
 from __future__ import annotations
 
+import re
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cached_property
@@ -239,16 +241,44 @@ class MailView:
     ]:
         """Every TXT record read once for the mail rules (PERF: one owner
         key and one value each, kept only where a rule reads it again):
-        spf_by_owner, dmarc_records, spf_not_first, domainkey_records."""
-        owner_key = self.zone.index.owner_key
+        spf_by_owner, dmarc_records, spf_not_first, domainkey_records.
+
+        PERF: a record whose entry writes its owner, and neither it nor
+        its origin a ``_dmarc`` or ``_domainkey`` label, nor its value
+        ``pf1`` or ``dmarc1`` (of v=spf1, v=DMARC1), is none of them: it
+        is passed by its text alone (passed_by_text), its owner and value
+        unread (most TXT records of a zone: site verifications, notes).
+        The others' values are read from the text where their strings are
+        plain (plain_txt_value)."""
+        index = self.zone.index
+        table = self.zone.table
+        owner_key = index.owner_key
         values = self._txt_values
         spf: dict[str, list[int]] = defaultdict(list)
         dmarc = []
         not_first = []
         domainkey = []
+        entries = _Entries(self.zone)
+        origins = table.origin
+        owner_refs = table.owner_ref
+        rdata_fields = table.rdata_field
+        # Origins whose text names _dmarc or _domainkey (by origin id).
+        mail_origins: dict[int, bool] = {}
         for i in self.txt_records:
+            segment = entries.text(i)
+            if segment is not None and owner_refs[i] == i:
+                origin = origins[i]
+                named = mail_origins.get(origin)
+                if named is None:
+                    named = mail_origins[origin] = _names_mail_label(
+                        index.name_key("@", i)
+                    )
+                if not named and passed_by_text(segment):
+                    continue
             owner = owner_key(i)
             value = values.get(i)
+            if value is None and segment is not None:
+                value = plain_txt_value(segment, rdata_fields[i])
             if value is None:
                 value = self._read_txt(i)
             if is_spf(value):
@@ -488,6 +518,114 @@ class MailView:
     def domain_of(self, key: str) -> MailDomain | None:
         """The mail domain named by *key*, if it is one."""
         return self._by_name.get(key)
+
+
+class _Entries:
+    """The text of each record's entry (PERF: sliced from the file's text,
+    the entries' tree bound once per file)."""
+
+    def __init__(self, zone: Zone) -> None:
+        self._table = zone.table
+        self._documents = zone._resolved.documents
+        self._trees: dict[int, tuple[str, array[int]]] = {}
+
+    def text(self, index: int) -> str | None:
+        """Record *index*'s entry as written (None for a $GENERATE record,
+        whose entry is not the record's)."""
+        table = self._table
+        if index in table.generated:
+            return None
+        document = table.document[index]
+        tree = self._trees.get(document)
+        if tree is None:
+            syntax = self._documents[document].tree
+            tree = self._trees[document] = (syntax.text, syntax.entry_starts)
+        text, starts = tree
+        entry = table.entry[index]
+        end = starts[entry + 1] if entry + 1 < len(starts) else len(text)
+        return text[starts[entry] : end]
+
+
+# An escape as BIND reads it: \DDD (a byte) or \X (the character X).
+_ESCAPE = re.compile(r"\\(?:([0-9]{3})|([^0-9]))", re.DOTALL)
+# A backslash no escape reads, or \DDD over 255 (or a backslash escaped
+# before digits: PERF, not told apart, read by the general way).
+_BROKEN_ESCAPE = re.compile(
+    r"\\(?:[0-9]{1,2}(?![0-9])|[3-9][0-9]{2}|2[6-9][0-9]|25[6-9]|$)"
+).search
+# What may stand between two characters of an entry's TXT value (where no
+# comment does): quotes, blanks, line breaks and parentheses (deleted; PERF:
+# bytes.translate, at C speed).
+_BETWEEN_STRINGS = b'" \t\r\n()'
+
+
+def _escaped(match: re.Match[str]) -> str:
+    digits = match.group(1)
+    return chr(int(digits)) if digits is not None else match.group(2)
+
+
+def passed_by_text(entry: str) -> bool:
+    """True where a TXT record whose owner its entry writes (as *entry*) is
+    surely none the mail view keeps: its owner, as written, holds no
+    ``_dmarc`` or ``_domainkey``, and its value no ``pf1`` or ``dmarc1``
+    (in any case), the parts of v=spf1 and v=DMARC1 every test of the
+    view asks for. False says nothing.
+
+    Read from the entry's text, its escapes read: in an ASCII entry with
+    no comment between two fields (none but at the end of its one line:
+    no parentheses), the characters of the value are the entry's, in
+    order, with only what _BETWEEN_STRINGS deletes between two of them."""
+    if not entry.isascii() or ("(" in entry and ";" in entry):
+        return False
+    if "\\" in entry:
+        if _BROKEN_ESCAPE(entry) is not None:
+            return False
+        entry = _ESCAPE.sub(_escaped, entry)
+    lowered = entry.lower()
+    if "_dmarc" in lowered or "_domainkey" in lowered:
+        return False
+    # Latin-1: an escape reads one byte.
+    joined = lowered.encode("latin-1").translate(None, _BETWEEN_STRINGS)
+    return b"pf1" not in joined and b"dmarc1" not in joined
+
+
+def _names_mail_label(key: str) -> bool:
+    """An origin's key holds ``_dmarc`` or ``_domainkey`` (a name written
+    relative to it may be a DMARC or DKIM name)."""
+    return "_dmarc" in key or "_domainkey" in key
+
+
+# Escapes, and the characters str.split() splits on but the grammar does
+# not: what plain_txt_value leaves to the general way before the value.
+_NOT_SPLIT = re.compile(r"[\\\x0b\x0c\x1c-\x1f]").search
+# An entry's quoted strings without escapes to its end: separated by
+# blanks, line breaks or parentheses, with comments and blank lines after
+# the last. Possessive: nothing after could take back what a repeat
+# matched (and nested repeats of blanks would try every way to share them).
+_QUOTED_TO_END = re.compile(
+    r'((?:"[^"\\\r\n]*+"[ \t\r\n()]*+)++)(?:[ \t\r\n]++|;[^\r\n]*+)*+'
+)
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def plain_txt_value(entry: str, rdata_field: int) -> str | None:
+    """The TXT value (strings joined: txt_joined of its rdata fields) of a
+    record whose entry is *entry*, read from the text where its rdata are
+    quoted strings without escapes and nothing but a comment follows them;
+    else None. PERF: the entry is not split into fields: those before
+    the first quote are counted, to know it opens the rdata."""
+    quote = entry.find('"')
+    if quote < 0:
+        return None
+    head = entry[:quote]
+    if not head.isascii() or ";" in head or _NOT_SPLIT(head) is not None:
+        return None
+    if len(head.replace("(", " ").replace(")", " ").split()) != rdata_field:
+        return None
+    strings = _QUOTED_TO_END.fullmatch(entry, quote)
+    if strings is None:
+        return None
+    return "".join(_QUOTED.findall(strings.group(1)))
 
 
 def _absolute_key(name: str, origin: dns.name.Name | None) -> str | None:
