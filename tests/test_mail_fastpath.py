@@ -5,18 +5,26 @@ and generated shapes where they vary."""
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
 
+import dns.exception
+import dns.name
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import zonefix
+from tests.conftest import ROOT
 from tests.test_fastpath import zones
 from zonefix import rrtypes
 from zonefix.addresses import is_address
-from zonefix.bind.facts import txt_joined
+from zonefix.bind.edits import _renamed, _renamed_as_text
+from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
+from zonefix.bind.syntax.nodes import fields_between
 from zonefix.index import bad_host_label, plain_host
 from zonefix.mail import printable
 from zonefix.mail.dmarc import is_dmarc
@@ -24,6 +32,7 @@ from zonefix.mail.domains import MailView, MxRecord, passed_by_text, plain_txt_v
 from zonefix.mail.spf import is_spf, spf_word_not_first
 from zonefix.providers import Profile
 from zonefix.rules.context import RuleContext
+from zonefix.rules.dmarc import _dmarc_name
 from zonefix.rules.mail import _in_zone, mx_hosts_to_look_up
 from zonefix.rules.spf import mx_record_count
 from zonefix.zone import Zone
@@ -426,3 +435,138 @@ def test_plain_hosts_of_every_zone_have_no_bad_label(
                 key = index.target_key(i, position)
                 if key is not None and plain_host(key):
                     assert bad_host_label(key) is None, (name, i, key)
+
+
+# Three labels of 61 letters (and a fourth to make the length).
+_LONG_OWNER = ".".join(["a" * 61] * 3) + "."
+
+
+def _new_owners(zone: Zone, i: int) -> list[str]:
+    """Names to move record *i* to: below its owner (as ZF404 does), its
+    origin and elsewhere, in other cases, the origin and the owner itself."""
+    owner = zone.index.owner_key(i)
+    origin = zone.index.name_key("@", i) or "example.org."
+    return [
+        f"_dmarc.{owner}",
+        f"_DMARC.{owner.upper()}",
+        f"a.B.{owner}",
+        owner,
+        origin,
+        f"x.{origin}",
+        f"Mail.X.{origin.upper()}",
+        "mail.example.org.",
+        f"x{origin}",
+        "relative",
+    ]
+
+
+def _assert_renamed_as_by_name(name: str, zone: Zone, records: Iterable[int]) -> int:
+    """Each record's owner renamed by its text where plain, as dnspython's
+    names rename it; how many were renamed by text."""
+    tree = zone.tree
+    table = zone.table
+    by_text = 0
+    for i in records:
+        if not editable(zone, i) or record_repeats_owner(zone, i):
+            continue
+        word = fields_between(tree.text, *tree.span(table.entry[i]))[0].text
+        for new in _new_owners(zone, i):
+            written = _renamed_as_text(zone, i, word, new)
+            if written is None:
+                continue
+            try:
+                new_name = dns.name.from_text(new)
+            except dns.exception.DNSException:
+                continue  # no name (a label or the whole too long)
+            by_text += 1
+            expected = _renamed(
+                word, zone.records.owner(i), new_name, zone.records.origin(i)
+            )
+            assert written == expected, (name, i, new)
+        moved = _dmarc_name(zone, i)
+        if moved is not None:
+            owner = zone.records.owner(i)
+            assert dns.name.from_text(moved) == dns.name.Name(
+                (b"_dmarc", *owner.labels)
+            )
+    return by_text
+
+
+def test_owners_renamed_by_text_are_those_renamed_by_name(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """ZF404's fix names _dmarc under the owner as text, and BIND writes a
+    new owner from the texts where the names are plain: what dnspython's
+    names give, for every record (a few hundred a zone) of every fixture,
+    corpus and real zone, and new owners below it, its origin or elsewhere,
+    in any case."""
+    by_text = 0
+    for name, zone in read_zones:
+        by_text += _assert_renamed_as_by_name(
+            name, zone, range(min(300, len(zone.table)))
+        )
+    assert by_text > 10_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            "@",
+            "a",
+            "A.b",
+            "x.example.net.",
+            "Example.NET.",
+            "a\\.b",
+            "*",
+            "_dmarc",
+            "xn--a",
+            # Under net.: _dmarc fits in 255 bytes, and does not.
+            _LONG_OWNER + "b" * 56,
+            _LONG_OWNER + "b" * 57,
+        ]
+    ),
+    st.sampled_from(
+        ["example.net.", "Example.Net.", "a.example.net.", "net.", "x\\.y.net."]
+    ),
+    st.sampled_from(["TXT", "A"]),
+)
+def test_owners_of_any_shape_are_renamed_by_text_as_by_name(
+    owner: str, origin: str, rdtype: str
+) -> None:
+    rdata = '"v=DMARC1; p=none"' if rdtype == "TXT" else "192.0.2.1"
+    text = f"$ORIGIN {origin}\n{owner} 300 IN {rdtype} {rdata}\n"
+    try:
+        zone = zonefix.parse_text(text, origin="net.")
+    except Exception:
+        return
+    _assert_renamed_as_by_name(text, zone, range(len(zone.table)))
+
+
+def test_the_benchmark_zone_is_linted_without_dnspython(tmp_path: Path) -> None:
+    """A zone of gen_zone.py's shape (the benchmark's: DMARC records at a
+    host's name, DKIM keys, mail domains of several providers) is linted,
+    ZF404's fixes worked out, without importing dnspython (issue 11)."""
+    generator = ROOT.parent / "shared" / "bench" / "gen_zone.py"
+    if not generator.is_file():
+        pytest.skip("../shared/bench is not present")
+    made = subprocess.run(
+        [sys.executable, str(generator), "3000"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (tmp_path / "db.example.net").write_text(made.stdout)
+    script = (
+        "import sys\n"
+        "from zonefix.cli import main\n"
+        "status = main(['db.example.net'])\n"
+        "print(sorted(m for m in sys.modules if m == 'dns' or m.startswith('dns.')),"
+        " file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.stderr.endswith("[]\n"), done.stderr[-500:]
+    assert " ZF404 " in done.stdout
+    assert " ZF405 " in done.stdout
