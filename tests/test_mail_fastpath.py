@@ -26,11 +26,17 @@ from zonefix.bind.edits import _renamed, _renamed_as_text
 from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
 from zonefix.bind.syntax.nodes import fields_between
 from zonefix.index import bad_host_label, plain_host
-from zonefix.mail import printable
+from zonefix.mail import MailSettings, printable
 from zonefix.mail.dmarc import is_dmarc
-from zonefix.mail.domains import MailView, MxRecord, passed_by_text, plain_txt_value
+from zonefix.mail.domains import (
+    MailView,
+    MxRecord,
+    _PreferenceWords,
+    passed_by_text,
+    plain_txt_value,
+)
 from zonefix.mail.spf import is_spf, spf_word_not_first
-from zonefix.providers import Profile
+from zonefix.providers import Profile, profile_from_mapping
 from zonefix.rules.context import RuleContext
 from zonefix.rules.dmarc import _dmarc_name
 from zonefix.rules.mail import _in_zone, mx_hosts_to_look_up
@@ -570,3 +576,123 @@ def test_the_benchmark_zone_is_linted_without_dnspython(tmp_path: Path) -> None:
     assert done.stderr.endswith("[]\n"), done.stderr[-500:]
     assert " ZF404 " in done.stdout
     assert " ZF405 " in done.stdout
+
+
+def _holders_of_each_profile(view: MailView, host: str, domain: str) -> list[Profile]:
+    """The profiles whose MX sets name *host* at *domain*, else those whose
+    family's host patterns match it longest, each profile asked alone."""
+    profiles = list(view.profiles.values())
+    named = [p for p in profiles if p.set_of(host, domain) is not None]
+    if named:
+        return named
+    best = max((p.family_match(host) for p in profiles), default=0)
+    return [p for p in profiles if best and p.family_match(host) == best]
+
+
+_HOLDER_DOMAINS = ["example.net.", "x.", "m6.example.net.", "example.org."]
+
+
+def _test_profiles() -> tuple[Profile, ...]:
+    """Two profiles where a host's holders at a domain its set names by
+    {domain-dashes} differ from those elsewhere (a family pattern of
+    another, longer, names it), and a host both sets name."""
+    base = {"name": "T", "kind": "mailbox", "checked": "2026-01-01", "source": "x"}
+    dash = {
+        "id": "t-dash",
+        "family": "t-dash",
+        "mx-sets": [[[0, "{domain-dashes}.mx.t.example"], [10, "both.mx.t.example"]]],
+        "family-hosts": ["*.mx.t.example"],
+    }
+    wide = {
+        "id": "t-wide",
+        "family": "t-wide",
+        "mx-sets": [[[0, "both.mx.t.example"]]],
+        "family-hosts": ["*-net.mx.t.example"],
+    }
+    return tuple(profile_from_mapping({**base, **raw}, "test") for raw in (dash, wide))
+
+
+_TEST_HOSTS = [
+    "example-net.mx.t.example",
+    "m6-example-net.mx.t.example",
+    "both.mx.t.example",
+    "other.mx.t.example",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_profile_hosts() + _TEST_HOSTS),
+            st.sampled_from(_HOLDER_DOMAINS),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+@example(
+    [("example-net.mx.t.example", "x."), ("example-net.mx.t.example", "example.net.")]
+)
+def test_holders_asked_in_any_order_are_each_profiles_answer(
+    asked: list[tuple[str, str]],
+) -> None:
+    """A host's holders, kept by host or worked out per domain where a
+    profile's pattern names the domain ({domain-dashes}), asked at several
+    domains one after another of one view: each profile's own answer."""
+    zone = zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x.")
+    view = MailView(zone, MailSettings(profiles=_test_profiles()))
+    for host, domain in asked + asked[::-1]:
+        assert view.holders(host, domain) == _holders_of_each_profile(
+            view, host, domain
+        ), (host, domain)
+
+
+def test_holders_of_every_zones_hosts_are_each_profiles_answer(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        for domain in view.domains:
+            for mx in domain.mx:
+                for at in (domain.name, "example.net."):
+                    assert view.holders(mx.host, at) == _holders_of_each_profile(
+                        view, mx.host, at
+                    ), (name, mx.host, at)
+
+
+def test_mx_preferences_read_from_the_text_are_the_fields(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """Each MX record's preference as the mail view reads it from its line:
+    its first rdata field."""
+    for name, zone in read_zones:
+        words = _PreferenceWords(zone)
+        for i in zone.index.of_type(rrtypes.MX):
+            assert words.word(i) == zone.index.rdata_words(i)[0], (name, i)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["@", "a", "", "a.example.net.", "a\x0bb", "a\\ b"]),
+    st.sampled_from([" ", "\t", " ( ", " (\n ", " (;c\n ", "\x0b", " \\010 "]),
+    st.sampled_from(["10", "010", "0", '"10"', "1\\0"]),
+    st.sampled_from([" ", "\t", "\n ", " ;c\n "]),
+    st.sampled_from(["mail", "mx.example.org.", "x\\ y", "é.example.org."]),
+    st.sampled_from(["", " )", " ; c", " ;c\n; more", " ) ; c", ")"]),
+)
+@example("@", " ( ", "10", " ", "mail", " )")
+@example("@", " ", "10", " ", "mail", " ;c\n; more")
+@example("a\x0bb", " ", "10", " ", "mail", "")
+def test_mx_lines_of_any_shape_have_their_fields_preference(
+    owner: str, before: str, preference: str, between: str, host: str, after: str
+) -> None:
+    text = f"$ORIGIN example.net.\n@ 300 IN SOA ns h 1 2 3 4 5\n{owner} 300 IN MX"
+    text += f"{before}{preference}{between}{host}{after}\n"
+    try:
+        zone = zonefix.parse_text(text)
+    except Exception:
+        return
+    words = _PreferenceWords(zone)
+    for i in zone.index.of_type(rrtypes.MX):
+        assert words.word(i) == zone.index.rdata_words(i)[0], text

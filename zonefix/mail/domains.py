@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import cached_property
@@ -28,6 +29,7 @@ from zonefix.providers import (
     Profile,
     all_profiles,
     host_matches,
+    tail_labels,
 )
 
 if TYPE_CHECKING:
@@ -155,6 +157,10 @@ class MailView:
         self._txt_values: dict[int, str] = {}
         self._spf: dict[int, SpfRecord] = {}
         self._holders: dict[str, list[Profile]] = {}
+        # What holders() reads for a host of some provider (see _facts_of).
+        self._host_facts: dict[
+            str, tuple[frozenset[int], list[tuple[str, int]], list[Profile]]
+        ] = {}
 
     @cached_property
     def profiles(self) -> dict[str, Profile]:
@@ -333,10 +339,12 @@ class MailView:
         domains = []
         # A provider's host, named by thousands of MX records, kept once.
         hosts: dict[str, str] = {}
-        # PERF: what the loop asks of every MX, bound once.
+        # PERF: what the loop asks of every MX, bound once; each MX's host
+        # taken from the table of targets at once (in the order of
+        # mx_records: found by bisection), not a call for each.
         rdtypes = table.rdtype
-        target_key = index.target_key
-        rdata_words = index.rdata_words
+        mx_hosts = [host for _, host in index.targets_of(MX)]
+        preference_word = _PreferenceWords(zone).word
         configured = self.configured
         for key, records in by_owner.items():
             if index.below_cut(key):
@@ -348,10 +356,10 @@ class MailView:
             for i in records:
                 if rdtypes[i] != MX:
                     continue
-                host = target_key(i, 1)
+                host = mx_hosts[bisect_left(mx_records, i)]
                 if host is None:
                     continue
-                first = rdata_words(i)[0]
+                first = preference_word(i)
                 if not first.isdigit():
                     continue
                 preference = int(first)
@@ -448,13 +456,33 @@ class MailView:
         """The profiles *host* belongs to: those whose MX sets name it,
         else those whose family's host patterns match it most closely."""
         found = self._holders.get(host)
-        if found is None:
-            found, by_domain = self._find_holders(host, domain)
-            # PERF: kept by host where the answer is the same at every domain
-            # (a provider's host); a host of no provider (a domain's own
-            # server, most of a hosting zone's) is quickly found to be none.
-            if found and not by_domain:
-                self._holders[host] = found
+        if found is not None:
+            return found
+        facts = self._host_facts.get(host)
+        if facts is None:
+            facts = self._facts_of(host)
+            if facts is None:
+                # PERF: a host no pattern could name (a domain's own server,
+                # most of a hosting zone's) is quickly found to be none.
+                return []
+            self._host_facts[host] = facts
+        named, by_domain, closest = facts
+        if by_domain:
+            # PERF: only the patterns that name a domain are tried for it.
+            named = named | {
+                place
+                for pattern, place in by_domain
+                if host_matches(host, pattern, domain)
+            }
+        if named:
+            profiles = self._profile_list
+            found = [profiles[place] for place in sorted(named)]
+        else:
+            found = closest
+        if not by_domain:
+            # PERF: kept by host where the answer is the same at every
+            # domain (a provider's host).
+            self._holders[host] = found
         return found
 
     @cached_property
@@ -477,30 +505,36 @@ class MailView:
             for pattern in profile.family_hosts
         )
 
-    def _find_holders(self, host: str, domain: str) -> tuple[list[Profile], bool]:
-        """holders(), and whether the answer depends on *domain* (a pattern
-        with ``{domain-dashes}`` was tried)."""
+    def _facts_of(
+        self, host: str
+    ) -> tuple[frozenset[int], list[tuple[str, int]], list[Profile]] | None:
+        """What holders() reads for *host* at any domain (None where no
+        pattern could name it): the places (in profiles) of the profiles
+        whose MX sets name it by a pattern that names no domain; the
+        patterns that do (``{domain-dashes}``), with their places; and the
+        profiles whose family's patterns match it longest (the answer where
+        no set names it)."""
         # Those whose sets name it (Profile.set_of is not None), else those
         # whose family's patterns match it longest (Profile.family_match).
-        profiles = self._profile_list
-        candidates = self._mx_hosts.candidates(host)
-        family = self._family_hosts.candidates(host)
+        tail = tail_labels(host)
+        candidates = self._mx_hosts.candidates_at(tail)
+        family = self._family_hosts.candidates_at(tail)
         if not candidates and not family:
-            return [], False  # PERF: a host no pattern could name
-        by_domain = any("{" in pattern for pattern, _ in candidates)
-        named = {
+            return None
+        named = frozenset(
             place
             for pattern, place in candidates
-            if host_matches(host, pattern, domain)
-        }
-        if named:
-            return [profiles[place] for place in sorted(named)], by_domain
+            if "{" not in pattern and host_matches(host, pattern, "")
+        )
+        by_domain = [(p, place) for p, place in candidates if "{" in p]
         longest: dict[int, int] = {}
         for pattern, place in family:
             if len(pattern) > longest.get(place, 0) and host_matches(host, pattern, ""):
                 longest[place] = len(pattern)
         best = max(longest.values(), default=0)
-        return [profiles[p] for p in sorted(longest) if longest[p] == best], by_domain
+        profiles = self._profile_list
+        closest = [profiles[p] for p in sorted(longest) if longest[p] == best]
+        return named, by_domain, closest
 
     @cached_property
     def _profile_list(self) -> list[Profile]:
@@ -544,6 +578,34 @@ class _Entries:
         entry = table.entry[index]
         end = starts[entry + 1] if entry + 1 < len(starts) else len(text)
         return text[starts[entry] : end]
+
+
+class _PreferenceWords:
+    """Each MX record's first rdata field (its preference) as written: as
+    ZoneIndex.rdata_words gives it, read from the entry's text where it is
+    plain (PERF: the usual MX line is split at once, without the calls of
+    the general way)."""
+
+    def __init__(self, zone: Zone) -> None:
+        self._entries = _Entries(zone)
+        self._rdata_fields = zone.table.rdata_field
+        self._rdata_words = zone.index.rdata_words
+
+    def word(self, index: int) -> str:
+        entry = self._entries.text(index)
+        if entry is not None and entry.isascii() and _NOT_WORDS(entry) is None:
+            # The fields are the runs of what is not a blank or a line
+            # break; a comment comes after them all (the entry's one line).
+            words = entry.split()
+            field = self._rdata_fields[index]
+            if field < len(words):
+                return words[field]
+        return self._rdata_words(index)[0]
+
+
+# What str.split() does not split as the grammar does: quotes, escapes,
+# parentheses, and the characters it splits on but the grammar does not.
+_NOT_WORDS = re.compile(r'["\\()\x0b\x0c\x1c-\x1f]').search
 
 
 # An escape as BIND reads it: \DDD (a byte) or \X (the character X).
