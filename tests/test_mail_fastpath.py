@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import zonefix
 from tests.conftest import ROOT
 from tests.test_fastpath import zones
+from tests.test_mail_records import KEY_1024
 from zonefix import rrtypes
 from zonefix.addresses import is_address
 from zonefix.bind.edits import _renamed, _renamed_as_text
@@ -27,6 +28,7 @@ from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
 from zonefix.bind.syntax.nodes import fields_between
 from zonefix.index import bad_host_label, plain_host
 from zonefix.mail import MailSettings, printable
+from zonefix.mail.dkim import dkim_problems, parsed_problems
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.domains import (
     MailView,
@@ -696,3 +698,52 @@ def test_mx_lines_of_any_shape_have_their_fields_preference(
     words = _PreferenceWords(zone)
     for i in zone.index.of_type(rrtypes.MX):
         assert words.word(i) == zone.index.rdata_words(i)[0], text
+
+
+def test_usual_dkim_keys_have_the_problems_their_tags_give(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """A key record of the usual shape (v=DKIM1; k=...; p=...) is judged by
+    its key alone: the problems parsing its tags gives, for every TXT
+    record below a _domainkey label of every fixture, corpus and real
+    zone."""
+    usual = 0
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        for i, _ in view.domainkey_records:
+            value = view.txt_value(i)
+            usual += value.startswith("v=DKIM1; k=")
+            assert dkim_problems(value) == parsed_problems(value), (name, i)
+    assert usual > 10
+
+
+# An RSA key of 1024 bits (SubjectPublicKeyInfo), of 512, and an ed25519 key.
+_DKIM_KEYS = [
+    KEY_1024,
+    "MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBALnVBEGZVWCwBjfrjVuJYvqvO2VtIJdu+2rf2"
+    "bWFe4pGHDVLwPvF4lRT1VJ8iyY8y2d1BmyX6bvg6d4X7Tq9QHECAwEAAQ==",
+    "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+    "",
+    "abc",
+    "AAAA",
+    "MIIB",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        ["v=DKIM1; ", "v=DKIM1;", "V=DKIM1; ", " v=DKIM1; ", "", "v=DKIM2; "]
+    ),
+    st.sampled_from(["k=rsa; ", "k=ed25519; ", "k=RSA; ", "k=dsa; ", "", "k=rsa;"]),
+    st.sampled_from(["p=", "p= ", "h=sha1; p="]),
+    st.sampled_from(_DKIM_KEYS),
+    st.sampled_from(["", ";", " ", "=", "; t=y", "\n", "; p=AAAA"]),
+)
+@example("v=DKIM1; ", "k=dsa; ", "p=", "AAAA", "")
+@example("v=DKIM1; ", "k=rsa; ", "p=", KEY_1024, "=")
+def test_dkim_keys_of_any_shape_have_the_problems_their_tags_give(
+    version: str, key_type: str, key_tag: str, key: str, after: str
+) -> None:
+    text = f"{version}{key_type}{key_tag}{key}{after}"
+    assert dkim_problems(text) == parsed_problems(text), text

@@ -88,9 +88,9 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             # lies (PERF: the Public Suffix List is not read for it).
             continue
         # PERF: the suffix list's module, with the first name asked.
-        from zonefix.tlds import organisational_domain
+        from zonefix.tlds import organisational_domain_below
 
-        org = organisational_domain(domain.name) or domain.name
+        org = organisational_domain_below(domain.name, apex) or domain.name
         if not _at_or_below(org, apex):
             continue  # its DMARC lives in a parent zone
         if not _covered(domain.name, org, have):
