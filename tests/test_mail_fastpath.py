@@ -33,7 +33,9 @@ from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.domains import (
     MailView,
     MxRecord,
-    _PreferenceWords,
+    all_passed_by_text,
+    entry_texts,
+    mx_preference_words,
     passed_by_text,
     plain_txt_value,
 )
@@ -199,7 +201,19 @@ def _assert_txt_pass(name: str, zone: Zone) -> None:
     index = zone.index
     table = zone.table
     tree = zone.tree
-    for i in index.of_type(rrtypes.TXT):
+    records = index.of_type(rrtypes.TXT)
+    # The entries' texts sliced all at once, and passed all at once: as
+    # each alone.
+    texts = entry_texts(zone, records)
+    for i, text in zip(records, texts, strict=True):
+        if i in table.generated or table.document[i] != 0:
+            assert text is None, (name, i)
+        else:
+            assert text == tree.text[slice(*tree.span(table.entry[i]))], (name, i)
+    assert all_passed_by_text(texts) == [
+        text is not None and passed_by_text(text) for text in texts
+    ], name
+    for i in records:
         assert view.txt_value(i) == _mail_view(zone)._read_txt(i), (name, i)
         if i in table.generated or table.document[i] != 0:
             continue
@@ -669,9 +683,9 @@ def test_mx_preferences_read_from_the_text_are_the_fields(
     """Each MX record's preference as the mail view reads it from its line:
     its first rdata field."""
     for name, zone in read_zones:
-        words = _PreferenceWords(zone)
-        for i in zone.index.of_type(rrtypes.MX):
-            assert words.word(i) == zone.index.rdata_words(i)[0], (name, i)
+        records = zone.index.of_type(rrtypes.MX)
+        words = mx_preference_words(zone, records)
+        assert words == [zone.index.rdata_words(i)[0] for i in records], name
 
 
 @settings(max_examples=300, deadline=None)
@@ -695,9 +709,9 @@ def test_mx_lines_of_any_shape_have_their_fields_preference(
         zone = zonefix.parse_text(text)
     except Exception:
         return
-    words = _PreferenceWords(zone)
-    for i in zone.index.of_type(rrtypes.MX):
-        assert words.word(i) == zone.index.rdata_words(i)[0], text
+    records = zone.index.of_type(rrtypes.MX)
+    words = mx_preference_words(zone, records)
+    assert words == [zone.index.rdata_words(i)[0] for i in records], text
 
 
 def test_usual_dkim_keys_have_the_problems_their_tags_give(

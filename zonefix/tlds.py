@@ -47,7 +47,7 @@ class _Suffixes:
         self.rules = frozenset(rules)
         self.max_labels = max((r.count(".") + 1 for r in rules), default=0)
         self._encoded: frozenset[str] | None = None
-        self._parents: frozenset[str] | None = None
+        self._lines: str | None = None
 
     def _with_idna(self) -> frozenset[str]:
         """The rules, and the non-ASCII ones also in their IDNA form."""
@@ -61,17 +61,13 @@ class _Suffixes:
             self._encoded = frozenset(encoded)
         return self._encoded
 
-    def parents(self) -> frozenset[str]:
-        """What rules end with after a dot (``ck`` of ``*.ck`` and
-        ``!www.ck``): names some rule names a name below."""
-        if self._parents is None:
-            self._parents = frozenset(
-                rule[at + 1 :]
-                for rule in self.rules
-                for at, char in enumerate(rule)
-                if char == "."
-            )
-        return self._parents
+    def names_below(self, name: str) -> bool:
+        """Some rule ends with a dot and *name* (``ck`` of ``*.ck`` and
+        ``!www.ck``): it names a name below *name*. PERF: one search of
+        the rules written one a line, not a pass over them."""
+        if self._lines is None:
+            self._lines = "\n".join(self.rules) + "\n"
+        return f".{name}\n" in self._lines
 
     def public_labels(self, labels: list[str], accept_unknown: bool) -> int:
         """How many labels at the end of *labels* are a public suffix (0:
@@ -177,7 +173,7 @@ def _public_below(apex: str) -> int | None:
     if labels is None or not apex.isascii() or "xn--" in apex or apex == ".":
         return None
     suffixes = _suffixes()
-    if ".".join(labels) in suffixes.parents():
+    if suffixes.names_below(".".join(labels)):
         return None
     # The rules a name below the apex meets are those at or above the
     # apex, met as by one label and the apex.

@@ -11,11 +11,12 @@ child zone's: its MX in this file are never served, and it is no mail domain.
 from __future__ import annotations
 
 import re
-from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
-from functools import cached_property
+from collections.abc import Callable, Sequence
+from functools import cache, cached_property
+from itertools import accumulate, compress, repeat
+from operator import add
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
@@ -157,6 +158,11 @@ class MailView:
         self._txt_values: dict[int, str] = {}
         self._spf: dict[int, SpfRecord] = {}
         self._holders: dict[str, list[Profile]] = {}
+        self._named_lists: dict[tuple[int, ...], list[Profile]] = {}
+        self._inferred: dict[
+            tuple[int, ...],
+            tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]],
+        ] = {}
         # What holders() reads for a host of some provider (see _facts_of).
         self._host_facts: dict[
             str, tuple[frozenset[int], list[tuple[str, int]], list[Profile]]
@@ -264,22 +270,23 @@ class MailView:
         dmarc = []
         not_first = []
         domainkey = []
-        entries = _Entries(self.zone)
         origins = table.origin
         owner_refs = table.owner_ref
         rdata_fields = table.rdata_field
+        records = self.txt_records
+        segments = entry_texts(self.zone, records)
+        passed = all_passed_by_text(segments)
         # Origins whose text names _dmarc or _domainkey (by origin id).
         mail_origins: dict[int, bool] = {}
-        for i in self.txt_records:
-            segment = entries.text(i)
-            if segment is not None and owner_refs[i] == i:
+        for i, segment, by_text in zip(records, segments, passed, strict=True):
+            if by_text and owner_refs[i] == i:
                 origin = origins[i]
                 named = mail_origins.get(origin)
                 if named is None:
                     named = mail_origins[origin] = _names_mail_label(
                         index.name_key("@", i)
                     )
-                if not named and passed_by_text(segment):
+                if not named:
                     continue
             owner = owner_key(i)
             value = values.get(i)
@@ -344,7 +351,7 @@ class MailView:
         # mx_records: found by bisection), not a call for each.
         rdtypes = table.rdtype
         mx_hosts = [host for _, host in index.targets_of(MX)]
-        preference_word = _PreferenceWords(zone).word
+        mx_preferences = mx_preference_words(zone, mx_records)
         configured = self.configured
         for key, records in by_owner.items():
             if index.below_cut(key):
@@ -356,10 +363,11 @@ class MailView:
             for i in records:
                 if rdtypes[i] != MX:
                     continue
-                host = mx_hosts[bisect_left(mx_records, i)]
+                at = bisect_left(mx_records, i)
+                host = mx_hosts[at]
                 if host is None:
                     continue
-                first = preference_word(i)
+                first = mx_preferences[at]
                 if not first.isdigit():
                     continue
                 preference = int(first)
@@ -417,40 +425,20 @@ class MailView:
         families, of two sites of one, or of one family beside hosts of no
         known provider infer nothing: which records are the leftovers is
         for the owner to say."""
-        unknown: list[MxRecord] = []
-        # family -> the profiles that hold every host of it seen so far.
-        fitting: dict[str, list[Profile]] = {}
-        named: dict[str, list[Profile]] = {}
-        for m in mx:
-            holders = self.holders(m.host, domain)
-            if not holders:
-                unknown.append(m)
-                continue
-            # The holders by family, in the order they come (PERF: the usual
-            # host, of one profile, is not grouped).
-            families: dict[str, list[Profile]]
-            if len(holders) == 1:
-                families = {holders[0].family: holders}
-            else:
-                families = {}
-                for p in holders:
-                    families.setdefault(p.family, []).append(p)
-            for family, mine in families.items():
-                seen = named.setdefault(family, [])
-                seen.extend(p for p in mine if p not in seen)
-                before = fitting.get(family)
-                fitting[family] = (
-                    mine if before is None else [p for p in before if p in mine]
-                )
-        if not named:
-            return None, (), tuple(unknown)
-        if len(named) == 1 and not unknown:
-            family = next(iter(named))
-            if fitting[family]:
-                return fitting[family][0], (), ()
-            return None, tuple(named[family]), ()  # two sites of one provider
-        candidates = [(fitting[f] or named[f])[0] for f in named]
-        return None, tuple(candidates), tuple(unknown)
+        holders = [self.holders(m.host, domain) for m in mx]
+        # PERF: the answer depends only on the hosts' holders, in order:
+        # worked out once for each sequence of them (every list holders()
+        # gives is kept by the view, so its id names it).
+        key = tuple(map(id, holders))
+        found = self._inferred.get(key)
+        if found is None:
+            found = _inferred(holders)
+            if len(self._inferred) < _INFERRED_KEPT:
+                self._inferred[key] = found
+        provider, candidates, unknown = found
+        if not unknown:
+            return provider, candidates, ()
+        return provider, candidates, tuple(mx[at] for at in unknown)
 
     def holders(self, host: str, domain: str) -> list[Profile]:
         """The profiles *host* belongs to: those whose MX sets name it,
@@ -464,7 +452,7 @@ class MailView:
             if facts is None:
                 # PERF: a host no pattern could name (a domain's own server,
                 # most of a hosting zone's) is quickly found to be none.
-                return []
+                return _NO_HOLDERS
             self._host_facts[host] = facts
         named, by_domain, closest = facts
         if by_domain:
@@ -475,8 +463,13 @@ class MailView:
                 if host_matches(host, pattern, domain)
             }
         if named:
-            profiles = self._profile_list
-            found = [profiles[place] for place in sorted(named)]
+            places = tuple(sorted(named))
+            found = self._named_lists.get(places)
+            if found is None:
+                # One list for each set of profiles (infer() names a list by
+                # its id, and a domain's answer is no list of its own).
+                profiles = self._profile_list
+                found = self._named_lists[places] = [profiles[p] for p in places]
         else:
             found = closest
         if not by_domain:
@@ -554,67 +547,181 @@ class MailView:
         return self._by_name.get(key)
 
 
-class _Entries:
-    """The text of each record's entry (PERF: sliced from the file's text,
-    the entries' tree bound once per file)."""
+def _inferred(
+    holders: list[list[Profile]],
+) -> tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]]:
+    """MailView.infer's answer for MX hosts whose holders are *holders*, in
+    order: the hosts of no known provider by their places."""
+    unknown: list[int] = []
+    # family -> the profiles that hold every host of it seen so far.
+    fitting: dict[str, list[Profile]] = {}
+    named: dict[str, list[Profile]] = {}
+    for at, found in enumerate(holders):
+        if not found:
+            unknown.append(at)
+            continue
+        # The holders by family, in the order they come (PERF: the usual
+        # host, of one profile, is not grouped).
+        families: dict[str, list[Profile]]
+        if len(found) == 1:
+            families = {found[0].family: found}
+        else:
+            families = {}
+            for p in found:
+                families.setdefault(p.family, []).append(p)
+        for family, mine in families.items():
+            seen = named.setdefault(family, [])
+            seen.extend(p for p in mine if p not in seen)
+            before = fitting.get(family)
+            fitting[family] = (
+                mine if before is None else [p for p in before if p in mine]
+            )
+    if not named:
+        return None, (), tuple(unknown)
+    if len(named) == 1 and not unknown:
+        family = next(iter(named))
+        if fitting[family]:
+            return fitting[family][0], (), ()
+        return None, tuple(named[family]), ()  # two sites of one provider
+    candidates = [(fitting[f] or named[f])[0] for f in named]
+    return None, tuple(candidates), tuple(unknown)
 
-    def __init__(self, zone: Zone) -> None:
-        self._table = zone.table
-        self._documents = zone._resolved.documents
-        self._trees: dict[int, tuple[str, array[int]]] = {}
 
-    def text(self, index: int) -> str | None:
-        """Record *index*'s entry as written (None for a $GENERATE record,
-        whose entry is not the record's)."""
-        table = self._table
-        if index in table.generated:
-            return None
-        document = table.document[index]
-        tree = self._trees.get(document)
-        if tree is None:
-            syntax = self._documents[document].tree
-            tree = self._trees[document] = (syntax.text, syntax.entry_starts)
-        text, starts = tree
-        entry = table.entry[index]
-        end = starts[entry + 1] if entry + 1 < len(starts) else len(text)
-        return text[starts[entry] : end]
+# How many sequences of holders MailView.infer keeps its answer for (a zone
+# has a few; a bound, so that one of many odd mixes keeps no more).
+_INFERRED_KEPT = 4096
+# What holders() gives for a host of no known provider (one list, not
+# changed by any caller: infer() names it by its id).
+_NO_HOLDERS: list[Profile] = []
 
 
-class _PreferenceWords:
-    """Each MX record's first rdata field (its preference) as written: as
-    ZoneIndex.rdata_words gives it, read from the entry's text where it is
-    plain (PERF: the usual MX line is split at once, without the calls of
-    the general way)."""
-
-    def __init__(self, zone: Zone) -> None:
-        self._entries = _Entries(zone)
-        self._rdata_fields = zone.table.rdata_field
-        self._rdata_words = zone.index.rdata_words
-
-    def word(self, index: int) -> str:
-        entry = self._entries.text(index)
-        if entry is not None and entry.isascii() and _NOT_WORDS(entry) is None:
+def mx_preference_words(zone: Zone, records: Sequence[int]) -> list[str]:
+    """Each of MX *records*' first rdata field (its preference) as written:
+    as ZoneIndex.rdata_words gives it ("" where it has none), read from
+    the entry's text where it is plain (PERF: the usual MX line, sliced
+    with the others at once, is split, without the calls of the general
+    way)."""
+    rdata_fields = zone.table.rdata_field
+    rdata_words = zone.index.rdata_words
+    found = []
+    for i, entry, field in zip(
+        records,
+        entry_texts(zone, records),
+        map(rdata_fields.__getitem__, records),
+        strict=True,
+    ):
+        if entry is not None and entry.isascii() and _NOT_WORDS.isdisjoint(entry):
             # The fields are the runs of what is not a blank or a line
             # break; a comment comes after them all (the entry's one line).
             words = entry.split()
-            field = self._rdata_fields[index]
             if field < len(words):
-                return words[field]
-        return self._rdata_words(index)[0]
+                found.append(words[field])
+                continue
+        words = rdata_words(i)
+        found.append(words[0] if words else "")
+    return found
 
 
+# The characters str.split() splits on but the grammar does not (PERF: a
+# set, no pattern compiled at start).
+_ODD_BLANKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
 # What str.split() does not split as the grammar does: quotes, escapes,
-# parentheses, and the characters it splits on but the grammar does not.
-_NOT_WORDS = re.compile(r'["\\()\x0b\x0c\x1c-\x1f]').search
+# parentheses, and the odd blanks.
+_NOT_WORDS = _ODD_BLANKS | frozenset('"\\()')
 
 
-# An escape as BIND reads it: \DDD (a byte) or \X (the character X).
-_ESCAPE = re.compile(r"\\(?:([0-9]{3})|([^0-9]))", re.DOTALL)
-# A backslash no escape reads, or \DDD over 255 (or a backslash escaped
-# before digits: PERF, not told apart, read by the general way).
-_BROKEN_ESCAPE = re.compile(
-    r"\\(?:[0-9]{1,2}(?![0-9])|[3-9][0-9]{2}|2[6-9][0-9]|25[6-9]|$)"
-).search
+def entry_texts(zone: Zone, records: Sequence[int]) -> list[str | None]:
+    """The text of each of *records*' entries (of the top file; None for a
+    record of an included file or made by $GENERATE). PERF: sliced at C
+    speed (map over the table's columns), no Python step per record."""
+    table = zone.table
+    documents = table.document
+    generated = table.generated
+    if generated or any(map(documents.__getitem__, records)):
+        kept = [not documents[i] and i not in generated for i in records]
+        texts = iter(_top_entry_texts(zone, list(compress(records, kept))))
+        return [next(texts) if keep else None for keep in kept]
+    return list(_top_entry_texts(zone, records))
+
+
+def _top_entry_texts(zone: Zone, records: Sequence[int]) -> list[str]:
+    """entry_texts of records of the top file's own entries."""
+    if not records:
+        return []
+    tree = zone._resolved.documents[0].tree
+    text, starts = tree.text, tree.entry_starts
+    last = len(starts) - 1
+    entries = list(map(zone.table.entry.__getitem__, records))
+    # Each entry ends where the next begins; the last one at the text's end.
+    ends = list(
+        map(starts.__getitem__, map(min, map(add, entries, repeat(1)), repeat(last)))
+    )
+    found = list(
+        map(text.__getitem__, map(slice, map(starts.__getitem__, entries), ends))
+    )
+    at = -1
+    while last in entries[at + 1 :]:
+        at = entries.index(last, at + 1)
+        found[at] = text[starts[last] :]
+    return found
+
+
+def all_passed_by_text(entries: Sequence[str | None]) -> list[bool]:
+    """passed_by_text of each of *entries* (False for None). PERF: the
+    usual entries (ASCII, no escape, no parenthesis) are lower-cased,
+    their quotes and blanks deleted and searched all at once, as one text
+    (a NUL between two: no entry holds one, and no word searched for);
+    passed_by_text is asked only of the others."""
+    usual = [
+        entry is not None and entry.isascii() and _NOT_USUAL.isdisjoint(entry)
+        for entry in entries
+    ]
+    joined = "\0".join(
+        entry for entry, plain in zip(entries, usual, strict=True) if plain and entry
+    )
+    squeezed = joined.lower().encode("ascii").translate(None, _BETWEEN_STRINGS)
+    # Where each usual entry ends in the squeezed text (and the NUL after).
+    ends = list(accumulate(map(add, map(len, squeezed.split(b"\0")), repeat(1))))
+    suspect: set[int] = set()  # the usual entries' places among them
+    for word in _MAIL_WORDS:
+        at = squeezed.find(word)
+        while at >= 0:
+            suspect.add(bisect_right(ends, at))
+            at = squeezed.find(word, at + 1)
+    found = []
+    place = 0  # among the usual entries that are not empty
+    for entry, plain in zip(entries, usual, strict=True):
+        if entry is None:
+            found.append(False)
+        elif not plain:
+            found.append(passed_by_text(entry))
+        elif not entry:
+            found.append(True)
+        else:
+            found.append(place not in suspect)
+            place += 1
+    return found
+
+
+# What keeps an entry from the usual way of all_passed_by_text: an escape,
+# a parenthesis (a comment may then stand between two strings), a NUL.
+_NOT_USUAL = frozenset("\\()\0")
+# What passed_by_text looks for in an entry, quotes and blanks deleted (an
+# owner's _dmarc or _domainkey is there as written).
+_MAIL_WORDS = (b"pf1", b"dmarc1", b"_dmarc", b"_domainkey")
+
+
+@cache
+def _escape_patterns() -> tuple[Callable[[str], re.Match[str] | None], re.Pattern[str]]:
+    """A backslash no escape reads, or \\DDD over 255 (or a backslash
+    escaped before digits: PERF, not told apart, read by the general way);
+    and an escape as BIND reads it: \\DDD (a byte) or \\X (the character
+    X). Compiled on first use (PERF: not at start)."""
+    broken = r"\\(?:[0-9]{1,2}(?![0-9])|[3-9][0-9]{2}|2[6-9][0-9]|25[6-9]|$)"
+    escape = r"\\(?:([0-9]{3})|([^0-9]))"
+    return re.compile(broken).search, re.compile(escape, re.DOTALL)
+
+
 # What may stand between two characters of an entry's TXT value (where no
 # comment does): quotes, blanks, line breaks and parentheses (deleted; PERF:
 # bytes.translate, at C speed).
@@ -640,15 +747,13 @@ def passed_by_text(entry: str) -> bool:
     if not entry.isascii() or ("(" in entry and ";" in entry):
         return False
     if "\\" in entry:
-        if _BROKEN_ESCAPE(entry) is not None:
+        broken, escape = _escape_patterns()
+        if broken(entry) is not None:
             return False
-        entry = _ESCAPE.sub(_escaped, entry)
-    lowered = entry.lower()
-    if "_dmarc" in lowered or "_domainkey" in lowered:
-        return False
+        entry = escape.sub(_escaped, entry)
     # Latin-1: an escape reads one byte.
-    joined = lowered.encode("latin-1").translate(None, _BETWEEN_STRINGS)
-    return b"pf1" not in joined and b"dmarc1" not in joined
+    joined = entry.lower().encode("latin-1").translate(None, _BETWEEN_STRINGS)
+    return not any(word in joined for word in _MAIL_WORDS)
 
 
 def _names_mail_label(key: str) -> bool:
@@ -657,37 +762,46 @@ def _names_mail_label(key: str) -> bool:
     return "_dmarc" in key or "_domainkey" in key
 
 
-# Escapes, and the characters str.split() splits on but the grammar does
-# not: what plain_txt_value leaves to the general way before the value.
-_NOT_SPLIT = re.compile(r"[\\\x0b\x0c\x1c-\x1f]").search
-# An entry's quoted strings without escapes to its end: separated by
-# blanks, line breaks or parentheses, with comments and blank lines after
-# the last. Possessive: nothing after could take back what a repeat
-# matched (and nested repeats of blanks would try every way to share them).
-_QUOTED_TO_END = re.compile(
-    r'((?:"[^"\\\r\n]*+"[ \t\r\n()]*+)++)(?:[ \t\r\n]++|;[^\r\n]*+)*+'
-)
-_QUOTED = re.compile(r'"([^"]*)"')
+# Escapes and odd blanks: what plain_txt_value leaves to the general way
+# before the value.
+_NOT_SPLIT = _ODD_BLANKS | {"\\"}
 
 
 def plain_txt_value(entry: str, rdata_field: int) -> str | None:
     """The TXT value (strings joined: txt_joined of its rdata fields) of a
     record whose entry is *entry*, read from the text where its rdata are
-    quoted strings without escapes and nothing but a comment follows them;
-    else None. PERF: the entry is not split into fields: those before
-    the first quote are counted, to know it opens the rdata."""
+    quoted strings without escapes (nor line breaks), separated by blanks,
+    line breaks or parentheses, and only comments and blank lines follow
+    them; else None. PERF: the entry is not split into fields: those
+    before the first quote are counted, to know it opens the rdata."""
     quote = entry.find('"')
     if quote < 0:
         return None
     head = entry[:quote]
-    if not head.isascii() or ";" in head or _NOT_SPLIT(head) is not None:
+    if not head.isascii() or ";" in head or not _NOT_SPLIT.isdisjoint(head):
         return None
     if len(head.replace("(", " ").replace(")", " ").split()) != rdata_field:
         return None
-    strings = _QUOTED_TO_END.fullmatch(entry, quote)
-    if strings is None:
-        return None
-    return "".join(_QUOTED.findall(strings.group(1)))
+    strings = []
+    at = quote
+    while at < len(entry) and entry[at] == '"':
+        end = entry.find('"', at + 1)
+        if end < 0:
+            return None
+        string = entry[at + 1 : end]
+        if "\\" in string or "\r" in string or "\n" in string:
+            return None
+        strings.append(string)
+        rest = entry[end + 1 :]
+        at = len(entry) - len(rest.lstrip(" \t\r\n()"))
+    # Then blanks and comments to the end (a comment to its line's end).
+    rest = entry[at:]
+    while rest := rest.lstrip(" \t\r\n"):
+        if rest[0] != ";":
+            return None
+        ends = [at for at in (rest.find("\r"), rest.find("\n")) if at >= 0]
+        rest = rest[min(ends) :] if ends else ""
+    return "".join(strings)
 
 
 def _absolute_key(name: str, origin: dns.name.Name | None) -> str | None:
