@@ -26,7 +26,12 @@ from zonefix.addresses import is_address
 from zonefix.bind.edits import _renamed, _renamed_as_text
 from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
 from zonefix.bind.syntax.nodes import fields_between
-from zonefix.index import bad_host_label, plain_host
+from zonefix.index import (
+    bad_host_label,
+    plain_host,
+    records_at_names,
+    records_at_owners_of,
+)
 from zonefix.mail import MailSettings, printable
 from zonefix.mail.dkim import dkim_problems, parsed_problems
 from zonefix.mail.dmarc import is_dmarc
@@ -761,3 +766,40 @@ def test_dkim_keys_of_any_shape_have_the_problems_their_tags_give(
 ) -> None:
     text = f"{version}{key_type}{key_tag}{key}{after}"
     assert dkim_problems(text) == parsed_problems(text), text
+
+
+def test_records_at_owners_taken_from_the_buckets_are_at_owners_of(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """records_at_owners_of (the mail view's MX owners' records, taken from
+    the owner-hash buckets at once) gives what at_owners_of gives, for the
+    records of each type of every fixture, corpus and real zone, and for
+    all of its records."""
+    for name, zone in read_zones:
+        index = zone.index
+        table = zone.table
+        for rdtype in sorted(set(table.rdtype)):
+            records = index.of_type(rdtype)
+            assert records_at_owners_of(index, records) == index.at_owners_of(
+                records
+            ), (name, rdtype)
+        everything = range(len(table))
+        assert records_at_owners_of(index, everything) == index.at_owners_of(
+            everything
+        ), name
+
+
+def test_records_at_names_taken_from_the_buckets_are_records_at(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """records_at_names (ZF205's hosts and their wildcards, looked up at
+    once) gives what records_at gives, for every owner, target and the
+    names above and beside them (no records, other cases) of every
+    fixture, corpus and real zone."""
+    for name, zone in read_zones:
+        index = zone.index
+        keys = {index.owner_key(i) for i in range(len(zone.table))}
+        keys |= {key for _, key in index.targets_of(rrtypes.MX, rrtypes.CNAME) if key}
+        keys |= set(index.wildcard_keys(list(keys)))
+        keys |= {f"x.{key}" for key in list(keys)[:50]} | {"", ".", "Upper."}
+        assert records_at_names(index, keys) == index.records_at(keys, keep=False), name

@@ -61,6 +61,11 @@ class HostPatterns(Generic[T]):
         """The entries whose pattern may name *host*, in the order given."""
         return self.candidates_at(tail_labels(host))
 
+    def tails(self) -> frozenset[str] | None:
+        """The last two labels of every host some pattern may name (None
+        where a pattern may name a host of any)."""
+        return None if self._anywhere else frozenset(self._by_tail)
+
     def candidates_at(self, tail: str) -> list[tuple[str, T]]:
         """candidates() of a host whose tail_labels() are *tail* (PERF:
         worked out once for several look-ups)."""
