@@ -21,6 +21,7 @@ import zonefix
 from tests.conftest import ROOT
 from tests.test_fastpath import zones
 from tests.test_mail_records import KEY_1024
+from zonefix import index as index_module
 from zonefix import rrtypes
 from zonefix.addresses import is_address
 from zonefix.bind.edits import _renamed, _renamed_as_text
@@ -33,6 +34,7 @@ from zonefix.index import (
     records_at_owners_of,
 )
 from zonefix.mail import MailSettings, printable
+from zonefix.mail import domains as domains_module
 from zonefix.mail.dkim import dkim_problems, parsed_problems
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.domains import (
@@ -803,3 +805,23 @@ def test_records_at_names_taken_from_the_buckets_are_records_at(
         keys |= set(index.wildcard_keys(list(keys)))
         keys |= {f"x.{key}" for key in list(keys)[:50]} | {"", ".", "Upper."}
         assert records_at_names(index, keys) == index.records_at(keys, keep=False), name
+
+
+def test_entries_read_a_few_at_a_time_give_what_all_at_once_give(
+    read_zones: list[tuple[str, Zone]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mail view reads its TXT and MX entries, and the index's owner
+    buckets are looked through, a few thousand at a time: in pieces of
+    three (and buckets two at a time), the mail domains, the TXT pass and
+    the records found are those read at once."""
+    at_once = {name: _mail_view(zone).domains for name, zone in read_zones}
+    monkeypatch.setattr(domains_module, "_AT_ONCE", 3)
+    monkeypatch.setattr(index_module, "_BUCKETS_AT_ONCE", 2)
+    for name, zone in read_zones:
+        assert _mail_view(zone).domains == at_once[name], name
+        _assert_txt_pass(name, zone)
+        index = zone.index
+        records = index.of_type(rrtypes.MX)
+        assert records_at_owners_of(index, records) == index.at_owners_of(records)
+        keys = {index.owner_key(i) for i in records} | {"x.", "*.x."}
+        assert records_at_names(index, keys) == index.records_at(keys, keep=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 from itertools import accumulate, compress, repeat
 from operator import add, getitem
@@ -149,6 +149,23 @@ class MailDomain(Plain):
         return f"{table} (or --mail-provider {ident})" if self.apex else table
 
 
+# Records whose entries the mail view reads at once (PERF: their texts are
+# held a few thousand at a time, not all: a zone's TXT records may hold
+# tens of megabytes).
+_AT_ONCE = 4096
+
+
+def _txt_entries(
+    zone: Zone, records: Sequence[int]
+) -> Iterator[tuple[int, str | None, bool]]:
+    """Each TXT record with its entry's text (entry_texts) and whether it
+    is passed by it (all_passed_by_text), a few thousand at a time."""
+    for first in range(0, len(records), _AT_ONCE):
+        part = records[first : first + _AT_ONCE]
+        texts = entry_texts(zone, part)
+        yield from zip(part, texts, all_passed_by_text(texts), strict=True)
+
+
 class MailView:
     """The zone's mail domains, worked out once per zone."""
 
@@ -274,12 +291,9 @@ class MailView:
         origins = table.origin
         owner_refs = table.owner_ref
         rdata_fields = table.rdata_field
-        records = self.txt_records
-        segments = entry_texts(self.zone, records)
-        passed = all_passed_by_text(segments)
         # Origins whose text names _dmarc or _domainkey (by origin id).
         mail_origins: dict[int, bool] = {}
-        for i, segment, by_text in zip(records, segments, passed, strict=True):
+        for i, segment, by_text in _txt_entries(self.zone, self.txt_records):
             if by_text and owner_refs[i] == i:
                 origin = origins[i]
                 named = mail_origins.get(origin)
@@ -354,7 +368,13 @@ class MailView:
         # mx_records: found by bisection), not a call for each.
         rdtypes = table.rdtype
         mx_hosts = [host for _, host in index.targets_of(MX)]
-        mx_preferences = mx_preference_words(zone, mx_records)
+        # PERF: read a few thousand at a time, and each word kept once (a
+        # zone's MX share a few preferences).
+        shared: dict[str, str] = {}
+        mx_preferences: list[str] = []
+        for start in range(0, len(mx_records), _AT_ONCE):
+            words = mx_preference_words(zone, mx_records[start : start + _AT_ONCE])
+            mx_preferences += map(shared.setdefault, words, words)
         configured = self.configured
         for key, records in by_owner.items():
             if index.below_cut(key):
