@@ -217,9 +217,13 @@ def _assert_txt_pass(name: str, zone: Zone) -> None:
             assert text is None, (name, i)
         else:
             assert text == tree.text[slice(*tree.span(table.entry[i]))], (name, i)
-    assert all_passed_by_text(texts) == [
-        text is not None and passed_by_text(text) for text in texts
-    ], name
+    # All at once: passed_by_text's answer, or none where an escape makes
+    # it unsure (each passed alone is held to the records below).
+    for text, passed in zip(texts, all_passed_by_text(texts), strict=True):
+        if text is None or "\\" not in text:
+            assert passed == (text is not None and passed_by_text(text)), name
+        elif passed:
+            assert passed_by_text(text), (name, text)
     for i in records:
         assert view.txt_value(i) == _mail_view(zone)._read_txt(i), (name, i)
         if i in table.generated or table.document[i] != 0:
@@ -278,6 +282,8 @@ _TXT_PIECES = [
     '"v=dmarc"',
     '"1; p=none"',
     '"\\118=spf1"',
+    '"v=sp\\f1 -all"',
+    '"_dm\\arc"',
     '"v=sp\\070\\0491"',
     '"x\\"y"',
     "v=spf1",
@@ -315,6 +321,7 @@ _TXT_PIECES = [
     st.sampled_from(["x.", "_dmarc.x.", "k._domainkey.x."]),
 )
 @example([("a", ["(", '"v=sp"', "; c\n", '"f1 -all"', ")"])], "x.")
+@example([("a", ['"v=sp\\f1 -all"'])], "x.")
 @example([("a", ['"v=DMARC1;"', "(", '"p=none"', ")"])], "x.")
 def test_txt_entries_of_any_shape_are_read_as_each_alone(
     entries: list[tuple[str, list[str]]], origin: str
