@@ -830,7 +830,7 @@ def plain_txt_value(entry: str, rdata_field: int) -> str | None:
     record whose entry is *entry*, read from the text where its rdata are
     quoted strings without escapes (nor line breaks), separated by blanks,
     line breaks or parentheses, and only comments and blank lines follow
-    them; else None. PERF: the entry is not split into fields: those
+    them (and no quote in those comments); else None. PERF: the entry is not split into fields: those
     before the first quote are counted, to know it opens the rdata."""
     quote = entry.find('"')
     if quote < 0:
@@ -840,20 +840,18 @@ def plain_txt_value(entry: str, rdata_field: int) -> str | None:
         return None
     if len(head.replace("(", " ").replace(")", " ").split()) != rdata_field:
         return None
-    strings = []
-    at = quote
-    while at < len(entry) and entry[at] == '"':
-        end = entry.find('"', at + 1)
-        if end < 0:
-            return None
-        string = entry[at + 1 : end]
-        if "\\" in string or "\r" in string or "\n" in string:
-            return None
-        strings.append(string)
-        rest = entry[end + 1 :]
-        at = len(entry) - len(rest.lstrip(" \t\r\n()"))
+    # PERF: cut at its quotes at once: the strings are every other piece,
+    # and what stands between two of them must be blanks or parentheses.
+    pieces = entry[quote:].split('"')
+    if len(pieces) % 2 == 0:
+        return None  # a quote not closed
+    strings = pieces[1::2]
+    if any(piece.strip(" \t\r\n()") for piece in pieces[2:-1:2]):
+        return None  # a word or a comment between two strings
+    if any("\\" in part or "\r" in part or "\n" in part for part in strings):
+        return None
     # Then blanks and comments to the end (a comment to its line's end).
-    rest = entry[at:]
+    rest = pieces[-1].lstrip(" \t\r\n()")
     while rest := rest.lstrip(" \t\r\n"):
         if rest[0] != ";":
             return None
