@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 from itertools import accumulate, compress, repeat
-from operator import add, getitem
+from operator import add, getitem, itemgetter
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
@@ -367,7 +367,7 @@ class MailView:
         # taken from the table of targets at once (in the order of
         # mx_records: found by bisection), not a call for each.
         rdtypes = table.rdtype
-        mx_hosts = [host for _, host in index.targets_of(MX)]
+        mx_hosts = list(map(itemgetter(1), index.targets_of(MX)))
         # PERF: read a few thousand at a time, and each word kept once (a
         # zone's MX share a few preferences).
         shared: dict[str, str] = {}
