@@ -5,24 +5,51 @@ and generated shapes where they vary."""
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
 
+import dns.exception
+import dns.name
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import zonefix
+from tests.conftest import ROOT
 from tests.test_fastpath import zones
+from tests.test_mail_records import KEY_1024
+from zonefix import index as index_module
 from zonefix import rrtypes
 from zonefix.addresses import is_address
-from zonefix.index import bad_host_label, plain_host
-from zonefix.mail import printable
+from zonefix.bind.edits import _renamed, _renamed_as_text
+from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
+from zonefix.bind.syntax.nodes import fields_between
+from zonefix.index import (
+    bad_host_label,
+    plain_host,
+    records_at_names,
+    records_at_owners_of,
+)
+from zonefix.mail import MailSettings, printable
+from zonefix.mail import domains as domains_module
+from zonefix.mail.dkim import dkim_problems, parsed_problems
 from zonefix.mail.dmarc import is_dmarc
-from zonefix.mail.domains import MailView, MxRecord
+from zonefix.mail.domains import (
+    MailView,
+    MxRecord,
+    all_passed_by_text,
+    entry_texts,
+    mx_preference_words,
+    passed_by_text,
+    plain_txt_value,
+)
 from zonefix.mail.spf import is_spf, spf_word_not_first
-from zonefix.providers import Profile
+from zonefix.providers import Profile, profile_from_mapping
 from zonefix.rules.context import RuleContext
+from zonefix.rules.dmarc import _dmarc_name
 from zonefix.rules.mail import _in_zone, mx_hosts_to_look_up
 from zonefix.rules.spf import mx_record_count
 from zonefix.zone import Zone
@@ -147,34 +174,173 @@ def _mail_view(zone: Zone) -> MailView:
     return RuleContext(zone).mail
 
 
+def _txt_pass_each(
+    zone: Zone,
+) -> tuple[
+    dict[str, list[int]], list[tuple[int, str, str]], list[int], list[tuple[int, str]]
+]:
+    """What the mail view's TXT pass gives, from every TXT record's owner
+    key and value, each read the general way."""
+    index = zone.index
+    spf: dict[str, list[int]] = defaultdict(list)
+    dmarc, not_first, domainkey = [], [], []
+    for i in index.of_type(rrtypes.TXT):
+        owner = index.owner_key(i)
+        value = _mail_view(zone)._read_txt(i)
+        if is_spf(value):
+            spf[owner].append(i)
+        if is_dmarc(value) or owner.startswith("_dmarc."):
+            dmarc.append((i, owner, value))
+        if spf_word_not_first(value):
+            not_first.append(i)
+        if owner.partition("._domainkey.")[1]:
+            domainkey.append((i, owner))
+    return dict(spf), dmarc, not_first, domainkey
+
+
+def _assert_txt_pass(name: str, zone: Zone) -> None:
+    view = _mail_view(zone)
+    spf, dmarc, not_first, domainkey = _txt_pass_each(zone)
+    assert list(view.spf_by_owner.items()) == list(spf.items()), name
+    assert view.dmarc_records == dmarc, name
+    assert view.spf_not_first == not_first, name
+    assert view.domainkey_records == domainkey, name
+    index = zone.index
+    table = zone.table
+    tree = zone.tree
+    records = index.of_type(rrtypes.TXT)
+    # The entries' texts sliced all at once, and passed all at once: as
+    # each alone.
+    texts = entry_texts(zone, records)
+    for i, text in zip(records, texts, strict=True):
+        if i in table.generated or table.document[i] != 0:
+            assert text is None, (name, i)
+        else:
+            assert text == tree.text[slice(*tree.span(table.entry[i]))], (name, i)
+    # All at once: passed_by_text's answer, or none where an escape makes
+    # it unsure (each passed alone is held to the records below).
+    for text, passed in zip(texts, all_passed_by_text(texts), strict=True):
+        if text is None or "\\" not in text:
+            assert passed == (text is not None and passed_by_text(text)), name
+        elif passed:
+            assert passed_by_text(text), (name, text)
+    for i in records:
+        assert view.txt_value(i) == _mail_view(zone)._read_txt(i), (name, i)
+        if i in table.generated or table.document[i] != 0:
+            continue
+        # The text's own answers, asked of every record (not only of those
+        # the pass asks): a record passed by its text is none the view
+        # keeps, and a value read from the text is the general way's.
+        entry = tree.text[slice(*tree.span(table.entry[i]))]
+        value = plain_txt_value(entry, table.rdata_field[i])
+        if value is not None:
+            assert value == txt_joined(index.rdata_words(i)), (name, i)
+        if table.owner_ref[i] == i and passed_by_text(entry):
+            owner = index.owner_key(i)
+            if not ("_dmarc" in owner or "_domainkey" in owner):
+                value = _mail_view(zone)._read_txt(i)
+                assert not is_spf(value), (name, i)
+                assert not is_dmarc(value), (name, i)
+                assert not spf_word_not_first(value), (name, i)
+
+
 def test_txt_records_read_in_one_pass_are_those_of_a_pass_each(
     read_zones: list[tuple[str, Zone]],
 ) -> None:
     """The mail view reads every TXT record once (owner and value) for the
     SPF, DMARC and DKIM rules: what a pass of its own over every TXT record
-    gives each of them, in file order."""
+    gives each of them, in file order. Those it passes by their text alone
+    are none of them, and the values it reads from the text are those of
+    their fields."""
     for name, zone in read_zones:
-        view = _mail_view(zone)
-        index = zone.index
-        spf: dict[str, list[int]] = defaultdict(list)
-        dmarc, not_first, domainkey = [], [], []
-        for i in index.of_type(rrtypes.TXT):
-            owner = index.owner_key(i)
-            value = _mail_view(zone)._read_txt(i)
-            if is_spf(value):
-                spf[owner].append(i)
-            if is_dmarc(value) or owner.startswith("_dmarc."):
-                dmarc.append((i, owner, value))
-            if spf_word_not_first(value):
-                not_first.append(i)
-            if owner.partition("._domainkey.")[1]:
-                domainkey.append((i, owner))
-        assert list(view.spf_by_owner.items()) == list(spf.items()), name
-        assert view.dmarc_records == dmarc, name
-        assert view.spf_not_first == not_first, name
-        assert view.domainkey_records == domainkey, name
-        for i in index.of_type(rrtypes.TXT):
-            assert view.txt_value(i) == _mail_view(zone)._read_txt(i), (name, i)
+        _assert_txt_pass(name, zone)
+
+
+# Pieces of TXT entries: owners (DMARC and DKIM names, escaped or not),
+# values that spell v=spf1 or v=DMARC1 across strings, in escapes, or in
+# another case, strings split across lines, comments among them.
+_TXT_OWNERS = [
+    "@",
+    "a",
+    "_dmarc",
+    "\\_dmarc",
+    "\\095DMARC",
+    "s._domainkey",
+    "s._DomainKey.x.",
+    "x._dmarc.",
+    "\\pf1",
+    "pf1",
+    "a\\.b",
+    "\\\\",
+]
+_TXT_PIECES = [
+    '"v=spf1 -all"',
+    '"V=SPF1"',
+    '"v=sp"',
+    '"f1 -all"',
+    '"v=DMARC1; p=none"',
+    '"v=dmarc"',
+    '"1; p=none"',
+    '"\\118=spf1"',
+    '"v=sp\\f1 -all"',
+    '"_dm\\arc"',
+    '"v=sp\\070\\0491"',
+    '"x\\"y"',
+    "v=spf1",
+    "pf1",
+    '"a;b"',
+    '"(p"',
+    '"f1)"',
+    '""',
+    '"\\\\"',
+    '"\\1"',
+    '"\\999"',
+    "(",
+    ")",
+    "\n ",
+    "; c\n",
+    " ",
+    "\t",
+    '"p\rf1"',
+    '"é pf1"',
+    "\x0b",
+    '"dm""arc1"',
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_TXT_OWNERS),
+            st.lists(st.sampled_from(_TXT_PIECES), min_size=1, max_size=6),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(["x.", "_dmarc.x.", "k._domainkey.x."]),
+)
+@example([("a", ["(", '"v=sp"', "; c\n", '"f1 -all"', ")"])], "x.")
+@example([("a", ['"v=sp\\f1 -all"'])], "x.")
+@example([("a", ['"v=DMARC1;"', "(", '"p=none"', ")"])], "x.")
+def test_txt_entries_of_any_shape_are_read_as_each_alone(
+    entries: list[tuple[str, list[str]]], origin: str
+) -> None:
+    """Entries that may spell v=spf1 or v=DMARC1 only once their strings
+    are joined or escapes read, at DMARC and DKIM names written in any
+    way, multi-line or with comments: the pass gives what reading each
+    record gives (entries the grammar refuses are left out)."""
+    lines = []
+    for owner, pieces in entries:
+        rdata = " ".join(pieces)
+        if rdata.count("(") != rdata.count(")") or rdata.find(")") < rdata.find("("):
+            rdata = rdata.replace("(", " ").replace(")", " ").replace("\n", " ")
+        lines.append(f"{owner} 300 IN TXT {rdata}\n")
+    try:
+        zone = zonefix.parse_text("".join(lines), origin=origin)
+    except Exception:
+        return
+    _assert_txt_pass(repr(lines), zone)
 
 
 def _infer_family_by_family(
@@ -305,3 +471,364 @@ def test_plain_hosts_of_every_zone_have_no_bad_label(
                 key = index.target_key(i, position)
                 if key is not None and plain_host(key):
                     assert bad_host_label(key) is None, (name, i, key)
+
+
+# Three labels of 61 letters (and a fourth to make the length).
+_LONG_OWNER = ".".join(["a" * 61] * 3) + "."
+
+
+def _new_owners(zone: Zone, i: int) -> list[str]:
+    """Names to move record *i* to: below its owner (as ZF404 does), its
+    origin and elsewhere, in other cases, the origin and the owner itself."""
+    owner = zone.index.owner_key(i)
+    origin = zone.index.name_key("@", i) or "example.org."
+    return [
+        f"_dmarc.{owner}",
+        f"_DMARC.{owner.upper()}",
+        f"a.B.{owner}",
+        owner,
+        origin,
+        f"x.{origin}",
+        f"Mail.X.{origin.upper()}",
+        "mail.example.org.",
+        f"x{origin}",
+        "relative",
+    ]
+
+
+def _assert_renamed_as_by_name(name: str, zone: Zone, records: Iterable[int]) -> int:
+    """Each record's owner renamed by its text where plain, as dnspython's
+    names rename it; how many were renamed by text."""
+    tree = zone.tree
+    table = zone.table
+    by_text = 0
+    for i in records:
+        if not editable(zone, i) or record_repeats_owner(zone, i):
+            continue
+        word = fields_between(tree.text, *tree.span(table.entry[i]))[0].text
+        for new in _new_owners(zone, i):
+            written = _renamed_as_text(zone, i, word, new)
+            if written is None:
+                continue
+            try:
+                new_name = dns.name.from_text(new)
+            except dns.exception.DNSException:
+                continue  # no name (a label or the whole too long)
+            by_text += 1
+            expected = _renamed(
+                word, zone.records.owner(i), new_name, zone.records.origin(i)
+            )
+            assert written == expected, (name, i, new)
+        moved = _dmarc_name(zone, i)
+        if moved is not None:
+            owner = zone.records.owner(i)
+            assert dns.name.from_text(moved) == dns.name.Name(
+                (b"_dmarc", *owner.labels)
+            )
+    return by_text
+
+
+def test_owners_renamed_by_text_are_those_renamed_by_name(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """ZF404's fix names _dmarc under the owner as text, and BIND writes a
+    new owner from the texts where the names are plain: what dnspython's
+    names give, for every record (a few hundred a zone) of every fixture,
+    corpus and real zone, and new owners below it, its origin or elsewhere,
+    in any case."""
+    by_text = 0
+    for name, zone in read_zones:
+        by_text += _assert_renamed_as_by_name(
+            name, zone, range(min(300, len(zone.table)))
+        )
+    assert by_text > 10_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            "@",
+            "a",
+            "A.b",
+            "x.example.net.",
+            "Example.NET.",
+            "a\\.b",
+            "*",
+            "_dmarc",
+            "xn--a",
+            # Under net.: _dmarc fits in 255 bytes, and does not.
+            _LONG_OWNER + "b" * 56,
+            _LONG_OWNER + "b" * 57,
+        ]
+    ),
+    st.sampled_from(
+        ["example.net.", "Example.Net.", "a.example.net.", "net.", "x\\.y.net."]
+    ),
+    st.sampled_from(["TXT", "A"]),
+)
+def test_owners_of_any_shape_are_renamed_by_text_as_by_name(
+    owner: str, origin: str, rdtype: str
+) -> None:
+    rdata = '"v=DMARC1; p=none"' if rdtype == "TXT" else "192.0.2.1"
+    text = f"$ORIGIN {origin}\n{owner} 300 IN {rdtype} {rdata}\n"
+    try:
+        zone = zonefix.parse_text(text, origin="net.")
+    except Exception:
+        return
+    _assert_renamed_as_by_name(text, zone, range(len(zone.table)))
+
+
+def test_the_benchmark_zone_is_linted_without_dnspython(tmp_path: Path) -> None:
+    """A zone of gen_zone.py's shape (the benchmark's: DMARC records at a
+    host's name, DKIM keys, mail domains of several providers) is linted,
+    ZF404's fixes worked out, without importing dnspython (issue 11)."""
+    generator = ROOT.parent / "shared" / "bench" / "gen_zone.py"
+    if not generator.is_file():
+        pytest.skip("../shared/bench is not present")
+    made = subprocess.run(
+        [sys.executable, str(generator), "3000"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (tmp_path / "db.example.net").write_text(made.stdout)
+    script = (
+        "import sys\n"
+        "from zonefix.cli import main\n"
+        "status = main(['db.example.net'])\n"
+        "print(sorted(m for m in sys.modules if m == 'dns' or m.startswith('dns.')),"
+        " file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.stderr.endswith("[]\n"), done.stderr[-500:]
+    assert " ZF404 " in done.stdout
+    assert " ZF405 " in done.stdout
+
+
+def _holders_of_each_profile(view: MailView, host: str, domain: str) -> list[Profile]:
+    """The profiles whose MX sets name *host* at *domain*, else those whose
+    family's host patterns match it longest, each profile asked alone."""
+    profiles = list(view.profiles.values())
+    named = [p for p in profiles if p.set_of(host, domain) is not None]
+    if named:
+        return named
+    best = max((p.family_match(host) for p in profiles), default=0)
+    return [p for p in profiles if best and p.family_match(host) == best]
+
+
+_HOLDER_DOMAINS = ["example.net.", "x.", "m6.example.net.", "example.org."]
+
+
+def _test_profiles() -> tuple[Profile, ...]:
+    """Two profiles where a host's holders at a domain its set names by
+    {domain-dashes} differ from those elsewhere (a family pattern of
+    another, longer, names it), and a host both sets name."""
+    base = {"name": "T", "kind": "mailbox", "checked": "2026-01-01", "source": "x"}
+    dash = {
+        "id": "t-dash",
+        "family": "t-dash",
+        "mx-sets": [[[0, "{domain-dashes}.mx.t.example"], [10, "both.mx.t.example"]]],
+        "family-hosts": ["*.mx.t.example"],
+    }
+    wide = {
+        "id": "t-wide",
+        "family": "t-wide",
+        "mx-sets": [[[0, "both.mx.t.example"]]],
+        "family-hosts": ["*-net.mx.t.example"],
+    }
+    return tuple(profile_from_mapping({**base, **raw}, "test") for raw in (dash, wide))
+
+
+_TEST_HOSTS = [
+    "example-net.mx.t.example",
+    "m6-example-net.mx.t.example",
+    "both.mx.t.example",
+    "other.mx.t.example",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_profile_hosts() + _TEST_HOSTS),
+            st.sampled_from(_HOLDER_DOMAINS),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+@example(
+    [("example-net.mx.t.example", "x."), ("example-net.mx.t.example", "example.net.")]
+)
+def test_holders_asked_in_any_order_are_each_profiles_answer(
+    asked: list[tuple[str, str]],
+) -> None:
+    """A host's holders, kept by host or worked out per domain where a
+    profile's pattern names the domain ({domain-dashes}), asked at several
+    domains one after another of one view: each profile's own answer."""
+    zone = zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x.")
+    view = MailView(zone, MailSettings(profiles=_test_profiles()))
+    for host, domain in asked + asked[::-1]:
+        assert view.holders(host, domain) == _holders_of_each_profile(
+            view, host, domain
+        ), (host, domain)
+
+
+def test_holders_of_every_zones_hosts_are_each_profiles_answer(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        for domain in view.domains:
+            for mx in domain.mx:
+                for at in (domain.name, "example.net."):
+                    assert view.holders(mx.host, at) == _holders_of_each_profile(
+                        view, mx.host, at
+                    ), (name, mx.host, at)
+
+
+def test_mx_preferences_read_from_the_text_are_the_fields(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """Each MX record's preference as the mail view reads it from its line:
+    its first rdata field."""
+    for name, zone in read_zones:
+        records = zone.index.of_type(rrtypes.MX)
+        words = mx_preference_words(zone, records)
+        assert words == [zone.index.rdata_words(i)[0] for i in records], name
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["@", "a", "", "a.example.net.", "a\x0bb", "a\\ b"]),
+    st.sampled_from([" ", "\t", " ( ", " (\n ", " (;c\n ", "\x0b", " \\010 "]),
+    st.sampled_from(["10", "010", "0", '"10"', "1\\0"]),
+    st.sampled_from([" ", "\t", "\n ", " ;c\n "]),
+    st.sampled_from(["mail", "mx.example.org.", "x\\ y", "é.example.org."]),
+    st.sampled_from(["", " )", " ; c", " ;c\n; more", " ) ; c", ")"]),
+)
+@example("@", " ( ", "10", " ", "mail", " )")
+@example("@", " ", "10", " ", "mail", " ;c\n; more")
+@example("a\x0bb", " ", "10", " ", "mail", "")
+def test_mx_lines_of_any_shape_have_their_fields_preference(
+    owner: str, before: str, preference: str, between: str, host: str, after: str
+) -> None:
+    text = f"$ORIGIN example.net.\n@ 300 IN SOA ns h 1 2 3 4 5\n{owner} 300 IN MX"
+    text += f"{before}{preference}{between}{host}{after}\n"
+    try:
+        zone = zonefix.parse_text(text)
+    except Exception:
+        return
+    records = zone.index.of_type(rrtypes.MX)
+    words = mx_preference_words(zone, records)
+    assert words == [zone.index.rdata_words(i)[0] for i in records], text
+
+
+def test_usual_dkim_keys_have_the_problems_their_tags_give(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """A key record of the usual shape (v=DKIM1; k=...; p=...) is judged by
+    its key alone: the problems parsing its tags gives, for every TXT
+    record below a _domainkey label of every fixture, corpus and real
+    zone."""
+    usual = 0
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        for i, _ in view.domainkey_records:
+            value = view.txt_value(i)
+            usual += value.startswith("v=DKIM1; k=")
+            assert dkim_problems(value) == parsed_problems(value), (name, i)
+    assert usual > 10
+
+
+# An RSA key of 1024 bits (SubjectPublicKeyInfo), of 512, and an ed25519 key.
+_DKIM_KEYS = [
+    KEY_1024,
+    "MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBALnVBEGZVWCwBjfrjVuJYvqvO2VtIJdu+2rf2"
+    "bWFe4pGHDVLwPvF4lRT1VJ8iyY8y2d1BmyX6bvg6d4X7Tq9QHECAwEAAQ==",
+    "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+    "",
+    "abc",
+    "AAAA",
+    "MIIB",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        ["v=DKIM1; ", "v=DKIM1;", "V=DKIM1; ", " v=DKIM1; ", "", "v=DKIM2; "]
+    ),
+    st.sampled_from(["k=rsa; ", "k=ed25519; ", "k=RSA; ", "k=dsa; ", "", "k=rsa;"]),
+    st.sampled_from(["p=", "p= ", "h=sha1; p="]),
+    st.sampled_from(_DKIM_KEYS),
+    st.sampled_from(["", ";", " ", "=", "; t=y", "\n", "; p=AAAA"]),
+)
+@example("v=DKIM1; ", "k=dsa; ", "p=", "AAAA", "")
+@example("v=DKIM1; ", "k=rsa; ", "p=", KEY_1024, "=")
+def test_dkim_keys_of_any_shape_have_the_problems_their_tags_give(
+    version: str, key_type: str, key_tag: str, key: str, after: str
+) -> None:
+    text = f"{version}{key_type}{key_tag}{key}{after}"
+    assert dkim_problems(text) == parsed_problems(text), text
+
+
+def test_records_at_owners_taken_from_the_buckets_are_at_owners_of(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """records_at_owners_of (the mail view's MX owners' records, taken from
+    the owner-hash buckets at once) gives what at_owners_of gives, for the
+    records of each type of every fixture, corpus and real zone, and for
+    all of its records."""
+    for name, zone in read_zones:
+        index = zone.index
+        table = zone.table
+        for rdtype in sorted(set(table.rdtype)):
+            records = index.of_type(rdtype)
+            assert records_at_owners_of(index, records) == index.at_owners_of(
+                records
+            ), (name, rdtype)
+        everything = range(len(table))
+        assert records_at_owners_of(index, everything) == index.at_owners_of(
+            everything
+        ), name
+
+
+def test_records_at_names_taken_from_the_buckets_are_records_at(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """records_at_names (ZF205's hosts and their wildcards, looked up at
+    once) gives what records_at gives, for every owner, target and the
+    names above and beside them (no records, other cases) of every
+    fixture, corpus and real zone."""
+    for name, zone in read_zones:
+        index = zone.index
+        keys = {index.owner_key(i) for i in range(len(zone.table))}
+        keys |= {key for _, key in index.targets_of(rrtypes.MX, rrtypes.CNAME) if key}
+        keys |= set(index.wildcard_keys(list(keys)))
+        keys |= {f"x.{key}" for key in list(keys)[:50]} | {"", ".", "Upper."}
+        assert records_at_names(index, keys) == index.records_at(keys, keep=False), name
+
+
+def test_entries_read_a_few_at_a_time_give_what_all_at_once_give(
+    read_zones: list[tuple[str, Zone]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mail view reads its TXT and MX entries, and the index's owner
+    buckets are looked through, a few thousand at a time: in pieces of
+    three (and buckets two at a time), the mail domains, the TXT pass and
+    the records found are those read at once."""
+    at_once = {name: _mail_view(zone).domains for name, zone in read_zones}
+    monkeypatch.setattr(domains_module, "_AT_ONCE", 3)
+    monkeypatch.setattr(index_module, "_BUCKETS_AT_ONCE", 2)
+    for name, zone in read_zones:
+        assert _mail_view(zone).domains == at_once[name], name
+        _assert_txt_pass(name, zone)
+        index = zone.index
+        records = index.of_type(rrtypes.MX)
+        assert records_at_owners_of(index, records) == index.at_owners_of(records)
+        keys = {index.owner_key(i) for i in records} | {"x.", "*.x."}
+        assert records_at_names(index, keys) == index.records_at(keys, keep=False)

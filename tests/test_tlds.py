@@ -75,3 +75,40 @@ def test_generated_names_read_as_the_package_reads_them(
     assert tlds.organisational_domain(name) == package_organisational(name)
     if labels:
         assert tlds.is_tld(labels[-1]) == package_tld(labels[-1])
+
+
+def test_names_below_an_apex_have_their_organisational_domain() -> None:
+    """organisational_domain_below, which answers once for every name below
+    an apex that no rule names a name below, gives organisational_domain's
+    answer for names below (and at) apexes made from every rule of the list
+    (wildcards, exceptions, IDNA and Unicode forms)."""
+    differ = []
+    asked = 0
+    for rule in RULES:
+        names = {n.lower().rstrip(".") + "." for n in names_from(rule)}
+        names |= {f"xn--p1ai.{n}" for n in names}
+        # Each name's parents as apexes (the rule's own, "ck" of "!www.ck").
+        apexes = {n.split(".", k)[-1] for n in names for k in range(1, 4)}
+        for apex in apexes - {""}:
+            for name in names:
+                if not name.endswith(f".{apex}"):
+                    continue
+                asked += 1
+                if tlds.organisational_domain_below(
+                    name, apex
+                ) != tlds.organisational_domain(name):
+                    differ.append((name, apex))
+    assert differ == []
+    assert asked > 50_000
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LABELS, max_size=4), st.lists(LABELS, min_size=1, max_size=3))
+def test_generated_names_below_an_apex_have_their_organisational_domain(
+    apex_labels: list[str], below: list[str]
+) -> None:
+    apex = ".".join(apex_labels).lower() + "."
+    name = ".".join(below).lower() + "." + apex.lstrip(".")
+    assert tlds.organisational_domain_below(name, apex) == tlds.organisational_domain(
+        name
+    )

@@ -54,10 +54,22 @@ class ReplaceTTL(NamedTuple):
 
 
 class RenameOwner(NamedTuple):
-    """Move record *record* to owner *owner* (same type and value)."""
+    """Move record *record* to owner *owner* (same type and value): a name,
+    or the text dnspython writes for it (absolute; PERF: a rule names a
+    plain name so, without dnspython, and BIND renames it by its text; see
+    owner_name)."""
 
     record: int
-    owner: dns.name.Name
+    owner: dns.name.Name | str
+
+
+def owner_name(owner: dns.name.Name | str) -> dns.name.Name:
+    """A RenameOwner's owner as a name."""
+    if not isinstance(owner, str):
+        return owner
+    import dns.name
+
+    return dns.name.from_text(owner)
 
 
 class InsertRecords(NamedTuple):

@@ -47,6 +47,7 @@ class _Suffixes:
         self.rules = frozenset(rules)
         self.max_labels = max((r.count(".") + 1 for r in rules), default=0)
         self._encoded: frozenset[str] | None = None
+        self._lines: str | None = None
 
     def _with_idna(self) -> frozenset[str]:
         """The rules, and the non-ASCII ones also in their IDNA form."""
@@ -59,6 +60,14 @@ class _Suffixes:
                     encoded.add(prefix + bare.encode("idna").decode("ascii"))
             self._encoded = frozenset(encoded)
         return self._encoded
+
+    def names_below(self, name: str) -> bool:
+        """Some rule ends with a dot and *name* (``ck`` of ``*.ck`` and
+        ``!www.ck``): it names a name below *name*. PERF: one search of
+        the rules written one a line, not a pass over them."""
+        if self._lines is None:
+            self._lines = "\n".join(self.rules) + "\n"
+        return f".{name}\n" in self._lines
 
     def public_labels(self, labels: list[str], accept_unknown: bool) -> int:
         """How many labels at the end of *labels* are a public suffix (0:
@@ -128,3 +137,44 @@ def organisational_domain(name: str) -> str | None:
     if not public or len(labels) < public + 1:
         return None
     return ".".join(labels[-(public + 1) :]) + "."
+
+
+def organisational_domain_below(name: str, apex: str) -> str | None:
+    """organisational_domain(*name*), where *name* (canonical) may be below
+    *apex* (canonical, a zone's apex). PERF: a name below an apex that no
+    rule of the list names a name below (``net``'s ``example.net``; not
+    ``ck``, where ``*.ck`` and ``!www.ck`` do) has the public suffix of
+    every name below it: one label and the apex, as the list reads it,
+    worked out once; the name's organisational domain is then the apex's
+    (or as many of its last labels)."""
+    if (
+        name.endswith(f".{apex}")
+        and not name.startswith(".")
+        and ".." not in name
+        and "xn--" not in name
+    ):
+        public = _public_below(apex)
+        if public is not None:
+            labels = name[:-1].split(".")
+            if len(labels) < public + 1:
+                return None
+            return ".".join(labels[-(public + 1) :]) + "."
+    return organisational_domain(name)
+
+
+@cache
+def _public_below(apex: str) -> int | None:
+    """How many labels at the end of every name below *apex* are a public
+    suffix (public_labels, unknown ones accepted), where that is one answer:
+    no rule of the list ends with a dot and the apex (none names a name
+    below it), and the apex's labels are ASCII (the rules matched are the
+    same whatever the name's labels); else None."""
+    labels = _labels(apex)
+    if labels is None or not apex.isascii() or "xn--" in apex or apex == ".":
+        return None
+    suffixes = _suffixes()
+    if suffixes.names_below(".".join(labels)):
+        return None
+    # The rules a name below the apex meets are those at or above the
+    # apex, met as by one label and the apex.
+    return suffixes.public_labels(["x", *labels], accept_unknown=True)

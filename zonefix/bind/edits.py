@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from zonefix import rrtypes
 from zonefix.bind.facts import (
+    PLAIN_NAME,
     editable,
     record_repeats_owner,
     repeats_owner,
@@ -27,7 +29,7 @@ from zonefix.bind.resolver import (
     to_dns_text,
     ttl_or_none,
 )
-from zonefix.bind.syntax.nodes import EntryKind, Field, fields_between
+from zonefix.bind.syntax.nodes import EntryKind, Field, _field_re, fields_between
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
 from zonefix.document import (
@@ -39,6 +41,7 @@ from zonefix.document import (
     ReplaceTTL,
     ReplaceTxtText,
 )
+from zonefix.record_edits import owner_name
 
 if TYPE_CHECKING:
     # PERF: dnspython is imported where an edit builds a name or rdata (a
@@ -217,8 +220,6 @@ def lower(
     its line, its type field rewritten (_retyped). *layouts*: TXT records'
     layouts already read, by record (a rule editing many terms of one
     record reads it once)."""
-    import dns.rdatatype
-
     out: list[Edit] = []
     renames = [e for e in edits if isinstance(e, RenameOwner)]
     if renames:
@@ -233,6 +234,10 @@ def lower(
         elif isinstance(edit, DeleteRecord):
             out.extend(delete_record(zone, edit.record))
         elif isinstance(edit, InsertRecords):
+            # PERF: imported here, not for a rename (ZF404's fixes, dnspython
+            # not imported for them).
+            import dns.rdatatype
+
             # The TTL is the file's: the RRset's, or what the line inherits.
             rtype = dns.rdatatype.to_text(edit.rdtype)
             out.extend(
@@ -402,12 +407,15 @@ def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...
             if wanted.get(j) != owner:
                 raise CannotEdit("a line after it repeats this owner")
         start, end = tree.span(table.entry[i])
-        field = fields_between(text, start, end)[0]
-        old = zone.records.owner(i)
-        origin = zone.records.origin(i)
-        edits.append(
-            replace_field(text, field, _renamed(field.text, old, owner, origin))
-        )
+        field = _first_field(text, start, end)
+        written = None
+        if isinstance(owner, str):
+            written = _renamed_as_text(zone, i, field.text, owner)
+        if written is None:
+            old = zone.records.owner(i)
+            origin = zone.records.origin(i)
+            written = _renamed(field.text, old, owner_name(owner), origin)
+        edits.append(replace_field(text, field, written))
     return tuple(edits)
 
 
@@ -419,6 +427,49 @@ def _previous_record(zone: Zone, index: int) -> int | None:
         if table.document[j] == 0:
             return j if editable(zone, j) else None
     return None
+
+
+def _first_field(text: str, start: int, end: int) -> Field:
+    """fields_between(text, start, end)[0] (PERF: the fields after it are
+    not lexed)."""
+    for match in _field_re().finditer(text, start, end):
+        if match.group()[0] not in ";()":
+            return Field(match.group(), match.start())
+    raise CannotEdit("the line writes no field")
+
+
+def _renamed_as_text(zone: Zone, index: int, word: str, new: str) -> str | None:
+    """_renamed's answer for record *index*, whose owner is written as
+    *word*, and new owner *new* (text), worked out from the names' texts
+    where they are plain (PLAIN_NAME: dnspython writes them as they are;
+    none the root): one label is one run between dots, and names compare
+    lower-cased. None elsewhere. PERF: no dnspython name is built."""
+    plain = _plain_name()
+    if word != "@" and plain(word) is None:
+        return None
+    if not new.endswith(".") or plain(new) is None:
+        return None
+    old = zone.index.owner_key(index)
+    origin = zone.index.name_key("@", index)  # "" where none is in force
+    if old == "." or origin == "." or plain(old) is None:
+        return None
+    if origin and plain(origin) is None:
+        return None
+    lowered = new.lower()
+    if lowered.endswith(f".{old}") and word != "@":
+        return f"{new[: len(new) - len(old) - 1]}.{word}"
+    if word.endswith(".") or not origin:
+        return new
+    if lowered == origin:
+        return "@"
+    if not lowered.endswith(f".{origin}"):
+        return new
+    return new[: len(new) - len(origin) - 1]
+
+
+@cache
+def _plain_name() -> Callable[[str], re.Match[str] | None]:
+    return re.compile(PLAIN_NAME).fullmatch
 
 
 def _renamed(

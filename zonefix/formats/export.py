@@ -35,6 +35,7 @@ from zonefix.document import (
     Span,
 )
 from zonefix.positions import LineIndex
+from zonefix.record_edits import owner_name
 from zonefix.source import NotTextError, SourceFile, decode
 
 IN = dns.rdataclass.IN
@@ -220,7 +221,7 @@ class ExportDocument:
             return self.replace_ttl(edit.records, edit.ttl)
         if isinstance(edit, RenameOwner):
             self.editable(edit.record)
-            return self.rename(edit.record, edit.owner)
+            return self.rename(edit.record, owner_name(edit.owner))
         if isinstance(edit, InsertRecords):
             return self.insert(edit)
         raise CannotEdit(f"unknown edit {edit!r}")

@@ -10,13 +10,18 @@ child zone's: its MX in this file are never served, and it is no mail domain.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
-from functools import cached_property
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache, cached_property
+from itertools import accumulate, compress, repeat
+from operator import add, getitem, itemgetter
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.bind.facts import txt_joined
+from zonefix.index import records_at_owners_of
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf, spf_word_not_first
 from zonefix.plain import Plain
@@ -26,6 +31,7 @@ from zonefix.providers import (
     Profile,
     all_profiles,
     host_matches,
+    tail_labels,
 )
 
 if TYPE_CHECKING:
@@ -143,6 +149,23 @@ class MailDomain(Plain):
         return f"{table} (or --mail-provider {ident})" if self.apex else table
 
 
+# Records whose entries the mail view reads at once (PERF: their texts are
+# held a few thousand at a time, not all: a zone's TXT records may hold
+# tens of megabytes).
+_AT_ONCE = 4096
+
+
+def _txt_entries(
+    zone: Zone, records: Sequence[int]
+) -> Iterator[tuple[int, str | None, bool]]:
+    """Each TXT record with its entry's text (entry_texts) and whether it
+    is passed by it (all_passed_by_text), a few thousand at a time."""
+    for first in range(0, len(records), _AT_ONCE):
+        part = records[first : first + _AT_ONCE]
+        texts = entry_texts(zone, part)
+        yield from zip(part, texts, all_passed_by_text(texts), strict=True)
+
+
 class MailView:
     """The zone's mail domains, worked out once per zone."""
 
@@ -153,6 +176,15 @@ class MailView:
         self._txt_values: dict[int, str] = {}
         self._spf: dict[int, SpfRecord] = {}
         self._holders: dict[str, list[Profile]] = {}
+        self._named_lists: dict[tuple[int, ...], list[Profile]] = {}
+        self._inferred: dict[
+            tuple[int, ...],
+            tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]],
+        ] = {}
+        # What holders() reads for a host of some provider (see _facts_of).
+        self._host_facts: dict[
+            str, tuple[frozenset[int], list[tuple[str, int]], list[Profile]]
+        ] = {}
 
     @cached_property
     def profiles(self) -> dict[str, Profile]:
@@ -239,16 +271,42 @@ class MailView:
     ]:
         """Every TXT record read once for the mail rules (PERF: one owner
         key and one value each, kept only where a rule reads it again):
-        spf_by_owner, dmarc_records, spf_not_first, domainkey_records."""
-        owner_key = self.zone.index.owner_key
+        spf_by_owner, dmarc_records, spf_not_first, domainkey_records.
+
+        PERF: a record whose entry writes its owner, and neither it nor
+        its origin a ``_dmarc`` or ``_domainkey`` label, nor its value
+        ``pf1`` or ``dmarc1`` (of v=spf1, v=DMARC1), is none of them: it
+        is passed by its text alone (passed_by_text), its owner and value
+        unread (most TXT records of a zone: site verifications, notes).
+        The others' values are read from the text where their strings are
+        plain (plain_txt_value)."""
+        index = self.zone.index
+        table = self.zone.table
+        owner_key = index.owner_key
         values = self._txt_values
         spf: dict[str, list[int]] = defaultdict(list)
         dmarc = []
         not_first = []
         domainkey = []
-        for i in self.txt_records:
+        origins = table.origin
+        owner_refs = table.owner_ref
+        rdata_fields = table.rdata_field
+        # Origins whose text names _dmarc or _domainkey (by origin id).
+        mail_origins: dict[int, bool] = {}
+        for i, segment, by_text in _txt_entries(self.zone, self.txt_records):
+            if by_text and owner_refs[i] == i:
+                origin = origins[i]
+                named = mail_origins.get(origin)
+                if named is None:
+                    named = mail_origins[origin] = _names_mail_label(
+                        index.name_key("@", i)
+                    )
+                if not named:
+                    continue
             owner = owner_key(i)
             value = values.get(i)
+            if value is None and segment is not None:
+                value = plain_txt_value(segment, rdata_fields[i])
             if value is None:
                 value = self._read_txt(i)
             if is_spf(value):
@@ -296,17 +354,27 @@ class MailView:
         mx_records = index.of_type(MX)
         if not mx_records and not self.settings.providers:
             return []
-        by_owner: dict[str, Sequence[int]] = dict(index.at_owners_of(mx_records))
+        by_owner: dict[str, Sequence[int]] = dict(
+            records_at_owners_of(index, mx_records)
+        )
         missing = [key for key in self.configured if key not in by_owner]
         by_owner.update(index.records_at(missing))
         apex = zone.origin_text.lower() if zone.origin_text is not None else None
         domains = []
         # A provider's host, named by thousands of MX records, kept once.
         hosts: dict[str, str] = {}
-        # PERF: what the loop asks of every MX, bound once.
+        # PERF: what the loop asks of every MX, bound once; each MX's host
+        # taken from the table of targets at once (in the order of
+        # mx_records: found by bisection), not a call for each.
         rdtypes = table.rdtype
-        target_key = index.target_key
-        rdata_words = index.rdata_words
+        mx_hosts = list(map(itemgetter(1), index.targets_of(MX)))
+        # PERF: read a few thousand at a time, and each word kept once (a
+        # zone's MX share a few preferences).
+        shared: dict[str, str] = {}
+        mx_preferences: list[str] = []
+        for start in range(0, len(mx_records), _AT_ONCE):
+            words = mx_preference_words(zone, mx_records[start : start + _AT_ONCE])
+            mx_preferences += map(shared.setdefault, words, words)
         configured = self.configured
         for key, records in by_owner.items():
             if index.below_cut(key):
@@ -318,10 +386,11 @@ class MailView:
             for i in records:
                 if rdtypes[i] != MX:
                     continue
-                host = target_key(i, 1)
+                at = bisect_left(mx_records, i)
+                host = mx_hosts[at]
                 if host is None:
                     continue
-                first = rdata_words(i)[0]
+                first = mx_preferences[at]
                 if not first.isdigit():
                     continue
                 preference = int(first)
@@ -379,52 +448,57 @@ class MailView:
         families, of two sites of one, or of one family beside hosts of no
         known provider infer nothing: which records are the leftovers is
         for the owner to say."""
-        unknown: list[MxRecord] = []
-        # family -> the profiles that hold every host of it seen so far.
-        fitting: dict[str, list[Profile]] = {}
-        named: dict[str, list[Profile]] = {}
-        for m in mx:
-            holders = self.holders(m.host, domain)
-            if not holders:
-                unknown.append(m)
-                continue
-            # The holders by family, in the order they come (PERF: the usual
-            # host, of one profile, is not grouped).
-            families: dict[str, list[Profile]]
-            if len(holders) == 1:
-                families = {holders[0].family: holders}
-            else:
-                families = {}
-                for p in holders:
-                    families.setdefault(p.family, []).append(p)
-            for family, mine in families.items():
-                seen = named.setdefault(family, [])
-                seen.extend(p for p in mine if p not in seen)
-                before = fitting.get(family)
-                fitting[family] = (
-                    mine if before is None else [p for p in before if p in mine]
-                )
-        if not named:
-            return None, (), tuple(unknown)
-        if len(named) == 1 and not unknown:
-            family = next(iter(named))
-            if fitting[family]:
-                return fitting[family][0], (), ()
-            return None, tuple(named[family]), ()  # two sites of one provider
-        candidates = [(fitting[f] or named[f])[0] for f in named]
-        return None, tuple(candidates), tuple(unknown)
+        holders = [self.holders(m.host, domain) for m in mx]
+        # PERF: the answer depends only on the hosts' holders, in order:
+        # worked out once for each sequence of them (every list holders()
+        # gives is kept by the view, so its id names it).
+        key = tuple(map(id, holders))
+        found = self._inferred.get(key)
+        if found is None:
+            found = _inferred(holders)
+            if len(self._inferred) < _INFERRED_KEPT:
+                self._inferred[key] = found
+        provider, candidates, unknown = found
+        if not unknown:
+            return provider, candidates, ()
+        return provider, candidates, tuple(mx[at] for at in unknown)
 
     def holders(self, host: str, domain: str) -> list[Profile]:
         """The profiles *host* belongs to: those whose MX sets name it,
         else those whose family's host patterns match it most closely."""
         found = self._holders.get(host)
-        if found is None:
-            found, by_domain = self._find_holders(host, domain)
-            # PERF: kept by host where the answer is the same at every domain
-            # (a provider's host); a host of no provider (a domain's own
-            # server, most of a hosting zone's) is quickly found to be none.
-            if found and not by_domain:
-                self._holders[host] = found
+        if found is not None:
+            return found
+        facts = self._host_facts.get(host)
+        if facts is None:
+            facts = self._facts_of(host)
+            if facts is None:
+                # PERF: a host no pattern could name (a domain's own server,
+                # most of a hosting zone's) is quickly found to be none.
+                return _NO_HOLDERS
+            self._host_facts[host] = facts
+        named, by_domain, closest = facts
+        if by_domain:
+            # PERF: only the patterns that name a domain are tried for it.
+            named = named | {
+                place
+                for pattern, place in by_domain
+                if host_matches(host, pattern, domain)
+            }
+        if named:
+            places = tuple(sorted(named))
+            found = self._named_lists.get(places)
+            if found is None:
+                # One list for each set of profiles (infer() names a list by
+                # its id, and a domain's answer is no list of its own).
+                profiles = self._profile_list
+                found = self._named_lists[places] = [profiles[p] for p in places]
+        else:
+            found = closest
+        if not by_domain:
+            # PERF: kept by host where the answer is the same at every
+            # domain (a provider's host).
+            self._holders[host] = found
         return found
 
     @cached_property
@@ -447,30 +521,45 @@ class MailView:
             for pattern in profile.family_hosts
         )
 
-    def _find_holders(self, host: str, domain: str) -> tuple[list[Profile], bool]:
-        """holders(), and whether the answer depends on *domain* (a pattern
-        with ``{domain-dashes}`` was tried)."""
+    def _facts_of(
+        self, host: str
+    ) -> tuple[frozenset[int], list[tuple[str, int]], list[Profile]] | None:
+        """What holders() reads for *host* at any domain (None where no
+        pattern could name it): the places (in profiles) of the profiles
+        whose MX sets name it by a pattern that names no domain; the
+        patterns that do (``{domain-dashes}``), with their places; and the
+        profiles whose family's patterns match it longest (the answer where
+        no set names it)."""
         # Those whose sets name it (Profile.set_of is not None), else those
         # whose family's patterns match it longest (Profile.family_match).
-        profiles = self._profile_list
-        candidates = self._mx_hosts.candidates(host)
-        family = self._family_hosts.candidates(host)
+        tail = tail_labels(host)
+        if self._tails is not None and tail not in self._tails:
+            return None  # PERF: told by one look-up
+        candidates = self._mx_hosts.candidates_at(tail)
+        family = self._family_hosts.candidates_at(tail)
         if not candidates and not family:
-            return [], False  # PERF: a host no pattern could name
-        by_domain = any("{" in pattern for pattern, _ in candidates)
-        named = {
+            return None
+        named = frozenset(
             place
             for pattern, place in candidates
-            if host_matches(host, pattern, domain)
-        }
-        if named:
-            return [profiles[place] for place in sorted(named)], by_domain
+            if "{" not in pattern and host_matches(host, pattern, "")
+        )
+        by_domain = [(p, place) for p, place in candidates if "{" in p]
         longest: dict[int, int] = {}
         for pattern, place in family:
             if len(pattern) > longest.get(place, 0) and host_matches(host, pattern, ""):
                 longest[place] = len(pattern)
         best = max(longest.values(), default=0)
-        return [profiles[p] for p in sorted(longest) if longest[p] == best], by_domain
+        profiles = self._profile_list
+        closest = [profiles[p] for p in sorted(longest) if longest[p] == best]
+        return named, by_domain, closest
+
+    @cached_property
+    def _tails(self) -> frozenset[str] | None:
+        """The last two labels of every host a pattern may name, where
+        every pattern's are known (HostPatterns.tails)."""
+        mx, family = self._mx_hosts.tails(), self._family_hosts.tails()
+        return None if mx is None or family is None else mx | family
 
     @cached_property
     def _profile_list(self) -> list[Profile]:
@@ -488,6 +577,287 @@ class MailView:
     def domain_of(self, key: str) -> MailDomain | None:
         """The mail domain named by *key*, if it is one."""
         return self._by_name.get(key)
+
+
+def _inferred(
+    holders: list[list[Profile]],
+) -> tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]]:
+    """MailView.infer's answer for MX hosts whose holders are *holders*, in
+    order: the hosts of no known provider by their places."""
+    unknown: list[int] = []
+    # family -> the profiles that hold every host of it seen so far.
+    fitting: dict[str, list[Profile]] = {}
+    named: dict[str, list[Profile]] = {}
+    for at, found in enumerate(holders):
+        if not found:
+            unknown.append(at)
+            continue
+        # The holders by family, in the order they come (PERF: the usual
+        # host, of one profile, is not grouped).
+        families: dict[str, list[Profile]]
+        if len(found) == 1:
+            families = {found[0].family: found}
+        else:
+            families = {}
+            for p in found:
+                families.setdefault(p.family, []).append(p)
+        for family, mine in families.items():
+            seen = named.setdefault(family, [])
+            seen.extend(p for p in mine if p not in seen)
+            before = fitting.get(family)
+            fitting[family] = (
+                mine if before is None else [p for p in before if p in mine]
+            )
+    if not named:
+        return None, (), tuple(unknown)
+    if len(named) == 1 and not unknown:
+        family = next(iter(named))
+        if fitting[family]:
+            return fitting[family][0], (), ()
+        return None, tuple(named[family]), ()  # two sites of one provider
+    candidates = [(fitting[f] or named[f])[0] for f in named]
+    return None, tuple(candidates), tuple(unknown)
+
+
+# How many sequences of holders MailView.infer keeps its answer for (a zone
+# has a few; a bound, so that one of many odd mixes keeps no more).
+_INFERRED_KEPT = 4096
+# What holders() gives for a host of no known provider (one list, not
+# changed by any caller: infer() names it by its id).
+_NO_HOLDERS: list[Profile] = []
+
+
+def mx_preference_words(zone: Zone, records: Sequence[int]) -> list[str]:
+    """Each of MX *records*' first rdata field (its preference) as written:
+    as ZoneIndex.rdata_words gives it ("" where it has none), read from
+    the entry's text where it is plain (PERF: the usual MX line, sliced
+    with the others at once, is split, without the calls of the general
+    way)."""
+    rdata_fields = zone.table.rdata_field
+    rdata_words = zone.index.rdata_words
+    texts = entry_texts(zone, records)
+    fields = list(map(rdata_fields.__getitem__, records))
+    if None not in texts:
+        joined = "".join(texts)  # type: ignore[arg-type]
+        if joined.isascii() and not any(char in joined for char in _NOT_WORDS):
+            # PERF: every line plain (the usual zone), told by a search of
+            # them all for each character, and split at C speed, each no
+            # further than its preference.
+            splits = map(add, fields, repeat(1))
+            lines = map(str.split, texts, repeat(None), splits)  # type: ignore[arg-type]
+            try:
+                return list(map(getitem, lines, fields))
+            except IndexError:
+                pass  # a line with fewer words: each read below
+    found = []
+    for i, entry, field in zip(records, texts, fields, strict=True):
+        if (
+            entry is not None
+            and entry.isascii()
+            and not any(char in entry for char in _NOT_WORDS)
+        ):
+            # The fields are the runs of what is not a blank or a line
+            # break; a comment comes after them all (the entry's one line).
+            words = entry.split()
+            if field < len(words):
+                found.append(words[field])
+                continue
+        words = rdata_words(i)
+        found.append(words[0] if words else "")
+    return found
+
+
+# The characters str.split() splits on but the grammar does not (PERF: a
+# set, no pattern compiled at start).
+_ODD_BLANKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+# What str.split() does not split as the grammar does: quotes, escapes,
+# parentheses, and the odd blanks.
+_NOT_WORDS = _ODD_BLANKS | frozenset('"\\()')
+
+
+def entry_texts(zone: Zone, records: Sequence[int]) -> list[str | None]:
+    """The text of each of *records*' entries (of the top file; None for a
+    record of an included file or made by $GENERATE). PERF: sliced at C
+    speed (map over the table's columns), no Python step per record."""
+    table = zone.table
+    documents = table.document
+    generated = table.generated
+    if generated or any(map(documents.__getitem__, records)):
+        kept = [not documents[i] and i not in generated for i in records]
+        texts = iter(_top_entry_texts(zone, list(compress(records, kept))))
+        return [next(texts) if keep else None for keep in kept]
+    return list(_top_entry_texts(zone, records))
+
+
+def _top_entry_texts(zone: Zone, records: Sequence[int]) -> list[str]:
+    """entry_texts of records of the top file's own entries."""
+    if not records:
+        return []
+    tree = zone._resolved.documents[0].tree
+    text, starts = tree.text, tree.entry_starts
+    last = len(starts) - 1
+    entries = list(map(zone.table.entry.__getitem__, records))
+    # Each entry ends where the next begins; the last one at the text's end.
+    following = map(add, entries, repeat(1))
+    if max(entries) == last:
+        following = map(min, following, repeat(last))
+    ends = list(map(starts.__getitem__, following))
+    found = list(
+        map(text.__getitem__, map(slice, map(starts.__getitem__, entries), ends))
+    )
+    at = -1
+    while last in entries[at + 1 :]:
+        at = entries.index(last, at + 1)
+        found[at] = text[starts[last] :]
+    return found
+
+
+def all_passed_by_text(entries: Sequence[str | None]) -> list[bool]:
+    """passed_by_text of each of *entries* (False for None), or False where
+    an escape makes that unsure. PERF: the usual entries (ASCII, no
+    parenthesis, no escape of digits) are lower-cased, their quotes, blanks
+    and backslashes deleted and searched all at once, as one text (a NUL
+    between two: no entry holds one, and no word searched for);
+    passed_by_text is asked only of the others. A backslash deleted leaves
+    the character it escapes (and an escaped backslash, which is none of
+    the words searched for, gone: a word may then be found that is not
+    there, never missed)."""
+    # PERF: a few searches of a text (at C speed) are quicker than one
+    # pass over its characters.
+    usual = [
+        entry is not None
+        and not ("(" in entry or ")" in entry or "\0" in entry)
+        and ("\\" not in entry or not any(d in entry for d in _ESCAPED_DIGITS))
+        and entry.isascii()
+        for entry in entries
+    ]
+    joined = "\0".join(
+        entry for entry, plain in zip(entries, usual, strict=True) if plain and entry
+    )
+    squeezed = joined.lower().encode("ascii").translate(None, _BETWEEN_WORDS)
+    # Where each usual entry ends in the squeezed text (and the NUL after).
+    ends = list(accumulate(map(add, map(len, squeezed.split(b"\0")), repeat(1))))
+    suspect: set[int] = set()  # the usual entries' places among them
+    for word in _MAIL_WORDS:
+        at = squeezed.find(word)
+        while at >= 0:
+            suspect.add(bisect_right(ends, at))
+            at = squeezed.find(word, at + 1)
+    found = []
+    place = 0  # among the usual entries that are not empty
+    for entry, plain in zip(entries, usual, strict=True):
+        if entry is None:
+            found.append(False)
+        elif not plain:
+            found.append(passed_by_text(entry))
+        elif not entry:
+            found.append(True)
+        else:
+            found.append(place not in suspect)
+            place += 1
+    return found
+
+
+# What passed_by_text looks for in an entry, quotes and blanks deleted (an
+# owner's _dmarc or _domainkey is there as written).
+_MAIL_WORDS = (b"pf1", b"dmarc1", b"_dmarc", b"_domainkey")
+
+
+@cache
+def _escape_patterns() -> tuple[Callable[[str], re.Match[str] | None], re.Pattern[str]]:
+    """A backslash no escape reads, or \\DDD over 255 (or a backslash
+    escaped before digits: PERF, not told apart, read by the general way);
+    and an escape as BIND reads it: \\DDD (a byte) or \\X (the character
+    X). Compiled on first use (PERF: not at start)."""
+    broken = r"\\(?:[0-9]{1,2}(?![0-9])|[3-9][0-9]{2}|2[6-9][0-9]|25[6-9]|$)"
+    escape = r"\\(?:([0-9]{3})|([^0-9]))"
+    return re.compile(broken).search, re.compile(escape, re.DOTALL)
+
+
+# What may stand between two characters of an entry's TXT value (where no
+# comment does): quotes, blanks, line breaks and parentheses (deleted; PERF:
+# bytes.translate, at C speed).
+_BETWEEN_STRINGS = b'" \t\r\n()'
+
+
+# What all_passed_by_text deletes: _BETWEEN_STRINGS, and backslashes.
+_BETWEEN_WORDS = _BETWEEN_STRINGS + b"\\"
+# An escape of a byte by its digits (\DDD), or what may start one.
+_ESCAPED_DIGITS = tuple(f"\\{digit}" for digit in "0123456789")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    digits = match.group(1)
+    return chr(int(digits)) if digits is not None else match.group(2)
+
+
+def passed_by_text(entry: str) -> bool:
+    """True where a TXT record whose owner its entry writes (as *entry*) is
+    surely none the mail view keeps: its owner, as written, holds no
+    ``_dmarc`` or ``_domainkey``, and its value no ``pf1`` or ``dmarc1``
+    (in any case), the parts of v=spf1 and v=DMARC1 every test of the
+    view asks for. False says nothing.
+
+    Read from the entry's text, its escapes read: in an ASCII entry with
+    no comment between two fields (none but at the end of its one line:
+    no parentheses), the characters of the value are the entry's, in
+    order, with only what _BETWEEN_STRINGS deletes between two of them."""
+    if not entry.isascii() or ("(" in entry and ";" in entry):
+        return False
+    if "\\" in entry:
+        broken, escape = _escape_patterns()
+        if broken(entry) is not None:
+            return False
+        entry = escape.sub(_escaped, entry)
+    # Latin-1: an escape reads one byte.
+    joined = entry.lower().encode("latin-1").translate(None, _BETWEEN_STRINGS)
+    return not any(word in joined for word in _MAIL_WORDS)
+
+
+def _names_mail_label(key: str) -> bool:
+    """An origin's key holds ``_dmarc`` or ``_domainkey`` (a name written
+    relative to it may be a DMARC or DKIM name)."""
+    return "_dmarc" in key or "_domainkey" in key
+
+
+# Escapes and odd blanks: what plain_txt_value leaves to the general way
+# before the value.
+_NOT_SPLIT = _ODD_BLANKS | {"\\"}
+
+
+def plain_txt_value(entry: str, rdata_field: int) -> str | None:
+    """The TXT value (strings joined: txt_joined of its rdata fields) of a
+    record whose entry is *entry*, read from the text where its rdata are
+    quoted strings without escapes (nor line breaks), separated by blanks,
+    line breaks or parentheses, and only comments and blank lines follow
+    them (and no quote in those comments); else None. PERF: the entry is not split into fields: those
+    before the first quote are counted, to know it opens the rdata."""
+    quote = entry.find('"')
+    if quote < 0:
+        return None
+    head = entry[:quote]
+    if not head.isascii() or ";" in head or not _NOT_SPLIT.isdisjoint(head):
+        return None
+    if len(head.replace("(", " ").replace(")", " ").split()) != rdata_field:
+        return None
+    # PERF: cut at its quotes at once: the strings are every other piece,
+    # and what stands between two of them must be blanks or parentheses.
+    pieces = entry[quote:].split('"')
+    if len(pieces) % 2 == 0:
+        return None  # a quote not closed
+    strings = pieces[1::2]
+    if any(piece.strip(" \t\r\n()") for piece in pieces[2:-1:2]):
+        return None  # a word or a comment between two strings
+    if any("\\" in part or "\r" in part or "\n" in part for part in strings):
+        return None
+    # Then blanks and comments to the end (a comment to its line's end).
+    rest = pieces[-1].lstrip(" \t\r\n()")
+    while rest := rest.lstrip(" \t\r\n"):
+        if rest[0] != ";":
+            return None
+        ends = [at for at in (rest.find("\r"), rest.find("\n")) if at >= 0]
+        rest = rest[min(ends) :] if ends else ""
+    return "".join(strings)
 
 
 def _absolute_key(name: str, origin: dns.name.Name | None) -> str | None:

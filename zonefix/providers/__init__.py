@@ -59,10 +59,25 @@ class HostPatterns(Generic[T]):
 
     def candidates(self, host: str) -> list[tuple[str, T]]:
         """The entries whose pattern may name *host*, in the order given."""
-        found = self._by_tail.get(".".join(host.rsplit(".", 2)[-2:]), [])
+        return self.candidates_at(tail_labels(host))
+
+    def tails(self) -> frozenset[str] | None:
+        """The last two labels of every host some pattern may name (None
+        where a pattern may name a host of any)."""
+        return None if self._anywhere else frozenset(self._by_tail)
+
+    def candidates_at(self, tail: str) -> list[tuple[str, T]]:
+        """candidates() of a host whose tail_labels() are *tail* (PERF:
+        worked out once for several look-ups)."""
+        found = self._by_tail.get(tail, [])
         if not self._anywhere:
             return found
         return found + self._anywhere
+
+
+def tail_labels(host: str) -> str:
+    """The last two labels of *host*, as HostPatterns looks them up."""
+    return ".".join(host.rsplit(".", 2)[-2:])
 
 
 def _tail_labels(pattern: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,8 @@ from zonefix.mail.domains import MailDomain, MailView
 from zonefix.rules.registry import FixAvailability, insert_fix, rule
 
 if TYPE_CHECKING:
+    import dns.name
+
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
@@ -85,9 +88,9 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             # lies (PERF: the Public Suffix List is not read for it).
             continue
         # PERF: the suffix list's module, with the first name asked.
-        from zonefix.tlds import organisational_domain
+        from zonefix.tlds import organisational_domain_below
 
-        org = organisational_domain(domain.name) or domain.name
+        org = organisational_domain_below(domain.name, apex) or domain.name
         if not _at_or_below(org, apex):
             continue  # its DMARC lives in a parent zone
         if not _covered(domain.name, org, have):
@@ -363,22 +366,41 @@ def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
     """RenameOwner to `_dmarc` under the owner; None where the format
     cannot write it (BIND: a line without an owner of its own, or one whose
     owner the next line repeats)."""
-    import dns.exception
-    import dns.name
-
     from zonefix.bind.edits import CannotEdit, lower
     from zonefix.document import RenameOwner
 
+    owner: dns.name.Name | str | None = _dmarc_name(zone, index)
     try:
-        owner = dns.name.Name((b"_dmarc", *zone.records.owner(index).labels))
+        if owner is None:
+            import dns.exception
+            import dns.name
+
+            try:
+                owner = dns.name.Name((b"_dmarc", *zone.records.owner(index).labels))
+            except dns.exception.DNSException:
+                return None
         edits = (RenameOwner(index, owner),)
         lowered = lower(zone, edits)
-    except (CannotEdit, dns.exception.DNSException):
+    except CannotEdit:
         return None
     # Named as the file writes it.
     word = zone.index.first_word(index)
     moved = "_dmarc" if word == "@" else f"_dmarc.{word}"
     return Fix(f"move it to {moved}", Applicability.UNSAFE, lowered, record_edits=edits)
+
+
+def _dmarc_name(zone: Zone, index: int) -> str | None:
+    """`_dmarc` under record *index*'s owner, as the text dnspython writes
+    for it, where the owner is a plain name (its key is its text: see
+    PLAIN_NAME) and the name fits in 255 bytes (its key's length and 1,
+    and 7 for the label `_dmarc`); else None (PERF: no dnspython name for
+    the usual owner)."""
+    from zonefix.bind.facts import PLAIN_NAME
+
+    key = zone.index.owner_key(index)
+    if key == "." or len(key) + 1 + 7 > 255 or not re.fullmatch(PLAIN_NAME, key):
+        return None
+    return f"_dmarc.{key}"
 
 
 DKIM_SYNTAX = Code(

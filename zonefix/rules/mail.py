@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import bad_host_label
+from zonefix.index import bad_host_label, records_at_names
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
 from zonefix.rules.registry import (
@@ -478,9 +478,8 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     wanted = mx_hosts_to_look_up(zone)
     if not wanted:
         return
-    found = zone_index.records_at(
-        [*wanted, *zone_index.wildcard_keys(wanted)], keep=False
-    )
+    # PERF: looked up at once, held while the rule runs.
+    found = records_at_names(zone_index, [*wanted, *zone_index.wildcard_keys(wanted)])
     for host, records in wanted.items():
         if zone_index.has_address(host, found):
             continue
@@ -503,24 +502,25 @@ def mx_hosts_to_look_up(zone: Zone) -> dict[str, list[int]]:
     dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
     wanted: dict[str, list[int]] = defaultdict(list)
     # PERF: each host judged once (a provider's host is named by thousands
-    # of MX records).
-    judged: dict[str, bool] = {}
-    for i in zone_index.of_type(rrtypes.MX):
-        if (i, 1) in dotless:
-            continue
-        host = zone_index.target_key(i, 1)
+    # of MX records): whether its key may be an address's, and whether it
+    # is ZF205's to look up; the hosts taken from the table of targets at
+    # once (targets_of), not one call for each.
+    judged: dict[str, tuple[bool, bool]] = {}
+    for i, host in zone_index.targets_of(rrtypes.MX):
         if host is None:
             continue  # no host written
+        if dotless and (i, 1) in dotless:
+            continue
+        facts = judged.get(host)
+        if facts is None:
+            facts = judged[host] = (may_be_address(host), _may_lack_address(zone, host))
         # PERF: the host as written is read only where its key could be an
         # address's (an address's key keeps its first digit or its colon).
-        if may_be_address(host):
+        if facts[0]:
             words = zone_index.rdata_words(i)
             if len(words) < 2 or is_address(words[1].rstrip(".")):
                 continue  # ZF106's
-        asked = judged.get(host)
-        if asked is None:
-            asked = judged[host] = _may_lack_address(zone, host)
-        if asked:
+        if facts[1]:
             wanted[host].append(i)
     return wanted
 
