@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import zonefix
 import zonefix.index
-from tests.test_fastpath import _plain_rrsets, _runs_by_owner, zones
+from tests.test_fastpath import _check_rrset_suspects, zones
 from zonefix import dotless
 from zonefix.rules import run_rules, select_rules
 from zonefix.zone import Zone
@@ -91,26 +91,75 @@ def test_targets_split_in_zf104s_pass_are_the_index_s(
     assert checked > 1000
 
 
-@pytest.mark.parametrize(("at_once", "key_bits"), [(1, (1 << 30) - 1), (3, 0)])
-def test_rrset_runs_in_pieces_and_with_colliding_keys(
+def _rrset_keys_collide(value: object) -> int:
+    """hash(), but one value for every RRset key (owner hash, class and
+    type: three ints, which no rdata key is)."""
+    if isinstance(value, tuple) and len(value) == 3:
+        if all(isinstance(part, int) for part in value):
+            return 0
+    return hash(value)
+
+
+@pytest.mark.parametrize(("at_once", "collide"), [(1, False), (3, True)])
+def test_rrset_suspects_in_pieces_and_with_colliding_keys(
     every_zone: list[tuple[str, Callable[[], Zone]]],
     monkeypatch: pytest.MonkeyPatch,
     at_once: int,
-    key_bits: int,
+    collide: bool,
 ) -> None:
-    """The RRset runs found a bucket or three at a time (pieces meet
-    everywhere), or with keys that all collide (every owner's records in
-    one run, then split by owner), are still the RRsets a plain grouping
-    finds, and ZF107 and ZF108 report what they report with the usual
-    runs: every fixture, corpus and real zone."""
+    """The records ZF107 and ZF108 look at, found a bucket or three at a
+    time (pieces meet everywhere), or with RRset keys that all collide
+    (each piece's records all looked at), are still every record with a
+    copy and every record of an RRset with two TTLs, and ZF107 and ZF108
+    report what they report the usual way: every fixture, corpus and real
+    zone."""
     rules = select_rules(["ZF107", "ZF108"])
     usual = {name: run_rules(load(), rules) for name, load in every_zone}
     monkeypatch.setattr(zonefix.index, "_BUCKETS_AT_ONCE", at_once)
-    monkeypatch.setattr(zonefix.index, "_KEY_BITS", key_bits)
+    if collide:
+        monkeypatch.setattr(zonefix.index, "hash", _rrset_keys_collide, raising=False)
     for name, load in every_zone:
-        zone = load()
-        assert _runs_by_owner(zone) == _plain_rrsets(zone)[0], name
+        _check_rrset_suspects(load())
         assert run_rules(load(), rules) == usual[name], name
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "A", "a.example.net.", "b", "*.b"]),
+            st.sampled_from(["", "300", "600"]),
+            st.sampled_from(
+                [
+                    "A 192.0.2.1",
+                    "A ( 192.0.2.1 )",
+                    "A 192.0.2.2",
+                    'TXT "x"',
+                    "TXT x",
+                    'TXT ( "x" )',
+                    'TXT "\\120"',
+                    "MX 10 mail",
+                    "MX 10 mail.example.net.",
+                    "MX ( 10 Mail )",
+                ]
+            ),
+        ),
+        max_size=10,
+    ),
+    st.booleans(),
+)
+def test_rrset_suspects_in_generated_zones(
+    records: list[tuple[str, str, str]], generate: bool
+) -> None:
+    """Copies and TTLs written every way (parentheses, escapes, cases, a
+    name relative and absolute, records $GENERATE makes, whose rdata
+    reading leaves unhashed): the suspects hold every record with a copy
+    and every record of an RRset with two TTLs."""
+    text = "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
+    text += "".join(f"{owner} {ttl} {rdata}\n" for owner, ttl, rdata in records)
+    if generate:
+        text += "$GENERATE 1-2 a A 192.0.2.$\n$GENERATE 1-1 a TXT x\n"
+    _check_rrset_suspects(zonefix.parse_text(text))
 
 
 def test_targets_of_types_are_target_key_s(

@@ -14,11 +14,11 @@ import re
 import sys
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from itertools import accumulate, chain, islice, repeat
-from operator import and_, eq
+from itertools import accumulate, chain, compress, repeat
+from operator import itemgetter, not_, or_
 from typing import TYPE_CHECKING
 
 from zonefix.bind import fastpath
@@ -280,89 +280,71 @@ class ZoneIndex:
         """The records of any of *rdtypes*, in file order."""
         return sorted(chain.from_iterable(self.of_type(t) for t in rdtypes))
 
-    def rrset_runs(self) -> Iterator[array[int]]:
-        """The records of each RRset of two or more records (one owner,
-        class and type), each run in file order, the runs in no set order;
-        where two hashes collide a run holds both RRsets (or, split by
-        owner, one record): callers tell them apart."""
-        members, starts = self._rrset_runs
-        for run in range(len(starts) - 1):
-            yield members[starts[run] : starts[run + 1]]
-
     @cached_property
-    def _rrset_runs(self) -> tuple[array[int], array[int]]:
-        """rrset_runs as one array of their records and one of where each
-        run starts.
+    def rrset_suspects(self) -> tuple[array[int], array[int]]:
+        """The records that may have a copy (ZF107) and those of RRsets
+        whose TTLs may differ (ZF108), each in file order: every record
+        that shares an RRset (one owner, class and type) and a TTL and an
+        rdata hash with another, or whose rdata hash reading did not work
+        out (0) and that shares an RRset and a TTL with another; and every
+        record of an RRset with two TTLs or more. Where hashes collide a
+        few others come too: callers tell them apart by owner and rdata.
 
-        PERF: what the rules comparing an RRset's records (ZF107, ZF108)
-        look at, found once; in arrays, 4 bytes a record in a run (a list
-        per run held 28 MB on a zone of a million records). Records of one
-        RRset share an owner hash, so they are in one bucket of
-        _by_owner_hash: its buckets, a thousand at a time (a few thousand
-        records), are sorted by a key of owner hash, class and type, and
-        the keys that repeat found, all at C speed; a run of one key is
-        split by owner. Nothing else is kept per record: a dict of owners,
-        and then a sort of the whole zone's keys, held 126 and 51 MB on a
-        zone of a million records."""
+        PERF: a zone's RRsets are nearly all of one TTL and without copies,
+        which is seen at C speed, with no Python step per record or per
+        RRset: records of one RRset share an owner hash, so they are in one
+        bucket of _by_owner_hash; its buckets are taken a thousand at a
+        time (a few thousand records) and, for each record, a hash of its
+        owner hash, class and type (its RRset's key) is made, and the keys
+        with TTLs, and with TTLs and rdata hashes, counted in sets. Only
+        the records of a piece where those counts say there is something
+        to see are looked at (a list per RRset of two records or more, and
+        a sort of the whole zone's keys, held 28 and 51 MB on a zone of a
+        million records)."""
         table = self._table
-        # PERF: 30 bits of a hash of owner hash, class and type: Python
-        # sorts such small ints several times quicker than 64-bit ones, and
-        # two RRsets whose keys collide share a run (which callers allow).
-        keys = array(
-            "I",
-            map(
-                and_,
-                map(
-                    hash,
-                    zip(self.owner_hashes, table.rdclass, table.rdtype, strict=True),
-                ),
-                repeat(_KEY_BITS),
-            ),
-        )
-        key_of = keys.__getitem__
-        owner_ref = table.owner_ref
-        ref_of = owner_ref.__getitem__
         mask, starts, order = self._by_owner_hash
-        members = array("I")
-        run_starts = array("I", [0])
+        # Each record's RRset key, made in one pass over the columns (8
+        # bytes a record while this runs).
+        key_of = array(
+            "q",
+            map(hash, zip(self.owner_hashes, table.rdclass, table.rdtype, strict=True)),
+        ).__getitem__
+        ttl_of = table.ttl.__getitem__
+        rdata_hash_of = table.rdata_hash.__getitem__
+        copies = array("I")
+        mixed_ttls = array("I")
         buckets = mask + 1
         for first in range(0, buckets, _BUCKETS_AT_ONCE):
             last = min(first + _BUCKETS_AT_ONCE, buckets)
-            # Stable: records of one owner hash and key stay in file order
-            # (a bucket's are); _one_owner sorts any others.
-            ordered = sorted(order[starts[first] : starts[last]], key=key_of)
-            sorted_keys = list(map(key_of, ordered))
-            # same[j]: the j-th record and the next share a key.
-            same = bytes(map(eq, sorted_keys, islice(sorted_keys, 1, None)))
-            at = same.find(1)
-            while at >= 0:
-                end = same.find(0, at)
-                if end < 0:
-                    end = len(same)
-                run = ordered[at : end + 1]
-                refs = set(map(ref_of, run))
-                if len(refs) == 1 and refs.pop() >= 0:
-                    # PERF: the usual run, of one written owner, inline.
-                    members.extend(run)
-                    run_starts.append(len(members))
-                else:
-                    for part in self._one_owner(run, owner_ref):
-                        members.extend(part)
-                        run_starts.append(len(members))
-                at = same.find(1, end)
-        return members, run_starts
-
-    def _one_owner(self, run: list[int], owner_ref: array[int]) -> Iterator[list[int]]:
-        """*run* split by owner (one group but where two owners share a
-        hash)."""
-        refs = set(map(owner_ref.__getitem__, run))
-        if len(refs) == 1 and min(refs) >= 0:
-            # One written owner (a blank owner repeats it).
-            yield run
-        elif len({self.owner_key(i) for i in run}) == 1:
-            yield run
-        else:
-            yield from self.groups(run).values()
+            piece = order[starts[first] : starts[last]]
+            keys = list(map(key_of, piece))
+            rrsets = len(set(keys))
+            if rrsets == len(keys):
+                continue  # no RRset of two records
+            with_ttls = list(zip(keys, map(ttl_of, piece), strict=True))
+            distinct = set(with_ttls)
+            if len(distinct) > rrsets:
+                # An RRset (or two whose keys collide) with two TTLs.
+                seen = Counter(map(itemgetter(0), distinct))
+                mixed = {key for key, times in seen.items() if times > 1}
+                mixed_ttls.extend(compress(piece, map(mixed.__contains__, keys)))
+            rdata_hashes = list(map(rdata_hash_of, piece))
+            full = list(zip(with_ttls, rdata_hashes, strict=True))
+            unread = 0 in rdata_hashes
+            if len(set(full)) == len(full) and not unread:
+                continue  # no copy
+            times = Counter(full)
+            repeated = {key for key, count in times.items() if count > 1}
+            found = map(repeated.__contains__, full)
+            if unread:
+                # A record whose rdata's hash was not worked out is compared
+                # with every record of its RRset and TTL.
+                shared = Counter(with_ttls)
+                alone = set(compress(with_ttls, map(not_, rdata_hashes)))
+                compared = {key for key in alone if shared[key] > 1}
+                found = map(or_, found, map(compared.__contains__, with_ttls))
+            copies.extend(compress(piece, found))
+        return array("I", sorted(copies)), array("I", sorted(mixed_ttls))
 
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""
@@ -841,8 +823,6 @@ def _items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
 # What records_at keeps for a name with no records.
 _NONE: tuple[int, ...] = ()
 
-# The buckets of _by_owner_hash _rrset_runs sorts at once (some 2 to 4
+# The buckets of _by_owner_hash rrset_suspects takes at once (some 2 to 4
 # records each).
 _BUCKETS_AT_ONCE = 1024
-# The bits of _rrset_runs' keys (a small int: one digit of CPython's).
-_KEY_BITS = (1 << 30) - 1

@@ -455,28 +455,21 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     rdata_hash = index.rdata_hash
-    # Copies share owner, class and type (an RRset of two or more records),
-    # TTL and rdata: look closer only where a hash of those repeats (PERF:
-    # the hashes of rdata come from reading; only copies, and the rare
-    # collision, get their keys read).
+    # Copies share owner, class, type, TTL and rdata: only records that
+    # share those hashes with another (and the rare record whose rdata
+    # hash reading did not work out) get their keys read.
     found: list[tuple[int, Diagnostic]] = []
-    hashes_of = table.rdata_hash.__getitem__
-    for rrset in index.rrset_runs():
-        hashes = set(map(hashes_of, rrset))
-        if len(hashes) == len(rrset) and 0 not in hashes:
-            # PERF: no two records of the run share rdata (a hash read
-            # while reading: 0 where it was not worked out).
-            continue
+    copies, _ = index.rrset_suspects
+    for records in index.groups(copies).values():
         candidates: dict[tuple[int, int, int, int], list[int]] = {}
-        for i in rrset:
+        for i in records:
             candidates.setdefault(
                 (table.rdclass[i], table.rdtype[i], table.ttl[i], rdata_hash(i)), []
             ).append(i)
-        for records in candidates.values():
-            if len(records) > 1:
-                found.extend(_copies(zone, records))
-    # In file order: the runs come in the order of their hashes, which
-    # changes from run to run (copies a $GENERATE line makes share a place).
+        for same in candidates.values():
+            if len(same) > 1:
+                found.extend(_copies(zone, same))
+    # In file order (copies a $GENERATE line makes share a place).
     for _, finding in sorted(found, key=lambda pair: pair[0]):
         yield finding
 
@@ -790,12 +783,10 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     rrsig = rrtypes.RRSIG
     # Only RRsets of two or more records can disagree.
     automatic = ctx.capabilities.automatic_ttls
-    ttl = table.ttl
     found: list[tuple[int, Diagnostic]] = []
-    ttl_of = ttl.__getitem__
-    for records in index.rrset_runs():
-        if len(set(map(ttl_of, records))) == 1:
-            continue  # PERF: the usual RRset, whose TTLs agree
+    # Only the RRsets whose TTLs may differ (PERF: nearly all agree).
+    _, suspects = index.rrset_suspects
+    for records in index.groups(suspects).values():
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
             covers = index.covered_type(i) if table.rdtype[i] == rrsig else 0
@@ -817,7 +808,7 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
                 fix=_lowest_ttl_fix(zone, rrset, lowest),
             )
             found.append((rrset[0], finding))
-    # In file order, as ZF107's (the runs come in their hashes' order).
+    # In file order, as ZF107's.
     for _, finding in sorted(found, key=lambda pair: pair[0]):
         yield finding
 
