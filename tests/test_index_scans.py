@@ -10,6 +10,8 @@ every target through the index finds.
 
 from __future__ import annotations
 
+import re
+import string
 from array import array
 from collections.abc import Callable
 
@@ -21,7 +23,8 @@ import zonefix
 import zonefix.index
 from tests.test_fastpath import _check_rrset_suspects, zones
 from zonefix import dotless
-from zonefix.rules import run_rules, select_rules
+from zonefix.addresses import may_be_address
+from zonefix.rules import run_rules, select_rules, structure
 from zonefix.zone import Zone
 
 
@@ -94,9 +97,9 @@ def test_targets_split_in_zf104s_pass_are_the_index_s(
 def _rrset_keys_collide(value: object) -> int:
     """hash(), but one value for every RRset key (owner hash, class and
     type: three ints, which no rdata key is)."""
-    if isinstance(value, tuple) and len(value) == 3:
-        if all(isinstance(part, int) for part in value):
-            return 0
+    parts = value if isinstance(value, tuple) else ()
+    if len(parts) == 3 and all(isinstance(part, int) for part in parts):
+        return 0
     return hash(value)
 
 
@@ -374,3 +377,47 @@ def test_zf104_scan_gives_way_where_it_would_cost_more() -> None:
         "owner www.example.net repeats the origin: it means "
         "www.example.net.example.net."
     ]
+
+
+def test_quick_target_filters_keep_what_the_rules_look_at(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """The quick filters some rules run over every target keep each pair
+    the rule's own test would not pass over: a name that may be an alias
+    (aliases.may_be_among, ZF105, ZF114, ZF116), a name that is no plain
+    host (not_plain_hosts, ZF115), a key that may be an address (ZF106's
+    match): every target of every fixture, corpus and real zone, and names
+    that are not there."""
+    may_be = re.compile(structure._MAY_BE_ADDRESS).match
+    left_out = 0
+    for name, load in every_zone:
+        zone = load()
+        index = zone.index
+        targets = list(index.targets_of(*dotless.TARGET_FIELDS))
+        owners = [(i, index.owner_key(i)) for i in range(len(zone.table))]
+        asked = targets + owners + [(0, "not-there.example."), (0, None)]
+        aliases = index.aliases
+        kept = set(aliases.may_be_among(asked))
+        for pair in asked:
+            if pair not in kept:
+                left_out += 1
+                assert pair[1] not in aliases, (name, pair)
+        kept = set(zonefix.index.not_plain_hosts(asked))
+        for pair in asked:
+            if pair not in kept:
+                assert pair[1] is not None, (name, pair)
+                assert zonefix.index.plain_host(pair[1]), (name, pair)
+                assert zonefix.index.bad_host_label(pair[1]) is None, (name, pair)
+        for _, key in asked:
+            if key is not None and not may_be(key):
+                assert not may_be_address(key), (name, key)
+    assert left_out > 1000
+
+
+@given(st.text(string.printable, max_size=12))
+@example("1.example.")
+@example("a:b")
+@example(":")
+def test_zf106s_match_keeps_what_may_be_an_address(text: str) -> None:
+    if not re.compile(structure._MAY_BE_ADDRESS).match(text):
+        assert not may_be_address(text)
