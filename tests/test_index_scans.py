@@ -63,12 +63,17 @@ def test_zf104_scan_finds_what_reading_every_owner_finds(
     assert reported > 10
 
 
+@pytest.mark.parametrize("at_once", [3, dotless._AT_ONCE])
 def test_targets_split_in_zf104s_pass_are_the_index_s(
     every_zone: list[tuple[str, Callable[[], Zone]]],
+    monkeypatch: pytest.MonkeyPatch,
+    at_once: int,
 ) -> None:
     """Each target ZF104's pass reads (its own split of the usual entry,
-    its own key of a plain name) is what the index's fields() and
-    name_key() give, on every fixture, corpus and real zone."""
+    its own key of a plain name), a few records at a time or many, is what
+    the index's fields() and name_key() give, on every fixture, corpus and
+    real zone."""
+    monkeypatch.setattr(dotless, "_AT_ONCE", at_once)
     checked = 0
     for name, load in every_zone:
         zone = load()
