@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
 from itertools import compress, repeat
-from operator import add, and_, contains, getitem, is_, itemgetter, not_, truth
+from operator import add, and_, contains, getitem, is_, not_, truth
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
@@ -201,13 +200,15 @@ def _targets_in(
     words: list[str | None]
     keys: list[str | None]
     if len(zone._resolved.documents) == 1:
+        from zonefix.index import items_at
+
         words = _usual_targets(zone, records)
         others = list(compress(range(count), map(is_, words, repeat(None))))
         for at in others:
             words[at] = "."  # read one by one below
         # A plain name's key (name_key's usual case): lower-cased, and where
         # it is relative, the text of the origin in force after it.
-        origin_ids = _take(table.origin, records)
+        origin_ids = items_at(table.origin, records)
         ends = {
             origin_id: (_suffix(index._origin_text(origin_id)), "")
             for origin_id in set(origin_ids)
@@ -277,16 +278,18 @@ def _usual_targets(zone: Zone, records: list[int]) -> list[str | None]:
     parentheses, is the last word on its line before a comment. PERF: all
     found by maps at C speed (a slice, a partition and a split of the line
     each), with no Python step per record."""
+    from zonefix.index import items_at
+
     table = zone.table
     tree = zone._resolved.documents[0].tree
     starts = tree.entry_starts
-    usual = list(map(truth, _take(table.rdata_hash, records)))
+    usual = list(map(truth, items_at(table.rdata_hash, records)))
     if table.entry[records[-1]] == len(starts) - 1:
         usual[-1] = False  # the last entry: no entry after it to end it
     places = list(compress(range(len(records)), usual))
-    entries = _take(table.entry, list(compress(records, usual)))
-    ends = _take(starts, list(map(add, entries, repeat(1))))
-    lines = map(tree.text.__getitem__, map(slice, _take(starts, entries), ends))
+    entries = items_at(table.entry, list(compress(records, usual)))
+    ends = items_at(starts, list(map(add, entries, repeat(1))))
+    lines = map(tree.text.__getitem__, map(slice, items_at(starts, entries), ends))
     before = list(map(getitem, map(str.partition, lines, repeat(";")), repeat(0)))
     del entries
     last = map(getitem, map(str.rsplit, before, repeat(None), repeat(1)), repeat(-1))
@@ -298,16 +301,6 @@ def _usual_targets(zone: Zone, records: list[int]) -> list[str | None]:
     for at in compress(places, map(contains, before, repeat("("))):
         words[at] = None
     return words
-
-
-def _take(column: Sequence[int], indices: Sequence[int]) -> Sequence[int]:
-    """The items of *column* at *indices*, in their order. PERF: taken by
-    an itemgetter at C speed (a map of the column's __getitem__ costs 1.5
-    times more: a call through a wrapper each)."""
-    if len(indices) > 1:
-        taken: Sequence[int] = itemgetter(*indices)(column)
-        return taken
-    return [column[i] for i in indices]
 
 
 def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:
