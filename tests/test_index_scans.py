@@ -426,3 +426,22 @@ def test_quick_target_filters_keep_what_the_rules_look_at(
 def test_zf106s_match_keeps_what_may_be_an_address(text: str) -> None:
     if not re.compile(structure._MAY_BE_ADDRESS).match(text):
         assert not may_be_address(text)
+
+
+def test_records_of_types_asked_together_then_alone(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """of_types keeps each type's records for of_type where it picks them
+    out of the whole column: asked together first, then one by one, they
+    are what a scan of the type column finds (every fixture, corpus and
+    real zone)."""
+    for name, load in every_zone:
+        zone = load()
+        column = zone.table.rdtype
+        together = zone.index.of_types(*dotless.TARGET_FIELDS)
+        assert together == [
+            i for i, t in enumerate(column) if t in dotless.TARGET_FIELDS
+        ]
+        for rdtype in dotless.TARGET_FIELDS:
+            scanned = [i for i, t in enumerate(column) if t == rdtype]
+            assert list(zone.index.of_type(rdtype)) == scanned, (name, rdtype)

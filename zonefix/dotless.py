@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.bind.facts import editable, record_repeats_owner
+from zonefix.columns import items_at
 from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.plain import Plain
 from zonefix.rrtypes import type_text
@@ -200,8 +201,6 @@ def _targets_in(
     words: list[str | None]
     keys: list[str | None]
     if len(zone._resolved.documents) == 1:
-        from zonefix.index import items_at
-
         words = _usual_targets(zone, records)
         others = list(compress(range(count), map(is_, words, repeat(None))))
         for at in others:
@@ -278,8 +277,6 @@ def _usual_targets(zone: Zone, records: list[int]) -> list[str | None]:
     parentheses, is the last word on its line before a comment. PERF: all
     found by maps at C speed (a slice, a partition and a split of the line
     each), with no Python step per record."""
-    from zonefix.index import items_at
-
     table = zone.table
     tree = zone._resolved.documents[0].tree
     starts = tree.entry_starts
