@@ -10,6 +10,8 @@ every target through the index finds.
 
 from __future__ import annotations
 
+import re
+import string
 from array import array
 from collections.abc import Callable
 
@@ -19,9 +21,10 @@ from hypothesis import strategies as st
 
 import zonefix
 import zonefix.index
-from tests.test_fastpath import _plain_rrsets, _runs_by_owner, zones
+from tests.test_fastpath import _check_rrset_suspects, zones
 from zonefix import dotless
-from zonefix.rules import run_rules, select_rules
+from zonefix.addresses import may_be_address
+from zonefix.rules import run_rules, select_rules, structure
 from zonefix.zone import Zone
 
 
@@ -60,12 +63,17 @@ def test_zf104_scan_finds_what_reading_every_owner_finds(
     assert reported > 10
 
 
+@pytest.mark.parametrize("at_once", [3, dotless._AT_ONCE])
 def test_targets_split_in_zf104s_pass_are_the_index_s(
     every_zone: list[tuple[str, Callable[[], Zone]]],
+    monkeypatch: pytest.MonkeyPatch,
+    at_once: int,
 ) -> None:
     """Each target ZF104's pass reads (its own split of the usual entry,
-    its own key of a plain name) is what the index's fields() and
-    name_key() give, on every fixture, corpus and real zone."""
+    its own key of a plain name), a few records at a time or many, is what
+    the index's fields() and name_key() give, on every fixture, corpus and
+    real zone."""
+    monkeypatch.setattr(dotless, "_AT_ONCE", at_once)
     checked = 0
     for name, load in every_zone:
         zone = load()
@@ -91,26 +99,75 @@ def test_targets_split_in_zf104s_pass_are_the_index_s(
     assert checked > 1000
 
 
-@pytest.mark.parametrize(("at_once", "key_bits"), [(1, (1 << 30) - 1), (3, 0)])
-def test_rrset_runs_in_pieces_and_with_colliding_keys(
+def _rrset_keys_collide(value: object) -> int:
+    """hash(), but one value for every RRset key (owner hash, class and
+    type: three ints, which no rdata key is)."""
+    parts = value if isinstance(value, tuple) else ()
+    if len(parts) == 3 and all(isinstance(part, int) for part in parts):
+        return 0
+    return hash(value)
+
+
+@pytest.mark.parametrize(("at_once", "collide"), [(1, False), (3, True)])
+def test_rrset_suspects_in_pieces_and_with_colliding_keys(
     every_zone: list[tuple[str, Callable[[], Zone]]],
     monkeypatch: pytest.MonkeyPatch,
     at_once: int,
-    key_bits: int,
+    collide: bool,
 ) -> None:
-    """The RRset runs found a bucket or three at a time (pieces meet
-    everywhere), or with keys that all collide (every owner's records in
-    one run, then split by owner), are still the RRsets a plain grouping
-    finds, and ZF107 and ZF108 report what they report with the usual
-    runs: every fixture, corpus and real zone."""
+    """The records ZF107 and ZF108 look at, found a bucket or three at a
+    time (pieces meet everywhere), or with RRset keys that all collide
+    (each piece's records all looked at), are still every record with a
+    copy and every record of an RRset with two TTLs, and ZF107 and ZF108
+    report what they report the usual way: every fixture, corpus and real
+    zone."""
     rules = select_rules(["ZF107", "ZF108"])
     usual = {name: run_rules(load(), rules) for name, load in every_zone}
     monkeypatch.setattr(zonefix.index, "_BUCKETS_AT_ONCE", at_once)
-    monkeypatch.setattr(zonefix.index, "_KEY_BITS", key_bits)
+    if collide:
+        monkeypatch.setattr(zonefix.index, "hash", _rrset_keys_collide, raising=False)
     for name, load in every_zone:
-        zone = load()
-        assert _runs_by_owner(zone) == _plain_rrsets(zone)[0], name
+        _check_rrset_suspects(load())
         assert run_rules(load(), rules) == usual[name], name
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "A", "a.example.net.", "b", "*.b"]),
+            st.sampled_from(["", "300", "600"]),
+            st.sampled_from(
+                [
+                    "A 192.0.2.1",
+                    "A ( 192.0.2.1 )",
+                    "A 192.0.2.2",
+                    'TXT "x"',
+                    "TXT x",
+                    'TXT ( "x" )',
+                    'TXT "\\120"',
+                    "MX 10 mail",
+                    "MX 10 mail.example.net.",
+                    "MX ( 10 Mail )",
+                ]
+            ),
+        ),
+        max_size=10,
+    ),
+    st.booleans(),
+)
+def test_rrset_suspects_in_generated_zones(
+    records: list[tuple[str, str, str]], generate: bool
+) -> None:
+    """Copies and TTLs written every way (parentheses, escapes, cases, a
+    name relative and absolute, records $GENERATE makes, whose rdata
+    reading leaves unhashed): the suspects hold every record with a copy
+    and every record of an RRset with two TTLs."""
+    text = "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
+    text += "".join(f"{owner} {ttl} {rdata}\n" for owner, ttl, rdata in records)
+    if generate:
+        text += "$GENERATE 1-2 a A 192.0.2.$\n$GENERATE 1-1 a TXT x\n"
+    _check_rrset_suspects(zonefix.parse_text(text))
 
 
 def test_targets_of_types_are_target_key_s(
@@ -325,3 +382,66 @@ def test_zf104_scan_gives_way_where_it_would_cost_more() -> None:
         "owner www.example.net repeats the origin: it means "
         "www.example.net.example.net."
     ]
+
+
+def test_quick_target_filters_keep_what_the_rules_look_at(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """The quick filters some rules run over every target keep each pair
+    the rule's own test would not pass over: a name that may be an alias
+    (aliases.may_be_among, ZF105, ZF114, ZF116), a name that is no plain
+    host (not_plain_hosts, ZF115), a key that may be an address (ZF106's
+    match): every target of every fixture, corpus and real zone, and names
+    that are not there."""
+    may_be = re.compile(structure._MAY_BE_ADDRESS).match
+    left_out = 0
+    for name, load in every_zone:
+        zone = load()
+        index = zone.index
+        targets = list(index.targets_of(*dotless.TARGET_FIELDS))
+        owners = [(i, index.owner_key(i)) for i in range(len(zone.table))]
+        asked = targets + owners + [(0, "not-there.example."), (0, None)]
+        aliases = index.aliases
+        kept = set(aliases.may_be_among(asked))
+        for pair in asked:
+            if pair not in kept:
+                left_out += 1
+                assert pair[1] not in aliases, (name, pair)
+        kept = set(zonefix.index.not_plain_hosts(asked))
+        for pair in asked:
+            if pair not in kept:
+                assert pair[1] is not None, (name, pair)
+                assert zonefix.index.plain_host(pair[1]), (name, pair)
+                assert zonefix.index.bad_host_label(pair[1]) is None, (name, pair)
+        for _, key in asked:
+            if key is not None and not may_be(key):
+                assert not may_be_address(key), (name, key)
+    assert left_out > 1000
+
+
+@given(st.text(string.printable, max_size=12))
+@example("1.example.")
+@example("a:b")
+@example(":")
+def test_zf106s_match_keeps_what_may_be_an_address(text: str) -> None:
+    if not re.compile(structure._MAY_BE_ADDRESS).match(text):
+        assert not may_be_address(text)
+
+
+def test_records_of_types_asked_together_then_alone(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """of_types keeps each type's records for of_type where it picks them
+    out of the whole column: asked together first, then one by one, they
+    are what a scan of the type column finds (every fixture, corpus and
+    real zone)."""
+    for name, load in every_zone:
+        zone = load()
+        column = zone.table.rdtype
+        together = zone.index.of_types(*dotless.TARGET_FIELDS)
+        assert together == [
+            i for i, t in enumerate(column) if t in dotless.TARGET_FIELDS
+        ]
+        for rdtype in dotless.TARGET_FIELDS:
+            scanned = [i for i, t in enumerate(column) if t == rdtype]
+            assert list(zone.index.of_type(rdtype)) == scanned, (name, rdtype)

@@ -14,17 +14,18 @@ import re
 import sys
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, and_, eq
+from itertools import accumulate, chain, compress, repeat
+from operator import add, and_, eq, is_, is_not, itemgetter, not_, or_
 from typing import TYPE_CHECKING
 
 from zonefix.bind import fastpath
 from zonefix.bind.facts import PLAIN_NAME
 from zonefix.bind.fastpath import RdataKey
 from zonefix.bind.resolver import LONG_STRING, split_fields, to_dns_text, type_or_none
+from zonefix.columns import items_at
 from zonefix.dotless import TARGET_FIELDS as TARGET_FIELDS
 
 _PLAIN_NAME = re.compile(PLAIN_NAME)
@@ -62,6 +63,7 @@ class ZoneIndex:
         self._collected_targets: tuple[array[int], list[str | None]] | None = None
         self._named: dict[str, Sequence[int]] = {}
         self._of_type: dict[int, array[int]] = {}
+        self._keys_of_type: dict[int, list[str | None]] = {}
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -258,13 +260,19 @@ class ZoneIndex:
         """The records of type *rdtype*, in file order (worked out once)."""
         found = self._of_type.get(rdtype)
         if found is None:
-            # PERF: bytes.find over the type column finds the records of a
-            # rare type (MX, NS, SOA) at C speed, not a Python loop over all.
-            # The column's bytes are copied for each type asked, not kept
-            # (2 MB on a zone of a million records; a copy takes 0.3 ms).
             column = self._table.rdtype
-            word = rdtype.to_bytes(column.itemsize, sys.byteorder)
-            found = array("I", _items_equal_to(column.tobytes(), word))
+            if column.count(rdtype) > len(column) // _FEW:
+                # PERF: a common type (CNAME, MX) is picked out of the whole
+                # column at C speed (a comparison of small ints per record).
+                picked = compress(range(len(column)), map(eq, column, repeat(rdtype)))
+                found = array("I", picked)
+            else:
+                # PERF: bytes.find over the type column finds the records of
+                # a rare type (NS, SOA) at C speed, a step per record found.
+                # The column's bytes are copied for each type asked, not
+                # kept (2 MB on a zone of a million records; 0.3 ms a copy).
+                word = rdtype.to_bytes(column.itemsize, sys.byteorder)
+                found = array("I", _items_equal_to(column.tobytes(), word))
             self._of_type[rdtype] = found
         return found
 
@@ -274,95 +282,100 @@ class ZoneIndex:
         marks = self._table.flags.translate(
             bytes(1 if value & flag else 0 for value in range(256))
         )
+        if marks.count(1) > len(marks) // _FEW:
+            return list(compress(range(len(marks)), marks))
         return list(_items_equal_to(marks, b"\x01"))
 
     def of_types(self, *rdtypes: int) -> list[int]:
         """The records of any of *rdtypes*, in file order."""
+        column = self._table.rdtype
+        wanted = frozenset(rdtypes)
+        many = sum(map(column.count, wanted)) > len(column) // _FEW
+        if many and len(wanted) == len(rdtypes):
+            # PERF: picked out of the whole column at C speed, as of_type;
+            # each type's records then out of those (of_type's, kept).
+            found = list(compress(range(len(column)), map(wanted.__contains__, column)))
+            types = items_at(column, found)
+            for rdtype in wanted.difference(self._of_type):
+                picked = compress(found, map(eq, types, repeat(rdtype)))
+                self._of_type[rdtype] = array("I", picked)
+            return found
         return sorted(chain.from_iterable(self.of_type(t) for t in rdtypes))
 
-    def rrset_runs(self) -> Iterator[array[int]]:
-        """The records of each RRset of two or more records (one owner,
-        class and type), each run in file order, the runs in no set order;
-        where two hashes collide a run holds both RRsets (or, split by
-        owner, one record): callers tell them apart."""
-        members, starts = self._rrset_runs
-        for run in range(len(starts) - 1):
-            yield members[starts[run] : starts[run + 1]]
-
     @cached_property
-    def _rrset_runs(self) -> tuple[array[int], array[int]]:
-        """rrset_runs as one array of their records and one of where each
-        run starts.
+    def rrset_suspects(self) -> tuple[array[int], array[int]]:
+        """The records that may have a copy (ZF107) and those of RRsets
+        whose TTLs may differ (ZF108), each in file order: every record
+        that shares an RRset (one owner, class and type) and a TTL and an
+        rdata hash with another, or whose rdata hash reading did not work
+        out (0) and that shares an RRset and a TTL with another; and every
+        record of an RRset with two TTLs or more. Where hashes collide a
+        few others come too: callers tell them apart by owner and rdata.
 
-        PERF: what the rules comparing an RRset's records (ZF107, ZF108)
-        look at, found once; in arrays, 4 bytes a record in a run (a list
-        per run held 28 MB on a zone of a million records). Records of one
-        RRset share an owner hash, so they are in one bucket of
-        _by_owner_hash: its buckets, a thousand at a time (a few thousand
-        records), are sorted by a key of owner hash, class and type, and
-        the keys that repeat found, all at C speed; a run of one key is
-        split by owner. Nothing else is kept per record: a dict of owners,
-        and then a sort of the whole zone's keys, held 126 and 51 MB on a
-        zone of a million records."""
+        PERF: a zone's RRsets are nearly all of one TTL and without copies,
+        which is seen at C speed, with no Python step per record or per
+        RRset: records of one RRset share an owner hash, so they are in one
+        bucket of _by_owner_hash; its buckets are taken a thousand at a
+        time (a few thousand records) and, for each record, a hash of its
+        owner hash, class and type (its RRset's key) is made, and the keys
+        with TTLs, and with TTLs and rdata hashes, counted in sets. Only
+        the records of a piece where those counts say there is something
+        to see are looked at (a list per RRset of two records or more, and
+        a sort of the whole zone's keys, held 28 and 51 MB on a zone of a
+        million records)."""
         table = self._table
-        # PERF: 30 bits of a hash of owner hash, class and type: Python
-        # sorts such small ints several times quicker than 64-bit ones, and
-        # two RRsets whose keys collide share a run (which callers allow).
-        keys = array(
-            "I",
-            map(
-                and_,
-                map(
-                    hash,
-                    zip(self.owner_hashes, table.rdclass, table.rdtype, strict=True),
-                ),
-                repeat(_KEY_BITS),
-            ),
-        )
-        key_of = keys.__getitem__
-        owner_ref = table.owner_ref
-        ref_of = owner_ref.__getitem__
         mask, starts, order = self._by_owner_hash
-        members = array("I")
-        run_starts = array("I", [0])
+        # Each record's RRset key, made in one pass over the columns (8
+        # bytes a record while this runs).
+        rrset_keys = array(
+            "q",
+            map(hash, zip(self.owner_hashes, table.rdclass, table.rdtype, strict=True)),
+        )
+        copies = array("I")
+        mixed_ttls = array("I")
         buckets = mask + 1
         for first in range(0, buckets, _BUCKETS_AT_ONCE):
             last = min(first + _BUCKETS_AT_ONCE, buckets)
-            # Stable: records of one owner hash and key stay in file order
-            # (a bucket's are); _one_owner sorts any others.
-            ordered = sorted(order[starts[first] : starts[last]], key=key_of)
-            sorted_keys = list(map(key_of, ordered))
-            # same[j]: the j-th record and the next share a key.
-            same = bytes(map(eq, sorted_keys, islice(sorted_keys, 1, None)))
-            at = same.find(1)
-            while at >= 0:
-                end = same.find(0, at)
-                if end < 0:
-                    end = len(same)
-                run = ordered[at : end + 1]
-                refs = set(map(ref_of, run))
-                if len(refs) == 1 and refs.pop() >= 0:
-                    # PERF: the usual run, of one written owner, inline.
-                    members.extend(run)
-                    run_starts.append(len(members))
-                else:
-                    for part in self._one_owner(run, owner_ref):
-                        members.extend(part)
-                        run_starts.append(len(members))
-                at = same.find(1, end)
-        return members, run_starts
-
-    def _one_owner(self, run: list[int], owner_ref: array[int]) -> Iterator[list[int]]:
-        """*run* split by owner (one group but where two owners share a
-        hash)."""
-        refs = set(map(owner_ref.__getitem__, run))
-        if len(refs) == 1 and min(refs) >= 0:
-            # One written owner (a blank owner repeats it).
-            yield run
-        elif len({self.owner_key(i) for i in run}) == 1:
-            yield run
-        else:
-            yield from self.groups(run).values()
+            piece = order[starts[first] : starts[last]]
+            if len(piece) < 2:
+                continue  # no RRset of two records
+            # PERF: an itemgetter takes a piece's values out of a column at
+            # C speed (a map of the column's __getitem__ costs 1.5 times
+            # more: a call through a wrapper each).
+            values_of = itemgetter(*piece)
+            keys = values_of(rrset_keys)
+            rrsets = len(set(keys))
+            if rrsets == len(keys):
+                continue  # no RRset of two records
+            with_ttls = list(zip(keys, values_of(table.ttl), strict=True))
+            distinct = set(with_ttls)
+            if len(distinct) > rrsets:
+                # An RRset (or two whose keys collide) with two TTLs.
+                seen = Counter(map(itemgetter(0), distinct))
+                mixed = {key for key, times in seen.items() if times > 1}
+                mixed_ttls.extend(compress(piece, map(mixed.__contains__, keys)))
+            rdata_hashes = values_of(table.rdata_hash)
+            full = list(zip(with_ttls, rdata_hashes, strict=True))
+            found: Iterator[bool] | None = None
+            if len(set(full)) < len(full):
+                times = Counter(full)
+                repeated = {key for key, count in times.items() if count > 1}
+                found = map(repeated.__contains__, full)
+            if 0 in rdata_hashes:
+                # A record whose rdata's hash was not worked out is compared
+                # with every record of its RRset and TTL (PERF: counted
+                # among those only).
+                unread = set(compress(with_ttls, map(not_, rdata_hashes)))
+                beside = Counter(
+                    compress(with_ttls, map(unread.__contains__, with_ttls))
+                )
+                compared = {key for key, count in beside.items() if count > 1}
+                if compared:
+                    also = map(compared.__contains__, with_ttls)
+                    found = also if found is None else map(or_, found, also)
+            if found is not None:
+                copies.extend(compress(piece, found))
+        return array("I", sorted(copies)), array("I", sorted(mixed_ttls))
 
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""
@@ -439,16 +452,36 @@ class ZoneIndex:
 
     def targets_of(self, *rdtypes: int) -> Iterator[tuple[int, str | None]]:
         """The records of *rdtypes* (types TARGET_FIELDS names), in file
-        order, each with target_key of its target. PERF: the keys are taken
-        from the table of targets at C speed, not by a call for each."""
+        order, each with target_key of its target. PERF: each type's keys
+        are taken from the table of targets once, at C speed, and kept (a
+        list of the table's keys, 8 bytes a record): a dozen rules ask.
+        Several types' are picked out of the table by its column of types."""
         assert all(rdtype in TARGET_FIELDS for rdtype in rdtypes)
-        records = (
-            self.of_types(*rdtypes) if len(rdtypes) > 1 else self.of_type(*rdtypes)
-        )
-        # The table holds every record of these types.
+        if len(rdtypes) == 1:
+            (rdtype,) = rdtypes
+            return zip(self.of_type(rdtype), self._target_keys(rdtype), strict=True)
+        # Several types: the table's entries of those types, picked at C
+        # speed (PERF: a sort of the types' pairs cost more than the rest).
         indices, keys = self._targets
-        places = map(bisect_left, repeat(indices), records)
-        return zip(records, map(keys.__getitem__, places), strict=True)
+        wanted = frozenset(rdtypes)
+        picked = map(wanted.__contains__, self._target_types)
+        return compress(zip(indices, keys, strict=True), picked)
+
+    @cached_property
+    def _target_types(self) -> array[int]:
+        """The type of each record of the table of targets (2 bytes each)."""
+        indices, _ = self._targets
+        return array("H", items_at(self._table.rdtype, indices))
+
+    def _target_keys(self, rdtype: int) -> list[str | None]:
+        """target_key of each record of *rdtype*, in file order."""
+        found = self._keys_of_type.get(rdtype)
+        if found is None:
+            # The table holds every record of these types.
+            indices, keys = self._targets
+            places = map(bisect_left, repeat(indices), self.of_type(rdtype))
+            found = self._keys_of_type[rdtype] = list(map(keys.__getitem__, places))
+        return found
 
     def _read_target(self, index: int, position: int) -> str | None:
         words = self.rdata_words(index)
@@ -718,31 +751,34 @@ class Aliases(Mapping[str, int]):
 
     def __init__(self, index: ZoneIndex) -> None:
         self._index = index
-        hashes = index.owner_hashes
-        # Sorted by hash, stably: each hash's CNAMEs in file order.
-        cnames = sorted(self._cnames(), key=hashes.__getitem__)
-        self._hashes = array("q")
-        self._firsts = array("I")
+        # PERF: the CNAMEs and their owners' hashes taken at C speed; each
+        # hash's first CNAME in file order is the one a dict of them, made
+        # from the last to the first, keeps.
+        cnames = list(self._cnames())
+        owned = items_at(index.owner_hashes, cnames)
+        first_of = dict(zip(reversed(owned), reversed(cnames), strict=True))
+        self._hashes = array("q", sorted(first_of))
+        self._firsts = array("I", map(first_of.__getitem__, self._hashes))
         #: Hashes of two CNAME owners or more: their records are looked at.
         self._shared: set[int] = set()
-        at, total = 0, len(cnames)
-        while at < total:
-            owner_hash = hashes[cnames[at]]
-            end = at + 1
-            while end < total and hashes[cnames[end]] == owner_hash:
-                end += 1
-            self._hashes.append(owner_hash)
-            self._firsts.append(cnames[at])
-            if end - at > 1 and len(index.groups(cnames[at:end])) > 1:
-                self._shared.add(owner_hash)
-            at = end
+        if len(first_of) < len(cnames):
+            # Hashes of several CNAMEs (one owner's, or owners' that share
+            # a hash): their owners told apart.
+            times = Counter(owned)
+            several = {h for h, count in times.items() if count > 1}
+            by_hash: dict[int, list[int]] = defaultdict(list)
+            for i in compress(cnames, map(several.__contains__, owned)):
+                by_hash[index.owner_hashes[i]].append(i)
+            for owner_hash, records in by_hash.items():
+                if len(index.groups(records)) > 1:
+                    self._shared.add(owner_hash)
         self._count: int | None = None
 
     def _cnames(self) -> Iterator[int]:
         """The CNAME records that have a target, in file order."""
-        for i, target in self._index.targets_of(fastpath.CNAME):
-            if target is not None:
-                yield i
+        index = self._index
+        keys = index._target_keys(fastpath.CNAME)
+        return compress(index.of_type(fastpath.CNAME), map(is_not, keys, repeat(None)))
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._first(key) is not None
@@ -774,6 +810,19 @@ class Aliases(Mapping[str, int]):
             ):
                 return i
         return None
+
+    def may_be_among(
+        self, targets: Iterable[tuple[int, str | None]]
+    ) -> Iterator[tuple[int, str | None]]:
+        """The (record, name) pairs of *targets* whose name may be a CNAME
+        owner (in this mapping), in their order: the others' names are
+        surely none. PERF: told by hash at C speed, with no Python step per
+        pair (most names asked about are no alias); the set of hashes is
+        made for the question (8 bytes and a slot per owner), not kept."""
+        pairs = list(targets)
+        owners = frozenset(self._hashes)
+        maybe = map(owners.__contains__, map(hash, map(itemgetter(1), pairs)))
+        return compress(pairs, maybe)
 
     def owners(self) -> Iterator[tuple[str, int]]:
         """Each owner and its first CNAME record, in the order of those
@@ -808,6 +857,22 @@ def plain_host(key: str) -> bool:
     return _host_name(key) is not None
 
 
+def not_plain_hosts(
+    targets: Iterable[tuple[int, str | None]],
+) -> Iterator[tuple[int, str | None]]:
+    """The (record, name) pairs of *targets* whose name is not a plain host
+    (plain_host says no, or there is none), in their order: bad_host_label
+    finds nothing in the others. PERF: one match of each name at C speed,
+    with no Python step per pair."""
+    global _host_name
+    if _host_name is None:
+        _host_name = re.compile(_HOST_NAME).fullmatch
+    pairs = list(targets)
+    # (str(None) is no host name: it has no final dot.)
+    names = map(str, map(itemgetter(1), pairs))
+    return compress(pairs, map(is_, map(_host_name, names), repeat(None)))
+
+
 def bad_host_label(key: str) -> str | None:
     """The first label of name *key* (canonical text) that no host name may
     have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
@@ -838,14 +903,17 @@ def _items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
         at = column.find(item, at + size)
 
 
+# of_type and with_flag step from match to match where fewer than one
+# record in this many matches (a step costs some fifty times what a
+# comparison costs), and compare every record's where more do.
+_FEW = 50
+
 # What records_at keeps for a name with no records.
 _NONE: tuple[int, ...] = ()
 
-# The buckets of _by_owner_hash _rrset_runs sorts at once (some 2 to 4
+# The buckets of _by_owner_hash rrset_suspects takes at once (some 2 to 4
 # records each).
 _BUCKETS_AT_ONCE = 1024
-# The bits of _rrset_runs' keys (a small int: one digit of CPython's).
-_KEY_BITS = (1 << 30) - 1
 
 
 def records_at_owners_of(

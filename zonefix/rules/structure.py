@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from itertools import chain
+from itertools import chain, compress
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
@@ -12,7 +14,7 @@ from zonefix.bind import cloudflare
 from zonefix.bind.fastpath import RdataKey
 from zonefix.bind.resolver import OWNER_APEX, OWNER_DEEP, OWNER_OUTSIDE
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import TARGET_FIELDS, bad_host_label
+from zonefix.index import TARGET_FIELDS, bad_host_label, not_plain_hosts
 from zonefix.rrtypes import type_text
 from zonefix.rules.registry import (
     FixAvailability,
@@ -23,6 +25,7 @@ from zonefix.rules.registry import (
 )
 
 if TYPE_CHECKING:
+    from zonefix.index import ZoneIndex
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
@@ -455,28 +458,21 @@ def duplicate_record(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     rdata_hash = index.rdata_hash
-    # Copies share owner, class and type (an RRset of two or more records),
-    # TTL and rdata: look closer only where a hash of those repeats (PERF:
-    # the hashes of rdata come from reading; only copies, and the rare
-    # collision, get their keys read).
+    # Copies share owner, class, type, TTL and rdata: only records that
+    # share those hashes with another (and the rare record whose rdata
+    # hash reading did not work out) get their keys read.
     found: list[tuple[int, Diagnostic]] = []
-    hashes_of = table.rdata_hash.__getitem__
-    for rrset in index.rrset_runs():
-        hashes = set(map(hashes_of, rrset))
-        if len(hashes) == len(rrset) and 0 not in hashes:
-            # PERF: no two records of the run share rdata (a hash read
-            # while reading: 0 where it was not worked out).
-            continue
+    copies, _ = index.rrset_suspects
+    for records in index.groups(copies).values():
         candidates: dict[tuple[int, int, int, int], list[int]] = {}
-        for i in rrset:
+        for i in records:
             candidates.setdefault(
                 (table.rdclass[i], table.rdtype[i], table.ttl[i], rdata_hash(i)), []
             ).append(i)
-        for records in candidates.values():
-            if len(records) > 1:
-                found.extend(_copies(zone, records))
-    # In file order: the runs come in the order of their hashes, which
-    # changes from run to run (copies a $GENERATE line makes share a place).
+        for same in candidates.values():
+            if len(same) > 1:
+                found.extend(_copies(zone, same))
+    # In file order (copies a $GENERATE line makes share a place).
     for _, finding in sorted(found, key=lambda pair: pair[0]):
         yield finding
 
@@ -527,6 +523,9 @@ CNAME_LOOP = Code(
     "ZF114", "cname-loop", Severity.ERROR, "a CNAME chain that loops inside the zone"
 )
 
+# A text that may_be_address may say yes to (ASCII): a digit first, or a
+# colon anywhere (compiled when first asked: PERF, not at import).
+_MAY_BE_ADDRESS = r"[0-9]|[^:]*:"
 # The types whose target must be a host name, not an address.
 _HOST_TARGETS = {rrtypes.MX, rrtypes.NS, rrtypes.CNAME}
 
@@ -555,9 +554,13 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     zone = ctx.zone
     table = zone.table
     index = zone.index
-    for i, key in index.targets_of(*_HOST_TARGETS):
-        # PERF: the target's key starts as the word does (a digit; a colon
-        # is kept): most targets are ruled out without reading the words.
+    # PERF: the target's key starts as the word does (a digit; a colon is
+    # kept): most targets are ruled out without reading the words, by a
+    # match at C speed (may_be_address's answer: keys are ASCII).
+    targets = list(index.targets_of(*_HOST_TARGETS))
+    keys = map(str, map(itemgetter(1), targets))
+    may_be = re.compile(_MAY_BE_ADDRESS).match
+    for i, key in compress(targets, map(may_be, keys)):
         if key is None or not may_be_address(key):
             continue
         rdtype = table.rdtype[i]
@@ -679,7 +682,7 @@ def cname_loop(ctx: RuleContext) -> Iterator[Diagnostic]:
     # Each owner's first CNAME with a target, in file order (alias.owners()).
     # PERF: a chain whose target is no alias cannot loop (the owner is one):
     # the owner's key is read only for the others.
-    for record, target in index.targets_of(rrtypes.CNAME):
+    for record, target in alias.may_be_among(index.targets_of(rrtypes.CNAME)):
         if target is None or target not in alias:
             continue
         start = index.owner_key(record)
@@ -790,12 +793,10 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
     rrsig = rrtypes.RRSIG
     # Only RRsets of two or more records can disagree.
     automatic = ctx.capabilities.automatic_ttls
-    ttl = table.ttl
     found: list[tuple[int, Diagnostic]] = []
-    ttl_of = ttl.__getitem__
-    for records in index.rrset_runs():
-        if len(set(map(ttl_of, records))) == 1:
-            continue  # PERF: the usual RRset, whose TTLs agree
+    # Only the RRsets whose TTLs may differ (PERF: nearly all agree).
+    _, suspects = index.rrset_suspects
+    for records in index.groups(suspects).values():
         rrsets: dict[tuple[int, int, int], list[int]] = {}
         for i in records:
             covers = index.covered_type(i) if table.rdtype[i] == rrsig else 0
@@ -817,7 +818,7 @@ def rrset_ttl_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
                 fix=_lowest_ttl_fix(zone, rrset, lowest),
             )
             found.append((rrset[0], finding))
-    # In file order, as ZF107's (the runs come in their hashes' order).
+    # In file order, as ZF107's.
     for _, finding in sorted(found, key=lambda pair: pair[0]):
         yield finding
 
@@ -881,7 +882,7 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
     aliases = index.aliases
     if not aliases:
         return
-    for i, target in index.targets_of(*_NO_ALIAS_TARGETS):
+    for i, target in aliases.may_be_among(index.targets_of(*_NO_ALIAS_TARGETS)):
         if target is None or target not in aliases:
             continue
         rdtype = table.rdtype[i]
@@ -1023,7 +1024,8 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     index = zone.index
     placeholder: int | None = None
     labels: dict[str, str | None] = {}
-    for i, target in index.targets_of(*_HOSTNAME_TARGETS):
+    # PERF: a plain host (most) is no address and has no bad label.
+    for i, target in not_plain_hosts(index.targets_of(*_HOSTNAME_TARGETS)):
         if target is None or target == ".":
             continue
         rdtype = table.rdtype[i]
@@ -1111,22 +1113,28 @@ def _targets_without_address(
         return
     index = zone.index
     position = TARGET_FIELDS[rdtype]
-    dotless = {(d.record, d.position) for d in index.dotless_names()}
+    dotless = {d.record for d in index.dotless_names() if d.position == position}
     aliases = index.aliases
     suffix = origin.lower()
     wanted: dict[str, list[int]] = {}
-    for i, target in index.targets_of(rdtype):
-        if (i, position) in dotless:
+    targets = list(index.targets_of(rdtype))
+    # PERF: the few that may be aliases are asked about (most are not).
+    maybe_aliases = {i for i, _ in aliases.may_be_among(targets)}
+    # Whether a target is looked up: judged once per name (PERF: names
+    # repeat).
+    judged: dict[str, bool] = {}
+    for i, target in targets:
+        if i in dotless:
             continue
-        if target is None or target == "." or target in aliases:
+        if target is None or target == ".":
             continue
-        if bad_host_label(target) is not None:
-            continue  # ZF115's: no host has that name
-        if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
+        if i in maybe_aliases and target in aliases:
             continue
-        if index.below_cut(target):
-            continue
-        wanted.setdefault(target, []).append(i)
+        looked_up = judged.get(target)
+        if looked_up is None:
+            looked_up = judged[target] = _in_zone_host(index, target, suffix)
+        if looked_up:
+            wanted.setdefault(target, []).append(i)
     found = index.records_at([*wanted, *index.wildcard_keys(wanted)], keep=False)
     rtype = type_text(rdtype)
     for target, records in wanted.items():
@@ -1140,6 +1148,17 @@ def _targets_without_address(
                 i,
                 position,
             )
+
+
+def _in_zone_host(index: ZoneIndex, target: str, suffix: str) -> bool:
+    """Name *target* may be a host (ZF115 finds no bad label: no host has
+    such a name) in this zone, whose apex is *suffix* (canonical), and not
+    below a delegation (the child zone's)."""
+    if bad_host_label(target) is not None:
+        return False
+    if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
+        return False
+    return not index.below_cut(target)
 
 
 CNAME_TARGET_MISSING = Code(
@@ -1182,19 +1201,25 @@ def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         return
     table = zone.table
     index = zone.index
-    dotless = {(d.record, d.position) for d in index.dotless_names()}
+    dotless = {d.record for d in index.dotless_names() if d.position == 0}
     suffix = origin.lower()
     wanted: dict[str, list[int]] = {}
+    # Whether a target is looked up: judged once per name (PERF: names
+    # repeat).
+    judged: dict[str, bool] = {}
+    flags = table.flags
     for i, target in index.targets_of(rrtypes.CNAME):
-        if (i, 0) in dotless:
+        if i in dotless:
             continue
-        if table.flags[i] & OWNER_OUTSIDE or target is None:
+        if flags[i] & OWNER_OUTSIDE or target is None:
             continue
-        if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
-            continue
-        if index.below_cut(target):
-            continue
-        wanted.setdefault(target, []).append(i)
+        looked_up = judged.get(target)
+        if looked_up is None:
+            looked_up = judged[target] = (
+                target == suffix or target.endswith("." + suffix) or suffix == "."
+            ) and not index.below_cut(target)
+        if looked_up:
+            wanted.setdefault(target, []).append(i)
     found = index.records_at([*wanted, *index.wildcard_keys(wanted)], keep=False)
     for target, records in wanted.items():
         if found[target] or index.wildcard_for(target, found) is not None:
@@ -1272,25 +1297,30 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     at_cuts = index.records_at(cuts).values()
     candidates = sorted(chain(index.with_flag(OWNER_DEEP), *at_cuts))
     types = table.rdtype
+    # PERF: what the loop reads for every candidate, bound once.
+    flags = table.flags
+    owner_refs = table.owner_ref
+    may_be_below_cut = index.may_be_below_cut
+    apex_or_outside = OWNER_APEX | OWNER_OUTSIDE
     last = -1
     for i in candidates:
         if i == last:
             continue  # a deep delegation point's record, met twice
         last = i
-        rdtype = types[i]
-        if table.flags[i] & (OWNER_APEX | OWNER_OUTSIDE):
+        if flags[i] & apex_or_outside:
             continue
-        ref = table.owner_ref[i]
+        ref = owner_refs[i]
         if ref != last_ref or ref < 0:
             # PERF: blank-owner lines repeat the owner: one look per name
             # run; its key only where its last label may be a cut's.
-            below = index.may_be_below_cut(i)
+            below = may_be_below_cut(i)
             if below:
                 owner = index.owner_key(i)
                 below = index.below_cut(owner)
         last_ref = ref
         if not below:
             continue
+        rdtype = types[i]
         if rdtype in addresses and owner in glue:
             continue
         if owner in cuts and rdtype in _AT_A_CUT:
