@@ -11,6 +11,7 @@ import dns.zone
 import pytest
 
 from zonefix.bind.edits import CannotEdit, NewRecord, insert_records
+from zonefix.source import SourceFile
 from zonefix.zone import parse_file, parse_text
 
 APEX = dns.name.from_text("example.net.")
@@ -204,3 +205,23 @@ def test_a_new_name_never_splits_a_blank_owner_run() -> None:
     assert insert(before, dmarc) == before.replace(
         "  MX 0 .\n", '  MX 0 .\n_dmarc TXT "v=DMARC1; p=none"\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "newline"),
+    [
+        ("a\nb\n", "\n"),
+        ("a\r\nb\r\n", "\r\n"),
+        ("a\r\nb\r\nc\n", "\r\n"),
+        ("a\r\nb\nc\n", "\n"),
+        ("a\rb\r", "\n"),
+        ("", "\n"),
+    ],
+)
+def test_the_line_ending_inserted_lines_take(text: str, newline: str) -> None:
+    # Most lines' ending; counted once, however many records a run inserts
+    # (a fix per mail domain asks it: counting each time grew with fixes x
+    # text).
+    source = SourceFile("db.example.net", text)
+    assert source.newline == newline
+    assert source.newline == newline

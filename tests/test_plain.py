@@ -30,7 +30,10 @@ def test_every_plain_class_names_its_fields_alike() -> None:
     for cls in classes:
         fields = cls._fields
         assert fields, cls
-        assert tuple(cls.__slots__) == fields, cls
+        # The fields, then any cache of what they give (a private slot).
+        slots: tuple[str, ...] = tuple(cls.__slots__)
+        assert slots[: len(fields)] == fields, cls
+        assert all(name.startswith("_") for name in slots[len(fields) :]), cls
         parameters = list(inspect.signature(cls.__init__).parameters)[1:]
         assert parameters == list(fields), cls
         hints = inspect.get_annotations(cls)
@@ -62,3 +65,15 @@ def test_findings_sort_as_they_did() -> None:
     assert [d.code.code for d in sorted(findings)] == sorted(
         d.code.code for d in findings
     )
+
+
+def test_a_cache_slot_is_no_field() -> None:
+    from zonefix.source import SourceFile
+
+    crlf = SourceFile("db.example.net", "a\r\nb\r\n")
+    assert crlf.newline == "\r\n"
+    # Asked or not, the cache changes neither equality nor hash nor copies.
+    fresh = SourceFile("db.example.net", "a\r\nb\r\n")
+    assert crlf == fresh
+    assert hash(crlf) == hash(fresh)
+    assert crlf._replace(text="a\nb\n").newline == "\n"

@@ -27,7 +27,9 @@ class Plain:
                 self.name = name
                 self.target = target
 
-    Like a NamedTuple, an instance is not changed once made."""
+    Like a NamedTuple, an instance is not changed once made. A slot after
+    the fields, named with ``_``, may keep what is worked out from them on
+    first use (a cache, which equality, hash and ``_replace`` ignore)."""
 
     __slots__ = ()
     _fields: ClassVar[tuple[str, ...]] = ()

@@ -23,7 +23,7 @@ class SourceFile(Plain):
     """What was read: the text, and how to write it back as the same bytes."""
 
     _fields = ("name", "text", "bom", "raw")
-    __slots__ = _fields
+    __slots__ = (*_fields, "_newline")
     #: The name findings are reported under (a path, or --stdin-filename).
     name: str
     #: The decoded text, without the BOM.
@@ -40,12 +40,18 @@ class SourceFile(Plain):
         self.text = text
         self.bom = bom
         self.raw = raw
+        self._newline: str | None = None
 
     @property
     def newline(self) -> str:
-        """The file's line ending: CRLF when most lines end that way."""
-        crlf = self.text.count("\r\n")
-        return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
+        """The file's line ending: CRLF when most lines end that way. (Counted
+        once: a fix inserting records asks it for each, thousands on a big
+        zone, where counting each time grew with fixes x text.)"""
+        if self._newline is None:
+            crlf = self.text.count("\r\n")
+            lf = self.text.count("\n")
+            self._newline = "\r\n" if crlf and crlf * 2 >= lf else "\n"
+        return self._newline
 
     def encode(self, text: str | None = None) -> bytes:
         """*text* (default: the file's own) as bytes, as the file writes it."""

@@ -177,9 +177,13 @@ class MailView:
         self._spf: dict[int, SpfRecord] = {}
         self._holders: dict[str, list[Profile]] = {}
         self._named_lists: dict[tuple[int, ...], list[Profile]] = {}
+        # infer()'s answers by its holders' lists, kept with them.
         self._inferred: dict[
             tuple[int, ...],
-            tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]],
+            tuple[
+                list[list[Profile]],
+                tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]],
+            ],
         ] = {}
         # What holders() reads for a host of some provider (see _facts_of).
         self._host_facts: dict[
@@ -309,6 +313,9 @@ class MailView:
                 value = plain_txt_value(segment, rdata_fields[i])
             if value is None:
                 value = self._read_txt(i)
+            # What these tests keep, a record passed by its text above must
+            # never be: a kind of TXT record added here needs the words it
+            # is told by in _MAIL_WORDS (passed_by_text, all_passed_by_text).
             if is_spf(value):
                 spf[owner].append(i)
                 values[i] = value
@@ -450,15 +457,15 @@ class MailView:
         for the owner to say."""
         holders = [self.holders(m.host, domain) for m in mx]
         # PERF: the answer depends only on the hosts' holders, in order:
-        # worked out once for each sequence of them (every list holders()
-        # gives is kept by the view, so its id names it).
+        # worked out once for each sequence of them, named by the lists' ids
+        # (the lists are kept with the answer, so no id is another's).
         key = tuple(map(id, holders))
-        found = self._inferred.get(key)
-        if found is None:
-            found = _inferred(holders)
+        kept = self._inferred.get(key)
+        if kept is None:
+            kept = (holders, _inferred(holders))
             if len(self._inferred) < _INFERRED_KEPT:
-                self._inferred[key] = found
-        provider, candidates, unknown = found
+                self._inferred[key] = kept
+        provider, candidates, unknown = kept[1]
         if not unknown:
             return provider, candidates, ()
         return provider, candidates, tuple(mx[at] for at in unknown)
@@ -727,7 +734,7 @@ def all_passed_by_text(entries: Sequence[str | None]) -> list[bool]:
     usual = [
         entry is not None
         and not ("(" in entry or ")" in entry or "\0" in entry)
-        and ("\\" not in entry or not any(d in entry for d in _ESCAPED_DIGITS))
+        and ("\\" not in entry or not _ESCAPED_DIGIT(entry))
         and entry.isascii()
         for entry in entries
     ]
@@ -783,7 +790,7 @@ _BETWEEN_STRINGS = b'" \t\r\n()'
 # What all_passed_by_text deletes: _BETWEEN_STRINGS, and backslashes.
 _BETWEEN_WORDS = _BETWEEN_STRINGS + b"\\"
 # An escape of a byte by its digits (\DDD), or what may start one.
-_ESCAPED_DIGITS = tuple(f"\\{digit}" for digit in "0123456789")
+_ESCAPED_DIGIT = re.compile(r"\\[0-9]").search
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -830,10 +837,13 @@ def plain_txt_value(entry: str, rdata_field: int) -> str | None:
     record whose entry is *entry*, read from the text where its rdata are
     quoted strings without escapes (nor line breaks), separated by blanks,
     line breaks or parentheses, and only comments and blank lines follow
-    them (and no quote in those comments); else None. PERF: the entry is not split into fields: those
-    before the first quote are counted, to know it opens the rdata."""
+    them (and no quote in those comments); else None. PERF: the entry is
+    not split into fields: those before the first quote are counted, to
+    know it opens the rdata; an entry with a backslash anywhere (nearly
+    always in its strings, which send it there anyway) is left to the
+    general way at once, before the work of cutting it."""
     quote = entry.find('"')
-    if quote < 0:
+    if quote < 0 or "\\" in entry:
         return None
     head = entry[:quote]
     if not head.isascii() or ";" in head or not _NOT_SPLIT.isdisjoint(head):
