@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
 import dns.exception
@@ -28,10 +29,9 @@ from zonefix.bind.edits import _renamed, _renamed_as_text
 from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
 from zonefix.bind.syntax.nodes import fields_between
 from zonefix.index import (
+    ZoneIndex,
     bad_host_label,
     plain_host,
-    records_at_names,
-    records_at_owners_of,
 )
 from zonefix.mail import MailSettings, printable
 from zonefix.mail import domains as domains_module
@@ -777,41 +777,64 @@ def test_dkim_keys_of_any_shape_have_the_problems_their_tags_give(
     assert dkim_problems(text) == parsed_problems(text), text
 
 
-def test_records_at_owners_taken_from_the_buckets_are_at_owners_of(
+def each_hash_alone(index: ZoneIndex, indices: Iterable[int]) -> dict[str, list[int]]:
+    """at_owners_of, the plain way: each owner hash's records looked for
+    in its bucket alone."""
+    hashes = index.owner_hashes
+    found = chain.from_iterable(
+        map(index.with_owner_hash, {hashes[i] for i in indices})
+    )
+    return index.groups(found)
+
+
+def each_name_alone(index: ZoneIndex, keys: Iterable[str]) -> dict[str, list[int]]:
+    """records_at, the plain way: each key's records looked for in its
+    hash's bucket alone, every owner read."""
+    return {
+        key: [i for i in index.with_owner_hash(hash(key)) if index.owner_key(i) == key]
+        for key in set(keys)
+    }
+
+
+def test_records_at_owners_taken_from_the_buckets_at_once(
     read_zones: list[tuple[str, Zone]],
 ) -> None:
-    """records_at_owners_of (the mail view's MX owners' records, taken from
-    the owner-hash buckets at once) gives what at_owners_of gives, for the
-    records of each type of every fixture, corpus and real zone, and for
-    all of its records."""
+    """at_owners_of (the mail view's MX owners' records), taking the
+    records of all the hashes from the owner-hash buckets at once, gives
+    each hash's records found alone, for the records of each type of every
+    fixture, corpus and real zone, and for all of its records."""
     for name, zone in read_zones:
         index = zone.index
         table = zone.table
         for rdtype in sorted(set(table.rdtype)):
             records = index.of_type(rdtype)
-            assert records_at_owners_of(index, records) == index.at_owners_of(
-                records
-            ), (name, rdtype)
+            assert index.at_owners_of(records) == each_hash_alone(index, records), (
+                name,
+                rdtype,
+            )
         everything = range(len(table))
-        assert records_at_owners_of(index, everything) == index.at_owners_of(
-            everything
-        ), name
+        assert index.at_owners_of(everything) == each_hash_alone(index, everything)
 
 
-def test_records_at_names_taken_from_the_buckets_are_records_at(
+def test_records_at_names_taken_from_the_buckets_at_once(
     read_zones: list[tuple[str, Zone]],
 ) -> None:
-    """records_at_names (ZF205's hosts and their wildcards, looked up at
-    once) gives what records_at gives, for every owner, target and the
-    names above and beside them (no records, other cases) of every
-    fixture, corpus and real zone."""
+    """records_at (ZF205's hosts and their wildcards, every rule's targets),
+    taking the records of all the keys from the buckets at once, gives
+    each key's records found alone, for every owner, target and the names
+    above and beside them (no records, other cases) of every fixture,
+    corpus and real zone, kept or not."""
     for name, zone in read_zones:
         index = zone.index
         keys = {index.owner_key(i) for i in range(len(zone.table))}
         keys |= {key for _, key in index.targets_of(rrtypes.MX, rrtypes.CNAME) if key}
         keys |= set(index.wildcard_keys(list(keys)))
         keys |= {f"x.{key}" for key in list(keys)[:50]} | {"", ".", "Upper."}
-        assert records_at_names(index, keys) == index.records_at(keys, keep=False), name
+        expected = {k: tuple(v) for k, v in each_name_alone(index, keys).items()}
+        got = index.records_at(keys, keep=False)
+        assert {k: tuple(v) for k, v in got.items()} == expected, name
+        kept = index.records_at(keys)
+        assert {k: tuple(v) for k, v in kept.items()} == expected, name
 
 
 def test_entries_read_a_few_at_a_time_give_what_all_at_once_give(
@@ -829,6 +852,7 @@ def test_entries_read_a_few_at_a_time_give_what_all_at_once_give(
         _assert_txt_pass(name, zone)
         index = zone.index
         records = index.of_type(rrtypes.MX)
-        assert records_at_owners_of(index, records) == index.at_owners_of(records)
+        assert index.at_owners_of(records) == each_hash_alone(index, records)
         keys = {index.owner_key(i) for i in records} | {"x.", "*.x."}
-        assert records_at_names(index, keys) == index.records_at(keys, keep=False)
+        got = index.records_at(keys, keep=False)
+        assert {k: list(v) for k, v in got.items()} == each_name_alone(index, keys)

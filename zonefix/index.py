@@ -186,31 +186,13 @@ class ZoneIndex:
         wanted = [k for k in keys if k not in named]
         found: dict[str, list[int]] = {}
         if wanted:
-            owner_ref = self._table.owner_ref
-            generated = self._table.generated
-            owner_key = self.owner_key
-            # with_owner_hash, inline (PERF: called for thousands of names).
-            hashes = self.owner_hashes
-            mask, starts, order = self._by_owner_hash
-            for key in wanted:
-                owner_hash = hash(key)
-                bucket = owner_hash & mask
-                # Records of one written owner share its key (a blank owner
-                # repeats it): read once per owner, and confirmed (a hash
-                # alone could join two names).
-                last_ref, same = -1, False
-                for i in order[starts[bucket] : starts[bucket + 1]]:
-                    if hashes[i] != owner_hash:
-                        continue
-                    ref = owner_ref[i]
-                    if ref != last_ref or ref < 0 or ref in generated:
-                        last_ref, same = ref, owner_key(i) == key
-                    if same:
-                        records = found.get(key)
-                        if records is None:
-                            found[key] = [i]
-                        else:
-                            records.append(i)
+            # PERF: the records of the keys' hashes taken from their buckets
+            # at once, their owners read once per written owner (groups),
+            # not a bucket looked through for each key (thousands of names:
+            # MX hosts, targets, wildcards); an owner whose hash is a wanted
+            # key's but which is no wanted key is dropped.
+            grouped = self.groups(self._with_owner_hashes(set(map(hash, wanted))))
+            found = {key: grouped[key] for key in wanted if key in grouped}
             if keep:
                 # Names with no records (most that are asked: wildcards, and
                 # the names above targets) share one empty tuple.
@@ -402,7 +384,28 @@ class ZoneIndex:
     def _at_owner_hashes(self, owner_hashes: Iterable[int]) -> dict[str, list[int]]:
         """Every record whose owner hash is one of *owner_hashes* (each given
         once), by owner, in file order."""
-        return self.groups(chain.from_iterable(map(self.with_owner_hash, owner_hashes)))
+        return self.groups(self._with_owner_hashes(set(owner_hashes)))
+
+    def _with_owner_hashes(self, wanted: set[int]) -> list[int]:
+        """The records whose owner hashes are in *wanted*, found in their
+        buckets at C speed (PERF: a map over the arrays, not a list made
+        for each hash), a thousand buckets at a time (the other records of
+        those buckets are held only that long)."""
+        hashes = self.owner_hashes
+        mask, starts, order = self._by_owner_hash
+        buckets = sorted(set(map(and_, wanted, repeat(mask))))
+        found: list[int] = []
+        for first in range(0, len(buckets), _BUCKETS_AT_ONCE):
+            part = buckets[first : first + _BUCKETS_AT_ONCE]
+            firsts = map(starts.__getitem__, part)
+            ends = map(starts.__getitem__, map(add, part, repeat(1)))
+            records = list(
+                chain.from_iterable(map(order.__getitem__, map(slice, firsts, ends)))
+            )
+            found += compress(
+                records, map(wanted.__contains__, map(hashes.__getitem__, records))
+            )
+        return found
 
     def with_type(self, rdtype: int) -> list[tuple[list[int], list[int]]]:
         """For each owner with records of *rdtype* and at least one other
@@ -914,46 +917,3 @@ _NONE: tuple[int, ...] = ()
 # The buckets of _by_owner_hash rrset_suspects takes at once (some 2 to 4
 # records each).
 _BUCKETS_AT_ONCE = 1024
-
-
-def records_at_owners_of(
-    index: ZoneIndex, indices: Iterable[int]
-) -> dict[str, list[int]]:
-    """index.at_owners_of(*indices*): every record at the owners of
-    *indices*, by owner, in file order. PERF: the records of their owner
-    hashes are taken from _by_owner_hash's buckets at C speed (map over
-    the arrays), not a list made for each hash (thousands of MX owners)."""
-    hashes = index.owner_hashes
-    return index.groups(_with_hashes(index, set(map(hashes.__getitem__, indices))))
-
-
-def records_at_names(index: ZoneIndex, keys: Iterable[str]) -> dict[str, Sequence[int]]:
-    """index.records_at(*keys*, keep=False): the records at each of *keys*
-    (owner keys), in file order. PERF: the records of the keys' hashes are
-    taken from _by_owner_hash's buckets at C speed, and their owners read
-    once per written owner (groups), not a bucket looked through for each
-    name (thousands of MX hosts)."""
-    keys = set(keys)
-    found = index.groups(_with_hashes(index, set(map(hash, keys))))
-    return {key: found.get(key, _NONE) for key in keys}
-
-
-def _with_hashes(index: ZoneIndex, wanted: set[int]) -> list[int]:
-    """The records whose owner hashes are in *wanted*, found in their
-    buckets at C speed, a few thousand buckets at a time (PERF: the other
-    records of those buckets are held only that long)."""
-    hashes = index.owner_hashes
-    mask, starts, order = index._by_owner_hash
-    buckets = sorted(set(map(and_, wanted, repeat(mask))))
-    found: list[int] = []
-    for first in range(0, len(buckets), _BUCKETS_AT_ONCE):
-        part = buckets[first : first + _BUCKETS_AT_ONCE]
-        firsts = map(starts.__getitem__, part)
-        ends = map(starts.__getitem__, map(add, part, repeat(1)))
-        records = list(
-            chain.from_iterable(map(order.__getitem__, map(slice, firsts, ends)))
-        )
-        found += compress(
-            records, map(wanted.__contains__, map(hashes.__getitem__, records))
-        )
-    return found

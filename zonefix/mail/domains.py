@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.bind.facts import txt_joined
-from zonefix.index import records_at_owners_of
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf, spf_word_not_first
 from zonefix.plain import Plain
@@ -361,9 +360,7 @@ class MailView:
         mx_records = index.of_type(MX)
         if not mx_records and not self.settings.providers:
             return []
-        by_owner: dict[str, Sequence[int]] = dict(
-            records_at_owners_of(index, mx_records)
-        )
+        by_owner: dict[str, Sequence[int]] = dict(index.at_owners_of(mx_records))
         missing = [key for key in self.configured if key not in by_owner]
         by_owner.update(index.records_at(missing))
         apex = zone.origin_text.lower() if zone.origin_text is not None else None

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import bad_host_label, records_at_names
+from zonefix.index import bad_host_label
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
 from zonefix.rules.registry import (
@@ -479,7 +479,9 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     if not wanted:
         return
     # PERF: looked up at once, held while the rule runs.
-    found = records_at_names(zone_index, [*wanted, *zone_index.wildcard_keys(wanted)])
+    found = zone_index.records_at(
+        [*wanted, *zone_index.wildcard_keys(wanted)], keep=False
+    )
     for host, records in wanted.items():
         if zone_index.has_address(host, found):
             continue
