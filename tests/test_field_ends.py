@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_fastpath import zones
-from zonefix.bind.syntax.nodes import fields_between, last_field_end
+from zonefix.bind.syntax.nodes import fields_between, first_field, last_field_end
 
 
 def _lexed_end(text: str, start: int, end: int) -> int:
@@ -25,6 +25,10 @@ def test_last_field_ends_are_the_lexers_on_every_entry() -> None:
                 start, end = tree.span(entry)
                 assert last_field_end(tree.text, start, end) == _lexed_end(
                     tree.text, start, end
+                ), (name, entry)
+                fields = fields_between(tree.text, start, end)
+                assert first_field(tree.text, start, end) == (
+                    fields[0] if fields else None
                 ), (name, entry)
 
 
@@ -60,3 +64,8 @@ def test_last_field_ends_of_any_text_are_the_lexers(text: str) -> None:
         assert last_field_end(text, start, len(text)) == _lexed_end(
             text, start, len(text)
         ), (text, start)
+        fields = fields_between(text, start, len(text))
+        assert first_field(text, start, len(text)) == (fields[0] if fields else None), (
+            text,
+            start,
+        )

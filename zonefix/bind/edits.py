@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
-from functools import cache
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from zonefix import rrtypes
 from zonefix.bind.facts import (
-    PLAIN_NAME,
     editable,
+    plain_name_match,
     record_repeats_owner,
     repeats_owner,
     require_editable,
@@ -29,7 +28,7 @@ from zonefix.bind.resolver import (
     to_dns_text,
     ttl_or_none,
 )
-from zonefix.bind.syntax.nodes import EntryKind, Field, _field_re, fields_between
+from zonefix.bind.syntax.nodes import EntryKind, Field, fields_between, first_field
 from zonefix.diagnostics import Edit
 from zonefix.document import CannotEdit as CannotEdit  # re-exported: its old home
 from zonefix.document import (
@@ -430,12 +429,11 @@ def _previous_record(zone: Zone, index: int) -> int | None:
 
 
 def _first_field(text: str, start: int, end: int) -> Field:
-    """fields_between(text, start, end)[0] (PERF: the fields after it are
-    not lexed)."""
-    for match in _field_re().finditer(text, start, end):
-        if match.group()[0] not in ";()":
-            return Field(match.group(), match.start())
-    raise CannotEdit("the line writes no field")
+    """The first field of a record's line, which writes its owner."""
+    field = first_field(text, start, end)
+    if field is None:
+        raise CannotEdit("the line writes no field")
+    return field
 
 
 def _renamed_as_text(zone: Zone, index: int, word: str, new: str) -> str | None:
@@ -444,7 +442,7 @@ def _renamed_as_text(zone: Zone, index: int, word: str, new: str) -> str | None:
     where they are plain (PLAIN_NAME: dnspython writes them as they are;
     none the root): one label is one run between dots, and names compare
     lower-cased. None elsewhere. PERF: no dnspython name is built."""
-    plain = _plain_name()
+    plain = plain_name_match
     if word != "@" and plain(word) is None:
         return None
     if not new.endswith(".") or plain(new) is None:
@@ -465,11 +463,6 @@ def _renamed_as_text(zone: Zone, index: int, word: str, new: str) -> str | None:
     if not lowered.endswith(f".{origin}"):
         return new
     return new[: len(new) - len(origin) - 1]
-
-
-@cache
-def _plain_name() -> Callable[[str], re.Match[str] | None]:
-    return re.compile(PLAIN_NAME).fullmatch
 
 
 def _renamed(

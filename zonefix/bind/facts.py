@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +33,17 @@ _ESCAPE = rb"\\(?:([0-9]{3})|([^0-9]))"
 #: characters it escapes ("().;\\@$), so that its canonical key is its text,
 #: lower-cased (others go through dnspython for their key).
 PLAIN_NAME = r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+"
+
+
+def plain_name_match(text: str) -> re.Match[str] | None:
+    """Whether *text* is all a PLAIN_NAME (its match)."""
+    return _plain_name().fullmatch(text)
+
+
+@cache
+def _plain_name() -> re.Pattern[str]:
+    # On first use: a read that asks no name this never compiles it.
+    return re.compile(PLAIN_NAME)
 
 
 def to_dns_text(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -395,10 +394,10 @@ def _dmarc_name(zone: Zone, index: int) -> str | None:
     PLAIN_NAME) and the name fits in 255 bytes (its key's length and 1,
     and 7 for the label `_dmarc`); else None (PERF: no dnspython name for
     the usual owner)."""
-    from zonefix.bind.facts import PLAIN_NAME
+    from zonefix.bind.facts import plain_name_match
 
     key = zone.index.owner_key(index)
-    if key == "." or len(key) + 1 + 7 > 255 or not re.fullmatch(PLAIN_NAME, key):
+    if key == "." or len(key) + 1 + 7 > 255 or not plain_name_match(key):
         return None
     return f"_dmarc.{key}"
 

@@ -195,6 +195,15 @@ def fields_between(text: str, start: int, end: int) -> list[Field]:
     ]
 
 
+def first_field(text: str, start: int, end: int) -> Field | None:
+    """fields_between(text, start, end)[0], or None where there is none
+    (PERF: the fields after it are not lexed)."""
+    for match in _field_re().finditer(text, start, end):
+        if match.group()[0] not in ";()":
+            return Field(match.group(), match.start())
+    return None
+
+
 def last_field_end(text: str, start: int, end: int) -> int:
     """Where the last field of text[start:end] ends (fields_between's last
     Field's end), or *start* where it has none. PERF: a finding at a record
