@@ -854,10 +854,7 @@ def plain_host(key: str) -> bool:
     """True where every label of *key* (canonical, absolute) is a host
     name's (bad_host_label finds none). PERF: one match of the whole name
     for the usual host, not one per label; False says nothing."""
-    global _host_name
-    if _host_name is None:
-        _host_name = re.compile(_HOST_NAME).fullmatch
-    return _host_name(key) is not None
+    return (_host_name or _compile_host_name())(key) is not None
 
 
 def not_plain_hosts(
@@ -867,13 +864,17 @@ def not_plain_hosts(
     (plain_host says no, or there is none), in their order: bad_host_label
     finds nothing in the others. PERF: one match of each name at C speed,
     with no Python step per pair."""
-    global _host_name
-    if _host_name is None:
-        _host_name = re.compile(_HOST_NAME).fullmatch
+    match = _host_name or _compile_host_name()
     pairs = list(targets)
     # (str(None) is no host name: it has no final dot.)
     names = map(str, map(itemgetter(1), pairs))
-    return compress(pairs, map(is_, map(_host_name, names), repeat(None)))
+    return compress(pairs, map(is_, map(match, names), repeat(None)))
+
+
+def _compile_host_name() -> Callable[[str], re.Match[str] | None]:
+    global _host_name
+    _host_name = re.compile(_HOST_NAME).fullmatch
+    return _host_name
 
 
 def bad_host_label(key: str) -> str | None:

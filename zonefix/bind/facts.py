@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 _NON_ASCII = r"[^\x00-\x7f]+"
 # An escape of a quoted or bare string: a backslash and three digits (a
 # byte), or a backslash and one character (that character).
-_ESCAPE = rb"\\(?:([0-9]{3})|([^0-9]))"
+#: An escape as BIND reads it: \\DDD (a byte) or \\X (the character X).
+ESCAPE = r"\\(?:([0-9]{3})|([^0-9]))"
+_ESCAPE = ESCAPE.encode("ascii")
 
 
 #: A name dnspython writes back as it is: printable ASCII but for the

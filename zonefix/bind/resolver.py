@@ -328,7 +328,7 @@ def _compile_split_as_is() -> Callable[[str], re.Match[str] | None]:
 
 
 # The characters str.split() splits on but the grammar does not.
-_SPLIT_ODD = "\x0b\x0c\x1c\x1d\x1e\x1f"
+SPLIT_ODD = "\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 @cache
@@ -543,7 +543,7 @@ class Resolver:
         # the rest but quotes, escapes and parentheses, which each line is
         # then searched for (PERF: four searches in C, not a regular
         # expression per line).
-        plain_text = text.isascii() and not any(c in text for c in _SPLIT_ODD)
+        plain_text = text.isascii() and not any(c in text for c in SPLIT_ODD)
         usual = self._usual_record
         for index, (kind, start, end) in enumerate(
             zip(tree.entry_kinds, starts, ends, strict=False)

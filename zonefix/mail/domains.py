@@ -20,7 +20,8 @@ from operator import add, getitem, itemgetter
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
-from zonefix.bind.facts import txt_joined
+from zonefix.bind.facts import ESCAPE, txt_joined
+from zonefix.bind.resolver import SPLIT_ODD
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf, spf_word_not_first
 from zonefix.plain import Plain
@@ -673,7 +674,7 @@ def mx_preference_words(zone: Zone, records: Sequence[int]) -> list[str]:
 
 # The characters str.split() splits on but the grammar does not (PERF: a
 # set, no pattern compiled at start).
-_ODD_BLANKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+_ODD_BLANKS = frozenset(SPLIT_ODD)
 # What str.split() does not split as the grammar does: quotes, escapes,
 # parentheses, and the odd blanks.
 _NOT_WORDS = _ODD_BLANKS | frozenset('"\\()')
@@ -774,8 +775,7 @@ def _escape_patterns() -> tuple[Callable[[str], re.Match[str] | None], re.Patter
     and an escape as BIND reads it: \\DDD (a byte) or \\X (the character
     X). Compiled on first use (PERF: not at start)."""
     broken = r"\\(?:[0-9]{1,2}(?![0-9])|[3-9][0-9]{2}|2[6-9][0-9]|25[6-9]|$)"
-    escape = r"\\(?:([0-9]{3})|([^0-9]))"
-    return re.compile(broken).search, re.compile(escape, re.DOTALL)
+    return re.compile(broken).search, re.compile(ESCAPE, re.DOTALL)
 
 
 # What may stand between two characters of an entry's TXT value (where no
@@ -824,11 +824,6 @@ def _names_mail_label(key: str) -> bool:
     return "_dmarc" in key or "_domainkey" in key
 
 
-# Escapes and odd blanks: what plain_txt_value leaves to the general way
-# before the value.
-_NOT_SPLIT = _ODD_BLANKS | {"\\"}
-
-
 def plain_txt_value(entry: str, rdata_field: int) -> str | None:
     """The TXT value (strings joined: txt_joined of its rdata fields) of a
     record whose entry is *entry*, read from the text where its rdata are
@@ -843,7 +838,7 @@ def plain_txt_value(entry: str, rdata_field: int) -> str | None:
     if quote < 0 or "\\" in entry:
         return None
     head = entry[:quote]
-    if not head.isascii() or ";" in head or not _NOT_SPLIT.isdisjoint(head):
+    if not head.isascii() or ";" in head or not _ODD_BLANKS.isdisjoint(head):
         return None
     if len(head.replace("(", " ").replace(")", " ").split()) != rdata_field:
         return None
@@ -855,7 +850,7 @@ def plain_txt_value(entry: str, rdata_field: int) -> str | None:
     strings = pieces[1::2]
     if any(piece.strip(" \t\r\n()") for piece in pieces[2:-1:2]):
         return None  # a word or a comment between two strings
-    if any("\\" in part or "\r" in part or "\n" in part for part in strings):
+    if any("\r" in part or "\n" in part for part in strings):
         return None
     # Then blanks and comments to the end (a comment to its line's end).
     rest = pieces[-1].lstrip(" \t\r\n()")
