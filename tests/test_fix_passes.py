@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, load_fixture
 from zonefix import fixer
-from zonefix.diagnostics import Diagnostic
+from zonefix.diagnostics import Diagnostic, Edit
 from zonefix.rules import Rule, all_rules, run_rules, select_rules
 from zonefix.settings import Settings
 from zonefix.zone import Zone
@@ -135,3 +137,46 @@ def test_the_record_a_finding_is_at_is_found_by_halving_where_it_can_be() -> Non
         assert got == {e: expected.get(e) for e in got}, path
         shapes.add(len(zone.table) == zone.table.document.count(0))
     assert shapes == {True, False}
+
+
+def _back_to_front(text: str, edits: Sequence[Edit]) -> str:
+    """Edits applied as the fixer first did: each to the text the later
+    ones left, last first."""
+    for edit in sorted(edits, reverse=True):
+        text = text[: edit.start] + edit.text + text[edit.end :]
+    return text
+
+
+_EDITS = st.text("ab\n", max_size=30).flatmap(
+    lambda text: st.tuples(
+        st.just(text),
+        st.lists(
+            st.tuples(
+                st.integers(0, len(text)),
+                st.integers(0, 3),
+                st.sampled_from(["", "x", "yy", "\n"]),
+            ).map(lambda e: Edit(e[0], min(len(text), e[0] + e[1]), e[2])),
+            max_size=5,
+        ),
+    )
+)
+
+
+@given(_EDITS)
+def test_edits_joined_at_once_give_the_text_applied_one_by_one(
+    case: tuple[str, list[Edit]],
+) -> None:
+    # Insertions at one place, next to a replacement, and (a caller's
+    # mistake) overlapping edits all come out as they did one by one.
+    text, edits = case
+    assert fixer.apply_edits(text, edits) == _back_to_front(text, edits)
+
+
+@given(st.text("a\n\r", max_size=40), st.lists(st.integers(0, 40), max_size=8))
+def test_lines_counted_on_from_the_last_are_counted_from_the_top(
+    text: str, offsets: list[int]
+) -> None:
+    count = fixer._LineCounter(text)
+    for offset in offsets:
+        offset = min(offset, len(text))
+        assert count(offset) == text.count("\n", 0, offset) + 1

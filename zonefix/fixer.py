@@ -186,6 +186,7 @@ def _fix(
         # A file with ZF001 is never rewritten.
         return _unchanged(zone, first_findings)
     original_text = zone.tree.text
+    line_of = _LineCounter(original_text)
     text = original_text
     current = zone
     applied: list[AppliedFix] = []
@@ -251,8 +252,8 @@ def _fix(
                 AppliedFix(
                     d.code.code,
                     d.fix.message,
-                    _line_of(original_text, mapper.to_original(first)),
-                    _line_of(original_text, mapper.to_original(max(first, last - 1))),
+                    line_of(mapper.to_original(first)),
+                    line_of(mapper.to_original(max(first, last - 1))),
                 )
             )
         mapper.add_pass(edits)
@@ -296,7 +297,7 @@ def _fix(
         ):
             return None
         codes = " ".join(sorted({a.code for a in applied}))
-        line = _line_of(original_text, edit.start)
+        line = line_of(edit.start)
         applied.append(
             AppliedFix(codes, f"bump the SOA serial {old} -> {new}", line, line)
         )
@@ -304,7 +305,7 @@ def _fix(
         bumped = _bump_serial(current, today)
         if bumped is not None:
             edit, old, new = bumped
-            line = _line_of(original_text, mapper.to_original(edit.start))
+            line = line_of(mapper.to_original(edit.start))
             codes = " ".join(sorted({a.code for a in applied}))
             applied.append(
                 AppliedFix(codes, f"bump the SOA serial {old} -> {new}", line, line)
@@ -627,9 +628,27 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """*text* with *edits* applied, back to front (they must not overlap)."""
+    """*text* with *edits* applied (they must not overlap; insertions at
+    one place go in the order of their texts). PERF: joined once, not a
+    copy of the whole text per edit (13 copies of 4 MB in a --write at
+    100k records)."""
+    ordered = sorted(edits)
+    pieces: list[str] = []
+    at = 0
+    for edit in ordered:
+        if edit.start < at:
+            return _apply_back_to_front(text, ordered)
+        pieces += (text[at : edit.start], edit.text)
+        at = edit.end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def _apply_back_to_front(text: str, ordered: Sequence[Edit]) -> str:
+    """apply_edits where edits overlap (a caller's mistake): each applied
+    to the text the later ones left, last first, as before the join."""
     out = text
-    for edit in sorted(edits, reverse=True):
+    for edit in reversed(ordered):
         out = out[: edit.start] + edit.text + out[edit.end :]
     return out
 
@@ -678,6 +697,26 @@ def _extras_by_owner(before: Zone, after: Zone) -> dict[int, Mapping[str, object
 
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
+
+
+class _LineCounter:
+    """_line_of for many offsets of one text: each counted on from the
+    nearest offset counted before it (PERF: a fix run names two lines per
+    fix, in file order; counting each from the top read a 4 MB text 25
+    times at 100k records)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offsets = [0]
+        self.lines = [1]
+
+    def __call__(self, offset: int) -> int:
+        at = bisect_right(self.offsets, offset) - 1
+        known = self.offsets[at]
+        line = self.lines[at] + self.text.count("\n", known, offset)
+        self.offsets.insert(at + 1, offset)
+        self.lines.insert(at + 1, line)
+        return line
 
 
 def utc_today() -> datetime.date:
