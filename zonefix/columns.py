@@ -6,7 +6,7 @@ speed, not through a call per record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from operator import itemgetter
 
 
@@ -18,3 +18,17 @@ def items_at(column: Sequence[int], indices: Sequence[int]) -> Sequence[int]:
         taken: Sequence[int] = itemgetter(*indices)(column)
         return taken
     return [column[i] for i in indices]
+
+
+def items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
+    """The indices of the items of *column* (the bytes of an array of
+    items as long as *item*) equal to *item*: found by bytes.find at C
+    speed, a match across two items' bytes skipped."""
+    size = len(item)
+    at = column.find(item)
+    while at >= 0:
+        if at % size:  # across two items' bytes: not an item
+            at = column.find(item, at + 1)
+            continue
+        yield at // size
+        at = column.find(item, at + size)

@@ -25,7 +25,7 @@ from zonefix.bind import fastpath
 from zonefix.bind.facts import PLAIN_NAME
 from zonefix.bind.fastpath import RdataKey
 from zonefix.bind.resolver import LONG_STRING, split_fields, to_dns_text, type_or_none
-from zonefix.columns import items_at
+from zonefix.columns import items_at, items_equal_to
 from zonefix.dotless import TARGET_FIELDS as TARGET_FIELDS
 
 _PLAIN_NAME = re.compile(PLAIN_NAME)
@@ -254,7 +254,7 @@ class ZoneIndex:
                 # The column's bytes are copied for each type asked, not
                 # kept (2 MB on a zone of a million records; 0.3 ms a copy).
                 word = rdtype.to_bytes(column.itemsize, sys.byteorder)
-                found = array("I", _items_equal_to(column.tobytes(), word))
+                found = array("I", items_equal_to(column.tobytes(), word))
             self._of_type[rdtype] = found
         return found
 
@@ -266,7 +266,7 @@ class ZoneIndex:
         )
         if marks.count(1) > len(marks) // _FEW:
             return list(compress(range(len(marks)), marks))
-        return list(_items_equal_to(marks, b"\x01"))
+        return list(items_equal_to(marks, b"\x01"))
 
     def of_types(self, *rdtypes: int) -> list[int]:
         """The records of any of *rdtypes*, in file order."""
@@ -891,20 +891,6 @@ def bad_host_label(key: str) -> str | None:
         if label.startswith("-") or label.endswith("-"):
             return label
     return None
-
-
-def _items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
-    """The indices of the items of *column* (the bytes of an array of
-    items as long as *item*) equal to *item*: found by bytes.find at C
-    speed, a match across two items' bytes skipped."""
-    size = len(item)
-    at = column.find(item)
-    while at >= 0:
-        if at % size:  # across two items' bytes: not an item
-            at = column.find(item, at + 1)
-            continue
-        yield at // size
-        at = column.find(item, at + size)
 
 
 # of_type and with_flag step from match to match where fewer than one

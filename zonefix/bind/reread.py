@@ -18,6 +18,7 @@ tests/test_reread.py holds the two to each other.
 from __future__ import annotations
 
 import re
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ from zonefix.bind.resolver import (
 )
 from zonefix.bind.syntax.nodes import EntryKind, SyntaxTree
 from zonefix.bind.syntax.parser import parse_syntax
+from zonefix.columns import items_equal_to
 from zonefix.diagnostics import Edit
 from zonefix.document import Limits
 from zonefix.origin import Origin
@@ -291,10 +293,13 @@ class _Walk:
         # state that is not in the record table.
         self.follower = Resolver(resolved.documents[0], origin, root, limits, [])
         directives = re.finditer(_DIRECTIVE, self.old_tree.entry_kinds)
-        soa = rrtypes.SOA
         events = [(m.start(), -1) for m in directives]
+        # PERF: the SOA records found at C speed (a look at each record's
+        # type cost 15 ms at 100k records).
+        rdtypes = self.old.rdtype
+        soa = rrtypes.SOA.to_bytes(rdtypes.itemsize, sys.byteorder)
         events += [
-            (self.old.entry[i], i) for i, t in enumerate(self.old.rdtype) if t == soa
+            (self.old.entry[i], i) for i in items_equal_to(rdtypes.tobytes(), soa)
         ]
         events.sort()
         self.events = events
