@@ -52,7 +52,7 @@ from zonefix.document import Limits as Limits  # re-exported: its old home
 from zonefix.origin import Origin, argument_origin, plain_argument
 from zonefix.plain import Plain
 from zonefix.reading import ReadRefused, folder_of, inside, pure_path, read_file
-from zonefix.rrtypes import BY_NAME, IN, type_text
+from zonefix.rrtypes import BY_NAME, DNAME, IN, type_text
 from zonefix.source import NotTextError, SourceFile, decode, printable
 
 if TYPE_CHECKING:
@@ -79,6 +79,11 @@ LONG_STRING = 16
 OWNER_DEEP = 32
 #: The bits that are facts about the owner (blank-owner lines repeat them).
 OWNER_BITS = OWNER_APEX | OWNER_OUTSIDE | OWNER_DEEP
+#: The types whose target RecordTable.target_record lists (dotless.py's
+#: TARGET_FIELDS: MX, NS, CNAME, SRV, PTR, DNAME).
+TARGET_TYPES = frozenset(
+    {fastpath.MX, fastpath.NS, fastpath.CNAME, fastpath.SRV, fastpath.PTR, DNAME}
+)
 _TXT_LIKE = {fastpath.TXT, fastpath.SPF}
 #: Types whose rdata dnspython checks fully while reading; others are also
 #: written to wire form once, to catch values it reads but cannot write.
@@ -142,6 +147,9 @@ class RecordTable:
         "rdata_hash",
         "rdclass",
         "rdtype",
+        "relative_target",
+        "target_key",
+        "target_record",
         "ttl",
     )
 
@@ -173,6 +181,19 @@ class RecordTable:
         #: (document, entry, origin) of broken records whose owner later
         #: blank-owner records inherit.
         self.anchors: list[tuple[int, int, int]] = []
+        #: The records of TARGET_TYPES, in file order, and the key of each
+        #: one's target as written (fastpath.name_key's: lower-case,
+        #: absolute) where reading read the record the usual way, else None
+        #: (read it from its fields). PERF: in hand while reading, and a
+        #: dozen rules ask for targets (ZoneIndex._targets); equal keys are
+        #: one string (a provider's MX host is in thousands of records).
+        self.target_record = array("I")
+        self.target_key: list[str | None] = []
+        #: The records among those whose target reading read the usual way
+        #: that write it relative with a dot inside (www.example.net, or
+        #: mail.example.com under example.net), in file order: the few ZF104
+        #: may report, beside those of one label under an origin of one.
+        self.relative_target = array("I")
 
     def __len__(self) -> int:
         return len(self.rdtype)
@@ -451,6 +472,12 @@ class Resolver:
             *(table.origin.append, table.rdata_field.append, table.flags.append),
             *(table.owner_hash.append, table.rdata_hash.append),
         )
+        # The targets' columns' appends, and one copy of each key (see
+        # RecordTable.target_key).
+        self._add_target = table.target_record.append
+        self._add_target_key = table.target_key.append
+        self._add_relative_target = table.relative_target.append
+        self._one_key = cast(dict[str, str], {}).setdefault
         # (word, origin id, owner reference, flags) of the last written owner.
         self._owner_cache: tuple[str, int, int, int] | None = None
         # A record that wrote its owner, and its owner hash (see _add).
@@ -814,6 +841,15 @@ class Resolver:
         fields(i if i < 255 else 255)
         flag_bytes(line_flags | ttl_flags)
         self.last_owner_flags = line_flags
+        if rdtype in TARGET_TYPES:
+            # Its target's key: the rdata's key (NS, CNAME, PTR) or its last
+            # part (MX's exchange, SRV's target); its word the entry's last.
+            target = rdata_key if type(rdata_key) is str else rdata_key[-1]
+            self._add_target(record)
+            self._add_target_key(self._one_key(target, target))  # type: ignore[arg-type]
+            word = words[-1]
+            if word[-1] != "." and "." in word:
+                self._add_relative_target(record)
         return True
 
     def _resolve_fields(
@@ -956,6 +992,9 @@ class Resolver:
         field(rdata_field if rdata_field < 255 else 255)
         flags(self._line_flags | self._ttl_flags | self._long_string)
         self.last_owner_flags = self._line_flags
+        if rdtype in TARGET_TYPES:
+            self._add_target(record)
+            self._add_target_key(None)  # read from its fields when asked
         if owner_ref == -2:
             self.last_owner = record
             self._owner_cache = (
