@@ -32,21 +32,50 @@ from zonefix.zone import Zone
 def _dotless_both_ways(
     zone: Zone, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[object, object]:
-    """ZF104's names, found with the quick ways (the scan of the text, in
-    small pieces so that matches fall across them; the targets sifted by
-    their keys) and without them (every owner read; every target reading
-    read the usual way looked at)."""
+    """ZF104's names, found with the quick ways (the owners reading listed,
+    or the scan of the text, in small pieces so that matches fall across
+    them; the targets sifted by their keys) and without them (every owner
+    read; every target reading read the usual way looked at). The two
+    quick ways must agree before one is given."""
     results = []
-    for scan_from, piece, sift in (
-        (0, 7, dotless._may_be_dotless),
-        (10**9, dotless._PIECE, _every_usual_target),
+    for kept, scan_from, piece, sift in (
+        (True, 10**9, dotless._PIECE, dotless._may_be_dotless),
+        (False, 0, 7, dotless._may_be_dotless),
+        (False, 10**9, dotless._PIECE, _every_usual_target),
     ):
         monkeypatch.setattr(dotless, "_SCAN_FROM", scan_from)
         monkeypatch.setattr(dotless, "_PIECE", piece)
         monkeypatch.setattr(dotless, "_may_be_dotless", sift)
+        if not kept:
+            monkeypatch.setattr(dotless, "_owners_kept_by_reading", lambda zone: None)
         results.append(dotless.find_dotless_names(zone))
     monkeypatch.undo()
-    return results[0], results[1]
+    assert results[0] == results[1]
+    return results[0], results[2]
+
+
+def _check_repeating_owners(zone: Zone, name: str) -> None:
+    """RecordTable.repeating_owner lists every record that writes an owner
+    that repeats the origin with a dot inside (www.example.net under
+    example.net), and only records that write an owner relative with a dot
+    inside, in file order."""
+    table = zone.table
+    index = zone.index
+    kept = list(table.repeating_owner)
+    assert kept == sorted(set(kept)), name
+    for i in range(len(table)):
+        if table.owner_ref[i] != i or i in table.generated:
+            assert i not in kept, (name, i)
+            continue
+        word = index.first_word(i)
+        relative = not word.endswith(".") and "." in word
+        origin = index.name_key("@", i).rstrip(".")
+        lowered = word.lower()
+        repeats = bool(origin) and (lowered == origin or lowered.endswith("." + origin))
+        if relative and repeats and "\\" not in word and word.isascii():
+            assert i in kept, (name, i, word)
+        if i in kept:
+            assert relative, (name, i, word)
 
 
 def _every_usual_target(zone: Zone, one_label: bool) -> list[int]:
@@ -115,10 +144,13 @@ def test_targets_kept_by_reading_are_the_index_s(
 ) -> None:
     """The targets' columns reading keeps (RecordTable.target_record,
     target_key, relative_target) are what the index's fields() and
-    name_key() give, on every fixture, corpus and real zone."""
+    name_key() give, and the owners it lists (repeating_owner) those that
+    may repeat the origin, on every fixture, corpus and real zone."""
     checked = 0
     for name, load in every_zone:
-        checked += _check_kept_targets(load(), name)
+        zone = load()
+        checked += _check_kept_targets(zone, name)
+        _check_repeating_owners(zone, name)
     assert checked > 1000
 
 
@@ -361,6 +393,8 @@ def _zones(draw: st.DrawFn) -> str:
 # An origin of one label written under itself; the origin repeated where
 # its last label is no TLD.
 @example(text="$TTL 300\n$ORIGIN net.\nx IN CNAME NET\n")
+# An owner repeating the origin on a line the usual lane leaves alone.
+@example(text='$TTL 300\n$ORIGIN example.net.\nwww.example.NET IN TXT ( "x"\n )\n')
 @example(text="$TTL 300\n$ORIGIN example.test.\nx IN MX 10 mail.Example.test\n")
 def test_zf104_scan_on_generated_zones(
     text: str, monkeypatch: pytest.MonkeyPatch
@@ -369,6 +403,7 @@ def test_zf104_scan_on_generated_zones(
     scanned, read = _dotless_both_ways(zone, monkeypatch)
     assert scanned == read, text
     _check_kept_targets(zone, text)
+    _check_repeating_owners(zone, text)
 
 
 def _zone_of(lines: list[str]) -> Zone:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from itertools import compress, repeat
 from operator import is_
 from typing import TYPE_CHECKING, cast
@@ -109,11 +110,13 @@ def find_dotless_names(zone: Zone) -> list[DotlessName]:
     )
 
     # Owners: only one that ends with an origin can repeat it (an owner
-    # never ends in a TLD: that is for targets). PERF: found by a scan of
-    # the text, not by reading every owner, in a zone of some size.
+    # never ends in a TLD: that is for targets). PERF: those reading listed
+    # (RecordTable.repeating_owner), where no origin is one label; else
+    # found by a scan of the text, not by reading every owner, in a zone
+    # of some size.
     first_word = index.first_word
-    owners = None
-    if len(table) >= _SCAN_FROM:
+    owners = None if one_label else _owners_kept_by_reading(zone)
+    if owners is None and len(table) >= _SCAN_FROM:
         owners = _owners_ending_with_an_origin(zone)
     if owners is None:
         generated = table.generated
@@ -261,6 +264,13 @@ def _read_target(zone: Zone, i: int) -> tuple[str | None, str | None]:
     words = index.rdata_words(i)
     word = words[position] if position < len(words) else None
     return word, None if word is None else index.name_key(word, i)
+
+
+def _owners_kept_by_reading(zone: Zone) -> Sequence[int] | None:
+    """The records whose written owner may repeat the origin, as reading
+    listed them (RecordTable.repeating_owner: those written relative with
+    a dot inside, but names of one label under an origin of one)."""
+    return zone.table.repeating_owner
 
 
 def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:

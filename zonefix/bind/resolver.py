@@ -107,6 +107,16 @@ _USUAL_READERS: dict[int | None, fastpath.Reader] = {
 }
 
 
+def _twice(origin_key: str | None) -> str:
+    """What the fast-path key of a name written relative that repeats the
+    origin whose key is *origin_key* ends with: example.net.example.net.
+    (".." under the root, which no key ends with; "" with no key, where the
+    fast path reads no relative name)."""
+    if origin_key is None:
+        return ""
+    return f"{origin_key[:-1]}.{origin_key}"
+
+
 def owner_flags(name: dns.name.Name, apex: dns.name.Name | None) -> int:
     """The OWNER_BITS of an owner *name* in the zone whose apex is *apex*
     (OWNER_DEEP alone where there is none)."""
@@ -148,6 +158,7 @@ class RecordTable:
         "rdclass",
         "rdtype",
         "relative_target",
+        "repeating_owner",
         "target_key",
         "target_record",
         "ttl",
@@ -194,6 +205,13 @@ class RecordTable:
         #: mail.example.com under example.net), in file order: the few ZF104
         #: may report, beside those of one label under an origin of one.
         self.relative_target = array("I")
+        #: The records that write their owner relative with a dot inside
+        #: and whose key ends with the origin's twice (www.example.net under
+        #: example.net), and those whose owner the fast path does not read
+        #: written relative with a dot inside, in file order: the owners
+        #: ZF104 may report, beside those of one label under an origin of
+        #: one ($GENERATE's are not written).
+        self.repeating_owner = array("I")
 
     def __len__(self) -> int:
         return len(self.rdtype)
@@ -477,6 +495,9 @@ class Resolver:
         self._add_target = table.target_record.append
         self._add_target_key = table.target_key.append
         self._add_relative_target = table.relative_target.append
+        self._add_repeating_owner = table.repeating_owner.append
+        # Whether the owner _owner read last may repeat the origin.
+        self._owner_repeats = False
         self._one_key = cast(dict[str, str], {}).setdefault
         # (word, origin id, owner reference, flags) of the last written owner.
         self._owner_cache: tuple[str, int, int, int] | None = None
@@ -492,7 +513,7 @@ class Resolver:
         # and the origin and apex it was worked out for.
         self._usual_origin: Origin | None = None
         self._usual_apex: Origin | None = None
-        self._usual_facts: tuple[str | None, str, int] = (None, "", 0)
+        self._usual_facts: tuple[str | None, str, int, str] = (None, "", 0, "")
 
     # ------------------------------------------------------------ driving
 
@@ -709,9 +730,9 @@ class Resolver:
             self.current_origin is self._usual_origin
             and self.zone_origin is self._usual_apex
         ):
-            origin_key, suffix, below = self._usual_facts
+            origin_key, suffix, below, twice = self._usual_facts
         else:
-            origin_key, suffix, below = self._usual_origin_facts()
+            origin_key, suffix, below, twice = self._usual_origin_facts()
         owner_hash = 0
         if blank_owner:
             owner_ref = self.last_owner
@@ -734,18 +755,23 @@ class Resolver:
                     owner_key = word.lower() + suffix
                     if len(owner_key) > 254:
                         return False
+                    # Whether it may repeat the origin (see repeating_owner).
                     if below < 0:
                         flags = self._fast_owner_flags(owner_key)
+                        repeats = "." in word and owner_key.endswith(twice)
                     elif "." in word:
                         flags = below | OWNER_DEEP
+                        repeats = owner_key.endswith(twice)
                     else:
                         flags = below
+                        repeats = False
                 else:
                     other_key = fastpath.name_key(word, origin_key)
                     if other_key is None:
                         return False
                     owner_key = other_key
                     flags = self._fast_owner_flags(owner_key)
+                    repeats = False  # absolute, or "@"
                 if flags is None:
                     return False
                 owner_ref, line_flags = -2, flags
@@ -822,6 +848,8 @@ class Resolver:
         if owner_ref == -2:
             owners(record)
             self._hash_ref, self._hash_value = record, owner_hash
+            if repeats:
+                self._add_repeating_owner(record)
             self.last_owner = record
             self._owner_cache = (words[0], self.origin_id, record, line_flags)
         else:
@@ -976,6 +1004,8 @@ class Resolver:
         owner(record if owner_ref == -2 else owner_ref)
         if owner_ref == -2:
             self._hash_ref, self._hash_value = record, owner_hash
+            if owner_word is not None and self._owner_repeats:
+                self._add_repeating_owner(record)
         elif owner_ref == self._hash_ref:
             # A blank or repeated owner: the hash of the record that wrote it
             # (PERF: the last one looked up, kept).
@@ -1015,7 +1045,15 @@ class Resolver:
             return cached[2]
         if self.current_origin is None and (word == "@" or not word.endswith(".")):
             raise _NeedOrigin
-        key = fastpath.name_key(word, self._fast_origin())
+        origin_key = self._fast_origin()
+        key = fastpath.name_key(word, origin_key)
+        # Whether it may repeat the origin (see repeating_owner): a name the
+        # fast path does not read may.
+        self._owner_repeats = (
+            word[-1] != "."
+            and "." in word
+            and (key is None or key.endswith(_twice(origin_key)))
+        )
         flags = None if key is None else self._fast_owner_flags(key)
         if flags is not None:
             self._line_flags = flags
@@ -1049,13 +1087,13 @@ class Resolver:
             self._origin_key = None if origin is None else origin.key
         return self._origin_key
 
-    def _usual_origin_facts(self) -> tuple[str | None, str, int]:
+    def _usual_origin_facts(self) -> tuple[str | None, str, int, str]:
         """For _usual_record, what the origin in force and the zone's apex
         say of relative owners: the origin's fast-path key; what a relative
-        name's key ends with ("": no key); and the _fast_owner_flags of a
+        name's key ends with ("": no key); the _fast_owner_flags of a
         one-label name under it, to which a name of more labels adds
         OWNER_DEEP (-1: each its own, the origin not being at or below the
-        apex)."""
+        apex); and what the key of a name that repeats it ends with."""
         origin_key = self._fast_origin()
         suffix = "" if origin_key is None else "." + origin_key.removeprefix(".")
         apex = self.zone_origin
@@ -1071,7 +1109,7 @@ class Resolver:
                 inside = apex_key == "." or origin_key.endswith("." + apex_key)
                 below = OWNER_DEEP if inside else -1
         self._usual_origin, self._usual_apex = self.current_origin, apex
-        self._usual_facts = (origin_key, suffix, below)
+        self._usual_facts = (origin_key, suffix, below, _twice(origin_key))
         return self._usual_facts
 
     def _fast_owner_flags(self, key: str) -> int | None:
