@@ -192,7 +192,7 @@ def _may_be_dotless(zone: Zone, one_label: bool) -> list[int]:
     find_dotless_names may report (and maybe a few others), in file order:
     of those written relative with a dot inside (RecordTable's
     relative_target), the ones whose key says they repeat the origin or
-    end in a TLD; where *one_label*, those whose key says they are an
+    may end in a TLD; where *one_label*, those whose key says they are an
     origin of one label written under itself."""
     table = zone.table
     index = zone.index
@@ -210,8 +210,6 @@ def _may_be_dotless(zone: Zone, one_label: bool) -> list[int]:
     # A written-relative name's key is the word, lower-cased, and the
     # origin's text after a dot: the word is there, as the rules read it.
     suffixes: dict[int, tuple[str, str]] = {}
-    maybe_tlds: dict[str, bool] = {}
-    ends = None
     for i in table.relative_target:
         origin_id = origin_ids[i]
         known = suffixes.get(origin_id)
@@ -227,25 +225,11 @@ def _may_be_dotless(zone: Zone, one_label: bool) -> list[int]:
         if origin and (word == origin or word.endswith("." + origin)):
             picked.append(i)
             continue
+        # Its last label may be a TLD: one of letters, or IDNA (PERF: a label
+        # with a digit, ns1.sub3, is told at once; find_dotless_names asks
+        # the list of suffixes of those whose name the zone does not hold).
         label = word.rpartition(".")[2]
-        tld = maybe_tlds.get(label)
-        if tld is None:
-            # A TLD's label is letters, or IDNA (PERF: a label with a digit,
-            # ns1.sub3, is told without the list of suffixes).
-            tld = label.isalpha() or label.startswith("xn--")
-            if tld:
-                if ends is None:
-                    from zonefix.tlds import last_labels
-
-                    ends = last_labels()
-                if label in ends or label.startswith("xn--"):
-                    from zonefix.tlds import is_tld
-
-                    tld = is_tld(label)
-                else:
-                    tld = False
-            maybe_tlds[label] = tld
-        if tld:
+        if label.isalpha() or label.startswith("xn--"):
             picked.append(i)
     return sorted(set(picked)) if one_label else picked
 

@@ -178,12 +178,3 @@ def _public_below(apex: str) -> int | None:
     # The rules a name below the apex meets are those at or above the
     # apex, met as by one label and the apex.
     return suffixes.public_labels(["x", *labels], accept_unknown=True)
-
-
-@cache
-def last_labels() -> frozenset[str]:
-    """The last label of every rule of the list, as written (an IDNA label
-    is not among them): every label is_tld says is a TLD, but one that
-    starts with ``xn--``, is here. PERF: a look-up in a set rules out most
-    labels before is_tld's."""
-    return frozenset(rule.rsplit(".", 1)[-1] for rule in _suffixes().rules)
