@@ -3,16 +3,16 @@ for: every fixture, corpus and real zone, and generated zones where the
 shapes vary (case, $ORIGIN, comments, quotes, characters beyond ASCII).
 
 ZF104 finds the owners that may repeat the origin by a scan of the text
-(zonefix/dotless.py, _owners_ending_with_an_origin), and splits the usual
-target's entry itself: what it finds must be what reading every owner and
-every target through the index finds.
+(zonefix/dotless.py, _owners_ending_with_an_origin), and looks only at the
+targets whose key, as reading kept it, may be a finding (_may_be_dotless):
+what it finds must be what reading every owner and looking at every target
+finds. The keys reading keeps must be what the index reads from the text.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from array import array
 from collections.abc import Callable
 
 import pytest
@@ -24,6 +24,7 @@ import zonefix.index
 from tests.test_fastpath import _check_rrset_suspects, zones
 from zonefix import dotless
 from zonefix.addresses import may_be_address
+from zonefix.bind import resolver
 from zonefix.rules import run_rules, select_rules, structure
 from zonefix.zone import Zone
 
@@ -31,17 +32,92 @@ from zonefix.zone import Zone
 def _dotless_both_ways(
     zone: Zone, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[object, object]:
-    """ZF104's names and targets, found with the scan of the text (in
-    small pieces, so that matches fall across them) and without it."""
+    """ZF104's names, found with the quick ways (the owners reading listed,
+    or the scan of the text, in small pieces so that matches fall across
+    them; the targets sifted by their keys) and without them (every owner
+    read; every target reading read the usual way looked at). The two
+    quick ways must agree before one is given."""
     results = []
-    for scan_from, piece in ((0, 7), (10**9, dotless._PIECE)):
+    for kept, scan_from, piece, sift in (
+        (True, 10**9, dotless._PIECE, dotless._may_be_dotless),
+        (False, 0, 7, dotless._may_be_dotless),
+        (False, 10**9, dotless._PIECE, _every_usual_target),
+    ):
         monkeypatch.setattr(dotless, "_SCAN_FROM", scan_from)
         monkeypatch.setattr(dotless, "_PIECE", piece)
-        targets: tuple[array[int], list[str | None]] = (array("I"), [])
-        found = dotless.find_dotless_names(zone, targets)
-        results.append((found, targets))
+        monkeypatch.setattr(dotless, "_may_be_dotless", sift)
+        if not kept:
+            monkeypatch.setattr(dotless, "_owners_kept_by_reading", lambda zone: None)
+        results.append(dotless.find_dotless_names(zone))
     monkeypatch.undo()
-    return results[0], results[1]
+    assert results[0] == results[1]
+    return results[0], results[2]
+
+
+def _check_repeating_owners(zone: Zone, name: str) -> None:
+    """RecordTable.repeating_owner lists every record that writes an owner
+    that repeats the origin with a dot inside (www.example.net under
+    example.net), and only records that write an owner relative with a dot
+    inside, in file order."""
+    table = zone.table
+    index = zone.index
+    kept = list(table.repeating_owner)
+    assert kept == sorted(set(kept)), name
+    for i in range(len(table)):
+        if table.owner_ref[i] != i or i in table.generated:
+            assert i not in kept, (name, i)
+            continue
+        word = index.first_word(i)
+        relative = not word.endswith(".") and "." in word
+        origin = index.name_key("@", i).rstrip(".")
+        lowered = word.lower()
+        repeats = bool(origin) and (lowered == origin or lowered.endswith("." + origin))
+        if relative and repeats and "\\" not in word and word.isascii():
+            assert i in kept, (name, i, word)
+        if i in kept:
+            assert relative, (name, i, word)
+
+
+def _every_usual_target(zone: Zone, one_label: bool) -> list[int]:
+    """What dotless._may_be_dotless sifts: every record whose target
+    reading read the usual way."""
+    table = zone.table
+    return [
+        i
+        for i, key in zip(table.target_record, table.target_key, strict=True)
+        if key is not None
+    ]
+
+
+def _check_kept_targets(zone: Zone, name: str) -> int:
+    """The targets' columns reading kept are what the index reads from
+    each record's fields (rdata_words, name_key): every record of the types
+    TARGET_FIELDS names, in file order; the key of each one read the usual
+    way (its rdata hash kept), else None; those written relative with a
+    dot inside. The count of keys checked."""
+    table = zone.table
+    index = zone.index
+    assert set(dotless.TARGET_FIELDS) == set(resolver.TARGET_TYPES)
+    expected = [
+        i for i in range(len(table)) if table.rdtype[i] in dotless.TARGET_FIELDS
+    ]
+    assert list(table.target_record) == expected, name
+    assert len(table.target_key) == len(expected), name
+    relative = []
+    checked = 0
+    for i, key in zip(table.target_record, table.target_key, strict=True):
+        position = dotless.TARGET_FIELDS[table.rdtype[i]]
+        words = index.rdata_words(i)
+        if not table.rdata_hash[i]:
+            assert key is None, (name, i)
+            continue
+        word = words[position]
+        assert key == index.name_key(word, i), (name, i)
+        if not word.endswith(".") and "." in word:
+            relative.append(i)
+        checked += 1
+    assert list(table.relative_target) == relative, name
+    return checked
 
 
 @pytest.fixture(scope="module")
@@ -53,49 +129,28 @@ def test_zf104_scan_finds_what_reading_every_owner_finds(
     every_zone: list[tuple[str, Callable[[], Zone]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On every fixture, corpus and real zone: the same names (where, what
-    they mean, message, fix) and the same targets."""
+    they mean, message, fix)."""
     reported = 0
     for name, load in every_zone:
         zone = load()
         scanned, read = _dotless_both_ways(zone, monkeypatch)
         assert scanned == read, name
-        reported += len(read[0])  # type: ignore[index]
+        reported += len(read)  # type: ignore[arg-type]
     assert reported > 10
 
 
-@pytest.mark.parametrize("at_once", [3, dotless._AT_ONCE])
-def test_targets_split_in_zf104s_pass_are_the_index_s(
+def test_targets_kept_by_reading_are_the_index_s(
     every_zone: list[tuple[str, Callable[[], Zone]]],
-    monkeypatch: pytest.MonkeyPatch,
-    at_once: int,
 ) -> None:
-    """Each target ZF104's pass reads (its own split of the usual entry,
-    its own key of a plain name), a few records at a time or many, is what
-    the index's fields() and name_key() give, on every fixture, corpus and
-    real zone."""
-    monkeypatch.setattr(dotless, "_AT_ONCE", at_once)
+    """The targets' columns reading keeps (RecordTable.target_record,
+    target_key, relative_target) are what the index's fields() and
+    name_key() give, and the owners it lists (repeating_owner) those that
+    may repeat the origin, on every fixture, corpus and real zone."""
     checked = 0
     for name, load in every_zone:
         zone = load()
-        if zone.origin_text is None:
-            continue
-        index = zone.index
-        targets: tuple[array[int], list[str | None]] = (array("I"), [])
-        dotless.find_dotless_names(zone, targets)
-        table = zone.table
-        expected_records = [
-            i for i in range(len(table)) if table.rdtype[i] in dotless.TARGET_FIELDS
-        ]
-        assert list(targets[0]) == expected_records, name
-        for i, key in zip(*targets, strict=True):
-            position = dotless.TARGET_FIELDS[table.rdtype[i]]
-            words = index.rdata_words(i)
-            word = words[position] if position < len(words) else None
-            assert key == (None if word is None else index.name_key(word, i)), (
-                name,
-                i,
-            )
-            checked += 1
+        checked += _check_kept_targets(zone, name)
+        _check_repeating_owners(zone, name)
     assert checked > 1000
 
 
@@ -264,8 +319,14 @@ def test_bad_host_label_as_label_by_label(name: str, end: str) -> None:
 
 # ------------------------------------------------------------ generated zones
 
-_LABELS = ["www", "Mail", "a-b", "x_y", "*", "EXAMPLE", "net", "sub", "é", "ns1"]
-_ORIGINS = ["example.net.", "sub.example.net.", "Example.NET.", "other.org.", "net."]
+_LABELS = [
+    *("www", "Mail", "a-b", "x_y", "*", "EXAMPLE", "net", "sub", "é", "ns1"),
+    *("COM", "lab", "xn--p1ai", "sub3"),
+]
+_ORIGINS = [
+    *("example.net.", "sub.example.net.", "Example.NET.", "other.org.", "net."),
+    "zone.test.",
+]
 
 
 @st.composite
@@ -329,12 +390,21 @@ def _zones(draw: st.DrawFn) -> str:
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=_zones())
+# An origin of one label written under itself; the origin repeated where
+# its last label is no TLD.
+@example(text="$TTL 300\n$ORIGIN net.\nx IN CNAME NET\n")
+@example(text="$TTL 300\n$ORIGIN example.net.\nx IN CNAME shop.xn--p1ai\n")
+# An owner repeating the origin on a line the usual lane leaves alone.
+@example(text='$TTL 300\n$ORIGIN example.net.\nwww.example.NET IN TXT ( "x"\n )\n')
+@example(text="$TTL 300\n$ORIGIN example.test.\nx IN MX 10 mail.Example.test\n")
 def test_zf104_scan_on_generated_zones(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     zone = zonefix.parse_text(text)
     scanned, read = _dotless_both_ways(zone, monkeypatch)
     assert scanned == read, text
+    _check_kept_targets(zone, text)
+    _check_repeating_owners(zone, text)
 
 
 def _zone_of(lines: list[str]) -> Zone:
@@ -445,3 +515,23 @@ def test_records_of_types_asked_together_then_alone(
         for rdtype in dotless.TARGET_FIELDS:
             scanned = [i for i, t in enumerate(column) if t == rdtype]
             assert list(zone.index.of_type(rdtype)) == scanned, (name, rdtype)
+
+
+def test_zf104s_tld_filter_keeps_every_tld() -> None:
+    """ZF104 looks only at a target whose last label is of letters, or
+    IDNA, for a TLD (dotless._may_be_dotless): every label of every rule
+    of the list that is_tld says is a TLD is such a label."""
+    from zonefix import tlds
+
+    labels = {
+        label.lstrip("!")
+        for rule in tlds._suffixes().rules
+        for label in rule.split(".")
+        if label.isascii() and label not in ("*", "")
+    }
+    found = 0
+    for label in sorted(labels | {"lab", "test", "internal", "sub3", "xn--p1ai"}):
+        if tlds.is_tld(label):
+            assert label.isalpha() or label.startswith("xn--"), label
+            found += 1
+    assert found > 1000

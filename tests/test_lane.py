@@ -189,9 +189,9 @@ def resolved(text: str, name: str, usual: bool) -> tuple[object, ...]:
     finally:
         Resolver._usual_record = original  # type: ignore[method-assign]
     table = zone._resolved.table
-    # The hashes only the usual lane keeps (0 elsewhere) are compared as the
-    # rules see them, filled in.
-    lane_only = ("owner_hash", "rdata_hash")
+    # The hashes and targets only the usual lane keeps (0 or None elsewhere)
+    # are compared as the rules see them, filled in.
+    lane_only = ("owner_hash", "rdata_hash", "target_key", "relative_target")
     columns = tuple(
         list(getattr(table, slot)) for slot in table.__slots__ if slot not in lane_only
     )
@@ -199,6 +199,8 @@ def resolved(text: str, name: str, usual: bool) -> tuple[object, ...]:
     hashes = (
         list(index.owner_hashes),
         [index.rdata_hash(i) for i in range(len(table))],
+        index._targets[1],
+        index.dotless_names(),
     )
     return columns, hashes, [str(d) for d in zone.diagnostics], zone.origin
 

@@ -8,15 +8,14 @@ ZoneIndex.dotless_names caches the result.
 from __future__ import annotations
 
 import re
-from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from itertools import compress, repeat
-from operator import add, and_, contains, getitem, is_, not_, truth
-from typing import TYPE_CHECKING
+from operator import is_
+from typing import TYPE_CHECKING, cast
 
 from zonefix import rrtypes
 from zonefix.bind.facts import editable, record_repeats_owner
-from zonefix.columns import items_at
 from zonefix.diagnostics import Applicability, Edit, Fix
 from zonefix.plain import Plain
 from zonefix.rrtypes import type_text
@@ -70,18 +69,10 @@ class DotlessName(Plain):
         self.fix = fix
 
 
-def find_dotless_names(
-    zone: Zone,
-    targets: tuple[array[int], list[str | None]] | None = None,
-) -> list[DotlessName]:
+def find_dotless_names(zone: Zone) -> list[DotlessName]:
     """Every name ZF104 reports, in record order: in the top file and in
     the files it includes, which are read the same way (only the top file's
-    are fixed: zonefix writes no other file).
-
-    Given *targets*, also appends to it each record of the types
-    TARGET_FIELDS names and its target's key as written (ZoneIndex's table
-    of targets: PERF, the fields are split here anyway). Nothing is
-    appended where the zone has no origin."""
+    are fixed: zonefix writes no other file)."""
     if zone.origin_text is None:
         return []
     table = zone.table
@@ -119,11 +110,13 @@ def find_dotless_names(
     )
 
     # Owners: only one that ends with an origin can repeat it (an owner
-    # never ends in a TLD: that is for targets). PERF: found by a scan of
-    # the text, not by reading every owner, in a zone of some size.
+    # never ends in a TLD: that is for targets). PERF: those reading listed
+    # (RecordTable.repeating_owner), where no origin is one label; else
+    # found by a scan of the text, not by reading every owner, in a zone
+    # of some size.
     first_word = index.first_word
-    owners = None
-    if len(table) >= _SCAN_FROM:
+    owners = None if one_label else _owners_kept_by_reading(zone)
+    if owners is None and len(table) >= _SCAN_FROM:
         owners = _owners_ending_with_an_origin(zone)
     if owners is None:
         generated = table.generated
@@ -136,7 +129,7 @@ def find_dotless_names(
         if word[-1:] != "." and (one_label or "." in word):
             look(i, -1, word)
 
-    for i, position, word in _relative_targets(zone, targets, one_label):
+    for i, position, word in _relative_targets(zone, one_label):
         look(i, position, word)
 
     if maybe:
@@ -161,92 +154,84 @@ def find_dotless_names(
     return sorted(found, key=lambda f: (f.record, f.position))
 
 
-def _relative_targets(
-    zone: Zone, targets: tuple[array[int], list[str | None]] | None, one_label: bool
-) -> list[tuple[int, int, str]]:
+def _relative_targets(zone: Zone, one_label: bool) -> list[tuple[int, int, str]]:
     """The targets of the records of the types TARGET_FIELDS names that
-    find_dotless_names must look at, in file order, with their records and
-    positions: those written without a final dot and with a dot inside
-    (any, where *one_label*: a name of one label may repeat the origin).
-    Given *targets*, appends to it every such record and its target's key.
+    find_dotless_names must look at, with their records and positions: of
+    those reading read the usual way, the few whose key says they may be
+    a finding (_may_be_dotless); of the others, those written without a
+    final dot and with a dot inside (any, where *one_label*: a name of one
+    label may repeat the origin).
 
-    PERF: a zone holds tens of thousands of them. In a zone of one file,
-    the usual target (_usual_targets) is found and its key made by maps at
-    C speed, with no Python step per record but a store; the others are
-    read one by one (the index's fields and name_key: the tests hold the
-    keys to those). A few thousand records at a time: the words and keys
-    of a piece are held together (all of a zone's, 40 MB at a million)."""
-    records = zone.index.of_types(*TARGET_FIELDS)
-    # A target that many records share is kept once.
-    shared: dict[str | None, str | None] = {}
+    PERF: a zone holds tens of thousands of targets. Reading kept each
+    one's key (RecordTable.target_key) and listed those written relative
+    with a dot inside (relative_target): only those are looked at, and
+    only the few that may be a finding are read from the text."""
+    table = zone.table
+    records, keys = table.target_record, table.target_key
+    rdtypes = table.rdtype
     found: list[tuple[int, int, str]] = []
-    for start in range(0, len(records), _AT_ONCE):
-        piece = records[start : start + _AT_ONCE]
-        found += _targets_in(zone, piece, shared, targets, one_label)
+    if None in keys:
+        for at in compress(range(len(keys)), map(is_, keys, repeat(None))):
+            i = records[at]
+            word = _read_target(zone, i)[0]
+            if (
+                word is not None
+                and not word.endswith(".")
+                and (one_label or "." in word)
+            ):
+                found.append((i, TARGET_FIELDS[rdtypes[i]], word))
+    rdata_words = zone.index.rdata_words
+    for i in _may_be_dotless(zone, one_label):
+        position = TARGET_FIELDS[rdtypes[i]]
+        found.append((i, position, rdata_words(i)[position]))
     return found
 
 
-def _targets_in(
-    zone: Zone,
-    records: list[int],
-    shared: dict[str | None, str | None],
-    targets: tuple[array[int], list[str | None]] | None,
-    one_label: bool,
-) -> list[tuple[int, int, str]]:
-    """_relative_targets for *records* (some of them, in file order), their
-    keys kept once in *shared*."""
+def _may_be_dotless(zone: Zone, one_label: bool) -> list[int]:
+    """The records whose target reading read the usual way that
+    find_dotless_names may report (and maybe a few others), in file order:
+    of those written relative with a dot inside (RecordTable's
+    relative_target), the ones whose key says they repeat the origin or
+    may end in a TLD; where *one_label*, those whose key says they are an
+    origin of one label written under itself."""
     table = zone.table
     index = zone.index
-    count = len(records)
-    words: list[str | None]
-    keys: list[str | None]
-    if len(zone._resolved.documents) == 1:
-        words = _usual_targets(zone, records)
-        others = list(compress(range(count), map(is_, words, repeat(None))))
-        for at in others:
-            words[at] = "."  # read one by one below
-        # A plain name's key (name_key's usual case): lower-cased, and where
-        # it is relative, the text of the origin in force after it.
-        origin_ids = items_at(table.origin, records)
-        ends = {
-            origin_id: (_suffix(index._origin_text(origin_id)), "")
-            for origin_id in set(origin_ids)
-        }
-        lowered = list(map(str.lower, words))  # type: ignore[arg-type]
-        keys = list(
-            map(
-                add,
-                lowered,
-                map(
-                    getitem,
-                    map(ends.__getitem__, origin_ids),
-                    map(str.endswith, lowered, repeat(".")),
-                ),
+    records, keys = table.target_record, table.target_key
+    origin_ids = table.origin
+    picked: list[int] = []
+    if one_label:
+        # "net" under net.: its key is the origin's twice.
+        twice: set[str] = set()
+        for in_force in zone._resolved.in_force:
+            key = None if in_force is None else in_force.key
+            if key is not None and key != ".":
+                twice.add(key[:-1] + "." + key)
+        picked += compress(records, map(twice.__contains__, keys))
+    # A written-relative name's key is the word, lower-cased, and the
+    # origin's text after a dot: the word is there, as the rules read it.
+    suffixes: dict[int, tuple[str, str]] = {}
+    for i in table.relative_target:
+        origin_id = origin_ids[i]
+        known = suffixes.get(origin_id)
+        if known is None:
+            origin_text = index._origin_text(origin_id)
+            known = suffixes[origin_id] = (
+                _suffix(origin_text),
+                origin_text.rstrip("."),
             )
-        )
-        del lowered
-    else:
-        others = list(range(count))
-        words, keys = [None] * count, [None] * count
-    for at in others:
-        words[at], keys[at] = _read_target(zone, records[at])
-    if targets is not None:
-        targets[0].extend(records)
-        targets[1].extend(map(shared.setdefault, keys, keys))
-    del keys
-    # The targets that may repeat the origin or end in a TLD.
-    for at in others:
-        if words[at] is None:
-            words[at] = "."  # none: passed over
-    written: list[str] = words  # type: ignore[assignment]
-    relative = map(not_, map(str.endswith, written, repeat(".")))
-    if not one_label:
-        relative = map(and_, relative, map(contains, written, repeat(".")))
-    rdtypes = table.rdtype
-    return [
-        (records[at], TARGET_FIELDS[rdtypes[records[at]]], written[at])
-        for at in compress(range(count), relative)
-    ]
+        suffix, origin = known
+        # Read the usual way: a key, which ends with the suffix.
+        word = cast(str, keys[bisect_left(records, i)])[: -len(suffix)]
+        if origin and (word == origin or word.endswith("." + origin)):
+            picked.append(i)
+            continue
+        # Its last label may be a TLD: one of letters, or IDNA (PERF: a label
+        # with a digit, ns1.sub3, is told at once; find_dotless_names asks
+        # the list of suffixes of those whose name the zone does not hold).
+        label = word.rpartition(".")[2]
+        if label.isalpha() or label.startswith("xn--"):
+            picked.append(i)
+    return sorted(set(picked)) if one_label else picked
 
 
 def _suffix(origin_text: str) -> str:
@@ -265,39 +250,11 @@ def _read_target(zone: Zone, i: int) -> tuple[str | None, str | None]:
     return word, None if word is None else index.name_key(word, i)
 
 
-def _usual_targets(zone: Zone, records: list[int]) -> list[str | None]:
-    """The target of each of *records* (in one file) as written, where the
-    reader read the record the usual way and its entry has no parentheses;
-    None for the others.
-
-    The reader reads a record the usual way (and keeps its rdata's hash,
-    else 0) only where its fields are plain words (fastpath's names and
-    "@", numbers, TTL, class and type words), the rdata as many as its type
-    has: its target is then its entry's last field, which, with no
-    parentheses, is the last word on its line before a comment. PERF: all
-    found by maps at C speed (a slice, a partition and a split of the line
-    each), with no Python step per record."""
-    table = zone.table
-    tree = zone._resolved.documents[0].tree
-    starts = tree.entry_starts
-    usual = list(map(truth, items_at(table.rdata_hash, records)))
-    if table.entry[records[-1]] == len(starts) - 1:
-        usual[-1] = False  # the last entry: no entry after it to end it
-    places = list(compress(range(len(records)), usual))
-    entries = items_at(table.entry, list(compress(records, usual)))
-    ends = items_at(starts, list(map(add, entries, repeat(1))))
-    lines = map(tree.text.__getitem__, map(slice, items_at(starts, entries), ends))
-    before = list(map(getitem, map(str.partition, lines, repeat(";")), repeat(0)))
-    del entries
-    last = map(getitem, map(str.rsplit, before, repeat(None), repeat(1)), repeat(-1))
-    words: list[str | None] = [None] * len(records)
-    for at, word in zip(places, last, strict=True):
-        if word != "@":  # the origin: name_key's
-            words[at] = word
-    # A parenthesis: the fields may go on past a comment, on other lines.
-    for at in compress(places, map(contains, before, repeat("("))):
-        words[at] = None
-    return words
+def _owners_kept_by_reading(zone: Zone) -> Sequence[int] | None:
+    """The records whose written owner may repeat the origin, as reading
+    listed them (RecordTable.repeating_owner: those written relative with
+    a dot inside, but names of one label under an origin of one)."""
+    return zone.table.repeating_owner
 
 
 def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:
@@ -373,8 +330,6 @@ def _owners_ending_with_an_origin(zone: Zone) -> list[int] | None:
     return owners
 
 
-# The targets _relative_targets reads at once.
-_AT_ONCE = 4096
 # Records from which the owners to read are found by a scan of the text
 # (below, reading them all costs less than making the scan's patterns).
 _SCAN_FROM = 1000

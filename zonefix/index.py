@@ -59,8 +59,6 @@ class ZoneIndex:
         self._origin_keys: dict[int, str | None] = {}
         self._with_type: dict[int, list[tuple[list[int], list[int]]]] = {}
         self._dotless: list[DotlessName] | None = None
-        # The targets ZF104's pass read, until _targets takes them.
-        self._collected_targets: tuple[array[int], list[str | None]] | None = None
         self._named: dict[str, Sequence[int]] = {}
         self._of_type: dict[int, array[int]] = {}
         self._keys_of_type: dict[int, list[str | None]] = {}
@@ -480,10 +478,11 @@ class ZoneIndex:
         """target_key of each record of *rdtype*, in file order."""
         found = self._keys_of_type.get(rdtype)
         if found is None:
-            # The table holds every record of these types.
-            indices, keys = self._targets
-            places = map(bisect_left, repeat(indices), self.of_type(rdtype))
-            found = self._keys_of_type[rdtype] = list(map(keys.__getitem__, places))
+            # The table holds every record of these types, in file order:
+            # its entries of *rdtype*, picked at C speed.
+            _, keys = self._targets
+            picked = map(rdtype.__eq__, self._target_types)
+            found = self._keys_of_type[rdtype] = list(compress(keys, picked))
         return found
 
     def _read_target(self, index: int, position: int) -> str | None:
@@ -496,36 +495,38 @@ class ZoneIndex:
     @cached_property
     def _targets(self) -> tuple[array[int], list[str | None]]:
         """The records of the types TARGET_FIELDS names, in file order, and
-        their targets' keys.
+        their targets' keys: those reading kept (RecordTable.target_key),
+        the targets of records it did not read the usual way read here,
+        and the names ZF104 reports made what its fix writes (SPEC §3:
+        other rules read that name).
 
         PERF: a dozen rules ask for the targets of every MX, NS, CNAME and
-        SRV record: each is read from the text once, and a target that many
-        records share (a provider's MX host, the zone's name servers) is
-        kept once (some 20 MB on a zone of a million records)."""
-        self.dotless_names()
-        collected = self._collected_targets
-        if collected is not None:
-            # As ZF104's pass read them: the names it reports become what
-            # its fix writes (see _read_target).
-            self._collected_targets = None
-            indices, keys = collected
-            rdtypes = self._table.rdtype
-            for found in self.dotless_names():
-                i, position = found.record, found.position
-                if position >= 0 and position == TARGET_FIELDS.get(rdtypes[i]):
-                    keys[bisect_left(indices, i)] = found.meant
+        SRV record: reading has them in hand (the keys it kept, one string
+        per name), and a copy of its list is made only where one changes."""
+        table = self._table
+        indices, keys = table.target_record, table.target_key
+        unread = (
+            list(compress(range(len(keys)), map(is_, keys, repeat(None))))
+            if None in keys
+            else []
+        )
+        fixed = [
+            (found.record, found.meant)
+            for found in self.dotless_names()
+            if found.position >= 0
+            and found.position == TARGET_FIELDS.get(table.rdtype[found.record])
+        ]
+        if not unread and not fixed:
             return indices, keys
-        indices = array("I")
-        keys = []
+        keys = list(keys)
         shared: dict[str, str] = {}
-        fields = TARGET_FIELDS
-        for i, rdtype in enumerate(self._table.rdtype):
-            at = fields.get(rdtype)
-            if at is None:
-                continue
-            key = self._read_target(i, at)
-            indices.append(i)
-            keys.append(None if key is None else shared.setdefault(key, key))
+        rdtypes = table.rdtype
+        for at in unread:
+            i = indices[at]
+            key = self._read_target(i, TARGET_FIELDS[rdtypes[i]])
+            keys[at] = None if key is None else shared.setdefault(key, key)
+        for i, meant in fixed:
+            keys[bisect_left(indices, i)] = meant
         return indices, keys
 
     @cached_property
@@ -541,10 +542,7 @@ class ZoneIndex:
         if self._dotless is None:
             from zonefix.dotless import find_dotless_names
 
-            targets: tuple[array[int], list[str | None]] = (array("I"), [])
-            self._dotless = find_dotless_names(self.zone, targets)
-            if self.zone.origin_text is not None:
-                self._collected_targets = targets
+            self._dotless = find_dotless_names(self.zone)
         return self._dotless
 
     @cached_property

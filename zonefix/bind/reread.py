@@ -51,10 +51,14 @@ from zonefix.zone import Zone, _root, cloudflare_domain
 # bytes.translate table: 1 where a record's flags say it wrote its TTL.
 _WROTE_TTL = bytes(1 if flags & TTL_WRITTEN else 0 for flags in range(256))
 _DIRECTIVE = bytes([EntryKind.DIRECTIVE])
+# The record table's columns of some records (_keep_some).
+_SOME_COLUMNS = ("target_record", "target_key", "relative_target", "repeating_owner")
 # The record table's columns, one value per record (its dict and list of
 # $GENERATE records and anchors are empty in a zone reread reads).
 _COLUMNS = tuple(
-    name for name in RecordTable.__slots__ if name not in ("generated", "anchors")
+    name
+    for name in RecordTable.__slots__
+    if name not in ("generated", "anchors", *_SOME_COLUMNS)
 )
 _RECORD_OR_BLANK = bytes([EntryKind.RECORD, EntryKind.BLANK])
 # Old entries the walk reads again past the edits, at most, before it
@@ -508,7 +512,25 @@ class _Walk:
                 # A fact of the record itself (owner_hash: of its owner,
                 # which the kept state says is the same record's).
                 column.extend(getattr(old, name)[first:end])
+        _keep_some(old, table, first, end, record_shift)
         self.kept.append((first, end, record_shift))
+
+
+def _keep_some(
+    old: RecordTable, table: RecordTable, first: int, end: int, record_shift: int
+) -> None:
+    """Append what the columns of some records say of old records [first,
+    end) to *table*'s, moved (the targets' keys, and whether a target or an
+    owner is written relative, are facts of the records' own text and
+    origin)."""
+    records = old.target_record
+    start, stop = bisect_left(records, first), bisect_left(records, end)
+    _extend_shifted(table.target_record, records[start:stop], record_shift)
+    table.target_key.extend(old.target_key[start:stop])
+    for name in ("relative_target", "repeating_owner"):
+        some = getattr(old, name)
+        start, stop = bisect_left(some, first), bisect_left(some, end)
+        _extend_shifted(getattr(table, name), some[start:stop], record_shift)
 
 
 def _owner_state(

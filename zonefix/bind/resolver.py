@@ -52,7 +52,7 @@ from zonefix.document import Limits as Limits  # re-exported: its old home
 from zonefix.origin import Origin, argument_origin, plain_argument
 from zonefix.plain import Plain
 from zonefix.reading import ReadRefused, folder_of, inside, pure_path, read_file
-from zonefix.rrtypes import BY_NAME, IN, type_text
+from zonefix.rrtypes import BY_NAME, DNAME, IN, type_text
 from zonefix.source import NotTextError, SourceFile, decode, printable
 
 if TYPE_CHECKING:
@@ -79,6 +79,11 @@ LONG_STRING = 16
 OWNER_DEEP = 32
 #: The bits that are facts about the owner (blank-owner lines repeat them).
 OWNER_BITS = OWNER_APEX | OWNER_OUTSIDE | OWNER_DEEP
+#: The types whose target RecordTable.target_record lists (dotless.py's
+#: TARGET_FIELDS: MX, NS, CNAME, SRV, PTR, DNAME).
+TARGET_TYPES = frozenset(
+    {fastpath.MX, fastpath.NS, fastpath.CNAME, fastpath.SRV, fastpath.PTR, DNAME}
+)
 _TXT_LIKE = {fastpath.TXT, fastpath.SPF}
 #: Types whose rdata dnspython checks fully while reading; others are also
 #: written to wire form once, to catch values it reads but cannot write.
@@ -100,6 +105,16 @@ _PACKS_WHAT_IT_READS = frozenset(
 _USUAL_READERS: dict[int | None, fastpath.Reader] = {
     t: read for t, read in fastpath.READERS.items() if t != SOA
 }
+
+
+def _twice(origin_key: str | None) -> str:
+    """What the fast-path key of a name written relative that repeats the
+    origin whose key is *origin_key* ends with: example.net.example.net.
+    (".." under the root, which no key ends with; "" with no key, where the
+    fast path reads no relative name)."""
+    if origin_key is None:
+        return ""
+    return f"{origin_key[:-1]}.{origin_key}"
 
 
 def owner_flags(name: dns.name.Name, apex: dns.name.Name | None) -> int:
@@ -142,6 +157,10 @@ class RecordTable:
         "rdata_hash",
         "rdclass",
         "rdtype",
+        "relative_target",
+        "repeating_owner",
+        "target_key",
+        "target_record",
         "ttl",
     )
 
@@ -173,6 +192,26 @@ class RecordTable:
         #: (document, entry, origin) of broken records whose owner later
         #: blank-owner records inherit.
         self.anchors: list[tuple[int, int, int]] = []
+        #: The records of TARGET_TYPES, in file order, and the key of each
+        #: one's target as written (fastpath.name_key's: lower-case,
+        #: absolute) where reading read the record the usual way, else None
+        #: (read it from its fields). PERF: in hand while reading, and a
+        #: dozen rules ask for targets (ZoneIndex._targets); equal keys are
+        #: one string (a provider's MX host is in thousands of records).
+        self.target_record = array("I")
+        self.target_key: list[str | None] = []
+        #: The records among those whose target reading read the usual way
+        #: that write it relative with a dot inside (www.example.net, or
+        #: mail.example.com under example.net), in file order: the few ZF104
+        #: may report, beside those of one label under an origin of one.
+        self.relative_target = array("I")
+        #: The records that write their owner relative with a dot inside
+        #: and whose key ends with the origin's twice (www.example.net under
+        #: example.net), and those whose owner the fast path does not read
+        #: written relative with a dot inside, in file order: the owners
+        #: ZF104 may report, beside those of one label under an origin of
+        #: one ($GENERATE's are not written).
+        self.repeating_owner = array("I")
 
     def __len__(self) -> int:
         return len(self.rdtype)
@@ -451,6 +490,15 @@ class Resolver:
             *(table.origin.append, table.rdata_field.append, table.flags.append),
             *(table.owner_hash.append, table.rdata_hash.append),
         )
+        # The targets' columns' appends, and one copy of each key (see
+        # RecordTable.target_key).
+        self._add_target = table.target_record.append
+        self._add_target_key = table.target_key.append
+        self._add_relative_target = table.relative_target.append
+        self._add_repeating_owner = table.repeating_owner.append
+        # Whether the owner _owner read last may repeat the origin.
+        self._owner_repeats = False
+        self._one_key = cast(dict[str, str], {}).setdefault
         # (word, origin id, owner reference, flags) of the last written owner.
         self._owner_cache: tuple[str, int, int, int] | None = None
         # A record that wrote its owner, and its owner hash (see _add).
@@ -465,7 +513,7 @@ class Resolver:
         # and the origin and apex it was worked out for.
         self._usual_origin: Origin | None = None
         self._usual_apex: Origin | None = None
-        self._usual_facts: tuple[str | None, str, int] = (None, "", 0)
+        self._usual_facts: tuple[str | None, str, int, str] = (None, "", 0, "")
 
     # ------------------------------------------------------------ driving
 
@@ -682,9 +730,9 @@ class Resolver:
             self.current_origin is self._usual_origin
             and self.zone_origin is self._usual_apex
         ):
-            origin_key, suffix, below = self._usual_facts
+            origin_key, suffix, below, twice = self._usual_facts
         else:
-            origin_key, suffix, below = self._usual_origin_facts()
+            origin_key, suffix, below, twice = self._usual_origin_facts()
         owner_hash = 0
         if blank_owner:
             owner_ref = self.last_owner
@@ -707,18 +755,23 @@ class Resolver:
                     owner_key = word.lower() + suffix
                     if len(owner_key) > 254:
                         return False
+                    # Whether it may repeat the origin (see repeating_owner).
                     if below < 0:
                         flags = self._fast_owner_flags(owner_key)
+                        repeats = "." in word and owner_key.endswith(twice)
                     elif "." in word:
                         flags = below | OWNER_DEEP
+                        repeats = owner_key.endswith(twice)
                     else:
                         flags = below
+                        repeats = False
                 else:
                     other_key = fastpath.name_key(word, origin_key)
                     if other_key is None:
                         return False
                     owner_key = other_key
                     flags = self._fast_owner_flags(owner_key)
+                    repeats = False  # absolute, or "@"
                 if flags is None:
                     return False
                 owner_ref, line_flags = -2, flags
@@ -795,6 +848,8 @@ class Resolver:
         if owner_ref == -2:
             owners(record)
             self._hash_ref, self._hash_value = record, owner_hash
+            if repeats:
+                self._add_repeating_owner(record)
             self.last_owner = record
             self._owner_cache = (words[0], self.origin_id, record, line_flags)
         else:
@@ -814,6 +869,15 @@ class Resolver:
         fields(i if i < 255 else 255)
         flag_bytes(line_flags | ttl_flags)
         self.last_owner_flags = line_flags
+        if rdtype in TARGET_TYPES:
+            # Its target's key: the rdata's key (NS, CNAME, PTR) or its last
+            # part (MX's exchange, SRV's target); its word the entry's last.
+            target = rdata_key if type(rdata_key) is str else rdata_key[-1]
+            self._add_target(record)
+            self._add_target_key(self._one_key(target, target))  # type: ignore[arg-type]
+            word = words[-1]
+            if word[-1] != "." and "." in word:
+                self._add_relative_target(record)
         return True
 
     def _resolve_fields(
@@ -940,6 +1004,8 @@ class Resolver:
         owner(record if owner_ref == -2 else owner_ref)
         if owner_ref == -2:
             self._hash_ref, self._hash_value = record, owner_hash
+            if owner_word is not None and self._owner_repeats:
+                self._add_repeating_owner(record)
         elif owner_ref == self._hash_ref:
             # A blank or repeated owner: the hash of the record that wrote it
             # (PERF: the last one looked up, kept).
@@ -956,6 +1022,9 @@ class Resolver:
         field(rdata_field if rdata_field < 255 else 255)
         flags(self._line_flags | self._ttl_flags | self._long_string)
         self.last_owner_flags = self._line_flags
+        if rdtype in TARGET_TYPES:
+            self._add_target(record)
+            self._add_target_key(None)  # read from its fields when asked
         if owner_ref == -2:
             self.last_owner = record
             self._owner_cache = (
@@ -976,7 +1045,15 @@ class Resolver:
             return cached[2]
         if self.current_origin is None and (word == "@" or not word.endswith(".")):
             raise _NeedOrigin
-        key = fastpath.name_key(word, self._fast_origin())
+        origin_key = self._fast_origin()
+        key = fastpath.name_key(word, origin_key)
+        # Whether it may repeat the origin (see repeating_owner): a name the
+        # fast path does not read may.
+        self._owner_repeats = (
+            word[-1] != "."
+            and "." in word
+            and (key is None or key.endswith(_twice(origin_key)))
+        )
         flags = None if key is None else self._fast_owner_flags(key)
         if flags is not None:
             self._line_flags = flags
@@ -1010,13 +1087,13 @@ class Resolver:
             self._origin_key = None if origin is None else origin.key
         return self._origin_key
 
-    def _usual_origin_facts(self) -> tuple[str | None, str, int]:
+    def _usual_origin_facts(self) -> tuple[str | None, str, int, str]:
         """For _usual_record, what the origin in force and the zone's apex
         say of relative owners: the origin's fast-path key; what a relative
-        name's key ends with ("": no key); and the _fast_owner_flags of a
+        name's key ends with ("": no key); the _fast_owner_flags of a
         one-label name under it, to which a name of more labels adds
         OWNER_DEEP (-1: each its own, the origin not being at or below the
-        apex)."""
+        apex); and what the key of a name that repeats it ends with."""
         origin_key = self._fast_origin()
         suffix = "" if origin_key is None else "." + origin_key.removeprefix(".")
         apex = self.zone_origin
@@ -1032,7 +1109,7 @@ class Resolver:
                 inside = apex_key == "." or origin_key.endswith("." + apex_key)
                 below = OWNER_DEEP if inside else -1
         self._usual_origin, self._usual_apex = self.current_origin, apex
-        self._usual_facts = (origin_key, suffix, below)
+        self._usual_facts = (origin_key, suffix, below, _twice(origin_key))
         return self._usual_facts
 
     def _fast_owner_flags(self, key: str) -> int | None:
