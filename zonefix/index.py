@@ -156,8 +156,17 @@ class ZoneIndex:
         of owner_key's call each. Others are owner_key's."""
         table = self._table
         refs = items_at(table.owner_ref, indices)
-        written: dict[int, str] = dict.fromkeys(refs, "")
         generated = table.generated
+        if not generated and (not refs or min(refs) >= 0):
+            # PERF: the usual zone (no $GENERATE, no broken owner lines).
+            written: dict[int, str] = dict.fromkeys(refs, "")
+            if len(written) == len(refs):
+                return list(self._written_owner_keys(list(refs)))
+            distinct = list(written)
+            found = self._written_owner_keys(distinct)
+            written.update(zip(distinct, found, strict=True))
+            return list(map(written.__getitem__, refs))
+        written = dict.fromkeys(refs, "")
         # Anchors (a broken record's owner) and $GENERATE records: read
         # record by record.
         odd = set(compress(written, map(gt, repeat(0), written)))
@@ -202,10 +211,19 @@ class ZoneIndex:
             "Iterable[re.Match[str]]",
             compress(matches, matches) if unusual else matches,
         )
-        words = list(map(str.lower, map(re.Match.group, usual)))
         # A relative name is followed by its origin (owner_key's text).
         at = list(compress(refs, matches)) if unusual else refs
         origins = items_at(table.origin, at)
+        first = origins[0] if origins else 0
+        if origins and origins.count(first) == len(origins) and not unusual:
+            # PERF: one origin (the usual zone): the words lower-cased, and
+            # the origin put after each relative one, as one text.
+            text = self._origin_text(first)
+            suffix = "." if text == "." else f".{text}"
+            joined = "\n".join(map(re.Match.group, usual)).lower() + "\n"
+            joined = _RELATIVE_END.sub(suffix.replace("\\", "\\\\") + "\n", joined)
+            return joined[:-1].split("\n")
+        words = list(map(str.lower, map(re.Match.group, usual)))
         after: dict[int, tuple[str, str]] = {}
         for origin_id in set(origins):
             text = self._origin_text(origin_id)
@@ -1176,6 +1194,9 @@ _SCAN_FROM = 10
 # records each).
 _BUCKETS_AT_ONCE = 1024
 
+
+# The end of a relative name, in names written one a line.
+_RELATIVE_END = re.compile(r"(?<!\.)\n")
 
 # A label of a plain name: PLAIN_NAME's characters but ".".
 _LABEL = PLAIN_NAME.replace("./", "/")

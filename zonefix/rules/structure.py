@@ -12,7 +12,7 @@ from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
 from zonefix.bind import cloudflare
 from zonefix.bind.fastpath import RdataKey
-from zonefix.bind.resolver import OWNER_APEX, OWNER_DEEP, OWNER_OUTSIDE
+from zonefix.bind.resolver import OWNER_APEX, OWNER_BITS, OWNER_DEEP, OWNER_OUTSIDE
 from zonefix.columns import items_at
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.index import TARGET_FIELDS, bad_host_label, not_plain_hosts
@@ -1331,12 +1331,19 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     # point only when it is one: the records of two labels or more, and
     # those at the points, are all that can be occluded (picked at C
     # speed); owners_below_cuts reads few of their owners.
-    candidates = sorted(set(chain(index.with_flag(OWNER_DEEP), index.at_cuts())))
-    apex_or_outside = OWNER_APEX | OWNER_OUTSIDE
-    flags = items_at(table.flags, candidates)
-    inside = map(not_, map(and_, flags, repeat(apex_or_outside)))
+    flags = table.flags
+    # OWNER_DEEP, and neither the apex nor outside the zone.
+    deep_inside = bytes(
+        1 if value & OWNER_BITS == OWNER_DEEP else 0 for value in range(256)
+    )
+    deep = list(compress(range(len(flags)), flags.translate(deep_inside)))
+    # The points one label below the apex (the others are deep).
+    at_cuts = index.at_cuts()
+    owner_bits = map(and_, items_at(flags, at_cuts), repeat(OWNER_BITS))
+    one_label = map(not_, owner_bits)
+    candidates = sorted(chain(deep, compress(at_cuts, one_label)))
     types = table.rdtype
-    for i, owner in index.owners_below_cuts(list(compress(candidates, inside))):
+    for i, owner in index.owners_below_cuts(candidates):
         rdtype = types[i]
         if rdtype in addresses and owner in glue:
             continue
