@@ -225,10 +225,15 @@ def _check_owners_below_cuts(name: str, zone: Zone) -> int:
     return ruled_out
 
 
+@pytest.mark.parametrize("at_once", [3, zonefix.index._OWNERS_AT_ONCE])
 def test_owners_below_cuts_are_below_cut_s(
     every_zone: list[tuple[str, Callable[[], Zone]]],
+    monkeypatch: pytest.MonkeyPatch,
+    at_once: int,
 ) -> None:
-    """Every record of every fixture, corpus and real zone."""
+    """Every record of every fixture, corpus and real zone, the owners
+    read a few at a time too."""
+    monkeypatch.setattr(zonefix.index, "_OWNERS_AT_ONCE", at_once)
     ruled_out = sum(_check_owners_below_cuts(name, load()) for name, load in every_zone)
     assert ruled_out > 100
 

@@ -192,8 +192,7 @@ class ZoneIndex:
             return self._keys_written_in(first, refs)
         # Several files ($INCLUDE): each file's owners read from its text.
         keys: dict[int, str] = {}
-        for document in set(documents):
-            in_it = list(compress(refs, map(eq, documents, repeat(document))))
+        for document, in_it in _by_document(refs, documents).items():
             found = self._keys_written_in(document, in_it)
             keys.update(zip(in_it, found, strict=True))
         return map(keys.__getitem__, refs)
@@ -201,7 +200,16 @@ class ZoneIndex:
     def _keys_written_in(self, document: int, refs: list[int]) -> list[str]:
         """The keys of the owners written at records *refs* of *document*:
         owner_key's usual case (a plain name at the entry's start) at C
-        speed, owner_key itself for the others."""
+        speed, owner_key itself for the others. PERF: read a few thousand
+        at a time (their matches are held only that long)."""
+        if len(refs) <= _OWNERS_AT_ONCE:
+            return self._keys_of_piece(document, refs)
+        keys: list[str] = []
+        for piece in _pieces(refs, _OWNERS_AT_ONCE):
+            keys += self._keys_of_piece(document, piece)
+        return keys
+
+    def _keys_of_piece(self, document: int, refs: list[int]) -> list[str]:
         table = self._table
         tree = self._documents[document].tree
         starts = items_at(tree.entry_starts, items_at(table.entry, refs))
@@ -739,10 +747,15 @@ class ZoneIndex:
         ruled_out: set[int] = set()
         relative: set[int] = set()
         match = self._label_under_apex
-        for document in set(documents):
-            in_it = refs
-            if len(set(documents)) > 1:
-                in_it = list(compress(refs, map(eq, documents, repeat(document))))
+        if documents.count(documents[0]) == len(documents):
+            pieces = {documents[0]: refs}
+        else:
+            pieces = _by_document(refs, documents)
+        # PERF: a few thousand at a time (their matches are held that long).
+        for document, in_it in chain.from_iterable(
+            zip(repeat(document), _pieces(refs_of, _OWNERS_AT_ONCE))
+            for document, refs_of in pieces.items()
+        ):
             tree = self._documents[document].tree
             starts = items_at(tree.entry_starts, items_at(table.entry, in_it))
             matches = list(map(match, repeat(tree.text), starts))
@@ -1164,6 +1177,20 @@ def bad_host_label(key: str) -> str | None:
     return None
 
 
+def _pieces(items: list[int], size: int) -> Iterator[list[int]]:
+    """*items* in pieces of *size* (the last may be shorter)."""
+    return (items[first : first + size] for first in range(0, len(items), size))
+
+
+def _by_document(refs: list[int], documents: Sequence[int]) -> dict[int, list[int]]:
+    """*refs* by their *documents* (a file and those it includes), each
+    list in their order (one pass: linear in files and records)."""
+    found: dict[int, list[int]] = {}
+    for ref, document in zip(refs, documents, strict=True):
+        found.setdefault(document, []).append(ref)
+    return found
+
+
 def _items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
     """The indices of the items of *column* (the bytes of an array of
     items as long as *item*) equal to *item*: found by bytes.find at C
@@ -1185,6 +1212,10 @@ _FEW = 50
 
 # What records_at keeps for a name with no records.
 _NONE: tuple[int, ...] = ()
+
+# The owners owner_keys and owners_below_cuts read at once (a match each is
+# held while they do: some 150 bytes).
+_OWNERS_AT_ONCE = 4096
 
 # _with_owner_hashes passes over every record's hash where more than one
 # record in this many is asked about, rather than take their buckets.
