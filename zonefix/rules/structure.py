@@ -558,12 +558,11 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     # PERF: the target's key starts as the word does (a digit; a colon is
     # kept): most targets are ruled out without reading the words, by a
     # match at C speed (may_be_address's answer: keys are ASCII).
-    targets = list(index.targets_of(*_HOST_TARGETS))
-    names = set(map(itemgetter(1), targets))
+    names = _target_names(index, _HOST_TARGETS)
     may_be = re.compile(_MAY_BE_ADDRESS).match
     # Once per name (PERF: names repeat).
     maybe = set(compress(names, map(may_be, map(str, names))))
-    for i, key in _by_names(targets, maybe):
+    for i, key in _targets_named(index, _HOST_TARGETS, maybe):
         if key is None or not may_be_address(key):
             continue
         rdtype = table.rdtype[i]
@@ -613,19 +612,18 @@ def missing_glue(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     origin = zone.origin_text.lower()
-    suffix = "" if origin == "." else "." + origin
-    wanted: dict[str, list[int]] = {}
-    for i, target in index.targets_of(rrtypes.NS):
-        if table.flags[i] & OWNER_OUTSIDE or target is None:
-            continue
-        if target == origin or target.endswith(suffix) or origin == ".":
-            wanted.setdefault(target, []).append(i)
-    if not wanted:
+    targets = _owned_inside(index, _named_targets(index.targets_of(rrtypes.NS), set()))
+    # Each name judged once (PERF: the zone's name servers repeat).
+    in_zone = set(map(itemgetter(1), targets))
+    if origin != ".":
+        names = in_zone
+        in_zone = set(compress(names, map(str.endswith, names, repeat("." + origin))))
+        if origin in names:
+            in_zone.add(origin)
+    if not in_zone:
         return
-    _, addressed = index.owners_among(wanted, (rrtypes.A, rrtypes.AAAA))
-    for target, records in wanted.items():
-        if target in addressed:
-            continue
+    _, addressed = index.owners_among(in_zone, (rrtypes.A, rrtypes.AAAA))
+    for target, records in _by_name(targets, in_zone - addressed).items():
         import dns.name
 
         for i in records:
@@ -879,7 +877,15 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
     aliases = index.aliases
     if not aliases:
         return
-    for i, target in aliases.may_be_among(index.targets_of(*_NO_ALIAS_TARGETS)):
+    # Each name asked once (PERF: names repeat; most are no alias, told by
+    # hash): the records are looked at only where one is.
+    names = _target_names(index, _NO_ALIAS_TARGETS)
+    aliased: set[str | None] = {
+        name
+        for _, name in aliases.may_be_among(zip(repeat(0), names))
+        if name is not None and name in aliases
+    }
+    for i, target in _targets_named(index, _NO_ALIAS_TARGETS, aliased):
         if target is None or target not in aliases:
             continue
         rdtype = table.rdtype[i]
@@ -1023,10 +1029,10 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     labels: dict[str, str | None] = {}
     # PERF: a plain host (most) is no address and has no bad label: told
     # once per name (names repeat: a provider's MX hosts, the name servers).
-    targets = list(index.targets_of(*_HOSTNAME_TARGETS))
-    names = set(map(itemgetter(1), targets))
+    names = _target_names(index, _HOSTNAME_TARGETS)
     odd = {name for _, name in not_plain_hosts(zip(repeat(0), names))}
-    for i, target in _by_names(targets, odd):
+    odd -= {None, "."}  # no host: left alone
+    for i, target in _targets_named(index, _HOSTNAME_TARGETS, odd):
         if target is None or target == ".":
             continue
         rdtype = table.rdtype[i]
@@ -1165,6 +1171,17 @@ def _named_targets(
     return named
 
 
+def _owned_inside(
+    index: ZoneIndex, targets: list[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """The pairs of *targets* whose record's owner is in the zone."""
+    outside = index.with_flag(OWNER_OUTSIDE)
+    if not outside:
+        return targets
+    skip = set(outside)
+    return [pair for pair in targets if pair[0] not in skip]
+
+
 def _looked_up(index: ZoneIndex, names: Iterable[str], suffix: str) -> set[str]:
     """Those of *names* that are in this zone, whose apex is *suffix*
     (canonical), and not below a delegation (the child zone's): what a
@@ -1186,12 +1203,22 @@ def _with_wildcards(index: ZoneIndex, names: set[str]) -> set[str]:
     return names | ancestors | set(map(add, repeat("*."), ancestors))
 
 
-def _by_names(
-    targets: list[tuple[int, str | None]], names: set[str | None]
+def _target_names(index: ZoneIndex, rdtypes: Iterable[int]) -> set[str | None]:
+    """The names (target_key) the targets of records of *rdtypes* have.
+    PERF: no pair is kept (zip reuses its tuple as each is let go)."""
+    return set(map(itemgetter(1), index.targets_of(*rdtypes)))
+
+
+def _targets_named(
+    index: ZoneIndex, rdtypes: Iterable[int], names: set[str | None]
 ) -> Iterator[tuple[int, str | None]]:
-    """The pairs of *targets* whose name is one of *names*, in their order
-    (PERF: picked at C speed)."""
-    return compress(targets, map(names.__contains__, map(itemgetter(1), targets)))
+    """The (record, name) pairs of targets_of(*rdtypes) whose name is one
+    of *names*, in file order. PERF: read again only where there are such
+    names (the rules judge each name once, and most judge none worth it)."""
+    if not names:
+        return iter(())
+    pairs = list(index.targets_of(*rdtypes))
+    return compress(pairs, map(names.__contains__, map(itemgetter(1), pairs)))
 
 
 def _by_name(
@@ -1249,11 +1276,9 @@ def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         return
     index = zone.index
     dotless = {d.record for d in index.dotless_names() if d.position == 0}
-    targets = _named_targets(index.targets_of(rrtypes.CNAME), dotless)
-    outside = index.with_flag(OWNER_OUTSIDE)
-    if outside:
-        skip = set(outside)
-        targets = [pair for pair in targets if pair[0] not in skip]
+    targets = _owned_inside(
+        index, _named_targets(index.targets_of(rrtypes.CNAME), dotless)
+    )
     looked_up = _looked_up(index, set(map(itemgetter(1), targets)), origin.lower())
     # PERF: what wildcard_for asks, for every name at once.
     held, _ = index.owners_among(_with_wildcards(index, looked_up))
