@@ -1127,14 +1127,18 @@ def _targets_without_address(
     names.discard(".")
     # PERF: the few that may be aliases are asked about (most are not).
     names.difference_update(
-        [name for _, name in aliases.may_be_among(targets) if name in aliases]
+        [
+            name
+            for _, name in aliases.may_be_among(zip(repeat(0), names))
+            if name in aliases
+        ]
     )
     # A name no host may have is none to look up (PERF: a plain host, most,
     # has no bad label).
     names.difference_update(
         [
             name
-            for _, name in not_plain_hosts((0, name) for name in names)
+            for _, name in not_plain_hosts(zip(repeat(0), names))
             if name is not None and bad_host_label(name) is not None
         ]
     )
