@@ -725,7 +725,11 @@ class ZoneIndex:
         labels = self._cut_labels
         maybe = written if labels is None else self._may_be_below_cuts(written, labels)
         keys = self.owner_keys(maybe)
-        below = dict(compress(zip(maybe, keys, strict=True), self.below_cuts(keys)))
+        # (Those left are nearly all under a point's label: below_cut each.)
+        below_cut = (
+            self.below_cuts(keys) if labels is None else map(self.below_cut, keys)
+        )
+        below = dict(compress(zip(maybe, keys, strict=True), below_cut))
         at_cut = list(
             compress(zip(indices, refs, strict=True), map(below.__contains__, refs))
         )
@@ -843,30 +847,9 @@ class ZoneIndex:
         tops = map(itemgetter(2), map(str.rpartition, heads, repeat(".")))
         in_zone = map(str.endswith, keys, repeat(suffix))
         maybe = map(and_, in_zone, map(labels.__contains__, tops))
-        todo = list(compress(range(len(keys)), maybe))
-        if not todo:
-            return found
-        # below_cut's answer for the others (each ends with the apex after
-        # a label of a point's), a label off every name at a time.
-        cuts = self.cuts
-        names = list(map(keys.__getitem__, todo))
-        suffixes = self._cut_suffixes
-        if suffixes is not None:
-            ends = map(str.endswith, names, repeat(suffixes))
-            for at in compress(todo, map(or_, map(cuts.__contains__, names), ends)):
-                found[at] = True
-            return found
-        stop = {self.apex_key, ".", ""}
-        while todo:
-            hits = list(map(cuts.__contains__, names))
-            for at in compress(todo, hits):
-                found[at] = True
-            missed = list(map(not_, hits))
-            above = map(str.partition, compress(names, missed), repeat("."))
-            names = list(map(itemgetter(2), above))
-            on = list(map(not_, map(stop.__contains__, names)))
-            todo = list(compress(compress(todo, missed), on))
-            names = list(compress(names, on))
+        # below_cut for the others (few: names under a point's label).
+        for at in compress(range(len(keys)), maybe):
+            found[at] = self.below_cut(keys[at])
         return found
 
     def owners_among(
