@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import zonefix
 import zonefix.index
 from tests.test_fastpath import _check_rrset_suspects, zones
-from zonefix import dotless
+from zonefix import dotless, rrtypes
 from zonefix.addresses import may_be_address
 from zonefix.bind import resolver
 from zonefix.rules import run_rules, select_rules, structure
@@ -244,23 +244,53 @@ def test_targets_of_types_are_target_key_s(
             assert list(index.targets_of(*rdtypes)) == expected, (name, rdtypes)
 
 
-def _check_may_be_below_cut(name: str, zone: Zone) -> int:
-    """may_be_below_cut says no only where below_cut says no; the number
-    of records it rules out."""
+def _check_owners_below_cuts(name: str, zone: Zone) -> int:
+    """owner_keys, below_cuts and owners_below_cuts are owner_key and
+    below_cut asked record by record and name by name (the last two also
+    without the points' labels under the apex, as where the apex is
+    unknown); _may_be_below_cuts rules out only owners below no delegation
+    point. The number it rules out."""
     index = zone.index
+    table = zone.table
+    records = list(range(len(table)))
+    keys = [index.owner_key(i) for i in records]
+    assert index.owner_keys(records) == keys, name
+    assert index.owner_keys(records[::-3]) == keys[::-3], name
+    asked = [*keys, *(f"x.{cut}" for cut in index.cuts), index.apex_key, ".", "x."]
+    below = [index.below_cut(key) for key in asked]
+    assert index.below_cuts(asked) == below, name
+    found = [(i, key) for i, key in zip(records, keys, strict=True) if below[i]]
+    assert index.owners_below_cuts(records) == found, name
+    if index._cut_labels is not None:
+        unlabelled = zonefix.index.ZoneIndex(zone)
+        unlabelled.__dict__["_cut_labels"] = None
+        assert unlabelled.below_cuts(asked) == below, name
+        assert unlabelled.owners_below_cuts(records) == found, name
+    odd = [pair for pair in found if pair[0] % 2]
+    assert index.owners_below_cuts(records[1::2]) == odd, name
+    labels = index._cut_labels
+    written = sorted({table.owner_ref[i] for i in records} - set(table.generated))
+    if not index.cuts or labels is None or not written or written[0] < 0:
+        return 0
+    maybe = set(index._may_be_below_cuts(written, labels))
     ruled_out = 0
-    for i in range(len(zone.table)):
-        if not index.may_be_below_cut(i):
+    for ref in written:
+        if ref not in maybe:
             ruled_out += 1
-            assert not index.below_cut(index.owner_key(i)), (name, i)
+            assert not index.below_cut(index.owner_key(ref)), (name, ref)
     return ruled_out
 
 
-def test_owners_ruled_out_below_cuts_are_not_below_them(
+@pytest.mark.parametrize("at_once", [3, zonefix.index._OWNERS_AT_ONCE])
+def test_owners_below_cuts_are_below_cut_s(
     every_zone: list[tuple[str, Callable[[], Zone]]],
+    monkeypatch: pytest.MonkeyPatch,
+    at_once: int,
 ) -> None:
-    """Every record of every fixture, corpus and real zone."""
-    ruled_out = sum(_check_may_be_below_cut(name, load()) for name, load in every_zone)
+    """Every record of every fixture, corpus and real zone, the owners
+    read a few at a time too."""
+    monkeypatch.setattr(zonefix.index, "_OWNERS_AT_ONCE", at_once)
+    ruled_out = sum(_check_owners_below_cuts(name, load()) for name, load in every_zone)
     assert ruled_out > 100
 
 
@@ -268,7 +298,9 @@ def test_owners_ruled_out_below_cuts_are_not_below_them(
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["sub", "Sub", "a.sub", "x.SUB", "lab", "b.lab", "*.sub"]),
+            st.sampled_from(
+                ["sub", "Sub", "a.sub", "x.SUB", "lab", "b.lab", "*.sub", "x", "y.X"]
+            ),
             st.sampled_from(
                 ["", ".example.net.", ".EXAMPLE.net.", ".lab.example.net."]
             ),
@@ -278,13 +310,17 @@ def test_owners_ruled_out_below_cuts_are_not_below_them(
     ),
     st.sampled_from(["", "$ORIGIN lab.example.net.\n", "$ORIGIN Example.NET.\n"]),
 )
-def test_owners_ruled_out_below_cuts_in_generated_zones(
+@example(
+    [("lab", ".example.net.", "NS ns1.example.org."), ("x", "", "A 192.0.2.1")],
+    "$ORIGIN lab.example.net.\n",
+)
+def test_owners_below_cuts_in_generated_zones(
     records: list[tuple[str, str, str]], directive: str
 ) -> None:
     text = "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
     text += "sub NS ns1.example.org.\n" + directive
     text += "".join(f"{name}{end} {rdata}\n" for name, end, rdata in records)
-    _check_may_be_below_cut(text, zonefix.parse_text(text))
+    _check_owners_below_cuts(text, zonefix.parse_text(text))
 
 
 def _bad_label_by_labels(key: str) -> str | None:
@@ -535,3 +571,74 @@ def test_zf104s_tld_filter_keeps_every_tld() -> None:
             assert label.isalpha() or label.startswith("xn--"), label
             found += 1
     assert found > 1000
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=_zones())
+def test_owner_keys_on_generated_zones(text: str) -> None:
+    """owner_keys is owner_key where owners are relative, absolute, '@',
+    escaped, in other $ORIGINs, in any case, on lines of parentheses."""
+    zone = zonefix.parse_text(text)
+    index = zone.index
+    records = list(range(len(zone.table)))
+    assert index.owner_keys(records) == [index.owner_key(i) for i in records], text
+
+
+def test_names_held_asked_at_once_are_records_named_s(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """owners_among, ancestors, has_address_among and wildcard_among (ZF110,
+    ZF116, ZF117: every name asked at once) are records_named, _ancestors,
+    has_address and wildcard_for asked name by name: every owner and target
+    of every fixture, corpus and real zone, the names above them and their
+    wildcards, and names that are not there."""
+    addresses = (rrtypes.A, rrtypes.AAAA)
+    held_somewhere = 0
+    for name, load in every_zone:
+        zone = load()
+        index = zone.index
+        types = zone.table.rdtype
+        keys = {index.owner_key(i) for i in range(len(zone.table))}
+        keys |= {key for _, key in index.targets_of(*dotless.TARGET_FIELDS) if key}
+        keys |= {"not-there.example.", f"x.y.{index.apex_key}"}
+        ancestors = index.ancestors(keys)
+        walked = set().union(*(index._ancestors(key) for key in keys))
+        assert ancestors == walked, name
+        names = keys | ancestors | {f"*.{a}" for a in ancestors}
+        held, addressed = index.owners_among(names, addresses)
+        for key in names:
+            records = index.records_named(key)
+            assert (key in held) == bool(records), (name, key)
+            has = any(types[i] in addresses for i in records)
+            assert (key in addressed) == has, (name, key)
+        held_somewhere += len(held)
+        for key in keys:
+            has_address = index.has_address_among(key, held, addressed)
+            assert has_address == index.has_address(key), (name, key)
+            assert index.wildcard_among(key, held) == index.wildcard_for(key), name
+    assert held_somewhere > 1000
+
+
+@pytest.mark.parametrize("scan_from", [1, 10**9])
+def test_records_of_owner_hashes_by_bucket_and_by_a_pass(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+    monkeypatch: pytest.MonkeyPatch,
+    scan_from: int,
+) -> None:
+    """_with_owner_hashes finds the records of the hashes asked, taking
+    their buckets (where few are asked) or passing over every hash (where
+    many are): both ways, all a zone's hashes, every third one and hashes
+    no record has, on every fixture, corpus and real zone."""
+    monkeypatch.setattr(zonefix.index, "_SCAN_FROM", scan_from)
+    monkeypatch.setattr(zonefix.index, "_BUCKETS_AT_ONCE", 3)
+    for name, load in every_zone:
+        zone = load()
+        index = zone.index
+        hashes = index.owner_hashes
+        for wanted in (set(hashes), set(hashes[::3]) | {1, -7}, {5}):
+            expected = [i for i, h in enumerate(hashes) if h in wanted]
+            assert sorted(index._with_owner_hashes(wanted)) == expected, name

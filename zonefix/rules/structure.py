@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from itertools import chain, compress
-from operator import itemgetter
+from collections.abc import Iterable, Iterator
+from itertools import chain, compress, repeat
+from operator import add, and_, is_not, itemgetter, not_
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
 from zonefix.bind import cloudflare
 from zonefix.bind.fastpath import RdataKey
-from zonefix.bind.resolver import OWNER_APEX, OWNER_DEEP, OWNER_OUTSIDE
+from zonefix.bind.resolver import OWNER_APEX, OWNER_BITS, OWNER_DEEP, OWNER_OUTSIDE
+from zonefix.columns import items_at
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.index import TARGET_FIELDS, bad_host_label, not_plain_hosts
 from zonefix.rrtypes import type_text
@@ -557,10 +558,11 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     # PERF: the target's key starts as the word does (a digit; a colon is
     # kept): most targets are ruled out without reading the words, by a
     # match at C speed (may_be_address's answer: keys are ASCII).
-    targets = list(index.targets_of(*_HOST_TARGETS))
-    keys = map(str, map(itemgetter(1), targets))
+    names = _target_names(index, _HOST_TARGETS)
     may_be = re.compile(_MAY_BE_ADDRESS).match
-    for i, key in compress(targets, map(may_be, keys)):
+    # Once per name (PERF: names repeat).
+    maybe = set(compress(names, map(may_be, map(str, names))))
+    for i, key in _targets_named(index, _HOST_TARGETS, maybe):
         if key is None or not may_be_address(key):
             continue
         rdtype = table.rdtype[i]
@@ -610,25 +612,18 @@ def missing_glue(ctx: RuleContext) -> Iterator[Diagnostic]:
     table = zone.table
     index = zone.index
     origin = zone.origin_text.lower()
-    suffix = "" if origin == "." else "." + origin
-    wanted: dict[str, list[int]] = {}
-    for i, target in index.targets_of(rrtypes.NS):
-        if table.flags[i] & OWNER_OUTSIDE or target is None:
-            continue
-        if target == origin or target.endswith(suffix) or origin == ".":
-            wanted.setdefault(target, []).append(i)
-    if not wanted:
+    targets = _owned_inside(index, _named_targets(index.targets_of(rrtypes.NS), set()))
+    # Each name judged once (PERF: the zone's name servers repeat).
+    in_zone = set(map(itemgetter(1), targets))
+    if origin != ".":
+        names = in_zone
+        in_zone = set(compress(names, map(str.endswith, names, repeat("." + origin))))
+        if origin in names:
+            in_zone.add(origin)
+    if not in_zone:
         return
-    addresses = (rrtypes.A, rrtypes.AAAA)
-    addressed = {
-        index.owner_key(i)
-        for key in wanted
-        for i in index.with_owner_hash(hash(key))
-        if table.rdtype[i] in addresses
-    }
-    for target, records in wanted.items():
-        if target in addressed:
-            continue
+    _, addressed = index.owners_among(in_zone, (rrtypes.A, rrtypes.AAAA))
+    for target, records in _by_name(targets, in_zone - addressed).items():
         import dns.name
 
         for i in records:
@@ -882,7 +877,15 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
     aliases = index.aliases
     if not aliases:
         return
-    for i, target in aliases.may_be_among(index.targets_of(*_NO_ALIAS_TARGETS)):
+    # Each name asked once (PERF: names repeat; most are no alias, told by
+    # hash): the records are looked at only where one is.
+    names = _target_names(index, _NO_ALIAS_TARGETS)
+    aliased: set[str | None] = {
+        name
+        for _, name in aliases.may_be_among(zip(repeat(0), names))
+        if name is not None and name in aliases
+    }
+    for i, target in _targets_named(index, _NO_ALIAS_TARGETS, aliased):
         if target is None or target not in aliases:
             continue
         rdtype = table.rdtype[i]
@@ -1024,8 +1027,12 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     index = zone.index
     placeholder: int | None = None
     labels: dict[str, str | None] = {}
-    # PERF: a plain host (most) is no address and has no bad label.
-    for i, target in not_plain_hosts(index.targets_of(*_HOSTNAME_TARGETS)):
+    # PERF: a plain host (most) is no address and has no bad label: told
+    # once per name (names repeat: a provider's MX hosts, the name servers).
+    names = _target_names(index, _HOSTNAME_TARGETS)
+    odd = {name for _, name in not_plain_hosts(zip(repeat(0), names))}
+    odd -= {None, "."}  # no host: left alone
+    for i, target in _targets_named(index, _HOSTNAME_TARGETS, odd):
         if target is None or target == ".":
             continue
         rdtype = table.rdtype[i]
@@ -1115,31 +1122,36 @@ def _targets_without_address(
     position = TARGET_FIELDS[rdtype]
     dotless = {d.record for d in index.dotless_names() if d.position == position}
     aliases = index.aliases
-    suffix = origin.lower()
-    wanted: dict[str, list[int]] = {}
-    targets = list(index.targets_of(rdtype))
+    targets = _named_targets(index.targets_of(rdtype), dotless)
+    names = set(map(itemgetter(1), targets))
+    names.discard(".")
     # PERF: the few that may be aliases are asked about (most are not).
-    maybe_aliases = {i for i, _ in aliases.may_be_among(targets)}
-    # Whether a target is looked up: judged once per name (PERF: names
-    # repeat).
-    judged: dict[str, bool] = {}
-    for i, target in targets:
-        if i in dotless:
-            continue
-        if target is None or target == ".":
-            continue
-        if i in maybe_aliases and target in aliases:
-            continue
-        looked_up = judged.get(target)
-        if looked_up is None:
-            looked_up = judged[target] = _in_zone_host(index, target, suffix)
-        if looked_up:
-            wanted.setdefault(target, []).append(i)
-    found = index.records_at([*wanted, *index.wildcard_keys(wanted)], keep=False)
+    names.difference_update(
+        [
+            name
+            for _, name in aliases.may_be_among(zip(repeat(0), names))
+            if name in aliases
+        ]
+    )
+    # A name no host may have is none to look up (PERF: a plain host, most,
+    # has no bad label).
+    names.difference_update(
+        [
+            name
+            for _, name in not_plain_hosts(zip(repeat(0), names))
+            if name is not None and bad_host_label(name) is not None
+        ]
+    )
+    looked_up = _looked_up(index, names, origin.lower())
+    # PERF: what has_address asks, for every name at once.
+    held, addressed = index.owners_among(
+        _with_wildcards(index, looked_up), (rrtypes.A, rrtypes.AAAA)
+    )
+    without = {
+        name for name in looked_up if not index.has_address_among(name, held, addressed)
+    }
     rtype = type_text(rdtype)
-    for target, records in wanted.items():
-        if index.has_address(target, found):
-            continue
+    for target, records in _by_name(targets, without).items():
         for i in records:
             yield finding_at_field(
                 zone,
@@ -1150,15 +1162,82 @@ def _targets_without_address(
             )
 
 
-def _in_zone_host(index: ZoneIndex, target: str, suffix: str) -> bool:
-    """Name *target* may be a host (ZF115 finds no bad label: no host has
-    such a name) in this zone, whose apex is *suffix* (canonical), and not
-    below a delegation (the child zone's)."""
-    if bad_host_label(target) is not None:
-        return False
-    if not (target == suffix or target.endswith("." + suffix) or suffix == "."):
-        return False
-    return not index.below_cut(target)
+def _named_targets(
+    targets: Iterable[tuple[int, str | None]], dotless: set[int]
+) -> list[tuple[int, str]]:
+    """The (record, name) pairs of *targets* that have a name, but for the
+    records in *dotless* (ZF104's). PERF: picked at C speed."""
+    pairs = list(targets)
+    has_name = map(is_not, map(itemgetter(1), pairs), repeat(None))
+    named: list[tuple[int, str]] = list(compress(pairs, has_name))  # type: ignore[arg-type]
+    if dotless:
+        return [pair for pair in named if pair[0] not in dotless]
+    return named
+
+
+def _owned_inside(
+    index: ZoneIndex, targets: list[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """The pairs of *targets* whose record's owner is in the zone."""
+    outside = index.with_flag(OWNER_OUTSIDE)
+    if not outside:
+        return targets
+    skip = set(outside)
+    return [pair for pair in targets if pair[0] not in skip]
+
+
+def _looked_up(index: ZoneIndex, names: Iterable[str], suffix: str) -> set[str]:
+    """Those of *names* that are in this zone, whose apex is *suffix*
+    (canonical), and not below a delegation (the child zone's): what a
+    resolver looks up here. PERF: told at C speed (below_cuts)."""
+    if suffix == ".":
+        in_zone = list(names)
+    else:
+        names = set(names)
+        in_zone = list(compress(names, map(str.endswith, names, repeat("." + suffix))))
+        if suffix in names:
+            in_zone.append(suffix)
+    return set(compress(in_zone, map(not_, index.below_cuts(in_zone))))
+
+
+def _with_wildcards(index: ZoneIndex, names: set[str]) -> set[str]:
+    """*names*, and the names wildcard_for looks at for them (their
+    ancestors up to the apex, and the wildcards below those)."""
+    ancestors = index.ancestors(names)
+    return names | ancestors | set(map(add, repeat("*."), ancestors))
+
+
+def _target_names(index: ZoneIndex, rdtypes: Iterable[int]) -> set[str | None]:
+    """The names (target_key) the targets of records of *rdtypes* have.
+    PERF: no pair is kept (zip reuses its tuple as each is let go)."""
+    return set(map(itemgetter(1), index.targets_of(*rdtypes)))
+
+
+def _targets_named(
+    index: ZoneIndex, rdtypes: Iterable[int], names: set[str | None]
+) -> Iterator[tuple[int, str | None]]:
+    """The (record, name) pairs of targets_of(*rdtypes) whose name is one
+    of *names*, in file order. PERF: read again only where there are such
+    names (the rules judge each name once, and most judge none worth it)."""
+    if not names:
+        return iter(())
+    pairs = list(index.targets_of(*rdtypes))
+    return compress(pairs, map(names.__contains__, map(itemgetter(1), pairs)))
+
+
+def _by_name(
+    targets: Iterable[tuple[int, str]], names: set[str]
+) -> dict[str, list[int]]:
+    """The records of *targets* whose name is one of *names*, by name, in
+    file order (each name where its first record is)."""
+    found: dict[str, list[int]] = {}
+    if names:
+        pairs = list(targets)
+        for i, name in compress(
+            pairs, map(names.__contains__, map(itemgetter(1), pairs))
+        ):
+            found.setdefault(name, []).append(i)
+    return found
 
 
 CNAME_TARGET_MISSING = Code(
@@ -1199,31 +1278,20 @@ def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     origin = zone.origin_text
     if origin is None:
         return
-    table = zone.table
     index = zone.index
     dotless = {d.record for d in index.dotless_names() if d.position == 0}
-    suffix = origin.lower()
-    wanted: dict[str, list[int]] = {}
-    # Whether a target is looked up: judged once per name (PERF: names
-    # repeat).
-    judged: dict[str, bool] = {}
-    flags = table.flags
-    for i, target in index.targets_of(rrtypes.CNAME):
-        if i in dotless:
-            continue
-        if flags[i] & OWNER_OUTSIDE or target is None:
-            continue
-        looked_up = judged.get(target)
-        if looked_up is None:
-            looked_up = judged[target] = (
-                target == suffix or target.endswith("." + suffix) or suffix == "."
-            ) and not index.below_cut(target)
-        if looked_up:
-            wanted.setdefault(target, []).append(i)
-    found = index.records_at([*wanted, *index.wildcard_keys(wanted)], keep=False)
-    for target, records in wanted.items():
-        if found[target] or index.wildcard_for(target, found) is not None:
-            continue
+    targets = _owned_inside(
+        index, _named_targets(index.targets_of(rrtypes.CNAME), dotless)
+    )
+    looked_up = _looked_up(index, set(map(itemgetter(1), targets)), origin.lower())
+    # PERF: what wildcard_for asks, for every name at once.
+    held, _ = index.owners_among(_with_wildcards(index, looked_up))
+    missing = {
+        name
+        for name in looked_up.difference(held)
+        if index.wildcard_among(name, held) is None
+    }
+    for target, records in _by_name(targets, missing).items():
         for i in records:
             yield finding_at_field(
                 zone,
@@ -1288,38 +1356,23 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     addresses = {rrtypes.A, rrtypes.AAAA}
     # Per delegation point: the occluded names, each with its first record.
     found: dict[str, dict[str, int]] = {}
-    last_ref: int | None = None
-    owner = ""
-    below = False
     # PERF: a name one label below the apex is at or below a delegation
     # point only when it is one: the records of two labels or more, and
-    # those at the points, are all that can be occluded.
-    at_cuts = index.records_at(cuts).values()
-    candidates = sorted(chain(index.with_flag(OWNER_DEEP), *at_cuts))
-    types = table.rdtype
-    # PERF: what the loop reads for every candidate, bound once.
+    # those at the points, are all that can be occluded (picked at C
+    # speed); owners_below_cuts reads few of their owners.
     flags = table.flags
-    owner_refs = table.owner_ref
-    may_be_below_cut = index.may_be_below_cut
-    apex_or_outside = OWNER_APEX | OWNER_OUTSIDE
-    last = -1
-    for i in candidates:
-        if i == last:
-            continue  # a deep delegation point's record, met twice
-        last = i
-        if flags[i] & apex_or_outside:
-            continue
-        ref = owner_refs[i]
-        if ref != last_ref or ref < 0:
-            # PERF: blank-owner lines repeat the owner: one look per name
-            # run; its key only where its last label may be a cut's.
-            below = may_be_below_cut(i)
-            if below:
-                owner = index.owner_key(i)
-                below = index.below_cut(owner)
-        last_ref = ref
-        if not below:
-            continue
+    # OWNER_DEEP, and neither the apex nor outside the zone.
+    deep_inside = bytes(
+        1 if value & OWNER_BITS == OWNER_DEEP else 0 for value in range(256)
+    )
+    deep = list(compress(range(len(flags)), flags.translate(deep_inside)))
+    # The points one label below the apex (the others are deep).
+    at_cuts = index.at_cuts()
+    owner_bits = map(and_, items_at(flags, at_cuts), repeat(OWNER_BITS))
+    one_label = map(not_, owner_bits)
+    candidates = sorted(chain(deep, compress(at_cuts, one_label)))
+    types = table.rdtype
+    for i, owner in index.owners_below_cuts(candidates):
         rdtype = types[i]
         if rdtype in addresses and owner in glue:
             continue
