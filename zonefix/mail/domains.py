@@ -11,12 +11,12 @@ child zone's: its MX in this file are never served, and it is no mail domain.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 from itertools import accumulate, compress, repeat
-from operator import add, getitem, itemgetter
+from operator import add, getitem, itemgetter, not_
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
@@ -357,7 +357,6 @@ class MailView:
         written."""
         zone = self.zone
         index = zone.index
-        table = zone.table
         mx_records = index.of_type(MX)
         if not mx_records and not self.settings.providers:
             return []
@@ -366,49 +365,55 @@ class MailView:
         by_owner.update(index.records_at(missing))
         apex = zone.origin_text.lower() if zone.origin_text is not None else None
         domains = []
-        # A provider's host, named by thousands of MX records, kept once.
-        hosts: dict[str, str] = {}
-        # PERF: what the loop asks of every MX, bound once; each MX's host
-        # taken from the table of targets at once (in the order of
-        # mx_records: found by bisection), not a call for each.
-        rdtypes = table.rdtype
+        mx_of, nulls = self._mx_read(mx_records)
+        configured = self.configured
+        keys = list(by_owner)
+        # The child zone answers at or below a delegation: the parent's MX
+        # is never served (ZF118 says so), so it is no mail domain here.
+        served = compress(keys, map(not_, map(index.below_cut, keys)))
+        for key in served:
+            records = by_owner[key]
+            # PERF: the owner's MX picked from its records at C speed.
+            mx = list(filter(None, map(mx_of.get, records)))
+            null = [i for i in records if i in nulls] if nulls else []
+            if not mx and key not in configured:
+                continue
+            domains.append(self._domain(key, tuple(records), mx, null, key == apex))
+        domains.sort(key=lambda d: d.records[0] if d.records else -1)
+        return domains
+
+    def _mx_read(
+        self, mx_records: Sequence[int]
+    ) -> tuple[dict[int, MxRecord], set[int]]:
+        """Each MX record read once (PERF: its host taken from the table of
+        targets at once, in the order of *mx_records*; its preference from
+        the line's text where plain): the MX of a host and a preference
+        (digits), by record, and the null MX (``0 .``). A record with no
+        host, or another preference, is neither."""
+        index = self.zone.index
         mx_hosts = list(map(itemgetter(1), index.targets_of(MX)))
         # PERF: read a few thousand at a time, and each word kept once (a
         # zone's MX share a few preferences).
         shared: dict[str, str] = {}
         mx_preferences: list[str] = []
         for start in range(0, len(mx_records), _AT_ONCE):
-            words = mx_preference_words(zone, mx_records[start : start + _AT_ONCE])
+            part = mx_records[start : start + _AT_ONCE]
+            words = mx_preference_words(self.zone, part)
             mx_preferences += map(shared.setdefault, words, words)
-        configured = self.configured
-        for key, records in by_owner.items():
-            if index.below_cut(key):
-                # The child zone answers there: the parent's MX is never
-                # served (ZF118 says so), so it is no mail domain of this zone.
+        # A provider's host, named by thousands of MX records, kept once.
+        hosts: dict[str, str] = {}
+        found: dict[int, MxRecord] = {}
+        nulls: set[int] = set()
+        for i, host, first in zip(mx_records, mx_hosts, mx_preferences, strict=True):
+            if host is None or not first.isdigit():
                 continue
-            mx: list[MxRecord] = []
-            null: list[int] = []
-            for i in records:
-                if rdtypes[i] != MX:
-                    continue
-                at = bisect_left(mx_records, i)
-                host = mx_hosts[at]
-                if host is None:
-                    continue
-                first = mx_preferences[at]
-                if not first.isdigit():
-                    continue
-                preference = int(first)
-                if preference == 0 and host == ".":
-                    null.append(i)
-                else:
-                    host = host.rstrip(".")
-                    mx.append(MxRecord(i, preference, hosts.setdefault(host, host)))
-            if not mx and key not in configured:
-                continue
-            domains.append(self._domain(key, tuple(records), mx, null, key == apex))
-        domains.sort(key=lambda d: d.records[0] if d.records else -1)
-        return domains
+            preference = int(first)
+            if preference == 0 and host == ".":
+                nulls.add(i)
+            else:
+                host = host.rstrip(".")
+                found[i] = MxRecord(i, preference, hosts.setdefault(host, host))
+        return found, nulls
 
     def _domain(
         self,
