@@ -16,8 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 from itertools import accumulate, compress, repeat
-from operator import add, getitem, itemgetter, not_
-from typing import TYPE_CHECKING
+from operator import add, attrgetter, getitem, itemgetter, not_
+from typing import TYPE_CHECKING, cast
 
 from zonefix import rrtypes
 from zonefix.bind.facts import ESCAPE, txt_joined
@@ -367,6 +367,7 @@ class MailView:
         domains = []
         mx_of, nulls = self._mx_read(mx_records)
         configured = self.configured
+        spf_by_owner = self.spf_by_owner
         keys = list(by_owner)
         # The child zone answers at or below a delegation: the parent's MX
         # is never served (ZF118 says so), so it is no mail domain here.
@@ -376,9 +377,29 @@ class MailView:
             # PERF: the owner's MX picked from its records at C speed.
             mx = list(filter(None, map(mx_of.get, records)))
             null = [i for i in records if i in nulls] if nulls else []
-            if not mx and key not in configured:
+            provider: Profile | None
+            candidates: tuple[Profile, ...] = ()
+            unknown: tuple[MxRecord, ...] = ()
+            if key in configured:
+                provider = configured[key]
+            elif mx:
+                provider, candidates, unknown = self.infer(key, mx)
+            else:
                 continue
-            domains.append(self._domain(key, tuple(records), mx, null, key == apex))
+            domains.append(
+                MailDomain(
+                    key,
+                    tuple(mx),
+                    tuple(null),
+                    tuple(records),
+                    provider,
+                    key in configured,
+                    candidates,
+                    unknown,
+                    tuple(spf_by_owner.get(key, ())),
+                    key == apex,
+                )
+            )
         domains.sort(key=lambda d: d.records[0] if d.records else -1)
         return domains
 
@@ -413,38 +434,17 @@ class MailView:
             else:
                 host = host.rstrip(".")
                 found[i] = MxRecord(i, preference, hosts.setdefault(host, host))
+        if hosts and self._tails is not None:
+            # PERF: the hosts no pattern could name (an own server, most of
+            # a hosting zone's), told at once by their last two labels
+            # (tail_labels at C speed): holders() is none at every domain.
+            names = list(hosts)
+            labels = map(str.rsplit, names, repeat("."), repeat(2))
+            tails = map(".".join, map(_LAST_TWO, labels))
+            known = map(self._tails.__contains__, tails)
+            nobody = compress(names, map(not_, known))
+            self._holders.update(zip(nobody, repeat(_NO_HOLDERS)))
         return found, nulls
-
-    def _domain(
-        self,
-        key: str,
-        records: tuple[int, ...],
-        mx: list[MxRecord],
-        null: list[int],
-        apex: bool,
-    ) -> MailDomain:
-        spf = tuple(self.spf_by_owner.get(key, ()))
-        provider: Profile | None
-        candidates: tuple[Profile, ...] = ()
-        unknown: tuple[MxRecord, ...] = ()
-        if key in self.configured:
-            provider = self.configured[key]
-            configured = True
-        else:
-            provider, candidates, unknown = self.infer(key, mx)
-            configured = False
-        return MailDomain(
-            key,
-            tuple(mx),
-            tuple(null),
-            records,
-            provider,
-            configured,
-            candidates,
-            unknown,
-            spf,
-            apex,
-        )
 
     def infer(
         self, domain: str, mx: list[MxRecord]
@@ -458,7 +458,16 @@ class MailView:
         families, of two sites of one, or of one family beside hosts of no
         known provider infer nothing: which records are the leftovers is
         for the owner to say."""
-        holders = [self.holders(m.host, domain) for m in mx]
+        # PERF: a provider's host, and a host of none, found at C speed
+        # among those whose holders are one answer at every domain.
+        kept_holders = list(map(self._holders.get, map(_HOST, mx)))
+        if None in kept_holders:
+            holders = [
+                found if found is not None else self.holders(m.host, domain)
+                for found, m in zip(kept_holders, mx, strict=True)
+            ]
+        else:
+            holders = cast("list[list[Profile]]", kept_holders)
         # PERF: the answer depends only on the hosts' holders, in order:
         # worked out once for each sequence of them, named by the lists' ids
         # (the lists are kept with the answer, so no id is another's).
@@ -471,7 +480,7 @@ class MailView:
         provider, candidates, unknown = kept[1]
         if not unknown:
             return provider, candidates, ()
-        return provider, candidates, tuple(mx[at] for at in unknown)
+        return provider, candidates, tuple(map(mx.__getitem__, unknown))
 
     def holders(self, host: str, domain: str) -> list[Profile]:
         """The profiles *host* belongs to: those whose MX sets name it,
@@ -632,6 +641,9 @@ def _inferred(
 # How many sequences of holders MailView.infer keeps its answer for (a zone
 # has a few; a bound, so that one of many odd mixes keeps no more).
 _INFERRED_KEPT = 4096
+# An MX record's host; the last two items of a list (PERF: at C speed).
+_HOST = attrgetter("host")
+_LAST_TWO = itemgetter(slice(-2, None))
 # What holders() gives for a host of no known provider (one list, not
 # changed by any caller: infer() names it by its id).
 _NO_HOLDERS: list[Profile] = []
