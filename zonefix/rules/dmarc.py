@@ -447,12 +447,13 @@ def dkim_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     view = ctx.mail
-    for i, owner in view.domainkey_records:
-        if not is_key_name(owner):
-            continue
-        # PERF: the DKIM module (and base64) only for a zone with a key.
-        from zonefix.mail.dkim import dkim_problems
+    keys = [(i, owner) for i, owner in view.domainkey_records if is_key_name(owner)]
+    if not keys:
+        return
+    # PERF: the DKIM module (and base64) only for a zone with a key.
+    from zonefix.mail.dkim import dkim_problems
 
+    for i, owner in keys:
         problems = dkim_problems(view.txt_value(i))
         if problems:
             yield zone.finding_at_record(
@@ -468,4 +469,5 @@ def is_key_name(owner: str) -> bool:
     selector, found, _ = owner.partition("._domainkey.")
     if not found or not selector:
         return False
-    return not any(label.startswith("_") for label in selector.split("."))
+    # A label starts with "_" where the selector does or a dot precedes it.
+    return not (selector.startswith("_") or "._" in selector)
