@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail import printable
-from zonefix.mail.dmarc import dmarc_problems, is_dmarc
+from zonefix.mail.dmarc import Problem, dmarc_problems, is_dmarc
 from zonefix.mail.domains import MailDomain, MailView
 from zonefix.rules.registry import FixAvailability, insert_fix, rule
 
@@ -271,9 +271,15 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     choose the policy.
     """
     zone = ctx.zone
+    # PERF: each text judged once (a zone's DMARC records share a few: the
+    # same policy at thousands of names); a problem is no record's own.
+    judged: dict[str, list[Problem]] = {}
     for i, owner, value in _judged_dmarc_records(ctx):
         layout: TxtLayout | None = None
-        for problem in dmarc_problems(value):
+        problems = judged.get(value)
+        if problems is None:
+            problems = judged[value] = dmarc_problems(value)
+        for problem in problems:
             # PERF: the editing modules only for a record with a problem.
             from zonefix.bind.edits import CannotEdit, TxtLayout, lower
             from zonefix.document import ReplaceTxtText
