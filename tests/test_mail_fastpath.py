@@ -774,6 +774,9 @@ _DKIM_KEYS = [
 )
 @example("v=DKIM1; ", "k=dsa; ", "p=", "AAAA", "")
 @example("v=DKIM1; ", "k=rsa; ", "p=", KEY_1024, "=")
+@example(
+    "v=DKIM1; ", "k=rsa; ", "p=", "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "="
+)
 def test_dkim_keys_of_any_shape_have_the_problems_their_tags_give(
     version: str, key_type: str, key_tag: str, key: str, after: str
 ) -> None:
