@@ -11,13 +11,13 @@ child zone's: its MX in this file are never served, and it is no mail domain.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 from itertools import accumulate, compress, repeat
-from operator import add, attrgetter, getitem, itemgetter, not_
-from typing import TYPE_CHECKING, cast
+from operator import add, getitem, itemgetter
+from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.bind.facts import ESCAPE, txt_joined
@@ -357,6 +357,7 @@ class MailView:
         written."""
         zone = self.zone
         index = zone.index
+        table = zone.table
         mx_records = index.of_type(MX)
         if not mx_records and not self.settings.providers:
             return []
@@ -365,86 +366,80 @@ class MailView:
         by_owner.update(index.records_at(missing))
         apex = zone.origin_text.lower() if zone.origin_text is not None else None
         domains = []
-        mx_of, nulls = self._mx_read(mx_records)
-        configured = self.configured
-        spf_by_owner = self.spf_by_owner
-        keys = list(by_owner)
-        # The child zone answers at or below a delegation: the parent's MX
-        # is never served (ZF118 says so), so it is no mail domain here.
-        served = compress(keys, map(not_, map(index.below_cut, keys)))
-        for key in served:
-            records = by_owner[key]
-            # PERF: the owner's MX picked from its records at C speed.
-            mx = list(filter(None, map(mx_of.get, records)))
-            null = [i for i in records if i in nulls] if nulls else []
-            provider: Profile | None
-            candidates: tuple[Profile, ...] = ()
-            unknown: tuple[MxRecord, ...] = ()
-            if key in configured:
-                provider = configured[key]
-            elif mx:
-                provider, candidates, unknown = self.infer(key, mx)
-            else:
-                continue
-            domains.append(
-                MailDomain(
-                    key,
-                    tuple(mx),
-                    tuple(null),
-                    tuple(records),
-                    provider,
-                    key in configured,
-                    candidates,
-                    unknown,
-                    tuple(spf_by_owner.get(key, ())),
-                    key == apex,
-                )
-            )
-        domains.sort(key=lambda d: d.records[0] if d.records else -1)
-        return domains
-
-    def _mx_read(
-        self, mx_records: Sequence[int]
-    ) -> tuple[dict[int, MxRecord], set[int]]:
-        """Each MX record read once (PERF: its host taken from the table of
-        targets at once, in the order of *mx_records*; its preference from
-        the line's text where plain): the MX of a host and a preference
-        (digits), by record, and the null MX (``0 .``). A record with no
-        host, or another preference, is neither."""
-        index = self.zone.index
+        # A provider's host, named by thousands of MX records, kept once.
+        hosts: dict[str, str] = {}
+        # PERF: what the loop asks of every MX, bound once; each MX's host
+        # taken from the table of targets at once (in the order of
+        # mx_records: found by bisection), not a call for each.
+        rdtypes = table.rdtype
         mx_hosts = list(map(itemgetter(1), index.targets_of(MX)))
         # PERF: read a few thousand at a time, and each word kept once (a
         # zone's MX share a few preferences).
         shared: dict[str, str] = {}
         mx_preferences: list[str] = []
         for start in range(0, len(mx_records), _AT_ONCE):
-            part = mx_records[start : start + _AT_ONCE]
-            words = mx_preference_words(self.zone, part)
+            words = mx_preference_words(zone, mx_records[start : start + _AT_ONCE])
             mx_preferences += map(shared.setdefault, words, words)
-        # A provider's host, named by thousands of MX records, kept once.
-        hosts: dict[str, str] = {}
-        found: dict[int, MxRecord] = {}
-        nulls: set[int] = set()
-        for i, host, first in zip(mx_records, mx_hosts, mx_preferences, strict=True):
-            if host is None or not first.isdigit():
+        configured = self.configured
+        for key, records in by_owner.items():
+            if index.below_cut(key):
+                # The child zone answers there: the parent's MX is never
+                # served (ZF118 says so), so it is no mail domain of this zone.
                 continue
-            preference = int(first)
-            if preference == 0 and host == ".":
-                nulls.add(i)
-            else:
-                host = host.rstrip(".")
-                found[i] = MxRecord(i, preference, hosts.setdefault(host, host))
-        if hosts and self._tails is not None:
-            # PERF: the hosts no pattern could name (an own server, most of
-            # a hosting zone's), told at once by their last two labels
-            # (tail_labels at C speed): holders() is none at every domain.
-            names = list(hosts)
-            labels = map(str.rsplit, names, repeat("."), repeat(2))
-            tails = map(".".join, map(_LAST_TWO, labels))
-            known = map(self._tails.__contains__, tails)
-            nobody = compress(names, map(not_, known))
-            self._holders.update(zip(nobody, repeat(_NO_HOLDERS)))
-        return found, nulls
+            mx: list[MxRecord] = []
+            null: list[int] = []
+            for i in records:
+                if rdtypes[i] != MX:
+                    continue
+                at = bisect_left(mx_records, i)
+                host = mx_hosts[at]
+                if host is None:
+                    continue
+                first = mx_preferences[at]
+                if not first.isdigit():
+                    continue
+                preference = int(first)
+                if preference == 0 and host == ".":
+                    null.append(i)
+                else:
+                    host = host.rstrip(".")
+                    mx.append(MxRecord(i, preference, hosts.setdefault(host, host)))
+            if not mx and key not in configured:
+                continue
+            domains.append(self._domain(key, tuple(records), mx, null, key == apex))
+        domains.sort(key=lambda d: d.records[0] if d.records else -1)
+        return domains
+
+    def _domain(
+        self,
+        key: str,
+        records: tuple[int, ...],
+        mx: list[MxRecord],
+        null: list[int],
+        apex: bool,
+    ) -> MailDomain:
+        spf = tuple(self.spf_by_owner.get(key, ()))
+        provider: Profile | None
+        candidates: tuple[Profile, ...] = ()
+        unknown: tuple[MxRecord, ...] = ()
+        if key in self.configured:
+            provider = self.configured[key]
+            configured = True
+        else:
+            provider, candidates, unknown = self.infer(key, mx)
+            configured = False
+        return MailDomain(
+            key,
+            tuple(mx),
+            tuple(null),
+            records,
+            provider,
+            configured,
+            candidates,
+            unknown,
+            spf,
+            apex,
+        )
 
     def infer(
         self, domain: str, mx: list[MxRecord]
@@ -458,16 +453,7 @@ class MailView:
         families, of two sites of one, or of one family beside hosts of no
         known provider infer nothing: which records are the leftovers is
         for the owner to say."""
-        # PERF: a provider's host, and a host of none, found at C speed
-        # among those whose holders are one answer at every domain.
-        kept_holders = list(map(self._holders.get, map(_HOST, mx)))
-        if None in kept_holders:
-            holders = [
-                found if found is not None else self.holders(m.host, domain)
-                for found, m in zip(kept_holders, mx, strict=True)
-            ]
-        else:
-            holders = cast("list[list[Profile]]", kept_holders)
+        holders = [self.holders(m.host, domain) for m in mx]
         # PERF: the answer depends only on the hosts' holders, in order:
         # worked out once for each sequence of them, named by the lists' ids
         # (the lists are kept with the answer, so no id is another's).
@@ -480,7 +466,7 @@ class MailView:
         provider, candidates, unknown = kept[1]
         if not unknown:
             return provider, candidates, ()
-        return provider, candidates, tuple(map(mx.__getitem__, unknown))
+        return provider, candidates, tuple(mx[at] for at in unknown)
 
     def holders(self, host: str, domain: str) -> list[Profile]:
         """The profiles *host* belongs to: those whose MX sets name it,
@@ -641,9 +627,6 @@ def _inferred(
 # How many sequences of holders MailView.infer keeps its answer for (a zone
 # has a few; a bound, so that one of many odd mixes keeps no more).
 _INFERRED_KEPT = 4096
-# An MX record's host; the last two items of a list (PERF: at C speed).
-_HOST = attrgetter("host")
-_LAST_TWO = itemgetter(slice(-2, None))
 # What holders() gives for a host of no known provider (one list, not
 # changed by any caller: infer() names it by its id).
 _NO_HOLDERS: list[Profile] = []

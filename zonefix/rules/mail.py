@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
-from itertools import compress, repeat
-from operator import eq, itemgetter, not_, or_
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import bad_host_label, not_plain_hosts
+from zonefix.index import bad_host_label
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
 from zonefix.rules.registry import (
@@ -491,7 +489,7 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     # PERF: looked up at once, held while the rule runs; the names a
     # wildcard may answer for looked up only for the hosts with no records
     # (has_address asks for them only there; most hosts have an address).
-    found = dict(zone_index.records_at(wanted, keep=False))
+    found = zone_index.records_at(wanted, keep=False)  # a dict of its own
     empty = [host for host in wanted if not found[host]]
     if empty:
         wildcards = zone_index.wildcard_keys(empty)
@@ -524,61 +522,44 @@ def mx_hosts_to_look_up(zone: Zone) -> dict[str, list[int]]:
     as an alias (ZF105) or a name no host may have (ZF115), nor the child
     zone's."""
     zone_index = zone.index
-    dotless = {d.record for d in zone_index.dotless_names() if d.position == 1}
-    # PERF: the hosts taken from the table of targets at once (targets_of)
-    # and each judged once (a provider's host is named by thousands of MX
-    # records), most of them at C speed (_looked_up_hosts).
-    targets = [
-        pair
-        for pair in zone_index.targets_of(rrtypes.MX)
-        if pair[1] is not None and pair[0] not in dotless
-    ]
-    hosts = list(dict.fromkeys(map(itemgetter(1), targets)))
-    looked_up = _looked_up_hosts(zone, hosts)
-    # The host as written is read only where its key could be an address's
-    # (an address's key keeps its first digit or its colon).
-    maybe_address = set(compress(hosts, map(may_be_address, hosts)))
+    dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
     wanted: dict[str, list[int]] = defaultdict(list)
-    for i, host in targets:
-        if host not in looked_up:
+    # PERF: each host judged once (a provider's host is named by thousands
+    # of MX records): whether its key may be an address's, and whether it
+    # is ZF205's to look up; the hosts taken from the table of targets at
+    # once (targets_of), not one call for each.
+    judged: dict[str, tuple[bool, bool]] = {}
+    for i, host in zone_index.targets_of(rrtypes.MX):
+        if host is None:
+            continue  # no host written
+        if dotless and (i, 1) in dotless:
             continue
-        if host in maybe_address:
+        facts = judged.get(host)
+        if facts is None:
+            facts = judged[host] = (may_be_address(host), _may_lack_address(zone, host))
+        # PERF: the host as written is read only where its key could be an
+        # address's (an address's key keeps its first digit or its colon).
+        if facts[0]:
             words = zone_index.rdata_words(i)
             if len(words) < 2 or is_address(words[1].rstrip(".")):
                 continue  # ZF106's
-        wanted[host].append(i)
+        if facts[1]:
+            wanted[host].append(i)
     return wanted
 
 
-def _looked_up_hosts(zone: Zone, hosts: list[str]) -> set[str]:
-    """The MX hosts of *hosts* (keys, each once) that ZF205 looks up: names
-    in this zone that are not the null MX's, an alias (ZF105), a name no
-    host may have (ZF115) or the child zone's. PERF: judged at C speed,
-    no Python step per host but below_cut: an alias or a bad label looked
-    for only among the few hosts that may have one (by hash, by one
-    match), the place under the apex told by one str.endswith."""
+def _may_lack_address(zone: Zone, host: str) -> bool:
+    """MX host *host* (a key) is ZF205's to look up: a name in this zone
+    that is not the null MX's, an alias (ZF105), a name no host may have
+    (ZF115) or the child zone's."""
     zone_index = zone.index
-    aliases = zone_index.aliases
-    pairs = list(zip(repeat(0), hosts))
-    left_out = {host for _, host in aliases.may_be_among(pairs) if host in aliases}
-    left_out.update(
-        host
-        for _, host in not_plain_hosts(pairs)
-        if host is not None and bad_host_label(host) is not None
-    )
-    left_out.add(".")
-    kept = list(compress(hosts, map(not_, map(left_out.__contains__, hosts))))
-    apex = zone_index.apex_key
-    if apex == ".":
-        pass  # every name is in the zone
-    elif "\\" in apex:
-        kept = [host for host in kept if _in_zone(host, apex, zone)]
-    else:
-        # A host left here has no escape (bad_host_label finds a label with
-        # one): compared as text, as _in_zone does.
-        below = map(str.endswith, kept, repeat(f".{apex}"))
-        kept = list(compress(kept, map(or_, map(eq, kept, repeat(apex)), below)))
-    return set(compress(kept, map(not_, map(zone_index.below_cut, kept))))
+    if host == "." or host in zone_index.aliases:
+        return False
+    if bad_host_label(host) is not None:
+        return False  # ZF115's: no host has that name
+    if not _in_zone(host, zone_index.apex_key, zone):
+        return False
+    return not zone_index.below_cut(host)
 
 
 def _in_zone(key: str, apex_key: str, zone: Zone) -> bool:
