@@ -129,6 +129,8 @@ _HOST_WORDS = st.one_of(
     st.from_regex(r"[0-9a-fA-F:.]{1,12}", fullmatch=True),
     st.from_regex(r"(\\[0-9]{3}|[a-z0-9.-]|\\[:.a]){1,10}\.?", fullmatch=True),
     st.sampled_from(["@", ".", "mail", "Mail.example.net.", "1mail", "x:y"]),
+    # At and below a delegation, an alias, outside the zone.
+    st.sampled_from(["sub", "mx.Sub", "sub.example.net.", "alias", "mx.example.org."]),
 )
 
 
@@ -137,9 +139,11 @@ _HOST_WORDS = st.one_of(
 def test_mx_hosts_of_any_shape_are_judged_as_each_alone(words: list[str]) -> None:
     """Hosts written as addresses (with a scope, or escaped digits), names
     starting with a digit or holding a colon: judged once per host, as each
-    record alone judges them."""
+    record alone judges them; names at or below a delegation, an alias,
+    names outside the zone."""
     body = "".join(f"m{n} MX 10 {word}\n" for n, word in enumerate(words))
-    text = f"$ORIGIN example.net.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n{body}"
+    head = "$ORIGIN example.net.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n"
+    text = f"{head}sub NS ns.example.org.\nalias CNAME mail\n{body}"
     zone = zonefix.parse_text(text)
     assert mx_hosts_to_look_up(zone) == _mx_hosts_by_reading_each(zone)
 
@@ -770,6 +774,9 @@ _DKIM_KEYS = [
 )
 @example("v=DKIM1; ", "k=dsa; ", "p=", "AAAA", "")
 @example("v=DKIM1; ", "k=rsa; ", "p=", KEY_1024, "=")
+@example(
+    "v=DKIM1; ", "k=rsa; ", "p=", "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "="
+)
 def test_dkim_keys_of_any_shape_have_the_problems_their_tags_give(
     version: str, key_type: str, key_tag: str, key: str, after: str
 ) -> None:

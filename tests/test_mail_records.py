@@ -160,6 +160,8 @@ KEY_1024 = (
         ("_adsp._domainkey.example.net.", False),  # ADSP (RFC 5617)
         ("_report._domainkey.example.net.", False),  # RFC 6651
         ("x._adsp._domainkey.example.net.", False),
+        ("s_1.a_b._domainkey.example.net.", True),  # "_" only inside labels
+        ("s._x._domainkey.example.net.", False),
         ("mail.example.net.", False),
     ],
 )

@@ -98,8 +98,17 @@ def test_names_below_an_apex_have_their_organisational_domain() -> None:
                     name, apex
                 ) != tlds.organisational_domain(name):
                     differ.append((name, apex))
+                common = tlds.common_organisational_domain(apex)
+                if common is not None and _read_by_apex(name):
+                    assert tlds.organisational_domain(name) == common, (name, apex)
     assert differ == []
     assert asked > 50_000
+
+
+def _read_by_apex(name: str) -> bool:
+    """organisational_domain_below reads *name* (below its apex) by the
+    apex: no empty label, no IDNA label."""
+    return not name.startswith(".") and ".." not in name and "xn--" not in name
 
 
 @settings(max_examples=500, deadline=None)
@@ -112,3 +121,7 @@ def test_generated_names_below_an_apex_have_their_organisational_domain(
     assert tlds.organisational_domain_below(name, apex) == tlds.organisational_domain(
         name
     )
+    # Every name below the apex read by it has the one answer, where there is.
+    common = tlds.common_organisational_domain(apex)
+    if common is not None and _read_by_apex(name):
+        assert tlds.organisational_domain(name) == common

@@ -162,6 +162,21 @@ def organisational_domain_below(name: str, apex: str) -> str | None:
     return organisational_domain(name)
 
 
+def common_organisational_domain(apex: str) -> str | None:
+    """The organisational domain of every name below *apex* (canonical)
+    that organisational_domain_below reads by its apex (a name ending with
+    a dot and the apex, with no empty label and no IDNA label), where that
+    is one answer: the apex's last labels, when it has more than the public
+    suffix of the names below it; else None (the answer is the name's)."""
+    public = _public_below(apex)
+    if public is None:
+        return None
+    labels = apex[:-1].split(".")
+    if len(labels) < public + 1:
+        return None
+    return ".".join(labels[-(public + 1) :]) + "."
+
+
 @cache
 def _public_below(apex: str) -> int | None:
     """How many labels at the end of every name below *apex* are a public

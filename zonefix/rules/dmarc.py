@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail import printable
-from zonefix.mail.dmarc import dmarc_problems, is_dmarc
+from zonefix.mail.dmarc import Problem, dmarc_problems, is_dmarc
 from zonefix.mail.domains import MailDomain, MailView
 from zonefix.rules.registry import FixAvailability, insert_fix, rule
 
@@ -79,20 +79,21 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             have.add(owner)  # ZF404 moves it to _dmarc there
     # Uncovered mail domains, by their organisational domain in this zone.
     groups: dict[str, list[MailDomain]] = {}
+    orgs: _OrgDomains | None = None
     for domain in view.domains:
         if not domain.mx:
             continue
-        if domain.name in have:
+        name = domain.name
+        if name in have:
             # Covered by its own record, wherever its organisational domain
             # lies (PERF: the Public Suffix List is not read for it).
             continue
-        # PERF: the suffix list's module, with the first name asked.
-        from zonefix.tlds import organisational_domain_below
-
-        org = organisational_domain_below(domain.name, apex) or domain.name
-        if not _at_or_below(org, apex):
+        if orgs is None:
+            orgs = _OrgDomains(apex)  # PERF: with the first name asked
+        org, inside = orgs.of(name)
+        if not inside:
             continue  # its DMARC lives in a parent zone
-        if not _covered(domain.name, org, have):
+        if not _covered(name, org, have):
             groups.setdefault(org, []).append(domain)
     for org, domains in groups.items():
         import dns.name
@@ -135,6 +136,44 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         if policy == "reject":
             message += "; its SPF says it sends no mail, which p=reject tells receivers"
         yield zone.finding_at_record(DMARC_MISSING, message, at.anchor, fix)
+
+
+class _OrgDomains:
+    """Mail domains' organisational domains in a zone (the name's own where
+    it has none), and whether each is at or below the apex. PERF: a name
+    below the apex whose organisational domain is every such name's
+    (tlds.common_organisational_domain: the usual zone's names) is told by
+    a few string searches, with no look-up in the suffix list, and the
+    answer about the apex is worked out once per organisational domain."""
+
+    def __init__(self, apex: str) -> None:
+        # PERF: the suffix list's module, with the first name asked.
+        from zonefix.tlds import common_organisational_domain
+
+        self.apex = apex
+        self.below = f".{apex}"
+        self.common = common_organisational_domain(apex)
+        self.inside: dict[str, bool] = {}
+
+    def of(self, name: str) -> tuple[str, bool]:
+        """The organisational domain of mail domain *name* (canonical), and
+        whether it is at or below the apex."""
+        if (
+            self.common is not None
+            and name.endswith(self.below)
+            and not name.startswith(".")
+            and ".." not in name
+            and "xn--" not in name
+        ):
+            org = self.common  # organisational_domain_below's answer
+        else:
+            from zonefix.tlds import organisational_domain_below
+
+            org = organisational_domain_below(name, self.apex) or name
+        inside = self.inside.get(org)
+        if inside is None:
+            inside = self.inside[org] = _at_or_below(org, self.apex)
+        return org, inside
 
 
 def _sends_nothing(view: MailView, name: str) -> bool:
@@ -232,9 +271,15 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     choose the policy.
     """
     zone = ctx.zone
+    # PERF: each text judged once (a zone's DMARC records share a few: the
+    # same policy at thousands of names); a problem is no record's own.
+    judged: dict[str, list[Problem]] = {}
     for i, owner, value in _judged_dmarc_records(ctx):
         layout: TxtLayout | None = None
-        for problem in dmarc_problems(value):
+        problems = judged.get(value)
+        if problems is None:
+            problems = judged[value] = dmarc_problems(value)
+        for problem in problems:
             # PERF: the editing modules only for a record with a problem.
             from zonefix.bind.edits import CannotEdit, TxtLayout, lower
             from zonefix.document import ReplaceTxtText
@@ -447,12 +492,13 @@ def dkim_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     view = ctx.mail
-    for i, owner in view.domainkey_records:
-        if not is_key_name(owner):
-            continue
-        # PERF: the DKIM module (and base64) only for a zone with a key.
-        from zonefix.mail.dkim import dkim_problems
+    keys = [(i, owner) for i, owner in view.domainkey_records if is_key_name(owner)]
+    if not keys:
+        return
+    # PERF: the DKIM module (and base64) only for a zone with a key.
+    from zonefix.mail.dkim import dkim_problems
 
+    for i, owner in keys:
         problems = dkim_problems(view.txt_value(i))
         if problems:
             yield zone.finding_at_record(
@@ -468,4 +514,5 @@ def is_key_name(owner: str) -> bool:
     selector, found, _ = owner.partition("._domainkey.")
     if not found or not selector:
         return False
-    return not any(label.startswith("_") for label in selector.split("."))
+    # A label starts with "_" where the selector does or a dot precedes it.
+    return not (selector.startswith("_") or "._" in selector)

@@ -413,13 +413,20 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     the other hosts.
     """
     zone = ctx.zone
+    # PERF: the candidates' ids, worked out once for each tuple of them (the
+    # mail view shares one among the domains whose hosts' holders are alike:
+    # thousands of domains, a few tuples), named by its id while the domains
+    # hold it.
+    named: dict[int, list[str]] = {}
     for domain in ctx.mail.domains:
-        if domain.configured or not domain.candidates:
+        candidates = domain.candidates
+        if domain.configured or not candidates:
             continue
-        ids = [p.id for p in domain.candidates]
-        families = {p.family for p in domain.candidates}
+        ids = named.get(id(candidates))
+        if ids is None:
+            ids = named[id(candidates)] = [p.id for p in candidates]
         if domain.unknown:
-            hosts = ", ".join(f"{m.host}." for m in domain.unknown)
+            hosts = ", ".join([f"{m.host}." for m in domain.unknown])
             message = (
                 f"MX hosts of {' and '.join(ids)} at {domain.name} beside hosts of "
                 f"no known provider ({hosts}): no provider is inferred; set "
@@ -428,6 +435,7 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
             code = _MIXED_BESIDE_UNKNOWN
         else:
+            families = {p.family for p in candidates}
             what = "sites of one provider" if len(families) == 1 else "providers"
             message = (
                 f"MX hosts of {len(ids)} {what} at {domain.name} ({', '.join(ids)}); "
@@ -478,12 +486,22 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     wanted = mx_hosts_to_look_up(zone)
     if not wanted:
         return
-    # PERF: looked up at once, held while the rule runs.
-    found = zone_index.records_at(
-        [*wanted, *zone_index.wildcard_keys(wanted)], keep=False
-    )
+    # PERF: looked up at once, held while the rule runs; the names a
+    # wildcard may answer for looked up only for the hosts with no records
+    # (has_address asks for them only there; most hosts have an address).
+    found = zone_index.records_at(wanted, keep=False)  # a dict of its own
+    empty = [host for host in wanted if not found[host]]
+    if empty:
+        wildcards = zone_index.wildcard_keys(empty)
+        found.update(zone_index.records_at(wildcards, keep=False))
+    types = zone.table.rdtype
     for host, records in wanted.items():
-        if zone_index.has_address(host, found):
+        at = found[host]
+        if at:
+            # has_address's answer for a name with records, at C speed.
+            if not _ADDRESS_TYPES.isdisjoint(map(types.__getitem__, at)):
+                continue
+        elif zone_index.has_address(host, found):
             continue
         for i in records:
             yield finding_at_field(
@@ -493,6 +511,9 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
                 i,
                 1,
             )
+
+
+_ADDRESS_TYPES = frozenset((rrtypes.A, rrtypes.AAAA))
 
 
 def mx_hosts_to_look_up(zone: Zone) -> dict[str, list[int]]:
