@@ -125,3 +125,18 @@ def test_generated_names_below_an_apex_have_their_organisational_domain(
     common = tlds.common_organisational_domain(apex)
     if common is not None and _read_by_apex(name):
         assert tlds.organisational_domain(name) == common
+
+
+def test_the_rules_are_the_first_words_of_the_lines_that_are_no_comments() -> None:
+    # The list's own format: one rule a line, up to the first blank;
+    # comments start with //. Read line by line, as the format says.
+    with open(tlds._list_file(), encoding="utf-8") as file:
+        text = file.read()
+    section = text[text.index(tlds._BEGIN) : text.index(tlds._END)].lower()
+    rules = set()
+    for line in section.splitlines()[1:]:
+        rule = line.split(" ", 1)[0].strip()
+        if rule and not rule.startswith("//"):
+            rules.add(rule)
+    assert tlds._suffixes().rules == rules
+    assert len(rules) > 5000
