@@ -623,7 +623,9 @@ def test_names_held_asked_at_once_are_records_named_s(
     assert held_somewhere > 1000
 
 
-@pytest.mark.parametrize("scan_from", [1, 10**9])
+# 1: a pass only where more hashes are asked than there are records
+# (never: the buckets); 10**9: a pass wherever any is asked.
+@pytest.mark.parametrize("scan_from", [1, 10**9], ids=["by-bucket", "by-a-pass"])
 def test_records_of_owner_hashes_by_bucket_and_by_a_pass(
     every_zone: list[tuple[str, Callable[[], Zone]]],
     monkeypatch: pytest.MonkeyPatch,
@@ -633,7 +635,7 @@ def test_records_of_owner_hashes_by_bucket_and_by_a_pass(
     their buckets (where few are asked) or passing over every hash (where
     many are): both ways, all a zone's hashes, every third one and hashes
     no record has, on every fixture, corpus and real zone."""
-    monkeypatch.setattr(zonefix.index, "_SCAN_FROM", scan_from)
+    monkeypatch.setattr(zonefix.index, "_SCAN_PAST_ONE_IN", scan_from)
     monkeypatch.setattr(zonefix.index, "_BUCKETS_AT_ONCE", 3)
     for name, load in every_zone:
         zone = load()
@@ -642,3 +644,15 @@ def test_records_of_owner_hashes_by_bucket_and_by_a_pass(
         for wanted in (set(hashes), set(hashes[::3]) | {1, -7}, {5}):
             expected = [i for i, h in enumerate(hashes) if h in wanted]
             assert sorted(index._with_owner_hashes(wanted)) == expected, name
+
+
+def test_a_plain_label_is_a_plain_name_without_its_dots() -> None:
+    """The label under the apex is matched with PLAIN_LABEL_CHARACTER
+    (index._label_under_apex): every character of a plain name but '.'."""
+    from zonefix.bind.facts import PLAIN_LABEL_CHARACTER, PLAIN_NAME
+
+    for code in range(0x110):
+        char = chr(code)
+        in_name = re.fullmatch(PLAIN_NAME, char) is not None
+        in_label = re.fullmatch(PLAIN_LABEL_CHARACTER, char) is not None
+        assert in_label == (in_name and char != "."), repr(char)

@@ -35,7 +35,7 @@ from operator import (
 from typing import TYPE_CHECKING, cast
 
 from zonefix.bind import fastpath
-from zonefix.bind.facts import PLAIN_NAME
+from zonefix.bind.facts import PLAIN_LABEL_CHARACTER, PLAIN_NAME
 from zonefix.bind.fastpath import RdataKey
 from zonefix.bind.resolver import LONG_STRING, split_fields, to_dns_text, type_or_none
 from zonefix.columns import items_at, items_equal_to
@@ -497,7 +497,7 @@ class ZoneIndex:
         at a time (the other records of those buckets are held only that
         long); or, where many are asked, by one pass over the hashes."""
         hashes = self.owner_hashes
-        if len(wanted) > len(hashes) // _SCAN_FROM:
+        if len(wanted) > len(hashes) // _SCAN_PAST_ONE_IN:
             # PERF: a bucket costs some ten times what a hash compared does.
             return list(compress(range(len(hashes)), map(wanted.__contains__, hashes)))
         mask, starts, order = self._by_owner_hash
@@ -723,10 +723,9 @@ class ZoneIndex:
         labels = self._cut_labels
         maybe = written if labels is None else self._may_be_below_cuts(written, labels)
         keys = self.owner_keys(maybe)
-        # (Those left are nearly all under a point's label: below_cut each.)
-        below_cut = (
-            self.below_cuts(keys) if labels is None else map(self.below_cut, keys)
-        )
+        # Those left are nearly all under a point's label (or, without the
+        # labels, not sifted): below_cut each.
+        below_cut = map(self.below_cut, keys)
         below = dict(compress(zip(maybe, keys, strict=True), below_cut))
         at_cut = list(
             compress(zip(indices, refs, strict=True), map(below.__contains__, refs))
@@ -787,7 +786,7 @@ class ZoneIndex:
         group 1, and group 2 the apex where it is written absolute (in any
         case). PERF: labels are matched possessively (a label is never
         given back a character at a time)."""
-        label = f"{_LABEL}+"
+        label = f"{PLAIN_LABEL_CHARACTER}++"
         apex = re.escape(self.apex_key)
         return re.compile(
             rf"(?:{label}\.)*({label})(\.(?i:{apex}))?(?=[ \t\r\n]|$)"
@@ -937,8 +936,9 @@ class ZoneIndex:
         return found
 
     def ancestors(self, keys: Iterable[str]) -> set[str]:
-        """Every name _ancestors gives for any of *keys* (what wildcard_for
-        looks at, with their wildcards). PERF: a label off every name at
+        """Every name _ancestors gives for any of *keys*: the names above
+        them that wildcard_for looks at (_with_wildcards adds the wildcards
+        below those). PERF: a label off every name at
         once, at C speed, each name once (most share their ancestors)."""
         stop = {self.apex_key, ".", ""}
         level = set(keys) - stop
@@ -1186,7 +1186,7 @@ _OWNERS_AT_ONCE = 4096
 
 # _with_owner_hashes passes over every record's hash where more than one
 # record in this many is asked about, rather than take their buckets.
-_SCAN_FROM = 10
+_SCAN_PAST_ONE_IN = 10
 
 # The buckets of _by_owner_hash rrset_suspects takes at once (some 2 to 4
 # records each).
@@ -1195,6 +1195,3 @@ _BUCKETS_AT_ONCE = 1024
 
 # The end of a relative name, in names written one a line.
 _RELATIVE_END = re.compile(r"(?<!\.)\n")
-
-# A label of a plain name: PLAIN_NAME's characters but ".".
-_LABEL = PLAIN_NAME.replace("./", "/")

@@ -140,6 +140,18 @@ def organisational_domain(name: str) -> str | None:
     return ".".join(labels[-(public + 1) :]) + "."
 
 
+def read_by_apex(name: str, below: str) -> bool:
+    """Name *name* (canonical) ends with *below* (a dot and an apex) and
+    is one organisational_domain_below reads by that apex alone: no empty
+    label, no IDNA label (whose Unicode form the list may name)."""
+    return (
+        name.endswith(below)
+        and not name.startswith(".")
+        and ".." not in name
+        and "xn--" not in name
+    )
+
+
 def organisational_domain_below(name: str, apex: str) -> str | None:
     """organisational_domain(*name*), where *name* (canonical) may be below
     *apex* (canonical, a zone's apex). PERF: a name below an apex that no
@@ -148,12 +160,7 @@ def organisational_domain_below(name: str, apex: str) -> str | None:
     every name below it: one label and the apex, as the list reads it,
     worked out once; the name's organisational domain is then the apex's
     (or as many of its last labels)."""
-    if (
-        name.endswith(f".{apex}")
-        and not name.startswith(".")
-        and ".." not in name
-        and "xn--" not in name
-    ):
+    if read_by_apex(name, f".{apex}"):
         public = _public_below(apex)
         if public is not None:
             labels = name[:-1].split(".")

@@ -35,6 +35,8 @@ _ESCAPE = ESCAPE.encode("ascii")
 #: characters it escapes ("().;\\@$), so that its canonical key is its text,
 #: lower-cased (others go through dnspython for their key).
 PLAIN_NAME = r"[!#%&\'*+,\-./0-9:<=>?A-Z\[\]^_`a-z{|}~]+"
+#: One character of a label of a PLAIN_NAME: any of its characters but ".".
+PLAIN_LABEL_CHARACTER = r"[!#%&\'*+,\-/0-9:<=>?A-Z\[\]^_`a-z{|}~]"
 
 
 def plain_name_match(text: str) -> re.Match[str] | None:

@@ -148,8 +148,9 @@ class _OrgDomains:
 
     def __init__(self, apex: str) -> None:
         # PERF: the suffix list's module, with the first name asked.
-        from zonefix.tlds import common_organisational_domain
+        from zonefix.tlds import common_organisational_domain, read_by_apex
 
+        self.read_by_apex = read_by_apex
         self.apex = apex
         self.below = f".{apex}"
         self.common = common_organisational_domain(apex)
@@ -158,13 +159,7 @@ class _OrgDomains:
     def of(self, name: str) -> tuple[str, bool]:
         """The organisational domain of mail domain *name* (canonical), and
         whether it is at or below the apex."""
-        if (
-            self.common is not None
-            and name.endswith(self.below)
-            and not name.startswith(".")
-            and ".." not in name
-            and "xn--" not in name
-        ):
+        if self.common is not None and self.read_by_apex(name, self.below):
             org = self.common  # organisational_domain_below's answer
         else:
             from zonefix.tlds import organisational_domain_below
