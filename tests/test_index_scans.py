@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
@@ -656,3 +657,35 @@ def test_a_plain_label_is_a_plain_name_without_its_dots() -> None:
         in_name = re.fullmatch(PLAIN_NAME, char) is not None
         in_label = re.fullmatch(PLAIN_LABEL_CHARACTER, char) is not None
         assert in_label == (in_name and char != "."), repr(char)
+
+
+def test_a_generated_target_is_read_once_for_zf104_and_the_table_of_targets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A $GENERATE record's target is read (its rdata built by dnspython)
+    once, by the table of targets: ZF104's pass passes it by (dnspython
+    writes every name absolute), so a reverse zone of thousands of them
+    does not pay twice."""
+    zone = zonefix.parse_text(
+        "$ORIGIN 0.10.in-addr.arpa.\n$TTL 1h\n"
+        "@ SOA ns1.example.net. host.example.net. 1 2 3 4 5\n"
+        "@ NS ns1.example.net.\n"
+        "$GENERATE 0-99 $ PTR host-$.example.net.\n"
+        "$GENERATE 0-9 c$ CNAME host-$\n"
+    )
+    index = zone.index
+    reads: Counter[int] = Counter()
+    words_of = index.rdata_words
+
+    def counted(i: int) -> list[str]:
+        reads[i] += 1
+        return words_of(i)
+
+    monkeypatch.setattr(index, "rdata_words", counted)
+    assert index.dotless_names() == []
+    keys = dict(index.targets_of(rrtypes.PTR, rrtypes.CNAME))
+    generated = [i for i in keys if i in zone.table.generated]
+    assert len(generated) == 110
+    assert keys[generated[0]] == "host-0.example.net."
+    assert keys[generated[-1]] == "host-9.0.10.in-addr.arpa."
+    assert max(reads[i] for i in generated) == 1

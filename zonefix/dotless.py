@@ -171,9 +171,15 @@ def _relative_targets(zone: Zone, one_label: bool) -> list[tuple[int, int, str]]
     rdtypes = table.rdtype
     found: list[tuple[int, int, str]] = []
     if None in keys:
+        generated = table.generated
         for at in compress(range(len(keys)), map(is_, keys, repeat(None))):
             i = records[at]
-            word = _read_target(zone, i)[0]
+            if i in generated:
+                # Its rdata's text is dnspython's, every name absolute:
+                # never a finding (PERF: no rdata built for it here; the
+                # index's table of targets reads its key).
+                continue
+            word = _written_target(zone, i)
             if (
                 word is not None
                 and not word.endswith(".")
@@ -240,14 +246,13 @@ def _suffix(origin_text: str) -> str:
     return "." if origin_text == "." else f".{origin_text}"
 
 
-def _read_target(zone: Zone, i: int) -> tuple[str | None, str | None]:
+def _written_target(zone: Zone, i: int) -> str | None:
     """The target of record *i* (of a type TARGET_FIELDS names) as
-    written, and its key; None for both where it has none."""
-    index = zone.index
+    written; None where it has none. (Its key is the index's table of
+    targets' to read: PERF, a name dnspython must read is read once.)"""
     position = TARGET_FIELDS[zone.table.rdtype[i]]
-    words = index.rdata_words(i)
-    word = words[position] if position < len(words) else None
-    return word, None if word is None else index.name_key(word, i)
+    words = zone.index.rdata_words(i)
+    return words[position] if position < len(words) else None
 
 
 def _owners_kept_by_reading(zone: Zone) -> Sequence[int] | None:

@@ -610,7 +610,9 @@ class ZoneIndex:
 
         PERF: a dozen rules ask for the targets of every MX, NS, CNAME and
         SRV record: reading has them in hand (the keys it kept, one string
-        per name), and a copy of its list is made only where one changes."""
+        per name), and a copy of its list is made only where one changes.
+        So where none changes they ARE the record table's lists: callers
+        read them, never change them."""
         table = self._table
         indices, keys = table.target_record, table.target_key
         unread = (

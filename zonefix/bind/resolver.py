@@ -192,7 +192,9 @@ class RecordTable:
         #: (document, entry, origin) of broken records whose owner later
         #: blank-owner records inherit.
         self.anchors: list[tuple[int, int, int]] = []
-        #: The records of TARGET_TYPES, in file order, and the key of each
+        #: (These four are lists of record numbers and their keys, not a
+        #: value per record as the columns above: reread splices them
+        #: apart.) The records of TARGET_TYPES, in file order, and the key of each
         #: one's target as written (fastpath.name_key's: lower-case,
         #: absolute) where reading read the record the usual way, else None
         #: (read it from its fields). PERF: in hand while reading, and a
