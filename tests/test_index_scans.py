@@ -16,6 +16,7 @@ import string
 from collections import Counter
 from collections.abc import Callable
 
+import dns.name
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -326,8 +327,9 @@ def test_owners_below_cuts_in_generated_zones(
 
 def _bad_label_by_labels(key: str) -> str | None:
     """bad_host_label's answer, label by label (its loop, without the
-    match of a whole good name that comes first)."""
-    for label in key.rstrip(".").split("."):
+    match of a whole good name that comes first; labels as labels_of
+    splits them, which a test holds to dnspython)."""
+    for label in zonefix.index.labels_of(key):
         if not label or "\\" in label:
             return label or "(empty)"
         if not label.isascii() or not label.replace("-", "").isalnum():
@@ -689,3 +691,26 @@ def test_a_generated_target_is_read_once_for_zf104_and_the_table_of_targets(
     assert keys[generated[0]] == "host-0.example.net."
     assert keys[generated[-1]] == "host-9.0.10.in-addr.arpa."
     assert max(reads[i] for i in generated) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet='ab.\\" -', min_size=1, max_size=5).map(
+            lambda label: dns.name.Name([label.encode()]).to_text().rstrip(".")
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_names_parent_and_labels_are_dnspythons(labels: list[str]) -> None:
+    """parent_key and labels_of (below_cut's walk, wildcard_for's
+    ancestors, ZF115's bad label) split a name where dnspython does: a dot
+    a backslash escapes is inside its label."""
+    key = ".".join([*labels, "example", "net", ""]).lower()
+    name = dns.name.from_text(key)
+    assert zonefix.index.parent_key(key) == name.parent().to_text().lower()
+    assert zonefix.index.labels_of(key) == [
+        dns.name.Name([label]).to_text().rstrip(".").lower()
+        for label in name.labels[:-1]
+    ]

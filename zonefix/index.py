@@ -22,6 +22,7 @@ from operator import (
     add,
     and_,
     attrgetter,
+    contains,
     eq,
     getitem,
     gt,
@@ -822,12 +823,12 @@ class ZoneIndex:
         if key == apex or key == ".":
             return False  # as the walk below: the apex is no child's
         suffixes = self._cut_suffixes
-        if suffixes is not None:
+        if suffixes is not None and "\\" not in key:
             return key in cuts or key.endswith(suffixes)
         while key and key != apex and key != ".":
             if key in cuts:
                 return True
-            _, _, key = key.partition(".")
+            key = parent_key(key)
         return False
 
     def below_cuts(self, keys: Sequence[str]) -> list[bool]:
@@ -946,7 +947,14 @@ class ZoneIndex:
         level = set(keys) - stop
         found: set[str] = set()
         while level:
-            above = set(map(itemgetter(2), map(str.partition, level, repeat("."))))
+            names = list(level)
+            above = set(map(itemgetter(2), map(str.partition, names, repeat("."))))
+            escaped = list(compress(names, map(contains, names, repeat("\\"))))
+            if escaped:
+                # A dot a backslash escapes is inside a label (a\.b is one).
+                plain = compress(names, map(not_, map(contains, names, repeat("\\"))))
+                above = set(map(itemgetter(2), map(str.partition, plain, repeat("."))))
+                above.update(map(parent_key, escaped))
             above.discard("")
             above -= found
             found |= above
@@ -957,7 +965,7 @@ class ZoneIndex:
         apex = self.apex_key
         current = key
         while current not in (apex, ".", ""):
-            _, _, current = current.partition(".")
+            current = parent_key(current)
             if not current:
                 break
             yield current
@@ -1144,13 +1152,37 @@ def _compile_host_name() -> Callable[[str], re.Match[str] | None]:
     return _host_name
 
 
+def parent_key(key: str) -> str:
+    """The name one label above name *key* (canonical text): what follows
+    its first dot that no backslash escapes ("" above the root)."""
+    if "\\" not in key:
+        return key.partition(".")[2]
+    first = _FIRST_LABEL.match(key)
+    return key[first.end() :] if first is not None else ""
+
+
+def labels_of(key: str) -> list[str]:
+    """The labels of name *key* (canonical text), a dot a backslash
+    escapes kept inside its label."""
+    if "\\" not in key:
+        return key.rstrip(".").split(".")
+    # Canonical text ends with the root's dot, which no backslash escapes.
+    rest = key[:-1] if key.endswith(".") else key
+    labels = []
+    while (first := _FIRST_LABEL.match(rest)) is not None:
+        labels.append(rest[: first.end() - 1])
+        rest = rest[first.end() :]
+    labels.append(rest)
+    return labels
+
+
 def bad_host_label(key: str) -> str | None:
     """The first label of name *key* (canonical text) that no host name may
     have (RFC 1123 §2.1: letters, digits, and hyphens not at either end),
     if any: what BIND's check-names refuses in MX, NS and SRV targets."""
     if plain_host(key):
         return None  # PERF: the usual name, every label good, in one match
-    for label in key.rstrip(".").split("."):
+    for label in labels_of(key):
         if not label or "\\" in label:
             return label or "(empty)"
         if _HOST_LABEL(label) is None:
@@ -1194,6 +1226,10 @@ _SCAN_PAST_ONE_IN = 10
 # records each).
 _BUCKETS_AT_ONCE = 1024
 
+
+# A name's first label and the dot after it: an escape (a backslash and
+# the character after it) is part of its label.
+_FIRST_LABEL = re.compile(r"(?:[^.\\]|\\.)*\.")
 
 # The end of a relative name, in names written one a line.
 _RELATIVE_END = re.compile(r"(?<!\.)\n")
