@@ -941,20 +941,18 @@ class ZoneIndex:
     def ancestors(self, keys: Iterable[str]) -> set[str]:
         """Every name _ancestors gives for any of *keys*: the names above
         them that wildcard_for looks at (_with_wildcards adds the wildcards
-        below those). PERF: a label off every name at
-        once, at C speed, each name once (most share their ancestors)."""
+        below those). PERF: a label off every name at once, at C speed,
+        each name once (most share their ancestors)."""
         stop = {self.apex_key, ".", ""}
         level = set(keys) - stop
         found: set[str] = set()
         while level:
-            names = list(level)
-            above = set(map(itemgetter(2), map(str.partition, names, repeat("."))))
-            escaped = list(compress(names, map(contains, names, repeat("\\"))))
-            if escaped:
-                # A dot a backslash escapes is inside a label (a\.b is one).
-                plain = compress(names, map(not_, map(contains, names, repeat("\\"))))
-                above = set(map(itemgetter(2), map(str.partition, plain, repeat("."))))
-                above.update(map(parent_key, escaped))
+            if any(map(contains, level, repeat("\\"))):
+                # A dot a backslash escapes is inside a label (a\.b is one):
+                # parent_key's walk, for these rare names.
+                above = set(map(parent_key, level))
+            else:
+                above = set(map(itemgetter(2), map(str.partition, level, repeat("."))))
             above.discard("")
             above -= found
             found |= above
