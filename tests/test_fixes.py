@@ -279,9 +279,29 @@ def test_hunk_headers_name_every_code_fixed(path: Path) -> None:
         patch = unified_diff(
             "x", zone.to_bytes(), zone.source.encode(result.text), result.applied
         ).decode("utf-8", "surrogateescape")
-        named = {
-            code
-            for header in re.findall(r"^@@ [^@]* @@(.*)$", patch, re.MULTILINE)
-            for code in header.split()
-        }
+        headers = re.findall(r"^@@ [^@]* @@(.*)$", patch, re.MULTILINE)
+        named = {code for header in headers for code in header.split()}
         assert {c for a in result.applied for c in a.code.split()} <= named
+        # Every hunk comes from a fix, and says which.
+        assert all(header.split() for header in headers), patch
+
+
+def test_hunk_of_a_copy_names_its_code_where_difflib_shows_the_other_line() -> None:
+    # Of two equal lines, ZF107 deletes the second; difflib shows the first
+    # deleted. Far from the SOA (whose serial hunk names every code), the
+    # hunk of the copy named no code.
+    text = (
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns1 hostmaster 1 2h 1h 2w 5m\n NS ns1\n"
+        "ns1 A 192.0.2.53\n"
+        + "".join(f"h{i} A 192.0.2.{i}\n" for i in range(1, 20))
+        + "dup.example.net. A 192.0.2.99\ndup.example.net. A 192.0.2.99\n"
+        + "".join(f"k{i} A 192.0.2.{i}\n" for i in range(1, 20))
+    )
+    zone = zonefix.parse_text(text, filename="db.example.net")
+    result = fix(zone, today=TODAY)
+    assert [a.code for a in result.applied] == ["ZF107", "ZF107"]  # and the serial
+    patch = unified_diff(
+        "x", zone.to_bytes(), zone.source.encode(result.text), result.applied
+    ).decode()
+    headers = [line for line in patch.splitlines() if line.startswith("@@")]
+    assert headers == ["@@ -1,6 +1,6 @@ ZF107", "@@ -22,7 +22,6 @@ ZF107"], patch

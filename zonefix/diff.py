@@ -121,14 +121,17 @@ def _lines(sign: bytes, lines: Sequence[bytes]) -> list[bytes]:
 def _codes(
     group: Sequence[tuple[str, int, int, int, int]], applied: Sequence[AppliedFix]
 ) -> str:
-    """Codes of the fixes whose original lines this hunk changes."""
-    changed = [
-        (i1 + 1, max(i1 + 1, i2)) for tag, i1, i2, _, _ in group if tag != "equal"
-    ]
+    """Codes of the fixes whose original lines lie in this hunk. Its lines,
+    context included, not only those it shows changed: where a fix deletes
+    one of two equal lines, difflib may show the other one deleted (a
+    duplicate's copy, ZF107), and the fix is still this hunk's. A line in
+    a hunk's context that a fix changed is shown changed in that hunk."""
+    low = group[0][1] + 1
+    high = max(low, group[-1][2])
     codes = set()
     for fix in applied:
-        for low, high in changed:
-            # An insertion (i1 == i2) sits between lines i1 and i1 + 1.
-            if fix.first_line <= high and low - 1 <= fix.last_line:
-                codes.update(fix.code.split())
+        # An insertion sits between two lines (at the end of the file, on
+        # the line after the last): a line before or after the hunk's.
+        if fix.first_line <= high + 1 and low - 1 <= fix.last_line:
+            codes.update(fix.code.split())
     return " ".join(sorted(codes))
