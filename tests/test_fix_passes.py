@@ -139,6 +139,39 @@ def test_the_record_a_finding_is_at_is_found_by_halving_where_it_can_be() -> Non
     assert shapes == {True, False}
 
 
+# Tables in any order: blocks of records, each one entry's (read one after
+# another), of the top file (0) or of an included one.
+_BLOCKS = st.lists(
+    st.tuples(st.integers(0, 1), st.integers(0, 12), st.integers(1, 3)), max_size=14
+)
+
+
+@given(_BLOCKS)
+def test_the_record_of_an_entry_is_the_maps_in_tables_of_any_order(
+    blocks: list[tuple[int, int, int]],
+) -> None:
+    from array import array
+    from types import SimpleNamespace
+
+    seen: set[tuple[int, int]] = set()
+    documents, entries = array("H"), array("I")
+    for document, entry, records in blocks:
+        if (document, entry) in seen:
+            continue  # an entry is read once
+        seen.add((document, entry))
+        documents.extend([document] * records)
+        entries.extend([entry] * records)
+    expected: dict[int, int] = {}
+    for i, (document, entry) in enumerate(zip(documents, entries, strict=True)):
+        if document == 0:
+            expected.setdefault(entry, i)
+    table = SimpleNamespace(entry=entries, document=documents)
+    record_at = fixer._first_record_of_entries(table)  # type: ignore[arg-type]
+    assert {e: record_at(e) for e in range(14)} == {
+        e: expected.get(e) for e in range(14)
+    }
+
+
 def _back_to_front(text: str, edits: Sequence[Edit]) -> str:
     """Edits applied as the fixer first did: each to the text the later
     ones left, last first."""

@@ -21,8 +21,6 @@ import datetime
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from itertools import islice
-from operator import le
 from typing import TYPE_CHECKING, NamedTuple
 
 import dns.rdatatype
@@ -373,15 +371,20 @@ def _origin_moved(
     if zone.origin_given:
         return None
     path = pure_path(zone.filename)
-    found = find_origin(zone.tree, path)
+    # PERF: the origin reading found, not a second look through the text.
+    found = (
+        zone.read_origin
+        if zone.origin_found_for == path
+        else find_origin(zone.tree, path)
+    )
     zones = [*(start for start, _ in passes[1:]), result]
     for (_, taken), after in zip(passes, zones, strict=True):
         moved = find_origin(after.tree, path)
         if moved != found:
             return (
                 f"the fixes would move the zone's origin as zonefix finds it "
-                f"({'none' if found is None else found} -> "
-                f"{'none' if moved is None else moved}), so the next run would read another "
+                f"({'none' if found is None else found.text} -> "
+                f"{'none' if moved is None else moved.text}), so the next run would read another "
                 f"zone: {_naming(taken)}"
             )
     return None
@@ -444,7 +447,11 @@ def _identities(zone: Zone, findings: Sequence[Diagnostic]) -> list[Identity]:
     table = zone.table
     top = zone.filename
     record_at: Callable[[int], int | None] | None = None
-    out = []
+    out: list[Identity] = []
+    # The findings at a record, and those records: their owners are read
+    # at once (PERF: a --write trust check compares thousands of errors).
+    at_records: list[int] = []
+    records: list[int] = []
     for d in findings:
         # The empty span at the start (line 1, column 1) is a finding about
         # the whole zone (no SOA, no NS).
@@ -454,9 +461,15 @@ def _identities(zone: Zone, findings: Sequence[Diagnostic]) -> list[Identity]:
                 record_at = _first_record_of_entries(table)
             record = record_at(bisect_right(tree.entry_starts, d.start) - 1)
             if record is not None:
-                out.append((d.code.code, d.file, zone.index.owner_key(record)))
+                at_records.append(len(out))
+                records.append(record)
+                out.append((d.code.code, d.file, ""))
                 continue
         out.append((d.code.code, d.file, "\0" + _DETAILS.sub("", d.message)))
+    if records:
+        for at, key in zip(at_records, zone.index.owner_keys(records), strict=True):
+            code, file, _ = out[at]
+            out[at] = (code, file, key)
     return out
 
 
@@ -466,21 +479,28 @@ Identity = tuple[str, str, str]
 def _first_record_of_entries(table: RecordTable) -> Callable[[int], int | None]:
     """The first record of the top file an entry holds, if it holds one."""
     entries = table.entry
-    if table.document.count(0) == len(entries) and all(
-        map(le, entries, islice(entries, 1, None))
-    ):
-        # PERF: the usual zone, all of whose records the top file holds in
-        # order: found by halving, not a map of every record made.
-        def first(entry: int) -> int | None:
-            i = bisect_left(entries, entry)
-            return i if i < len(entries) and entries[i] == entry else None
+    documents = table.document
+    count = len(entries)
+    records: dict[int, int] | None = None
 
-        return first
-    records: dict[int, int] = {}
-    for i in range(len(table)):
-        if table.document[i] == 0:
-            records.setdefault(entries[i], i)
-    return records.get
+    def first(entry: int) -> int | None:
+        nonlocal records
+        # PERF: the usual zone holds its records in the top file's order,
+        # where halving finds them. Trusted where it finds a record of the
+        # entry in the top file, in any order of the table: halving stops
+        # just after an entry it found smaller (or at the start), so that
+        # record is the first of the entry's, which are read in a row.
+        i = bisect_left(entries, entry)
+        if i < count and entries[i] == entry and documents[i] == 0:
+            return i
+        if records is None:
+            records = {}
+            for k in range(count):
+                if documents[k] == 0:
+                    records.setdefault(entries[k], k)
+        return records.get(entry)
+
+    return first
 
 
 def _errors(findings: Sequence[Diagnostic]) -> list[Diagnostic]:

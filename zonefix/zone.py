@@ -254,6 +254,9 @@ class Zone:
         #: the zone again after edits as they would. None: read otherwise.
         self.read_origin: Origin | None = None
         self.read_limits: Limits | None = None
+        #: The path find_origin was given when it found read_origin (the
+        #: origin was not given): the fixer asks again only for another.
+        self.origin_found_for: str | None = None
 
     @property
     def document(self) -> Document:
@@ -512,7 +515,7 @@ def _parse(
     elif origin is not None:
         apex = Origin.of(origin)
     else:
-        apex = _find_origin(document.tree, path)
+        apex = find_origin(document.tree, path)
     # A Cloudflare export writes "$ORIGIN ." and means its domain by "@".
     root_is_apex = _cloudflare_origin(source.text) is not None
     resolver = Resolver(document, apex, include_root, limits, diagnostics, root_is_apex)
@@ -525,6 +528,8 @@ def _parse(
     zone.read_limits = limits
     zone.root_is_apex = root_is_apex
     zone.origin_given = given
+    if not given and path is not None:
+        zone.origin_found_for = path
     if root_is_apex:
         # Cloudflare's export says in a comment which records it proxies.
         from zonefix.bind.cloudflare import proxied_records
@@ -554,15 +559,11 @@ def _given_origin(text: str) -> Origin:
     return Origin.of(dns.name.from_text(text))
 
 
-def find_origin(tree: SyntaxTree, path: str | None) -> dns.name.Name | None:
+def find_origin(tree: SyntaxTree, path: str | None) -> Origin | None:
     """The origin a file states (SPEC §2): the owner of the file's only SOA,
     when that is not the root; else a ``$ORIGIN`` before the first record,
     other than ``$ORIGIN .``; else the file's name when it ends in a real
     top-level domain. A Cloudflare export names its domain in its header."""
-    return _name_of(_find_origin(tree, path))
-
-
-def _find_origin(tree: SyntaxTree, path: str | None) -> Origin | None:
     # A guess made before reading, which needs the origin it finds (the
     # apex of each owner, ZF003 for a relative name without one): not the
     # resolver's walk, but each $ORIGIN read as the resolver reads it
