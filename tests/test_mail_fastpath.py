@@ -863,3 +863,66 @@ def test_entries_read_a_few_at_a_time_give_what_all_at_once_give(
         keys = {index.owner_key(i) for i in records} | {"x.", "*.x."}
         got = index.records_at(keys, keep=False)
         assert {k: list(v) for k, v in got.items()} == each_name_alone(index, keys)
+
+
+def _two_label_profile() -> Profile:
+    """A profile whose MX set names a host of two labels: its tail_labels
+    are the host itself."""
+    return profile_from_mapping(
+        {
+            "id": "t-short",
+            "family": "t-short",
+            "name": "T",
+            "kind": "mailbox",
+            "checked": "2026-01-01",
+            "source": "x",
+            "mx-sets": [[[0, "mx.example"]]],
+            "family-hosts": ["*.mx.example"],
+        },
+        "test",
+    )
+
+
+def _hosts_near_tails() -> list[str]:
+    """Hosts at, under, and beside (one character more, no dot) the last
+    two labels a profile's patterns may name, and the profiles' hosts."""
+    view = MailView(
+        zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x."),
+        MailSettings(profiles=(*_test_profiles(), _two_label_profile())),
+    )
+    tails = sorted(view._tails or ())
+    near = [h for t in tails for h in (t, f"a.{t}", f"a{t}", f"a.b.{t}", t[1:])]
+    return [*near, *_profile_hosts(), *_TEST_HOSTS, "mx.example", "a.mx.example"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_hosts_near_tails()), min_size=1, max_size=6),
+    st.sampled_from(_HOLDER_DOMAINS),
+)
+@example(["mx.example", "mail.example.net"], "example.net.")
+def test_holders_of_several_hosts_are_each_hosts_holders(
+    hosts: list[str], domain: str
+) -> None:
+    """_holders_of (a host no pattern may end with told by its text) gives
+    what each profile alone says of each host, on a view that has kept
+    nothing yet and on one that has."""
+    zone = zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x.")
+    profiles = (*_test_profiles(), _two_label_profile())
+    view = MailView(zone, MailSettings(profiles=profiles))
+    for _ in range(2):
+        expected = [_holders_of_each_profile(view, h, domain) for h in hosts]
+        assert view._holders_of(hosts, domain) == expected, (hosts, domain)
+
+
+def test_holders_of_every_zones_domains_are_each_hosts_holders(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        for domain in view.domains:
+            hosts = [mx.host for mx in domain.mx]
+            fresh = _mail_view(zone)
+            assert fresh._holders_of(hosts, domain.name) == [
+                _holders_of_each_profile(view, h, domain.name) for h in hosts
+            ], (name, domain.name)
