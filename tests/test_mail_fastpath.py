@@ -28,6 +28,7 @@ from zonefix.addresses import is_address
 from zonefix.bind.edits import _renamed, _renamed_as_text
 from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
 from zonefix.bind.syntax.nodes import fields_between
+from zonefix.diagnostics import Applicability, Fix
 from zonefix.index import (
     ZoneIndex,
     bad_host_label,
@@ -49,8 +50,8 @@ from zonefix.mail.domains import (
 from zonefix.mail.spf import is_spf, spf_word_not_first
 from zonefix.providers import Profile, profile_from_mapping
 from zonefix.rules.context import RuleContext
-from zonefix.rules.dmarc import _dmarc_name
-from zonefix.rules.mail import _in_zone, mx_hosts_to_look_up
+from zonefix.rules.dmarc import DKIM_SYNTAX, _dmarc_name
+from zonefix.rules.mail import MIXED_MAIL_PROVIDERS, _in_zone, mx_hosts_to_look_up
 from zonefix.rules.spf import mx_record_count
 from zonefix.zone import Zone
 
@@ -926,3 +927,27 @@ def test_holders_of_every_zones_domains_are_each_hosts_holders(
             assert fresh._holders_of(hosts, domain.name) == [
                 _holders_of_each_profile(view, h, domain.name) for h in hosts
             ], (name, domain.name)
+
+
+def test_findings_placed_at_once_are_each_placed_alone(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """Zone.findings_at_records gives, for every record of every fixture,
+    corpus and real zone (the last entry of a file, a record of an included
+    file or made by $GENERATE) and for none, what finding_at_record gives
+    alone, each with its code, message and fix."""
+    codes = [MIXED_MAIL_PROVIDERS, DKIM_SYNTAX]
+    fix = Fix("a fix", Applicability.UNSAFE, ())
+    for name, zone in read_zones:
+        indices: list[int | None] = [*range(len(zone.table)), None]
+        picked = [codes[n % 2] for n in range(len(indices))]
+        messages = [f"finding {n}" for n in range(len(indices))]
+        fixes = [fix if n % 3 else None for n in range(len(indices))]
+        expected = [
+            zone.finding_at_record(*found)
+            for found in zip(picked, messages, indices, fixes, strict=True)
+        ]
+        assert zone.findings_at_records(picked, messages, indices, fixes) == expected
+        assert zone.findings_at_records(picked, messages, indices) == [
+            d._replace(fix=None) for d in expected
+        ], name
