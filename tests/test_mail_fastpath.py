@@ -628,9 +628,10 @@ _HOLDER_DOMAINS = ["example.net.", "x.", "m6.example.net.", "example.org."]
 
 
 def _test_profiles() -> tuple[Profile, ...]:
-    """Two profiles where a host's holders at a domain its set names by
+    """Profiles where a host's holders at a domain its set names by
     {domain-dashes} differ from those elsewhere (a family pattern of
-    another, longer, names it), and a host both sets name."""
+    another, longer, names it), a host two sets name, and one a set names
+    as written and another by the domain's dashes."""
     base = {"name": "T", "kind": "mailbox", "checked": "2026-01-01", "source": "x"}
     dash = {
         "id": "t-dash",
@@ -644,7 +645,17 @@ def _test_profiles() -> tuple[Profile, ...]:
         "mx-sets": [[[0, "both.mx.t.example"]]],
         "family-hosts": ["*-net.mx.t.example"],
     }
-    return tuple(profile_from_mapping({**base, **raw}, "test") for raw in (dash, wide))
+    # A host one profile's set names as written and another's by the
+    # domain's dashes, at that domain.
+    plain = {
+        "id": "t-plain",
+        "family": "t-plain",
+        "mx-sets": [[[0, "example-net.mx.t.example"]]],
+        "family-hosts": ["example-net.mx.t.example"],
+    }
+    return tuple(
+        profile_from_mapping({**base, **raw}, "test") for raw in (dash, wide, plain)
+    )
 
 
 _TEST_HOSTS = [

@@ -29,6 +29,7 @@ from zonefix.providers import (
     OTHER,
     HostPatterns,
     Profile,
+    _pattern,
     all_profiles,
     host_matches,
     tail_labels,
@@ -185,10 +186,8 @@ class MailView:
                 tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]],
             ],
         ] = {}
-        # What holders() reads for a host of some provider (see _facts_of).
-        self._host_facts: dict[
-            str, tuple[frozenset[int], list[tuple[str, int]], list[Profile]]
-        ] = {}
+        # What holders() gives for a host of some provider (see _facts_of).
+        self._host_facts: dict[str, tuple[list[Profile], dict[str, list[Profile]]]] = {}
 
     @cached_property
     def profiles(self) -> dict[str, Profile]:
@@ -515,28 +514,26 @@ class MailView:
                 # most of a hosting zone's) is quickly found to be none.
                 return _NO_HOLDERS
             self._host_facts[host] = facts
-        named, by_domain, closest = facts
-        if by_domain:
-            # PERF: only the patterns that name a domain are tried for it.
-            named = named | {
-                place
-                for pattern, place in by_domain
-                if host_matches(host, pattern, domain)
-            }
-        if named:
-            places = tuple(sorted(named))
-            found = self._named_lists.get(places)
-            if found is None:
-                # One list for each set of profiles (infer() names a list by
-                # its id, and a domain's answer is no list of its own).
-                profiles = self._profile_list
-                found = self._named_lists[places] = [profiles[p] for p in places]
-        else:
-            found = closest
-        if not by_domain:
+        anywhere, by_dashes = facts
+        if not by_dashes:
             # PERF: kept by host where the answer is the same at every
             # domain (a provider's host).
-            self._holders[host] = found
+            self._holders[host] = anywhere
+            return anywhere
+        # PERF: the patterns that name a domain ({domain-dashes}) were
+        # matched once: the domain's dashes are looked up.
+        found = by_dashes.get(domain.rstrip(".").replace(".", "-"))
+        return anywhere if found is None else found
+
+    def _holders_named(self, places: set[int] | frozenset[int]) -> list[Profile]:
+        """The profiles at *places* (in profiles), as one list for each set
+        of them (infer() names a list by its id, and a domain's answer is
+        no list of its own)."""
+        key = tuple(sorted(places))
+        found = self._named_lists.get(key)
+        if found is None:
+            profiles = self._profile_list
+            found = self._named_lists[key] = [profiles[p] for p in key]
         return found
 
     @cached_property
@@ -561,15 +558,14 @@ class MailView:
 
     def _facts_of(
         self, host: str
-    ) -> tuple[frozenset[int], list[tuple[str, int]], list[Profile]] | None:
-        """What holders() reads for *host* at any domain (None where no
-        pattern could name it): the places (in profiles) of the profiles
-        whose MX sets name it by a pattern that names no domain; the
-        patterns that do (``{domain-dashes}``), with their places; and the
-        profiles whose family's patterns match it longest (the answer where
-        no set names it)."""
-        # Those whose sets name it (Profile.set_of is not None), else those
-        # whose family's patterns match it longest (Profile.family_match).
+    ) -> tuple[list[Profile], dict[str, list[Profile]]] | None:
+        """What holders() gives for *host* (None where no pattern could
+        name it): its answer at a domain no pattern names with the host
+        ({domain-dashes}), and the answers at those that some do, by the
+        domain's dashes (the text the placeholder stands for there). The
+        answer is the profiles whose MX sets name the host, else those
+        whose family's patterns match it longest."""
+        # (Profile.set_of is not None; Profile.family_match.)
         tail = tail_labels(host)
         if self._tails is not None and tail not in self._tails:
             return None  # PERF: told by one look-up
@@ -577,12 +573,23 @@ class MailView:
         family = self._family_hosts.candidates_at(tail)
         if not candidates and not family:
             return None
-        named = frozenset(
-            place
-            for pattern, place in candidates
-            if "{" not in pattern and host_matches(host, pattern, "")
-        )
-        by_domain = [(p, place) for p, place in candidates if "{" in p]
+        named: set[int] = set()
+        # The places a pattern naming a domain adds there, by its dashes:
+        # each pattern matched once, as host_matches matches it.
+        dashed: dict[str, set[int]] = {}
+        for pattern, place in candidates:
+            if "{" not in pattern:
+                if host_matches(host, pattern, ""):
+                    named.add(place)
+                continue
+            match = _pattern(pattern).fullmatch(host)
+            if match is None:
+                continue
+            dashes = match.groupdict().get("dashes")
+            if dashes is None:
+                named.add(place)
+            else:
+                dashed.setdefault(dashes, set()).add(place)
         longest: dict[int, int] = {}
         for pattern, place in family:
             if len(pattern) > longest.get(place, 0) and host_matches(host, pattern, ""):
@@ -590,7 +597,12 @@ class MailView:
         best = max(longest.values(), default=0)
         profiles = self._profile_list
         closest = [profiles[p] for p in sorted(longest) if longest[p] == best]
-        return named, by_domain, closest
+        anywhere = self._holders_named(named) if named else closest
+        by_dashes = {
+            dashes: self._holders_named(named | places)
+            for dashes, places in dashed.items()
+        }
+        return anywhere, by_dashes
 
     @cached_property
     def _tails(self) -> frozenset[str] | None:
