@@ -535,20 +535,18 @@ def mx_hosts_to_look_up(zone: Zone) -> dict[str, list[int]]:
     dotless = {d.record for d in zone_index.dotless_names() if d.position == 1}
     # PERF: the hosts taken from the table of targets at once (targets_of),
     # and each distinct host judged once, all together (_lacking_address): a
-    # provider's host is named by thousands of MX records.
-    pairs = list(zone_index.targets_of(rrtypes.MX))
-    if dotless:
-        pairs = [pair for pair in pairs if pair[0] not in dotless]
-    # (None: no host written; "" is no key, and no host either.)
-    hosts: set[str] = set(filter(None, map(itemgetter(1), pairs)))
+    # provider's host is named by thousands of MX records. (None: no host
+    # written; "" is no key, and no host either.)
+    hosts = set(filter(None, map(itemgetter(1), zone_index.targets_of(rrtypes.MX))))
     lacking = _lacking_address(zone, hosts)
+    del hosts
     # The host as written is read only where its key could be an address's
     # (an address's key keeps its first digit or its colon).
     addressed = {host for host in lacking if may_be_address(host)}
     wanted: dict[str, list[int]] = defaultdict(list)
-    for i, host in pairs:
-        if host not in lacking:
-            continue  # (nor is None)
+    for i, host in zone_index.targets_of(rrtypes.MX):
+        if host not in lacking or (dotless and i in dotless):
+            continue  # (None is not lacking)
         if host in addressed:
             words = zone_index.rdata_words(i)
             if len(words) < 2 or is_address(words[1].rstrip(".")):
