@@ -6,7 +6,7 @@ import os
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, overload
 
@@ -370,18 +370,14 @@ class Zone:
         return self.finding_at_span(code, message, index, span, fix)
 
     def findings_at_records(
-        self,
-        codes: Sequence[Code],
-        messages: Sequence[str],
-        indices: Sequence[int | None],
-        fixes: Sequence[Fix | None] | None = None,
-    ) -> list[Diagnostic]:
-        """finding_at_record of each of *codes* with the message of
-        *messages* at the record of *indices* in its place (and the fix of
-        *fixes* there), in order.
-        PERF: a record of the top file is placed with that file's tree and
-        text bound once (a mail rule may report thousands of domains), not
-        looked up again for each finding."""
+        self, found: Iterable[tuple[Code, str, int | None, Fix | None]]
+    ) -> Iterator[Diagnostic]:
+        """finding_at_record of each (code, message, record, fix) of
+        *found*, in order. PERF: a record of the top file is placed with
+        that file's tree and text bound once (a mail rule may report
+        thousands of domains), not looked up again for each finding; each
+        is made as it is asked for (no list of them, nor of what they say,
+        beside the caller's)."""
         document = self._resolved.documents[0]
         tree = document.tree
         text, starts, lines = tree.text, tree.entry_starts, tree.lines
@@ -389,28 +385,16 @@ class Zone:
         table = self._resolved.table
         files, entries = table.document, table.entry
         last = len(starts) - 1
-        found = []
-        for code, message, index, fix in zip(
-            codes, messages, indices, fixes or [None] * len(indices), strict=True
-        ):
+        for code, message, index, fix in found:
             if index is None or files[index]:
-                found.append(self.finding_at_record(code, message, index, fix))
+                yield self.finding_at_record(code, message, index, fix)
                 continue
             entry = entries[index]
             start = starts[entry]
             end = starts[entry + 1] if entry < last else len(text)
-            found.append(
-                Diagnostic(
-                    code,
-                    message,
-                    name,
-                    start,
-                    last_field_end(text, start, end),
-                    lines,
-                    fix,
-                )
+            yield Diagnostic(
+                code, message, name, start, last_field_end(text, start, end), lines, fix
             )
-        return found
 
     def finding_at_span(
         self,

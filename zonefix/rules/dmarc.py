@@ -390,19 +390,17 @@ def dmarc_misplaced(ctx: RuleContext) -> Iterator[Diagnostic]:
     where the line has no owner of its own or the next line repeats it.
     """
     zone = ctx.zone
-    # PERF: placed all at once (findings_at_records): a zone may hold the
+    # PERF: placed together (findings_at_records): a zone may hold the
     # same misplaced record at thousands of names.
-    records: list[int | None] = []
-    messages: list[str] = []
-    fixes: list[Fix | None] = []
-    for i, owner, value in _dmarc_records(ctx):
-        if owner.startswith("_dmarc.") or not is_dmarc(value):
-            continue
-        records.append(i)
-        messages.append(f"DMARC record at {owner}, not at _dmarc.{owner}")
-        fixes.append(_move_to_dmarc(zone, i) if ctx.fixes else None)
     yield from zone.findings_at_records(
-        [DMARC_MISPLACED] * len(records), messages, records, fixes
+        (
+            DMARC_MISPLACED,
+            f"DMARC record at {owner}, not at _dmarc.{owner}",
+            i,
+            _move_to_dmarc(zone, i) if ctx.fixes else None,
+        )
+        for i, owner, value in _dmarc_records(ctx)
+        if not owner.startswith("_dmarc.") and is_dmarc(value)
     )
 
 
@@ -498,15 +496,12 @@ def dkim_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     # PERF: the DKIM module (and base64) only for a zone with a key.
     from zonefix.mail.dkim import dkim_problems
 
-    # PERF: placed all at once (findings_at_records).
-    records: list[int | None] = []
-    messages: list[str] = []
-    for i, owner in keys:
-        problems = dkim_problems(view.txt_value(i))
-        if problems:
-            records.append(i)
-            messages.append(printable(f"DKIM key at {owner}: {'; '.join(problems)}"))
-    yield from zone.findings_at_records([DKIM_SYNTAX] * len(records), messages, records)
+    # PERF: placed together (findings_at_records).
+    yield from zone.findings_at_records(
+        (DKIM_SYNTAX, printable(f"DKIM key at {owner}: {'; '.join(problems)}"), i, None)
+        for i, owner in keys
+        if (problems := dkim_problems(view.txt_value(i)))
+    )
 
 
 def is_key_name(owner: str) -> bool:

@@ -420,38 +420,37 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     # thousands of domains, a few tuples), named by its id while the domains
     # hold it.
     named: dict[int, list[str]] = {}
-    # PERF: placed all at once (findings_at_records): a zone may have
+
+    def found() -> Iterator[tuple[Code, str, int | None, None]]:
+        for domain in ctx.mail.domains:
+            candidates = domain.candidates
+            if domain.configured or not candidates:
+                continue
+            ids = named.get(id(candidates))
+            if ids is None:
+                ids = named[id(candidates)] = [p.id for p in candidates]
+            if domain.unknown:
+                hosts = ", ".join([f"{m.host}." for m in domain.unknown])
+                message = (
+                    f"MX hosts of {' and '.join(ids)} at {domain.name} beside hosts "
+                    f"of no known provider ({hosts}): no provider is inferred; set "
+                    f"{domain.setting(ids[0])} if those are leftovers, or "
+                    f'"{OTHER}" if they are yours'
+                )
+                yield _MIXED_BESIDE_UNKNOWN, message, domain.anchor, None
+            else:
+                families = {p.family for p in candidates}
+                what = "sites of one provider" if len(families) == 1 else "providers"
+                message = (
+                    f"MX hosts of {len(ids)} {what} at {domain.name} "
+                    f"({', '.join(ids)}); say which is in use: "
+                    f"{domain.setting('ID')}, with ID {' or '.join(ids)}"
+                )
+                yield MIXED_MAIL_PROVIDERS, message, domain.anchor, None
+
+    # PERF: placed together (findings_at_records): a zone may have
     # thousands of such domains.
-    codes: list[Code] = []
-    messages: list[str] = []
-    anchors: list[int | None] = []
-    for domain in ctx.mail.domains:
-        candidates = domain.candidates
-        if domain.configured or not candidates:
-            continue
-        ids = named.get(id(candidates))
-        if ids is None:
-            ids = named[id(candidates)] = [p.id for p in candidates]
-        if domain.unknown:
-            hosts = ", ".join([f"{m.host}." for m in domain.unknown])
-            messages.append(
-                f"MX hosts of {' and '.join(ids)} at {domain.name} beside hosts of "
-                f"no known provider ({hosts}): no provider is inferred; set "
-                f"{domain.setting(ids[0])} if those are leftovers, or "
-                f'"{OTHER}" if they are yours'
-            )
-            codes.append(_MIXED_BESIDE_UNKNOWN)
-        else:
-            families = {p.family for p in candidates}
-            what = "sites of one provider" if len(families) == 1 else "providers"
-            messages.append(
-                f"MX hosts of {len(ids)} {what} at {domain.name} ({', '.join(ids)}); "
-                f"say which is in use: {domain.setting('ID')}, with ID "
-                f"{' or '.join(ids)}"
-            )
-            codes.append(MIXED_MAIL_PROVIDERS)
-        anchors.append(domain.anchor)
-    yield from zone.findings_at_records(codes, messages, anchors)
+    yield from zone.findings_at_records(found())
 
 
 MX_TARGET_NO_ADDRESS = Code(
