@@ -28,6 +28,7 @@ from zonefix.addresses import is_address
 from zonefix.bind.edits import _renamed, _renamed_as_text
 from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
 from zonefix.bind.syntax.nodes import fields_between
+from zonefix.diagnostics import Applicability, Fix
 from zonefix.index import (
     ZoneIndex,
     bad_host_label,
@@ -49,8 +50,8 @@ from zonefix.mail.domains import (
 from zonefix.mail.spf import is_spf, spf_word_not_first
 from zonefix.providers import Profile, profile_from_mapping
 from zonefix.rules.context import RuleContext
-from zonefix.rules.dmarc import _dmarc_name
-from zonefix.rules.mail import _in_zone, mx_hosts_to_look_up
+from zonefix.rules.dmarc import DKIM_SYNTAX, _dmarc_name
+from zonefix.rules.mail import MIXED_MAIL_PROVIDERS, _in_zone, mx_hosts_to_look_up
 from zonefix.rules.spf import mx_record_count
 from zonefix.zone import Zone
 
@@ -136,6 +137,7 @@ _HOST_WORDS = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_HOST_WORDS, min_size=1, max_size=6))
+@example(["mail.example.net", "mail.example.net."])  # ZF104's, then ZF205's
 def test_mx_hosts_of_any_shape_are_judged_as_each_alone(words: list[str]) -> None:
     """Hosts written as addresses (with a scope, or escaped digits), names
     starting with a digit or holding a colon: judged once per host, as each
@@ -627,9 +629,10 @@ _HOLDER_DOMAINS = ["example.net.", "x.", "m6.example.net.", "example.org."]
 
 
 def _test_profiles() -> tuple[Profile, ...]:
-    """Two profiles where a host's holders at a domain its set names by
+    """Profiles where a host's holders at a domain its set names by
     {domain-dashes} differ from those elsewhere (a family pattern of
-    another, longer, names it), and a host both sets name."""
+    another, longer, names it), a host two sets name, and one a set names
+    as written and another by the domain's dashes."""
     base = {"name": "T", "kind": "mailbox", "checked": "2026-01-01", "source": "x"}
     dash = {
         "id": "t-dash",
@@ -643,7 +646,17 @@ def _test_profiles() -> tuple[Profile, ...]:
         "mx-sets": [[[0, "both.mx.t.example"]]],
         "family-hosts": ["*-net.mx.t.example"],
     }
-    return tuple(profile_from_mapping({**base, **raw}, "test") for raw in (dash, wide))
+    # A host one profile's set names as written and another's by the
+    # domain's dashes, at that domain.
+    plain = {
+        "id": "t-plain",
+        "family": "t-plain",
+        "mx-sets": [[[0, "example-net.mx.t.example"]]],
+        "family-hosts": ["example-net.mx.t.example"],
+    }
+    return tuple(
+        profile_from_mapping({**base, **raw}, "test") for raw in (dash, wide, plain)
+    )
 
 
 _TEST_HOSTS = [
@@ -863,3 +876,88 @@ def test_entries_read_a_few_at_a_time_give_what_all_at_once_give(
         keys = {index.owner_key(i) for i in records} | {"x.", "*.x."}
         got = index.records_at(keys, keep=False)
         assert {k: list(v) for k, v in got.items()} == each_name_alone(index, keys)
+
+
+def _two_label_profile() -> Profile:
+    """A profile whose MX set names a host of two labels: its tail_labels
+    are the host itself."""
+    return profile_from_mapping(
+        {
+            "id": "t-short",
+            "family": "t-short",
+            "name": "T",
+            "kind": "mailbox",
+            "checked": "2026-01-01",
+            "source": "x",
+            "mx-sets": [[[0, "mx.example"]]],
+            "family-hosts": ["*.mx.example"],
+        },
+        "test",
+    )
+
+
+def _hosts_near_tails() -> list[str]:
+    """Hosts at, under, and beside (one character more, no dot) the last
+    two labels a profile's patterns may name, and the profiles' hosts."""
+    view = MailView(
+        zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x."),
+        MailSettings(profiles=(*_test_profiles(), _two_label_profile())),
+    )
+    tails = sorted(view._tails or ())
+    near = [h for t in tails for h in (t, f"a.{t}", f"a{t}", f"a.b.{t}", t[1:])]
+    return [*near, *_profile_hosts(), *_TEST_HOSTS, "mx.example", "a.mx.example"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_hosts_near_tails()), min_size=1, max_size=6),
+    st.sampled_from(_HOLDER_DOMAINS),
+)
+@example(["mx.example", "mail.example.net"], "example.net.")
+def test_holders_of_several_hosts_are_each_hosts_holders(
+    hosts: list[str], domain: str
+) -> None:
+    """_holders_of (a host no pattern may end with told by its text) gives
+    what each profile alone says of each host, on a view that has kept
+    nothing yet and on one that has."""
+    zone = zonefix.parse_text("@ 300 IN A 192.0.2.1\n", origin="x.")
+    profiles = (*_test_profiles(), _two_label_profile())
+    view = MailView(zone, MailSettings(profiles=profiles))
+    for _ in range(2):
+        expected = [_holders_of_each_profile(view, h, domain) for h in hosts]
+        assert view._holders_of(hosts, domain) == expected, (hosts, domain)
+
+
+def test_holders_of_every_zones_domains_are_each_hosts_holders(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    for name, zone in read_zones:
+        view = _mail_view(zone)
+        for domain in view.domains:
+            hosts = [mx.host for mx in domain.mx]
+            fresh = _mail_view(zone)
+            assert fresh._holders_of(hosts, domain.name) == [
+                _holders_of_each_profile(view, h, domain.name) for h in hosts
+            ], (name, domain.name)
+
+
+def test_findings_placed_at_once_are_each_placed_alone(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """Zone.findings_at_records gives, for every record of every fixture,
+    corpus and real zone (the last entry of a file, a record of an included
+    file or made by $GENERATE) and for none, what finding_at_record gives
+    alone, each with its code, message and fix."""
+    codes = [MIXED_MAIL_PROVIDERS, DKIM_SYNTAX]
+    fix = Fix("a fix", Applicability.UNSAFE, ())
+    for name, zone in read_zones:
+        indices: list[int | None] = [*range(len(zone.table)), None]
+        picked = [codes[n % 2] for n in range(len(indices))]
+        messages = [f"finding {n}" for n in range(len(indices))]
+        fixes = [fix if n % 3 else None for n in range(len(indices))]
+        expected = [
+            zone.finding_at_record(*found)
+            for found in zip(picked, messages, indices, fixes, strict=True)
+        ]
+        found = zip(picked, messages, indices, fixes, strict=True)
+        assert list(zone.findings_at_records(found)) == expected, name

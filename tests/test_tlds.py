@@ -140,3 +140,71 @@ def test_the_rules_are_the_first_words_of_the_lines_that_are_no_comments() -> No
             rules.add(rule)
     assert tlds._suffixes().rules == rules
     assert len(rules) > 5000
+
+
+_ODD_LIST = (
+    "// a header\n"
+    "outside-before.net\n"
+    f"{tlds._BEGIN}\n"
+    "// comment.net\n"
+    "//x.comment.org\n"
+    "net\n"
+    "  indented.info\n"
+    "\tTabbed.info\n"
+    "Example.NET\tcomment words\n"
+    "*.ck\n"
+    "!www.ck\n"
+    "\u212aelvin.net\n"
+    "\u00fccret.com.tr\n"
+    "ab.net\u00a0after a no-break space\n"
+    "cr.net\r\n"
+    "sp.net more\n"
+    "\u0130i.org\n"
+    "last.tld"
+    f"\n{tlds._END}\n"
+    "outside.net\n"
+)
+_ODD_ASKED = [
+    "net", "indented.info", "tabbed.info", "info", "example.net", "*.ck",
+    "!www.ck", "ck", "kelvin.net", "elvin.net", "ab.net", "cr.net", "sp.net",
+    "comment.net", "comment.org", "x.comment.org", "org", "i.org", "com.tr",
+    "tr", "outside.net", "outside-before.net", "last.tld", "tld", "more",
+]  # fmt: skip
+
+
+def test_rules_asked_of_the_text_are_the_sets() -> None:
+    """_Lines, which reads a rule of the list where it is asked about, on
+    a list of odd lines (comments, lines starting with a blank, capitals,
+    a Kelvin sign, which lower-cases to "k", a no-break space or a carriage
+    return after a rule, rules outside the section): the rules, the names
+    below and the public labels the set of rules gives."""
+    suffixes = tlds._Suffixes(_ODD_LIST)
+    begin = _ODD_LIST.index(tlds._BEGIN) + len(tlds._BEGIN)
+    section = _ODD_LIST[begin : _ODD_LIST.index(tlds._END)].encode()
+    lines = tlds._Lines(section)
+    for asked in _ODD_ASKED:
+        assert lines.has(asked) == (asked in suffixes.rules), asked
+        assert lines.names_below(asked) == suffixes.names_below(asked), asked
+        labels = ["x", *asked.lstrip("!*.").split(".")]
+        assert lines.public_labels(labels) == suffixes.public_labels(
+            labels, accept_unknown=True
+        ), asked
+
+
+def test_rules_asked_of_the_lists_text_are_the_sets() -> None:
+    """_Lines on the list itself: every ASCII rule is one, and the names
+    below each rule's name and (for every tenth rule: organisational_domain
+    _below's test asks of every one) its public labels are the set's."""
+    suffixes = tlds._suffixes()
+    lines = tlds._lines()
+    for n, rule in enumerate(RULES):
+        if not rule.isascii():
+            continue
+        assert lines.has(rule), rule
+        name = rule.lstrip("!*.")
+        assert lines.names_below(name) == suffixes.names_below(name), rule
+        if "xn--" not in name and n % 10 == 0:
+            labels = ["x", *name.split(".")]
+            assert lines.public_labels(labels) == suffixes.public_labels(
+                labels, accept_unknown=True
+            ), rule

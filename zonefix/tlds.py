@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from functools import cache
 
 _BEGIN = "// ===BEGIN ICANN DOMAINS==="
@@ -38,13 +39,9 @@ class _Suffixes:
     lower-case, as written (Unicode where the list writes it)."""
 
     def __init__(self, text: str) -> None:
-        # The section between its markers (PERF: the rest is not looked at).
-        begin = text.find(_BEGIN)
-        end = text.find(_END, begin)
-        section = text[begin + len(_BEGIN) : end] if 0 <= begin < end else ""
         # Each line's first word, but comments (PERF: one search at C speed,
         # not a step per line: 20 ms -> 5 ms).
-        rules = frozenset(_RULE.findall(section.lower()))
+        rules = frozenset(_RULE.findall(_icann_section(text)))
         self.rules = rules
         self.max_labels = max((r.count(".") + 1 for r in rules), default=0)
         self._encoded: frozenset[str] | None = None
@@ -95,10 +92,86 @@ class _Suffixes:
         return 1 if accept_unknown else 0
 
 
+def _icann_section(text: str) -> str:
+    """The list's ICANN section (between its markers: PERF, the rest is
+    not looked at), lower-case."""
+    begin = text.find(_BEGIN)
+    end = text.find(_END, begin)
+    return text[begin + len(_BEGIN) : end].lower() if 0 <= begin < end else ""
+
+
 @cache
 def _suffixes() -> _Suffixes:
     with open(_list_file(), encoding="utf-8") as file:
         return _Suffixes(file.read())
+
+
+class _Lines:
+    """The rules of the list's ICANN section asked about one at a time in
+    its text, not read into a set (PERF: _public_below asks about a dozen
+    rules, once per zone; the set costs some 9 ms to read, the text, as
+    bytes, under 1). A rule is a line's first word, on a line that is no
+    comment (_RULE), lower-case: each line that may start with one asked
+    about (or end it) is found by a search of the bytes, its ASCII letters
+    lower-cased, and read as _RULE reads it."""
+
+    def __init__(self, section: bytes) -> None:
+        # A line break first: every line, the first too, follows one.
+        # (str.lower() makes ASCII of no other character than the Kelvin
+        # sign: where the list holds one, it is lower-cased as text.)
+        if "\u212a".encode() in section:
+            section = section.decode("utf-8", "replace").lower().encode()
+        self.text = b"\n" + section.lower()
+
+    def _words_at(self, needle: bytes) -> Iterator[str]:
+        """The rules of the lines that hold *needle*."""
+        text = self.text
+        at = text.find(needle)
+        while at >= 0:
+            start = text.rfind(b"\n", 0, at + 1) + 1
+            end = text.find(b"\n", at + len(needle))
+            end = len(text) if end < 0 else end
+            line = text[start:end].decode("utf-8", "replace")
+            if line and not line[0].isspace() and not line.startswith("//"):
+                yield line.split(None, 1)[0]
+            at = text.find(needle, end)
+
+    def has(self, rule: str) -> bool:
+        """*rule* (ASCII) is one of the section's rules."""
+        return rule in self._words_at(b"\n" + rule.encode("ascii"))
+
+    def names_below(self, name: str) -> bool:
+        """_Suffixes.names_below: some rule ends with a dot and *name*
+        (ASCII)."""
+        below = f".{name}"
+        words = self._words_at(below.encode("ascii"))
+        return any(word.endswith(below) for word in words)
+
+    def public_labels(self, labels: list[str]) -> int:
+        """_Suffixes.public_labels(*labels*, accept_unknown=True) of two
+        ASCII labels or more, no IDNA one, none empty (the rules as the
+        list writes them). Each suffix is tried, longest first: one of
+        more labels than any rule has is none (the set's bound)."""
+        count = len(labels)
+        for i in range(count):
+            depth = count - i
+            suffix = ".".join(labels[i:])
+            if self.has("!" + suffix):
+                return depth - 1
+            if self.has("*." + suffix):
+                return depth + 1 if i > 0 else depth
+            if self.has(suffix):
+                return depth
+        return 1
+
+
+@cache
+def _lines() -> _Lines:
+    with open(_list_file(), "rb") as file:
+        text = file.read()
+    begin = text.find(_BEGIN.encode())
+    end = text.find(_END.encode(), begin)
+    return _Lines(text[begin + len(_BEGIN) : end] if 0 <= begin < end else b"")
 
 
 def _labels(name: str) -> list[str] | None:
@@ -195,9 +268,11 @@ def _public_below(apex: str) -> int | None:
     labels = _labels(apex)
     if labels is None or not apex.isascii() or "xn--" in apex or apex == ".":
         return None
-    suffixes = _suffixes()
-    if suffixes.names_below(".".join(labels)):
-        return None
+    # PERF: asked of the list's text, the set of rules not read (a zone
+    # whose mail domains are all below its apex needs no more of the list).
     # The rules a name below the apex meets are those at or above the
     # apex, met as by one label and the apex.
-    return suffixes.public_labels(["x", *labels], accept_unknown=True)
+    lines = _lines()
+    if lines.names_below(".".join(labels)):
+        return None
+    return lines.public_labels(["x", *labels])

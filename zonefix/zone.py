@@ -6,7 +6,7 @@ import os
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, overload
 
@@ -371,6 +371,33 @@ class Zone:
         start, end = tree.span(self.table.entry[index])
         span = (start, last_field_end(tree.text, start, end))
         return self.finding_at_span(code, message, index, span, fix)
+
+    def findings_at_records(
+        self, found: Iterable[tuple[Code, str, int | None, Fix | None]]
+    ) -> Iterator[Diagnostic]:
+        """finding_at_record of each (code, message, record, fix) of
+        *found*, in order. PERF: a record of the top file is placed with
+        that file's tree and text bound once (a mail rule may report
+        thousands of domains), not looked up again for each finding; each
+        is made as it is asked for (no list of them, nor of what they say,
+        beside the caller's)."""
+        document = self._resolved.documents[0]
+        tree = document.tree
+        text, starts, lines = tree.text, tree.entry_starts, tree.lines
+        name = document.source.name
+        table = self._resolved.table
+        files, entries = table.document, table.entry
+        last = len(starts) - 1
+        for code, message, index, fix in found:
+            if index is None or files[index]:
+                yield self.finding_at_record(code, message, index, fix)
+                continue
+            entry = entries[index]
+            start = starts[entry]
+            end = starts[entry + 1] if entry < last else len(text)
+            yield Diagnostic(
+                code, message, name, start, last_field_end(text, start, end), lines, fix
+            )
 
     def finding_at_span(
         self,

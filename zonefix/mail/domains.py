@@ -29,6 +29,7 @@ from zonefix.providers import (
     OTHER,
     HostPatterns,
     Profile,
+    _pattern,
     all_profiles,
     host_matches,
     tail_labels,
@@ -185,10 +186,8 @@ class MailView:
                 tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]],
             ],
         ] = {}
-        # What holders() reads for a host of some provider (see _facts_of).
-        self._host_facts: dict[
-            str, tuple[frozenset[int], list[tuple[str, int]], list[Profile]]
-        ] = {}
+        # What holders() gives for a host of some provider (see _facts_of).
+        self._host_facts: dict[str, tuple[list[Profile], dict[str, list[Profile]]]] = {}
 
     @cached_property
     def profiles(self) -> dict[str, Profile]:
@@ -366,80 +365,85 @@ class MailView:
         by_owner.update(index.records_at(missing))
         apex = zone.origin_text.lower() if zone.origin_text is not None else None
         domains = []
-        # A provider's host, named by thousands of MX records, kept once.
-        hosts: dict[str, str] = {}
         # PERF: what the loop asks of every MX, bound once; each MX's host
         # taken from the table of targets at once (in the order of
         # mx_records: found by bisection), not a call for each.
         rdtypes = table.rdtype
         mx_hosts = list(map(itemgetter(1), index.targets_of(MX)))
-        # PERF: read a few thousand at a time, and each word kept once (a
-        # zone's MX share a few preferences).
-        shared: dict[str, str] = {}
-        mx_preferences: list[str] = []
+        # Each distinct host as MxRecord holds it (a provider's host, named
+        # by thousands of MX records, kept once): PERF, stripped once.
+        distinct = set(mx_hosts)
+        distinct.discard(None)
+        stripped: dict[str | None, str] = dict(
+            zip(distinct, map(str.rstrip, distinct, repeat(".")), strict=True)
+        )
+        del distinct
+        # PERF: read a few thousand at a time; each word read as a number
+        # once (a zone's MX share a few preferences): None where it is none.
+        numbers: dict[str, int | None] = {}
+        mx_preferences: list[int | None] = []
         for start in range(0, len(mx_records), _AT_ONCE):
             words = mx_preference_words(zone, mx_records[start : start + _AT_ONCE])
-            mx_preferences += map(shared.setdefault, words, words)
+            for word in set(words).difference(numbers):
+                numbers[word] = int(word) if word.isdigit() else None
+            mx_preferences += map(numbers.__getitem__, words)
         configured = self.configured
-        for key, records in by_owner.items():
-            if index.below_cut(key):
+        spf_by_owner = self.spf_by_owner
+        holders_of = self._holders_of
+        keys = list(by_owner)
+        # PERF: the names below a delegation told at once (below_cuts).
+        for key, below in zip(keys, index.below_cuts(keys), strict=True):
+            if below:
                 # The child zone answers there: the parent's MX is never
                 # served (ZF118 says so), so it is no mail domain of this zone.
                 continue
+            records = by_owner[key]
             mx: list[MxRecord] = []
             null: list[int] = []
+            hosts: list[str] = []
             for i in records:
                 if rdtypes[i] != MX:
                     continue
                 at = bisect_left(mx_records, i)
                 host = mx_hosts[at]
-                if host is None:
+                preference = mx_preferences[at]
+                if host is None or preference is None:
                     continue
-                first = mx_preferences[at]
-                if not first.isdigit():
-                    continue
-                preference = int(first)
                 if preference == 0 and host == ".":
                     null.append(i)
                 else:
-                    host = host.rstrip(".")
-                    mx.append(MxRecord(i, preference, hosts.setdefault(host, host)))
-            if not mx and key not in configured:
+                    host = stripped[host]
+                    mx.append(MxRecord(i, preference, host))
+                    hosts.append(host)
+            provider: Profile | None
+            candidates: tuple[Profile, ...] = ()
+            unknown: tuple[MxRecord, ...] = ()
+            if key in configured:
+                provider = configured[key]
+                told = True
+            elif not mx:
                 continue
-            domains.append(self._domain(key, tuple(records), mx, null, key == apex))
+            else:
+                provider, candidates, unknown = self._inferred_from(
+                    holders_of(hosts, key), mx
+                )
+                told = False
+            domains.append(
+                MailDomain(
+                    key,
+                    tuple(mx),
+                    tuple(null),
+                    tuple(records),
+                    provider,
+                    told,
+                    candidates,
+                    unknown,
+                    tuple(spf_by_owner.get(key, ())),
+                    key == apex,
+                )
+            )
         domains.sort(key=lambda d: d.records[0] if d.records else -1)
         return domains
-
-    def _domain(
-        self,
-        key: str,
-        records: tuple[int, ...],
-        mx: list[MxRecord],
-        null: list[int],
-        apex: bool,
-    ) -> MailDomain:
-        spf = tuple(self.spf_by_owner.get(key, ()))
-        provider: Profile | None
-        candidates: tuple[Profile, ...] = ()
-        unknown: tuple[MxRecord, ...] = ()
-        if key in self.configured:
-            provider = self.configured[key]
-            configured = True
-        else:
-            provider, candidates, unknown = self.infer(key, mx)
-            configured = False
-        return MailDomain(
-            key,
-            tuple(mx),
-            tuple(null),
-            records,
-            provider,
-            configured,
-            candidates,
-            unknown,
-            spf,
-            apex,
-        )
 
     def infer(
         self, domain: str, mx: list[MxRecord]
@@ -453,7 +457,12 @@ class MailView:
         families, of two sites of one, or of one family beside hosts of no
         known provider infer nothing: which records are the leftovers is
         for the owner to say."""
-        holders = [self.holders(m.host, domain) for m in mx]
+        return self._inferred_from([self.holders(m.host, domain) for m in mx], mx)
+
+    def _inferred_from(
+        self, holders: list[list[Profile]], mx: list[MxRecord]
+    ) -> tuple[Profile | None, tuple[Profile, ...], tuple[MxRecord, ...]]:
+        """infer()'s answer for MX *mx*, whose hosts' holders are *holders*."""
         # PERF: the answer depends only on the hosts' holders, in order:
         # worked out once for each sequence of them, named by the lists' ids
         # (the lists are kept with the answer, so no id is another's).
@@ -467,6 +476,29 @@ class MailView:
         if not unknown:
             return provider, candidates, ()
         return provider, candidates, tuple(mx[at] for at in unknown)
+
+    def _holders_of(self, hosts: list[str], domain: str) -> list[list[Profile]]:
+        """holders() of each of *hosts* at *domain*. PERF: a host whose
+        answer is kept is looked up, and one whose last two labels no
+        pattern may end with (a domain's own server: most hosts of a
+        hosting zone, none kept) is told by one test of its text, not a
+        call of holders() each."""
+        found: list[list[Profile] | None] = list(map(self._holders.get, hosts))
+        if None not in found:
+            return found  # type: ignore[return-value]
+        tails = self._tails
+        for at, holders in enumerate(found):
+            if holders is None:
+                host = hosts[at]
+                if (
+                    tails is not None
+                    and not host.endswith(self._tail_suffixes)
+                    and host not in tails
+                ):
+                    found[at] = _NO_HOLDERS
+                else:
+                    found[at] = self.holders(host, domain)
+        return found  # type: ignore[return-value]
 
     def holders(self, host: str, domain: str) -> list[Profile]:
         """The profiles *host* belongs to: those whose MX sets name it,
@@ -482,28 +514,26 @@ class MailView:
                 # most of a hosting zone's) is quickly found to be none.
                 return _NO_HOLDERS
             self._host_facts[host] = facts
-        named, by_domain, closest = facts
-        if by_domain:
-            # PERF: only the patterns that name a domain are tried for it.
-            named = named | {
-                place
-                for pattern, place in by_domain
-                if host_matches(host, pattern, domain)
-            }
-        if named:
-            places = tuple(sorted(named))
-            found = self._named_lists.get(places)
-            if found is None:
-                # One list for each set of profiles (infer() names a list by
-                # its id, and a domain's answer is no list of its own).
-                profiles = self._profile_list
-                found = self._named_lists[places] = [profiles[p] for p in places]
-        else:
-            found = closest
-        if not by_domain:
+        anywhere, by_dashes = facts
+        if not by_dashes:
             # PERF: kept by host where the answer is the same at every
             # domain (a provider's host).
-            self._holders[host] = found
+            self._holders[host] = anywhere
+            return anywhere
+        # PERF: the patterns that name a domain ({domain-dashes}) were
+        # matched once: the domain's dashes are looked up.
+        found = by_dashes.get(domain.rstrip(".").replace(".", "-"))
+        return anywhere if found is None else found
+
+    def _holders_named(self, places: set[int] | frozenset[int]) -> list[Profile]:
+        """The profiles at *places* (in profiles), as one list for each set
+        of them (infer() names a list by its id, and a domain's answer is
+        no list of its own)."""
+        key = tuple(sorted(places))
+        found = self._named_lists.get(key)
+        if found is None:
+            profiles = self._profile_list
+            found = self._named_lists[key] = [profiles[p] for p in key]
         return found
 
     @cached_property
@@ -528,15 +558,14 @@ class MailView:
 
     def _facts_of(
         self, host: str
-    ) -> tuple[frozenset[int], list[tuple[str, int]], list[Profile]] | None:
-        """What holders() reads for *host* at any domain (None where no
-        pattern could name it): the places (in profiles) of the profiles
-        whose MX sets name it by a pattern that names no domain; the
-        patterns that do (``{domain-dashes}``), with their places; and the
-        profiles whose family's patterns match it longest (the answer where
-        no set names it)."""
-        # Those whose sets name it (Profile.set_of is not None), else those
-        # whose family's patterns match it longest (Profile.family_match).
+    ) -> tuple[list[Profile], dict[str, list[Profile]]] | None:
+        """What holders() gives for *host* (None where no pattern could
+        name it): its answer at a domain no pattern names with the host
+        ({domain-dashes}), and the answers at those that some do, by the
+        domain's dashes (the text the placeholder stands for there). The
+        answer is the profiles whose MX sets name the host, else those
+        whose family's patterns match it longest."""
+        # (Profile.set_of is not None; Profile.family_match.)
         tail = tail_labels(host)
         if self._tails is not None and tail not in self._tails:
             return None  # PERF: told by one look-up
@@ -544,12 +573,23 @@ class MailView:
         family = self._family_hosts.candidates_at(tail)
         if not candidates and not family:
             return None
-        named = frozenset(
-            place
-            for pattern, place in candidates
-            if "{" not in pattern and host_matches(host, pattern, "")
-        )
-        by_domain = [(p, place) for p, place in candidates if "{" in p]
+        named: set[int] = set()
+        # The places a pattern naming a domain adds there, by its dashes:
+        # each pattern matched once, as host_matches matches it.
+        dashed: dict[str, set[int]] = {}
+        for pattern, place in candidates:
+            if "{" not in pattern:
+                if host_matches(host, pattern, ""):
+                    named.add(place)
+                continue
+            match = _pattern(pattern).fullmatch(host)
+            if match is None:
+                continue
+            dashes = match.groupdict().get("dashes")
+            if dashes is None:
+                named.add(place)
+            else:
+                dashed.setdefault(dashes, set()).add(place)
         longest: dict[int, int] = {}
         for pattern, place in family:
             if len(pattern) > longest.get(place, 0) and host_matches(host, pattern, ""):
@@ -557,7 +597,12 @@ class MailView:
         best = max(longest.values(), default=0)
         profiles = self._profile_list
         closest = [profiles[p] for p in sorted(longest) if longest[p] == best]
-        return named, by_domain, closest
+        anywhere = self._holders_named(named) if named else closest
+        by_dashes = {
+            dashes: self._holders_named(named | places)
+            for dashes, places in dashed.items()
+        }
+        return anywhere, by_dashes
 
     @cached_property
     def _tails(self) -> frozenset[str] | None:
@@ -565,6 +610,12 @@ class MailView:
         every pattern's are known (HostPatterns.tails)."""
         mx, family = self._mx_hosts.tails(), self._family_hosts.tails()
         return None if mx is None or family is None else mx | family
+
+    @cached_property
+    def _tail_suffixes(self) -> tuple[str, ...]:
+        """A dot and each of _tails: a host ends with one exactly where its
+        tail_labels are that tail and it has more labels."""
+        return tuple(f".{tail}" for tail in self._tails or ())
 
     @cached_property
     def _profile_list(self) -> list[Profile]:

@@ -390,15 +390,18 @@ def dmarc_misplaced(ctx: RuleContext) -> Iterator[Diagnostic]:
     where the line has no owner of its own or the next line repeats it.
     """
     zone = ctx.zone
-    for i, owner, value in _dmarc_records(ctx):
-        if owner.startswith("_dmarc.") or not is_dmarc(value):
-            continue
-        yield zone.finding_at_record(
+    # PERF: placed together (findings_at_records): a zone may hold the
+    # same misplaced record at thousands of names.
+    yield from zone.findings_at_records(
+        (
             DMARC_MISPLACED,
             f"DMARC record at {owner}, not at _dmarc.{owner}",
             i,
             _move_to_dmarc(zone, i) if ctx.fixes else None,
         )
+        for i, owner, value in _dmarc_records(ctx)
+        if not owner.startswith("_dmarc.") and is_dmarc(value)
+    )
 
 
 def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
@@ -493,14 +496,12 @@ def dkim_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     # PERF: the DKIM module (and base64) only for a zone with a key.
     from zonefix.mail.dkim import dkim_problems
 
-    for i, owner in keys:
-        problems = dkim_problems(view.txt_value(i))
-        if problems:
-            yield zone.finding_at_record(
-                DKIM_SYNTAX,
-                printable(f"DKIM key at {owner}: {'; '.join(problems)}"),
-                i,
-            )
+    # PERF: placed together (findings_at_records).
+    yield from zone.findings_at_records(
+        (DKIM_SYNTAX, printable(f"DKIM key at {owner}: {'; '.join(problems)}"), i, None)
+        for i, owner in keys
+        if (problems := dkim_problems(view.txt_value(i)))
+    )
 
 
 def is_key_name(owner: str) -> bool:

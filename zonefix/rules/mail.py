@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
+from itertools import compress, repeat
+from operator import itemgetter, not_, or_
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import bad_host_label
+from zonefix.index import bad_host_label, not_plain_hosts
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
 from zonefix.rules.registry import (
@@ -418,32 +420,37 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     # thousands of domains, a few tuples), named by its id while the domains
     # hold it.
     named: dict[int, list[str]] = {}
-    for domain in ctx.mail.domains:
-        candidates = domain.candidates
-        if domain.configured or not candidates:
-            continue
-        ids = named.get(id(candidates))
-        if ids is None:
-            ids = named[id(candidates)] = [p.id for p in candidates]
-        if domain.unknown:
-            hosts = ", ".join([f"{m.host}." for m in domain.unknown])
-            message = (
-                f"MX hosts of {' and '.join(ids)} at {domain.name} beside hosts of "
-                f"no known provider ({hosts}): no provider is inferred; set "
-                f"{domain.setting(ids[0])} if those are leftovers, or "
-                f'"{OTHER}" if they are yours'
-            )
-            code = _MIXED_BESIDE_UNKNOWN
-        else:
-            families = {p.family for p in candidates}
-            what = "sites of one provider" if len(families) == 1 else "providers"
-            message = (
-                f"MX hosts of {len(ids)} {what} at {domain.name} ({', '.join(ids)}); "
-                f"say which is in use: {domain.setting('ID')}, with ID "
-                f"{' or '.join(ids)}"
-            )
-            code = MIXED_MAIL_PROVIDERS
-        yield zone.finding_at_record(code, message, domain.anchor)
+
+    def found() -> Iterator[tuple[Code, str, int | None, None]]:
+        for domain in ctx.mail.domains:
+            candidates = domain.candidates
+            if domain.configured or not candidates:
+                continue
+            ids = named.get(id(candidates))
+            if ids is None:
+                ids = named[id(candidates)] = [p.id for p in candidates]
+            if domain.unknown:
+                hosts = ", ".join([f"{m.host}." for m in domain.unknown])
+                message = (
+                    f"MX hosts of {' and '.join(ids)} at {domain.name} beside hosts "
+                    f"of no known provider ({hosts}): no provider is inferred; set "
+                    f"{domain.setting(ids[0])} if those are leftovers, or "
+                    f'"{OTHER}" if they are yours'
+                )
+                yield _MIXED_BESIDE_UNKNOWN, message, domain.anchor, None
+            else:
+                families = {p.family for p in candidates}
+                what = "sites of one provider" if len(families) == 1 else "providers"
+                message = (
+                    f"MX hosts of {len(ids)} {what} at {domain.name} "
+                    f"({', '.join(ids)}); say which is in use: "
+                    f"{domain.setting('ID')}, with ID {' or '.join(ids)}"
+                )
+                yield MIXED_MAIL_PROVIDERS, message, domain.anchor, None
+
+    # PERF: placed together (findings_at_records): a zone may have
+    # thousands of such domains.
+    yield from zone.findings_at_records(found())
 
 
 MX_TARGET_NO_ADDRESS = Code(
@@ -486,22 +493,24 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     wanted = mx_hosts_to_look_up(zone)
     if not wanted:
         return
-    # PERF: looked up at once, held while the rule runs; the names a
-    # wildcard may answer for looked up only for the hosts with no records
-    # (has_address asks for them only there; most hosts have an address).
-    found = zone_index.records_at(wanted, keep=False)  # a dict of its own
-    empty = [host for host in wanted if not found[host]]
+    # PERF: which hosts hold records, and which hold an address, told at
+    # once (owners_among: no list of records per host); the names a
+    # wildcard may answer for asked about only for the hosts with no
+    # records (has_address asks for them only there; most hosts have an
+    # address).
+    held, addressed = zone_index.owners_among(wanted, _ADDRESS_TYPES)
+    empty = [host for host in wanted if host not in held]
     if empty:
-        wildcards = zone_index.wildcard_keys(empty)
-        found.update(zone_index.records_at(wildcards, keep=False))
-    types = zone.table.rdtype
+        more, more_addressed = zone_index.owners_among(
+            zone_index.wildcard_keys(empty), _ADDRESS_TYPES
+        )
+        held |= more
+        addressed |= more_addressed
     for host, records in wanted.items():
-        at = found[host]
-        if at:
-            # has_address's answer for a name with records, at C speed.
-            if not _ADDRESS_TYPES.isdisjoint(map(types.__getitem__, at)):
+        if host in held:
+            if host in addressed:
                 continue
-        elif zone_index.has_address(host, found):
+        elif zone_index.has_address_among(host, held, addressed):
             continue
         for i in records:
             yield finding_at_field(
@@ -522,44 +531,56 @@ def mx_hosts_to_look_up(zone: Zone) -> dict[str, list[int]]:
     as an alias (ZF105) or a name no host may have (ZF115), nor the child
     zone's."""
     zone_index = zone.index
-    dotless = {(d.record, d.position) for d in zone_index.dotless_names()}
+    dotless = {d.record for d in zone_index.dotless_names() if d.position == 1}
+    # PERF: the hosts taken from the table of targets at once (targets_of),
+    # and each distinct host judged once, all together (_lacking_address): a
+    # provider's host is named by thousands of MX records. (None: no host
+    # written; "" is no key, and no host either.)
+    hosts = set(filter(None, map(itemgetter(1), zone_index.targets_of(rrtypes.MX))))
+    lacking = _lacking_address(zone, hosts)
+    del hosts
+    # The host as written is read only where its key could be an address's
+    # (an address's key keeps its first digit or its colon).
+    addressed = {host for host in lacking if may_be_address(host)}
     wanted: dict[str, list[int]] = defaultdict(list)
-    # PERF: each host judged once (a provider's host is named by thousands
-    # of MX records): whether its key may be an address's, and whether it
-    # is ZF205's to look up; the hosts taken from the table of targets at
-    # once (targets_of), not one call for each.
-    judged: dict[str, tuple[bool, bool]] = {}
     for i, host in zone_index.targets_of(rrtypes.MX):
-        if host is None:
-            continue  # no host written
-        if dotless and (i, 1) in dotless:
-            continue
-        facts = judged.get(host)
-        if facts is None:
-            facts = judged[host] = (may_be_address(host), _may_lack_address(zone, host))
-        # PERF: the host as written is read only where its key could be an
-        # address's (an address's key keeps its first digit or its colon).
-        if facts[0]:
+        if host not in lacking or (dotless and i in dotless):
+            continue  # (None is not lacking)
+        if host in addressed:
             words = zone_index.rdata_words(i)
             if len(words) < 2 or is_address(words[1].rstrip(".")):
                 continue  # ZF106's
-        if facts[1]:
-            wanted[host].append(i)
+        wanted[host].append(i)
     return wanted
 
 
-def _may_lack_address(zone: Zone, host: str) -> bool:
-    """MX host *host* (a key) is ZF205's to look up: a name in this zone
-    that is not the null MX's, an alias (ZF105), a name no host may have
-    (ZF115) or the child zone's."""
+def _lacking_address(zone: Zone, hosts: set[str]) -> set[str]:
+    """Those of MX *hosts* (keys) that are ZF205's to look up: names in
+    this zone that are not the null MX's, an alias (ZF105), a name no host
+    may have (ZF115) or the child zone's. PERF: told at
+    once, with no Python step per host but for the few that may be an
+    alias or are not plain host names: one hash test each (may_be_among),
+    one match each (not_plain_hosts), a suffix test and below_cuts."""
     zone_index = zone.index
-    if host == "." or host in zone_index.aliases:
-        return False
-    if bad_host_label(host) is not None:
-        return False  # ZF115's: no host has that name
-    if not _in_zone(host, zone_index.apex_key, zone):
-        return False
-    return not zone_index.below_cut(host)
+    names = list(hosts - {"."})
+    aliases = zone_index.aliases
+    maybe = aliases.may_be_among(zip(repeat(0), names))
+    unlike = {name for _, name in maybe if name in aliases}
+    odd = not_plain_hosts(zip(repeat(0), names))
+    unlike.update(name for _, name in odd if name and bad_host_label(name))
+    names = [name for name in names if name not in unlike] if unlike else names
+    apex = zone_index.apex_key
+    # (No name left holds a backslash: bad_host_label finds one in any.)
+    if "\\" in apex:
+        names = [name for name in names if _in_zone(name, apex, zone)]
+    elif apex != ".":
+        suffix = f".{apex}"
+        inside = map(
+            or_, map(str.endswith, names, repeat(suffix)), map(apex.__eq__, names)
+        )
+        names = list(compress(names, inside))
+    below = zone_index.below_cuts(names)
+    return set(compress(names, map(not_, below)))
 
 
 def _in_zone(key: str, apex_key: str, zone: Zone) -> bool:
