@@ -42,9 +42,17 @@ class _FinalNewline:
         self.text = ""
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
-        yield from stream
-        if self.text and not self.text.endswith("\n"):
-            end = len(self.text)
+        last = None
+        for token in stream:
+            last = token
+            yield token
+        end = len(self.text)
+        # A text that ends in a line break needs none: an LF, or a lone CR
+        # read as one (not a CR inside a comment), as the driver reads it.
+        ends_in_break = (
+            last is not None and last.type == "NEWLINE" and last.end_pos == end
+        )
+        if self.text and not self.text.endswith("\n") and not ends_in_break:
             yield Token("NEWLINE", "", start_pos=end, end_pos=end)
 
 
