@@ -301,7 +301,18 @@ def test_owners_below_cuts_are_below_cut_s(
     st.lists(
         st.tuples(
             st.sampled_from(
-                ["sub", "Sub", "a.sub", "x.SUB", "lab", "b.lab", "*.sub", "x", "y.X"]
+                [
+                    "sub",
+                    "Sub",
+                    "a.sub",
+                    "x.SUB",
+                    "lab",
+                    "b.lab",
+                    "*.sub",
+                    "x",
+                    "y.X",
+                    "a\\065.sub",
+                ]
             ),
             st.sampled_from(
                 ["", ".example.net.", ".EXAMPLE.net.", ".lab.example.net."]
@@ -316,6 +327,8 @@ def test_owners_below_cuts_are_below_cut_s(
     [("lab", ".example.net.", "NS ns1.example.org."), ("x", "", "A 192.0.2.1")],
     "$ORIGIN lab.example.net.\n",
 )
+# An owner that is no plain name (an escape) below a delegation point.
+@example([("a\\065.sub", "", "A 192.0.2.1")], "")
 def test_owners_below_cuts_in_generated_zones(
     records: list[tuple[str, str, str]], directive: str
 ) -> None:
@@ -714,3 +727,31 @@ def test_a_names_parent_and_labels_are_dnspythons(labels: list[str]) -> None:
         dns.name.Name([label]).to_text().rstrip(".").lower()
         for label in name.labels[:-1]
     ]
+
+
+def test_target_owners_answered_once_are_owners_among_s(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """target_owners_among (ZF110, ZF116, ZF117: the names NS, SRV and
+    CNAME records point at, looked at once for all three) is owners_among
+    asked about the same names: each type's in-zone target names on every
+    fixture, corpus and real zone, with names above them, their wildcards
+    and names that are not there as the others."""
+    addresses = (rrtypes.A, rrtypes.AAAA)
+    looked_at = 0
+    for name, load in every_zone:
+        zone = load()
+        index = zone.index
+        apex = index.apex_key
+        for rdtype in (rrtypes.NS, rrtypes.SRV, rrtypes.CNAME):
+            targets = {key for _, key in index.targets_of(rdtype) if key is not None}
+            if apex != ".":
+                targets = {t for t in targets if t == apex or t.endswith(f".{apex}")}
+            ancestors = index.ancestors(targets)
+            others = ancestors | {f"*.{a}" for a in ancestors}
+            others |= {f"not-there.{apex}".lstrip("."), next(iter(targets), "x.")}
+            expected = index.owners_among(targets | others, addresses)
+            found = index.target_owners_among(rdtype, targets, others)
+            assert found == expected, (name, rdtype)
+            looked_at += len(targets)
+    assert looked_at > 1000
