@@ -15,7 +15,7 @@ from zonefix.bind.fastpath import RdataKey
 from zonefix.bind.resolver import OWNER_APEX, OWNER_BITS, OWNER_DEEP, OWNER_OUTSIDE
 from zonefix.columns import items_at
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import TARGET_FIELDS, bad_host_label, not_plain_hosts
+from zonefix.index import TARGET_FIELDS, bad_host_label, not_plain_names
 from zonefix.rrtypes import type_text
 from zonefix.rules.registry import (
     FixAvailability,
@@ -1030,7 +1030,7 @@ def target_not_hostname(ctx: RuleContext) -> Iterator[Diagnostic]:
     # PERF: a plain host (most) is no address and has no bad label: told
     # once per name (names repeat: a provider's MX hosts, the name servers).
     names = _target_names(index, _HOSTNAME_TARGETS)
-    odd = {name for _, name in not_plain_hosts(zip(repeat(0), names))}
+    odd = not_plain_names(names)
     odd -= {None, "."}  # no host: left alone
     for i, target in _targets_named(index, _HOSTNAME_TARGETS, odd):
         if target is None or target == ".":
@@ -1138,7 +1138,7 @@ def _targets_without_address(
     names.difference_update(
         [
             name
-            for _, name in not_plain_hosts(zip(repeat(0), names))
+            for name in not_plain_names(names)
             if name is not None and bad_host_label(name) is not None
         ]
     )
@@ -1208,9 +1208,8 @@ def _with_wildcards(index: ZoneIndex, names: set[str]) -> set[str]:
 
 
 def _target_names(index: ZoneIndex, rdtypes: Iterable[int]) -> set[str | None]:
-    """The names (target_key) the targets of records of *rdtypes* have.
-    PERF: no pair is kept (zip reuses its tuple as each is let go)."""
-    return set(map(itemgetter(1), index.targets_of(*rdtypes)))
+    """The names (target_key) the targets of records of *rdtypes* have."""
+    return index.target_names(*rdtypes)
 
 
 def _targets_named(
