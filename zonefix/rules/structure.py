@@ -1144,12 +1144,13 @@ def _targets_without_address(
     )
     looked_up = _looked_up(index, names, origin.lower())
     # PERF: what has_address asks, for every name at once.
-    held, addressed = index.target_owners_among(
-        rdtype, looked_up, _with_wildcards(index, looked_up)
+    held, addressed, unheld = _owners_looked_up(index, rdtype, looked_up)
+    # A name that holds records has an address of its own or none; one
+    # that holds none, where a wildcard gives it one.
+    without = (looked_up - unheld) - addressed
+    without.update(
+        name for name in unheld if not index.has_address_among(name, held, addressed)
     )
-    without = {
-        name for name in looked_up if not index.has_address_among(name, held, addressed)
-    }
     rtype = type_text(rdtype)
     for target, records in _by_name(targets, without).items():
         for i in records:
@@ -1198,6 +1199,24 @@ def _looked_up(index: ZoneIndex, names: Iterable[str], suffix: str) -> set[str]:
         if suffix in names:
             in_zone.append(suffix)
     return set(compress(in_zone, map(not_, index.below_cuts(in_zone))))
+
+
+def _owners_looked_up(
+    index: ZoneIndex, rdtype: int, looked_up: set[str]
+) -> tuple[set[str], set[str], set[str]]:
+    """Of *looked_up* (names in the zone records of *rdtype* point at),
+    and of the names above those that hold no record and their wildcards
+    (what has_address_among and wildcard_among read for them), those that
+    hold records and those that hold A or AAAA records; and the names of
+    *looked_up* that hold none. PERF: the names above are worked out only
+    for those (few), not for every name."""
+    held, addressed = index.target_owners_among(rdtype, looked_up)
+    unheld = looked_up - held
+    if unheld:
+        held, addressed = index.target_owners_among(
+            rdtype, looked_up, _with_wildcards(index, unheld)
+        )
+    return held, addressed, unheld
 
 
 def _with_wildcards(index: ZoneIndex, names: set[str]) -> set[str]:
@@ -1284,14 +1303,8 @@ def cname_target_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     )
     looked_up = _looked_up(index, set(map(itemgetter(1), targets)), origin.lower())
     # PERF: what wildcard_for asks, for every name at once.
-    held, _ = index.target_owners_among(
-        rrtypes.CNAME, looked_up, _with_wildcards(index, looked_up)
-    )
-    missing = {
-        name
-        for name in looked_up.difference(held)
-        if index.wildcard_among(name, held) is None
-    }
+    held, _, unheld = _owners_looked_up(index, rrtypes.CNAME, looked_up)
+    missing = {name for name in unheld if index.wildcard_among(name, held) is None}
     for target, records in _by_name(targets, missing).items():
         for i in records:
             yield finding_at_field(
