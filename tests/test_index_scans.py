@@ -776,3 +776,23 @@ def test_plain_host_is_a_host_name_label_by_label(text: str) -> None:
     takes, and no other."""
     expected = _RFC1123_NAME.fullmatch(text) is not None
     assert zonefix.index.plain_host(text) == expected, text
+
+
+def test_records_of_target_types_picked_from_the_table_of_targets(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """_records_of picks a target type's records out of the table of
+    targets' records: they are what a scan of the type column finds, and
+    what of_type then gives (every fixture, corpus and real zone, each
+    type asked first there)."""
+    for name, load in every_zone:
+        zone = load()
+        types = zone.table.rdtype
+        for rdtype in dotless.TARGET_FIELDS:
+            index = zonefix.index.ZoneIndex(zone)
+            expected = [i for i, t in enumerate(types) if t == rdtype]
+            assert list(index._records_of(rdtype)) == expected, (name, rdtype)
+            assert list(index.of_type(rdtype)) == expected, (name, rdtype)
+    assert list(index._records_of(rrtypes.TXT)) == [
+        i for i, t in enumerate(types) if t == rrtypes.TXT
+    ]

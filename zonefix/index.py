@@ -530,7 +530,7 @@ class ZoneIndex:
             # their keys read; the records of the type's owner hashes are
             # taken from the buckets and counted by hash at C speed (a name
             # may hold thousands of the type).
-            typed_hashes = set(items_at(hashes, self.of_type(rdtype)))
+            typed_hashes = set(items_at(hashes, self._records_of(rdtype)))
             records = self._with_owner_hashes(typed_hashes)
             owned = items_at(hashes, records)
             counts = Counter(owned)
@@ -569,7 +569,7 @@ class ZoneIndex:
         assert all(rdtype in TARGET_FIELDS for rdtype in rdtypes)
         if len(rdtypes) == 1:
             (rdtype,) = rdtypes
-            return zip(self.of_type(rdtype), self._target_keys(rdtype), strict=True)
+            return zip(self._records_of(rdtype), self._target_keys(rdtype), strict=True)
         # Several types: the table's entries of those types, picked at C
         # speed (PERF: a sort of the types' pairs cost more than the rest).
         indices, keys = self._targets
@@ -590,8 +590,25 @@ class ZoneIndex:
     @cached_property
     def _target_types(self) -> array[int]:
         """The type of each record of the table of targets (2 bytes each)."""
-        indices, _ = self._targets
+        # (The table's records, which _targets keeps: no target read.)
+        indices = self._table.target_record
         return array("H", items_at(self._table.rdtype, indices))
+
+    def _records_of(self, rdtype: int) -> Sequence[int]:
+        """of_type(*rdtype*), where a type TARGET_FIELDS names is picked out
+        of the records of the table of targets (every record of those
+        types, in file order), and kept for of_type. PERF: a step per
+        record of those types, not per record of the zone: a quarter of a
+        zone's records at most, and some 4 ms less at 100k records for each
+        of CNAME, NS and SRV (of_type compares every record's type)."""
+        found = self._of_type.get(rdtype)
+        if found is None:
+            if rdtype not in TARGET_FIELDS:
+                return self.of_type(rdtype)
+            picked = map(rdtype.__eq__, self._target_types)
+            found = array("I", compress(self._table.target_record, picked))
+            self._of_type[rdtype] = found
+        return found
 
     def _target_keys(self, rdtype: int) -> list[str | None]:
         """target_key of each record of *rdtype*, in file order."""
@@ -689,7 +706,7 @@ class ZoneIndex:
         """The NS records below the apex (at the delegation points)."""
         from zonefix.bind.resolver import OWNER_APEX, OWNER_OUTSIDE
 
-        records = self.of_type(fastpath.NS)
+        records = self._records_of(fastpath.NS)
         at_apex_or_outside = map(
             and_,
             items_at(self._table.flags, records),
@@ -1143,7 +1160,8 @@ class Aliases(Mapping[str, int]):
         """The CNAME records that have a target, in file order."""
         index = self._index
         keys = index._target_keys(fastpath.CNAME)
-        return compress(index.of_type(fastpath.CNAME), map(is_not, keys, repeat(None)))
+        cnames = index._records_of(fastpath.CNAME)
+        return compress(cnames, map(is_not, keys, repeat(None)))
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self._first(key) is not None
