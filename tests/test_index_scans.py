@@ -513,7 +513,7 @@ def test_quick_target_filters_keep_what_the_rules_look_at(
 ) -> None:
     """The quick filters some rules run over every target keep each pair
     the rule's own test would not pass over: a name that may be an alias
-    (aliases.may_be_among, ZF105, ZF114, ZF116), a name that is no plain
+    (aliases.may_be_among and among, ZF105, ZF114, ZF116), a name that is no plain
     host (not_plain_names, ZF115, ZF116), a key that may be an address (ZF106's
     match): every target of every fixture, corpus and real zone, and names
     that are not there."""
@@ -526,6 +526,8 @@ def test_quick_target_filters_keep_what_the_rules_look_at(
         owners = [(i, index.owner_key(i)) for i in range(len(zone.table))]
         asked = targets + owners + [(0, "not-there.example."), (0, None)]
         aliases = index.aliases
+        names = [key for _, key in asked]
+        assert aliases.among(names) == [n for n in names if n in aliases], name
         kept = set(aliases.may_be_among(asked))
         for pair in asked:
             if pair not in kept:
@@ -796,3 +798,22 @@ def test_records_of_target_types_picked_from_the_table_of_targets(
     assert list(index._records_of(rrtypes.TXT)) == [
         i for i, t in enumerate(types) if t == rrtypes.TXT
     ]
+
+
+@given(
+    st.lists(st.sampled_from([1, 5, 2, 257, 261, 1280, 65535, 0, 28]), max_size=40),
+    st.sampled_from([1, 5, 257, 261, 1280, 65535, 0]),
+)
+@example([1, 257, 5, 261, 1280], 5)
+@example([1, 257, 5, 261, 1280], 257)
+def test_a_mask_of_the_records_not_of_a_type(types: list[int], rdtype: int) -> None:
+    """_not_of_type (with_type's mask of the other records) is not 0
+    exactly where a record's type is not the one asked, types whose low or
+    high bytes are one's (1 and 257, 5 and 1280) told apart."""
+    from array import array
+    from types import SimpleNamespace
+
+    index = zonefix.index.ZoneIndex.__new__(zonefix.index.ZoneIndex)
+    index._table = SimpleNamespace(rdtype=array("H", types))  # type: ignore[assignment]
+    marks = index._not_of_type(rdtype)
+    assert [bool(mark) for mark in marks] == [t != rdtype for t in types]

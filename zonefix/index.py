@@ -530,14 +530,17 @@ class ZoneIndex:
             # their keys read; the records of the type's owner hashes are
             # taken from the buckets and counted by hash at C speed (a name
             # may hold thousands of the type).
-            typed_hashes = set(items_at(hashes, self._records_of(rdtype)))
-            records = self._with_owner_hashes(typed_hashes)
-            owned = items_at(hashes, records)
-            counts = Counter(owned)
-            several = compress(counts, map(lt, repeat(1), counts.values()))
-            shared = set(several)
-            if len(shared) < len(counts):
-                records = list(compress(records, map(shared.__contains__, owned)))
+            typed_hashes = items_at(hashes, self._records_of(rdtype))
+            # The hashes another record shares: one of another type (the
+            # others' hashes picked at C speed by a mask of their types, no
+            # comparison in Python per record), or a second of the type.
+            shared = set(typed_hashes).intersection(
+                compress(hashes, self._not_of_type(rdtype))
+            )
+            if len(set(typed_hashes)) < len(typed_hashes):
+                counts = Counter(typed_hashes)
+                shared.update(compress(counts, map(lt, repeat(1), counts.values())))
+            records = self._with_owner_hashes(shared) if shared else []
             found = []
             for at_owner in self.groups(records).values():
                 typed = [i for i in at_owner if types[i] == rdtype]
@@ -547,6 +550,23 @@ class ZoneIndex:
                     found.append((typed, at_owner))
             self._with_type[rdtype] = found
         return found
+
+    def _not_of_type(self, rdtype: int) -> bytes:
+        """A byte per record, 0 where it is of type *rdtype* and not 0
+        where not. PERF: made from the type column's bytes at C speed (its
+        low and its high bytes told apart by a translate each, and joined
+        as two big numbers are OR-ed), with no Python step per record."""
+        column = self._table.rdtype
+        assert column.itemsize == 2
+        raw = column.tobytes()
+        low, high = (raw[0::2], raw[1::2])
+        if sys.byteorder == "big":
+            low, high = high, low
+        marks = []
+        for part, byte in ((low, rdtype & 0xFF), (high, rdtype >> 8)):
+            table = bytes(0 if value == byte else 1 for value in range(256))
+            marks.append(int.from_bytes(part.translate(table), "little"))
+        return (marks[0] | marks[1]).to_bytes(len(low), "little")
 
     def target_key(self, index: int, position: int = 0) -> str | None:
         """The canonical name the target at rdata field *position* of
@@ -1206,6 +1226,15 @@ class Aliases(Mapping[str, int]):
         owners = frozenset(self._hashes)
         maybe = map(owners.__contains__, map(hash, map(itemgetter(1), pairs)))
         return compress(pairs, maybe)
+
+    def among(self, names: Iterable[str | None]) -> list[str]:
+        """Those of *names* that are CNAME owners (in this mapping), in
+        their order. PERF: most are told by hash at C speed, as in
+        may_be_among, with no pair made per name."""
+        asked = list(names)
+        owners = frozenset(self._hashes)
+        maybe = compress(asked, map(owners.__contains__, map(hash, asked)))
+        return [name for name in maybe if name is not None and name in self]
 
     def owners(self) -> Iterator[tuple[str, int]]:
         """Each owner and its first CNAME record, in the order of those

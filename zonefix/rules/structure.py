@@ -880,11 +880,7 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
     # Each name asked once (PERF: names repeat; most are no alias, told by
     # hash): the records are looked at only where one is.
     names = _target_names(index, _NO_ALIAS_TARGETS)
-    aliased: set[str | None] = {
-        name
-        for _, name in aliases.may_be_among(zip(repeat(0), names))
-        if name is not None and name in aliases
-    }
+    aliased: set[str | None] = set(aliases.among(names))
     for i, target in _targets_named(index, _NO_ALIAS_TARGETS, aliased):
         if target is None or target not in aliases:
             continue
@@ -1126,13 +1122,7 @@ def _targets_without_address(
     names = set(map(itemgetter(1), targets))
     names.discard(".")
     # PERF: the few that may be aliases are asked about (most are not).
-    names.difference_update(
-        [
-            name
-            for _, name in aliases.may_be_among(zip(repeat(0), names))
-            if name in aliases
-        ]
-    )
+    names.difference_update(aliases.among(names))
     # A name no host may have is none to look up (PERF: a plain host, most,
     # has no bad label).
     names.difference_update(
