@@ -222,14 +222,19 @@ class ZoneIndex:
         at = list(compress(refs, matches)) if unusual else refs
         origins = items_at(table.origin, at)
         first = origins[0] if origins else 0
-        if origins and origins.count(first) == len(origins) and not unusual:
+        one_origin = bool(origins) and origins.count(first) == len(origins)
+        text = self._origin_text(first) if one_origin else ""
+        if one_origin and not unusual and "\0" not in text:
             # PERF: one origin (the usual zone): the words lower-cased, and
             # the origin put after each relative one, as one text.
-            text = self._origin_text(first)
             suffix = "." if text == "." else f".{text}"
             joined = "\n".join(map(re.Match.group, usual)).lower() + "\n"
-            joined = _RELATIVE_END.sub(suffix.replace("\\", "\\\\") + "\n", joined)
-            return joined[:-1].split("\n")
+            # PERF: three str.replace, not a regex's look behind each line's
+            # end (some 40% of the piece's cost): an absolute name's end is
+            # set aside (NUL is in no plain name; the origin's text is
+            # checked), the origin put after every other, the ends put back.
+            joined = joined.replace(".\n", ".\0").replace("\n", f"{suffix}\n")
+            return joined.replace(".\0", ".\n")[:-1].split("\n")
         words = list(map(str.lower, map(re.Match.group, usual)))
         after: dict[int, tuple[str, str]] = {}
         for origin_id in set(origins):
@@ -1364,6 +1369,3 @@ _BUCKETS_AT_ONCE = 1024
 # A name's first label and the dot after it: an escape (a backslash and
 # the character after it) is part of its label.
 _FIRST_LABEL = re.compile(r"(?:[^.\\]|\\.)*\.")
-
-# The end of a relative name, in names written one a line.
-_RELATIVE_END = re.compile(r"(?<!\.)\n")
