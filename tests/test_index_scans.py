@@ -808,8 +808,9 @@ def test_records_of_target_types_picked_from_the_table_of_targets(
 @example([1, 257, 5, 261, 1280], 257)
 def test_a_mask_of_the_records_not_of_a_type(types: list[int], rdtype: int) -> None:
     """_not_of_type (with_type's mask of the other records) is not 0
-    exactly where a record's type is not the one asked, types whose low or
-    high bytes are one's (1 and 257, 5 and 1280) told apart."""
+    exactly where a record's type is not the one asked, and type_marks (the
+    table of targets' picks) exactly where it is one of those asked: types
+    whose low or high bytes are one's (1 and 257, 5 and 1280) told apart."""
     from array import array
     from types import SimpleNamespace
 
@@ -817,3 +818,9 @@ def test_a_mask_of_the_records_not_of_a_type(types: list[int], rdtype: int) -> N
     index._table = SimpleNamespace(rdtype=array("H", types))  # type: ignore[assignment]
     marks = index._not_of_type(rdtype)
     assert [bool(mark) for mark in marks] == [t != rdtype for t in types]
+    # And the records of one type, or of two (targets_of's several types).
+    column = array("H", types)
+    marks = zonefix.index.type_marks(column, [rdtype])
+    assert [bool(mark) for mark in marks] == [t == rdtype for t in types]
+    marks = zonefix.index.type_marks(column, [rdtype, 257])
+    assert [bool(mark) for mark in marks] == [t in (rdtype, 257) for t in types]
