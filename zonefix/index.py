@@ -710,11 +710,12 @@ class ZoneIndex:
     def cuts(self) -> frozenset[str]:
         """The owner keys of the zone's delegation points (NS below the
         apex): what is at or below them is the child zone's."""
-        return frozenset(self.owner_keys(self._cut_records))
+        return frozenset(self.owner_keys(self.cut_records))
 
-    @property
-    def _cut_records(self) -> list[int]:
-        """The NS records below the apex (at the delegation points)."""
+    @cached_property
+    def cut_records(self) -> array[int]:
+        """The NS records below the apex, in file order: their owners are
+        the delegation points (cuts), by what a point is."""
         from zonefix.bind.resolver import OWNER_APEX, OWNER_OUTSIDE
 
         records = self._records_of(fastpath.NS)
@@ -723,14 +724,14 @@ class ZoneIndex:
             items_at(self._table.flags, records),
             repeat(OWNER_APEX | OWNER_OUTSIDE),
         )
-        return list(compress(records, map(not_, at_apex_or_outside)))
+        return array("I", compress(records, map(not_, at_apex_or_outside)))
 
     def at_cuts(self) -> list[int]:
         """The records whose owner hash is a delegation point's: every record
         at the points, and where hashes collide a few others. PERF: taken
         from the buckets at C speed, no owner read."""
         hashes = self.owner_hashes
-        return self._with_owner_hashes(set(items_at(hashes, self._cut_records)))
+        return self._with_owner_hashes(set(items_at(hashes, self.cut_records)))
 
     @cached_property
     def _cut_suffixes(self) -> tuple[str, ...] | None:
