@@ -235,6 +235,8 @@ def test_targets_of_types_are_target_key_s(
                 if table.rdtype[i] in rdtypes
             ]
             assert list(index.targets_of(*rdtypes)) == expected, (name, rdtypes)
+            names = {key for _, key in expected}
+            assert index.target_names(*rdtypes) == names, (name, rdtypes)
 
 
 def _check_owners_below_cuts(name: str, zone: Zone) -> int:
@@ -292,7 +294,18 @@ def test_owners_below_cuts_are_below_cut_s(
     st.lists(
         st.tuples(
             st.sampled_from(
-                ["sub", "Sub", "a.sub", "x.SUB", "lab", "b.lab", "*.sub", "x", "y.X"]
+                [
+                    "sub",
+                    "Sub",
+                    "a.sub",
+                    "x.SUB",
+                    "lab",
+                    "b.lab",
+                    "*.sub",
+                    "x",
+                    "y.X",
+                    "a\\065.sub",
+                ]
             ),
             st.sampled_from(
                 ["", ".example.net.", ".EXAMPLE.net.", ".lab.example.net."]
@@ -307,6 +320,8 @@ def test_owners_below_cuts_are_below_cut_s(
     [("lab", ".example.net.", "NS ns1.example.org."), ("x", "", "A 192.0.2.1")],
     "$ORIGIN lab.example.net.\n",
 )
+# An owner that is no plain name (an escape) below a delegation point.
+@example([("a\\065.sub", "", "A 192.0.2.1")], "")
 def test_owners_below_cuts_in_generated_zones(
     records: list[tuple[str, str, str]], directive: str
 ) -> None:
@@ -489,8 +504,8 @@ def test_quick_target_filters_keep_what_the_rules_look_at(
 ) -> None:
     """The quick filters some rules run over every target keep each pair
     the rule's own test would not pass over: a name that may be an alias
-    (aliases.may_be_among, ZF105, ZF114, ZF116), a name that is no plain
-    host (not_plain_hosts, ZF115), a key that may be an address (ZF106's
+    (aliases.may_be_among and among, ZF105, ZF114, ZF116), a name that is no plain
+    host (not_plain_names, ZF115, ZF116), a key that may be an address (ZF106's
     match): every target of every fixture, corpus and real zone, and names
     that are not there."""
     may_be = re.compile(structure._MAY_BE_ADDRESS).match
@@ -502,14 +517,16 @@ def test_quick_target_filters_keep_what_the_rules_look_at(
         owners = [(i, index.owner_key(i)) for i in range(len(zone.table))]
         asked = targets + owners + [(0, "not-there.example."), (0, None)]
         aliases = index.aliases
+        names = [key for _, key in asked]
+        assert aliases.among(names) == [n for n in names if n in aliases], name
         kept = set(aliases.may_be_among(asked))
         for pair in asked:
             if pair not in kept:
                 left_out += 1
                 assert pair[1] not in aliases, (name, pair)
-        kept = set(zonefix.index.not_plain_hosts(asked))
+        kept_names = zonefix.index.not_plain_names(key for _, key in asked)
         for pair in asked:
-            if pair not in kept:
+            if pair[1] not in kept_names:
                 assert pair[1] is not None, (name, pair)
                 assert zonefix.index.plain_host(pair[1]), (name, pair)
                 assert zonefix.index.bad_host_label(pair[1]) is None, (name, pair)
@@ -705,3 +722,96 @@ def test_a_names_parent_and_labels_are_dnspythons(labels: list[str]) -> None:
         dns.name.Name([label]).to_text().rstrip(".").lower()
         for label in name.labels[:-1]
     ]
+
+
+def test_target_owners_answered_once_are_owners_among_s(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """target_owners_among (ZF110, ZF116, ZF117: the names NS, SRV and
+    CNAME records point at, looked at once for all three) is owners_among
+    asked about the same names: each type's in-zone target names on every
+    fixture, corpus and real zone, with names above them, their wildcards
+    and names that are not there as the others."""
+    addresses = (rrtypes.A, rrtypes.AAAA)
+    looked_at = 0
+    for name, load in every_zone:
+        zone = load()
+        index = zone.index
+        apex = index.apex_key
+        for rdtype in (rrtypes.NS, rrtypes.SRV, rrtypes.CNAME):
+            targets = {key for _, key in index.targets_of(rdtype) if key is not None}
+            if apex != ".":
+                targets = {t for t in targets if t == apex or t.endswith(f".{apex}")}
+            ancestors = index.ancestors(targets)
+            others = ancestors | {f"*.{a}" for a in ancestors}
+            others |= {f"not-there.{apex}".lstrip("."), next(iter(targets), "x.")}
+            expected = index.owners_among(targets | others, addresses)
+            found = index.target_owners_among(rdtype, targets, others)
+            assert found == expected, (name, rdtype)
+            looked_at += len(targets)
+    assert looked_at > 1000
+
+
+# RFC 1123's host name, label by label, as written before plain_host's
+# match was made possessive.
+_RFC1123_NAME = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+")
+
+
+@given(st.text("aZ09-.\\_ ", max_size=24))
+@example("a-b.c.")
+@example("a--9.b-c-d.")
+@example("-a.")
+@example("a-.")
+@example("a..")
+@example("a.b")
+def test_plain_host_is_a_host_name_label_by_label(text: str) -> None:
+    """plain_host's possessive match takes the names RFC 1123's pattern
+    takes, and no other."""
+    expected = _RFC1123_NAME.fullmatch(text) is not None
+    assert zonefix.index.plain_host(text) == expected, text
+
+
+def test_records_of_target_types_picked_from_the_table_of_targets(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """_records_of picks a target type's records out of the table of
+    targets' records: they are what a scan of the type column finds, and
+    what of_type then gives (every fixture, corpus and real zone, each
+    type asked first there)."""
+    for name, load in every_zone:
+        zone = load()
+        types = zone.table.rdtype
+        for rdtype in dotless.TARGET_FIELDS:
+            index = zonefix.index.ZoneIndex(zone)
+            expected = [i for i, t in enumerate(types) if t == rdtype]
+            assert list(index._records_of(rdtype)) == expected, (name, rdtype)
+            assert list(index.of_type(rdtype)) == expected, (name, rdtype)
+    assert list(index._records_of(rrtypes.TXT)) == [
+        i for i, t in enumerate(types) if t == rrtypes.TXT
+    ]
+
+
+@given(
+    st.lists(st.sampled_from([1, 5, 2, 257, 261, 1280, 65535, 0, 28]), max_size=40),
+    st.sampled_from([1, 5, 257, 261, 1280, 65535, 0]),
+)
+@example([1, 257, 5, 261, 1280], 5)
+@example([1, 257, 5, 261, 1280], 257)
+def test_a_mask_of_the_records_not_of_a_type(types: list[int], rdtype: int) -> None:
+    """_not_of_type (with_type's mask of the other records) is not 0
+    exactly where a record's type is not the one asked, and type_marks (the
+    table of targets' picks) exactly where it is one of those asked: types
+    whose low or high bytes are one's (1 and 257, 5 and 1280) told apart."""
+    from array import array
+    from types import SimpleNamespace
+
+    index = zonefix.index.ZoneIndex.__new__(zonefix.index.ZoneIndex)
+    index._table = SimpleNamespace(rdtype=array("H", types))  # type: ignore[assignment]
+    marks = index._not_of_type(rdtype)
+    assert [bool(mark) for mark in marks] == [t != rdtype for t in types]
+    # And the records of one type, or of two (targets_of's several types).
+    column = array("H", types)
+    marks = zonefix.index.type_marks(column, [rdtype])
+    assert [bool(mark) for mark in marks] == [t == rdtype for t in types]
+    marks = zonefix.index.type_marks(column, [rdtype, 257])
+    assert [bool(mark) for mark in marks] == [t in (rdtype, 257) for t in types]
