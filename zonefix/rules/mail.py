@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import bad_host_label, not_plain_hosts
+from zonefix.index import bad_host_label, not_plain_names
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
 from zonefix.rules.registry import (
@@ -560,14 +560,14 @@ def _lacking_address(zone: Zone, hosts: set[str]) -> set[str]:
     may have (ZF115) or the child zone's. PERF: told at
     once, with no Python step per host but for the few that may be an
     alias or are not plain host names: one hash test each (may_be_among),
-    one match each (not_plain_hosts), a suffix test and below_cuts."""
+    one match each (not_plain_names), a suffix test and below_cuts."""
     zone_index = zone.index
     names = list(hosts - {"."})
     aliases = zone_index.aliases
     maybe = aliases.may_be_among(zip(repeat(0), names))
     unlike = {name for _, name in maybe if name in aliases}
-    odd = not_plain_hosts(zip(repeat(0), names))
-    unlike.update(name for _, name in odd if name and bad_host_label(name))
+    odd = not_plain_names(names)
+    unlike.update(name for name in odd if name and bad_host_label(name))
     names = [name for name in names if name not in unlike] if unlike else names
     apex = zone_index.apex_key
     # (No name left holds a backslash: bad_host_label finds one in any.)
