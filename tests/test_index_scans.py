@@ -504,7 +504,7 @@ def test_quick_target_filters_keep_what_the_rules_look_at(
 ) -> None:
     """The quick filters some rules run over every target keep each pair
     the rule's own test would not pass over: a name that may be an alias
-    (aliases.may_be_among and among, ZF105, ZF114, ZF116), a name that is no plain
+    (aliases.may_be_among and among, aliases_among and may_name_aliases: ZF105, ZF114, ZF116), a name that is no plain
     host (not_plain_names, ZF115, ZF116), a key that may be an address (ZF106's
     match): every target of every fixture, corpus and real zone, and names
     that are not there."""
@@ -519,6 +519,11 @@ def test_quick_target_filters_keep_what_the_rules_look_at(
         aliases = index.aliases
         names = [key for _, key in asked]
         assert aliases.among(names) == [n for n in names if n in aliases], name
+        fresh = zonefix.index.ZoneIndex(zone)
+        assert fresh.aliases_among(names) == [n for n in names if n in aliases]
+        maybe = set(fresh.may_name_aliases(asked))
+        assert {p for p in asked if p[1] in aliases} <= maybe, name
+        assert fresh.may_name_aliases(asked) == [p for p in asked if p in maybe]
         kept = set(aliases.may_be_among(asked))
         for pair in asked:
             if pair not in kept:
@@ -562,6 +567,12 @@ def test_records_of_types_asked_together_then_alone(
         for rdtype in dotless.TARGET_FIELDS:
             scanned = [i for i, t in enumerate(column) if t == rdtype]
             assert list(zone.index.of_type(rdtype)) == scanned, (name, rdtype)
+        # Each type of the zone asked alone first (common ones by their
+        # marks, rare ones by a search of the column's bytes).
+        for rdtype in set(column):
+            index = zonefix.index.ZoneIndex(zone)
+            scanned = [i for i, t in enumerate(column) if t == rdtype]
+            assert list(index.of_type(rdtype)) == scanned, (name, rdtype)
 
 
 def test_zf104s_tld_filter_keeps_every_tld() -> None:

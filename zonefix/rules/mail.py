@@ -559,13 +559,11 @@ def _lacking_address(zone: Zone, hosts: set[str]) -> set[str]:
     this zone that are not the null MX's, an alias (ZF105), a name no host
     may have (ZF115) or the child zone's. PERF: told at
     once, with no Python step per host but for the few that may be an
-    alias or are not plain host names: one hash test each (may_be_among),
+    alias or are not plain host names: one hash test each (aliases_among),
     one match each (not_plain_names), a suffix test and below_cuts."""
     zone_index = zone.index
     names = list(hosts - {"."})
-    aliases = zone_index.aliases
-    maybe = aliases.may_be_among(zip(repeat(0), names))
-    unlike = {name for _, name in maybe if name in aliases}
+    unlike = set(zone_index.aliases_among(names))
     odd = not_plain_names(names)
     unlike.update(name for name in odd if name and bad_host_label(name))
     names = [name for name in names if name not in unlike] if unlike else names

@@ -667,6 +667,12 @@ def cname_loop(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     index = zone.index
+    # PERF: a chain whose target is no alias cannot loop (the owner is one):
+    # only the CNAMEs whose target may name one are looked at, and the
+    # alias mapping is built only where there are some.
+    candidates = index.may_name_aliases(index.targets_of(rrtypes.CNAME))
+    if not candidates:
+        return
     alias = index.aliases
     # Names a chain already went through: what follows them was followed
     # then (each name has one target), to its end or to a loop reported
@@ -674,10 +680,9 @@ def cname_loop(ctx: RuleContext) -> Iterator[Diagnostic]:
     # name followed once (PERF: chains into a loop of n names from each of
     # them cost n^3 when each was followed to its end).
     followed: set[str] = set()
-    # Each owner's first CNAME with a target, in file order (alias.owners()).
-    # PERF: a chain whose target is no alias cannot loop (the owner is one):
-    # the owner's key is read only for the others.
-    for record, target in alias.may_be_among(index.targets_of(rrtypes.CNAME)):
+    # Each owner's first CNAME with a target, in file order (alias.owners()):
+    # the owner's key is read only for the candidates.
+    for record, target in candidates:
         if target is None or target not in alias:
             continue
         start = index.owner_key(record)
@@ -874,13 +879,14 @@ def target_is_cname(ctx: RuleContext) -> Iterator[Diagnostic]:
     zone = ctx.zone
     table = zone.table
     index = zone.index
-    aliases = index.aliases
-    if not aliases:
-        return
     # Each name asked once (PERF: names repeat; most are no alias, told by
-    # hash): the records are looked at only where one is.
+    # hash): the records, and the alias mapping, are looked at only where
+    # one is.
     names = _target_names(index, _NO_ALIAS_TARGETS)
-    aliased: set[str | None] = set(aliases.among(names))
+    aliased: set[str | None] = set(index.aliases_among(names))
+    if not aliased:
+        return
+    aliases = index.aliases
     for i, target in _targets_named(index, _NO_ALIAS_TARGETS, aliased):
         if target is None or target not in aliases:
             continue
@@ -1117,12 +1123,11 @@ def _targets_without_address(
     index = zone.index
     position = TARGET_FIELDS[rdtype]
     dotless = {d.record for d in index.dotless_names() if d.position == position}
-    aliases = index.aliases
     targets = _named_targets(index.targets_of(rdtype), dotless)
     names = set(map(itemgetter(1), targets))
     names.discard(".")
     # PERF: the few that may be aliases are asked about (most are not).
-    names.difference_update(aliases.among(names))
+    names.difference_update(index.aliases_among(names))
     # A name no host may have is none to look up (PERF: a plain host, most,
     # has no bad label).
     names.difference_update(
