@@ -252,13 +252,13 @@ def test_host_globs_match_as_their_expressions_do(
 ) -> None:
     """providers._glob, which matches a host pattern of ``*`` without an
     expression, says what the pattern's expression says."""
-    from zonefix.providers import _glob, _pattern, host_matches
+    from zonefix.providers import _glob, host_matches, host_pattern
 
     pieces = pattern.split("*")
     # A host built from the pattern's own pieces, with noise put in.
     host = "".join(p + "".join(noise[: where + 1]) for p in pieces)
     for text in (host, host.rstrip(".x"), "".join(noise), pattern.replace("*", "")):
-        expected = bool(_pattern(pattern).fullmatch(text))
+        expected = bool(host_pattern(pattern).fullmatch(text))
         assert host_matches(text, pattern, "example.net.") == expected
         if "\n" not in text:  # host_matches asks the expression then
             assert _glob(text, pattern) == expected

@@ -286,6 +286,33 @@ def test_hunk_headers_name_every_code_fixed(path: Path) -> None:
         assert all(header.split() for header in headers), patch
 
 
+@pytest.mark.parametrize("between", range(5))
+def test_a_hunk_holding_only_a_fixs_scope_does_not_name_it(between: int) -> None:
+    # ZF104 rewrites www's owner; the blank-owner lines after it are its
+    # scope, which it leaves as they are. A later hunk (a ZF107 copy) that
+    # holds some of them as context, or starts on the line after them, is
+    # not ZF104's (the review of this round found it named there).
+    text = (
+        "$ORIGIN example.net.\n$TTL 1h\n@ SOA ns1 hostmaster 1 2h 1h 2w 5m\n"
+        "@ NS ns1\nns1 A 192.0.2.53\nwww.example.net A 192.0.2.1\n"
+        + "".join(f' TXT "t{i}"\n' for i in range(9))
+        + "".join(f"a{i} A 192.0.2.2\n" for i in range(between))
+        + "d A 192.0.2.5\nd A 192.0.2.5\ne A 192.0.2.6\nf A 192.0.2.7\n"
+        + "g A 192.0.2.8\nh A 192.0.2.8\n"
+    )
+    zone = zonefix.parse_text(text, filename="db.example.net")
+    result = fix(zone, unsafe=True, today=TODAY)
+    patch = unified_diff(
+        "x", zone.to_bytes(), zone.source.encode(result.text), result.applied
+    ).decode()
+    headers = [
+        line.split("@@")[-1].split()
+        for line in patch.splitlines()
+        if line.startswith("@@")
+    ]
+    assert headers == [["ZF104", "ZF107"], ["ZF107"]], patch
+
+
 def test_hunk_of_a_copy_names_its_code_where_difflib_shows_the_other_line() -> None:
     # Of two equal lines, ZF107 deletes the second; difflib shows the first
     # deleted. Far from the SOA (whose serial hunk names every code), the

@@ -121,17 +121,33 @@ def _lines(sign: bytes, lines: Sequence[bytes]) -> list[bytes]:
 def _codes(
     group: Sequence[tuple[str, int, int, int, int]], applied: Sequence[AppliedFix]
 ) -> str:
-    """Codes of the fixes whose original lines lie in this hunk. Its lines,
-    context included, not only those it shows changed: where a fix deletes
-    one of two equal lines, difflib may show the other one deleted (a
-    duplicate's copy, ZF107), and the fix is still this hunk's. A line in
-    a hunk's context that a fix changed is shown changed in that hunk."""
+    """Codes of the fixes whose edits' lines of the original lie in this
+    hunk. Its lines, context included, not only those it shows changed:
+    where a fix deletes one of two equal lines, difflib may show the other
+    one deleted (a duplicate's copy, ZF107), and the copy's line is then
+    this hunk's context. The lines a fix's scope holds but its edits leave
+    as they are (the blank-owner lines after an owner it rewrites) name it
+    nowhere."""
     low = group[0][1] + 1
     high = max(low, group[-1][2])
     codes = set()
     for fix in applied:
-        # An insertion sits between two lines (at the end of the file, on
-        # the line after the last): a line before or after the hunk's.
-        if fix.first_line <= high + 1 and low - 1 <= fix.last_line:
+        if any(_in_hunk(edit, low, high) for edit in fix.edits) or (
+            # A fix whose edits' lines are not known (an export's, placed
+            # by its records): its lines, and the line on each side.
+            not fix.edits and fix.first_line <= high + 1 and low - 1 <= fix.last_line
+        ):
             codes.update(fix.code.split())
     return " ".join(sorted(codes))
+
+
+def _in_hunk(edit: tuple[int, int, bool], low: int, high: int) -> bool:
+    """Whether an edit's lines (first, last, inserts) lie in the hunk of
+    lines *low* to *high*. An insertion sits between two lines (at the end
+    of the file, before the line after the last): next to the hunk's lines
+    is in it (difflib puts a change and three lines on each side in one
+    hunk)."""
+    first, last, inserts = edit
+    if inserts:
+        return low - 1 <= first <= high + 1
+    return first <= high and low <= last

@@ -56,6 +56,10 @@ class AppliedFix(NamedTuple):
     message: str
     first_line: int
     last_line: int
+    #: The lines of the original text each of its edits changes (first,
+    #: last, and whether it only inserts before the first), without the
+    #: lines of its scope that it leaves as they are; () where not known.
+    edits: tuple[tuple[int, int, bool], ...] = ()
 
 
 class FixResult(NamedTuple):
@@ -246,12 +250,21 @@ def _fix(
                 spans.append(d.fix.scope)
             first = min(start for start, _ in spans)
             last = max(end for _, end in spans)
+            changed = tuple(
+                (
+                    line_of(mapper.to_original(e.start)),
+                    line_of(mapper.to_original(max(e.start, e.end - 1))),
+                    e.start == e.end,
+                )
+                for e in d.fix.edits
+            )
             applied.append(
                 AppliedFix(
                     d.code.code,
                     d.fix.message,
                     line_of(mapper.to_original(first)),
                     line_of(mapper.to_original(max(first, last - 1))),
+                    changed,
                 )
             )
         mapper.add_pass(edits)
@@ -297,7 +310,13 @@ def _fix(
         codes = " ".join(sorted({a.code for a in applied}))
         line = line_of(edit.start)
         applied.append(
-            AppliedFix(codes, f"bump the SOA serial {old} -> {new}", line, line)
+            AppliedFix(
+                codes,
+                f"bump the SOA serial {old} -> {new}",
+                line,
+                line,
+                ((line, line, False),),
+            )
         )
     elif bump_serial:
         bumped = _bump_serial(current, today)
@@ -306,7 +325,13 @@ def _fix(
             line = line_of(mapper.to_original(edit.start))
             codes = " ".join(sorted({a.code for a in applied}))
             applied.append(
-                AppliedFix(codes, f"bump the SOA serial {old} -> {new}", line, line)
+                AppliedFix(
+                    codes,
+                    f"bump the SOA serial {old} -> {new}",
+                    line,
+                    line,
+                    ((line, line, False),),
+                )
             )
             text = apply_edits(text, [edit])
             current = _reparse(current, text, limits, [edit])

@@ -422,12 +422,15 @@ class ZoneIndex:
         RRset: records of one RRset share an owner hash, so they are in one
         bucket of _by_owner_hash; its buckets are taken a thousand at a
         time (a few thousand records) and, for each record, its RRset's key
-        is made (its owner hash and type), and the keys with TTLs, and with TTLs and rdata hashes, counted in
-        sets. Only
-        the records of a piece where those counts say there is something
-        to see are looked at (a list per RRset of two records or more, and
-        a sort of the whole zone's keys, held 28 and 51 MB on a zone of a
-        million records)."""
+        is made, and the keys with TTLs, and with TTLs and rdata hashes,
+        counted in sets. The key is the owner hash XOR the type: the class
+        is left out, as the reader keeps the zone's class only (IN; ZF001
+        for others), and a key that XOR makes equal for two RRsets (of two
+        owners) only brings their records together, which callers tell
+        apart by owner. Only the records of a piece where those counts say
+        there is something to see are looked at (a list per RRset of two
+        records or more, and a sort of the whole zone's keys, held 28 and
+        51 MB on a zone of a million records)."""
         table = self._table
         mask, starts, order = self._by_owner_hash
         hashes = self.owner_hashes

@@ -200,6 +200,9 @@ class RecordTable:
         #: (read it from its fields). PERF: in hand while reading, and a
         #: dozen rules ask for targets (ZoneIndex._targets); equal keys are
         #: one string (a provider's MX host is in thousands of records).
+        #: ZoneIndex._records_of takes a target type's records from here
+        #: and of_type keeps them: every record of those types is listed
+        #: (here, and where bind.reread splices the lists).
         self.target_record = array("I")
         self.target_key: list[str | None] = []
         #: The records among those whose target reading read the usual way

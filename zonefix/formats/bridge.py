@@ -482,6 +482,7 @@ def fix(
         a._replace(
             first_line=bridged.line_of_record(a.first_line),
             last_line=bridged.line_of_record(a.last_line),
+            edits=(),  # lines of the rendering, not of the file
         )
         for a in result.applied
     ]
@@ -497,7 +498,8 @@ def fix(
             last, _ = document.position(
                 document.name, max(change.start, change.end - 1)
             )
-            applied.append(AppliedFix(d.code.code, d.fix.message, first, last))
+            changed = ((first, last, change.start == change.end),)
+            applied.append(AppliedFix(d.code.code, d.fix.message, first, last, changed))
     remaining = check(again, rules, settings)
     if blocked:
         # The blocked fixes' findings stay in the patched file: --diff

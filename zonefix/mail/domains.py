@@ -29,9 +29,9 @@ from zonefix.providers import (
     OTHER,
     HostPatterns,
     Profile,
-    _pattern,
     all_profiles,
     host_matches,
+    host_pattern,
     tail_labels,
 )
 
@@ -582,7 +582,7 @@ class MailView:
                 if host_matches(host, pattern, ""):
                     named.add(place)
                 continue
-            match = _pattern(pattern).fullmatch(host)
+            match = host_pattern(pattern).fullmatch(host)
             if match is None:
                 continue
             dashes = match.groupdict().get("dashes")

@@ -18,8 +18,8 @@ from zonefix.providers.profile import Client as Client
 from zonefix.providers.profile import MxHost as MxHost
 from zonefix.providers.profile import Profile as Profile
 from zonefix.providers.profile import _glob as _glob
-from zonefix.providers.profile import _pattern as _pattern
 from zonefix.providers.profile import host_matches as host_matches
+from zonefix.providers.profile import host_pattern as host_pattern
 
 KINDS = ("mailbox", "sending")
 #: How sure a profile's facts are (the tags of spec/mail-providers.md):

@@ -183,7 +183,7 @@ def host_matches(host: str, pattern: str, domain: str) -> bool:
             return host == pattern
         if "\n" not in host:  # the expression's "." stops at a line break
             return _glob(host, pattern)
-    match = _pattern(pattern).fullmatch(host)
+    match = host_pattern(pattern).fullmatch(host)
     if match is None:
         return False
     dashes = match.groupdict().get("dashes")
@@ -192,7 +192,7 @@ def host_matches(host: str, pattern: str, domain: str) -> bool:
 
 def _glob(host: str, pattern: str) -> bool:
     """*host* is what *pattern*, with ``*`` for any run of characters, names:
-    as ``_pattern(pattern).fullmatch(host)`` says (PERF: compiling an
+    as ``host_pattern(pattern).fullmatch(host)`` says (PERF: compiling an
     expression for each pattern was a tenth of a small zone's start-up)."""
     first, *middle, last = pattern.split("*")
     end = len(host) - len(last)
@@ -210,7 +210,7 @@ def _glob(host: str, pattern: str) -> bool:
 
 
 @cache
-def _pattern(pattern: str) -> re.Pattern[str]:
+def host_pattern(pattern: str) -> re.Pattern[str]:
     """A host pattern as an expression (PERF: fnmatch compiled one per
     domain where a pattern names the domain)."""
     parts = []
