@@ -139,6 +139,29 @@ def test_the_record_a_finding_is_at_is_found_by_halving_where_it_can_be() -> Non
     assert shapes == {True, False}
 
 
+_SPAN = st.tuples(st.integers(0, 20_000), st.integers(0, 9_000)).map(
+    lambda s: (s[0], s[0] + (s[1] if s[1] % 3 else 0))  # a third insertions
+)
+
+
+@given(st.lists(st.lists(_SPAN, min_size=1, max_size=3), max_size=40))
+def test_spans_filed_by_block_conflict_as_compared_with_every_span(
+    fixes: list[list[tuple[int, int]]],
+) -> None:
+    # The fixes a pass takes: by the blocks their spans are filed under,
+    # as by a comparison with every span taken before (spans across many
+    # blocks, insertions at a block's edge, spans of one fix that overlap).
+    spans = fixer._Spans()
+    plain: list[tuple[int, int]] = []
+    for mine in fixes:
+        expected = any(fixer._overlaps(a, b) for a in mine for b in plain)
+        assert any(spans.overlapped(span) for span in mine) == expected
+        if not expected:
+            plain.extend(mine)
+            for span in mine:
+                spans.add(span)
+
+
 # Tables in any order: blocks of records, each one entry's (read one after
 # another), of the top file (0) or of an included one.
 _BLOCKS = st.lists(

@@ -646,7 +646,7 @@ def _choose(
 ) -> list[Diagnostic]:
     """Fixes to apply this pass: allowed, in the top file, not overlapping."""
     taken: list[Diagnostic] = []
-    spans: list[tuple[int, int]] = []
+    spans = _Spans()
     for d in findings:
         if d.fix is None or d.file != filename or not d.fix.edits:
             continue
@@ -657,11 +657,42 @@ def _choose(
             # An owner rewritten renames the records it covers: a fix made
             # for the old name (an MX added after them) waits a pass.
             mine.append(d.fix.scope)
-        if any(_overlaps(a, b) for a in mine for b in spans):
+        if any(spans.overlapped(span) for span in mine):
             continue  # the next pass will see it again
         taken.append(d)
-        spans.extend(mine)
+        for span in mine:
+            spans.add(span)
     return taken
+
+
+class _Spans:
+    """The spans of the fixes a pass takes, filed by the blocks of text
+    they cover. PERF: a span is compared only with those that share a
+    block with it (spans that overlap share a place, so a block), not with
+    every span taken: thousands of fixes in a pass (a zone of copies) made
+    it quadratic (40M comparisons, 23 s at 9,000 fixes)."""
+
+    BLOCK = 4096
+
+    def __init__(self) -> None:
+        self._filed: dict[int, list[tuple[int, int]]] = {}
+
+    def _blocks(self, span: tuple[int, int]) -> range:
+        # Both ends' blocks: an insertion conflicts at either end of a span.
+        return range(span[0] // self.BLOCK, span[1] // self.BLOCK + 1)
+
+    def overlapped(self, span: tuple[int, int]) -> bool:
+        """Whether *span* overlaps a span taken (_overlaps)."""
+        filed = self._filed
+        return any(
+            _overlaps(span, other)
+            for block in self._blocks(span)
+            for other in filed.get(block, ())
+        )
+
+    def add(self, span: tuple[int, int]) -> None:
+        for block in self._blocks(span):
+            self._filed.setdefault(block, []).append(span)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
