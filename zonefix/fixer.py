@@ -307,32 +307,13 @@ def _fix(
             or mapper.to_original(field.start) != edit.start
         ):
             return None
-        codes = " ".join(sorted({a.code for a in applied}))
-        line = line_of(edit.start)
-        applied.append(
-            AppliedFix(
-                codes,
-                f"bump the SOA serial {old} -> {new}",
-                line,
-                line,
-                ((line, line, False),),
-            )
-        )
+        applied.append(_serial_bumped(applied, line_of(edit.start), old, new))
     elif bump_serial:
         bumped = _bump_serial(current, today)
         if bumped is not None:
             edit, old, new = bumped
             line = line_of(mapper.to_original(edit.start))
-            codes = " ".join(sorted({a.code for a in applied}))
-            applied.append(
-                AppliedFix(
-                    codes,
-                    f"bump the SOA serial {old} -> {new}",
-                    line,
-                    line,
-                    ((line, line, False),),
-                )
-            )
+            applied.append(_serial_bumped(applied, line, old, new))
             text = apply_edits(text, [edit])
             current = _reparse(current, text, limits, [edit])
             mapper.add_pass([edit])
@@ -344,6 +325,17 @@ def _fix(
         findings,
         None,
         tuple(_at_original(d, zone, mapper) for d in findings),
+    )
+
+
+def _serial_bumped(
+    applied: Sequence[AppliedFix], line: int, old: str, new: str
+) -> AppliedFix:
+    """The serial bump as an applied fix at *line* of the original, named
+    by the codes of the fixes *applied* (their changes are why it moves)."""
+    codes = " ".join(sorted({a.code for a in applied}))
+    return AppliedFix(
+        codes, f"bump the SOA serial {old} -> {new}", line, line, ((line, line, False),)
     )
 
 
