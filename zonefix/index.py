@@ -345,11 +345,11 @@ class ZoneIndex:
         there."""
         hashes = self.owner_hashes
         mask = (1 << max(4, (len(hashes) // 4).bit_length())) - 1
-        # PERF: each record's bucket worked out at C speed; the counts and
+        # PERF: each record's bucket taken from its hash's low bytes; the counts and
         # the places to fill held in lists while this runs (an array's
         # items are made into ints at each reading and writing: a third
         # more instructions; some 10 MB at a million records).
-        buckets = array("I", map(and_, hashes, repeat(mask)))
+        buckets = low_bits(hashes, mask)
         counts = [0] * (mask + 2)
         for bucket in buckets:
             counts[bucket + 1] += 1
@@ -456,17 +456,19 @@ class ZoneIndex:
             rrsets = len(set(keys))
             if rrsets == len(keys):
                 continue  # no RRset of two records
-            with_ttls = list(zip(keys, values_of(table.ttl), strict=True))
-            distinct = set(with_ttls)
+            ttls = values_of(table.ttl)
+            distinct = set(zip(keys, ttls, strict=True))
             if len(distinct) > rrsets:
                 # An RRset (or two whose keys collide) with two TTLs.
                 seen = Counter(map(itemgetter(0), distinct))
                 mixed = {key for key, times in seen.items() if times > 1}
                 mixed_ttls.extend(compress(piece, map(mixed.__contains__, keys)))
             rdata_hashes = values_of(table.rdata_hash)
-            full = list(zip(with_ttls, rdata_hashes, strict=True))
             found: Iterator[bool] | None = None
-            if len(set(full)) < len(full):
+            # PERF: the keys with TTLs and rdata hashes counted as they are
+            # made; listed only where some are repeated.
+            if len(set(zip(keys, ttls, rdata_hashes, strict=True))) < len(keys):
+                full = list(zip(keys, ttls, rdata_hashes, strict=True))
                 times = Counter(full)
                 repeated = {key for key, count in times.items() if count > 1}
                 found = map(repeated.__contains__, full)
@@ -474,6 +476,7 @@ class ZoneIndex:
                 # A record whose rdata's hash was not worked out is compared
                 # with every record of its RRset and TTL (PERF: counted
                 # among those only).
+                with_ttls = list(zip(keys, ttls, strict=True))
                 unread = set(compress(with_ttls, map(not_, rdata_hashes)))
                 beside = Counter(
                     compress(with_ttls, map(unread.__contains__, with_ttls))
@@ -1418,3 +1421,23 @@ _BUCKETS_AT_ONCE = 1024
 # A name's first label and the dot after it: an escape (a backslash and
 # the character after it) is part of its label.
 _FIRST_LABEL = re.compile(r"(?:[^.\\]|\\.)*\.")
+
+
+def low_bits(column: array[int], mask: int) -> array[int]:
+    """Each item of *column* AND *mask*, as an array of 4-byte items: what
+    ``array("I", map(and_, column, repeat(mask)))`` gives. PERF: for
+    8-byte items in little-endian order and a mask of up to 24 low bits,
+    made from the items' low bytes by slices and bytes.translate, with no
+    int made per item (a sixth of the instructions at 100k records)."""
+    if column.itemsize != 8 or sys.byteorder != "little" or mask >> 24:
+        return array("I", map(and_, column, repeat(mask)))
+    raw = memoryview(column).cast("B")
+    out = bytearray(4 * len(column))
+    for byte in range(3):
+        keep = (mask >> (8 * byte)) & 0xFF
+        if keep == 0xFF:
+            out[byte::4] = raw[byte::8]
+        elif keep:
+            kept = bytes(value & keep for value in range(256))
+            out[byte::4] = bytes(raw[byte::8]).translate(kept)
+    return array("I", out)
