@@ -27,6 +27,7 @@ from zonefix.bind.reread import reread
 from zonefix.bind.resolver import RecordTable
 from zonefix.diagnostics import Edit
 from zonefix.document import Limits
+from zonefix.index import ZoneIndex
 from zonefix.rules import all_rules, run_rules
 from zonefix.settings import Settings
 from zonefix.zone import Zone, parse_file, parse_text
@@ -101,13 +102,37 @@ def facts(zone: Zone) -> dict[str, Any]:
     }
 
 
-def assert_reads_alike(got: Zone, want: Zone, *, rules: bool = True) -> None:
+def assert_reads_alike(got: Zone, want: Zone, *, rules: bool = True) -> bool:
+    """*got* (a re-read) and *want* (a whole read) alike; and whether *got*'s
+    index took its owner-hash buckets and RRset suspects over from the zone
+    it was read from (zonefix.carried), as they are when built anew."""
     assert facts(got) == facts(want)
+    carried = _carried_alike(got)
     if rules:
         every = all_rules()
         assert run_rules(got, every, Settings(mail=want.mail_settings)) == run_rules(
             want, every, Settings(mail=want.mail_settings)
         )
+    return carried
+
+
+def _carried_alike(got: Zone) -> bool:
+    """Whether *got*'s index takes its buckets and suspects over from the
+    zone it was re-read from; where it does, they are what a new index
+    builds (every bucket in file order, every suspect)."""
+    carried = got.carried
+    if carried is None:
+        return False
+    took = (
+        carried.by_owner_hash(got.index, got.index._by_owner_hash[0]) is not None
+        and carried.rrset_suspects(got.index) is not None
+    )
+    got.carried = None
+    anew = ZoneIndex(got)
+    built = anew._by_owner_hash, anew.rrset_suspects
+    got.carried = carried
+    assert (got.index._by_owner_hash, got.index.rrset_suspects) == built
+    return took
 
 
 def fix_passes(zone: Zone) -> Iterator[tuple[Zone, list[Edit], str]]:
@@ -130,9 +155,10 @@ def fix_passes(zone: Zone) -> Iterator[tuple[Zone, list[Edit], str]]:
         current.mail_settings = zone.mail_settings
 
 
-def _check_passes(zone: Zone) -> tuple[int, int]:
-    """Each fix pass of *zone* read both ways; (passes, passes reread)."""
-    passes = reread_ones = 0
+def _check_passes(zone: Zone) -> tuple[int, int, int]:
+    """Each fix pass of *zone* read both ways; (passes, passes reread,
+    rereads whose index took the old one's buckets and suspects over)."""
+    passes = reread_ones = carried = 0
     for before, edits, text in fix_passes(zone):
         passes += 1
         got = reread(before, text, edits, before.read_limits)
@@ -141,22 +167,24 @@ def _check_passes(zone: Zone) -> tuple[int, int]:
         reread_ones += 1
         want = read_fully(before, text)
         got.mail_settings = want.mail_settings = zone.mail_settings
-        assert_reads_alike(got, want)
-    return passes, reread_ones
+        carried += assert_reads_alike(got, want)
+    return passes, reread_ones, carried
 
 
 def test_every_fixture_zone_fixed_reads_alike() -> None:
-    passes = reread_ones = 0
+    passes = reread_ones = carried = 0
     for path in FIXTURE_ZONES:
         try:
             zone = load_fixture(path)
         except OSError:
             continue
-        done, read = _check_passes(zone)
-        passes, reread_ones = passes + done, reread_ones + read
-    # Most passes are read from their edits (not only a full read tested).
+        done, read, took = _check_passes(zone)
+        passes, reread_ones, carried = passes + done, reread_ones + read, carried + took
+    # Most passes are read from their edits (not only a full read tested),
+    # and most of those take the old index's buckets and suspects over.
     assert passes > 60, passes
     assert reread_ones > passes // 2, (passes, reread_ones)
+    assert carried > reread_ones // 2, (reread_ones, carried)
 
 
 @pytest.mark.skipif(not REALWORLD_ZONES, reason="../shared/realworld is not present")
@@ -179,8 +207,26 @@ def test_the_benchmark_shape_is_reread() -> None:
             lines += [f"ttl{i} IN A 198.51.100.1", f"ttl{i} 600 IN A 198.51.100.2"]
             lines += [f"alias{i}.example.net. IN CNAME www.example.org"]
     zone = parse_text("\n".join(lines) + "\n", filename="db.example.net")
-    passes, read = _check_passes(zone)
-    assert passes == read == 1
+    passes, read, carried = _check_passes(zone)
+    assert passes == read == carried == 1
+
+
+def test_a_changed_record_keeps_its_place_among_its_owner_s() -> None:
+    """A record read anew goes into its owner's bucket in file order, before
+    a later record of the same owner the re-read kept; the old suspects of
+    other owners are moved, the changed owner's worked out again."""
+    lines = ["$TTL 300", "@ SOA ns1 host 1 2 3 4 5", "@ NS ns1", "ns1 A 192.0.2.1"]
+    lines += [f"h{i} A 192.0.2.{i}" for i in range(40)]
+    lines += ["h3 TXT x", "h9 A 192.0.2.9", "h9 600 A 192.0.2.10"]
+    text = "\n".join(lines) + "\n"
+    zone = parse_text(text, origin=ORIGIN, filename="zone.txt")
+    assert len(zone.index.rrset_suspects[0]) == 2  # the two h9 A 192.0.2.9
+    at = text.index("h3 A 192.0.2.3")
+    edits = [Edit(at, at + len("h3 A 192.0.2.3"), "h3 A 192.0.2.99")]
+    new_text = fixer.apply_edits(text, edits)
+    got = reread(zone, new_text, edits, Limits())
+    assert got is not None
+    assert assert_reads_alike(got, read_fully(zone, new_text))
 
 
 # --------------------------------------------------------- random edits
@@ -295,6 +341,7 @@ def test_random_edits_read_alike(
 ) -> None:
     text = "\n".join([*head, *body]) + ("\n" if final_newline else "")
     zone = parse_text(text, origin=ORIGIN, filename="zone.txt")
+    _ = zone.index.rrset_suspects  # built, for the re-read to take over
     edits = _edits(text, wanted)
     new_text = fixer.apply_edits(text, edits)
     got = reread(zone, new_text, edits, Limits())
@@ -308,7 +355,8 @@ def test_random_edits_are_mostly_reread() -> None:
     read from their edits."""
     text = "\n".join([*HEADS[0], *(LINES[i % 13] for i in range(60))]) + "\n"
     zone = parse_text(text, origin=ORIGIN, filename="zone.txt")
-    read = 0
+    _ = zone.index.rrset_suspects  # built, for the re-read to take over
+    read = carried = 0
     for seed in range(40):
         wanted = [("replace", seed * 7 + 3, LINES[seed % 13]), ("delete", seed, "")]
         edits = _edits(text, wanted)
@@ -316,8 +364,11 @@ def test_random_edits_are_mostly_reread() -> None:
         got = reread(zone, new_text, edits, Limits())
         if got is not None:
             read += 1
-            assert_reads_alike(got, read_fully(zone, new_text), rules=False)
+            alike = assert_reads_alike(got, read_fully(zone, new_text), rules=False)
+            carried += alike
     assert read >= 30
+    # Most of them take the old index's buckets and suspects over.
+    assert carried >= 25, carried
 
 
 def _reread_alike(text: str, old: str, new: str) -> Zone:

@@ -15,7 +15,15 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Container,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableSequence,
+    Sequence,
+)
 from functools import cached_property
 from itertools import accumulate, chain, compress, repeat
 from operator import (
@@ -345,6 +353,13 @@ class ZoneIndex:
         there."""
         hashes = self.owner_hashes
         mask = (1 << max(4, (len(hashes) // 4).bit_length())) - 1
+        carried = self.zone.carried
+        if carried is not None:
+            # A zone read again after a fix: the old buckets with the kept
+            # records moved, and those that changed made again.
+            found = carried.by_owner_hash(self, mask)
+            if found is not None:
+                return found
         # PERF: each record's bucket taken from its hash's low bytes; the counts and
         # the places to fill held in lists while this runs (an array's
         # items are made into ints at each reading and writing: a third
@@ -431,63 +446,85 @@ class ZoneIndex:
         there is something to see are looked at (a list per RRset of two
         records or more, and a sort of the whole zone's keys, held 28 and
         51 MB on a zone of a million records)."""
-        table = self._table
+        carried = self.zone.carried
+        if carried is not None:
+            # A zone read again after a fix: the old suspects moved, and the
+            # changed owners' looked at again (zonefix.carried).
+            found = carried.rrset_suspects(self)
+            if found is not None:
+                return found
         mask, starts, order = self._by_owner_hash
-        hashes = self.owner_hashes
         copies = array("I")
         mixed_ttls = array("I")
         buckets = mask + 1
         for first in range(0, buckets, _BUCKETS_AT_ONCE):
             last = min(first + _BUCKETS_AT_ONCE, buckets)
-            piece = order[starts[first] : starts[last]]
-            if len(piece) < 2:
-                continue  # no RRset of two records
-            # PERF: an itemgetter takes a piece's values out of a column at
-            # C speed (a map of the column's __getitem__ costs 1.5 times
-            # more: a call through a wrapper each).
-            values_of = itemgetter(*piece)
-            # Each record's RRset key: its owner hash and type, made for the
-            # piece as a list (PERF: an array of them costs as much again to
-            # fill, in conversions of big ints). Not its class: the reader
-            # keeps only records of the zone's class, IN (ZF001 for others).
-            # A key two RRsets share (or one XOR made equal) brings their
-            # records together, which callers tell apart.
-            keys = list(map(xor, values_of(hashes), values_of(table.rdtype)))
-            rrsets = len(set(keys))
-            if rrsets == len(keys):
-                continue  # no RRset of two records
-            ttls = values_of(table.ttl)
-            distinct = set(zip(keys, ttls, strict=True))
-            if len(distinct) > rrsets:
-                # An RRset (or two whose keys collide) with two TTLs.
-                seen = Counter(map(itemgetter(0), distinct))
-                mixed = {key for key, times in seen.items() if times > 1}
-                mixed_ttls.extend(compress(piece, map(mixed.__contains__, keys)))
-            rdata_hashes = values_of(table.rdata_hash)
-            found: Iterator[bool] | None = None
-            # PERF: the keys with TTLs and rdata hashes counted as they are
-            # made; listed only where some are repeated.
-            if len(set(zip(keys, ttls, rdata_hashes, strict=True))) < len(keys):
-                full = list(zip(keys, ttls, rdata_hashes, strict=True))
-                times = Counter(full)
-                repeated = {key for key, count in times.items() if count > 1}
-                found = map(repeated.__contains__, full)
-            if 0 in rdata_hashes:
-                # A record whose rdata's hash was not worked out is compared
-                # with every record of its RRset and TTL (PERF: counted
-                # among those only).
-                with_ttls = list(zip(keys, ttls, strict=True))
-                unread = set(compress(with_ttls, map(not_, rdata_hashes)))
-                beside = Counter(
-                    compress(with_ttls, map(unread.__contains__, with_ttls))
-                )
-                compared = {key for key, count in beside.items() if count > 1}
-                if compared:
-                    also = map(compared.__contains__, with_ttls)
-                    found = also if found is None else map(or_, found, also)
-            if found is not None:
-                copies.extend(compress(piece, found))
+            self._suspects_in(order[starts[first] : starts[last]], copies, mixed_ttls)
         return array("I", sorted(copies)), array("I", sorted(mixed_ttls))
+
+    def suspects_among(self, records: Sequence[int]) -> tuple[list[int], list[int]]:
+        """rrset_suspects among *records* (in file order), which hold every
+        record of their RRsets."""
+        copies: list[int] = []
+        mixed_ttls: list[int] = []
+        self._suspects_in(records, copies, mixed_ttls)
+        return sorted(copies), sorted(mixed_ttls)
+
+    def _suspects_in(
+        self,
+        piece: Sequence[int],
+        copies: MutableSequence[int],
+        mixed_ttls: MutableSequence[int],
+    ) -> None:
+        """Add to *copies* and *mixed_ttls* rrset_suspects' records among
+        *piece*, which holds every record of their RRsets."""
+        table = self._table
+        hashes = self.owner_hashes
+        if len(piece) < 2:
+            return  # no RRset of two records
+        # PERF: an itemgetter takes a piece's values out of a column at
+        # C speed (a map of the column's __getitem__ costs 1.5 times
+        # more: a call through a wrapper each).
+        values_of = itemgetter(*piece)
+        # Each record's RRset key: its owner hash and type, made for the
+        # piece as a list (PERF: an array of them costs as much again to
+        # fill, in conversions of big ints). Not its class: the reader
+        # keeps only records of the zone's class, IN (ZF001 for others).
+        # A key two RRsets share (or one XOR made equal) brings their
+        # records together, which callers tell apart.
+        keys = list(map(xor, values_of(hashes), values_of(table.rdtype)))
+        rrsets = len(set(keys))
+        if rrsets == len(keys):
+            return  # no RRset of two records
+        ttls = values_of(table.ttl)
+        distinct = set(zip(keys, ttls, strict=True))
+        if len(distinct) > rrsets:
+            # An RRset (or two whose keys collide) with two TTLs.
+            seen = Counter(map(itemgetter(0), distinct))
+            mixed = {key for key, times in seen.items() if times > 1}
+            mixed_ttls.extend(compress(piece, map(mixed.__contains__, keys)))
+        rdata_hashes = values_of(table.rdata_hash)
+        found: Iterator[bool] | None = None
+        # PERF: the keys with TTLs and rdata hashes counted as they are
+        # made; listed only where some are repeated.
+        if len(set(zip(keys, ttls, rdata_hashes, strict=True))) < len(keys):
+            full = list(zip(keys, ttls, rdata_hashes, strict=True))
+            times = Counter(full)
+            repeated = {key for key, count in times.items() if count > 1}
+            found = map(repeated.__contains__, full)
+        if 0 in rdata_hashes:
+            # A record whose rdata's hash was not worked out is compared
+            # with every record of its RRset and TTL (PERF: counted
+            # among those only).
+            with_ttls = list(zip(keys, ttls, strict=True))
+            unread = set(compress(with_ttls, map(not_, rdata_hashes)))
+            beside = Counter(compress(with_ttls, map(unread.__contains__, with_ttls)))
+            compared = {key for key, count in beside.items() if count > 1}
+            if compared:
+                also = map(compared.__contains__, with_ttls)
+                found = also if found is None else map(or_, found, also)
+        if found is not None:
+            copies.extend(compress(piece, found))
 
     def groups(self, indices: Iterable[int]) -> dict[str, list[int]]:
         """*indices* grouped by exact owner, each group in file order."""

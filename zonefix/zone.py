@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     import dns.rdataclass
     import dns.rdatatype
 
+    from zonefix.carried import Carried
     from zonefix.document import Capabilities
     from zonefix.index import ZoneIndex
 
@@ -257,6 +258,9 @@ class Zone:
         #: The path find_origin was given when it found read_origin (the
         #: origin was not given): the fixer asks again only for another.
         self.origin_found_for: str | None = None
+        #: Read again after a fix's edits (zonefix.bind.reread): what its
+        #: index may take over from the zone it was read from.
+        self.carried: Carried | None = None
 
     @property
     def document(self) -> Document:

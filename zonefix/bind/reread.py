@@ -39,6 +39,7 @@ from zonefix.bind.resolver import (
 )
 from zonefix.bind.syntax.nodes import EntryKind, SyntaxTree
 from zonefix.bind.syntax.parser import parse_syntax
+from zonefix.carried import Carried
 from zonefix.columns import items_equal_to
 from zonefix.diagnostics import Edit
 from zonefix.document import Limits
@@ -122,9 +123,13 @@ def _reread(zone: Zone, text: str, edits: list[Edit], limits: Limits) -> Zone:
     root = _root(zone.include_root, path)
     origin = zone._resolved.apex
     document = Document(new_source, new_tree, path)
-    table, origins = _Walk(zone, document, regions, root, limits).run()
+    walk = _Walk(zone, document, regions, root, limits)
+    table, origins = walk.run()
     marks = _moved_marks(zone._resolved.marks, regions)
     new = Zone(ResolvedZone([document], origin, table, origins, [], marks))
+    if "index" in zone.__dict__:
+        # What the old index worked out, the new one may take over.
+        new.carried = Carried(zone.index, walk.kept)
     new.include_root = root
     new.origin_given = True
     new.read_origin = origin

@@ -1,0 +1,194 @@
+"""What the index of a zone read again after a fix takes over from the
+index of the zone it was read from.
+
+A fix pass changes a dozen records of a zone of 100,000, and zonefix.bind.
+reread keeps the others, moved (``kept``: old records [first, end) are the
+new table's records [first + shift, end + shift)). The rules then run again
+on the new zone, and two of the index's structures cost the most to build
+from nothing: the owner-hash buckets and the RRset suspects (ZF107,
+ZF108). Both depend only on each record's owner hash, type, TTL and rdata
+hash; where the kept records hold the same values in both tables, the new
+structures are the old ones with the kept records moved and the changed
+owners worked out again. Anything else (the old index never built them, a
+kept record's values differ, the buckets' mask differs, many changes)
+gives None, and the index builds them from nothing.
+tests/test_reread.py holds the two ways equal on every fix pass it reads.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
+from operator import add
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zonefix.index import ZoneIndex
+
+#: Beyond this share of the records changed (and this many), building anew
+#: costs less.
+_AT_MOST_ONE_IN = 16
+_FEW = 64
+
+
+@dataclass(frozen=True)
+class _Changes:
+    #: Old records [first, end) are new records [first + shift, ...).
+    kept: list[tuple[int, int, int]]
+    #: Old records the new table does not hold, and new records read anew.
+    gone: list[int]
+    new: list[int]
+    #: The owner hashes of those records: the owners whose RRsets changed.
+    owners: frozenset[int]
+
+
+class Carried:
+    """The old index, and what the re-read kept of its records."""
+
+    def __init__(self, old: ZoneIndex, kept: Sequence[tuple[int, int, int]]) -> None:
+        self.old = old
+        self.kept = sorted(kept)
+        self._changes: tuple[_Changes | None] | None = None
+
+    def changes(self, new: ZoneIndex) -> _Changes | None:
+        """What changed between the old table and *new*'s, where the kept
+        records hold the same values in both; None where they do not."""
+        if self._changes is None:
+            self._changes = (self._changes_for(new),)
+        return self._changes[0]
+
+    @cached_property
+    def _edges(self) -> list[int]:
+        """The kept ranges' firsts and ends, in order: an old record is kept
+        where bisect_right of it here is odd."""
+        return [at for first, end, _ in self.kept for at in (first, end)]
+
+    def _changes_for(self, new: ZoneIndex) -> _Changes | None:
+        old = self.old
+        old_table, new_table = old._table, new._table
+        old_hashes, new_hashes = old.owner_hashes, new.owner_hashes
+        for first, end, shift in self.kept:
+            if first >= end:
+                continue
+            there = slice(first + shift, end + shift)
+            here = slice(first, end)
+            if (
+                old_hashes[here] != new_hashes[there]
+                or old_table.rdtype[here] != new_table.rdtype[there]
+                or old_table.ttl[here] != new_table.ttl[there]
+                or old_table.rdata_hash[here] != new_table.rdata_hash[there]
+            ):
+                return None
+        gone = _outside(self.kept, len(old_hashes), 0)
+        new_records = _outside(self.kept, len(new_hashes), 1)
+        most = max(_FEW, len(new_hashes) // _AT_MOST_ONE_IN)
+        if len(gone) + len(new_records) > most:
+            return None
+        owners = frozenset(
+            [*(old_hashes[i] for i in gone), *(new_hashes[i] for i in new_records)]
+        )
+        return _Changes(self.kept, gone, new_records, owners)
+
+    def moved(self, records: Sequence[int]) -> list[int]:
+        """The new numbers of old *records*, each of them kept."""
+        edges = self._edges
+        shifts = [shift for _, _, shift in self.kept]
+        out = []
+        for record in records:
+            at = bisect_right(edges, record)
+            assert at % 2, "a record that was not kept"
+            out.append(record + shifts[at // 2])
+        return out
+
+    def by_owner_hash(
+        self, new: ZoneIndex, mask: int
+    ) -> tuple[int, array[int], array[int]] | None:
+        """The new index's _by_owner_hash with this *mask*, from the old
+        one's; None where it cannot be had so."""
+        old = self.old
+        if "_by_owner_hash" not in old.__dict__:
+            return None
+        old_mask, starts, order = old._by_owner_hash
+        changes = self.changes(new)
+        if changes is None or old_mask != mask:
+            return None
+        # Every old record's new number, at C speed (a gone record's is
+        # any: its bucket is made again below).
+        edges = self._edges
+        shifts = [0]
+        for _, _, shift in self.kept:
+            shifts += (shift, 0)
+        where = map(bisect_right, repeat(edges), order)
+        moved = array("I", map(add, order, map(shifts.__getitem__, where)))
+        # The buckets that lose or gain records, made again in file order.
+        old_hashes, new_hashes = old.owner_hashes, new.owner_hashes
+        remade: dict[int, list[int]] = defaultdict(list)
+        for record in changes.gone:
+            remade[old_hashes[record] & mask]
+        for record in changes.new:
+            remade[new_hashes[record] & mask].append(record)
+        gone = set(changes.gone)
+        new_order = array("I")
+        new_starts = array("I")
+        taken = 0  # old order copied up to here
+        gained = 0  # records gained by the buckets before the next one
+        for bucket in sorted(remade):
+            start, end = starts[bucket], starts[bucket + 1]
+            new_starts.extend(
+                map(add, starts[len(new_starts) : bucket + 1], repeat(gained))
+            )
+            new_order.extend(moved[taken:start])
+            stay = [moved[at] for at in range(start, end) if order[at] not in gone]
+            members = sorted(stay + remade[bucket])
+            new_order.extend(members)
+            gained += len(members) - (end - start)
+            taken = end
+        new_starts.extend(map(add, starts[len(new_starts) :], repeat(gained)))
+        new_order.extend(moved[taken:])
+        if len(new_order) != len(new_hashes):
+            return None
+        return mask, new_starts, new_order
+
+    def rrset_suspects(self, new: ZoneIndex) -> tuple[array[int], array[int]] | None:
+        """The new index's rrset_suspects from the old one's: the old
+        suspects of owners no record of which changed, moved, and those of
+        the changed owners worked out again; None where they cannot be had
+        so."""
+        old = self.old
+        if "rrset_suspects" not in old.__dict__:
+            return None
+        changes = self.changes(new)
+        if changes is None:
+            return None
+        owners = changes.owners
+        old_hashes = old.owner_hashes
+        found: list[array[int]] = []
+        for suspects in old.rrset_suspects:
+            stay = [i for i in suspects if old_hashes[i] not in owners]
+            found.append(array("I", self.moved(stay)))
+        # Every record of the changed owners: their RRsets whole.
+        records = sorted(new._with_owner_hashes(set(owners))) if owners else []
+        copies, mixed = new.suspects_among(records)
+        return (
+            array("I", sorted([*found[0], *copies])),
+            array("I", sorted([*found[1], *mixed])),
+        )
+
+
+def _outside(kept: list[tuple[int, int, int]], count: int, side: int) -> list[int]:
+    """The records of the old table (*side* 0) or the new one (1), of
+    *count* records, that no kept range holds."""
+    out: list[int] = []
+    at = 0
+    for first, end, shift in kept:
+        if side:
+            first, end = first + shift, end + shift
+        out.extend(range(at, first))
+        at = max(at, end)
+    out.extend(range(at, count))
+    return out
