@@ -117,14 +117,14 @@ class Carried:
         changes = self.changes(new)
         if changes is None or old_mask != mask:
             return None
-        # Every old record's new number, at C speed (a gone record's is
-        # any: its bucket is made again below).
-        edges = self._edges
-        shifts = [0]
-        for _, _, shift in self.kept:
-            shifts += (shift, 0)
-        where = map(bisect_right, repeat(edges), order)
-        moved = array("I", map(add, order, map(shifts.__getitem__, where)))
+        # Every old record's new number, at C speed: its kept range's shift
+        # taken from a column of them (a gone record's is any: its bucket
+        # is made again below).
+        shift_of = array("q", bytes(8 * len(old.owner_hashes)))
+        for first, end, shift in self.kept:
+            if shift and first < end:
+                shift_of[first:end] = array("q", repeat(shift, end - first))
+        moved = array("I", map(add, order, map(shift_of.__getitem__, order)))
         # The buckets that lose or gain records, made again in file order.
         old_hashes, new_hashes = old.owner_hashes, new.owner_hashes
         remade: dict[int, list[int]] = defaultdict(list)
