@@ -314,7 +314,15 @@ def test_owners_below_cuts_are_below_cut_s(
         ),
         max_size=8,
     ),
-    st.sampled_from(["", "$ORIGIN lab.example.net.\n", "$ORIGIN Example.NET.\n"]),
+    st.sampled_from(
+        [
+            "",
+            "$ORIGIN lab.example.net.\n",
+            "$ORIGIN Example.NET.\n",
+            "$ORIGIN x.Sub.example.net.\n",
+            "$ORIGIN example.org.\n",
+        ]
+    ),
 )
 @example(
     [("lab", ".example.net.", "NS ns1.example.org."), ("x", "", "A 192.0.2.1")],

@@ -77,6 +77,7 @@ class ZoneIndex:
         self._named: dict[str, Sequence[int]] = {}
         self._of_type: dict[int, array[int]] = {}
         self._keys_of_type: dict[int, list[str | None]] = {}
+        self._not_plain_of_type: dict[int, frozenset[str | None]] = {}
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -600,12 +601,25 @@ class ZoneIndex:
 
     def target_names(self, *rdtypes: int) -> set[str | None]:
         """The names (target_key) the targets of records of *rdtypes* (types
-        TARGET_FIELDS names) have, each once. PERF: taken from the table of
-        targets' keys at C speed, with no pair per record."""
-        if len(rdtypes) == 1:
-            return set(self._target_keys(rdtypes[0]))
-        _, keys = self._targets
-        return set(compress(keys, type_marks(self._target_types, rdtypes)))
+        TARGET_FIELDS names) have, each once. PERF: made from each type's
+        keys (kept: _target_keys), whose hashes the strings keep, not
+        picked out of the table of targets again; not kept (at a million
+        records those of MX, NS, SRV and CNAME held some 7 MB)."""
+        found: set[str | None] = set()
+        for rdtype in rdtypes:
+            found.update(self._target_keys(rdtype))
+        return found
+
+    def not_plain_targets(self, rdtype: int) -> frozenset[str | None]:
+        """not_plain_names of target_names(*rdtype*), kept for the run
+        (few: most targets are plain hosts). PERF: ZF115 asks for those of
+        MX, NS and SRV, ZF116 for those of SRV, among them: each name is
+        matched once per run."""
+        found = self._not_plain_of_type.get(rdtype)
+        if found is None:
+            found = frozenset(not_plain_names(self.target_names(rdtype)))
+            self._not_plain_of_type[rdtype] = found
+        return found
 
     @cached_property
     def _target_types(self) -> array[int]:
@@ -822,7 +836,8 @@ class ZoneIndex:
         """Those of the written owners *refs* (record indices) that may be
         at or below a delegation point, in their order: all but a plain
         name whose label under the apex is none of *labels* -- written
-        absolute, or relative to the apex.
+        absolute, or relative to the apex or to an origin below it (whose
+        label under the apex is the name's).
 
         PERF: what is kept is picked by maps over the matches at C speed,
         with no set of those ruled out (most are)."""
@@ -832,11 +847,18 @@ class ZoneIndex:
             pieces = {documents[0]: refs}
         else:
             pieces = _by_document(refs, documents)
-        # A relative name is under the apex only where written there: those
-        # written under another origin are kept.
+        # A relative name's label under the apex is its last only where
+        # written under the apex: those written under another origin are
+        # kept where that origin's label under the apex is a point's, or
+        # where it has none (the apex, or a name outside the zone).
         apex = self.apex_key
         origins = set(items_at(table.origin, refs))
-        elsewhere = {o for o in origins if self._origin_text(o) != apex}
+        elsewhere = set()
+        for origin_id in origins:
+            if self._origin_text(origin_id) != apex:
+                label = self._label_under_apex_of(origin_id)
+                if label is None or label in labels:
+                    elsewhere.add(origin_id)
         match = self._label_under_apex
         kept: list[int] = []
         reordered = len(pieces) > 1
@@ -870,6 +892,17 @@ class ZoneIndex:
             chosen = set(kept)
             kept = list(compress(refs, map(chosen.__contains__, refs)))
         return kept
+
+    def _label_under_apex_of(self, origin_id: int) -> str | None:
+        """The label under the apex of origin *origin_id*, a name below the
+        apex (the label a relative name written under it has there); None
+        for another (the apex, a name outside the zone, or one with an
+        escape, whose labels are not told by its dots)."""
+        text = self._origin_text(origin_id)
+        suffix = f".{self.apex_key}"
+        if "\\" in text or not text.endswith(suffix):
+            return None
+        return text[: -len(suffix)].rpartition(".")[2]
 
     @cached_property
     def _label_under_apex(self) -> Callable[[str, int], re.Match[str] | None]:
@@ -1009,9 +1042,7 @@ class ZoneIndex:
         """Of the names in the zone that records of _TARGETS_LOOKED_UP
         point at, those that hold no record, and those that hold no A or
         AAAA record."""
-        names: set[str | None] = set()
-        for rdtype in _TARGETS_LOOKED_UP:
-            names.update(self._target_keys(rdtype))
+        names = self.target_names(*_TARGETS_LOOKED_UP)
         names.discard(None)
         asked = cast("set[str]", names)
         apex = self.apex_key
