@@ -1389,6 +1389,18 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     points = set(index.cut_records)
     candidates = sorted(compress(picked, map(not_, map(points.__contains__, picked))))
     types = table.rdtype
+    glue_owners = index.glue_owners()
+    if glue_owners and candidates:
+        # Nor are the A and AAAA records the look at ZF110's targets found
+        # at names NS records point at (glue, passed over below): left out
+        # unread (PERF: at 100k records the 3,016 of the delegations' own
+        # servers, whose owners were read there).
+        glue = map(
+            and_,
+            map(addresses.__contains__, items_at(types, candidates)),
+            map(glue_owners.__contains__, items_at(table.owner_ref, candidates)),
+        )
+        candidates = list(compress(candidates, map(not_, glue)))
     for i, owner in index.owners_below_cuts(candidates):
         rdtype = types[i]
         if rdtype in addresses and owner in glue:
