@@ -928,9 +928,12 @@ class ZoneIndex:
         if apex == ".":
             return None
         suffix = f".{apex}"
-        if not all(cut.endswith(suffix) for cut in self.cuts):
+        cuts = self.cuts
+        # PERF: maps over the points at C speed (some 1,500 at 100k records).
+        if not all(map(str.endswith, cuts, repeat(suffix))):
             return None
-        return frozenset(cut[: -len(suffix)].rpartition(".")[2] for cut in self.cuts)
+        heads: Iterator[str] = map(getitem, cuts, repeat(slice(None, -len(suffix))))
+        return frozenset(map(itemgetter(2), map(str.rpartition, heads, repeat("."))))
 
     @cached_property
     def apex_key(self) -> str:

@@ -1395,12 +1395,12 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
         # at names NS records point at (glue, passed over below): left out
         # unread (PERF: at 100k records the 3,016 of the delegations' own
         # servers, whose owners were read there).
-        glue = map(
+        at_glue = map(
             and_,
             map(addresses.__contains__, items_at(types, candidates)),
             map(glue_owners.__contains__, items_at(table.owner_ref, candidates)),
         )
-        candidates = list(compress(candidates, map(not_, glue)))
+        candidates = list(compress(candidates, map(not_, at_glue)))
     for i, owner in index.owners_below_cuts(candidates):
         rdtype = types[i]
         if rdtype in addresses and owner in glue:
