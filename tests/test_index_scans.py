@@ -907,3 +907,23 @@ def test_glue_owners_in_generated_zones(
     assert glue is not None
     assert glue == _glue_owners_by_a_scan(zone)
     assert _occluded(zone) == before
+
+
+def test_not_plain_targets_are_each_names_own_test(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """not_plain_targets (ZF115, ZF116: kept per type) holds exactly the
+    target names of the type that plain_host says no to, and no name:
+    every fixture, corpus and real zone, each target type."""
+    odd = 0
+    for name, load in every_zone:
+        index = load().index
+        for rdtype in dotless.TARGET_FIELDS:
+            names = {key for _, key in index.targets_of(rdtype)}
+            expected = {
+                n for n in names if n is None or not zonefix.index.plain_host(n)
+            }
+            assert index.not_plain_targets(rdtype) == expected, (name, rdtype)
+            assert index.not_plain_targets(rdtype) is index.not_plain_targets(rdtype)
+            odd += len(expected)
+    assert odd > 10
