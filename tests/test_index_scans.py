@@ -314,7 +314,15 @@ def test_owners_below_cuts_are_below_cut_s(
         ),
         max_size=8,
     ),
-    st.sampled_from(["", "$ORIGIN lab.example.net.\n", "$ORIGIN Example.NET.\n"]),
+    st.sampled_from(
+        [
+            "",
+            "$ORIGIN lab.example.net.\n",
+            "$ORIGIN Example.NET.\n",
+            "$ORIGIN x.Sub.example.net.\n",
+            "$ORIGIN example.org.\n",
+        ]
+    ),
 )
 @example(
     [("lab", ".example.net.", "NS ns1.example.org."), ("x", "", "A 192.0.2.1")],
@@ -826,3 +834,96 @@ def test_a_mask_of_the_records_not_of_a_type(types: list[int], rdtype: int) -> N
     assert [bool(mark) for mark in marks] == [t == rdtype for t in types]
     marks = zonefix.index.type_marks(column, [rdtype, 257])
     assert [bool(mark) for mark in marks] == [t in (rdtype, 257) for t in types]
+
+
+def _glue_owners_by_a_scan(zone: Zone) -> set[int]:
+    """The written owners of the A and AAAA records whose owner key is a
+    name in the zone that NS records point at, record by record."""
+    index = zone.index
+    table = zone.table
+    apex = index.apex_key
+    names = {key for _, key in index.targets_of(rrtypes.NS) if key is not None}
+    if apex != ".":
+        names = {n for n in names if n == apex or n.endswith(f".{apex}")}
+    return {
+        table.owner_ref[i]
+        for i in range(len(table))
+        if table.rdtype[i] in (rrtypes.A, rrtypes.AAAA) and index.owner_key(i) in names
+    }
+
+
+def _occluded(zone: Zone) -> list[tuple[int, str]]:
+    found = run_rules(zone, select_rules(["ZF118"]))
+    return [(d.line, d.message) for d in found]
+
+
+def test_glue_owners_found_with_the_targets_are_a_scan_s(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """The glue owners the look at ZF110's targets keeps (_target_owners)
+    are a scan's, and ZF118 finds the same with them as without (asked
+    before the look and after it): every fixture, corpus and real zone."""
+    kept = 0
+    for name, load in every_zone:
+        zone = load()
+        before = _occluded(zone)
+        assert zone.index.glue_owners() is None, name
+        zone.index.target_owners_among(rrtypes.NS, set())
+        glue = zone.index.glue_owners()
+        if glue is not None:
+            assert glue == _glue_owners_by_a_scan(zone), name
+            kept += len(glue)
+        assert _occluded(zone) == before, name
+    assert kept > 100
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ns1.sub", "NS1.sub", "ns2.sub", "x.sub", "sub", "ns1"]),
+            st.sampled_from(["", ".example.net.", ".EXAMPLE.net."]),
+            st.sampled_from(["A 192.0.2.1", "AAAA 2001:db8::1", "TXT x"]),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["", "$ORIGIN sub.example.net.\n"]),
+)
+@example([("ns1.sub", "", "TXT x"), ("ns1.sub", "", "A 192.0.2.1")], "")
+def test_glue_owners_in_generated_zones(
+    records: list[tuple[str, str, str]], directive: str
+) -> None:
+    """Glue written every way (case, relative and absolute, beside other
+    data, under the delegation's origin): the glue owners are a scan's,
+    and ZF118 finds the same with them as without."""
+    text = "$ORIGIN example.net.\n$TTL 300\n@ SOA ns1 host 1 2 3 4 5\n@ NS ns1\n"
+    text += "sub NS ns1.sub\nsub NS ns2.sub.example.net.\nsub NS ns.example.org.\n"
+    text += directive
+    text += "".join(f"{name}{end} {rdata}\n" for name, end, rdata in records)
+    zone = zonefix.parse_text(text)
+    before = _occluded(zone)
+    zone.index.target_owners_among(rrtypes.NS, set())
+    glue = zone.index.glue_owners()
+    assert glue is not None
+    assert glue == _glue_owners_by_a_scan(zone)
+    assert _occluded(zone) == before
+
+
+def test_not_plain_targets_are_each_names_own_test(
+    every_zone: list[tuple[str, Callable[[], Zone]]],
+) -> None:
+    """not_plain_targets (ZF115, ZF116: kept per type) holds exactly the
+    target names of the type that plain_host says no to, and no name:
+    every fixture, corpus and real zone, each target type."""
+    odd = 0
+    for name, load in every_zone:
+        index = load().index
+        for rdtype in dotless.TARGET_FIELDS:
+            names = {key for _, key in index.targets_of(rdtype)}
+            expected = {
+                n for n in names if n is None or not zonefix.index.plain_host(n)
+            }
+            assert index.not_plain_targets(rdtype) == expected, (name, rdtype)
+            assert index.not_plain_targets(rdtype) is index.not_plain_targets(rdtype)
+            odd += len(expected)
+    assert odd > 10

@@ -85,6 +85,8 @@ class ZoneIndex:
         self._named: dict[str, Sequence[int]] = {}
         self._of_type: dict[int, array[int]] = {}
         self._keys_of_type: dict[int, list[str | None]] = {}
+        self._not_plain_of_type: dict[int, frozenset[str | None]] = {}
+        self._glue_owners: array[int] | None = None
 
     def fields(self, index: int) -> list[str]:
         """Record *index*'s fields as written (not for $GENERATE records)."""
@@ -640,12 +642,25 @@ class ZoneIndex:
 
     def target_names(self, *rdtypes: int) -> set[str | None]:
         """The names (target_key) the targets of records of *rdtypes* (types
-        TARGET_FIELDS names) have, each once. PERF: taken from the table of
-        targets' keys at C speed, with no pair per record."""
-        if len(rdtypes) == 1:
-            return set(self._target_keys(rdtypes[0]))
-        _, keys = self._targets
-        return set(compress(keys, type_marks(self._target_types, rdtypes)))
+        TARGET_FIELDS names) have, each once. PERF: made from each type's
+        keys (kept: _target_keys), whose hashes the strings keep, not
+        picked out of the table of targets again; not kept (at a million
+        records those of MX, NS, SRV and CNAME held some 7 MB)."""
+        found: set[str | None] = set()
+        for rdtype in rdtypes:
+            found.update(self._target_keys(rdtype))
+        return found
+
+    def not_plain_targets(self, rdtype: int) -> frozenset[str | None]:
+        """not_plain_names of target_names(*rdtype*), kept for the run
+        (few: most targets are plain hosts). PERF: ZF115 asks for those of
+        MX, NS and SRV, ZF116 for those of SRV, among them: each name is
+        matched once per run."""
+        found = self._not_plain_of_type.get(rdtype)
+        if found is None:
+            found = frozenset(not_plain_names(self.target_names(rdtype)))
+            self._not_plain_of_type[rdtype] = found
+        return found
 
     @cached_property
     def _target_types(self) -> array[int]:
@@ -862,7 +877,8 @@ class ZoneIndex:
         """Those of the written owners *refs* (record indices) that may be
         at or below a delegation point, in their order: all but a plain
         name whose label under the apex is none of *labels* -- written
-        absolute, or relative to the apex.
+        absolute, or relative to the apex or to an origin below it (whose
+        label under the apex is the name's).
 
         PERF: what is kept is picked by maps over the matches at C speed,
         with no set of those ruled out (most are)."""
@@ -872,11 +888,18 @@ class ZoneIndex:
             pieces = {documents[0]: refs}
         else:
             pieces = _by_document(refs, documents)
-        # A relative name is under the apex only where written there: those
-        # written under another origin are kept.
+        # A relative name's label under the apex is its last only where
+        # written under the apex: those written under another origin are
+        # kept where that origin's label under the apex is a point's, or
+        # where it has none (the apex, or a name outside the zone).
         apex = self.apex_key
         origins = set(items_at(table.origin, refs))
-        elsewhere = {o for o in origins if self._origin_text(o) != apex}
+        elsewhere = set()
+        for origin_id in origins:
+            if self._origin_text(origin_id) != apex:
+                label = self._label_under_apex_of(origin_id)
+                if label is None or label in labels:
+                    elsewhere.add(origin_id)
         match = self._label_under_apex
         kept: list[int] = []
         reordered = len(pieces) > 1
@@ -911,6 +934,17 @@ class ZoneIndex:
             kept = list(compress(refs, map(chosen.__contains__, refs)))
         return kept
 
+    def _label_under_apex_of(self, origin_id: int) -> str | None:
+        """The label under the apex of origin *origin_id*, a name below the
+        apex (the label a relative name written under it has there); None
+        for another (the apex, a name outside the zone, or one with an
+        escape, whose labels are not told by its dots)."""
+        text = self._origin_text(origin_id)
+        suffix = f".{self.apex_key}"
+        if "\\" in text or not text.endswith(suffix):
+            return None
+        return text[: -len(suffix)].rpartition(".")[2]
+
     @cached_property
     def _label_under_apex(self) -> Callable[[str, int], re.Match[str] | None]:
         """A match of a plain name at a place of a text (owner_key's
@@ -934,9 +968,12 @@ class ZoneIndex:
         if apex == ".":
             return None
         suffix = f".{apex}"
-        if not all(cut.endswith(suffix) for cut in self.cuts):
+        cuts = self.cuts
+        # PERF: maps over the points at C speed (some 1,500 at 100k records).
+        if not all(map(str.endswith, cuts, repeat(suffix))):
             return None
-        return frozenset(cut[: -len(suffix)].rpartition(".")[2] for cut in self.cuts)
+        heads: Iterator[str] = map(getitem, cuts, repeat(slice(None, -len(suffix))))
+        return frozenset(map(itemgetter(2), map(str.rpartition, heads, repeat("."))))
 
     @cached_property
     def apex_key(self) -> str:
@@ -1049,9 +1086,7 @@ class ZoneIndex:
         """Of the names in the zone that records of _TARGETS_LOOKED_UP
         point at, those that hold no record, and those that hold no A or
         AAAA record."""
-        names: set[str | None] = set()
-        for rdtype in _TARGETS_LOOKED_UP:
-            names.update(self._target_keys(rdtype))
+        names = self.target_names(*_TARGETS_LOOKED_UP)
         names.discard(None)
         asked = cast("set[str]", names)
         apex = self.apex_key
@@ -1060,8 +1095,44 @@ class ZoneIndex:
             if apex in asked:
                 inside.add(apex)
             asked = inside
-        held, addressed = self.owners_among(asked, (fastpath.A, fastpath.AAAA))
-        return asked - held, asked - addressed
+        addresses = (fastpath.A, fastpath.AAAA)
+        table = self._table
+        records = self._with_owner_hashes(set(map(hash, asked)))
+        refs = items_at(table.owner_ref, records)
+        if records and (table.generated or min(refs) < 0):
+            # Anchors and $GENERATE records: owners_among tells them apart.
+            held, addressed = self.owners_among(asked, addresses)
+            return asked - held, asked - addressed
+        # PERF: owners_among's usual case, with no key per record: each
+        # written owner's key read once, and the names with an address told
+        # by the written owners of the A and AAAA records among those found.
+        written = list(dict.fromkeys(refs))
+        keys = list(self._written_owner_keys(written))
+        types = items_at(table.rdtype, records)
+        with_address = set(compress(refs, map(addresses.__contains__, types)))
+        addressed_keys = compress(keys, map(with_address.__contains__, written))
+        # The owners of those A and AAAA records that are a name NS records
+        # point at: glue, which ZF118 leaves (kept as their written owners,
+        # 4 bytes each, for ZF118 to pass over unread).
+        glue = frozenset(self._target_keys(fastpath.NS))
+        glue_keys = map(glue.__contains__, keys)
+        self._glue_owners = array(
+            "I",
+            compress(
+                written, map(and_, glue_keys, map(with_address.__contains__, written))
+            ),
+        )
+        return asked.difference(keys), asked.difference(addressed_keys)
+
+    def glue_owners(self) -> frozenset[int] | None:
+        """The written owners (record numbers: RecordTable.owner_ref) of the
+        A and AAAA records whose owner is a name in the zone that NS records
+        point at, where the look at the target names of ZF110, ZF116 and
+        ZF117 (_target_owners) found them: None where it has not been made,
+        or was made the general way (ZF118 then reads every owner)."""
+        if "_target_owners" not in self.__dict__ or self._glue_owners is None:
+            return None
+        return frozenset(self._glue_owners)
 
     def has_address_among(
         self, key: str, held: Container[str], addressed: Container[str]
