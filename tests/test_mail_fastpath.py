@@ -525,7 +525,7 @@ def _assert_renamed_as_by_name(name: str, zone: Zone, records: Iterable[int]) ->
                 word, zone.records.owner(i), new_name, zone.records.origin(i)
             )
             assert written == expected, (name, i, new)
-        moved = _dmarc_name(zone, i)
+        moved = _dmarc_name(zone.index.owner_key(i))
         if moved is not None:
             owner = zone.records.owner(i)
             assert dns.name.from_text(moved) == dns.name.Name(

@@ -397,21 +397,22 @@ def dmarc_misplaced(ctx: RuleContext) -> Iterator[Diagnostic]:
             DMARC_MISPLACED,
             f"DMARC record at {owner}, not at _dmarc.{owner}",
             i,
-            _move_to_dmarc(zone, i) if ctx.fixes else None,
+            _move_to_dmarc(zone, i, owner) if ctx.fixes else None,
         )
         for i, owner, value in _dmarc_records(ctx)
         if not owner.startswith("_dmarc.") and is_dmarc(value)
     )
 
 
-def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
-    """RenameOwner to `_dmarc` under the owner; None where the format
-    cannot write it (BIND: a line without an owner of its own, or one whose
-    owner the next line repeats)."""
+def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
+    """RenameOwner to `_dmarc` under the owner (whose key is *key*: PERF,
+    the mail view's, not read again); None where the format cannot write
+    it (BIND: a line without an owner of its own, or one whose owner the
+    next line repeats)."""
     from zonefix.bind.edits import CannotEdit, lower
     from zonefix.document import RenameOwner
 
-    owner: dns.name.Name | str | None = _dmarc_name(zone, index)
+    owner: dns.name.Name | str | None = _dmarc_name(key)
     try:
         if owner is None:
             import dns.exception
@@ -431,15 +432,14 @@ def _move_to_dmarc(zone: Zone, index: int) -> Fix | None:
     return Fix(f"move it to {moved}", Applicability.UNSAFE, lowered, record_edits=edits)
 
 
-def _dmarc_name(zone: Zone, index: int) -> str | None:
-    """`_dmarc` under record *index*'s owner, as the text dnspython writes
-    for it, where the owner is a plain name (its key is its text: see
-    PLAIN_NAME) and the name fits in 255 bytes (its key's length and 1,
+def _dmarc_name(key: str) -> str | None:
+    """`_dmarc` under the owner whose key is *key*, as the text dnspython
+    writes for it, where the owner is a plain name (its key is its text:
+    see PLAIN_NAME) and the name fits in 255 bytes (its key's length and 1,
     and 7 for the label `_dmarc`); else None (PERF: no dnspython name for
     the usual owner)."""
     from zonefix.bind.facts import plain_name_match
 
-    key = zone.index.owner_key(index)
     if key == "." or len(key) + 1 + 7 > 255 or not plain_name_match(key):
         return None
     return f"_dmarc.{key}"
