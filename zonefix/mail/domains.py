@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from zonefix import rrtypes
 from zonefix.bind.facts import ESCAPE, txt_joined
 from zonefix.bind.resolver import SPLIT_ODD
+from zonefix.columns import items_at
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.spf import SpfRecord, is_spf, parse_spf, spf_word_not_first
 from zonefix.plain import Plain
@@ -693,7 +694,7 @@ def mx_preference_words(zone: Zone, records: Sequence[int]) -> list[str]:
     rdata_fields = zone.table.rdata_field
     rdata_words = zone.index.rdata_words
     texts = entry_texts(zone, records)
-    fields = list(map(rdata_fields.__getitem__, records))
+    fields = list(items_at(rdata_fields, records))
     if None not in texts:
         joined = "".join(texts)  # type: ignore[arg-type]
         if joined.isascii() and not any(char in joined for char in _NOT_WORDS):
@@ -739,7 +740,7 @@ def entry_texts(zone: Zone, records: Sequence[int]) -> list[str | None]:
     table = zone.table
     documents = table.document
     generated = table.generated
-    if generated or any(map(documents.__getitem__, records)):
+    if generated or any(items_at(documents, records)):
         kept = [not documents[i] and i not in generated for i in records]
         texts = iter(_top_entry_texts(zone, list(compress(records, kept))))
         return [next(texts) if keep else None for keep in kept]
@@ -753,15 +754,15 @@ def _top_entry_texts(zone: Zone, records: Sequence[int]) -> list[str]:
     tree = zone._resolved.documents[0].tree
     text, starts = tree.text, tree.entry_starts
     last = len(starts) - 1
-    entries = list(map(zone.table.entry.__getitem__, records))
+    # PERF: the columns' items taken by itemgetters (items_at), not a map
+    # of their __getitem__ (a call through a wrapper each).
+    entries = list(items_at(zone.table.entry, records))
     # Each entry ends where the next begins; the last one at the text's end.
     following = map(add, entries, repeat(1))
     if max(entries) == last:
         following = map(min, following, repeat(last))
-    ends = list(map(starts.__getitem__, following))
-    found = list(
-        map(text.__getitem__, map(slice, map(starts.__getitem__, entries), ends))
-    )
+    ends = items_at(starts, list(following))
+    found = list(map(text.__getitem__, map(slice, items_at(starts, entries), ends)))
     at = -1
     while last in entries[at + 1 :]:
         at = entries.index(last, at + 1)
