@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 from itertools import accumulate, compress, repeat
-from operator import add, getitem, itemgetter
+from operator import add, attrgetter, getitem, itemgetter
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
@@ -444,7 +444,10 @@ class MailView:
                     key == apex,
                 )
             )
-        domains.sort(key=lambda d: d.records[0] if d.records else -1)
+        # In the order of their first records, a domain with none first
+        # (PERF: their records' tuples compared, taken by an attrgetter at C
+        # speed, not a Python key each; no two domains share a record).
+        domains.sort(key=attrgetter("records"))
         return domains
 
     def infer(
