@@ -4,7 +4,7 @@ entry of every fixture, corpus and real zone, and on generated entries."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.test_fastpath import zones
@@ -59,6 +59,13 @@ _PIECES = st.sampled_from(
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES | st.text(max_size=3), max_size=10).map("".join))
+# Quoted strings measured without the lexer: one the lexer ends at a line
+# break, a comment before a string, a quote not closed, and a key's lines.
+@example('a "b\nc" ')
+@example('a "b\rc"')
+@example('a ; "b" \n "c"')
+@example('a "b" "c ')
+@example('k TXT ( "v=DKIM1; k=rsa"\n\t"p=AB" ) ; key\n')
 def test_last_field_ends_of_any_text_are_the_lexers(text: str) -> None:
     for start in range(min(len(text), 3) + 1):
         assert last_field_end(text, start, len(text)) == _lexed_end(

@@ -39,6 +39,7 @@ from zonefix.mail import domains as domains_module
 from zonefix.mail.dkim import dkim_problems, parsed_problems
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.domains import (
+    MailDomain,
     MailView,
     MxRecord,
     all_passed_by_text,
@@ -49,6 +50,7 @@ from zonefix.mail.domains import (
 )
 from zonefix.mail.spf import is_spf, spf_word_not_first
 from zonefix.providers import Profile, profile_from_mapping
+from zonefix.rules import dmarc as dmarc_rules
 from zonefix.rules.context import RuleContext
 from zonefix.rules.dmarc import DKIM_SYNTAX, _dmarc_name
 from zonefix.rules.mail import MIXED_MAIL_PROVIDERS, _in_zone, mx_hosts_to_look_up
@@ -525,7 +527,7 @@ def _assert_renamed_as_by_name(name: str, zone: Zone, records: Iterable[int]) ->
                 word, zone.records.owner(i), new_name, zone.records.origin(i)
             )
             assert written == expected, (name, i, new)
-        moved = _dmarc_name(zone, i)
+        moved = _dmarc_name(zone.index.owner_key(i))
         if moved is not None:
             owner = zone.records.owner(i)
             assert dns.name.from_text(moved) == dns.name.Name(
@@ -961,3 +963,93 @@ def test_findings_placed_at_once_are_each_placed_alone(
         ]
         found = zip(picked, messages, indices, fixes, strict=True)
         assert list(zone.findings_at_records(found)) == expected, name
+
+
+def _uncovered_each(
+    domains: list[MailDomain], apex: str, have: set[str]
+) -> dict[str, list[MailDomain]]:
+    """dmarc.uncovered, each domain's organisational domain read and its
+    names walked up to it one at a time."""
+    groups: dict[str, list[MailDomain]] = {}
+    orgs = dmarc_rules._OrgDomains(apex)
+    for domain in domains:
+        if not domain.mx or domain.name in have:
+            continue
+        org, inside = orgs.of(domain.name)
+        if inside and not dmarc_rules._covered(domain.name, org, have):
+            groups.setdefault(org, []).append(domain)
+    return groups
+
+
+def test_uncovered_mail_domains_of_every_zone_are_those_walked_each(
+    read_zones: list[tuple[str, Zone]],
+) -> None:
+    """ZF401 passes the mail domains a record at the common organisational
+    domain covers at once: for every fixture, corpus and real zone, with
+    its DMARC records, none, and one at its apex or organisational domain
+    added, the domains left and their groups are those each domain's walk
+    gives."""
+    from zonefix.tlds import common_organisational_domain
+
+    for name, zone in read_zones:
+        if zone.origin_text is None:
+            continue
+        view = _mail_view(zone)
+        apex = zone.index.apex_key
+        have = {o[len("_dmarc.") :] or "." for _, o, _ in view.dmarc_records}
+        common = common_organisational_domain(apex)
+        for names in (have, set(), have | {apex}, have | {common or apex}):
+            expected = _uncovered_each(view.domains, apex, names)
+            assert dmarc_rules.uncovered(view.domains, apex, names) == expected, name
+
+
+_LABELS = st.sampled_from(["a", "B", "xn--p1ai", "a\\.b", "_x", "*", "mail"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["example.net.", "lab.example.net.", "co.uk.", "ck.", "."]),
+    st.lists(st.tuples(st.lists(_LABELS, max_size=3), st.booleans()), max_size=6),
+    st.lists(st.integers(0, 4), max_size=4),
+    st.sampled_from(["", "other.org.", "x..example.net."]),
+)
+@example("example.net.", [(["a"], True), (["a\\.b"], True)], [0], "")
+@example("lab.example.net.", [(["a"], True)], [0], "")
+@example("example.net.", [(["xn--p1ai"], True), ([], True)], [0], "")
+def test_uncovered_mail_domains_of_any_names_are_those_walked_each(
+    apex: str, written: list[tuple[list[str], bool]], tops: list[int], odd: str
+) -> None:
+    """Mail domains below, at and outside apexes of several kinds (a zone
+    below its organisational domain, a public suffix, the root), with
+    escaped dots, IDNA labels and no MX, DMARC records at names above
+    them: the domains left and their groups are those each domain's walk
+    gives."""
+    keys = [
+        ".".join([*labels, apex.rstrip(".")]).lower().rstrip(".") + "."
+        for labels, _ in written
+    ]
+    if odd:
+        keys.append(odd)
+    domains = [
+        MailDomain(
+            key,
+            (MxRecord(0, 10, "mx.example.org"),)
+            if at >= len(written) or written[at][1]
+            else (),
+            (),
+            (at,),
+            None,
+            False,
+            (),
+            (),
+            (),
+            key == apex,
+        )
+        for at, key in enumerate(keys)
+    ]
+    have = set()
+    for key, top in zip(keys, tops, strict=False):
+        labels = key.rstrip(".").split(".")
+        have.add(".".join(labels[top:]) + "." if top < len(labels) else ".")
+    expected = _uncovered_each(domains, apex, have)
+    assert dmarc_rules.uncovered(domains, apex, have) == expected, (keys, have)

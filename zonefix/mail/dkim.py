@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 
@@ -10,7 +9,9 @@ from zonefix.mail.dmarc import parse_tags
 
 _KEY_TYPES = ("rsa", "ed25519")
 MIN_RSA_BITS = 1024
-_TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+# A tag's name (RFC 6376 §3.2): a pattern, compiled on first use (PERF: the
+# usual key record's tags are not parsed).
+_TAG_NAME = r"[A-Za-z][A-Za-z0-9_]*\Z"
 
 
 def dkim_problems(text: str) -> list[str]:
@@ -49,7 +50,7 @@ def parsed_problems(text: str) -> list[str]:
     for tag in tags:
         if not tag.has_value:
             problems.append(f"'{tag.name}' is not a tag=value pair")
-        elif not _TAG_NAME.match(tag.name):
+        elif not re.match(_TAG_NAME, tag.name):
             problems.append(f"'{tag.name}' is not a tag name")
     tags = [t for t in tags if t.has_value]
     names = [t.name for t in tags]
@@ -90,6 +91,10 @@ def _key_problems(key_type: str, value: str, problems: list[str]) -> None:
     p = "".join(value.split())
     if not p:
         return  # an empty p= is a revoked key (RFC 6376 §3.6.1)
+    # PERF: imported for an unusual key record only (dkim_problems decodes
+    # the usual one's key with binascii).
+    import base64
+
     try:
         der = base64.b64decode(p, validate=True)
     except (binascii.Error, ValueError):

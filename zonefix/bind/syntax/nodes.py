@@ -207,20 +207,35 @@ def first_field(text: str, start: int, end: int) -> Field | None:
 def last_field_end(text: str, start: int, end: int) -> int:
     """Where the last field of text[start:end] ends (fields_between's last
     Field's end), or *start* where it has none. PERF: a finding at a record
-    spans to there; the usual entry, plain words and maybe a comment to its
-    end, is measured without lexing it."""
+    spans to there; the usual entry, plain words and quoted strings (no
+    escape, no line feed inside a string: a lone CR is the string's) and
+    maybe a comment to its end, is measured without lexing it (a DKIM
+    key's lines: some 8 us each)."""
     segment = text[start:end]
-    # Quotes, escapes and parentheses: what only the lexer reads right.
-    if not ('"' in segment or "\\" in segment or "(" in segment or ")" in segment):
-        cut = segment.find(";")
-        if cut >= 0:
-            comment = segment[cut:].rstrip("\r\n")
-            if "\n" in comment:  # fields on a line after it
-                return _last_field_end_lexed(text, start, end)
-            segment = segment[:cut]
-        # The fields are the runs of what is not a blank or a line break.
-        return start + len(segment.rstrip(" \t\r\n"))
-    return _last_field_end_lexed(text, start, end)
+    # Escapes: what only the lexer reads right.
+    if "\\" in segment:
+        return _last_field_end_lexed(text, start, end)
+    # What follows the last quoted string (the whole entry where none).
+    tail, before = segment, 0
+    if '"' in segment:
+        pieces = segment.split('"')
+        if (
+            len(pieces) % 2 == 0  # a quote not closed
+            or ";" in "".join(pieces[0:-1:2])  # a comment before a string
+            or "\n" in "".join(pieces[1::2])  # a string cut at its line's end
+        ):
+            return _last_field_end_lexed(text, start, end)
+        tail = pieces[-1]
+        before = len(segment) - len(tail)
+    cut = tail.find(";")
+    if cut >= 0:
+        comment = tail[cut:].rstrip("\r\n")
+        if "\n" in comment:  # fields on a line after it
+            return _last_field_end_lexed(text, start, end)
+        tail = tail[:cut]
+    # The fields are the strings and the runs of what is not a blank, a
+    # line break or a parenthesis: the last ends at the last such character.
+    return start + before + len(tail.rstrip(" \t\r\n()"))
 
 
 def _last_field_end_lexed(text: str, start: int, end: int) -> int:
