@@ -12,6 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.test_fastpath import zones
+from zonefix import columns
 from zonefix.index import low_bits
 from zonefix.zone import Zone
 
@@ -47,3 +48,24 @@ def test_buckets_hold_every_record_once(
             records = order[starts[bucket] : starts[bucket + 1]]
             assert list(records) == sorted(records), name
             assert all(hashes[i] & mask == bucket for i in records), name
+
+
+@given(
+    st.sampled_from(["b", "B", "h", "H", "i", "I", "q", "Q"]),
+    st.lists(st.integers(min_value=0, max_value=3), max_size=60),
+    st.integers(min_value=1, max_value=7),
+)
+@example("q", [0, 2, 1, 0, 3, 2, 0], 2)
+def test_zero_items_are_the_items_equal_to_0(
+    typecode: str, seeds: list[int], piece: int
+) -> None:
+    """zero_items finds what a look at each item finds, in pieces that end
+    anywhere, and not a run of zero bytes across two items."""
+    size = array(typecode).itemsize
+    # Items with zero bytes at either end, so that runs cross items.
+    shapes = [0, 1, 1 << (8 * size - 8), (1 << (8 * size - 8)) + 1]
+    column = array(typecode, [shapes[s] if s else 0 for s in seeds])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "_ZERO_PIECE", piece)
+        found = list(columns.zero_items(column))
+    assert found == [i for i, value in enumerate(column) if value == 0]

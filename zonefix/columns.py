@@ -6,6 +6,7 @@ speed, not through a call per record.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from operator import itemgetter
 
@@ -32,3 +33,18 @@ def items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
             continue
         yield at // size
         at = column.find(item, at + size)
+
+
+#: The items zero_items copies out at a time (PERF: half a megabyte of
+#: 8-byte items, not the whole column of a zone of a million records).
+_ZERO_PIECE = 1 << 16
+
+
+def zero_items(column: array[int]) -> Iterator[int]:
+    """The indices of the items of *column* (of integers) that are 0, in
+    order: found by bytes.find at C speed, with no int made per item."""
+    zero = bytes(column.itemsize)
+    for start in range(0, len(column), _ZERO_PIECE):
+        piece = column[start : start + _ZERO_PIECE].tobytes()
+        for at in items_equal_to(piece, zero):
+            yield start + at
