@@ -23,12 +23,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import repeat
-from operator import add
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from zonefix.index import ZoneIndex
+    from zonefix.index import Buckets, ZoneIndex
 
 #: Beyond this share of the records changed (and this many), building anew
 #: costs less.
@@ -105,54 +103,23 @@ class Carried:
             out.append(record + shifts[at // 2])
         return out
 
-    def by_owner_hash(
-        self, new: ZoneIndex, mask: int
-    ) -> tuple[int, array[int], array[int]] | None:
-        """The new index's _by_owner_hash with this *mask*, from the old
-        one's; None where it cannot be had so."""
+    def buckets(self, new: ZoneIndex, mask: int) -> Buckets | None:
+        """The new index's owner-hash buckets (of this *mask*) from the old
+        one's; None where they cannot be had so."""
+        from zonefix.index import FullBuckets
+
         old = self.old
-        if "_by_owner_hash" not in old.__dict__:
+        base: Buckets
+        if "_buckets" in old.__dict__:
+            base = old._buckets
+        elif "_by_owner_hash" in old.__dict__:
+            base = FullBuckets(*old._by_owner_hash)
+        else:
             return None
-        old_mask, starts, order = old._by_owner_hash
         changes = self.changes(new)
-        if changes is None or old_mask != mask:
+        if changes is None or base.mask != mask:
             return None
-        # Every old record's new number, at C speed: its kept range's shift
-        # taken from a column of them (a gone record's is any: its bucket
-        # is made again below).
-        shift_of = array("q", bytes(8 * len(old.owner_hashes)))
-        for first, end, shift in self.kept:
-            if shift and first < end:
-                shift_of[first:end] = array("q", repeat(shift, end - first))
-        moved = array("I", map(add, order, map(shift_of.__getitem__, order)))
-        # The buckets that lose or gain records, made again in file order.
-        old_hashes, new_hashes = old.owner_hashes, new.owner_hashes
-        remade: dict[int, list[int]] = defaultdict(list)
-        for record in changes.gone:
-            remade[old_hashes[record] & mask]
-        for record in changes.new:
-            remade[new_hashes[record] & mask].append(record)
-        gone = set(changes.gone)
-        new_order = array("I")
-        new_starts = array("I")
-        taken = 0  # old order copied up to here
-        gained = 0  # records gained by the buckets before the next one
-        for bucket in sorted(remade):
-            start, end = starts[bucket], starts[bucket + 1]
-            new_starts.extend(
-                map(add, starts[len(new_starts) : bucket + 1], repeat(gained))
-            )
-            new_order.extend(moved[taken:start])
-            stay = [moved[at] for at in range(start, end) if order[at] not in gone]
-            members = sorted(stay + remade[bucket])
-            new_order.extend(members)
-            gained += len(members) - (end - start)
-            taken = end
-        new_starts.extend(map(add, starts[len(new_starts) :], repeat(gained)))
-        new_order.extend(moved[taken:])
-        if len(new_order) != len(new_hashes):
-            return None
-        return mask, new_starts, new_order
+        return _MovedBuckets(base, self, changes, new.owner_hashes)
 
     def rrset_suspects(self, new: ZoneIndex) -> tuple[array[int], array[int]] | None:
         """The new index's rrset_suspects from the old one's: the old
@@ -192,3 +159,42 @@ def _outside(kept: list[tuple[int, int, int]], count: int, side: int) -> list[in
         at = max(at, end)
     out.extend(range(at, count))
     return out
+
+
+class _MovedBuckets:
+    """An old zone's buckets with the new zone's record numbers: a bucket
+    that lost or gained a record made again at once, any other's records
+    renumbered as they are asked for (PERF: a fix pass's look-ups ask for a
+    few thousand buckets of tens of thousands)."""
+
+    def __init__(
+        self,
+        old: Buckets,
+        carried: Carried,
+        changes: _Changes,
+        new_hashes: Sequence[int],
+    ) -> None:
+        self.mask = mask = old.mask
+        self._old = old
+        self._moved = carried.moved
+        old_hashes = carried.old.owner_hashes
+        gone = set(changes.gone)
+        remade: dict[int, list[int]] = defaultdict(list)
+        for record in changes.new:
+            remade[new_hashes[record] & mask].append(record)
+        for record in changes.gone:
+            remade[old_hashes[record] & mask]
+        for bucket, members in remade.items():
+            stay = [r for r in old.records_of([bucket]) if r not in gone]
+            members += self._moved(stay)
+            members.sort()
+        self._remade = dict(remade)
+
+    def records_of(self, buckets: Sequence[int]) -> list[int]:
+        remade = self._remade
+        kept = [bucket for bucket in buckets if bucket not in remade]
+        found = self._moved(self._old.records_of(kept)) if kept else []
+        for bucket in buckets:
+            if bucket in remade:
+                found += remade[bucket]
+        return found

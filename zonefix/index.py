@@ -42,7 +42,7 @@ from operator import (
     or_,
     xor,
 )
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from zonefix.bind import fastpath
 from zonefix.bind.facts import PLAIN_LABEL_CHARACTER, PLAIN_NAME
@@ -331,14 +331,26 @@ class ZoneIndex:
     def with_owner_hash(self, owner_hash: int) -> list[int]:
         """The records whose owner hash is *owner_hash*, in file order (their
         owners are one name but where two names' hashes collide)."""
-        mask, starts, order = self._by_owner_hash
+        buckets = self._buckets
         hashes = self.owner_hashes
-        bucket = owner_hash & mask
         return [
             i
-            for i in order[starts[bucket] : starts[bucket + 1]]
+            for i in buckets.records_of([owner_hash & buckets.mask])
             if hashes[i] == owner_hash
         ]
+
+    @cached_property
+    def _buckets(self) -> Buckets:
+        """The owner-hash buckets the look-ups by owner hash read: a zone's
+        read again after a fix taken over from the zone it was read from
+        where they can be (zonefix.carried: records renumbered only as they
+        are asked for), else _by_owner_hash's."""
+        carried = self.zone.carried
+        if carried is not None:
+            found = carried.buckets(self, bucket_mask(len(self.owner_hashes)))
+            if found is not None:
+                return found
+        return FullBuckets(*self._by_owner_hash)
 
     @cached_property
     def _by_owner_hash(self) -> tuple[int, array[int], array[int]]:
@@ -351,14 +363,7 @@ class ZoneIndex:
         million records); 4 bytes a record, and 4 per bucket, some 6 MB
         there."""
         hashes = self.owner_hashes
-        mask = (1 << max(4, (len(hashes) // 4).bit_length())) - 1
-        carried = self.zone.carried
-        if carried is not None:
-            # A zone read again after a fix: the old buckets with the kept
-            # records moved, and those that changed made again.
-            found = carried.by_owner_hash(self, mask)
-            if found is not None:
-                return found
+        mask = bucket_mask(len(hashes))
         # PERF: each record's bucket taken from its hash's low bytes; the counts and
         # the places to fill held in lists while this runs (an array's
         # items are made into ints at each reading and writing: a third
@@ -554,16 +559,11 @@ class ZoneIndex:
         if len(wanted) > len(hashes) // _SCAN_PAST_ONE_IN:
             # PERF: a bucket costs some ten times what a hash compared does.
             return list(compress(range(len(hashes)), map(wanted.__contains__, hashes)))
-        mask, starts, order = self._by_owner_hash
-        buckets = sorted(set(map(and_, wanted, repeat(mask))))
+        owners = self._buckets
+        buckets = sorted(set(map(and_, wanted, repeat(owners.mask))))
         found: list[int] = []
         for first in range(0, len(buckets), _BUCKETS_AT_ONCE):
-            part = buckets[first : first + _BUCKETS_AT_ONCE]
-            firsts = items_at(starts, part)
-            ends = items_at(starts, list(map(add, part, repeat(1))))
-            records = list(
-                chain.from_iterable(map(order.__getitem__, map(slice, firsts, ends)))
-            )
+            records = owners.records_of(buckets[first : first + _BUCKETS_AT_ONCE])
             found += compress(
                 records, map(wanted.__contains__, items_at(hashes, records))
             )
@@ -1546,3 +1546,39 @@ def low_bits(column: array[int], mask: int) -> array[int]:
             kept = bytes(value & keep for value in range(256))
             out[byte::4] = bytes(raw[byte::8]).translate(kept)
     return array("I", out)
+
+
+def bucket_mask(records: int) -> int:
+    """The mask of the owner-hash bits that make a zone of *records*
+    records' buckets (some 4 records a bucket)."""
+    return (1 << max(4, (records // 4).bit_length())) - 1
+
+
+class Buckets(Protocol):
+    """Records by the low bits of their owner hashes (ZoneIndex._buckets)."""
+
+    mask: int
+
+    def records_of(self, buckets: Sequence[int]) -> list[int]:
+        """The records of *buckets* (each once), each bucket's in file order."""
+        ...
+
+
+class FullBuckets:
+    """_by_owner_hash's buckets."""
+
+    __slots__ = ("_order", "_starts", "mask")
+
+    def __init__(self, mask: int, starts: array[int], order: array[int]) -> None:
+        self.mask = mask
+        self._starts = starts
+        self._order = order
+
+    def records_of(self, buckets: Sequence[int]) -> list[int]:
+        # PERF: the buckets' slices taken at C speed, not a list made for each.
+        starts = self._starts
+        firsts = items_at(starts, buckets)
+        ends = items_at(starts, list(map(add, buckets, repeat(1))))
+        return list(
+            chain.from_iterable(map(self._order.__getitem__, map(slice, firsts, ends)))
+        )
