@@ -55,7 +55,9 @@ class Carried:
 
     def changes(self, new: ZoneIndex) -> _Changes | None:
         """What changed between the old table and *new*'s, where the kept
-        records hold the same values in both; None where they do not."""
+        records hold the same values in both; None where they do not.
+        Worked out once: a Carried serves the one zone the re-read made
+        (*new* is that zone's index, whichever structure asks)."""
         if self._changes is None:
             self._changes = (self._changes_for(new),)
         return self._changes[0]
@@ -82,8 +84,9 @@ class Carried:
                 or old_table.rdata_hash[here] != new_table.rdata_hash[there]
             ):
                 return None
-        gone = _outside(self.kept, len(old_hashes), 0)
-        new_records = _outside(self.kept, len(new_hashes), 1)
+        gone = _not_kept(self.kept, len(old_hashes))
+        moved_to = [(first + shift, end + shift, 0) for first, end, shift in self.kept]
+        new_records = _not_kept(moved_to, len(new_hashes))
         most = max(_FEW, len(new_hashes) // _AT_MOST_ONE_IN)
         if len(gone) + len(new_records) > most:
             return None
@@ -99,7 +102,10 @@ class Carried:
         out = []
         for record in records:
             at = bisect_right(edges, record)
-            assert at % 2, "a record that was not kept"
+            if not at % 2:
+                # Only kept records are asked about (a gone one's bucket is
+                # made again, its owner's suspects worked out again).
+                raise ValueError(f"old record {record} was not kept")
             out.append(record + shifts[at // 2])
         return out
 
@@ -147,14 +153,12 @@ class Carried:
         )
 
 
-def _outside(kept: list[tuple[int, int, int]], count: int, side: int) -> list[int]:
-    """The records of the old table (*side* 0) or the new one (1), of
-    *count* records, that no kept range holds."""
+def _not_kept(kept: list[tuple[int, int, int]], count: int) -> list[int]:
+    """The records of a table of *count* records that none of the *kept*
+    ranges [first, end) holds."""
     out: list[int] = []
     at = 0
-    for first, end, shift in kept:
-        if side:
-            first, end = first + shift, end + shift
+    for first, end, _ in kept:
         out.extend(range(at, first))
         at = max(at, end)
     out.extend(range(at, count))
