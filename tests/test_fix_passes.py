@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, load_fixture
@@ -236,3 +236,53 @@ def test_lines_counted_on_from_the_last_are_counted_from_the_top(
     for offset in offsets:
         offset = min(offset, len(text))
         assert count(offset) == text.count("\n", 0, offset) + 1
+
+
+def _to_original_each(passes: list[list[tuple[int, int, str]]], offset: int) -> int:
+    """_Mapper.to_original as it was: every edit of every pass looked at."""
+    for edits in reversed(passes):
+        spans = []
+        shift = 0
+        for start, end, text in sorted(edits):
+            new_start = start + shift
+            spans.append((new_start, new_start + len(text), start, end))
+            shift += len(text) - (end - start)
+        shift = 0
+        mapped = None
+        for new_start, new_end, old_start, old_end in spans:
+            if offset < new_start:
+                break
+            if offset < new_end:
+                mapped = old_start
+                break
+            shift = new_end - old_end
+        offset = mapped if mapped is not None else offset - shift
+    return offset
+
+
+_EDIT = st.tuples(
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=0, max_value=6),
+    st.sampled_from(["", "x", "xyz", "0123456"]),
+)
+
+
+@given(st.lists(st.lists(_EDIT, max_size=6), min_size=1, max_size=3))
+@example([[(5, 0, "x"), (5, 2, "xyz"), (7, 0, "")]])
+@example([[(2, 6, ""), (4, 1, "xyz")]])
+def test_offsets_mapped_back_through_passes_by_halving(
+    raw: list[list[tuple[int, int, str]]],
+) -> None:
+    """fixer._Mapper finds an offset's edit by halving where a pass's edits
+    do not overlap, and looks at each in order where they do: the original
+    offset of every place in the last text is what looking at every edit
+    gives, edits touching, inserted at one place, or overlapping."""
+    passes = [
+        [(start, start + length, text) for start, length, text in edits]
+        for edits in raw
+    ]
+    mapper = fixer._Mapper()
+    for edits in passes:
+        mapper.add_pass([Edit(start, end, text) for start, end, text in edits])
+    for offset in range(0, 80):
+        assert mapper.to_original(offset) == _to_original_each(passes, offset), offset

@@ -45,6 +45,18 @@ class _Changes:
     owners: frozenset[int]
 
 
+def carried(
+    old: ZoneIndex, kept: Sequence[tuple[int, int, int]], records: int
+) -> Carried | None:
+    """What a zone of *records* records, re-read keeping *kept* of *old*'s
+    index's records, may take over; None where its kept ranges are many
+    (PERF: a fix pass of thousands of edits is cheaper to index anew than
+    to follow range by range, and its ranges are not held)."""
+    if len(kept) > max(_FEW, records // _AT_MOST_ONE_IN):
+        return None
+    return Carried(old, kept)
+
+
 class Carried:
     """The old index, and what the re-read kept of its records."""
 

@@ -39,7 +39,7 @@ from zonefix.bind.resolver import (
 )
 from zonefix.bind.syntax.nodes import EntryKind, SyntaxTree
 from zonefix.bind.syntax.parser import parse_syntax
-from zonefix.carried import Carried
+from zonefix.carried import carried
 from zonefix.columns import items_equal_to
 from zonefix.diagnostics import Edit
 from zonefix.document import Limits
@@ -129,7 +129,7 @@ def _reread(zone: Zone, text: str, edits: list[Edit], limits: Limits) -> Zone:
     new = Zone(ResolvedZone([document], origin, table, origins, [], marks))
     if "index" in zone.__dict__:
         # What the old index worked out, the new one may take over.
-        new.carried = Carried(zone.index, walk.kept)
+        new.carried = carried(zone.index, walk.kept, len(table))
     new.include_root = root
     new.origin_given = True
     new.read_origin = origin
@@ -552,11 +552,16 @@ def _owner_state(
     last = records - 1
     owner = table.owner_ref[last]
     flags = table.flags[last] & OWNER_BITS
-    # The last owner written is the last record that owns its owner.
-    written = last
+    # The last owner written is the last record that owns its owner: the
+    # last record's own owner record (PERF: a blank owner's points at it,
+    # not a walk back over the records that repeat it, which made a fix run
+    # quadratic in a zone of one owner repeated), else found by the walk.
     refs = table.owner_ref
-    while written >= 0 and refs[written] != written:
-        written -= 1
+    written = refs[last]
+    if written < 0 or refs[written] != written:
+        written = last
+        while written >= 0 and refs[written] != written:
+            written -= 1
     cache = None
     if written >= 0:
         word = split_fields(tree.text, *tree.span(table.entry[written]))[0]
