@@ -36,8 +36,6 @@ _FEW = 64
 
 @dataclass(frozen=True)
 class _Changes:
-    #: Old records [first, end) are new records [first + shift, ...).
-    kept: list[tuple[int, int, int]]
     #: Old records the new table does not hold, and new records read anew.
     gone: list[int]
     new: list[int]
@@ -80,6 +78,11 @@ class Carried:
         where bisect_right of it here is odd."""
         return [at for first, end, _ in self.kept for at in (first, end)]
 
+    @cached_property
+    def _shifts(self) -> list[int]:
+        """The kept ranges' shifts, in _edges' order of ranges."""
+        return [shift for _, _, shift in self.kept]
+
     def _changes_for(self, new: ZoneIndex) -> _Changes | None:
         old = self.old
         old_table, new_table = old._table, new._table
@@ -105,12 +108,11 @@ class Carried:
         owners = frozenset(
             [*(old_hashes[i] for i in gone), *(new_hashes[i] for i in new_records)]
         )
-        return _Changes(self.kept, gone, new_records, owners)
+        return _Changes(gone, new_records, owners)
 
     def moved(self, records: Sequence[int]) -> list[int]:
         """The new numbers of old *records*, each of them kept."""
-        edges = self._edges
-        shifts = [shift for _, _, shift in self.kept]
+        edges, shifts = self._edges, self._shifts
         out = []
         for record in records:
             at = bisect_right(edges, record)
