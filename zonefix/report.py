@@ -28,15 +28,18 @@ def render_text(
 ) -> str:
     """One ``file:line:col: CODE message`` line per finding, then a summary
     (see render_summary)."""
-    lines = [_text_line(d, colour) for d in diagnostics]
+    # PERF: each file's name made safe to print once (a zone may have
+    # thousands of findings).
+    names = {name: shown(name) for name in {d.file for d in diagnostics}}
+    lines = [_text_line(d, names[d.file], colour) for d in diagnostics]
     if not quiet:
         lines.extend(render_summary(Summary(diagnostics, files)))
     return "".join(line + "\n" for line in lines)
 
 
-def _text_line(d: Diagnostic, colour: bool) -> str:
+def _text_line(d: Diagnostic, name: str, colour: bool) -> str:
     line, column = d.position()
-    where = f"{shown(d.file)}:{line}:{column}:"
+    where = f"{name}:{line}:{column}:"
     code = d.code.code
     if colour:
         where = click.style(where, bold=True)

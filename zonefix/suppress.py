@@ -60,6 +60,12 @@ class Suppressions:
                         self._codes.append(set())
                     self._codes[-1].update(prefixes)
 
+    @property
+    def silent(self) -> bool:
+        """Whether the file holds no suppression (nearly every file: PERF,
+        its findings then kept without a look each)."""
+        return not self.file and not self._starts
+
     def between(self, start: int, end: int) -> set[str]:
         """The code prefixes silenced for text[start:end] (at *start*, for
         an empty span): the file's, and those of the records on its lines."""
@@ -88,14 +94,14 @@ def apply_suppressions(
     assert isinstance(zone, Zone)
     by_file = {zone.filename: zone.document.tree}
     by_file.update({d.source.name: d.tree for d in zone.includes})
-    cache: dict[str, Suppressions] = {}
+    found = {name: Suppressions(tree) for name, tree in by_file.items()}
+    active = {name: found for name, found in found.items() if not found.silent}
+    if not active:
+        return list(diagnostics)
     kept = []
     for diagnostic in diagnostics:
-        tree = by_file.get(diagnostic.file)
-        if tree is not None:
-            if diagnostic.file not in cache:
-                cache[diagnostic.file] = Suppressions(tree)
-            if cache[diagnostic.file].silences(diagnostic):
-                continue
+        suppressions = active.get(diagnostic.file)
+        if suppressions is not None and suppressions.silences(diagnostic):
+            continue
         kept.append(diagnostic)
     return kept
