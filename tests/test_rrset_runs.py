@@ -95,7 +95,7 @@ _RDATA = [
     st.lists(
         st.tuples(
             st.sampled_from(_OWNERS),
-            st.sampled_from(["", "300", "600"]),
+            st.sampled_from(["", "300", "301", "600", "86400", "86401"]),
             st.sampled_from(_RDATA),
         ),
         max_size=14,
@@ -141,8 +141,41 @@ def test_changes_are_the_items_that_differ_from_the_one_before(
     # Runs of one item, and items that differ in one byte only.
     items = [item for item in items for _ in range(1 + item % 3)]
     items += [items[-1] ^ (0xFF << 8 * (len(items) % size))]
-    found = rrset_runs._changes(array(typecode, items).tobytes(), size)
+    as_int = int.from_bytes(array(typecode, items).tobytes(), "little")
+    found = rrset_runs._changes(as_int, len(items), size)
     assert list(found) == [int(a != b) for a, b in pairwise(items)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.sampled_from(
+                [0, 1, 255, 256, 300, 301, 1 << 16, 1 << 24, (1 << 32) - 1]
+            ),
+        ),
+        min_size=2,
+        max_size=30,
+    )
+)
+def test_mixed_ttls_are_the_runs_whose_ttls_differ(
+    records: list[tuple[int, int]],
+) -> None:
+    """_mixed_ttls: every record of each run (records one after another of
+    one key) in which some TTL differs from another, whatever bytes of the
+    TTLs differ."""
+    keys = [key for key, _ in records]
+    ttls = array("I", [ttl for _, ttl in records])
+    same = bytes(int(a == b) for a, b in pairwise(keys))
+    want: list[int] = []
+    first = 0
+    for end in range(1, len(keys) + 1):
+        if end == len(keys) or not same[end - 1]:
+            if len(set(ttls[first:end])) > 1:
+                want.extend(range(first, end))
+            first = end
+    assert list(rrset_runs._mixed_ttls(ttls, same)) == want
 
 
 def test_a_zone_beyond_the_limit_takes_the_pieces(

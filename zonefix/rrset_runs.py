@@ -53,19 +53,16 @@ def suspects_in_runs(
         return None
     if count < 2:
         return array("I"), array("I")
-    keys = _keys(owner_hashes, rdtypes)
+    key_value = _keys(owner_hashes, rdtypes)
+    keys = key_value.to_bytes(8 * count, "little")
     # same[i] is 1 where record i + 1 is of record i's key (continues its
     # run), else 0.
-    same = _changes(keys, 8).translate(_FLIP)
+    same = _changes(key_value, count, 8).translate(_FLIP)
     runs = count - same.count(1)
     if len(set(memoryview(keys).cast("Q"))) != runs:
         return None  # a key whose records are in two runs or more
-    mixed_at = _as_int(_changes(ttls.tobytes(), 4)) & _as_int(same)
-    mixed_ttls = array("I")
-    if mixed_at:
-        changed = items_equal_to(mixed_at.to_bytes(count - 1, "little"), b"\x01")
-        mixed_ttls.extend(runs_holding((i + 1 for i in changed), same))
-    return _copies(keys, same, rdata_hashes, suspects_in), mixed_ttls
+    mixed_ttls = _mixed_ttls(ttls, same)
+    return _copies(key_value, keys, same, rdata_hashes, suspects_in), mixed_ttls
 
 
 def _readable(*columns: array[int]) -> bool:
@@ -79,36 +76,58 @@ def _as_int(data: bytes | bytearray) -> int:
     return int.from_bytes(data, "little")
 
 
-def _keys(owner_hashes: array[int], rdtypes: array[int]) -> bytes:
-    """Each record's key, owner hash XOR type, as 8 bytes."""
+def _keys(owner_hashes: array[int], rdtypes: array[int]) -> int:
+    """The records' keys, owner hash XOR type, 8 bytes each, as one int
+    (little-endian: record i's key is bits 64 i to 64 i + 63)."""
     types = bytearray(8 * len(rdtypes))
     raw = rdtypes.tobytes()
     types[0::8] = raw[0::2]
     types[1::8] = raw[1::2]
-    keys = _as_int(owner_hashes.tobytes()) ^ _as_int(types)
-    return keys.to_bytes(len(types), "little")
+    return _as_int(owner_hashes.tobytes()) ^ _as_int(types)
 
 
-def _changes(data: bytes, size: int) -> bytes:
-    """For items of *size* bytes: a byte per item after the first, 1 where
-    it differs from the item before it, else 0."""
-    differ = _as_int(data[size:]) ^ _as_int(data[:-size])
-    nonzero = differ.to_bytes(len(data) - size, "little").translate(_NONZERO)
+def _changes(items: int, count: int, size: int) -> bytes:
+    """For *count* items of *size* bytes (*items*, as one little-endian
+    int): a byte per item after the first, 1 where it differs from the
+    item before it, else 0."""
+    differ = items ^ (items >> (8 * size))  # item i XOR item i + 1
+    width = size * (count - 1)
+    nonzero = differ.to_bytes(size * count, "little")[:width].translate(_NONZERO)
     found = 0
     for byte in range(size):
         found |= _as_int(nonzero[byte::size])
-    return found.to_bytes(len(data) // size - 1, "little")
+    return found.to_bytes(count - 1, "little")
+
+
+def _mixed_ttls(ttls: array[int], same: bytes) -> array[int]:
+    """The records of runs whose TTLs differ (4-byte *ttls*; *same* as
+    suspects_in_runs makes it), in file order. PERF: a zone has none,
+    which one AND of the TTLs that change with the runs tells."""
+    count = len(ttls)
+    items = _as_int(ttls.tobytes())
+    in_runs = bytearray(4 * (count - 1))
+    in_runs[0::4] = same
+    if not (items ^ (items >> 32)) & (_as_int(in_runs) * 0xFFFFFFFF):
+        return array("I")
+    mixed_at = _as_int(_changes(items, count, 4)) & _as_int(same)
+    changed = items_equal_to(mixed_at.to_bytes(count - 1, "little"), b"\x01")
+    return array("I", runs_holding((i + 1 for i in changed), same))
 
 
 def _copies(
-    keys: bytes, same: bytes, rdata_hashes: array[int], suspects_in: SuspectsIn
+    key_value: int,
+    keys: bytes,
+    same: bytes,
+    rdata_hashes: array[int],
+    suspects_in: SuspectsIn,
 ) -> array[int]:
     """The copy suspects: where no two records of a run share a key XOR
     rdata hash, and none has a hash of 0, none; else those of the runs
-    where one does, as suspects_in finds them."""
+    where one does, as suspects_in finds them. (*key_value* is *keys* as
+    one int.)"""
     count = len(keys) // 8
     raw_hashes = rdata_hashes.tobytes()
-    combined = (_as_int(keys) ^ _as_int(raw_hashes)).to_bytes(len(keys), "little")
+    combined = (key_value ^ _as_int(raw_hashes)).to_bytes(len(keys), "little")
     # A record with another in its run: the one after it, or before it.
     follows = _as_int(same)
     paired = (follows | follows << 8).to_bytes(count, "little")
