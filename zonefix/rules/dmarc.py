@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from itertools import compress, repeat
 from operator import and_, attrgetter, contains, not_, or_
 from typing import TYPE_CHECKING
 
+from zonefix.bind.facts import plain_name_match
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail import printable
 from zonefix.mail.dmarc import Problem, dmarc_problems, is_dmarc
@@ -16,6 +18,8 @@ from zonefix.rules.registry import FixAvailability, insert_fix, rule
 if TYPE_CHECKING:
     import dns.name
 
+    from zonefix.diagnostics import Edit
+    from zonefix.document import CannotEdit, RecordEdit, RenameOwner
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
@@ -442,9 +446,7 @@ def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
     the mail view's, not read again); None where the format cannot write
     it (BIND: a line without an owner of its own, or one whose owner the
     next line repeats)."""
-    from zonefix.bind.edits import CannotEdit, lower
-    from zonefix.document import RenameOwner
-
+    lower, CannotEdit, RenameOwner = _renaming()
     owner: dns.name.Name | str | None = _dmarc_name(key)
     try:
         if owner is None:
@@ -465,14 +467,27 @@ def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
     return Fix(f"move it to {moved}", Applicability.UNSAFE, lowered, record_edits=edits)
 
 
+@cache
+def _renaming() -> tuple[
+    Callable[[Zone, Sequence[RecordEdit]], tuple[Edit, ...]],
+    type[CannotEdit],
+    type[RenameOwner],
+]:
+    """What _move_to_dmarc lowers its fix with: imported with the first
+    misplaced record (PERF: not at start), and bound once, not imported
+    again for each (a zone may hold thousands)."""
+    from zonefix.bind.edits import CannotEdit, lower
+    from zonefix.document import RenameOwner
+
+    return lower, CannotEdit, RenameOwner
+
+
 def _dmarc_name(key: str) -> str | None:
     """`_dmarc` under the owner whose key is *key*, as the text dnspython
     writes for it, where the owner is a plain name (its key is its text:
     see PLAIN_NAME) and the name fits in 255 bytes (its key's length and 1,
     and 7 for the label `_dmarc`); else None (PERF: no dnspython name for
     the usual owner)."""
-    from zonefix.bind.facts import plain_name_match
-
     if key == "." or len(key) + 1 + 7 > 255 or not plain_name_match(key):
         return None
     return f"_dmarc.{key}"
