@@ -392,6 +392,7 @@ class Zone:
         table = self._resolved.table
         files, entries = table.document, table.entry
         last = len(starts) - 1
+        new = tuple.__new__
         for code, message, index, fix in found:
             if index is None or files[index]:
                 yield self.finding_at_record(code, message, index, fix)
@@ -399,8 +400,19 @@ class Zone:
             entry = entries[index]
             start = starts[entry]
             end = starts[entry + 1] if entry < last else len(text)
-            yield Diagnostic(
-                code, message, name, start, last_field_end(text, start, end), lines, fix
+            # PERF: made as Diagnostic(...) makes it, with no call of its
+            # __new__ (written in Python by NamedTuple) for each.
+            yield new(
+                Diagnostic,
+                (
+                    code,
+                    message,
+                    name,
+                    start,
+                    last_field_end(text, start, end),
+                    lines,
+                    fix,
+                ),
             )
 
     def finding_at_span(

@@ -63,6 +63,10 @@ class MxRecord(Plain):
         self.host = host
 
 
+# An MxRecord's record (PERF: an attrgetter, at C speed).
+_RECORD = attrgetter("record")
+
+
 class MailDomain(Plain):
     _fields = (
         "name",
@@ -127,8 +131,12 @@ class MailDomain(Plain):
     def anchor(self) -> int | None:
         """Where a finding about something missing goes: the first MX, else
         the name's first record (SPEC §3)."""
-        if self.mx or self.null_mx:
-            return min([m.record for m in self.mx] + list(self.null_mx))
+        # PERF: the least of each taken at C speed (no list made).
+        if self.mx:
+            first: int = min(map(_RECORD, self.mx))
+            return min(first, min(self.null_mx)) if self.null_mx else first
+        if self.null_mx:
+            return min(self.null_mx)
         return self.records[0] if self.records else None
 
     @property

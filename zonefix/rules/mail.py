@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from itertools import compress, repeat
-from operator import itemgetter, not_, or_
+from operator import attrgetter, itemgetter, not_, or_
 from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
@@ -379,6 +379,9 @@ MIXED_MAIL_PROVIDERS = Code(
 )
 
 
+# An MxRecord's host (PERF: an attrgetter, at C speed).
+_HOST = attrgetter("host")
+
 # Hosts of one provider beside hosts of none: a warning (PERF: made once).
 _MIXED_BESIDE_UNKNOWN = MIXED_MAIL_PROVIDERS._replace(severity=Severity.WARNING)
 
@@ -430,7 +433,9 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
             if ids is None:
                 ids = named[id(candidates)] = [p.id for p in candidates]
             if domain.unknown:
-                hosts = ", ".join([f"{m.host}." for m in domain.unknown])
+                # Each host with its final dot, ", " between (PERF: joined at
+                # C speed, no string made for each).
+                hosts = "., ".join(map(_HOST, domain.unknown)) + "."
                 message = (
                     f"MX hosts of {' and '.join(ids)} at {domain.name} beside hosts "
                     f"of no known provider ({hosts}): no provider is inferred; set "
