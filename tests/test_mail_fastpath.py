@@ -1073,7 +1073,9 @@ _LABELS = st.sampled_from(["a", "B", "xn--p1ai", "a\\.b", "_x", "*", "mail"])
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.sampled_from(["example.net.", "lab.example.net.", "co.uk.", "ck.", "."]),
+    st.sampled_from(
+        ["example.net.", "lab.example.net.", "co.uk.", "ck.", ".", "xn--p1ai.example."]
+    ),
     st.lists(st.tuples(st.lists(_LABELS, max_size=3), st.booleans()), max_size=6),
     st.lists(st.integers(0, 4), max_size=4),
     st.sampled_from(["", "other.org.", "x..example.net."]),
@@ -1081,6 +1083,7 @@ _LABELS = st.sampled_from(["a", "B", "xn--p1ai", "a\\.b", "_x", "*", "mail"])
 @example("example.net.", [(["a"], True), (["a\\.b"], True)], [0], "")
 @example("lab.example.net.", [(["a"], True)], [0], "")
 @example("example.net.", [(["xn--p1ai"], True), ([], True)], [0], "")
+@example("xn--p1ai.example.", [(["a"], True)], [1], "")  # IDNA in the apex
 def test_uncovered_mail_domains_of_any_names_are_those_walked_each(
     apex: str, written: list[tuple[list[str], bool]], tops: list[int], odd: str
 ) -> None:

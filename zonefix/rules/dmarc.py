@@ -149,21 +149,29 @@ def uncovered(
         # is covered by its record there (_covered walks up to it as
         # text): all told at C speed (most of a zone's).
         names = list(map(attrgetter("name"), pending))
-        by_apex = map(
-            and_,
-            map(str.endswith, names, repeat(orgs.below)),
-            map(not_, map(str.startswith, names, repeat("."))),
-        )
-        odd = map(
-            or_,
-            map(
+        # PERF: where no name holds an empty label, IDNA or an escape, nor
+        # starts with a dot (the usual zone), told by a search of them all
+        # joined, as one text (a name ends with its dot: a line break
+        # between two makes no empty label).
+        joined = "\n".join(names)
+        if joined.startswith(".") or any(map(contains, repeat(joined), _ODD)):
+            by_apex = map(
+                and_,
+                map(str.endswith, names, repeat(orgs.below)),
+                map(not_, map(str.startswith, names, repeat("."))),
+            )
+            odd = map(
                 or_,
-                map(contains, names, repeat("..")),
-                map(contains, names, repeat("xn--")),
-            ),
-            map(contains, names, repeat("\\")),
-        )
-        covered = map(and_, by_apex, map(not_, odd))
+                map(
+                    or_,
+                    map(contains, names, repeat("..")),
+                    map(contains, names, repeat("xn--")),
+                ),
+                map(contains, names, repeat("\\")),
+            )
+            covered = map(and_, by_apex, map(not_, odd))
+        else:
+            covered = map(str.endswith, names, repeat(orgs.below))
         pending = list(compress(pending, map(not_, covered)))
     for domain in pending:
         name = domain.name
@@ -173,6 +181,12 @@ def uncovered(
         if not _covered(name, org, have):
             groups.setdefault(org, []).append(domain)
     return groups
+
+
+# What no name may hold for uncovered to tell it covered by the apex's
+# record by its end alone: an empty label, IDNA, an escape, a name starting
+# with a dot (after another's line break).
+_ODD = ("..", "xn--", "\\", "\n.")
 
 
 class _OrgDomains:
