@@ -400,6 +400,7 @@ class MailView:
         configured = self.configured
         spf_by_owner = self.spf_by_owner
         holders_of = self._holders_of
+        inferred = self._inferred
         keys = list(by_owner)
         # PERF: the names below a delegation told at once (below_cuts).
         for key, below in zip(keys, index.below_cuts(keys), strict=True):
@@ -434,9 +435,15 @@ class MailView:
             elif not mx:
                 continue
             else:
-                provider, candidates, unknown = self._inferred_from(
-                    holders_of(hosts, key), mx
-                )
+                # _inferred_from, with no call of it: its answers are kept
+                # by the holders' lists' ids (_kept_inference).
+                held = holders_of(hosts, key)
+                kept = inferred.get(tuple(map(id, held)))
+                if kept is None:
+                    kept = self._kept_inference(held)
+                provider, candidates, unknown_at = kept[1]
+                if unknown_at:
+                    unknown = tuple(map(mx.__getitem__, unknown_at))
                 told = False
             domains.append(
                 MailDomain(
@@ -476,19 +483,29 @@ class MailView:
         self, holders: list[list[Profile]], mx: list[MxRecord]
     ) -> tuple[Profile | None, tuple[Profile, ...], tuple[MxRecord, ...]]:
         """infer()'s answer for MX *mx*, whose hosts' holders are *holders*."""
-        # PERF: the answer depends only on the hosts' holders, in order:
-        # worked out once for each sequence of them, named by the lists' ids
-        # (the lists are kept with the answer, so no id is another's).
+        provider, candidates, unknown = self._kept_inference(holders)[1]
+        if not unknown:
+            return provider, candidates, ()
+        return provider, candidates, tuple(mx[at] for at in unknown)
+
+    def _kept_inference(
+        self, holders: list[list[Profile]]
+    ) -> tuple[
+        list[list[Profile]],
+        tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]],
+    ]:
+        """*holders* with _inferred's answer for them (the hosts of no known
+        provider by their places). PERF: the answer depends only on the
+        hosts' holders, in order: worked out once for each sequence of
+        them, kept by the lists' ids (the lists are kept with the answer,
+        so no id is another's)."""
         key = tuple(map(id, holders))
         kept = self._inferred.get(key)
         if kept is None:
             kept = (holders, _inferred(holders))
             if len(self._inferred) < _INFERRED_KEPT:
                 self._inferred[key] = kept
-        provider, candidates, unknown = kept[1]
-        if not unknown:
-            return provider, candidates, ()
-        return provider, candidates, tuple(mx[at] for at in unknown)
+        return kept
 
     def _holders_of(self, hosts: list[str], domain: str) -> list[list[Profile]]:
         """holders() of each of *hosts* at *domain*. PERF: a host whose
