@@ -150,9 +150,10 @@ def rsa_key_bits(der: bytes) -> int | None:
         # read by one match, as parsed_rsa_key_bits reads it, where every
         # length it checks fits.
         outer, wrapped, body, size = map(int.from_bytes, usual.groups(), _BIG)
+        if 4 + outer > len(der):
+            return None  # cut short: parsed_rsa_key_bits's first check
         if (
-            4 + outer <= len(der)
-            and 23 + wrapped <= len(der)
+            23 + wrapped <= len(der)
             # The BIT STRING's contents, its first byte left out, hold the
             # RSAPublicKey: its SEQUENCE and then the modulus INTEGER.
             and 4 + body <= wrapped - 1
