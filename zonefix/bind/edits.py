@@ -446,20 +446,30 @@ def _first_field(text: str, start: int, end: int) -> Field:
 
 
 def _renamed_as_text(zone: Zone, index: int, word: str, new: str) -> str | None:
-    """_renamed's answer for record *index*, whose owner is written as
-    *word*, and new owner *new* (text), worked out from the names' texts
-    where they are plain (PLAIN_NAME: dnspython writes them as they are;
-    none the root): one label is one run between dots, and names compare
-    lower-cased. None elsewhere. PERF: no dnspython name is built."""
-    # PERF: the pattern's fullmatch bound once for the five texts.
+    """_renamed's answer for record *index*, whose line writes its owner
+    as *word* (its first field), and new owner *new* (text), worked out
+    from the names' texts where they are plain (PLAIN_NAME: dnspython
+    writes them as they are; none the root): one label is one run between
+    dots, and names compare lower-cased. None elsewhere. PERF: no
+    dnspython name is built."""
+    # PERF: the pattern's fullmatch bound once for the texts.
     plain = plain_name_pattern().fullmatch
     if word != "@" and plain(word) is None:
         return None
     if not new.endswith(".") or plain(new) is None:
         return None
-    old = zone.index.owner_key(index)
     origin = zone.index.name_key("@", index)  # "" where none is in force
-    if old == "." or origin == "." or plain(old) is None:
+    if origin == ".":
+        return None
+    # The owner's key, as owner_key reads it from the word the line
+    # writes (PERF: not read from the text again).
+    if word == "@":
+        old = origin
+    elif word.endswith("."):
+        old = word.lower()
+    else:
+        old = f"{word.lower()}.{origin}"
+    if old == "." or plain(old) is None:
         return None
     if origin and plain(origin) is None:
         return None
