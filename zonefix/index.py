@@ -546,10 +546,10 @@ class ZoneIndex:
             groups[key].append(index)
         return dict(groups)
 
-    def at_owners_of(self, indices: Iterable[int]) -> dict[str, list[int]]:
+    def at_owners_of(self, indices: Sequence[int]) -> dict[str, list[int]]:
         """Every record at the owners of *indices*, by owner, in file order."""
-        hashes = self.owner_hashes
-        return self._at_owner_hashes({hashes[i] for i in indices})
+        # PERF: the owners' hashes taken at C speed (items_at).
+        return self._at_owner_hashes(set(items_at(self.owner_hashes, indices)))
 
     def _at_owner_hashes(self, owner_hashes: Iterable[int]) -> dict[str, list[int]]:
         """Every record whose owner hash is one of *owner_hashes* (each given
@@ -643,6 +643,13 @@ class ZoneIndex:
         indices, keys = self._targets
         picked = type_marks(self._target_types, rdtypes)
         return compress(zip(indices, keys, strict=True), picked)
+
+    def target_keys(self, rdtype: int) -> Sequence[str | None]:
+        """target_key of each record of *rdtype* (a type TARGET_FIELDS
+        names), in file order: targets_of's keys alone. PERF: the list
+        kept for the type (_target_keys), which callers read, never
+        change."""
+        return self._target_keys(rdtype)
 
     def target_names(self, *rdtypes: int) -> set[str | None]:
         """The names (target_key) the targets of records of *rdtypes* (types

@@ -16,8 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 from itertools import accumulate, compress, repeat
-from operator import add, attrgetter, getitem, itemgetter
-from typing import TYPE_CHECKING
+from operator import add, attrgetter, getitem
+from typing import TYPE_CHECKING, cast
 
 from zonefix import rrtypes
 from zonefix.bind.facts import ESCAPE, txt_joined
@@ -379,15 +379,16 @@ class MailView:
         # found by a look-up (not a bisection of the array, and a type test
         # for every record at an owner).
         place = dict(zip(mx_records, range(len(mx_records)), strict=True))
-        mx_hosts = list(map(itemgetter(1), index.targets_of(MX)))
+        mx_hosts = index.target_keys(MX)
         # Each distinct host as MxRecord holds it (a provider's host, named
         # by thousands of MX records, kept once): PERF, stripped once.
-        distinct = set(mx_hosts)
-        distinct.discard(None)
+        found = index.target_names(MX)
+        found.discard(None)
+        distinct = cast("set[str]", found)
         stripped: dict[str | None, str] = dict(
             zip(distinct, map(str.rstrip, distinct, repeat(".")), strict=True)
         )
-        del distinct
+        del distinct, found
         # PERF: read a few thousand at a time; each word read as a number
         # once (a zone's MX share a few preferences): None where it is none.
         numbers: dict[str, int | None] = {}
