@@ -897,7 +897,8 @@ def passed_by_text(entry: str) -> bool:
         entry = escape.sub(_escaped, entry)
     # Latin-1: an escape reads one byte.
     joined = entry.lower().encode("latin-1").translate(None, _BETWEEN_STRINGS)
-    return not any(word in joined for word in _MAIL_WORDS)
+    # PERF: the words looked for at C speed (no generator).
+    return not any(map(joined.__contains__, _MAIL_WORDS))
 
 
 def _names_mail_label(key: str) -> bool:
