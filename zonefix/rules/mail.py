@@ -578,10 +578,10 @@ def _lacking_address(zone: Zone, hosts: set[str]) -> set[str]:
     """Those of *hosts* (_mx_hosts: the MX hosts' keys, each of them) that
     are ZF205's to look up: names in this zone that are not the null MX's,
     an alias (ZF105), a name no host may have (ZF115) or the child zone's.
-    PERF: told at once, with no Python step per host but for the few that may be an
-    alias or are not plain host names: one hash test each (aliases_among),
-    the names that are not plain hosts matched once per run
-    (not_plain_targets), a suffix test and below_cuts."""
+    PERF: told at once, with no Python step per host but for the few that
+    may be an alias or are not plain host names: one hash test each
+    (aliases_among), the names that are not plain hosts matched once per
+    run (not_plain_targets), a suffix test and below_cuts."""
     zone_index = zone.index
     names = list(hosts - {"."})
     unlike = set(zone_index.aliases_among(names))
