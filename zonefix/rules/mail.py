@@ -418,44 +418,59 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     the other hosts.
     """
     zone = ctx.zone
-    # PERF: the candidates' ids, worked out once for each tuple of them (the
-    # mail view shares one among the domains whose hosts' holders are alike:
-    # thousands of domains, a few tuples), named by its id while the domains
-    # hold it.
-    named: dict[int, list[str]] = {}
+    # PERF: what the messages say of the candidates (_candidates_said),
+    # worked out once for each tuple of them (the mail view shares one among
+    # the domains whose hosts' holders are alike: thousands of domains, a
+    # few tuples), named by its id while the domains hold it.
+    named: dict[int, tuple[str, str, str, str, str]] = {}
 
     def found() -> Iterator[tuple[Code, str, int | None, None]]:
         for domain in ctx.mail.domains:
             candidates = domain.candidates
             if domain.configured or not candidates:
                 continue
-            ids = named.get(id(candidates))
-            if ids is None:
-                ids = named[id(candidates)] = [p.id for p in candidates]
+            said = named.get(id(candidates))
+            if said is None:
+                said = named[id(candidates)] = _candidates_said(candidates)
+            first, both, several, listed, either = said
             if domain.unknown:
                 # Each host with its final dot, ", " between (PERF: joined at
                 # C speed, no string made for each).
                 hosts = "., ".join(map(_HOST, domain.unknown)) + "."
                 message = (
-                    f"MX hosts of {' and '.join(ids)} at {domain.name} beside hosts "
+                    f"MX hosts of {both} at {domain.name} beside hosts "
                     f"of no known provider ({hosts}): no provider is inferred; set "
-                    f"{domain.setting(ids[0])} if those are leftovers, or "
+                    f"{domain.setting(first)} if those are leftovers, or "
                     f'"{OTHER}" if they are yours'
                 )
                 yield _MIXED_BESIDE_UNKNOWN, message, domain.anchor, None
             else:
-                families = {p.family for p in candidates}
-                what = "sites of one provider" if len(families) == 1 else "providers"
                 message = (
-                    f"MX hosts of {len(ids)} {what} at {domain.name} "
-                    f"({', '.join(ids)}); say which is in use: "
-                    f"{domain.setting('ID')}, with ID {' or '.join(ids)}"
+                    f"MX hosts of {several} at {domain.name} "
+                    f"({listed}); say which is in use: "
+                    f"{domain.setting('ID')}, with ID {either}"
                 )
                 yield MIXED_MAIL_PROVIDERS, message, domain.anchor, None
 
     # PERF: placed together (findings_at_records): a zone may have
     # thousands of such domains.
     yield from zone.findings_at_records(found())
+
+
+def _candidates_said(candidates: tuple[Profile, ...]) -> tuple[str, str, str, str, str]:
+    """What ZF204's messages say of *candidates*: the first's id, the ids
+    joined by "and", how many providers (or sites of one), the ids listed,
+    and joined by "or"."""
+    ids = [p.id for p in candidates]
+    families = {p.family for p in candidates}
+    what = "sites of one provider" if len(families) == 1 else "providers"
+    return (
+        ids[0],
+        " and ".join(ids),
+        f"{len(ids)} {what}",
+        ", ".join(ids),
+        " or ".join(ids),
+    )
 
 
 MX_TARGET_NO_ADDRESS = Code(
