@@ -1172,3 +1172,26 @@ def test_usual_rsa_keys_have_the_size_their_parsing_gives(
             spki[at] = byte
     key = bytes(spki[:cut])
     assert rsa_key_bits(key) == parsed_rsa_key_bits(key), key.hex()
+
+
+_OWNER_PARTS = st.sampled_from(
+    ["a", "_x", "sel", ".", "_domainkey", "._domainkey.", "example.net.", "_", "b."]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_OWNER_PARTS, min_size=1, max_size=6), max_size=4))
+@example([["s", "._domainkey.", "x."], ["_adsp", "._domainkey.", "x."]])
+@example([["s", "._domainkey.", "x."], ["a._b", "._domainkey.", "x."]])
+def test_key_records_told_at_once_are_those_of_key_names(
+    owners: list[list[str]],
+) -> None:
+    """ZF405 tells its key records (every owner below a _domainkey label
+    a key name) at once: those is_key_name keeps, owner by owner."""
+    records = [
+        (n, owner)
+        for n, owner in enumerate("".join(parts) for parts in owners)
+        if "._domainkey." in owner
+    ]
+    expected = [(i, owner) for i, owner in records if dmarc_rules.is_key_name(owner)]
+    assert dmarc_rules.key_records(records) == expected, records
