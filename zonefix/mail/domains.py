@@ -818,9 +818,8 @@ def all_passed_by_text(entries: Sequence[str | None]) -> list[bool]:
         and entry.isascii()
         for entry in entries
     ]
-    joined = "\0".join(
-        entry for entry, plain in zip(entries, usual, strict=True) if plain and entry
-    )
+    # (The usual entries that are not empty, picked at C speed.)
+    joined = "\0".join(filter(None, compress(entries, usual)))
     squeezed = joined.lower().encode("ascii").translate(None, _BETWEEN_WORDS)
     # Where each usual entry ends in the squeezed text (and the NUL after).
     ends = list(accumulate(map(add, map(len, squeezed.split(b"\0")), repeat(1))))
