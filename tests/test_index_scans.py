@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import string
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Callable
 
@@ -27,6 +29,7 @@ from tests.test_fastpath import _check_rrset_suspects, zones
 from zonefix import dotless, rrtypes
 from zonefix.addresses import may_be_address
 from zonefix.bind import resolver
+from zonefix.columns import all_items_equal_to, items_equal_to
 from zonefix.rules import run_rules, select_rules, structure
 from zonefix.zone import Zone
 
@@ -929,3 +932,24 @@ def test_not_plain_targets_are_each_names_own_test(
             assert index.not_plain_targets(rdtype) is index.not_plain_targets(rdtype)
             odd += len(expected)
     assert odd > 10
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 1, 15, 16, 256, 257, 3840, 3855, 4095]), max_size=40),
+    st.sampled_from([1, 15, 16, 256, 3855, 4095]),
+)
+@example([3855, 15, 15], 3855)  # 0x0F0F: a match across two items' bytes
+@example([0x0F00, 0x000F], 15)  # 0x0F00 then 15: a match across, hiding one
+def test_items_found_by_cutting_are_those_found_one_by_one(
+    items: list[int], item: int
+) -> None:
+    """all_items_equal_to (the column cut at each match) finds the items
+    items_equal_to finds one by one, and a scan of the items: where a match
+    falls across two items' bytes too."""
+    column = array("H", items)
+    raw = column.tobytes()
+    wanted = item.to_bytes(2, sys.byteorder)
+    expected = [at for at, value in enumerate(items) if value == item]
+    assert list(items_equal_to(raw, wanted)) == expected
+    assert all_items_equal_to(raw, wanted) == expected

@@ -36,7 +36,12 @@ from zonefix.index import (
 )
 from zonefix.mail import MailSettings, printable
 from zonefix.mail import domains as domains_module
-from zonefix.mail.dkim import dkim_problems, parsed_problems
+from zonefix.mail.dkim import (
+    dkim_problems,
+    parsed_problems,
+    parsed_rsa_key_bits,
+    rsa_key_bits,
+)
 from zonefix.mail.dmarc import is_dmarc
 from zonefix.mail.domains import (
     MailDomain,
@@ -53,8 +58,16 @@ from zonefix.providers import Profile, profile_from_mapping
 from zonefix.rules import dmarc as dmarc_rules
 from zonefix.rules.context import RuleContext
 from zonefix.rules.dmarc import DKIM_SYNTAX, _dmarc_name
-from zonefix.rules.mail import MIXED_MAIL_PROVIDERS, _in_zone, mx_hosts_to_look_up
+from zonefix.rules.mail import (
+    MIXED_MAIL_PROVIDERS,
+    MX_TARGET_NO_ADDRESS,
+    _in_zone,
+    mx_hosts_to_look_up,
+    mx_target_no_address,
+)
+from zonefix.rules.registry import finding_at_field
 from zonefix.rules.spf import mx_record_count
+from zonefix.settings import Settings
 from zonefix.zone import Zone
 
 
@@ -150,6 +163,57 @@ def test_mx_hosts_of_any_shape_are_judged_as_each_alone(words: list[str]) -> Non
     text = f"{head}sub NS ns.example.org.\nalias CNAME mail\n{body}"
     zone = zonefix.parse_text(text)
     assert mx_hosts_to_look_up(zone) == _mx_hosts_by_reading_each(zone)
+
+
+_ADDRESS_LINES = st.sampled_from(
+    [
+        "mail A 192.0.2.1\n",
+        "mx AAAA 2001:db8::1\n",
+        "*.w A 192.0.2.2\n",
+        "*.x TXT x\n",
+        "y.x A 192.0.2.3\n",
+        "other TXT x\n",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            _HOST_WORDS,
+            st.sampled_from(["mx", "a.w", "b.x", "y.x", "other", "none", "mail"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(_ADDRESS_LINES, max_size=4),
+)
+@example(["none", "mail", "none"], [])
+@example(["a.w", "b.x", "y.x", "other"], ["*.w A 192.0.2.2\n", "*.x TXT x\n"])
+def test_mx_hosts_without_address_are_those_of_each_host_alone(
+    words: list[str], lines: list[str]
+) -> None:
+    """ZF205 asks about every host it may look up at once, and lists the
+    records only where one lacks an address: its findings are, record by
+    record, those of asking has_address of each host mx_hosts_to_look_up
+    keeps (a wildcard's address counts, its name's other records not)."""
+    body = "".join(f"m{n} MX 10 {word}\n" for n, word in enumerate(words))
+    head = "$ORIGIN example.net.\n$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n"
+    text = f"{head}sub NS ns.example.org.\nalias CNAME mail\n{''.join(lines)}{body}"
+    zone = zonefix.parse_text(text)
+    found = list(mx_target_no_address(RuleContext(zone, Settings())))
+    fresh = zonefix.parse_text(text)
+    expected = [
+        (i, f"MX host {host} has no A or AAAA record in the zone")
+        for host, records in mx_hosts_to_look_up(fresh).items()
+        if not fresh.index.has_address(host)
+        for i in records
+    ]
+    assert found == [
+        finding_at_field(zone, MX_TARGET_NO_ADDRESS, message, i, 1)
+        for i, message in expected
+    ], text
 
 
 def test_only_p_and_f_match_p_and_f_ignoring_case() -> None:
@@ -785,9 +849,10 @@ _DKIM_KEYS = [
     st.sampled_from(["k=rsa; ", "k=ed25519; ", "k=RSA; ", "k=dsa; ", "", "k=rsa;"]),
     st.sampled_from(["p=", "p= ", "h=sha1; p="]),
     st.sampled_from(_DKIM_KEYS),
-    st.sampled_from(["", ";", " ", "=", "; t=y", "\n", "; p=AAAA"]),
+    st.sampled_from(["", ";", " ", "=", "; t=y", "\n", "; p=AAAA", "\u00e9"]),
 )
 @example("v=DKIM1; ", "k=dsa; ", "p=", "AAAA", "")
+@example("v=DKIM1; ", "k=rsa; ", "p=", "AAAA", "\u00e9")  # a2b_base64's ValueError
 @example("v=DKIM1; ", "k=rsa; ", "p=", KEY_1024, "=")
 @example(
     "v=DKIM1; ", "k=rsa; ", "p=", "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", "="
@@ -1008,7 +1073,9 @@ _LABELS = st.sampled_from(["a", "B", "xn--p1ai", "a\\.b", "_x", "*", "mail"])
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.sampled_from(["example.net.", "lab.example.net.", "co.uk.", "ck.", "."]),
+    st.sampled_from(
+        ["example.net.", "lab.example.net.", "co.uk.", "ck.", ".", "xn--p1ai.example."]
+    ),
     st.lists(st.tuples(st.lists(_LABELS, max_size=3), st.booleans()), max_size=6),
     st.lists(st.integers(0, 4), max_size=4),
     st.sampled_from(["", "other.org.", "x..example.net."]),
@@ -1016,6 +1083,7 @@ _LABELS = st.sampled_from(["a", "B", "xn--p1ai", "a\\.b", "_x", "*", "mail"])
 @example("example.net.", [(["a"], True), (["a\\.b"], True)], [0], "")
 @example("lab.example.net.", [(["a"], True)], [0], "")
 @example("example.net.", [(["xn--p1ai"], True), ([], True)], [0], "")
+@example("xn--p1ai.example.", [(["a"], True)], [1], "")  # IDNA in the apex
 def test_uncovered_mail_domains_of_any_names_are_those_walked_each(
     apex: str, written: list[tuple[list[str], bool]], tops: list[int], odd: str
 ) -> None:
@@ -1053,3 +1121,77 @@ def test_uncovered_mail_domains_of_any_names_are_those_walked_each(
         have.add(".".join(labels[top:]) + "." if top < len(labels) else ".")
     expected = _uncovered_each(domains, apex, have)
     assert dmarc_rules.uncovered(domains, apex, have) == expected, (keys, have)
+
+
+def _der(tag: int, body: bytes, long_form: int = 0) -> bytes:
+    """A DER element: its length in the short form where it fits, else
+    (or where *long_form* asks) in as many bytes as it needs, at least
+    *long_form*, 0x80 + their count first."""
+    size = len(body)
+    if long_form == 0 and size < 0x80:
+        return bytes([tag, size]) + body
+    count = max(long_form, (size.bit_length() + 7) // 8, 1)
+    return bytes([tag, 0x80 | count]) + size.to_bytes(count, "big") + body
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=600),
+    st.sampled_from([0, 1, 2]),
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=40), st.integers(0, 255)),
+        max_size=3,
+    ),
+    st.integers(min_value=0, max_value=700),
+    st.sampled_from([b"", b"\0", b"\0\0\x80"]),
+)
+@example(256, 2, [], 700, b"\0")  # 2048 bits, every length in two bytes
+@example(256, 2, [(23, 1)], 700, b"\0")  # unused bits said: the way below
+@example(256, 2, [(31, 0x80)], 700, b"\0")  # the modulus's length short
+@example(256, 2, [], 280, b"\0")  # cut inside the modulus
+# The BIT STRING (and the SEQUENCE in it) a byte short of the modulus.
+@example(256, 2, [(21, 0x01), (22, 0x09), (26, 0x01), (27, 0x00)], 700, b"\0")
+def test_usual_rsa_keys_have_the_size_their_parsing_gives(
+    size: int,
+    long_form: int,
+    changes: list[tuple[int, int]],
+    cut: int,
+    lead: bytes,
+) -> None:
+    """rsa_key_bits reads the usual SubjectPublicKeyInfo by one match of
+    its headers: the size parsing it element by element gives, for keys of
+    any size, lengths in any form, bytes changed and the key cut short."""
+    modulus = lead + bytes([0x80 | size % 0x80]) + (bytes(range(256)) * 3)[: size - 1]
+    rsa = _der(0x30, _der(0x02, modulus, long_form) + _der(0x02, b"\1\0\1"), long_form)
+    algorithm = bytes.fromhex("300d06092a864886f70d0101010500")
+    spki = bytearray(
+        _der(0x30, algorithm + _der(0x03, b"\0" + rsa, long_form), long_form)
+    )
+    for at, byte in changes:
+        if at < len(spki):
+            spki[at] = byte
+    key = bytes(spki[:cut])
+    assert rsa_key_bits(key) == parsed_rsa_key_bits(key), key.hex()
+
+
+_OWNER_PARTS = st.sampled_from(
+    ["a", "_x", "sel", ".", "_domainkey", "._domainkey.", "example.net.", "_", "b."]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_OWNER_PARTS, min_size=1, max_size=6), max_size=4))
+@example([["s", "._domainkey.", "x."], ["_adsp", "._domainkey.", "x."]])
+@example([["s", "._domainkey.", "x."], ["a._b", "._domainkey.", "x."]])
+def test_key_records_told_at_once_are_those_of_key_names(
+    owners: list[list[str]],
+) -> None:
+    """ZF405 tells its key records (every owner below a _domainkey label
+    a key name) at once: those is_key_name keeps, owner by owner."""
+    records = [
+        (n, owner)
+        for n, owner in enumerate("".join(parts) for parts in owners)
+        if "._domainkey." in owner
+    ]
+    expected = [(i, owner) for i, owner in records if dmarc_rules.is_key_name(owner)]
+    assert dmarc_rules.key_records(records) == expected, records

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
-from operator import itemgetter
+from itertools import accumulate, repeat
+from operator import add, floordiv, itemgetter, mod
 
 
 def items_at(column: Sequence[int], indices: Sequence[int]) -> Sequence[int]:
@@ -33,6 +34,25 @@ def items_equal_to(column: bytes | bytearray, item: bytes) -> Iterator[int]:
             continue
         yield at // size
         at = column.find(item, at + size)
+
+
+def all_items_equal_to(column: bytes, item: bytes) -> list[int]:
+    """The indices items_equal_to gives, as a list. PERF: the column is
+    cut at each match at C speed and the indices summed from the pieces'
+    lengths, with no Python step per match (bytes.find's loop) nor per
+    item (a compress of them all); where a match falls across two items'
+    bytes (an offset no item starts at), items_equal_to finds them one by
+    one (a match so placed may hide one that is not)."""
+    size = len(item)
+    pieces = column.split(item)
+    del pieces[-1]  # what follows the last match
+    # Where each match starts, in bytes (the first item of accumulate's
+    # answer is its initial value, no match's).
+    starts = list(accumulate(map(add, map(len, pieces), repeat(size)), initial=-size))
+    del starts[0]
+    if size > 1 and any(map(mod, starts, repeat(size))):
+        return list(items_equal_to(column, item))
+    return list(map(floordiv, starts, repeat(size)))
 
 
 #: The items zero_items copies out at a time (PERF: half a megabyte of

@@ -48,7 +48,7 @@ from zonefix.bind import fastpath
 from zonefix.bind.facts import PLAIN_LABEL_CHARACTER, PLAIN_NAME
 from zonefix.bind.fastpath import RdataKey
 from zonefix.bind.resolver import LONG_STRING, split_fields, to_dns_text, type_or_none
-from zonefix.columns import items_at, items_equal_to, zero_items
+from zonefix.columns import all_items_equal_to, items_at, items_equal_to, zero_items
 from zonefix.dotless import TARGET_FIELDS as TARGET_FIELDS
 from zonefix.rrset_runs import suspects_in_runs
 
@@ -385,18 +385,25 @@ class ZoneIndex:
     def of_type(self, rdtype: int) -> Sequence[int]:
         """The records of type *rdtype*, in file order (worked out once)."""
         found = self._of_type.get(rdtype)
+        if found is None and rdtype in TARGET_FIELDS:
+            # PERF: picked out of the table of targets (_records_of: a
+            # step per record of those types, not per record of the zone).
+            return self._records_of(rdtype)
         if found is None:
-            # PERF: the type column's marks (type_marks: a byte a record,
-            # made at C speed with no int compared per record) are counted
-            # at C speed too (an array's count makes an int of each item):
-            # a common type (CNAME, MX) is picked out of all of them, a rare
-            # one (NS, SOA) found by bytes.find, a step per record found.
+            # PERF: the type's items found in the column's bytes at C speed
+            # (all_items_equal_to: some steps per record found, none per
+            # record of the zone); a common type (A), where those steps
+            # would cost more, picked out of the type column's marks
+            # (type_marks: a byte a record, made at C speed with no int
+            # compared per record) by a compress of them all.
             column = self._table.rdtype
-            marks = type_marks(column, (rdtype,))
-            if marks.count(1) > len(marks) // _FEW:
+            raw = column.tobytes()
+            item = rdtype.to_bytes(column.itemsize, sys.byteorder)
+            if raw.count(item) > len(column) // _COMMON:
+                marks = type_marks(column, (rdtype,))
                 found = array("I", compress(range(len(marks)), marks))
             else:
-                found = array("I", items_equal_to(marks, b"\x01"))
+                found = array("I", all_items_equal_to(raw, item))
             self._of_type[rdtype] = found
         return found
 
@@ -553,10 +560,10 @@ class ZoneIndex:
             groups[key].append(index)
         return dict(groups)
 
-    def at_owners_of(self, indices: Iterable[int]) -> dict[str, list[int]]:
+    def at_owners_of(self, indices: Sequence[int]) -> dict[str, list[int]]:
         """Every record at the owners of *indices*, by owner, in file order."""
-        hashes = self.owner_hashes
-        return self._at_owner_hashes({hashes[i] for i in indices})
+        # PERF: the owners' hashes taken at C speed (items_at).
+        return self._at_owner_hashes(set(items_at(self.owner_hashes, indices)))
 
     def _at_owner_hashes(self, owner_hashes: Iterable[int]) -> dict[str, list[int]]:
         """Every record whose owner hash is one of *owner_hashes* (each given
@@ -650,6 +657,13 @@ class ZoneIndex:
         indices, keys = self._targets
         picked = type_marks(self._target_types, rdtypes)
         return compress(zip(indices, keys, strict=True), picked)
+
+    def target_keys(self, rdtype: int) -> Sequence[str | None]:
+        """target_key of each record of *rdtype* (a type TARGET_FIELDS
+        names), in file order: targets_of's keys alone. PERF: the list
+        kept for the type (_target_keys), which callers read, never
+        change."""
+        return self._target_keys(rdtype)
 
     def target_names(self, *rdtypes: int) -> set[str | None]:
         """The names (target_key) the targets of records of *rdtypes* (types
@@ -1516,6 +1530,11 @@ def _by_document(refs: list[int], documents: Sequence[int]) -> dict[int, list[in
 # record in this many matches (a step costs some fifty times what a
 # comparison costs), and compare every record's where more do.
 _FEW = 50
+
+# of_type picks a type's records out of every record's marks where more
+# than one record in this many is of it, and finds them one by one where
+# fewer are (a record found costs some ten times what one marked does).
+_COMMON = 8
 
 # The types whose targets target_owners_among answers for (ZF110's NS,
 # ZF116's SRV, ZF117's CNAME).

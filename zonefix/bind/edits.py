@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from zonefix import rrtypes
 from zonefix.bind.facts import (
+    LEADING_BLANKS,
     editable,
-    plain_name_match,
+    plain_name_pattern,
     record_repeats_owner,
     repeats_owner,
     require_editable,
@@ -219,6 +220,10 @@ def lower(
     its line, its type field rewritten (_retyped). *layouts*: TXT records'
     layouts already read, by record (a rule editing many terms of one
     record reads it once)."""
+    if len(edits) == 1 and type(edits[0]) is RenameOwner:
+        # PERF: one rename (ZF404's fix, one for each misplaced record) is
+        # rename_owners' edits alone: no other edit to look through.
+        return rename_owners(zone, edits)  # type: ignore[arg-type]
     out: list[Edit] = []
     renames = [e for e in edits if isinstance(e, RenameOwner)]
     if renames:
@@ -391,21 +396,25 @@ def rename_owners(zone: Zone, renames: Sequence[RenameOwner]) -> tuple[Edit, ...
     text = tree.text
     wanted = {r.record: r.owner for r in renames}
     edits = []
+    # PERF: editable and record_repeats_owner as they read an editable
+    # record (one of the top file: its tree is the zone's), with no call.
+    documents, generated = table.document, table.generated
+    entries, starts = table.entry, tree.entry_starts
     for i, owner in wanted.items():
         require_editable(zone, i)
-        if record_repeats_owner(zone, i):
+        if text[starts[entries[i]]] in LEADING_BLANKS:
             before = _previous_record(zone, i)
             if before is None or wanted.get(before) != owner:
                 raise CannotEdit("the line repeats the owner of a line before it")
             continue
         for j in range(i + 1, len(table)):
-            if not editable(zone, j):
-                continue
-            if not record_repeats_owner(zone, j):
+            if documents[j] or j in generated:
+                continue  # not editable
+            if text[starts[entries[j]]] not in LEADING_BLANKS:
                 break
             if wanted.get(j) != owner:
                 raise CannotEdit("a line after it repeats this owner")
-        start, end = tree.span(table.entry[i])
+        start, end = tree.span(entries[i])
         field = _first_field(text, start, end)
         written = None
         if isinstance(owner, str):
@@ -437,19 +446,30 @@ def _first_field(text: str, start: int, end: int) -> Field:
 
 
 def _renamed_as_text(zone: Zone, index: int, word: str, new: str) -> str | None:
-    """_renamed's answer for record *index*, whose owner is written as
-    *word*, and new owner *new* (text), worked out from the names' texts
-    where they are plain (PLAIN_NAME: dnspython writes them as they are;
-    none the root): one label is one run between dots, and names compare
-    lower-cased. None elsewhere. PERF: no dnspython name is built."""
-    plain = plain_name_match
+    """_renamed's answer for record *index*, whose line writes its owner
+    as *word* (its first field), and new owner *new* (text), worked out
+    from the names' texts where they are plain (PLAIN_NAME: dnspython
+    writes them as they are; none the root): one label is one run between
+    dots, and names compare lower-cased. None elsewhere. PERF: no
+    dnspython name is built."""
+    # PERF: the pattern's fullmatch bound once for the texts.
+    plain = plain_name_pattern().fullmatch
     if word != "@" and plain(word) is None:
         return None
     if not new.endswith(".") or plain(new) is None:
         return None
-    old = zone.index.owner_key(index)
     origin = zone.index.name_key("@", index)  # "" where none is in force
-    if old == "." or origin == "." or plain(old) is None:
+    if origin == ".":
+        return None
+    # The owner's key, as owner_key reads it from the word the line
+    # writes (PERF: not read from the text again).
+    if word == "@":
+        old = origin
+    elif word.endswith("."):
+        old = word.lower()
+    else:
+        old = f"{word.lower()}.{origin}"
+    if old == "." or plain(old) is None:
         return None
     if origin and plain(origin) is None:
         return None

@@ -41,12 +41,13 @@ PLAIN_LABEL_CHARACTER = r"[!#%&\'*+,\-/0-9:<=>?A-Z\[\]^_`a-z{|}~]"
 
 def plain_name_match(text: str) -> re.Match[str] | None:
     """Whether *text* is all a PLAIN_NAME (its match)."""
-    return _plain_name().fullmatch(text)
+    return plain_name_pattern().fullmatch(text)
 
 
 @cache
-def _plain_name() -> re.Pattern[str]:
-    # On first use: a read that asks no name this never compiles it.
+def plain_name_pattern() -> re.Pattern[str]:
+    """PLAIN_NAME compiled, on first use: a read that asks no name this
+    never compiles it."""
     return re.compile(PLAIN_NAME)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import binascii
 import re
+from functools import cache
+from typing import Literal
 
 from zonefix.mail.dmarc import parse_tags
 
@@ -17,6 +19,27 @@ _TAG_NAME = r"[A-Za-z][A-Za-z0-9_]*\Z"
 def dkim_problems(text: str) -> list[str]:
     """What makes *text* not a usable DKIM key record (RFC 6376 §3.6.1, RFC
     8301, RFC 8463). Unknown tags are ignored, as verifiers ignore them."""
+    # PERF: the usual record's key decoded at once, not first matched by
+    # _USUAL_KEY (a step of the pattern for each of its characters): a
+    # strict a2b_base64 takes only base64 letters and their padding, all
+    # the pattern's p= allows. Where it refuses, the pattern tells whether
+    # the record is the usual one.
+    if text.startswith(_USUAL_RSA):
+        key_type, p = "rsa", text[len(_USUAL_RSA) :]
+    elif text.startswith(_USUAL_ED25519):
+        key_type, p = "ed25519", text[len(_USUAL_ED25519) :]
+    else:
+        key_type = ""
+    if key_type:
+        try:
+            der = binascii.a2b_base64(p, strict_mode=True)
+        except ValueError:  # binascii.Error, or a non-ASCII character
+            pass
+        else:
+            found: list[str] = []
+            if p:
+                _der_problems(key_type, der, found)
+            return found
     usual = _USUAL_KEY.fullmatch(text)
     if usual is not None:
         # PERF: the usual record's tags are known good; only its key is
@@ -79,8 +102,11 @@ def parsed_problems(text: str) -> list[str]:
 
 
 # The usual key record: v=DKIM1, a known k=, a p= of base64 letters, each
-# once, "; " between (PERF: dkim_problems reads only its key).
+# once, "; " between (PERF: dkim_problems reads only its key); and what
+# comes before its key, for each type.
 _USUAL_KEY = re.compile(r"v=DKIM1; k=(rsa|ed25519); p=([A-Za-z0-9+/]*={0,2})")
+_USUAL_RSA = "v=DKIM1; k=rsa; p="
+_USUAL_ED25519 = "v=DKIM1; k=ed25519; p="
 
 
 def _key_problems(key_type: str, value: str, problems: list[str]) -> None:
@@ -118,6 +144,45 @@ def _der_problems(key_type: str, der: bytes, problems: list[str]) -> None:
 def rsa_key_bits(der: bytes) -> int | None:
     """The modulus size of an RSA public key: DER SubjectPublicKeyInfo (what
     DKIM publishes) or a bare RSAPublicKey; None when it is neither."""
+    usual = _usual_spki().match(der)
+    if usual is not None:
+        # PERF: the usual key (rsaEncryption, every length in two bytes)
+        # read by one match, as parsed_rsa_key_bits reads it, where every
+        # length it checks fits.
+        outer, wrapped, body, size = map(int.from_bytes, usual.groups(), _BIG)
+        if 4 + outer > len(der):
+            return None  # cut short: parsed_rsa_key_bits's first check
+        if (
+            23 + wrapped <= len(der)
+            # The BIT STRING's contents, its first byte left out, hold the
+            # RSAPublicKey: its SEQUENCE and then the modulus INTEGER.
+            and 4 + body <= wrapped - 1
+            and 8 + size <= wrapped - 1
+        ):
+            modulus = der[32 : 32 + size].lstrip(b"\0")
+            return len(modulus) * 8 - (8 - modulus[0].bit_length()) if modulus else None
+    return parsed_rsa_key_bits(der)
+
+
+# int.from_bytes's byte order for each of the four lengths.
+_BIG: tuple[Literal["big"], ...] = ("big",) * 4
+
+
+@cache
+def _usual_spki() -> re.Pattern[bytes]:
+    """A SubjectPublicKeyInfo of rsaEncryption (NULL parameters) to the
+    modulus's INTEGER, each length written in two bytes (0x82): the outer
+    SEQUENCE's, the BIT STRING's (whose unused-bits byte is 0), the
+    RSAPublicKey SEQUENCE's and the modulus's. Compiled on first use."""
+    return re.compile(
+        rb"\x30\x82(..)\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01\x05\x00"
+        rb"\x03\x82(..)\x00\x30\x82(..)\x02\x82(..)",
+        re.DOTALL,
+    )
+
+
+def parsed_rsa_key_bits(der: bytes) -> int | None:
+    """rsa_key_bits, the DER parsed element by element."""
     try:
         tag, body, _ = _der(der, 0)
         if tag != 0x30:
@@ -130,7 +195,7 @@ def rsa_key_bits(der: bytes) -> int | None:
             if tag != 0x03:
                 return None
             inner = der[bits[0] + 1 : bits[1]]
-            return rsa_key_bits(inner)
+            return parsed_rsa_key_bits(inner)
         if tag != 0x02:
             return None
         modulus = der[first[0] : first[1]].lstrip(b"\0")

@@ -16,8 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, cached_property
 from itertools import accumulate, compress, repeat
-from operator import add, attrgetter, getitem, itemgetter
-from typing import TYPE_CHECKING
+from operator import add, attrgetter, getitem
+from typing import TYPE_CHECKING, cast
 
 from zonefix import rrtypes
 from zonefix.bind.facts import ESCAPE, txt_joined
@@ -61,6 +61,10 @@ class MxRecord(Plain):
         self.record = record
         self.preference = preference
         self.host = host
+
+
+# An MxRecord's record (PERF: an attrgetter, at C speed).
+_RECORD = attrgetter("record")
 
 
 class MailDomain(Plain):
@@ -127,8 +131,12 @@ class MailDomain(Plain):
     def anchor(self) -> int | None:
         """Where a finding about something missing goes: the first MX, else
         the name's first record (SPEC §3)."""
-        if self.mx or self.null_mx:
-            return min([m.record for m in self.mx] + list(self.null_mx))
+        # PERF: the least of each taken at C speed (no list made).
+        if self.mx:
+            first: int = min(map(_RECORD, self.mx))
+            return min(first, min(self.null_mx)) if self.null_mx else first
+        if self.null_mx:
+            return min(self.null_mx)
         return self.records[0] if self.records else None
 
     @property
@@ -371,15 +379,16 @@ class MailView:
         # found by a look-up (not a bisection of the array, and a type test
         # for every record at an owner).
         place = dict(zip(mx_records, range(len(mx_records)), strict=True))
-        mx_hosts = list(map(itemgetter(1), index.targets_of(MX)))
+        mx_hosts = index.target_keys(MX)
         # Each distinct host as MxRecord holds it (a provider's host, named
         # by thousands of MX records, kept once): PERF, stripped once.
-        distinct = set(mx_hosts)
-        distinct.discard(None)
+        found = index.target_names(MX)
+        found.discard(None)
+        distinct = cast("set[str]", found)
         stripped: dict[str | None, str] = dict(
             zip(distinct, map(str.rstrip, distinct, repeat(".")), strict=True)
         )
-        del distinct
+        del distinct, found
         # PERF: read a few thousand at a time; each word read as a number
         # once (a zone's MX share a few preferences): None where it is none.
         numbers: dict[str, int | None] = {}
@@ -392,6 +401,7 @@ class MailView:
         configured = self.configured
         spf_by_owner = self.spf_by_owner
         holders_of = self._holders_of
+        inferred = self._inferred
         keys = list(by_owner)
         # PERF: the names below a delegation told at once (below_cuts).
         for key, below in zip(keys, index.below_cuts(keys), strict=True):
@@ -426,9 +436,15 @@ class MailView:
             elif not mx:
                 continue
             else:
-                provider, candidates, unknown = self._inferred_from(
-                    holders_of(hosts, key), mx
-                )
+                # _inferred_from, with no call of it: its answers are kept
+                # by the holders' lists' ids (_kept_inference).
+                held = holders_of(hosts, key)
+                kept = inferred.get(tuple(map(id, held)))
+                if kept is None:
+                    kept = self._kept_inference(held)
+                provider, candidates, unknown_at = kept[1]
+                if unknown_at:
+                    unknown = tuple(map(mx.__getitem__, unknown_at))
                 told = False
             domains.append(
                 MailDomain(
@@ -468,19 +484,29 @@ class MailView:
         self, holders: list[list[Profile]], mx: list[MxRecord]
     ) -> tuple[Profile | None, tuple[Profile, ...], tuple[MxRecord, ...]]:
         """infer()'s answer for MX *mx*, whose hosts' holders are *holders*."""
-        # PERF: the answer depends only on the hosts' holders, in order:
-        # worked out once for each sequence of them, named by the lists' ids
-        # (the lists are kept with the answer, so no id is another's).
+        provider, candidates, unknown = self._kept_inference(holders)[1]
+        if not unknown:
+            return provider, candidates, ()
+        return provider, candidates, tuple(mx[at] for at in unknown)
+
+    def _kept_inference(
+        self, holders: list[list[Profile]]
+    ) -> tuple[
+        list[list[Profile]],
+        tuple[Profile | None, tuple[Profile, ...], tuple[int, ...]],
+    ]:
+        """*holders* with _inferred's answer for them (the hosts of no known
+        provider by their places). PERF: the answer depends only on the
+        hosts' holders, in order: worked out once for each sequence of
+        them, kept by the lists' ids (the lists are kept with the answer,
+        so no id is another's)."""
         key = tuple(map(id, holders))
         kept = self._inferred.get(key)
         if kept is None:
             kept = (holders, _inferred(holders))
             if len(self._inferred) < _INFERRED_KEPT:
                 self._inferred[key] = kept
-        provider, candidates, unknown = kept[1]
-        if not unknown:
-            return provider, candidates, ()
-        return provider, candidates, tuple(mx[at] for at in unknown)
+        return kept
 
     def _holders_of(self, hosts: list[str], domain: str) -> list[list[Profile]]:
         """holders() of each of *hosts* at *domain*. PERF: a host whose
@@ -792,9 +818,8 @@ def all_passed_by_text(entries: Sequence[str | None]) -> list[bool]:
         and entry.isascii()
         for entry in entries
     ]
-    joined = "\0".join(
-        entry for entry, plain in zip(entries, usual, strict=True) if plain and entry
-    )
+    # (The usual entries that are not empty, picked at C speed.)
+    joined = "\0".join(filter(None, compress(entries, usual)))
     squeezed = joined.lower().encode("ascii").translate(None, _BETWEEN_WORDS)
     # Where each usual entry ends in the squeezed text (and the NUL after).
     ends = list(accumulate(map(add, map(len, squeezed.split(b"\0")), repeat(1))))
@@ -871,7 +896,8 @@ def passed_by_text(entry: str) -> bool:
         entry = escape.sub(_escaped, entry)
     # Latin-1: an escape reads one byte.
     joined = entry.lower().encode("latin-1").translate(None, _BETWEEN_STRINGS)
-    return not any(word in joined for word in _MAIL_WORDS)
+    # PERF: the words looked for at C speed (no generator).
+    return not any(map(joined.__contains__, _MAIL_WORDS))
 
 
 def _names_mail_label(key: str) -> bool:
@@ -890,19 +916,23 @@ def plain_txt_value(entry: str, rdata_field: int) -> str | None:
     know it opens the rdata; an entry with a backslash anywhere (nearly
     always in its strings, which send it there anyway) is left to the
     general way at once, before the work of cutting it."""
-    quote = entry.find('"')
-    if quote < 0 or "\\" in entry:
+    if "\\" in entry:
         return None
-    head = entry[:quote]
-    if not head.isascii() or ";" in head or not _ODD_BLANKS.isdisjoint(head):
+    # PERF: cut at its quotes at once: what comes before the first is the
+    # first piece, the strings are every other piece after it, and what
+    # stands between two of them must be blanks or parentheses.
+    pieces = entry.split('"')
+    if len(pieces) % 2 == 0:
+        return None  # a quote not closed
+    if len(pieces) == 1:
+        return None  # no string
+    head = pieces[0]
+    # (A comment, or a blank the grammar does not split at, in the head:
+    # one search, PERF.)
+    if not head.isascii() or (_odd_in_head or _compile_odd_in_head())(head):
         return None
     if len(head.replace("(", " ").replace(")", " ").split()) != rdata_field:
         return None
-    # PERF: cut at its quotes at once: the strings are every other piece,
-    # and what stands between two of them must be blanks or parentheses.
-    pieces = entry[quote:].split('"')
-    if len(pieces) % 2 == 0:
-        return None  # a quote not closed
     # PERF: the pieces between two strings searched as one, and the
     # strings as their value (no generator over them).
     if "".join(pieces[2:-1:2]).strip(" \t\r\n()"):
@@ -918,6 +948,18 @@ def plain_txt_value(entry: str, rdata_field: int) -> str | None:
         ends = [at for at in (rest.find("\r"), rest.find("\n")) if at >= 0]
         rest = rest[min(ends) :] if ends else ""
     return value
+
+
+# What plain_txt_value refuses in an entry's text before its first string:
+# a comment, or a blank str.split() splits at but the grammar does not
+# (PERF: compiled on first use and kept here, not at start).
+_odd_in_head: Callable[[str], re.Match[str] | None] | None = None
+
+
+def _compile_odd_in_head() -> Callable[[str], re.Match[str] | None]:
+    global _odd_in_head
+    _odd_in_head = re.compile(f"[;{re.escape(SPLIT_ODD)}]").search
+    return _odd_in_head
 
 
 def _absolute_key(name: str, origin: dns.name.Name | None) -> str | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from itertools import compress, repeat
-from operator import and_, attrgetter, contains, not_, or_
+from operator import and_, attrgetter, contains, itemgetter, not_, or_
 from typing import TYPE_CHECKING
 
+from zonefix.bind.facts import plain_name_match
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
 from zonefix.mail import printable
 from zonefix.mail.dmarc import Problem, dmarc_problems, is_dmarc
@@ -16,6 +18,8 @@ from zonefix.rules.registry import FixAvailability, insert_fix, rule
 if TYPE_CHECKING:
     import dns.name
 
+    from zonefix.diagnostics import Edit
+    from zonefix.document import CannotEdit, RecordEdit, RenameOwner
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
@@ -145,21 +149,29 @@ def uncovered(
         # is covered by its record there (_covered walks up to it as
         # text): all told at C speed (most of a zone's).
         names = list(map(attrgetter("name"), pending))
-        by_apex = map(
-            and_,
-            map(str.endswith, names, repeat(orgs.below)),
-            map(not_, map(str.startswith, names, repeat("."))),
-        )
-        odd = map(
-            or_,
-            map(
+        # PERF: where no name holds an empty label, IDNA or an escape, nor
+        # starts with a dot (the usual zone), told by a search of them all
+        # joined, as one text (a name ends with its dot: a line break
+        # between two makes no empty label).
+        joined = "\n".join(names)
+        if joined.startswith(".") or any(map(contains, repeat(joined), _ODD)):
+            by_apex = map(
+                and_,
+                map(str.endswith, names, repeat(orgs.below)),
+                map(not_, map(str.startswith, names, repeat("."))),
+            )
+            odd = map(
                 or_,
-                map(contains, names, repeat("..")),
-                map(contains, names, repeat("xn--")),
-            ),
-            map(contains, names, repeat("\\")),
-        )
-        covered = map(and_, by_apex, map(not_, odd))
+                map(
+                    or_,
+                    map(contains, names, repeat("..")),
+                    map(contains, names, repeat("xn--")),
+                ),
+                map(contains, names, repeat("\\")),
+            )
+            covered = map(and_, by_apex, map(not_, odd))
+        else:
+            covered = map(str.endswith, names, repeat(orgs.below))
         pending = list(compress(pending, map(not_, covered)))
     for domain in pending:
         name = domain.name
@@ -169,6 +181,12 @@ def uncovered(
         if not _covered(name, org, have):
             groups.setdefault(org, []).append(domain)
     return groups
+
+
+# What no name may hold for uncovered to tell it covered by the apex's
+# record by its end alone: an empty label, IDNA, an escape, a name starting
+# with a dot (after another's line break).
+_ODD = ("..", "xn--", "\\", "\n.")
 
 
 class _OrgDomains:
@@ -442,9 +460,7 @@ def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
     the mail view's, not read again); None where the format cannot write
     it (BIND: a line without an owner of its own, or one whose owner the
     next line repeats)."""
-    from zonefix.bind.edits import CannotEdit, lower
-    from zonefix.document import RenameOwner
-
+    lower, CannotEdit, RenameOwner = _renaming()
     owner: dns.name.Name | str | None = _dmarc_name(key)
     try:
         if owner is None:
@@ -465,14 +481,27 @@ def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
     return Fix(f"move it to {moved}", Applicability.UNSAFE, lowered, record_edits=edits)
 
 
+@cache
+def _renaming() -> tuple[
+    Callable[[Zone, Sequence[RecordEdit]], tuple[Edit, ...]],
+    type[CannotEdit],
+    type[RenameOwner],
+]:
+    """What _move_to_dmarc lowers its fix with: imported with the first
+    misplaced record (PERF: not at start), and bound once, not imported
+    again for each (a zone may hold thousands)."""
+    from zonefix.bind.edits import CannotEdit, lower
+    from zonefix.document import RenameOwner
+
+    return lower, CannotEdit, RenameOwner
+
+
 def _dmarc_name(key: str) -> str | None:
     """`_dmarc` under the owner whose key is *key*, as the text dnspython
     writes for it, where the owner is a plain name (its key is its text:
     see PLAIN_NAME) and the name fits in 255 bytes (its key's length and 1,
     and 7 for the label `_dmarc`); else None (PERF: no dnspython name for
     the usual owner)."""
-    from zonefix.bind.facts import plain_name_match
-
     if key == "." or len(key) + 1 + 7 > 255 or not plain_name_match(key):
         return None
     return f"_dmarc.{key}"
@@ -523,7 +552,7 @@ def dkim_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     zone = ctx.zone
     view = ctx.mail
-    keys = [(i, owner) for i, owner in view.domainkey_records if is_key_name(owner)]
+    keys = key_records(view.domainkey_records)
     if not keys:
         return
     # PERF: the DKIM module (and base64) only for a zone with a key.
@@ -535,6 +564,23 @@ def dkim_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
         for i, owner in keys
         if (problems := dkim_problems(view.txt_value(i)))
     )
+
+
+def key_records(records: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Those of *records* (record, owner key: the mail view's TXT records
+    below a ``_domainkey`` label) whose owner is_key_name. PERF: where the
+    owners joined hold "._" once each (their "._domainkey.") and no owner
+    starts with "_" or ".", every one is (told at C speed: a zone's keys,
+    thousands, are nearly all so); else each is asked."""
+    joined = "\n".join(map(itemgetter(1), records))
+    if (
+        joined.count("._") == len(records)
+        and not joined.startswith(("_", "."))
+        and "\n_" not in joined
+        and "\n." not in joined
+    ):
+        return list(records)
+    return [(i, owner) for i, owner in records if is_key_name(owner)]
 
 
 def is_key_name(owner: str) -> bool:

@@ -12,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from itertools import compress, repeat
-from operator import itemgetter, not_, or_
-from typing import TYPE_CHECKING
+from operator import attrgetter, not_, or_
+from typing import TYPE_CHECKING, cast
 
 from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
-from zonefix.index import bad_host_label, not_plain_names
+from zonefix.index import bad_host_label
 from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.providers import OTHER
 from zonefix.rules.registry import (
@@ -379,6 +379,9 @@ MIXED_MAIL_PROVIDERS = Code(
 )
 
 
+# An MxRecord's host (PERF: an attrgetter, at C speed).
+_HOST = attrgetter("host")
+
 # Hosts of one provider beside hosts of none: a warning (PERF: made once).
 _MIXED_BESIDE_UNKNOWN = MIXED_MAIL_PROVIDERS._replace(severity=Severity.WARNING)
 
@@ -415,42 +418,59 @@ def mixed_mail_providers(ctx: RuleContext) -> Iterator[Diagnostic]:
     the other hosts.
     """
     zone = ctx.zone
-    # PERF: the candidates' ids, worked out once for each tuple of them (the
-    # mail view shares one among the domains whose hosts' holders are alike:
-    # thousands of domains, a few tuples), named by its id while the domains
-    # hold it.
-    named: dict[int, list[str]] = {}
+    # PERF: what the messages say of the candidates (_candidates_said),
+    # worked out once for each tuple of them (the mail view shares one among
+    # the domains whose hosts' holders are alike: thousands of domains, a
+    # few tuples), named by its id while the domains hold it.
+    named: dict[int, tuple[str, str, str, str, str]] = {}
 
     def found() -> Iterator[tuple[Code, str, int | None, None]]:
         for domain in ctx.mail.domains:
             candidates = domain.candidates
             if domain.configured or not candidates:
                 continue
-            ids = named.get(id(candidates))
-            if ids is None:
-                ids = named[id(candidates)] = [p.id for p in candidates]
+            said = named.get(id(candidates))
+            if said is None:
+                said = named[id(candidates)] = _candidates_said(candidates)
+            first, both, several, listed, either = said
             if domain.unknown:
-                hosts = ", ".join([f"{m.host}." for m in domain.unknown])
+                # Each host with its final dot, ", " between (PERF: joined at
+                # C speed, no string made for each).
+                hosts = "., ".join(map(_HOST, domain.unknown)) + "."
                 message = (
-                    f"MX hosts of {' and '.join(ids)} at {domain.name} beside hosts "
+                    f"MX hosts of {both} at {domain.name} beside hosts "
                     f"of no known provider ({hosts}): no provider is inferred; set "
-                    f"{domain.setting(ids[0])} if those are leftovers, or "
+                    f"{domain.setting(first)} if those are leftovers, or "
                     f'"{OTHER}" if they are yours'
                 )
                 yield _MIXED_BESIDE_UNKNOWN, message, domain.anchor, None
             else:
-                families = {p.family for p in candidates}
-                what = "sites of one provider" if len(families) == 1 else "providers"
                 message = (
-                    f"MX hosts of {len(ids)} {what} at {domain.name} "
-                    f"({', '.join(ids)}); say which is in use: "
-                    f"{domain.setting('ID')}, with ID {' or '.join(ids)}"
+                    f"MX hosts of {several} at {domain.name} "
+                    f"({listed}); say which is in use: "
+                    f"{domain.setting('ID')}, with ID {either}"
                 )
                 yield MIXED_MAIL_PROVIDERS, message, domain.anchor, None
 
     # PERF: placed together (findings_at_records): a zone may have
     # thousands of such domains.
     yield from zone.findings_at_records(found())
+
+
+def _candidates_said(candidates: tuple[Profile, ...]) -> tuple[str, str, str, str, str]:
+    """What ZF204's messages say of *candidates*: the first's id, the ids
+    joined by "and", how many providers (or sites of one), the ids listed,
+    and joined by "or"."""
+    ids = [p.id for p in candidates]
+    families = {p.family for p in candidates}
+    what = "sites of one provider" if len(families) == 1 else "providers"
+    return (
+        ids[0],
+        " and ".join(ids),
+        f"{len(ids)} {what}",
+        ", ".join(ids),
+        " or ".join(ids),
+    )
 
 
 MX_TARGET_NO_ADDRESS = Code(
@@ -490,27 +510,36 @@ def mx_target_no_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     if zone.origin_text is None:
         return
     zone_index = zone.index
-    wanted = mx_hosts_to_look_up(zone)
-    if not wanted:
+    # PERF: the hosts judged first, and the records that name them
+    # (mx_hosts_to_look_up, a step per MX record) listed only where one
+    # lacks an address (few zones): every host _lacking_address keeps is
+    # asked about, those whose records mx_hosts_to_look_up passes over too
+    # (an answer about a name is the same whichever others are asked).
+    hosts = _lacking_address(zone, _mx_hosts(zone))
+    if not hosts:
         return
     # PERF: which hosts hold records, and which hold an address, told at
     # once (owners_among: no list of records per host); the names a
     # wildcard may answer for asked about only for the hosts with no
     # records (has_address asks for them only there; most hosts have an
     # address).
-    held, addressed = zone_index.owners_among(wanted, _ADDRESS_TYPES)
-    empty = [host for host in wanted if host not in held]
+    held, addressed = zone_index.owners_among(hosts, _ADDRESS_TYPES)
+    empty = [host for host in hosts if host not in held]
     if empty:
         more, more_addressed = zone_index.owners_among(
             zone_index.wildcard_keys(empty), _ADDRESS_TYPES
         )
         held |= more
         addressed |= more_addressed
-    for host, records in wanted.items():
-        if host in held:
-            if host in addressed:
-                continue
-        elif zone_index.has_address_among(host, held, addressed):
+    # (held and addressed hold each host asked about, and every name
+    # has_address_among looks at for one that holds no record.)
+    lacking = hosts.difference(addressed.intersection(held))
+    if not lacking:
+        return
+    for host, records in mx_hosts_to_look_up(zone).items():
+        if host not in lacking:
+            continue
+        if host not in held and zone_index.has_address_among(host, held, addressed):
             continue
         for i in records:
             yield finding_at_field(
@@ -532,13 +561,9 @@ def mx_hosts_to_look_up(zone: Zone) -> dict[str, list[int]]:
     zone's."""
     zone_index = zone.index
     dotless = {d.record for d in zone_index.dotless_names() if d.position == 1}
-    # PERF: the hosts taken from the table of targets at once (targets_of),
-    # and each distinct host judged once, all together (_lacking_address): a
-    # provider's host is named by thousands of MX records. (None: no host
-    # written; "" is no key, and no host either.)
-    hosts = set(filter(None, map(itemgetter(1), zone_index.targets_of(rrtypes.MX))))
-    lacking = _lacking_address(zone, hosts)
-    del hosts
+    # PERF: each distinct host judged once, all together (_lacking_address):
+    # a provider's host is named by thousands of MX records.
+    lacking = _lacking_address(zone, _mx_hosts(zone))
     # The host as written is read only where its key could be an address's
     # (an address's key keeps its first digit or its colon).
     addressed = {host for host in lacking if may_be_address(host)}
@@ -554,17 +579,30 @@ def mx_hosts_to_look_up(zone: Zone) -> dict[str, list[int]]:
     return wanted
 
 
+def _mx_hosts(zone: Zone) -> set[str]:
+    """The keys of the MX records' hosts, each once. PERF: taken from the
+    table of targets at once (target_names). (None: no host written; "" is
+    no key, and no host either.)"""
+    hosts = zone.index.target_names(rrtypes.MX)
+    hosts.discard(None)
+    hosts.discard("")
+    return cast("set[str]", hosts)
+
+
 def _lacking_address(zone: Zone, hosts: set[str]) -> set[str]:
-    """Those of MX *hosts* (keys) that are ZF205's to look up: names in
-    this zone that are not the null MX's, an alias (ZF105), a name no host
-    may have (ZF115) or the child zone's. PERF: told at
-    once, with no Python step per host but for the few that may be an
-    alias or are not plain host names: one hash test each (aliases_among),
-    one match each (not_plain_names), a suffix test and below_cuts."""
+    """Those of *hosts* (_mx_hosts: the MX hosts' keys, each of them) that
+    are ZF205's to look up: names in this zone that are not the null MX's,
+    an alias (ZF105), a name no host may have (ZF115) or the child zone's.
+    PERF: told at once, with no Python step per host but for the few that
+    may be an alias or are not plain host names: one hash test each
+    (aliases_among), the names that are not plain hosts matched once per
+    run (not_plain_targets), a suffix test and below_cuts."""
     zone_index = zone.index
     names = list(hosts - {"."})
     unlike = set(zone_index.aliases_among(names))
-    odd = not_plain_names(names)
+    # PERF: the MX hosts that are no plain host name, matched once per run
+    # (ZF115 asks for them too).
+    odd = zone_index.not_plain_targets(rrtypes.MX).intersection(names)
     unlike.update(name for name in odd if name and bad_host_label(name))
     names = [name for name in names if name not in unlike] if unlike else names
     apex = zone_index.apex_key
