@@ -927,3 +927,44 @@ def test_not_plain_targets_are_each_names_own_test(
             assert index.not_plain_targets(rdtype) is index.not_plain_targets(rdtype)
             odd += len(expected)
     assert odd > 10
+
+
+_HOST_TEXT = string.ascii_letters[:3] + "XYZ09-.\n_\\é *"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(_HOST_TEXT, max_size=10),
+            st.lists(st.text("aZ09-", min_size=1, max_size=4), min_size=1, max_size=3)
+            .map(".".join)
+            .flatmap(lambda name: st.sampled_from([name, f"{name}.", f"-{name}."])),
+        ),
+        max_size=8,
+    )
+)
+@example(["a.b.", "c-d.e."])
+@example(["a.b.", None, "."])
+@example(["a.\nb."])
+@example(["a.b.", "a-.b.", "a..b.", "-a.", "a.-b."])
+def test_not_plain_names_are_each_names_match(names: list[str | None]) -> None:
+    """not_plain_names (the names joined a line each: searched, matched a
+    line after another) is plain_host asked of each name."""
+    expected = {n for n in names if n is None or not zonefix.index.plain_host(n)}
+    assert zonefix.index.not_plain_names(names) == expected
+    assert zonefix.index.not_plain_names(iter(names)) == expected
+
+
+@given(st.lists(st.text(string.printable, max_size=12), max_size=8))
+@example(["mail.example.", "1.example."])
+@example(["a:b", "x."])
+@example(["x\n1"])
+def test_zf106s_names_that_may_be_addresses_are_each_names_match(
+    names: list[str],
+) -> None:
+    """ZF106's search of the names joined a line each keeps what its match
+    of each name keeps."""
+    may_be = re.compile(structure._MAY_BE_ADDRESS).match
+    assert structure._may_be_addresses(set(names)) == {n for n in names if may_be(n)}
