@@ -968,3 +968,67 @@ def test_zf106s_names_that_may_be_addresses_are_each_names_match(
     of each name keeps."""
     may_be = re.compile(structure._MAY_BE_ADDRESS).match
     assert structure._may_be_addresses(set(names)) == {n for n in names if may_be(n)}
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=_zones())
+@example(
+    text="$TTL 300\n$ORIGIN example.net.\na A 192.0.2.1\n$ORIGIN Example.NET.\nb.C A 192.0.2.1\n$ORIGIN sub.example.net.\nx A 192.0.2.1\ny. A 192.0.2.1\n"
+)
+def test_owner_keys_under_origins_of_other_texts(text: str) -> None:
+    """owner_keys is owner_key where a piece's words are under several
+    origins, those under another text than the first word's keyed after
+    the others (_keys_of_piece, taken however many there are)."""
+    zone = zonefix.parse_text(text)
+    records = list(range(len(zone.table)))
+    expected = [zone.index.owner_key(i) for i in records]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(zonefix.index, "_ELSEWHERE_PAST_ONE_IN", 1)
+        index = zonefix.index.ZoneIndex(zone)
+        assert index.owner_keys(records) == expected, text
+
+
+def _label_under_apex_giving_back(apex: str) -> Callable[[str, int], object]:
+    """_label_under_apex's match as first written: every label taken, then
+    given back one after another until the rest is the apex or nothing."""
+    label = f"{zonefix.bind.facts.PLAIN_LABEL_CHARACTER}++"
+    return re.compile(
+        rf"(?:{label}\.)*({label})(\.(?i:{re.escape(apex)}))?(?=[ \t\r\n]|$)"
+    ).match
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["example.net.", "a.b.", "x.", "ex-am.ple."]),
+    st.lists(
+        st.sampled_from(["a", "B", "x", "ex-am", "ple", "example", "net", "NET", "b"])
+        | st.text("a.\\é*_", max_size=3),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(["", ".", ".example.net.", ".EXAMPLE.NET.", ".a.b.", ".x."]),
+    st.sampled_from(["", " ", "\t", "\n", "\r\n", "(", ";", "\n\n", "."]),
+)
+@example("example.net.", ["a", "example", "net", "example"], ".net.", " ")
+@example("example.net.", ["example"], ".net.", "\n")
+def test_label_under_apex_is_the_match_that_gives_labels_back(
+    apex: str, labels: list[str], end: str, after: str
+) -> None:
+    """_label_under_apex, whose labels before the one under the apex are
+    never given back, matches where the match that gives them back does,
+    with the same label, apex and end."""
+    zone = zonefix.parse_text(f"$ORIGIN {apex}\n$TTL 300\n@ NS ns1.example.org.\n")
+    match = zone.index._label_under_apex
+    reference = _label_under_apex_giving_back(apex)
+    text = "x " + ".".join(labels) + end + after
+
+    def seen(found: object) -> object:
+        if not isinstance(found, re.Match):
+            return None
+        return found.group(1), found.group(2), found.lastindex, found.end()
+
+    assert seen(match(text, 2)) == seen(reference(text, 2)), text
