@@ -953,3 +953,108 @@ def test_items_found_by_cutting_are_those_found_one_by_one(
     expected = [at for at, value in enumerate(items) if value == item]
     assert list(items_equal_to(raw, wanted)) == expected
     assert all_items_equal_to(raw, wanted) == expected
+
+
+_HOST_TEXT = string.ascii_letters[:3] + "XYZ09-.\n_\\é *"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(_HOST_TEXT, max_size=10),
+            st.lists(st.text("aZ09-", min_size=1, max_size=4), min_size=1, max_size=3)
+            .map(".".join)
+            .flatmap(lambda name: st.sampled_from([name, f"{name}.", f"-{name}."])),
+        ),
+        max_size=8,
+    )
+)
+@example(["a.b.", "c-d.e."])
+@example(["a.b.", None, "."])
+@example(["a.\nb."])
+@example(["a.b.", "a-.b.", "a..b.", "-a.", "a.-b."])
+def test_not_plain_names_are_each_names_match(names: list[str | None]) -> None:
+    """not_plain_names (the names joined a line each: searched, matched a
+    line after another) is plain_host asked of each name."""
+    expected = {n for n in names if n is None or not zonefix.index.plain_host(n)}
+    assert zonefix.index.not_plain_names(names) == expected
+    assert zonefix.index.not_plain_names(iter(names)) == expected
+
+
+@given(st.lists(st.text(string.printable, max_size=12), max_size=8))
+@example(["mail.example.", "1.example."])
+@example(["a:b", "x."])
+@example(["x\n1"])
+def test_zf106s_names_that_may_be_addresses_are_each_names_match(
+    names: list[str],
+) -> None:
+    """ZF106's search of the names joined a line each keeps what its match
+    of each name keeps."""
+    may_be = re.compile(structure._MAY_BE_ADDRESS).match
+    assert structure._may_be_addresses(set(names)) == {n for n in names if may_be(n)}
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=_zones())
+@example(
+    text="$TTL 300\n$ORIGIN example.net.\na A 192.0.2.1\n$ORIGIN Example.NET.\nb.C A 192.0.2.1\n$ORIGIN sub.example.net.\nx A 192.0.2.1\ny. A 192.0.2.1\n"
+)
+def test_owner_keys_under_origins_of_other_texts(text: str) -> None:
+    """owner_keys is owner_key where a piece's words are under several
+    origins, those under another text than the first word's keyed after
+    the others (_keys_of_piece, taken however many there are)."""
+    zone = zonefix.parse_text(text)
+    records = list(range(len(zone.table)))
+    expected = [zone.index.owner_key(i) for i in records]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(zonefix.index, "_ELSEWHERE_PAST_ONE_IN", 1)
+        index = zonefix.index.ZoneIndex(zone)
+        assert index.owner_keys(records) == expected, text
+
+
+def _label_under_apex_giving_back(apex: str) -> Callable[[str, int], object]:
+    """_label_under_apex's match as first written: every label taken, then
+    given back one after another until the rest is the apex or nothing."""
+    label = f"{zonefix.bind.facts.PLAIN_LABEL_CHARACTER}++"
+    return re.compile(
+        rf"(?:{label}\.)*({label})(\.(?i:{re.escape(apex)}))?(?=[ \t\r\n]|$)"
+    ).match
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["example.net.", "a.b.", "x.", "ex-am.ple."]),
+    st.lists(
+        st.sampled_from(["a", "B", "x", "ex-am", "ple", "example", "net", "NET", "b"])
+        | st.text("a.\\é*_", max_size=3),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(["", ".", ".example.net.", ".EXAMPLE.NET.", ".a.b.", ".x."]),
+    st.sampled_from(["", " ", "\t", "\n", "\r\n", "(", ";", "\n\n", "."]),
+)
+@example("example.net.", ["a", "example", "net", "example"], ".net.", " ")
+@example("example.net.", ["example"], ".net.", "\n")
+def test_label_under_apex_is_the_match_that_gives_labels_back(
+    apex: str, labels: list[str], end: str, after: str
+) -> None:
+    """_label_under_apex, whose labels before the one under the apex are
+    never given back, matches where the match that gives them back does,
+    with the same label, apex and end."""
+    zone = zonefix.parse_text(f"$ORIGIN {apex}\n$TTL 300\n@ NS ns1.example.org.\n")
+    match = zone.index._label_under_apex
+    reference = _label_under_apex_giving_back(apex)
+    text = "x " + ".".join(labels) + end + after
+
+    def seen(found: object) -> object:
+        if not isinstance(found, re.Match):
+            return None
+        return found.group(1), found.group(2), found.lastindex, found.end()
+
+    assert seen(match(text, 2)) == seen(reference(text, 2)), text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from operator import add, and_, is_not, itemgetter, not_
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
@@ -559,9 +559,9 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
     # kept): most targets are ruled out without reading the words, by a
     # match at C speed (may_be_address's answer: keys are ASCII).
     names = _target_names(index, _HOST_TARGETS)
-    may_be = re.compile(_MAY_BE_ADDRESS).match
+    names.discard(None)  # (no target: nothing to match)
     # Once per name (PERF: names repeat).
-    maybe = set(compress(names, map(may_be, map(str, names))))
+    maybe: set[str | None] = set(_may_be_addresses(cast("set[str]", names)))
     for i, key in _targets_named(index, _HOST_TARGETS, maybe):
         if key is None or not may_be_address(key):
             continue
@@ -581,6 +581,24 @@ def target_is_address(ctx: RuleContext) -> Iterator[Diagnostic]:
             i,
             position,
         )
+
+
+def _may_be_addresses(names: set[str]) -> set[str]:
+    """Those of *names* that _MAY_BE_ADDRESS matches. PERF: where none
+    starts with a digit and none holds a colon (most zones), none, told of
+    them all at once by a search of their texts joined a line each (a
+    name's line after a line's end; where a name holds one, the search may
+    find more, never less); else each is matched."""
+    if not re.compile(_MAY_BE_IN_LINES).search("\n" + "\n".join(names)):
+        return set()
+    may_be = re.compile(_MAY_BE_ADDRESS).match
+    return set(compress(names, map(may_be, names)))
+
+
+# What a text of names joined a line each holds where one of them may be an
+# address: _MAY_BE_ADDRESS's digit after a line's end, or its colon anywhere
+# (compiled when first asked).
+_MAY_BE_IN_LINES = "\n[0-9]|:"
 
 
 @rule(MISSING_GLUE)
@@ -1370,37 +1388,45 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
     found: dict[str, dict[str, int]] = {}
     # PERF: a name one label below the apex is at or below a delegation
     # point only when it is one: the records of two labels or more, and
-    # those at the points, are all that can be occluded (picked at C
-    # speed); owners_below_cuts reads few of their owners.
+    # those at the points, are all that can be occluded (marked at C speed,
+    # a byte a record, and the marks of those passed over below cleared
+    # before their indices are made: no list of them sifted); owners_below_cuts
+    # reads few of their owners.
     flags = table.flags
     # OWNER_DEEP, and neither the apex nor outside the zone.
     deep_inside = bytes(
         1 if value & OWNER_BITS == OWNER_DEEP else 0 for value in range(256)
     )
-    deep = list(compress(range(len(flags)), flags.translate(deep_inside)))
+    marks = bytearray(flags.translate(deep_inside))
     # The points one label below the apex (the others are deep).
     at_cuts = index.at_cuts()
     owner_bits = map(and_, items_at(flags, at_cuts), repeat(OWNER_BITS))
-    one_label = map(not_, owner_bits)
-    picked = list(chain(deep, compress(at_cuts, one_label)))
+    for i in compress(at_cuts, map(not_, owner_bits)):
+        marks[i] = 1
     # The NS records that make the points are never occluded (their owners
     # are the points, by what a point is, and NS is the point's own): left
     # out unread (PERF: at 100k records a fifth of those picked).
-    points = set(index.cut_records)
-    candidates = sorted(compress(picked, map(not_, map(points.__contains__, picked))))
+    for i in index.cut_records:
+        marks[i] = 0
     types = table.rdtype
     glue_owners = index.glue_owners()
-    if glue_owners and candidates:
+    if glue_owners:
         # Nor are the A and AAAA records the look at ZF110's targets found
         # at names NS records point at (glue, passed over below): left out
         # unread (PERF: at 100k records the 3,016 of the delegations' own
-        # servers, whose owners were read there).
-        at_glue = map(
-            and_,
-            map(addresses.__contains__, items_at(types, candidates)),
-            map(glue_owners.__contains__, items_at(table.owner_ref, candidates)),
-        )
-        candidates = list(compress(candidates, map(not_, at_glue)))
+        # servers, whose owners were read there). Those that write the
+        # owner and the lines right after that repeat it (a line of a file
+        # it includes between them ends that: the rest are passed over
+        # below).
+        owner_ref = table.owner_ref
+        count = len(owner_ref)
+        for ref in glue_owners:
+            at = ref
+            while at < count and owner_ref[at] == ref:
+                if types[at] in addresses:
+                    marks[at] = 0
+                at += 1
+    candidates = list(compress(range(len(marks)), marks))
     for i, owner in index.owners_below_cuts(candidates):
         rdtype = types[i]
         if rdtype in addresses and owner in glue:
