@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 import zonefix
 import zonefix.index
+from tests.conftest import CORPUS
 from tests.test_fastpath import _check_rrset_suspects, zones
 from zonefix import dotless, rrtypes
 from zonefix.addresses import may_be_address
@@ -125,6 +126,12 @@ def _check_kept_targets(zone: Zone, name: str) -> int:
     return checked
 
 
+def _shared_or(with_shared: int, alone: int) -> int:
+    """How many a test over every zone must see: with ../shared's corpus
+    and real zones, or with the fixtures alone (a clone without it)."""
+    return with_shared if (CORPUS / "ORACLE.tsv").is_file() else alone
+
+
 @pytest.fixture(scope="module")
 def every_zone() -> list[tuple[str, Callable[[], Zone]]]:
     return list(zones())
@@ -141,7 +148,7 @@ def test_zf104_scan_finds_what_reading_every_owner_finds(
         scanned, read = _dotless_both_ways(zone, monkeypatch)
         assert scanned == read, name
         reported += len(read)  # type: ignore[arg-type]
-    assert reported > 10
+    assert reported > _shared_or(10, 5)
 
 
 def test_targets_kept_by_reading_are_the_index_s(
@@ -156,7 +163,7 @@ def test_targets_kept_by_reading_are_the_index_s(
         zone = load()
         checked += _check_kept_targets(zone, name)
         _check_repeating_owners(zone, name)
-    assert checked > 1000
+    assert checked > _shared_or(1000, 500)
 
 
 @pytest.mark.parametrize(("at_once", "collide"), [(1, False), (3, True)])
@@ -291,7 +298,7 @@ def test_owners_below_cuts_are_below_cut_s(
     read a few at a time too."""
     monkeypatch.setattr(zonefix.index, "_OWNERS_AT_ONCE", at_once)
     ruled_out = sum(_check_owners_below_cuts(name, load()) for name, load in every_zone)
-    assert ruled_out > 100
+    assert ruled_out > _shared_or(100, 20)
 
 
 @settings(max_examples=150, deadline=None)
@@ -655,7 +662,7 @@ def test_names_held_asked_at_once_are_records_named_s(
             has_address = index.has_address_among(key, held, addressed)
             assert has_address == index.has_address(key), (name, key)
             assert index.wildcard_among(key, held) == index.wildcard_for(key), name
-    assert held_somewhere > 1000
+    assert held_somewhere > _shared_or(1000, 500)
 
 
 # 1: a pass only where more hashes are asked than there are records
@@ -773,7 +780,7 @@ def test_target_owners_answered_once_are_owners_among_s(
             found = index.target_owners_among(rdtype, targets, others)
             assert found == expected, (name, rdtype)
             looked_at += len(targets)
-    assert looked_at > 1000
+    assert looked_at > _shared_or(1000, 150)
 
 
 # RFC 1123's host name, label by label, as written before plain_host's
