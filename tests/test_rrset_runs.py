@@ -19,7 +19,6 @@ import zonefix.index
 from tests.conftest import CORPUS
 from tests.test_fastpath import zones
 from zonefix import rrset_runs
-from zonefix.rrset_runs import suspects_in_runs
 from zonefix.zone import Zone
 
 Suspects = tuple[list[int], list[int]]
@@ -29,13 +28,7 @@ def _both_ways(zone: Zone) -> tuple[Suspects | None, Suspects]:
     """(the runs' suspects, or None where they give none; the pieces')."""
     index = zone.index
     table = zone.table
-    runs = suspects_in_runs(
-        index.owner_hashes,
-        table.rdtype,
-        table.ttl,
-        table.rdata_hash,
-        index._suspects_in,
-    )
+    runs = index.suspects_by_runs()
     copies: list[int] = []
     mixed: list[int] = []
     index._suspects_in(range(len(table)), copies, mixed)

@@ -490,14 +490,7 @@ class ZoneIndex:
             found = carried.rrset_suspects(self)
             if found is not None:
                 return found
-        table = self._table
-        found = suspects_in_runs(
-            self.owner_hashes,
-            table.rdtype,
-            table.ttl,
-            table.rdata_hash,
-            self._suspects_in,
-        )
+        found = self.suspects_by_runs()
         if found is not None:
             return found
         mask, starts, order = self._by_owner_hash
@@ -508,6 +501,19 @@ class ZoneIndex:
             last = min(first + _BUCKETS_AT_ONCE, buckets)
             self._suspects_in(order[starts[first] : starts[last]], copies, mixed_ttls)
         return array("I", sorted(copies)), array("I", sorted(mixed_ttls))
+
+    def suspects_by_runs(self) -> tuple[array[int], array[int]] | None:
+        """rrset_suspects of a zone whose RRsets are each one run of
+        records, over the columns' bytes (zonefix.rrset_runs); None where
+        some RRset is written apart, or the zone is beyond its size."""
+        table = self._table
+        return suspects_in_runs(
+            self.owner_hashes,
+            table.rdtype,
+            table.ttl,
+            table.rdata_hash,
+            self._suspects_in,
+        )
 
     def suspects_among(self, records: Sequence[int]) -> tuple[list[int], list[int]]:
         """rrset_suspects among *records* (in file order), which hold every

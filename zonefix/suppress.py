@@ -94,8 +94,8 @@ def apply_suppressions(
     assert isinstance(zone, Zone)
     by_file = {zone.filename: zone.document.tree}
     by_file.update({d.source.name: d.tree for d in zone.includes})
-    found = {name: Suppressions(tree) for name, tree in by_file.items()}
-    active = {name: found for name, found in found.items() if not found.silent}
+    read = {name: Suppressions(tree) for name, tree in by_file.items()}
+    active = {name: found for name, found in read.items() if not found.silent}
     if not active:
         return list(diagnostics)
     kept = []
