@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from itertools import compress
 from operator import and_
 
-from zonefix.columns import items_equal_to
+from zonefix.columns import items_equal_to, zero_items
 
 # Beyond this many records, the sets of ints this costs (some 60 bytes a
 # record) are more than the owner-hash buckets' pieces hold: None.
@@ -134,7 +134,7 @@ def _copies(
     values = memoryview(combined).cast("Q")
     members = paired.count(1)
     distinct = set(compress(values, paired))
-    unread = [i for i in items_equal_to(raw_hashes, bytes(8)) if paired[i]]
+    unread = [i for i in zero_items(rdata_hashes) if paired[i]]
     if len(distinct) == members and not unread:
         return array("I")
     del distinct
