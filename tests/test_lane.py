@@ -18,6 +18,8 @@ ZONEFIX_LANE_EXAMPLES=100000 runs the generated part at length.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -277,3 +279,21 @@ def test_generated_zones_resolve_alike_with_and_without_the_usual_lane(
     text: str, name: str
 ) -> None:
     assert resolved(text, name, True) == resolved(text, name, False)
+
+
+def test_the_lane_is_compiled_once_enough_text_is_parsed() -> None:
+    """PERF (issue 11): its expressions cost what the driver spends on some
+    100 lines. A fresh process reads a small text without them, and compiles
+    them once it has parsed 4 KB (the entries are the same either way)."""
+    script = (
+        "from zonefix.bind.syntax import lane\n"
+        "from zonefix.bind.syntax.parser import parse_syntax\n"
+        "line = 'www IN A 192.0.2.1\\n'\n"
+        "for lines in (100, 100, 20, 1):\n"
+        "    parse_syntax(line * lines)\n"
+        "    print(lane._matchers.cache_info().currsize, end=' ')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "0 0 1 1 "

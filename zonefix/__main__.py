@@ -1,3 +1,3 @@
-from zonefix.cli import main
+from zonefix.cli import run
 
-raise SystemExit(main())
+run()

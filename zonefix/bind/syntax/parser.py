@@ -96,15 +96,34 @@ def _get_machine() -> _Machine:
     return _machine
 
 
+# PERF (issue 11): the lane's expressions cost some 6M instructions to
+# compile, what the driver spends on about 100 plain lines (4 KB of a zone).
+# A process compiles them once it has parsed that much text: a pre-commit
+# hook on one small zone never pays for them, a run over many small files
+# pays once, and a big zone takes the lane from its first line.
+_LANE_PAYS_AFTER = 4096
+_parsed_chars = 0
+
+
+def _lane_pays(length: int) -> bool:
+    global _parsed_chars
+    _parsed_chars += length
+    return _parsed_chars >= _LANE_PAYS_AFTER
+
+
 def parse_syntax(
-    text: str, lane: bool = True
+    text: str, lane: bool | None = None
 ) -> tuple[SyntaxTree, list[SyntaxProblem]]:
     """Split *text* into entries, and say where it breaks the grammar.
 
     Between entries, runs of plain lines take the fast lane
-    (zonefix.bind.syntax.lane), which makes the entries the driver would; *lane*
-    False leaves every line to the driver (for the tests that compare them).
+    (zonefix.bind.syntax.lane), which makes the entries the driver would.
+    *lane* True or False takes it always or never (for the tests that
+    compare them); by default it is taken once enough text has been parsed
+    to pay for it.
     """
+    if lane is None:
+        lane = _lane_pays(len(text))
     machine = _get_machine()
     states = machine.states
     rules = machine.rules
