@@ -356,9 +356,7 @@ def test_a_bug_on_one_file_never_stops_the_others(
 
 
 def test_console_script_end_to_end(repo: Path) -> None:
-    # The installed entry point (cli.run, which ends the process without the
-    # interpreter's teardown), in a real process, non-UTF-8 bytes included:
-    # its output is all there, and its status is main()'s.
+    # The command in a real process, non-UTF-8 bytes included.
     Path("db.latin1.net").write_bytes(
         b"$TTL 1h\n@ SOA ns h 1 2 3 4 5\n  NS ns\nns A 192.0.2.1\n; caf\xe9\nx A 1.2.3\n"
     )
@@ -371,6 +369,27 @@ def test_console_script_end_to_end(repo: Path) -> None:
     assert result.returncode == EXIT_FINDINGS
     assert result.stdout.startswith("db.latin1.net:6:5: ZF002 invalid A rdata '1.2.3'")
     assert result.stderr == ""
+
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "zonefix"
+
+
+@pytest.mark.skipif(not CONSOLE_SCRIPT.exists(), reason="zonefix is not installed")
+def test_the_installed_program_ends_quickly_with_all_its_output(repo: Path) -> None:
+    """The console script is cli.run, which ends the process without the
+    interpreter's teardown: its output is all there, through a pipe, and its
+    status is main()'s."""
+    done = subprocess.run(
+        [str(CONSOLE_SCRIPT), "--output-format", "json", "zones/broken.db"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == EXIT_FINDINGS
+    assert [(f["code"], f["line"]) for f in json.loads(done.stdout)] == [("ZF002", 6)]
+    assert done.stderr == ""
+    script = CONSOLE_SCRIPT.read_text(encoding="utf-8")
+    assert "from zonefix.cli import run" in script
 
 
 def test_examples_directory_gives_the_demo_findings(
