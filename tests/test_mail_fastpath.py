@@ -27,6 +27,13 @@ from zonefix import rrtypes
 from zonefix.addresses import is_address
 from zonefix.bind.edits import _renamed, _renamed_as_text
 from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
+from zonefix.bind.mail_texts import (
+    all_passed_by_text,
+    entry_texts,
+    mx_preference_words,
+    passed_by_text,
+    plain_txt_value,
+)
 from zonefix.bind.syntax.nodes import fields_between
 from zonefix.diagnostics import Applicability, Fix
 from zonefix.index import (
@@ -43,16 +50,7 @@ from zonefix.mail.dkim import (
     rsa_key_bits,
 )
 from zonefix.mail.dmarc import is_dmarc
-from zonefix.mail.domains import (
-    MailDomain,
-    MailView,
-    MxRecord,
-    all_passed_by_text,
-    entry_texts,
-    mx_preference_words,
-    passed_by_text,
-    plain_txt_value,
-)
+from zonefix.mail.domains import MailDomain, MailView, MxRecord
 from zonefix.mail.spf import is_spf, spf_word_not_first
 from zonefix.providers import Profile, profile_from_mapping
 from zonefix.rules import dmarc as dmarc_rules

@@ -103,6 +103,16 @@ class ZoneIndex:
         plain = _PLAIN_WORD.match(tree.text, tree.entry_starts[table.entry[index]])
         return plain.group() if plain is not None else self.fields(index)[0]
 
+    def owner_run(self, ref: int) -> range:
+        """Record *ref* and the records right after it that repeat the
+        owner it writes (a blank owner), as far as they go in its file."""
+        owner_ref = self._table.owner_ref
+        count = len(owner_ref)
+        at = ref
+        while at < count and owner_ref[at] == ref:
+            at += 1
+        return range(ref, at)
+
     def rdata_words(self, index: int) -> list[str]:
         """The rdata fields of record *index*, as written (or generated)."""
         table = self._table

@@ -371,10 +371,58 @@ class Zone:
         the start of its line to the end of its last field."""
         if index is None:
             return Diagnostic(code, message, self.filename)
+        return self.finding_at_span(code, message, index, self.record_span(index), fix)
+
+    def record_span(self, index: int) -> tuple[int, int]:
+        """Where record *index* is written in its file: from the start of
+        its entry to the end of its last field (comments left out)."""
         tree = self.document_of(index).tree
         start, end = tree.span(self.table.entry[index])
-        span = (start, last_field_end(tree.text, start, end))
-        return self.finding_at_span(code, message, index, span, fix)
+        return start, last_field_end(tree.text, start, end)
+
+    # What the mail view reads of every TXT and MX record (PERF: BIND's
+    # answers from the entries' text, zonefix.bind.mail_texts; imported on
+    # first use, as the mail rules are).
+
+    def txt_reads(
+        self, records: Sequence[int], known: Mapping[int, str]
+    ) -> Iterator[tuple[int, str | None]]:
+        """Each TXT record of *records* the mail view must read (those
+        whose owner and value surely hold no ``_dmarc``, ``_domainkey``,
+        ``pf1`` or ``dmarc1`` left out), with its value where it is in
+        *known* or plainly written, else None."""
+        from zonefix.bind.mail_texts import txt_reads
+
+        return txt_reads(self, records, known)
+
+    def txt_value(self, index: int) -> str:
+        """TXT record *index*'s strings joined, as SPF, DMARC and DKIM read
+        them."""
+        from zonefix.bind.mail_texts import txt_value
+
+        return txt_value(self, index)
+
+    def mx_preference_words(self, records: Sequence[int]) -> list[str]:
+        """Each of MX *records*' preference as written ("" where it has
+        none)."""
+        from zonefix.bind.mail_texts import mx_preference_words
+
+        return mx_preference_words(self, records)
+
+    def written_rdata_field(self, index: int, position: int) -> Field | None:
+        """Rdata field *position* of record *index* as written, with its
+        offsets in its file (-1: its type); None for a record $GENERATE
+        made, or where the record has no such field."""
+        if index in self._resolved.table.generated:
+            return None
+        fields = self.fields_of(index)
+        at = self._resolved.table.rdata_field[index] + position
+        return fields[at] if at < len(fields) else None
+
+    def written_owner(self, index: int) -> str:
+        """Record *index*'s owner as its file writes it ("@" for the origin,
+        a name relative to it, or absolute)."""
+        return self.index.first_word(index)
 
     def findings_at_records(
         self, found: Iterable[tuple[Code, str, int | None, Fix | None]]

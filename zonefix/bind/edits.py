@@ -175,6 +175,45 @@ def replace_field(text: str, field: Field, new: str) -> Edit:
     return Edit(field.start, gap_end, new + " " * padding)
 
 
+def field_replaced(
+    zone: Zone, index: int, position: int, text: str
+) -> tuple[tuple[Edit, ...], tuple[RecordEdit, ...]] | None:
+    """The text edit that writes *text* (as dnspython writes it, names
+    absolute) over rdata field *position* of record *index*, with the
+    record edit it makes (ReplaceRdata) where lowering that gives the same
+    text edit (else none: the field as the rule writes it); None where no
+    plain edit can."""
+    import dns.exception
+    import dns.rdatatype
+
+    if not editable(zone, index):
+        return None
+    field = zone.written_rdata_field(index, position)
+    if field is None:
+        return None
+    as_text = (replace_field(zone.tree.text, field, text),)
+    old = zone.index.rdata(index)
+    words = list(rdata_words(old))
+    if not 0 <= position < len(words):
+        return as_text, ()
+    words[position] = text
+    try:
+        new = record_of(
+            NewRecord(
+                zone.records.owner(index),
+                dns.rdatatype.to_text(old.rdtype),
+                tuple(words),
+            )
+        )
+        edits = (ReplaceRdata(index, new),)
+        lowered = lower(zone, edits)
+    except (dns.exception.DNSException, CannotEdit):
+        return as_text, ()
+    if lowered != as_text:
+        return as_text, ()
+    return as_text, edits
+
+
 def next_record(zone: Zone, index: int) -> int | None:
     """The record written after *index* in the same file, if it follows in
     that file without a directive between them."""

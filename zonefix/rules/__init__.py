@@ -17,7 +17,6 @@ from zonefix.rules.registry import (
     delete_fix,
     finding_at_field,
     insert_fix,
-    rdata_field,
     replace_field_fix,
     rule,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "delete_fix",
     "finding_at_field",
     "insert_fix",
-    "rdata_field",
     "replace_field_fix",
     "rule",
     "run_rules",

@@ -476,7 +476,7 @@ def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
     except CannotEdit:
         return None
     # Named as the file writes it.
-    word = zone.index.first_word(index)
+    word = zone.written_owner(index)
     moved = "_dmarc" if word == "@" else f"_dmarc.{word}"
     return Fix(f"move it to {moved}", Applicability.UNSAFE, lowered, record_edits=edits)
 

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     import dns.rdata
 
     from zonefix.bind.edits import NewRecord
-    from zonefix.bind.syntax.nodes import Field
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
@@ -113,45 +112,13 @@ def replace_field_fix(
     rdata field *position* of record *index*: stated as the record's new
     rdata (ReplaceRdata), lowered into that field's text; None where no
     plain edit can."""
-    import dns.exception
-    import dns.rdatatype
+    from zonefix.bind.edits import field_replaced
 
-    from zonefix.bind.edits import (
-        NewRecord,
-        lower,
-        rdata_words,
-        record_of,
-        replace_field,
-    )
-    from zonefix.bind.facts import editable
-    from zonefix.document import CannotEdit, ReplaceRdata
-
-    if not editable(zone, index):
+    made = field_replaced(zone, index, position, text)
+    if made is None:
         return None
-    field = rdata_field(zone, index, position)
-    if field is None:
-        return None
-    as_text = Fix(message, applicability, (replace_field(zone.tree.text, field, text),))
-    old = zone.index.rdata(index)
-    words = list(rdata_words(old))
-    if not 0 <= position < len(words):
-        return as_text
-    words[position] = text
-    try:
-        new = record_of(
-            NewRecord(
-                zone.records.owner(index),
-                dns.rdatatype.to_text(old.rdtype),
-                tuple(words),
-            )
-        )
-        edits = (ReplaceRdata(index, new),)
-        lowered = lower(zone, edits)
-    except (dns.exception.DNSException, CannotEdit):
-        return as_text  # the field as the rule writes it
-    if lowered != as_text.edits:
-        return as_text
-    return as_text._replace(record_edits=edits)
+    edits, record_edits = made
+    return Fix(message, applicability, edits, record_edits=record_edits)
 
 
 def finding_at_field(
@@ -164,19 +131,9 @@ def finding_at_field(
 ) -> Diagnostic:
     """A finding at rdata field *position* of record *index* (the MX host,
     the CNAME target), else at the whole record."""
-    field = rdata_field(zone, index, position)
+    field = zone.written_rdata_field(index, position)
     span = (field.start, field.end) if field is not None else None
     return zone.finding_at_span(code, message, index, span, fix)
-
-
-def rdata_field(zone: Zone, index: int, position: int) -> Field | None:
-    """Rdata field *position* of record *index* as written (-1: its type);
-    None for a $GENERATE record."""
-    if index in zone.table.generated:
-        return None
-    fields = zone.fields_of(index)
-    at = zone.table.rdata_field[index] + position
-    return fields[at] if at < len(fields) else None
 
 
 def insert_fix(

@@ -345,10 +345,7 @@ class _Spots:
         """The record, from its line's start to its last field's end (as
         finding_at_record places a finding)."""
         if self._whole is None:
-            zone, index = self.zone, self.index
-            start = zone.document_of(index).tree.span(zone.table.entry[index])[0]
-            fields = zone.fields_of(index)
-            self._whole = (start, fields[-1].end if fields else start)
+            self._whole = self.zone.record_span(self.index)
         return self._whole
 
     def of(self, term: Term | Prose) -> tuple[int, int]:

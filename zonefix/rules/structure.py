@@ -1418,14 +1418,10 @@ def occluded_data(ctx: RuleContext) -> Iterator[Diagnostic]:
         # owner and the lines right after that repeat it (a line of a file
         # it includes between them ends that: the rest are passed over
         # below).
-        owner_ref = table.owner_ref
-        count = len(owner_ref)
         for ref in glue_owners:
-            at = ref
-            while at < count and owner_ref[at] == ref:
+            for at in index.owner_run(ref):
                 if types[at] in addresses:
                     marks[at] = 0
-                at += 1
     candidates = list(compress(range(len(marks)), marks))
     for i, owner in index.owners_below_cuts(candidates):
         rdtype = types[i]
