@@ -127,20 +127,13 @@ def test_the_mail_layer_imports_nothing_of_bind() -> None:
 
 
 #: What rule modules still import of the BIND package (issue 12's seam, not
-#: yet closed): the lowering of fixes (edits: lower, NewRecord, TxtLayout),
-#: BIND facts (editable, a plain name's pattern), the resolver's owner flags,
-#: the fast path's rdata keys, Cloudflare's export. Each is a place a
-#: format's Document is to take over; the list only shrinks.
+#: yet closed): a plain name's pattern (bind/facts.py), Cloudflare's export
+#: (its placeholder SOA), the owner flags the resolver sets. Each is a place
+#: the zone is to answer for; the list only shrinks. (Fixes are lowered
+#: through the zone: Zone.lower, txt_layout, field_replaced, ...)
 RULES_ON_BIND = {
-    ("zonefix.rules.dmarc", "zonefix.bind.edits"),
     ("zonefix.rules.dmarc", "zonefix.bind.facts"),
-    ("zonefix.rules.mail", "zonefix.bind.edits"),
-    ("zonefix.rules.registry", "zonefix.bind.edits"),
-    ("zonefix.rules.spf", "zonefix.bind.edits"),
     ("zonefix.rules.structure", "zonefix.bind.cloudflare"),
-    ("zonefix.rules.structure", "zonefix.bind.edits"),
-    ("zonefix.rules.structure", "zonefix.bind.facts"),
-    ("zonefix.rules.structure", "zonefix.bind.fastpath"),
     ("zonefix.rules.structure", "zonefix.bind.resolver"),
 }
 

@@ -11,6 +11,7 @@ every lint.)
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -97,3 +98,38 @@ RecordEdit = (
 
 class CannotEdit(Exception):
     """The format cannot make the edit here; the message says why."""
+
+
+# ------------------------------------------------------------ new records
+
+
+class NewRecord(NamedTuple):
+    """A record a fix adds, its rdata as the words of its presentation
+    format (RFC 1035 §5.1, as dnspython writes and reads them), names
+    absolute: record_of makes its rdata."""
+
+    owner: dns.name.Name
+    rdtype: str
+    rdata: tuple[str, ...]
+
+
+#: A quoted string (escapes inside kept) or a plain word of rdata text.
+_RDATA_WORD = re.compile(r'"(?:\\.|[^"\\])*"|\S+')
+
+
+def rdata_words(rdata: dns.rdata.Rdata) -> tuple[str, ...]:
+    """*rdata* as the words of its presentation format, names absolute."""
+    return tuple(_RDATA_WORD.findall(rdata.to_text()))
+
+
+def record_of(new: NewRecord) -> dns.rdata.Rdata:
+    """The rdata a NewRecord's words write."""
+    import dns.name
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+
+    rdtype = dns.rdatatype.from_text(new.rdtype)
+    return dns.rdata.from_text(
+        dns.rdataclass.IN, rdtype, " ".join(new.rdata), dns.name.root, relativize=False
+    )

@@ -50,9 +50,12 @@ if TYPE_CHECKING:
     import dns.rdataclass
     import dns.rdatatype
 
+    from zonefix.bind.edits import TxtLayout
     from zonefix.carried import Carried
-    from zonefix.document import Capabilities
+    from zonefix.diagnostics import Edit
+    from zonefix.document import Capabilities, RecordEdit
     from zonefix.index import ZoneIndex
+    from zonefix.record_edits import NewRecord
 
 
 class Record(NamedTuple):
@@ -379,6 +382,61 @@ class Zone:
         tree = self.document_of(index).tree
         start, end = tree.span(self.table.entry[index])
         return start, last_field_end(tree.text, start, end)
+
+    def lower(
+        self,
+        edits: Sequence[RecordEdit],
+        layouts: Mapping[int, TxtLayout] | None = None,
+    ) -> tuple[Edit, ...]:
+        """Text edits of the zone's top file that make *edits* (one fix's),
+        in the file's style, touching nothing they do not name; CannotEdit
+        where the file cannot take them. *layouts*: TXT records' layouts
+        already read, by record (a fix editing many terms of one record
+        reads it once)."""
+        from zonefix.bind.edits import lower
+
+        return lower(self, edits, layouts)
+
+    def editable(self, index: int) -> bool:
+        """Whether a fix may edit record *index* where it is written (not
+        in an included file, nor made by $GENERATE)."""
+        from zonefix.bind.facts import editable
+
+        return editable(self, index)
+
+    def txt_layout(self, index: int) -> TxtLayout:
+        """How TXT record *index*'s value lies in its strings: the span in
+        the file of a part of the value, and its edits."""
+        from zonefix.bind.edits import TxtLayout
+
+        return TxtLayout(self, index)
+
+    def field_replaced(
+        self, index: int, position: int, text: str
+    ) -> tuple[tuple[Edit, ...], tuple[RecordEdit, ...]] | None:
+        """The text edit that writes *text* over rdata field *position* of
+        record *index*, with the record edit it makes where lowering that
+        gives the same (bind.edits.field_replaced); None where no plain
+        edit can."""
+        from zonefix.bind.edits import field_replaced
+
+        return field_replaced(self, index, position, text)
+
+    def inserted_as_written(self, records: Sequence[NewRecord]) -> tuple[Edit, ...]:
+        """Text edits adding *records* (one owner and type) with their words
+        written as they are, in the file's style: for words no record can
+        have, so that the fixer names the fix when it refuses what it would
+        write. CannotEdit where the file cannot take them."""
+        from zonefix.bind.edits import insert_records
+
+        return insert_records(self, records)
+
+    def long_strings_split(self, index: int) -> tuple[Edit, ...]:
+        """Text edits cutting record *index*'s strings of over 255 bytes at
+        255 bytes, as the text alone says them."""
+        from zonefix.bind.edits import split_long_strings
+
+        return split_long_strings(self, index)
 
     # What the mail view reads of every TXT and MX record (PERF: BIND's
     # answers from the entries' text, zonefix.bind.mail_texts; imported on

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from zonefix import rrtypes
 from zonefix.bind.facts import (
@@ -41,7 +41,8 @@ from zonefix.document import (
     ReplaceTTL,
     ReplaceTxtText,
 )
-from zonefix.record_edits import owner_name
+from zonefix.record_edits import NewRecord as NewRecord  # re-exported: its old home
+from zonefix.record_edits import owner_name, rdata_words, record_of
 
 if TYPE_CHECKING:
     # PERF: dnspython is imported where an edit builds a name or rdata (a
@@ -229,15 +230,6 @@ def next_record(zone: Zone, index: int) -> int | None:
 
 
 # ------------------------------------------------------------------ insert
-
-
-class NewRecord(NamedTuple):
-    """A record a fix adds: rdata words as dnspython would write them, with
-    names absolute."""
-
-    owner: dns.name.Name
-    rdtype: str
-    rdata: tuple[str, ...]
 
 
 def lower(
@@ -600,28 +592,6 @@ def split_long_strings(zone: Zone, index: int) -> tuple[Edit, ...]:
                 Edit(field.start, field.end, " ".join(f'"{p}"' for p in pieces))
             )
     return tuple(edits)
-
-
-#: A quoted string (escapes inside kept) or a plain word of rdata text.
-_RDATA_WORD = re.compile(r'"(?:\\.|[^"\\])*"|\S+')
-
-
-def rdata_words(rdata: dns.rdata.Rdata) -> tuple[str, ...]:
-    """*rdata* as the words a zone file writes, names absolute."""
-    return tuple(_RDATA_WORD.findall(rdata.to_text()))
-
-
-def record_of(new: NewRecord) -> dns.rdata.Rdata:
-    """The rdata a NewRecord's words write."""
-    import dns.name
-    import dns.rdata
-    import dns.rdataclass
-    import dns.rdatatype
-
-    rdtype = dns.rdatatype.from_text(new.rdtype)
-    return dns.rdata.from_text(
-        dns.rdataclass.IN, rdtype, " ".join(new.rdata), dns.name.root, relativize=False
-    )
 
 
 def insert_records(zone: Zone, records: Sequence[NewRecord]) -> tuple[Edit, ...]:

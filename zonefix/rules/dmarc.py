@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from functools import cache
 from itertools import compress, repeat
 from operator import and_, attrgetter, contains, itemgetter, not_, or_
@@ -18,8 +18,8 @@ from zonefix.rules.registry import FixAvailability, insert_fix, rule
 if TYPE_CHECKING:
     import dns.name
 
-    from zonefix.diagnostics import Edit
-    from zonefix.document import CannotEdit, RecordEdit, RenameOwner
+    from zonefix.bind.edits import TxtLayout
+    from zonefix.document import CannotEdit, RenameOwner
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
@@ -87,7 +87,7 @@ def dmarc_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
     for org, domains in groups.items():
         import dns.name
 
-        from zonefix.bind.edits import NewRecord
+        from zonefix.record_edits import NewRecord
 
         at = next((d for d in domains if d.name == org), None)
         if at is None:
@@ -327,10 +327,9 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
             problems = judged[value] = dmarc_problems(value)
         for problem in problems:
             # PERF: the editing modules only for a record with a problem.
-            from zonefix.bind.edits import CannotEdit, TxtLayout, lower
-            from zonefix.document import ReplaceTxtText
+            from zonefix.document import CannotEdit, ReplaceTxtText
 
-            layout = layout or TxtLayout(zone, i)
+            layout = layout or zone.txt_layout(i)
             fix = None
             if problem.edit is not None:
                 start, end, text = problem.edit
@@ -339,7 +338,7 @@ def dmarc_syntax(ctx: RuleContext) -> Iterator[Diagnostic]:
                     fix = Fix(
                         problem.fix_message,
                         Applicability.SAFE,
-                        lower(zone, edits, {i: layout}),
+                        zone.lower(edits, {i: layout}),
                         record_edits=edits,
                     )
                 except CannotEdit:
@@ -460,7 +459,7 @@ def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
     the mail view's, not read again); None where the format cannot write
     it (BIND: a line without an owner of its own, or one whose owner the
     next line repeats)."""
-    lower, CannotEdit, RenameOwner = _renaming()
+    CannotEdit, RenameOwner = _renaming()
     owner: dns.name.Name | str | None = _dmarc_name(key)
     try:
         if owner is None:
@@ -472,7 +471,7 @@ def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
             except dns.exception.DNSException:
                 return None
         edits = (RenameOwner(index, owner),)
-        lowered = lower(zone, edits)
+        lowered = zone.lower(edits)
     except CannotEdit:
         return None
     # Named as the file writes it.
@@ -482,18 +481,13 @@ def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
 
 
 @cache
-def _renaming() -> tuple[
-    Callable[[Zone, Sequence[RecordEdit]], tuple[Edit, ...]],
-    type[CannotEdit],
-    type[RenameOwner],
-]:
-    """What _move_to_dmarc lowers its fix with: imported with the first
+def _renaming() -> tuple[type[CannotEdit], type[RenameOwner]]:
+    """What _move_to_dmarc makes its fix with: imported with the first
     misplaced record (PERF: not at start), and bound once, not imported
     again for each (a zone may hold thousands)."""
-    from zonefix.bind.edits import CannotEdit, lower
-    from zonefix.document import RenameOwner
+    from zonefix.document import CannotEdit, RenameOwner
 
-    return lower, CannotEdit, RenameOwner
+    return CannotEdit, RenameOwner
 
 
 def _dmarc_name(key: str) -> str | None:

@@ -233,7 +233,7 @@ def provider_mx_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
         if all(p is not None for p, _ in planned):
             import dns.name
 
-            from zonefix.bind.edits import NewRecord
+            from zonefix.record_edits import NewRecord
 
             owner = dns.name.from_text(domain.name)
             records = [
@@ -347,8 +347,7 @@ def _first_inversion(
 def _priorities_fix(
     zone: Zone, have: list[tuple[MxRecord, MxHost]], domain: MailDomain
 ) -> Fix | None:
-    from zonefix.bind.edits import CannotEdit, lower
-    from zonefix.document import RecordEdit, ReplaceRdata
+    from zonefix.document import CannotEdit, RecordEdit, ReplaceRdata
 
     edits: list[RecordEdit] = []
     for mx, entry in have:
@@ -359,7 +358,7 @@ def _priorities_fix(
     if not edits:
         return None
     try:
-        lowered = lower(zone, edits)
+        lowered = zone.lower(edits)
     except CannotEdit:
         return None
     assert domain.provider is not None
@@ -733,7 +732,7 @@ def provider_client_record(ctx: RuleContext) -> Iterator[Diagnostic]:
             ):
                 import dns.name
 
-                from zonefix.bind.edits import NewRecord
+                from zonefix.record_edits import NewRecord
 
                 name = dns.name.from_text(owner)
                 new = [NewRecord(name, "CNAME", (f"{client.target}.",))]

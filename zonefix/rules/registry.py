@@ -19,7 +19,7 @@ from zonefix.plain import Plain
 if TYPE_CHECKING:
     import dns.rdata
 
-    from zonefix.bind.edits import NewRecord
+    from zonefix.record_edits import NewRecord
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
 
@@ -90,12 +90,11 @@ def delete_fix(
 ) -> Fix | None:
     """A fix that deletes record *index*; None where no plain edit can (a
     record from $GENERATE or in an included file)."""
-    from zonefix.bind.edits import CannotEdit, lower
-    from zonefix.document import DeleteRecord
+    from zonefix.document import CannotEdit, DeleteRecord
 
     edits = (DeleteRecord(index),)
     try:
-        return Fix(message, applicability, lower(zone, edits), record_edits=edits)
+        return Fix(message, applicability, zone.lower(edits), record_edits=edits)
     except CannotEdit:
         return None
 
@@ -112,9 +111,7 @@ def replace_field_fix(
     rdata field *position* of record *index*: stated as the record's new
     rdata (ReplaceRdata), lowered into that field's text; None where no
     plain edit can."""
-    from zonefix.bind.edits import field_replaced
-
-    made = field_replaced(zone, index, position, text)
+    made = zone.field_replaced(index, position, text)
     if made is None:
         return None
     edits, record_edits = made
@@ -142,8 +139,8 @@ def insert_fix(
     """A fix adding *records* (one owner and type) in the file's style."""
     import dns.exception
 
-    from zonefix.bind.edits import CannotEdit, insert_records, lower, record_of
-    from zonefix.document import InsertRecords
+    from zonefix.document import CannotEdit, InsertRecords
+    from zonefix.record_edits import record_of
 
     first = records[0] if records else None
     if first is None or any(
@@ -156,12 +153,12 @@ def insert_fix(
         # Words no record can have: written as they are, so that the fixer
         # names the fix when it refuses what it would write.
         try:
-            return Fix(message, applicability, insert_records(zone, records))
+            return Fix(message, applicability, zone.inserted_as_written(records))
         except CannotEdit:
             return None
     edits = (InsertRecords(first.owner, rdatas[0].rdtype, rdatas),)
     try:
-        return Fix(message, applicability, lower(zone, edits), record_edits=edits)
+        return Fix(message, applicability, zone.lower(edits), record_edits=edits)
     except CannotEdit:
         return None
 

@@ -133,7 +133,7 @@ def spf_missing(ctx: RuleContext) -> Iterator[Diagnostic]:
             value = f"v=spf1 include:{provider.spf_include} {provider.spf_all}"
             import dns.name
 
-            from zonefix.bind.edits import NewRecord
+            from zonefix.record_edits import NewRecord
 
             new = NewRecord(dns.name.from_text(domain.name), "TXT", (f'"{value}"',))
             fix = insert_fix(
@@ -191,8 +191,7 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
         if len(records) < 2:
             continue
         # PERF: the editing modules only for a name with records to merge.
-        from zonefix.bind.edits import CannotEdit, lower
-        from zonefix.document import DeleteRecord, RecordEdit, ReplaceRdata
+        from zonefix.document import CannotEdit, DeleteRecord, RecordEdit, ReplaceRdata
 
         value, _ = merged_spf(view, records)
         applicability, why = _merge_applicability(view, records, value)
@@ -205,7 +204,7 @@ def spf_multiple(ctx: RuleContext) -> Iterator[Diagnostic]:
                 ReplaceRdata(records[0], merged),
                 *(DeleteRecord(i) for i in records[1:]),
             )
-            lowered = lower(zone, edits)
+            lowered = zone.lower(edits)
             if not _overlap(list(lowered)):
                 fix = Fix(
                     f'merge into one record: "{value}"',
@@ -289,8 +288,7 @@ def _term_fix(
     applicability: Applicability = Applicability.SAFE,
     spots: _Spots | None = None,
 ) -> Fix | None:
-    from zonefix.bind.edits import CannotEdit, lower
-    from zonefix.document import ReplaceTxtText
+    from zonefix.document import CannotEdit, ReplaceTxtText
 
     edits = (ReplaceTxtText(index, start, end, text),)
     layouts = {index: spots.layout} if spots is not None else None
@@ -298,7 +296,7 @@ def _term_fix(
         return Fix(
             message,
             applicability,
-            lower(zone, edits, layouts),
+            zone.lower(edits, layouts),
             record_edits=edits,
         )
     except CannotEdit:
@@ -335,10 +333,8 @@ class _Spots:
 
     @property
     def layout(self) -> TxtLayout:
-        from zonefix.bind.edits import TxtLayout
-
         if self._layout is None:
-            self._layout = TxtLayout(self.zone, self.index)
+            self._layout = self.zone.txt_layout(self.index)
         return self._layout
 
     def whole(self) -> tuple[int, int]:
@@ -980,8 +976,7 @@ def _type_fix(zone: Zone, index: int, value: str) -> Fix | None:
     import dns.rdatatype
     import dns.rdtypes.ANY.TXT
 
-    from zonefix.bind.edits import CannotEdit, lower
-    from zonefix.document import DeleteRecord, InsertRecords, RecordEdit
+    from zonefix.document import CannotEdit, DeleteRecord, InsertRecords, RecordEdit
 
     old = zone.index.rdata(index)
     strings = old.strings  # type: ignore[attr-defined]
@@ -991,7 +986,7 @@ def _type_fix(zone: Zone, index: int, value: str) -> Fix | None:
         InsertRecords(zone.records.owner(index), dns.rdatatype.TXT, (txt,)),
     )
     try:
-        lowered = lower(zone, edits)
+        lowered = zone.lower(edits)
     except CannotEdit:
         return None
     return Fix(

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, cast
 from zonefix import rrtypes
 from zonefix.addresses import is_address, may_be_address
 from zonefix.bind import cloudflare
-from zonefix.bind.fastpath import RdataKey
 from zonefix.bind.resolver import OWNER_APEX, OWNER_BITS, OWNER_DEEP, OWNER_OUTSIDE
 from zonefix.columns import items_at
 from zonefix.diagnostics import Applicability, Code, Diagnostic, Fix, Severity
@@ -26,6 +25,7 @@ from zonefix.rules.registry import (
 )
 
 if TYPE_CHECKING:
+    from zonefix.bind.fastpath import RdataKey
     from zonefix.index import ZoneIndex
     from zonefix.rules.context import RuleContext
     from zonefix.zone import Zone
@@ -845,12 +845,11 @@ def _lowest_ttl_fix(zone: Zone, rrset: list[int], lowest: int) -> Fix | None:
     """The fix giving every record of *rrset* the TTL *lowest*, or None
     where that cannot be written or would change another record's TTL too
     (with no $TTL, a record without a TTL takes the last one written)."""
-    from zonefix.bind.edits import CannotEdit, lower
-    from zonefix.document import ReplaceTTL
+    from zonefix.document import CannotEdit, ReplaceTTL
 
     edits = (ReplaceTTL(tuple(rrset), lowest),)
     try:
-        lowered = lower(zone, edits)
+        lowered = zone.lower(edits)
     except CannotEdit:
         return None
     return Fix(
@@ -980,20 +979,18 @@ def txt_string_too_long(ctx: RuleContext) -> Iterator[Diagnostic]:
 def _split_strings_fix(zone: Zone, index: int) -> Fix | None:
     """The record's value as read (its strings cut at 255 bytes) written
     in place of the long strings."""
-    from zonefix.bind.edits import CannotEdit, lower, split_long_strings
-    from zonefix.bind.facts import editable
-    from zonefix.document import ReplaceRdata
+    from zonefix.document import CannotEdit, ReplaceRdata
 
-    if not editable(zone, index):
+    if not zone.editable(index):
         return None
     message = "split the string into pieces of 255 bytes"
     edits = (ReplaceRdata(index, zone.index.rdata(index)),)
     try:
-        return Fix(message, Applicability.SAFE, lower(zone, edits), record_edits=edits)
+        return Fix(message, Applicability.SAFE, zone.lower(edits), record_edits=edits)
     except CannotEdit:
         # Cut where the value's bytes are not (a character of many bytes
         # across the 255th): the text alone says it.
-        pieces = split_long_strings(zone, index)
+        pieces = zone.long_strings_split(index)
         return Fix(message, Applicability.SAFE, pieces) if pieces else None
 
 
