@@ -25,6 +25,7 @@ from tests.test_mail_records import KEY_1024
 from zonefix import index as index_module
 from zonefix import rrtypes
 from zonefix.addresses import is_address
+from zonefix.bind import mail_texts as mail_texts_module
 from zonefix.bind.edits import _renamed, _renamed_as_text
 from zonefix.bind.facts import editable, record_repeats_owner, txt_joined
 from zonefix.bind.mail_texts import (
@@ -930,7 +931,8 @@ def test_entries_read_a_few_at_a_time_give_what_all_at_once_give(
     three (and buckets two at a time), the mail domains, the TXT pass and
     the records found are those read at once."""
     at_once = {name: _mail_view(zone).domains for name, zone in read_zones}
-    monkeypatch.setattr(domains_module, "_AT_ONCE", 3)
+    monkeypatch.setattr(domains_module, "_AT_ONCE", 3)  # MX preferences
+    monkeypatch.setattr(mail_texts_module, "_AT_ONCE", 3)  # TXT entries
     monkeypatch.setattr(index_module, "_BUCKETS_AT_ONCE", 2)
     for name, zone in read_zones:
         assert _mail_view(zone).domains == at_once[name], name

@@ -31,12 +31,12 @@ RULE_MODULES = sorted(
     if p.name not in ("__init__.py", "registry.py", "context.py")
 )
 
-#: What a rule module may take from BIND's edit layer: the lowering, its
-#: refusal, the words of a record to insert, and the TXT layout that
-#: places a finding on an SPF term (not a fix). split_long_strings is
-#: ZF112's text fallback, for a string cut inside a character.
-ALLOWED_FROM_EDITS = {"CannotEdit", "lower", "NewRecord", "TxtLayout"}
-ALLOWED_FROM_EDITS_IN = {"structure.py": {"split_long_strings"}}
+#: What a rule module may take from BIND's edit layer: the name of the TXT
+#: layout's type (the zone gives the layout: Zone.txt_layout), for type
+#: checking. Fixes are lowered through the zone (Zone.lower), the words of
+#: a record to insert are zonefix.record_edits.NewRecord's.
+ALLOWED_FROM_EDITS = {"TxtLayout"}
+ALLOWED_FROM_EDITS_IN: dict[str, set[str]] = {}
 
 
 @cache

@@ -104,8 +104,10 @@ class ZoneIndex:
         return plain.group() if plain is not None else self.fields(index)[0]
 
     def owner_run(self, ref: int) -> range:
-        """Record *ref* and the records right after it that repeat the
-        owner it writes (a blank owner), as far as they go in its file."""
+        """Record *ref* and the records right after it whose owner field is
+        *ref*'s (RecordTable.owner_ref: a blank owner repeating it, or the
+        same owner written again), as far as they go in its file; none
+        where *ref*'s own owner field is an earlier record's."""
         owner_ref = self._table.owner_ref
         count = len(owner_ref)
         at = ref

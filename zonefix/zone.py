@@ -453,9 +453,10 @@ class Zone:
 
         return txt_reads(self, records, known)
 
-    def txt_value(self, index: int) -> str:
+    def txt_joined(self, index: int) -> str:
         """TXT record *index*'s strings joined, as SPF, DMARC and DKIM read
-        them."""
+        them, read again at each call (the mail view keeps them:
+        MailView.txt_value)."""
         from zonefix.bind.mail_texts import txt_value
 
         return txt_value(self, index)
@@ -477,9 +478,15 @@ class Zone:
         at = self._resolved.table.rdata_field[index] + position
         return fields[at] if at < len(fields) else None
 
-    def written_owner(self, index: int) -> str:
+    def written_owner(self, index: int) -> str | None:
         """Record *index*'s owner as its file writes it ("@" for the origin,
-        a name relative to it, or absolute)."""
+        a name relative to it, or absolute); None where its line writes no
+        owner (a blank owner repeating the one before, a record $GENERATE
+        made)."""
+        from zonefix.bind.facts import record_repeats_owner
+
+        if index in self._resolved.table.generated or record_repeats_owner(self, index):
+            return None
         return self.index.first_word(index)
 
     def findings_at_records(

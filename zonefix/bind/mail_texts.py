@@ -1,7 +1,7 @@
 """What the mail view reads of a BIND file's text, at C speed.
 
 The mail view (zonefix.mail.domains) looks at every TXT and MX record of a
-zone; it asks the zone (Zone.txt_reads, Zone.txt_value,
+zone; it asks the zone (Zone.txt_reads, Zone.txt_joined,
 Zone.mx_preference_words), and this is BIND's answer, read from the
 entries' text without building records: the TXT records it can pass over
 by their text alone, the TXT values written plainly, the MX preferences as

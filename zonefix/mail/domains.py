@@ -236,7 +236,7 @@ class MailView:
         return value
 
     def _read_txt(self, index: int) -> str:
-        return self.zone.txt_value(index)
+        return self.zone.txt_joined(index)
 
     def spf(self, index: int) -> SpfRecord:
         """A TXT record read as SPF, once: every SPF rule reads it."""

@@ -474,8 +474,11 @@ def _move_to_dmarc(zone: Zone, index: int, key: str) -> Fix | None:
         lowered = zone.lower(edits)
     except CannotEdit:
         return None
-    # Named as the file writes it.
+    # Named as the file writes it (the line the rename rewrites writes its
+    # owner: a blank one cannot be renamed).
     word = zone.written_owner(index)
+    if word is None:
+        return None
     moved = "_dmarc" if word == "@" else f"_dmarc.{word}"
     return Fix(f"move it to {moved}", Applicability.UNSAFE, lowered, record_edits=edits)
 
