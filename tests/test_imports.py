@@ -31,10 +31,9 @@ def _modules() -> dict[str, Path]:
 MODULES = _modules()
 
 
-def _imports(name: str, path: Path) -> set[str]:
-    """The zonefix modules *name* imports where its code runs."""
-    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
-    found: set[str] = set()
+def _runtime_imports(path: Path) -> list[ast.ImportFrom | ast.Import]:
+    """The import statements of *path* that run (not under TYPE_CHECKING)."""
+    found: list[ast.ImportFrom | ast.Import] = []
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
@@ -42,20 +41,30 @@ def _imports(name: str, path: Path) -> set[str]:
                 for other in child.orelse:
                     visit(other)
                 continue
-            if isinstance(child, ast.Import):
-                found.update(alias.name for alias in child.names)
-            elif isinstance(child, ast.ImportFrom):
-                base = child.module or ""
-                if child.level:
-                    parent = package[: len(package) - child.level + 1]
-                    base = ".".join([*parent, *([base] if base else [])])
-                for alias in child.names:
-                    # "from zonefix import fastpath" imports zonefix.bind.fastpath.
-                    sub = f"{base}.{alias.name}"
-                    found.add(sub if sub in MODULES else base)
+            if isinstance(child, (ast.Import, ast.ImportFrom)):
+                found.append(child)
             visit(child)
 
     visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """The zonefix modules *name* imports where its code runs."""
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found: set[str] = set()
+    for node in _runtime_imports(path):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+            continue
+        base = node.module or ""
+        if node.level:
+            parent = package[: len(package) - node.level + 1]
+            base = ".".join([*parent, *([base] if base else [])])
+        for alias in node.names:
+            # "from zonefix import fastpath" imports zonefix.bind.fastpath.
+            sub = f"{base}.{alias.name}"
+            found.add(sub if sub in MODULES else base)
     return {m for m in found if m in MODULES and m != name}
 
 
@@ -142,24 +151,6 @@ RULES_ON_BIND = {
     ("zonefix.rules.structure", "zonefix.bind.resolver", "OWNER_DEEP"),
     ("zonefix.rules.structure", "zonefix.bind.resolver", "OWNER_OUTSIDE"),
 }
-
-
-def _runtime_imports(path: Path) -> list[ast.ImportFrom | ast.Import]:
-    """The import statements of *path* that run (not under TYPE_CHECKING)."""
-    found: list[ast.ImportFrom | ast.Import] = []
-
-    def visit(node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
-                for other in child.orelse:
-                    visit(other)
-                continue
-            if isinstance(child, (ast.Import, ast.ImportFrom)):
-                found.append(child)
-            visit(child)
-
-    visit(ast.parse(path.read_text(encoding="utf-8")))
-    return found
 
 
 def _layer(name: str) -> bool:

@@ -154,7 +154,7 @@ def _top_entry_texts(zone: Zone, records: Sequence[int]) -> list[str]:
     """entry_texts of records of the top file's own entries."""
     if not records:
         return []
-    tree = zone._resolved.documents[0].tree
+    tree = zone.tree
     text, starts = tree.text, tree.entry_starts
     last = len(starts) - 1
     # PERF: the columns' items taken by itemgetters (items_at), not a map
